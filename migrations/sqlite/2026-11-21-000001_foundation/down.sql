@@ -1,0 +1,3 @@
+DROP TABLE audit_events;
+DROP TABLE setup_links;
+DROP TABLE staff;

@@ -1,0 +1,4 @@
+//! Credentials: password hashing and one-time tokens.
+
+pub mod password;
+pub mod token;

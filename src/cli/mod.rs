@@ -1,0 +1,177 @@
+//! The command line. With no subcommand, `madoguchi` serves.
+
+use std::io::BufRead;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::password::{self, Cost};
+use crate::config::Config;
+use crate::domain::role::Role;
+use crate::service::accounts::{self, AccountError, AccountInput};
+use crate::startup::{self, Application};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "madoguchi",
+    version,
+    about = "Madoguchi (窓口): requests about personal information, from receipt to decision",
+    long_about = "Madoguchi (窓口) receives and handles requests about the personal information an \
+organisation holds (開示・訂正・利用停止等の請求).\n\nWith no command it starts the web server. \
+Configuration comes from environment variables (see README); with none, it serves on \
+http://127.0.0.1:8080 with an SQLite database under ./data/."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (default) / サーバーを起動
+    Serve,
+    /// Create or update the database schema, then exit / データベースを移行
+    Migrate,
+    /// Manage staff accounts / 職員アカウント
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
+    /// Generate keys for MADOGUCHI_SESSION_KEY and MADOGUCHI_DOCUMENT_KEY / 鍵の生成
+    Keys,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a staff account / 職員アカウントを追加
+    Add {
+        /// E-mail address used to sign in
+        #[arg(long)]
+        email: String,
+        /// staff (担当者), approver (決裁者), admin (管理者) or auditor (監査)
+        #[arg(long)]
+        role: Role,
+        /// Name shown to colleagues (defaults to the part of the e-mail before @)
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input instead of generating one
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// How the process should end: 0 success, 1 failure at run time, 2 bad configuration or arguments.
+pub struct Exit(pub i32);
+
+pub async fn run(cli: Cli) -> Exit {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Exit(2);
+        }
+    };
+    crate::telemetry::init(config.log_format, &config.log_filter);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => match startup::open_database(&config) {
+            Ok(_) => {
+                println!("database {} is up to date", config.database_url.redacted());
+                Exit(0)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Exit(2)
+            }
+        },
+        Command::Staff { action: StaffCommand::Add { email, role, name, password_stdin } } => {
+            add_staff(&config, email, role, name, password_stdin)
+        }
+        Command::Keys => {
+            println!("MADOGUCHI_SESSION_KEY={}", crate::secrets::generate_encoded(crate::secrets::SESSION_KEY_LEN));
+            println!("MADOGUCHI_DOCUMENT_KEY={}", crate::secrets::generate_encoded(crate::secrets::DOCUMENT_KEY_LEN));
+            Exit(0)
+        }
+    }
+}
+
+async fn serve(config: Config) -> Exit {
+    let bind = config.bind;
+    let public_url = config.public_url.clone();
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit(2);
+        }
+    };
+    tracing::info!(%bind, "Madoguchi is serving");
+    println!("Madoguchi: {public_url}/");
+    if let Some(link) = app.setup_link() {
+        // Printed, not logged: the link is a credential meant for the operator's eyes only.
+        println!();
+        println!("No staff account exists yet. Open this one-time link to create the first administrator:");
+        println!("職員アカウントがまだありません。次のリンクから最初の管理者を登録してください（1回限り有効）:");
+        println!("  {link}");
+        println!();
+    }
+    match app.run_until_stopped().await {
+        Ok(()) => Exit(0),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit(1)
+        }
+    }
+}
+
+fn add_staff(config: &Config, email: String, role: Role, name: Option<String>, password_stdin: bool) -> Exit {
+    let db = match startup::open_database(config) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit(2);
+        }
+    };
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        if std::io::stdin().lock().read_line(&mut line).is_err() {
+            eprintln!("error: could not read a password from standard input");
+            return Exit(2);
+        }
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (password::generate(), true)
+    };
+    let display_name = name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+    let input = AccountInput { email, display_name, password: password.clone() };
+    match accounts::add_staff(&db, input, role, chrono::Utc::now(), Cost::Standard) {
+        Ok(row) => {
+            println!("created {} account for {} (id {})", role, row.email, row.id);
+            if generated {
+                println!("password (shown once; ask them to change it): {password}");
+            }
+            Exit(0)
+        }
+        Err(AccountError::Invalid(errors)) => {
+            for (field, list) in errors.field_errors() {
+                for error in list {
+                    let why = match error.code.as_ref() {
+                        "email_invalid" => "is not a valid e-mail address".to_string(),
+                        "name_length" => "must be 1 to 60 characters".to_string(),
+                        "password_length" => format!(
+                            "must be {} to {} characters",
+                            password::MIN_LENGTH,
+                            password::MAX_LENGTH
+                        ),
+                        other => other.to_string(),
+                    };
+                    eprintln!("error: {field} {why}");
+                }
+            }
+            Exit(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit(if matches!(e, AccountError::EmailTaken) { 2 } else { 1 })
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Typed configuration. This is the only module that reads the process environment; everything
+//! else receives a [`Config`]. Every problem is collected so an operator sees them all at once.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use crate::db::DatabaseUrl;
+use crate::secrets::{self, Secrets};
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+    pub db_pool_size: u32,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    pub setup_link_minutes: i64,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+    pub cookie_secure: bool,
+    pub secrets: Secrets,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
+            .field("data_dir", &self.data_dir)
+            .field("database", &self.database_url.redacted())
+            .field("db_pool_size", &self.db_pool_size)
+            .field("log_format", &self.log_format)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One line per problem, so a misconfigured deployment shows everything that is wrong at once.
+#[derive(Debug, Default)]
+pub struct ConfigErrors(pub Vec<String>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "configuration error: {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// Every variable the application reads, with its default and meaning (the README table mirrors it).
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    ("DATABASE_URL", "sqlite://<data dir>/madoguchi.db", "sqlite://PATH or postgres://USER@HOST:PORT/DB"),
+    ("MADOGUCHI_BIND", "127.0.0.1:8080", "address and port to listen on"),
+    ("MADOGUCHI_PUBLIC_URL", "http://<bind>", "URL people use to reach the service (links in mail and console)"),
+    ("MADOGUCHI_DATA_DIR", "./data", "SQLite database, generated secrets, outgoing mail files"),
+    ("MADOGUCHI_SESSION_KEY", "generated into <data dir>/session.key", "64-byte cookie key, base64; all instances must share it"),
+    ("MADOGUCHI_DOCUMENT_KEY", "generated into <data dir>/document.key", "32-byte AES-256 master key for documents, base64"),
+    ("MADOGUCHI_DB_POOL_SIZE", "8", "database connections per instance (readers for SQLite)"),
+    ("MADOGUCHI_LOG_FORMAT", "pretty", "pretty or json"),
+    ("MADOGUCHI_LOG", "info", "tracing filter, e.g. info,madoguchi=debug"),
+    ("MADOGUCHI_SETUP_LINK_MINUTES", "60", "lifetime of the first-administrator setup link"),
+    ("MADOGUCHI_SESSION_IDLE_MINUTES", "30", "staff sign-out after this much inactivity"),
+    ("MADOGUCHI_SESSION_MAX_HOURS", "12", "staff sign-out this long after signing in, whatever the activity"),
+    ("MADOGUCHI_COOKIE_SECURE", "true when the public URL is https", "send cookies over HTTPS only"),
+];
+
+impl Config {
+    /// Reads the process environment (after an optional `.env` file).
+    pub fn from_env() -> Result<Config, ConfigErrors> {
+        // A missing .env is the normal case; a malformed one is reported by the variables it breaks.
+        let _ = dotenvy::dotenv();
+        let vars: BTreeMap<String, String> = VARIABLES
+            .iter()
+            .filter_map(|(name, _, _)| std::env::var(name).ok().map(|v| (name.to_string(), v)))
+            .collect();
+        Config::from_vars(&vars)
+    }
+
+    /// Parses configuration from explicit values; missing ones take their defaults. Secrets that are
+    /// not given are read from, or generated into, the data directory.
+    pub fn from_vars(vars: &BTreeMap<String, String>) -> Result<Config, ConfigErrors> {
+        let mut errors = Vec::new();
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let bind = match get("MADOGUCHI_BIND").unwrap_or("127.0.0.1:8080").parse::<SocketAddr>() {
+            Ok(addr) => Some(addr),
+            Err(_) => {
+                errors.push(format!(
+                    "MADOGUCHI_BIND: `{}` is not an address:port such as 127.0.0.1:8080",
+                    get("MADOGUCHI_BIND").unwrap_or_default()
+                ));
+                None
+            }
+        };
+        let data_dir = PathBuf::from(get("MADOGUCHI_DATA_DIR").unwrap_or("./data"));
+        let database_url = match get("DATABASE_URL") {
+            None => Some(DatabaseUrl::Sqlite(data_dir.join("madoguchi.db"))),
+            Some(raw) => match DatabaseUrl::parse(raw) {
+                Ok(url) => Some(url),
+                Err(problem) => {
+                    errors.push(format!("DATABASE_URL: {problem}"));
+                    None
+                }
+            },
+        };
+        let db_pool_size = parse_number(&mut errors, get("MADOGUCHI_DB_POOL_SIZE"), "MADOGUCHI_DB_POOL_SIZE", 8, 1..=256);
+        let setup_link_minutes =
+            parse_number(&mut errors, get("MADOGUCHI_SETUP_LINK_MINUTES"), "MADOGUCHI_SETUP_LINK_MINUTES", 60, 1..=10_080);
+        let session_idle_minutes =
+            parse_number(&mut errors, get("MADOGUCHI_SESSION_IDLE_MINUTES"), "MADOGUCHI_SESSION_IDLE_MINUTES", 30, 1..=1_440);
+        let session_max_hours =
+            parse_number(&mut errors, get("MADOGUCHI_SESSION_MAX_HOURS"), "MADOGUCHI_SESSION_MAX_HOURS", 12, 1..=168);
+        let log_format = match get("MADOGUCHI_LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                errors.push(format!("MADOGUCHI_LOG_FORMAT: `{other}` is neither `pretty` nor `json`"));
+                LogFormat::Pretty
+            }
+        };
+        let log_filter = get("MADOGUCHI_LOG").unwrap_or("info").to_string();
+        let public_url = match (get("MADOGUCHI_PUBLIC_URL"), bind) {
+            (Some(url), _) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_string()
+            }
+            (Some(url), _) => {
+                errors.push(format!("MADOGUCHI_PUBLIC_URL: `{url}` must start with http:// or https://"));
+                String::new()
+            }
+            (None, Some(addr)) => format!("http://{addr}"),
+            (None, None) => String::new(),
+        };
+        let cookie_secure = match get("MADOGUCHI_COOKIE_SECURE").map(str::to_ascii_lowercase).as_deref() {
+            None => public_url.starts_with("https://"),
+            Some("true" | "1" | "yes") => true,
+            Some("false" | "0" | "no") => false,
+            Some(other) => {
+                errors.push(format!("MADOGUCHI_COOKIE_SECURE: `{other}` is not true or false"));
+                false
+            }
+        };
+        let secrets = match secrets::load_or_create(
+            &data_dir,
+            get("MADOGUCHI_SESSION_KEY"),
+            get("MADOGUCHI_DOCUMENT_KEY"),
+        ) {
+            Ok(secrets) => Some(secrets),
+            Err(problems) => {
+                errors.extend(problems);
+                None
+            }
+        };
+
+        match (bind, database_url, secrets) {
+            (Some(bind), Some(database_url), Some(secrets)) if errors.is_empty() => Ok(Config {
+                bind,
+                public_url,
+                data_dir,
+                database_url,
+                db_pool_size,
+                log_format,
+                log_filter,
+                setup_link_minutes,
+                session_idle_minutes,
+                session_max_hours,
+                cookie_secure,
+                secrets,
+            }),
+            _ => Err(ConfigErrors(errors)),
+        }
+    }
+
+    pub fn data_path(&self, name: &str) -> PathBuf {
+        self.data_dir.join(name)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+fn parse_number<T>(
+    errors: &mut Vec<String>,
+    raw: Option<&str>,
+    name: &str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> T
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+{
+    let Some(raw) = raw else { return default };
+    match raw.parse::<T>() {
+        Ok(value) if range.contains(&value) => value,
+        _ => {
+            errors.push(format!(
+                "{name}: `{raw}` is not a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ));
+            default
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)], dir: &Path) -> BTreeMap<String, String> {
+        let mut map: BTreeMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        map.insert("MADOGUCHI_DATA_DIR".into(), dir.display().to_string());
+        map
+    }
+
+    #[test]
+    fn no_configuration_means_sqlite_in_the_data_dir_on_port_8080() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::from_vars(&vars(&[], dir.path())).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert_eq!(config.database_url, DatabaseUrl::Sqlite(dir.path().join("madoguchi.db")));
+        assert!(!config.cookie_secure);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let errors = Config::from_vars(&vars(
+            &[
+                ("DATABASE_URL", "mysql://localhost/x"),
+                ("MADOGUCHI_BIND", "nowhere"),
+                ("MADOGUCHI_SESSION_KEY", "not base64!"),
+                ("MADOGUCHI_DB_POOL_SIZE", "0"),
+                ("MADOGUCHI_LOG_FORMAT", "xml"),
+            ],
+            dir.path(),
+        ))
+        .unwrap_err();
+        let text = errors.to_string();
+        assert_eq!(errors.0.len(), 5, "{text}");
+        assert!(text.contains("DATABASE_URL: unsupported scheme `mysql`"), "{text}");
+        assert!(text.contains("MADOGUCHI_BIND"), "{text}");
+        assert!(text.contains("MADOGUCHI_SESSION_KEY"), "{text}");
+        assert!(text.contains("MADOGUCHI_DB_POOL_SIZE"), "{text}");
+        assert!(text.contains("MADOGUCHI_LOG_FORMAT"), "{text}");
+        assert!(text.lines().all(|l| l.starts_with("configuration error: ")));
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            Config::from_vars(&vars(&[("MADOGUCHI_PUBLIC_URL", "https://madoguchi.example.jp/")], dir.path()))
+                .unwrap();
+        assert!(config.cookie_secure);
+        assert_eq!(config.public_url, "https://madoguchi.example.jp");
+    }
+}

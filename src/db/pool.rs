@@ -1,0 +1,213 @@
+//! Connection pools and the one way handlers reach the database: [`Db::read`] and [`Db::write`],
+//! which run diesel (synchronous) on actix's blocking thread pool inside the caller's span.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::{DatabaseUrl, DbConnection};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Serialises migrations when several instances start at once against one PostgreSQL.
+const MIGRATION_LOCK_KEY: i64 = 0x4d61_646f_6775_6368;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("record not found")]
+    NotFound,
+    #[error("conflicting change: {0}")]
+    Conflict(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database query failed: {0}")]
+    Query(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for DbError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => DbError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                DbError::Conflict(info.message().to_string())
+            }
+            other => DbError::Query(other),
+        }
+    }
+}
+
+impl From<r2d2::PoolError> for DbError {
+    fn from(e: r2d2::PoolError) -> Self {
+        DbError::Unavailable(e.to_string())
+    }
+}
+
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // Per-connection settings: SQLite forgets them when a connection closes.
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Readers and the writer. SQLite has one writer at a time, so writes go through a pool of one
+/// connection instead of fighting for the lock; PostgreSQL uses one pool for both.
+#[derive(Clone)]
+pub struct Db {
+    readers: Pool<ConnectionManager>,
+    writer: Pool<ConnectionManager>,
+    url: DatabaseUrl,
+}
+
+impl Db {
+    /// Opens the pools, creating the SQLite file's directory if needed, and checks that the
+    /// database answers.
+    pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Db, DbError> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    DbError::Unavailable(format!("cannot create {}: {e}", parent.display()))
+                })?;
+            }
+        }
+        let build = |size: u32| {
+            Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(Duration::from_secs(10))
+                .build(ConnectionManager { url: url.clone() })
+                .map_err(|e| DbError::Unavailable(first_line(&e.to_string())))
+        };
+        let readers = build(pool_size)?;
+        let writer = match url {
+            DatabaseUrl::Sqlite(_) => build(1)?,
+            DatabaseUrl::Postgres(_) => readers.clone(),
+        };
+        Ok(Db { readers, writer, url: url.clone() })
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// Applies pending migrations and returns their names. Safe to call from several instances.
+    pub fn migrate(&self) -> Result<Vec<String>, DbError> {
+        let mut conn = self.writer.get()?;
+        let applied = match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                // WAL lets readers proceed while the single writer commits; it persists in the file.
+                c.batch_execute("PRAGMA journal_mode = WAL;")?;
+                run(c, SQLITE_MIGRATIONS)?
+            }
+            DbConnection::Postgres(c) => {
+                c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+                let result = run(c, POSTGRES_MIGRATIONS);
+                c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+                result?
+            }
+        };
+        Ok(applied)
+    }
+
+    /// True when every embedded migration has been applied (for `/readyz`).
+    pub fn migrations_current(conn: &mut DbConnection) -> Result<bool, DbError> {
+        let pending = match conn {
+            DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+            DbConnection::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        };
+        pending.map(|p| !p).map_err(|e| DbError::Unavailable(e.to_string()))
+    }
+
+    /// Runs a read on a pooled connection off the async runtime.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.readers.clone();
+        blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+    }
+
+    /// Runs `f` in one transaction on the writer connection off the async runtime.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.writer.clone();
+        blocking(move || {
+            let mut pooled = pool.get()?;
+            let conn: &mut DbConnection = &mut pooled;
+            conn.transaction(f)
+        })
+        .await
+    }
+
+    /// Synchronous access for command-line tools and tests.
+    pub fn with_writer<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>) -> Result<T, DbError> {
+        let mut pooled = self.writer.get()?;
+        let conn: &mut DbConnection = &mut pooled;
+        conn.transaction(f)
+    }
+}
+
+fn run<C>(conn: &mut C, migrations: EmbeddedMigrations) -> Result<Vec<String>, DbError>
+where
+    C: MigrationHarness<C::Backend> + Connection,
+{
+    conn.run_pending_migrations(migrations)
+        .map(|versions| versions.iter().map(ToString::to_string).collect())
+        .map_err(|e| DbError::Unavailable(format!("migration failed: {e}")))
+}
+
+/// Keeps the caller's tracing span (request id, case id) on the blocking thread.
+async fn blocking<T, F>(f: F) -> Result<T, DbError>
+where
+    F: FnOnce() -> Result<T, DbError> + Send + 'static,
+    T: Send + 'static,
+{
+    let span = tracing::Span::current();
+    actix_web::web::block(move || span.in_scope(f))
+        .await
+        .map_err(|e| DbError::Unavailable(e.to_string()))?
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_string()
+}

@@ -1,0 +1,90 @@
+//! Staff accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::staff;
+use super::{DbConnection, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = staff)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct StaffRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub auth_epoch: i64,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = staff)]
+pub struct NewStaff<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub password_hash: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(staff::table.count().get_result(conn)?)
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewStaff<'_>) -> Result<(), DbError> {
+    diesel::insert_into(staff::table).values(new).execute(conn)?;
+    Ok(())
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<StaffRow>, DbError> {
+    Ok(staff::table
+        .filter(staff::email.eq(email))
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<StaffRow>, DbError> {
+    Ok(staff::table.find(id).select(StaffRow::as_select()).first(conn).optional()?)
+}
+
+/// Counts a failed sign-in; locks the account until `lock_until` once `lock_after` failures in a
+/// row are reached.
+pub fn record_failed_login(
+    conn: &mut DbConnection,
+    id: &str,
+    lock_after: i32,
+    lock_until: NaiveDateTime,
+) -> Result<(), DbError> {
+    let failures: i32 = diesel::update(staff::table.find(id))
+        .set(staff::failed_logins.eq(staff::failed_logins + 1))
+        .returning(staff::failed_logins)
+        .get_result(conn)?;
+    if failures >= lock_after {
+        diesel::update(staff::table.find(id))
+            .set((staff::locked_until.eq(Some(lock_until)), staff::failed_logins.eq(0)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn record_successful_login(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
+    diesel::update(staff::table.find(id))
+        .set((staff::failed_logins.eq(0), staff::locked_until.eq(None::<NaiveDateTime>)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Invalidates every session of this account on every instance ("sign out everywhere").
+pub fn bump_auth_epoch(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
+    diesel::update(staff::table.find(id))
+        .set(staff::auth_epoch.eq(staff::auth_epoch + 1))
+        .execute(conn)?;
+    Ok(())
+}

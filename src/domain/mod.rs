@@ -1,0 +1,30 @@
+//! The pure core: rules of the request lifecycle, deadlines, fees and identity. No I/O, no clock,
+//! no database: callers pass `now`, calendars and configuration in.
+//!
+//! Map of the modules:
+//! - [`kind`], [`regime`], [`outcome`]: what may be requested, under which law, and what may be decided.
+//! - [`state`], [`event`], [`lifecycle`]: one state machine for every request kind.
+//! - [`holidays`], [`calendar`]: 休日 under the holiday law and the operator's closed days.
+//! - [`deadline`], [`explain`]: legal and internal deadlines with bilingual explanations.
+//! - [`money`], [`fees`]: fee schedules, quotes and the fee ledger.
+//! - [`identity`]: which documents prove who the requester is, and the reviewer's checklist.
+//! - [`profile`]: ready operator profiles (`national`, `private`, `jmimo`, `kanagawa`, `fukushima`).
+
+pub mod names;
+
+pub mod calendar;
+pub mod deadline;
+pub mod event;
+pub mod explain;
+pub mod fees;
+pub mod holidays;
+pub mod identity;
+pub mod kind;
+pub mod lifecycle;
+pub mod money;
+pub mod outcome;
+pub mod profile;
+pub mod regime;
+pub mod role;
+pub mod state;
+pub mod text;

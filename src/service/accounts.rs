@@ -1,0 +1,205 @@
+//! Staff accounts: first-run setup, creation from the command line, sign-in.
+
+use chrono::{DateTime, Duration, Utc};
+use validator::Validate;
+
+use crate::auth::{password, token};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::staff::{self, NewStaff, StaffRow};
+use crate::db::{Db, DbConnection, DbError, setup_links};
+use crate::domain::role::Role;
+
+/// Consecutive failures before an account is locked, and for how long.
+pub const LOCK_AFTER_FAILURES: i32 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+
+/// What a person types to create an account. Validated here so the browser form and the command
+/// line apply the same rules.
+#[derive(Debug, Clone, Default, serde::Deserialize, Validate)]
+pub struct AccountInput {
+    #[validate(email(code = "email_invalid"), length(max = 254, code = "email_invalid"))]
+    pub email: String,
+    #[validate(length(min = 1, max = 60, code = "name_length"))]
+    pub display_name: String,
+    #[validate(length(min = 12, max = 128, code = "password_length"))]
+    pub password: String,
+}
+
+impl AccountInput {
+    pub fn normalised(mut self) -> Self {
+        self.email = self.email.trim().to_lowercase();
+        self.display_name = self.display_name.trim().to_string();
+        self
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("invalid input: {0}")]
+    Invalid(#[from] validator::ValidationErrors),
+    #[error("an account with this e-mail address already exists")]
+    EmailTaken,
+    #[error("the setup link is unknown, expired or already used")]
+    SetupLinkInvalid,
+    #[error("the e-mail address or password is wrong")]
+    BadCredentials,
+    #[error("the account is locked until {0}")]
+    Locked(DateTime<Utc>),
+    #[error("the account is disabled")]
+    Disabled,
+    #[error(transparent)]
+    Hash(#[from] password::HashError),
+    #[error(transparent)]
+    Db(DbError),
+}
+
+impl From<DbError> for AccountError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Conflict(_) => AccountError::EmailTaken,
+            other => AccountError::Db(other),
+        }
+    }
+}
+
+/// When no staff account exists, issues a one-time setup link token (the caller prints the URL).
+pub fn setup_link_if_needed(db: &Db, now: DateTime<Utc>, valid_for: Duration) -> Result<Option<String>, DbError> {
+    db.with_writer(|conn| {
+        if staff::count(conn)? > 0 {
+            return Ok(None);
+        }
+        let token = token::generate();
+        setup_links::create(conn, &token::digest(&token), now.naive_utc(), (now + valid_for).naive_utc())?;
+        Ok(Some(token))
+    })
+}
+
+pub async fn setup_link_usable(db: &Db, token: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
+    let digest = token::digest(token);
+    db.read(move |conn| setup_links::is_usable(conn, &digest, now.naive_utc())).await
+}
+
+/// Creates the first administrator through a setup link. The link works once, and only while no
+/// account exists.
+pub async fn complete_setup(
+    db: &Db,
+    token: &str,
+    input: AccountInput,
+    now: DateTime<Utc>,
+    cost: password::Cost,
+) -> Result<StaffRow, AccountError> {
+    let input = input.normalised();
+    input.validate()?;
+    let password_hash = hash_off_thread(input.password.clone(), cost).await?;
+    let digest = token::digest(token);
+    let created = db
+        .write(move |conn| {
+            let at = now.naive_utc();
+            if !setup_links::consume(conn, &digest, at)? || staff::count(conn)? > 0 {
+                return Ok(None);
+            }
+            let row = insert_staff(conn, &input, Role::Admin, &password_hash, now)?;
+            setup_links::retire_all(conn, at)?;
+            audit::append(conn, &AuditEvent::new(at, "setup-link", "staff.created").target(format!("staff:{}", row.id)))?;
+            Ok(Some(row))
+        })
+        .await?;
+    created.ok_or(AccountError::SetupLinkInvalid)
+}
+
+/// Creates an account from the command line.
+pub fn add_staff(
+    db: &Db,
+    input: AccountInput,
+    role: Role,
+    now: DateTime<Utc>,
+    cost: password::Cost,
+) -> Result<StaffRow, AccountError> {
+    let input = input.normalised();
+    input.validate()?;
+    let password_hash = password::hash(&input.password, cost)?;
+    let row = db.with_writer(|conn| {
+        let row = insert_staff(conn, &input, role, &password_hash, now)?;
+        audit::append(
+            conn,
+            &AuditEvent::new(now.naive_utc(), "cli", "staff.created").target(format!("staff:{}", row.id)),
+        )?;
+        Ok(row)
+    })?;
+    Ok(row)
+}
+
+fn insert_staff(
+    conn: &mut DbConnection,
+    input: &AccountInput,
+    role: Role,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<StaffRow, DbError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    staff::insert(
+        conn,
+        &NewStaff {
+            id: &id,
+            email: &input.email,
+            display_name: &input.display_name,
+            role: role.as_str(),
+            password_hash,
+            created_at: now.naive_utc(),
+        },
+    )?;
+    staff::find(conn, &id)?.ok_or(DbError::NotFound)
+}
+
+/// Checks a staff member's credentials, counting failures and locking the account after
+/// [`LOCK_AFTER_FAILURES`] in a row. Unknown addresses cost the same time as known ones.
+pub async fn sign_in(
+    db: &Db,
+    email: &str,
+    password_given: String,
+    now: DateTime<Utc>,
+    audit_context: (Option<String>, Option<String>),
+) -> Result<StaffRow, AccountError> {
+    let email = email.trim().to_lowercase();
+    let found = db.read(move |conn| staff::find_by_email(conn, &email)).await?;
+    let Some(row) = found else {
+        let _ = verify_off_thread(password_given, password::decoy_hash().to_string()).await;
+        return Err(AccountError::BadCredentials);
+    };
+    if row.disabled_at.is_some() {
+        return Err(AccountError::Disabled);
+    }
+    if let Some(until) = row.locked_until.map(|t| t.and_utc()).filter(|until| *until > now) {
+        return Err(AccountError::Locked(until));
+    }
+    let ok = verify_off_thread(password_given, row.password_hash.clone()).await;
+    let id = row.id.clone();
+    let (client_ip, request_id) = audit_context;
+    db.write(move |conn| {
+        let at = now.naive_utc();
+        let action = if ok {
+            staff::record_successful_login(conn, &id)?;
+            "staff.signed_in"
+        } else {
+            staff::record_failed_login(conn, &id, LOCK_AFTER_FAILURES, (now + Duration::minutes(LOCK_MINUTES)).naive_utc())?;
+            "staff.sign_in_failed"
+        };
+        audit::append(
+            conn,
+            &AuditEvent::new(at, format!("staff:{id}"), action).from_request(client_ip, request_id),
+        )
+    })
+    .await?;
+    if ok { Ok(row) } else { Err(AccountError::BadCredentials) }
+}
+
+async fn hash_off_thread(password_given: String, cost: password::Cost) -> Result<String, AccountError> {
+    actix_web::web::block(move || password::hash(&password_given, cost))
+        .await
+        .map_err(|e| AccountError::Db(DbError::Unavailable(e.to_string())))?
+        .map_err(AccountError::from)
+}
+
+async fn verify_off_thread(password_given: String, stored: String) -> bool {
+    actix_web::web::block(move || password::verify(&password_given, &stored)).await.unwrap_or(false)
+}

@@ -1,0 +1,4 @@
+//! Use cases: each loads what it needs, applies the rules, and writes its changes and their audit
+//! records in one transaction.
+
+pub mod accounts;

@@ -1,0 +1,119 @@
+//! Builds the application from a [`Config`]: database, migrations, first-run link, HTTP server.
+//! Tests call the same code with port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers};
+use actix_web::{App, HttpServer};
+use chrono::{Duration, Utc};
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::password::Cost;
+use crate::config::Config;
+use crate::db::{Db, DbError};
+use crate::service::accounts;
+use crate::telemetry::SafeRootSpan;
+use crate::web::{self, AppState};
+use actix_web::web::Data;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database {url}: {source}")]
+    Database { url: String, source: DbError },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: String, source: std::io::Error },
+    #[error("session key rejected: {0}")]
+    SessionKey(String),
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    setup_link: Option<String>,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        Application::build_with(config, Cost::Standard).await
+    }
+
+    /// `password_cost` lets test suites use cheap hashes; production always uses the standard cost.
+    pub async fn build_with(config: Config, password_cost: Cost) -> Result<Application, StartupError> {
+        let db = open_database(&config)?;
+        let setup_link = accounts::setup_link_if_needed(&db, Utc::now(), Duration::minutes(config.setup_link_minutes))
+            .map_err(|source| StartupError::Database { url: config.database_url.redacted(), source })?
+            .map(|token| format!("{}/setup/{token}", config.public_url));
+        let listener = TcpListener::bind(config.bind)
+            .map_err(|source| StartupError::Bind { addr: config.bind.to_string(), source })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let key = Key::try_from(config.secrets.session_key.as_slice())
+            .map_err(|e| StartupError::SessionKey(e.to_string()))?;
+        let state = Data::new(AppState { db, config: Arc::new(config.clone()), password_cost });
+        let cookie_secure = config.cookie_secure;
+        let server = HttpServer::new(move || {
+            let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                .cookie_name("madoguchi".to_string())
+                .cookie_secure(cookie_secure)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_content_security(CookieContentSecurity::Private)
+                .build();
+            App::new()
+                .app_data(state.clone())
+                .app_data(actix_web::web::FormConfig::default().limit(64 * 1024))
+                .wrap(ErrorHandlers::new().default_handler(web::error::render_error_page))
+                .wrap(sessions)
+                .wrap(Compress::default())
+                .wrap(security_headers())
+                .wrap(TracingLogger::<SafeRootSpan>::new())
+                .configure(web::routes)
+                .default_service(actix_web::web::to(|| async { Err::<actix_web::HttpResponse, _>(web::error::AppError::NotFound) }))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind { addr: format!("port {port}"), source })?
+        .run();
+        Ok(Application { port, server, setup_link })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The one-time link for creating the first administrator, when no staff account exists.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects and migrates; shared by `serve` and `migrate`.
+pub fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let url = config.database_url.redacted();
+    let db = Db::connect(&config.database_url, config.db_pool_size)
+        .map_err(|source| StartupError::Database { url: url.clone(), source })?;
+    let applied = db.migrate().map_err(|source| StartupError::Database { url: url.clone(), source })?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied database migrations");
+    }
+    Ok(db)
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        ))
+}

@@ -1,0 +1,50 @@
+//! Field errors for re-shown forms: each error is a catalogue key `field.<name>.<code>`, shown
+//! next to its field and in a summary at the top that links to the field.
+
+use validator::ValidationErrors;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors {
+    entries: Vec<(String, String)>,
+}
+
+impl FieldErrors {
+    pub fn from_validation(errors: &ValidationErrors) -> FieldErrors {
+        let mut out = FieldErrors::default();
+        let mut fields: Vec<_> = errors.field_errors().into_iter().collect();
+        fields.sort_by_key(|(name, _)| name.to_string());
+        for (field, list) in fields {
+            if let Some(first) = list.first() {
+                out.add(&field, &first.code);
+            }
+        }
+        out
+    }
+
+    pub fn add(&mut self, field: &str, code: &str) {
+        if !self.entries.iter().any(|(f, _)| f == field) {
+            self.entries.push((field.to_string(), format!("field.{field}.{code}")));
+        }
+    }
+
+    /// A form-wide problem (shown in the summary only).
+    pub fn add_general(&mut self, key: &str) {
+        self.entries.push((String::new(), key.to_string()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The message for one field, if it has an error.
+    pub fn get(&self, lang: &Lang, field: &str) -> Option<&'static str> {
+        self.entries.iter().find(|(f, _)| f == field).map(|(_, key)| lang.t(key))
+    }
+
+    /// (field id or empty, message) for the summary.
+    pub fn summary(&self, lang: &Lang) -> Vec<(String, &'static str)> {
+        self.entries.iter().map(|(f, key)| (f.clone(), lang.t(key))).collect()
+    }
+}

@@ -1,0 +1,43 @@
+//! HTTP: the route table, extractors and handlers. Handlers parse, call a service, render.
+
+pub mod error;
+pub mod form;
+mod assets;
+mod health;
+pub mod page;
+mod public;
+pub mod session;
+mod setup;
+pub mod staff;
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::auth::password::Cost;
+use crate::config::Config;
+use crate::db::Db;
+
+/// Shared by all workers of one instance. Holds nothing that must agree across instances: that
+/// lives in the database or in the (shared) session key.
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub password_cost: Cost,
+}
+
+/// The whole URL surface in one place.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(public::home))
+        .route("/lang/{code}", web::get().to(public::switch_language))
+        .route("/static/css/app.css", web::get().to(assets::app_css))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/setup/{token}", web::get().to(setup::show))
+        .route("/setup/{token}", web::post().to(setup::submit))
+        .route("/staff/login", web::get().to(staff::login_form))
+        .route("/staff/login", web::post().to(staff::login_submit))
+        .route("/staff/logout", web::post().to(staff::logout))
+        .route("/staff/logout-everywhere", web::post().to(staff::logout_everywhere))
+        .route("/staff", web::get().to(staff::home));
+}

@@ -1,0 +1,104 @@
+//! What every page needs: the language, the current path (for the language switch), the CSRF
+//! token for its forms, and who is signed in.
+
+use actix_session::SessionExt;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use askama::Template;
+use std::future::{Ready, ready};
+
+use super::error::{AppError, complete_page};
+use super::session;
+use crate::i18n::Lang;
+
+pub const LANG_COOKIE: &str = "lang";
+
+#[derive(Debug, Clone)]
+pub struct PageContext {
+    pub lang: Lang,
+    pub path: String,
+    pub csrf: String,
+    pub staff_name: Option<String>,
+}
+
+impl PageContext {
+    pub fn from_http_request(req: &HttpRequest) -> PageContext {
+        let lang = req
+            .cookie(LANG_COOKIE)
+            .and_then(|c| Lang::from_code(c.value()))
+            .unwrap_or_default();
+        let csrf = session::csrf_token(&req.get_session());
+        PageContext { lang, path: req.path().to_string(), csrf, staff_name: None }
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// Link that switches the language and comes back to this page.
+    pub fn switch_href(&self) -> String {
+        format!("/lang/{}?next={}", self.lang.other().code(), encode_path(&self.path))
+    }
+
+    pub fn with_staff(mut self, name: &str) -> PageContext {
+        self.staff_name = Some(name.to_string());
+        self
+    }
+}
+
+impl FromRequest for PageContext {
+    type Error = AppError;
+    type Future = Ready<Result<PageContext, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(PageContext::from_http_request(req)))
+    }
+}
+
+/// Renders a template with a status. Non-200 pages (a form re-shown with 422) are marked complete
+/// so the error-page handler keeps them.
+pub fn render<T: Template>(status: StatusCode, template: &T) -> Result<HttpResponse, AppError> {
+    let body = template.render()?;
+    Ok(complete_page(status, body))
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", location)).finish()
+}
+
+/// Only same-site absolute paths may be redirect targets, so links cannot bounce people elsewhere.
+pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => fallback.to_string(),
+    }
+}
+
+fn encode_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_targets_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/staff"), "/"), "/staff");
+        assert_eq!(safe_next(Some("//evil.example"), "/"), "/");
+        assert_eq!(safe_next(Some("https://evil.example"), "/"), "/");
+        assert_eq!(safe_next(Some("/\\evil"), "/"), "/");
+        assert_eq!(safe_next(None, "/x"), "/x");
+    }
+
+    #[test]
+    fn paths_are_encoded_for_the_next_parameter() {
+        assert_eq!(encode_path("/setup/a b&c"), "/setup/a%20b%26c");
+    }
+}
