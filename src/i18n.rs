@@ -116,9 +116,9 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("site.name", "個人情報 請求窓口", "Personal Information Requests"),
     ("site.short", "窓口", "Madoguchi"),
     ("staff.home.role", "権限", "Role"),
-    ("staff.home.signed_in_as", "サインイン中", "Signed in as"),
     ("staff.home.sign_out", "サインアウト", "Sign out"),
     ("staff.home.sign_out_everywhere", "すべての端末でサインアウト", "Sign out on every device"),
+    ("staff.home.signed_in_as", "サインイン中", "Signed in as"),
     ("staff.home.title", "職員ページ", "Staff workspace"),
     ("staff.home.welcome", "サインインしました。", "You are signed in."),
 ];

@@ -67,7 +67,7 @@ impl DatabaseUrl {
         match self {
             DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
             DatabaseUrl::Postgres(url) => match (url.find("://"), url.rfind('@')) {
-                (Some(start), Some(at)) if at > start => {
+                (Some(start), Some(at)) if at > start && url[start + 3..at].contains(':') => {
                     let credentials = &url[start + 3..at];
                     let user = credentials.split(':').next().unwrap_or_default();
                     format!("{}{}:***{}", &url[..start + 3], user, &url[at..])

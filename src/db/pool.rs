@@ -102,6 +102,11 @@ impl Db {
                 })?;
             }
         }
+        // One direct attempt first: it fails at once with the real reason (r2d2 would retry until
+        // its timeout and then report only that it timed out).
+        let manager = ConnectionManager { url: url.clone() };
+        manager.connect().map_err(|e| DbError::Unavailable(first_line(&e.to_string())))?;
+        restrict_permissions(url);
         let build = |size: u32| {
             Pool::builder()
                 .max_size(size)
@@ -179,6 +184,12 @@ impl Db {
         .await
     }
 
+    /// Synchronous read for command-line tools and tests.
+    pub fn with_reader<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>) -> Result<T, DbError> {
+        let mut pooled = self.readers.get()?;
+        f(&mut pooled)
+    }
+
     /// Synchronous access for command-line tools and tests.
     pub fn with_writer<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>) -> Result<T, DbError> {
         let mut pooled = self.writer.get()?;
@@ -206,6 +217,15 @@ where
     actix_web::web::block(move || span.in_scope(f))
         .await
         .map_err(|e| DbError::Unavailable(e.to_string()))?
+}
+
+/// The SQLite file holds personal data: readable by the service account only.
+fn restrict_permissions(url: &DatabaseUrl) {
+    #[cfg(unix)]
+    if let DatabaseUrl::Sqlite(path) = url {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
 }
 
 fn first_line(message: &str) -> String {

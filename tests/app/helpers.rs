@@ -1,0 +1,219 @@
+//! Spawns real servers on random ports against a fresh database: SQLite by default, PostgreSQL
+//! when `MADOGUCHI_TEST_DATABASE=postgres` (the second pass of `.ci/run`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use madoguchi::auth::password::Cost;
+use madoguchi::config::Config;
+use madoguchi::startup::Application;
+
+pub fn postgres_selected() -> bool {
+    std::env::var("MADOGUCHI_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("MADOGUCHI_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A PostgreSQL database created for one test and dropped after it.
+pub struct PgDatabase {
+    pub url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// None when PostgreSQL cannot be reached and the test may skip (never under CI).
+    pub fn create() -> Option<PgDatabase> {
+        let admin = pg_admin_url();
+        let mut conn = match PgConnection::establish(&admin) {
+            Ok(conn) => conn,
+            Err(e) if !in_ci() && !postgres_selected() => {
+                eprintln!("skipping: PostgreSQL unreachable at {admin} ({e}); CI=true makes this a failure");
+                return None;
+            }
+            Err(e) => panic!("PostgreSQL is required here but unreachable at {admin}: {e}"),
+        };
+        let name = format!("madoguchi_test_{}", uuid::Uuid::new_v4().simple());
+        conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        Some(PgDatabase { url: format!("{base}/{name}"), name })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&pg_admin_url()) {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// One deployment: a database and a data directory (keys) that any number of instances share.
+/// Cheap to clone; the directory and database live until the last clone (and every app spawned
+/// from it) is gone.
+#[derive(Clone)]
+pub struct World {
+    pub data_dir: Arc<tempfile::TempDir>,
+    pub database_url: String,
+    _pg: Option<Arc<PgDatabase>>,
+}
+
+impl World {
+    pub fn new() -> World {
+        let data_dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        if postgres_selected() {
+            let pg = PgDatabase::create().expect("postgres selected");
+            World { database_url: pg.url.clone(), data_dir, _pg: Some(Arc::new(pg)) }
+        } else {
+            let database_url = format!("sqlite://{}", data_dir.path().join("madoguchi.db").display());
+            World { data_dir, database_url, _pg: None }
+        }
+    }
+
+    pub fn vars(&self) -> BTreeMap<String, String> {
+        let mut vars = BTreeMap::new();
+        vars.insert("MADOGUCHI_DATA_DIR".into(), self.data_dir.path().display().to_string());
+        vars.insert("DATABASE_URL".into(), self.database_url.clone());
+        vars.insert("MADOGUCHI_BIND".into(), "127.0.0.1:0".into());
+        vars.insert("MADOGUCHI_LOG".into(), "warn".into());
+        vars
+    }
+
+    pub async fn spawn(&self) -> TestApp {
+        self.spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(&self, adjust: impl FnOnce(&mut BTreeMap<String, String>)) -> TestApp {
+        let mut vars = self.vars();
+        adjust(&mut vars);
+        let config = Config::from_vars(&vars).expect("test configuration");
+        let app = Application::build_with(config, Cost::Fast).await.expect("application starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let setup_link = app.setup_link().map(|l| l.replace("http://127.0.0.1:0", &base));
+        tokio::spawn(app.run_until_stopped());
+        TestApp { base, setup_link, client: client(), _world: self.clone() }
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub setup_link: Option<String>,
+    pub client: reqwest::Client,
+    _world: World,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.get_with(&self.client, path).await
+    }
+
+    pub async fn get_with(&self, client: &reqwest::Client, path: &str) -> Page {
+        let url = if path.starts_with("http") { path.to_string() } else { self.url(path) };
+        page(client.get(url).send().await.expect("GET")).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.post_with(&self.client, path, form).await
+    }
+
+    pub async fn post_with(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> Page {
+        let url = if path.starts_with("http") { path.to_string() } else { self.url(path) };
+        let body: String = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let response = client
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        page(response).await
+    }
+
+    /// Opens `form_page`, then posts `form` to `action` with the page's CSRF token.
+    pub async fn submit(&self, form_page: &str, action: &str, form: &[(&str, &str)]) -> Page {
+        let shown = self.get(form_page).await;
+        let csrf = csrf_of(&shown.body);
+        let mut fields = vec![("csrf", csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.post(action, &fields).await
+    }
+
+    /// Creates the first administrator through the setup link and stays signed in.
+    pub async fn create_first_admin(&self, email: &str, password: &str) {
+        let link = self.setup_link.clone().expect("setup link on a fresh database");
+        let path = link.trim_start_matches(&self.base).to_string();
+        let done = self
+            .submit(&path, &path, &[
+                ("email", email),
+                ("display_name", "窓口 花子"),
+                ("password", password),
+                ("password_confirm", password),
+            ])
+            .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(done.location.as_deref(), Some("/staff"));
+    }
+
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> Page {
+        let shown = self.get_with(client, "/staff/login").await;
+        let csrf = csrf_of(&shown.body);
+        self.post_with(client, "/staff/login", &[("csrf", &csrf), ("email", email), ("password", password)])
+            .await
+    }
+}
+
+async fn page(response: reqwest::Response) -> Page {
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response.text().await.unwrap_or_default();
+    Page { status, location, body }
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).map(|i| i + marker.len()).expect("page has a CSRF field");
+    let end = html[start..].find('"').expect("closing quote");
+    html[start..start + end].to_string()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

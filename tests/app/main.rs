@@ -1,0 +1,9 @@
+//! One integration-test binary (linking once matters on a 2-core machine).
+
+mod cli;
+mod errors;
+mod helpers;
+mod instances;
+mod migrations_parity;
+mod pages;
+mod setup_and_sign_in;
