@@ -65,19 +65,67 @@ impl std::error::Error for ConfigErrors {}
 
 /// Every variable the application reads, with its default and meaning (the README table mirrors it).
 pub const VARIABLES: &[(&str, &str, &str)] = &[
-    ("DATABASE_URL", "sqlite://<data dir>/madoguchi.db", "sqlite://PATH or postgres://USER@HOST:PORT/DB"),
-    ("MADOGUCHI_BIND", "127.0.0.1:8080", "address and port to listen on"),
-    ("MADOGUCHI_PUBLIC_URL", "http://<bind>", "URL people use to reach the service (links in mail and console)"),
-    ("MADOGUCHI_DATA_DIR", "./data", "SQLite database, generated secrets, outgoing mail files"),
-    ("MADOGUCHI_SESSION_KEY", "generated into <data dir>/session.key", "64-byte cookie key, base64; all instances must share it"),
-    ("MADOGUCHI_DOCUMENT_KEY", "generated into <data dir>/document.key", "32-byte AES-256 master key for documents, base64"),
-    ("MADOGUCHI_DB_POOL_SIZE", "8", "database connections per instance (readers for SQLite)"),
+    (
+        "DATABASE_URL",
+        "sqlite://<data dir>/madoguchi.db",
+        "sqlite://PATH or postgres://USER@HOST:PORT/DB",
+    ),
+    (
+        "MADOGUCHI_BIND",
+        "127.0.0.1:8080",
+        "address and port to listen on",
+    ),
+    (
+        "MADOGUCHI_PUBLIC_URL",
+        "http://<bind>",
+        "URL people use to reach the service (links in mail and console)",
+    ),
+    (
+        "MADOGUCHI_DATA_DIR",
+        "./data",
+        "SQLite database, generated secrets, outgoing mail files",
+    ),
+    (
+        "MADOGUCHI_SESSION_KEY",
+        "generated into <data dir>/session.key",
+        "64-byte cookie key, base64; all instances must share it",
+    ),
+    (
+        "MADOGUCHI_DOCUMENT_KEY",
+        "generated into <data dir>/document.key",
+        "32-byte AES-256 master key for documents, base64",
+    ),
+    (
+        "MADOGUCHI_DB_POOL_SIZE",
+        "8",
+        "database connections per instance (readers for SQLite)",
+    ),
     ("MADOGUCHI_LOG_FORMAT", "pretty", "pretty or json"),
-    ("MADOGUCHI_LOG", "info", "tracing filter, e.g. info,madoguchi=debug"),
-    ("MADOGUCHI_SETUP_LINK_MINUTES", "60", "lifetime of the first-administrator setup link"),
-    ("MADOGUCHI_SESSION_IDLE_MINUTES", "30", "staff sign-out after this much inactivity"),
-    ("MADOGUCHI_SESSION_MAX_HOURS", "12", "staff sign-out this long after signing in, whatever the activity"),
-    ("MADOGUCHI_COOKIE_SECURE", "true when the public URL is https", "send cookies over HTTPS only"),
+    (
+        "MADOGUCHI_LOG",
+        "info",
+        "tracing filter, e.g. info,madoguchi=debug",
+    ),
+    (
+        "MADOGUCHI_SETUP_LINK_MINUTES",
+        "60",
+        "lifetime of the first-administrator setup link",
+    ),
+    (
+        "MADOGUCHI_SESSION_IDLE_MINUTES",
+        "30",
+        "staff sign-out after this much inactivity",
+    ),
+    (
+        "MADOGUCHI_SESSION_MAX_HOURS",
+        "12",
+        "staff sign-out this long after signing in, whatever the activity",
+    ),
+    (
+        "MADOGUCHI_COOKIE_SECURE",
+        "true when the public URL is https",
+        "send cookies over HTTPS only",
+    ),
 ];
 
 impl Config {
@@ -98,7 +146,10 @@ impl Config {
         let mut errors = Vec::new();
         let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
 
-        let bind = match get("MADOGUCHI_BIND").unwrap_or("127.0.0.1:8080").parse::<SocketAddr>() {
+        let bind = match get("MADOGUCHI_BIND")
+            .unwrap_or("127.0.0.1:8080")
+            .parse::<SocketAddr>()
+        {
             Ok(addr) => Some(addr),
             Err(_) => {
                 errors.push(format!(
@@ -119,18 +170,44 @@ impl Config {
                 }
             },
         };
-        let db_pool_size = parse_number(&mut errors, get("MADOGUCHI_DB_POOL_SIZE"), "MADOGUCHI_DB_POOL_SIZE", 8, 1..=256);
-        let setup_link_minutes =
-            parse_number(&mut errors, get("MADOGUCHI_SETUP_LINK_MINUTES"), "MADOGUCHI_SETUP_LINK_MINUTES", 60, 1..=10_080);
-        let session_idle_minutes =
-            parse_number(&mut errors, get("MADOGUCHI_SESSION_IDLE_MINUTES"), "MADOGUCHI_SESSION_IDLE_MINUTES", 30, 1..=1_440);
-        let session_max_hours =
-            parse_number(&mut errors, get("MADOGUCHI_SESSION_MAX_HOURS"), "MADOGUCHI_SESSION_MAX_HOURS", 12, 1..=168);
-        let log_format = match get("MADOGUCHI_LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
+        let db_pool_size = parse_number(
+            &mut errors,
+            get("MADOGUCHI_DB_POOL_SIZE"),
+            "MADOGUCHI_DB_POOL_SIZE",
+            8,
+            1..=256,
+        );
+        let setup_link_minutes = parse_number(
+            &mut errors,
+            get("MADOGUCHI_SETUP_LINK_MINUTES"),
+            "MADOGUCHI_SETUP_LINK_MINUTES",
+            60,
+            1..=10_080,
+        );
+        let session_idle_minutes = parse_number(
+            &mut errors,
+            get("MADOGUCHI_SESSION_IDLE_MINUTES"),
+            "MADOGUCHI_SESSION_IDLE_MINUTES",
+            30,
+            1..=1_440,
+        );
+        let session_max_hours = parse_number(
+            &mut errors,
+            get("MADOGUCHI_SESSION_MAX_HOURS"),
+            "MADOGUCHI_SESSION_MAX_HOURS",
+            12,
+            1..=168,
+        );
+        let log_format = match get("MADOGUCHI_LOG_FORMAT")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
             Some(other) => {
-                errors.push(format!("MADOGUCHI_LOG_FORMAT: `{other}` is neither `pretty` nor `json`"));
+                errors.push(format!(
+                    "MADOGUCHI_LOG_FORMAT: `{other}` is neither `pretty` nor `json`"
+                ));
                 LogFormat::Pretty
             }
         };
@@ -140,18 +217,25 @@ impl Config {
                 url.trim_end_matches('/').to_string()
             }
             (Some(url), _) => {
-                errors.push(format!("MADOGUCHI_PUBLIC_URL: `{url}` must start with http:// or https://"));
+                errors.push(format!(
+                    "MADOGUCHI_PUBLIC_URL: `{url}` must start with http:// or https://"
+                ));
                 String::new()
             }
             (None, Some(addr)) => format!("http://{addr}"),
             (None, None) => String::new(),
         };
-        let cookie_secure = match get("MADOGUCHI_COOKIE_SECURE").map(str::to_ascii_lowercase).as_deref() {
+        let cookie_secure = match get("MADOGUCHI_COOKIE_SECURE")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None => public_url.starts_with("https://"),
             Some("true" | "1" | "yes") => true,
             Some("false" | "0" | "no") => false,
             Some(other) => {
-                errors.push(format!("MADOGUCHI_COOKIE_SECURE: `{other}` is not true or false"));
+                errors.push(format!(
+                    "MADOGUCHI_COOKIE_SECURE: `{other}` is not true or false"
+                ));
                 false
             }
         };
@@ -224,8 +308,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)], dir: &Path) -> BTreeMap<String, String> {
-        let mut map: BTreeMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut map: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         map.insert("MADOGUCHI_DATA_DIR".into(), dir.display().to_string());
         map
     }
@@ -236,7 +322,10 @@ mod tests {
         let config = Config::from_vars(&vars(&[], dir.path())).unwrap();
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(config.public_url, "http://127.0.0.1:8080");
-        assert_eq!(config.database_url, DatabaseUrl::Sqlite(dir.path().join("madoguchi.db")));
+        assert_eq!(
+            config.database_url,
+            DatabaseUrl::Sqlite(dir.path().join("madoguchi.db"))
+        );
         assert!(!config.cookie_secure);
     }
 
@@ -256,7 +345,10 @@ mod tests {
         .unwrap_err();
         let text = errors.to_string();
         assert_eq!(errors.0.len(), 5, "{text}");
-        assert!(text.contains("DATABASE_URL: unsupported scheme `mysql`"), "{text}");
+        assert!(
+            text.contains("DATABASE_URL: unsupported scheme `mysql`"),
+            "{text}"
+        );
         assert!(text.contains("MADOGUCHI_BIND"), "{text}");
         assert!(text.contains("MADOGUCHI_SESSION_KEY"), "{text}");
         assert!(text.contains("MADOGUCHI_DB_POOL_SIZE"), "{text}");
@@ -267,9 +359,11 @@ mod tests {
     #[test]
     fn https_public_url_makes_cookies_secure() {
         let dir = tempfile::tempdir().unwrap();
-        let config =
-            Config::from_vars(&vars(&[("MADOGUCHI_PUBLIC_URL", "https://madoguchi.example.jp/")], dir.path()))
-                .unwrap();
+        let config = Config::from_vars(&vars(
+            &[("MADOGUCHI_PUBLIC_URL", "https://madoguchi.example.jp/")],
+            dir.path(),
+        ))
+        .unwrap();
         assert!(config.cookie_secure);
         assert_eq!(config.public_url, "https://madoguchi.example.jp");
     }

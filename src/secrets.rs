@@ -30,23 +30,50 @@ pub fn load_or_create(
     session_from_env: Option<&str>,
     document_from_env: Option<&str>,
 ) -> Result<Secrets, Vec<String>> {
-    let session = key::<SESSION_KEY_LEN>(data_dir, "MADOGUCHI_SESSION_KEY", "session.key", session_from_env);
-    let document = key::<DOCUMENT_KEY_LEN>(data_dir, "MADOGUCHI_DOCUMENT_KEY", "document.key", document_from_env);
+    let session = key::<SESSION_KEY_LEN>(
+        data_dir,
+        "MADOGUCHI_SESSION_KEY",
+        "session.key",
+        session_from_env,
+    );
+    let document = key::<DOCUMENT_KEY_LEN>(
+        data_dir,
+        "MADOGUCHI_DOCUMENT_KEY",
+        "document.key",
+        document_from_env,
+    );
     match (session, document) {
-        (Ok(session_key), Ok(document_key)) => Ok(Secrets { session_key, document_key }),
-        (session, document) => Err([session.err(), document.err()].into_iter().flatten().collect()),
+        (Ok(session_key), Ok(document_key)) => Ok(Secrets {
+            session_key,
+            document_key,
+        }),
+        (session, document) => Err([session.err(), document.err()]
+            .into_iter()
+            .flatten()
+            .collect()),
     }
 }
 
-fn key<const N: usize>(data_dir: &Path, var: &str, file: &str, from_env: Option<&str>) -> Result<[u8; N], String> {
+fn key<const N: usize>(
+    data_dir: &Path,
+    var: &str,
+    file: &str,
+    from_env: Option<&str>,
+) -> Result<[u8; N], String> {
     if let Some(encoded) = from_env {
         return decode::<N>(encoded).map_err(|why| format!("{var}: {why}"));
     }
     let path = data_dir.join(file);
     match std::fs::read_to_string(&path) {
-        Ok(encoded) => decode::<N>(encoded.trim()).map_err(|why| format!("{}: {why}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => generate::<N>(&path)
-            .map_err(|e| format!("{}: cannot create ({e}); set {var} or make the data directory writable", path.display())),
+        Ok(encoded) => {
+            decode::<N>(encoded.trim()).map_err(|why| format!("{}: {why}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => generate::<N>(&path).map_err(|e| {
+            format!(
+                "{}: cannot create ({e}); set {var} or make the data directory writable",
+                path.display()
+            )
+        }),
         Err(e) => Err(format!("{}: cannot read ({e})", path.display())),
     }
 }
@@ -108,7 +135,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("session.key")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("session.key"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -27,7 +27,10 @@ pub enum StartupError {
     #[error("database {url}: {source}")]
     Database { url: String, source: DbError },
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: String, source: std::io::Error },
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
     #[error("session key rejected: {0}")]
     SessionKey(String),
 }
@@ -44,17 +47,33 @@ impl Application {
     }
 
     /// `password_cost` lets test suites use cheap hashes; production always uses the standard cost.
-    pub async fn build_with(config: Config, password_cost: Cost) -> Result<Application, StartupError> {
+    pub async fn build_with(
+        config: Config,
+        password_cost: Cost,
+    ) -> Result<Application, StartupError> {
         let db = open_database(&config)?;
-        let setup_link = accounts::setup_link_if_needed(&db, Utc::now(), Duration::minutes(config.setup_link_minutes))
-            .map_err(|source| StartupError::Database { url: config.database_url.redacted(), source })?
-            .map(|token| format!("{}/setup/{token}", config.public_url));
-        let listener = TcpListener::bind(config.bind)
-            .map_err(|source| StartupError::Bind { addr: config.bind.to_string(), source })?;
+        let setup_link = accounts::setup_link_if_needed(
+            &db,
+            Utc::now(),
+            Duration::minutes(config.setup_link_minutes),
+        )
+        .map_err(|source| StartupError::Database {
+            url: config.database_url.redacted(),
+            source,
+        })?
+        .map(|token| format!("{}/setup/{token}", config.public_url));
+        let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
+            addr: config.bind.to_string(),
+            source,
+        })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
         let key = Key::try_from(config.secrets.session_key.as_slice())
             .map_err(|e| StartupError::SessionKey(e.to_string()))?;
-        let state = Data::new(AppState { db, config: Arc::new(config.clone()), password_cost });
+        let state = Data::new(AppState {
+            db,
+            config: Arc::new(config.clone()),
+            password_cost,
+        });
         let cookie_secure = config.cookie_secure;
         let server = HttpServer::new(move || {
             let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -73,12 +92,21 @@ impl Application {
                 .wrap(security_headers())
                 .wrap(TracingLogger::<SafeRootSpan>::new())
                 .configure(web::routes)
-                .default_service(actix_web::web::to(|| async { Err::<actix_web::HttpResponse, _>(web::error::AppError::NotFound) }))
+                .default_service(actix_web::web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(web::error::AppError::NotFound)
+                }))
         })
         .listen(listener)
-        .map_err(|source| StartupError::Bind { addr: format!("port {port}"), source })?
+        .map_err(|source| StartupError::Bind {
+            addr: format!("port {port}"),
+            source,
+        })?
         .run();
-        Ok(Application { port, server, setup_link })
+        Ok(Application {
+            port,
+            server,
+            setup_link,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -98,9 +126,16 @@ impl Application {
 /// Connects and migrates; shared by `serve` and `migrate`.
 pub fn open_database(config: &Config) -> Result<Db, StartupError> {
     let url = config.database_url.redacted();
-    let db = Db::connect(&config.database_url, config.db_pool_size)
-        .map_err(|source| StartupError::Database { url: url.clone(), source })?;
-    let applied = db.migrate().map_err(|source| StartupError::Database { url: url.clone(), source })?;
+    let db = Db::connect(&config.database_url, config.db_pool_size).map_err(|source| {
+        StartupError::Database {
+            url: url.clone(),
+            source,
+        }
+    })?;
+    let applied = db.migrate().map_err(|source| StartupError::Database {
+        url: url.clone(),
+        source,
+    })?;
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied database migrations");
     }

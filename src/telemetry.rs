@@ -2,10 +2,10 @@
 //! query string, which may hold tokens), the status and a request id — no personal data.
 
 use actix_web::Error;
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use tracing::Span;
-use actix_web::HttpMessage;
 use tracing_actix_web::{RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
 
@@ -14,7 +14,9 @@ use crate::config::LogFormat;
 /// Installs the global subscriber once; later calls (tests starting several apps) are no-ops.
 pub fn init(format: LogFormat, filter: &str) {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Pretty => builder.compact().try_init(),
@@ -30,7 +32,9 @@ impl RootSpanBuilder for SafeRootSpan {
             .get::<RequestId>()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let route = request.match_pattern().unwrap_or_else(|| "(unmatched)".to_string());
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "(unmatched)".to_string());
         tracing::info_span!(
             "request",
             method = %request.method(),

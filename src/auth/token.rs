@@ -27,6 +27,9 @@ mod tests {
         let a = generate();
         assert_eq!(a.len(), 43);
         assert_ne!(a, generate());
-        assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

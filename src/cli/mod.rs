@@ -83,12 +83,24 @@ pub async fn run(cli: Cli) -> Exit {
                 Exit(2)
             }
         },
-        Command::Staff { action: StaffCommand::Add { email, role, name, password_stdin } } => {
-            add_staff(&config, email, role, name, password_stdin)
-        }
+        Command::Staff {
+            action:
+                StaffCommand::Add {
+                    email,
+                    role,
+                    name,
+                    password_stdin,
+                },
+        } => add_staff(&config, email, role, name, password_stdin),
         Command::Keys => {
-            println!("MADOGUCHI_SESSION_KEY={}", crate::secrets::generate_encoded(crate::secrets::SESSION_KEY_LEN));
-            println!("MADOGUCHI_DOCUMENT_KEY={}", crate::secrets::generate_encoded(crate::secrets::DOCUMENT_KEY_LEN));
+            println!(
+                "MADOGUCHI_SESSION_KEY={}",
+                crate::secrets::generate_encoded(crate::secrets::SESSION_KEY_LEN)
+            );
+            println!(
+                "MADOGUCHI_DOCUMENT_KEY={}",
+                crate::secrets::generate_encoded(crate::secrets::DOCUMENT_KEY_LEN)
+            );
             Exit(0)
         }
     }
@@ -109,8 +121,12 @@ async fn serve(config: Config) -> Exit {
     if let Some(link) = app.setup_link() {
         // Printed, not logged: the link is a credential meant for the operator's eyes only.
         println!();
-        println!("No staff account exists yet. Open this one-time link to create the first administrator:");
-        println!("職員アカウントがまだありません。次のリンクから最初の管理者を登録してください（1回限り有効）:");
+        println!(
+            "No staff account exists yet. Open this one-time link to create the first administrator:"
+        );
+        println!(
+            "職員アカウントがまだありません。次のリンクから最初の管理者を登録してください（1回限り有効）:"
+        );
         println!("  {link}");
         println!();
     }
@@ -123,7 +139,13 @@ async fn serve(config: Config) -> Exit {
     }
 }
 
-fn add_staff(config: &Config, email: String, role: Role, name: Option<String>, password_stdin: bool) -> Exit {
+fn add_staff(
+    config: &Config,
+    email: String,
+    role: Role,
+    name: Option<String>,
+    password_stdin: bool,
+) -> Exit {
     let db = match startup::open_database(config) {
         Ok(db) => db,
         Err(e) => {
@@ -141,8 +163,13 @@ fn add_staff(config: &Config, email: String, role: Role, name: Option<String>, p
     } else {
         (password::generate(), true)
     };
-    let display_name = name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
-    let input = AccountInput { email, display_name, password: password.clone() };
+    let display_name =
+        name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+    let input = AccountInput {
+        email,
+        display_name,
+        password: password.clone(),
+    };
     match accounts::add_staff(&db, input, role, chrono::Utc::now(), Cost::Standard) {
         Ok(row) => {
             println!("created {} account for {} (id {})", role, row.email, row.id);
@@ -171,7 +198,11 @@ fn add_staff(config: &Config, email: String, role: Role, name: Option<String>, p
         }
         Err(e) => {
             eprintln!("error: {e}");
-            Exit(if matches!(e, AccountError::EmailTaken) { 2 } else { 1 })
+            Exit(if matches!(e, AccountError::EmailTaken) {
+                2
+            } else {
+                1
+            })
         }
     }
 }

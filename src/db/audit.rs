@@ -47,7 +47,9 @@ impl AuditEvent {
 }
 
 pub fn append(conn: &mut DbConnection, event: &AuditEvent) -> Result<(), DbError> {
-    diesel::insert_into(audit_events::table).values(event).execute(conn)?;
+    diesel::insert_into(audit_events::table)
+        .values(event)
+        .execute(conn)?;
     Ok(())
 }
 

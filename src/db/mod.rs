@@ -44,7 +44,9 @@ impl DatabaseUrl {
             "sqlite" => {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
                 if path.is_empty() {
-                    return Err("sqlite:// needs a file path, e.g. sqlite://./data/madoguchi.db".into());
+                    return Err(
+                        "sqlite:// needs a file path, e.g. sqlite://./data/madoguchi.db".into(),
+                    );
                 }
                 Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
             }
@@ -98,15 +100,29 @@ mod tests {
             DatabaseUrl::parse("sqlite:///var/lib/m.db").unwrap(),
             DatabaseUrl::Sqlite(PathBuf::from("/var/lib/m.db"))
         );
-        assert_eq!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().backend(), Backend::Postgres);
-        assert!(DatabaseUrl::parse("mysql://h/db").unwrap_err().contains("unsupported scheme `mysql`"));
-        assert!(DatabaseUrl::parse("madoguchi.db").unwrap_err().contains("has no scheme"));
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://u@h/db").unwrap().backend(),
+            Backend::Postgres
+        );
+        assert!(
+            DatabaseUrl::parse("mysql://h/db")
+                .unwrap_err()
+                .contains("unsupported scheme `mysql`")
+        );
+        assert!(
+            DatabaseUrl::parse("madoguchi.db")
+                .unwrap_err()
+                .contains("has no scheme")
+        );
     }
 
     #[test]
     fn passwords_never_reach_logs() {
         let url = DatabaseUrl::parse("postgres://app:s3cret@db.internal:5432/madoguchi").unwrap();
-        assert_eq!(url.redacted(), "postgres://app:***@db.internal:5432/madoguchi");
+        assert_eq!(
+            url.redacted(),
+            "postgres://app:***@db.internal:5432/madoguchi"
+        );
         assert!(!format!("{url:?}").contains("s3cret"));
     }
 }

@@ -95,17 +95,19 @@ impl Db {
     /// Opens the pools, creating the SQLite file's directory if needed, and checks that the
     /// database answers.
     pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Db, DbError> {
-        if let DatabaseUrl::Sqlite(path) = url {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    DbError::Unavailable(format!("cannot create {}: {e}", parent.display()))
-                })?;
-            }
+        if let DatabaseUrl::Sqlite(path) = url
+            && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                DbError::Unavailable(format!("cannot create {}: {e}", parent.display()))
+            })?;
         }
         // One direct attempt first: it fails at once with the real reason (r2d2 would retry until
         // its timeout and then report only that it timed out).
         let manager = ConnectionManager { url: url.clone() };
-        manager.connect().map_err(|e| DbError::Unavailable(first_line(&e.to_string())))?;
+        manager
+            .connect()
+            .map_err(|e| DbError::Unavailable(first_line(&e.to_string())))?;
         restrict_permissions(url);
         let build = |size: u32| {
             Pool::builder()
@@ -120,7 +122,11 @@ impl Db {
             DatabaseUrl::Sqlite(_) => build(1)?,
             DatabaseUrl::Postgres(_) => readers.clone(),
         };
-        Ok(Db { readers, writer, url: url.clone() })
+        Ok(Db {
+            readers,
+            writer,
+            url: url.clone(),
+        })
     }
 
     pub fn url(&self) -> &DatabaseUrl {
@@ -152,7 +158,9 @@ impl Db {
             DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
             DbConnection::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
         };
-        pending.map(|p| !p).map_err(|e| DbError::Unavailable(e.to_string()))
+        pending
+            .map(|p| !p)
+            .map_err(|e| DbError::Unavailable(e.to_string()))
     }
 
     /// Runs a read on a pooled connection off the async runtime.
@@ -185,13 +193,19 @@ impl Db {
     }
 
     /// Synchronous read for command-line tools and tests.
-    pub fn with_reader<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>) -> Result<T, DbError> {
+    pub fn with_reader<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
         let mut pooled = self.readers.get()?;
         f(&mut pooled)
     }
 
     /// Synchronous access for command-line tools and tests.
-    pub fn with_writer<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>) -> Result<T, DbError> {
+    pub fn with_writer<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
         let mut pooled = self.writer.get()?;
         let conn: &mut DbConnection = &mut pooled;
         conn.transaction(f)

@@ -22,7 +22,11 @@ pub fn create(
     Ok(())
 }
 
-pub fn is_usable(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> Result<bool, DbError> {
+pub fn is_usable(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
     let found: i64 = setup_links::table
         .filter(setup_links::token_hash.eq(token_hash))
         .filter(setup_links::used_at.is_null())
@@ -34,7 +38,11 @@ pub fn is_usable(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) 
 
 /// Marks the link used; false when it was unknown, expired or already used. The conditional
 /// update makes "works once" hold even when two instances receive the same link at once.
-pub fn consume(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> Result<bool, DbError> {
+pub fn consume(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
     let updated = diesel::update(
         setup_links::table
             .filter(setup_links::token_hash.eq(token_hash))

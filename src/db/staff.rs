@@ -38,7 +38,9 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewStaff<'_>) -> Result<(), DbError> {
-    diesel::insert_into(staff::table).values(new).execute(conn)?;
+    diesel::insert_into(staff::table)
+        .values(new)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -51,7 +53,11 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Staf
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<StaffRow>, DbError> {
-    Ok(staff::table.find(id).select(StaffRow::as_select()).first(conn).optional()?)
+    Ok(staff::table
+        .find(id)
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Counts a failed sign-in; locks the account until `lock_until` once `lock_after` failures in a
@@ -68,7 +74,10 @@ pub fn record_failed_login(
         .get_result(conn)?;
     if failures >= lock_after {
         diesel::update(staff::table.find(id))
-            .set((staff::locked_until.eq(Some(lock_until)), staff::failed_logins.eq(0)))
+            .set((
+                staff::locked_until.eq(Some(lock_until)),
+                staff::failed_logins.eq(0),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -76,7 +85,10 @@ pub fn record_failed_login(
 
 pub fn record_successful_login(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
     diesel::update(staff::table.find(id))
-        .set((staff::failed_logins.eq(0), staff::locked_until.eq(None::<NaiveDateTime>)))
+        .set((
+            staff::failed_logins.eq(0),
+            staff::locked_until.eq(None::<NaiveDateTime>),
+        ))
         .execute(conn)?;
     Ok(())
 }

@@ -17,7 +17,10 @@ pub const LOCK_MINUTES: i64 = 15;
 /// line apply the same rules.
 #[derive(Debug, Clone, Default, serde::Deserialize, Validate)]
 pub struct AccountInput {
-    #[validate(email(code = "email_invalid"), length(max = 254, code = "email_invalid"))]
+    #[validate(
+        email(code = "email_invalid"),
+        length(max = 254, code = "email_invalid")
+    )]
     pub email: String,
     #[validate(length(min = 1, max = 60, code = "name_length"))]
     pub display_name: String,
@@ -63,20 +66,30 @@ impl From<DbError> for AccountError {
 }
 
 /// When no staff account exists, issues a one-time setup link token (the caller prints the URL).
-pub fn setup_link_if_needed(db: &Db, now: DateTime<Utc>, valid_for: Duration) -> Result<Option<String>, DbError> {
+pub fn setup_link_if_needed(
+    db: &Db,
+    now: DateTime<Utc>,
+    valid_for: Duration,
+) -> Result<Option<String>, DbError> {
     db.with_writer(|conn| {
         if staff::count(conn)? > 0 {
             return Ok(None);
         }
         let token = token::generate();
-        setup_links::create(conn, &token::digest(&token), now.naive_utc(), (now + valid_for).naive_utc())?;
+        setup_links::create(
+            conn,
+            &token::digest(&token),
+            now.naive_utc(),
+            (now + valid_for).naive_utc(),
+        )?;
         Ok(Some(token))
     })
 }
 
 pub async fn setup_link_usable(db: &Db, token: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
     let digest = token::digest(token);
-    db.read(move |conn| setup_links::is_usable(conn, &digest, now.naive_utc())).await
+    db.read(move |conn| setup_links::is_usable(conn, &digest, now.naive_utc()))
+        .await
 }
 
 /// Creates the first administrator through a setup link. The link works once, and only while no
@@ -100,7 +113,11 @@ pub async fn complete_setup(
             }
             let row = insert_staff(conn, &input, Role::Admin, &password_hash, now)?;
             setup_links::retire_all(conn, at)?;
-            audit::append(conn, &AuditEvent::new(at, "setup-link", "staff.created").target(format!("staff:{}", row.id)))?;
+            audit::append(
+                conn,
+                &AuditEvent::new(at, "setup-link", "staff.created")
+                    .target(format!("staff:{}", row.id)),
+            )?;
             Ok(Some(row))
         })
         .await?;
@@ -122,7 +139,8 @@ pub fn add_staff(
         let row = insert_staff(conn, &input, role, &password_hash, now)?;
         audit::append(
             conn,
-            &AuditEvent::new(now.naive_utc(), "cli", "staff.created").target(format!("staff:{}", row.id)),
+            &AuditEvent::new(now.naive_utc(), "cli", "staff.created")
+                .target(format!("staff:{}", row.id)),
         )?;
         Ok(row)
     })?;
@@ -161,7 +179,9 @@ pub async fn sign_in(
     audit_context: (Option<String>, Option<String>),
 ) -> Result<StaffRow, AccountError> {
     let email = email.trim().to_lowercase();
-    let found = db.read(move |conn| staff::find_by_email(conn, &email)).await?;
+    let found = db
+        .read(move |conn| staff::find_by_email(conn, &email))
+        .await?;
     let Some(row) = found else {
         let _ = verify_off_thread(password_given, password::decoy_hash().to_string()).await;
         return Err(AccountError::BadCredentials);
@@ -169,7 +189,11 @@ pub async fn sign_in(
     if row.disabled_at.is_some() {
         return Err(AccountError::Disabled);
     }
-    if let Some(until) = row.locked_until.map(|t| t.and_utc()).filter(|until| *until > now) {
+    if let Some(until) = row
+        .locked_until
+        .map(|t| t.and_utc())
+        .filter(|until| *until > now)
+    {
         return Err(AccountError::Locked(until));
     }
     let ok = verify_off_thread(password_given, row.password_hash.clone()).await;
@@ -181,7 +205,12 @@ pub async fn sign_in(
             staff::record_successful_login(conn, &id)?;
             "staff.signed_in"
         } else {
-            staff::record_failed_login(conn, &id, LOCK_AFTER_FAILURES, (now + Duration::minutes(LOCK_MINUTES)).naive_utc())?;
+            staff::record_failed_login(
+                conn,
+                &id,
+                LOCK_AFTER_FAILURES,
+                (now + Duration::minutes(LOCK_MINUTES)).naive_utc(),
+            )?;
             "staff.sign_in_failed"
         };
         audit::append(
@@ -190,10 +219,17 @@ pub async fn sign_in(
         )
     })
     .await?;
-    if ok { Ok(row) } else { Err(AccountError::BadCredentials) }
+    if ok {
+        Ok(row)
+    } else {
+        Err(AccountError::BadCredentials)
+    }
 }
 
-async fn hash_off_thread(password_given: String, cost: password::Cost) -> Result<String, AccountError> {
+async fn hash_off_thread(
+    password_given: String,
+    cost: password::Cost,
+) -> Result<String, AccountError> {
     actix_web::web::block(move || password::hash(&password_given, cost))
         .await
         .map_err(|e| AccountError::Db(DbError::Unavailable(e.to_string())))?
@@ -201,5 +237,7 @@ async fn hash_off_thread(password_given: String, cost: password::Cost) -> Result
 }
 
 async fn verify_off_thread(password_given: String, stored: String) -> bool {
-    actix_web::web::block(move || password::verify(&password_given, &stored)).await.unwrap_or(false)
+    actix_web::web::block(move || password::verify(&password_given, &stored))
+        .await
+        .unwrap_or(false)
 }

@@ -133,7 +133,10 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     .render()
     .unwrap_or_else(|_| format!("<!doctype html><title>{code}</title><h1>{code}</h1>"));
     let (req, mut response) = res.into_parts();
-    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     let response = response.set_body(BoxBody::new(body));
     let res = ServiceResponse::new(req, response).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
@@ -141,7 +144,9 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
 
 /// Shorthand used by `render` when a form page is deliberately sent with an error status.
 pub fn complete_page(status: StatusCode, body: String) -> HttpResponse {
-    let mut response = HttpResponse::build(status).content_type(ContentType::html()).body(body);
+    let mut response = HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .body(body);
     response.extensions_mut().insert(CompletePage);
     response
 }

@@ -25,7 +25,8 @@ impl FieldErrors {
 
     pub fn add(&mut self, field: &str, code: &str) {
         if !self.entries.iter().any(|(f, _)| f == field) {
-            self.entries.push((field.to_string(), format!("field.{field}.{code}")));
+            self.entries
+                .push((field.to_string(), format!("field.{field}.{code}")));
         }
     }
 
@@ -40,11 +41,17 @@ impl FieldErrors {
 
     /// The message for one field, if it has an error.
     pub fn get(&self, lang: &Lang, field: &str) -> Option<&'static str> {
-        self.entries.iter().find(|(f, _)| f == field).map(|(_, key)| lang.t(key))
+        self.entries
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, key)| lang.t(key))
     }
 
     /// (field id or empty, message) for the summary.
     pub fn summary(&self, lang: &Lang) -> Vec<(String, &'static str)> {
-        self.entries.iter().map(|(f, key)| (f.clone(), lang.t(key))).collect()
+        self.entries
+            .iter()
+            .map(|(f, key)| (f.clone(), lang.t(key)))
+            .collect()
     }
 }

@@ -14,7 +14,9 @@ pub async fn healthz() -> HttpResponse {
 
 /// Probes answer in plain text whatever the status, for machines rather than people.
 fn plain(status: StatusCode, body: &'static str) -> HttpResponse {
-    let mut response = HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(body);
+    let mut response = HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .body(body);
     response.extensions_mut().insert(CompletePage);
     response
 }

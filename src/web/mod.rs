@@ -1,8 +1,8 @@
 //! HTTP: the route table, extractors and handlers. Handlers parse, call a service, render.
 
+mod assets;
 pub mod error;
 pub mod form;
-mod assets;
 mod health;
 pub mod page;
 mod public;
@@ -38,6 +38,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/staff/login", web::get().to(staff::login_form))
         .route("/staff/login", web::post().to(staff::login_submit))
         .route("/staff/logout", web::post().to(staff::logout))
-        .route("/staff/logout-everywhere", web::post().to(staff::logout_everywhere))
+        .route(
+            "/staff/logout-everywhere",
+            web::post().to(staff::logout_everywhere),
+        )
         .route("/staff", web::get().to(staff::home));
 }

@@ -29,7 +29,12 @@ impl PageContext {
             .and_then(|c| Lang::from_code(c.value()))
             .unwrap_or_default();
         let csrf = session::csrf_token(&req.get_session());
-        PageContext { lang, path: req.path().to_string(), csrf, staff_name: None }
+        PageContext {
+            lang,
+            path: req.path().to_string(),
+            csrf,
+            staff_name: None,
+        }
     }
 
     pub fn t(&self, key: &str) -> &'static str {
@@ -38,7 +43,11 @@ impl PageContext {
 
     /// Link that switches the language and comes back to this page.
     pub fn switch_href(&self) -> String {
-        format!("/lang/{}?next={}", self.lang.other().code(), encode_path(&self.path))
+        format!(
+            "/lang/{}?next={}",
+            self.lang.other().code(),
+            encode_path(&self.path)
+        )
     }
 
     pub fn with_staff(mut self, name: &str) -> PageContext {
@@ -64,7 +73,9 @@ pub fn render<T: Template>(status: StatusCode, template: &T) -> Result<HttpRespo
 }
 
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header(("Location", location)).finish()
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .finish()
 }
 
 /// Only same-site absolute paths may be redirect targets, so links cannot bounce people elsewhere.
@@ -78,7 +89,9 @@ pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
 fn encode_path(path: &str) -> String {
     path.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()

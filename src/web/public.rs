@@ -26,7 +26,10 @@ pub struct SwitchQuery {
 
 /// Remembers the chosen language in a cookie and returns to the page the person was on; a plain
 /// link, so it works without JavaScript.
-pub async fn switch_language(code: web::Path<String>, query: web::Query<SwitchQuery>) -> Result<HttpResponse, AppError> {
+pub async fn switch_language(
+    code: web::Path<String>,
+    query: web::Query<SwitchQuery>,
+) -> Result<HttpResponse, AppError> {
     let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")

@@ -44,11 +44,19 @@ pub fn csrf_matches(session: &Session, submitted: &str) -> bool {
 pub fn sign_in(session: &Session, row: &StaffRow) -> Result<(), AppError> {
     let now = Utc::now().timestamp();
     session.renew();
-    session.insert(STAFF_ID, &row.id).map_err(AppError::internal)?;
-    session.insert(AUTH_EPOCH, row.auth_epoch).map_err(AppError::internal)?;
-    session.insert(SIGNED_IN_AT, now).map_err(AppError::internal)?;
+    session
+        .insert(STAFF_ID, &row.id)
+        .map_err(AppError::internal)?;
+    session
+        .insert(AUTH_EPOCH, row.auth_epoch)
+        .map_err(AppError::internal)?;
+    session
+        .insert(SIGNED_IN_AT, now)
+        .map_err(AppError::internal)?;
     session.insert(SEEN_AT, now).map_err(AppError::internal)?;
-    session.insert(CSRF, crate::auth::token::generate()).map_err(AppError::internal)?;
+    session
+        .insert(CSRF, crate::auth::token::generate())
+        .map_err(AppError::internal)?;
     Ok(())
 }
 
@@ -77,9 +85,15 @@ impl FromRequest for CurrentStaff {
 
 async fn load(req: &HttpRequest) -> Result<CurrentStaff, AppError> {
     let session = req.get_session();
-    let next = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let next = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let required = || AppError::SignInRequired { next: next.clone() };
-    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::internal("no app state"))?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("no app state"))?;
     let (Some(id), Some(epoch), Some(signed_in_at), Some(seen_at)) = (
         session.get::<String>(STAFF_ID).ok().flatten(),
         session.get::<i64>(AUTH_EPOCH).ok().flatten(),
@@ -105,5 +119,10 @@ async fn load(req: &HttpRequest) -> Result<CurrentStaff, AppError> {
     if now - seen_at >= 60 {
         let _ = session.insert(SEEN_AT, now);
     }
-    Ok(CurrentStaff { id: row.id, email: row.email, display_name: row.display_name, role })
+    Ok(CurrentStaff {
+        id: row.id,
+        email: row.email,
+        display_name: row.display_name,
+        role,
+    })
 }

@@ -45,7 +45,11 @@ pub struct SetupForm {
     password_confirm: String,
 }
 
-pub async fn show(state: web::Data<AppState>, token: web::Path<String>, page: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
     if !accounts::setup_link_usable(&state.db, &token, Utc::now()).await? {
         return render(StatusCode::NOT_FOUND, &SetupInvalidPage { page });
     }
@@ -69,7 +73,12 @@ pub async fn submit(
     form: web::Form<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let input = AccountInput { email: form.email, display_name: form.display_name, password: form.password }.normalised();
+    let input = AccountInput {
+        email: form.email,
+        display_name: form.display_name,
+        password: form.password,
+    }
+    .normalised();
     let mut errors = match input.validate() {
         Ok(()) => FieldErrors::default(),
         Err(e) => FieldErrors::from_validation(&e),
@@ -81,7 +90,15 @@ pub async fn submit(
         errors.add_general("field.csrf_expired");
     }
     if errors.is_empty() {
-        match accounts::complete_setup(&state.db, &token, input.clone(), Utc::now(), state.password_cost).await {
+        match accounts::complete_setup(
+            &state.db,
+            &token,
+            input.clone(),
+            Utc::now(),
+            state.password_cost,
+        )
+        .await
+        {
             Ok(row) => {
                 session::sign_in(&session, &row)?;
                 return Ok(see_other("/staff"));

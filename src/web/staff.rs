@@ -1,11 +1,11 @@
 //! Staff sign-in and the workspace entry page.
 
 use actix_session::Session;
+use actix_web::HttpMessage;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
-use actix_web::HttpMessage;
 use tracing_actix_web::RequestId;
 
 use super::AppState;
@@ -20,7 +20,9 @@ pub fn login_url(next: &str) -> String {
     let encoded: String = next
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect();
@@ -52,9 +54,20 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login_form(page: PageContext, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
+pub async fn login_form(
+    page: PageContext,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref(), "/staff");
-    render(StatusCode::OK, &LoginPage { page, email: String::new(), next, errors: FieldErrors::default() })
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            page,
+            email: String::new(),
+            next,
+            errors: FieldErrors::default(),
+        },
+    )
 }
 
 pub async fn login_submit(
@@ -74,7 +87,15 @@ pub async fn login_submit(
             req.peer_addr().map(|a| a.ip().to_string()),
             req.extensions().get::<RequestId>().map(ToString::to_string),
         );
-        match accounts::sign_in(&state.db, &form.email, form.password, Utc::now(), audit_context).await {
+        match accounts::sign_in(
+            &state.db,
+            &form.email,
+            form.password,
+            Utc::now(),
+            audit_context,
+        )
+        .await
+        {
             Ok(row) => {
                 session::sign_in(&session, &row)?;
                 return Ok(see_other(&next));
@@ -85,7 +106,15 @@ pub async fn login_submit(
             Err(other) => return Err(other.into()),
         }
     }
-    render(StatusCode::UNPROCESSABLE_ENTITY, &LoginPage { page, email: form.email, next, errors })
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &LoginPage {
+            page,
+            email: form.email,
+            next,
+            errors,
+        },
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -113,7 +142,10 @@ pub async fn logout_everywhere(
         return Err(AppError::BadRequest);
     }
     let id = staff.id.clone();
-    state.db.write(move |conn| staff_repo::bump_auth_epoch(conn, &id)).await?;
+    state
+        .db
+        .write(move |conn| staff_repo::bump_auth_epoch(conn, &id))
+        .await?;
     session::sign_out(&session);
     Ok(see_other("/staff/login"))
 }

@@ -21,7 +21,10 @@ fn version_and_help() {
     let world = World::new();
     let out = madoguchi(&world).arg("--version").output().unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("madoguchi {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("madoguchi {}", env!("CARGO_PKG_VERSION"))
+    );
     let help = madoguchi(&world).arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
     for expected in ["serve", "migrate", "staff", "サーバーを起動"] {
@@ -43,7 +46,10 @@ fn bad_configuration_lists_every_problem_and_exits_2() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
-    assert!(lines.iter().all(|l| l.starts_with("configuration error: ")), "{stderr}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("configuration error: ")),
+        "{stderr}"
+    );
     assert!(stderr.contains("unsupported scheme `mysql`"));
     assert!(stderr.contains("MADOGUCHI_DOCUMENT_KEY: decodes to 5 bytes, expected exactly 32"));
     assert!(!stderr.contains("panicked"));
@@ -60,31 +66,63 @@ fn an_unreachable_database_is_one_line_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: database postgres://nobody@127.0.0.1:9/madoguchi"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: database postgres://nobody@127.0.0.1:9/madoguchi"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn staff_add_generates_or_reads_a_password_and_refuses_duplicates() {
     let world = World::new();
     let out = madoguchi(&world)
-        .args(["staff", "add", "--email", "tanaka@example.jp", "--role", "approver"])
+        .args([
+            "staff",
+            "add",
+            "--email",
+            "tanaka@example.jp",
+            "--role",
+            "approver",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("created approver account for tanaka@example.jp"));
-    let password = stdout.lines().find_map(|l| l.split(": ").nth(1).filter(|_| l.starts_with("password"))).unwrap();
+    let password = stdout
+        .lines()
+        .find_map(|l| l.split(": ").nth(1).filter(|_| l.starts_with("password")))
+        .unwrap();
     assert_eq!(password.len(), 43);
 
     let again = madoguchi(&world)
-        .args(["staff", "add", "--email", "TANAKA@example.jp", "--role", "staff"])
+        .args([
+            "staff",
+            "add",
+            "--email",
+            "TANAKA@example.jp",
+            "--role",
+            "staff",
+        ])
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 
     let mut child = madoguchi(&world)
-        .args(["staff", "add", "--email", "sato@example.jp", "--role", "auditor", "--password-stdin"])
+        .args([
+            "staff",
+            "add",
+            "--email",
+            "sato@example.jp",
+            "--role",
+            "auditor",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -96,7 +134,14 @@ fn staff_add_generates_or_reads_a_password_and_refuses_duplicates() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("password must be 12 to 128 characters"));
 
     let bad_role = madoguchi(&world)
-        .args(["staff", "add", "--email", "x@example.jp", "--role", "manager"])
+        .args([
+            "staff",
+            "add",
+            "--email",
+            "x@example.jp",
+            "--role",
+            "manager",
+        ])
         .output()
         .unwrap();
     assert_eq!(bad_role.status.code(), Some(2));
@@ -108,7 +153,11 @@ fn staff_add_generates_or_reads_a_password_and_refuses_duplicates() {
 #[test]
 fn request_logs_carry_no_tokens_or_query_strings() {
     let world = World::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = madoguchi(&world)
         .env("MADOGUCHI_BIND", format!("127.0.0.1:{port}"))
         .env("MADOGUCHI_LOG_FORMAT", "json")
@@ -136,7 +185,11 @@ fn request_logs_carry_no_tokens_or_query_strings() {
     let secret_query = "email=hanako%40example.jp";
     let fetch = |path: &str| {
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut response = String::new();
         std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
         response
@@ -145,10 +198,19 @@ fn request_logs_carry_no_tokens_or_query_strings() {
     fetch(&format!("/no-such-page?{secret_query}"));
     std::thread::sleep(Duration::from_millis(300));
     let _ = child.kill();
+    let _ = child.wait();
     let mut rest = String::new();
     let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
-    let log: Vec<&str> = rest.lines().chain(lines.iter().map(|l| l.as_str())).filter(|l| l.starts_with('{')).collect();
-    assert!(log.iter().any(|l| l.contains("\"route\":\"/setup/{token}\"")), "request logged by route: {log:?}");
+    let log: Vec<&str> = rest
+        .lines()
+        .chain(lines.iter().map(|l| l.as_str()))
+        .filter(|l| l.starts_with('{'))
+        .collect();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("\"route\":\"/setup/{token}\"")),
+        "request logged by route: {log:?}"
+    );
     for line in &log {
         assert!(!line.contains(&token), "token in log: {line}");
         assert!(!line.contains("hanako"), "query string in log: {line}");

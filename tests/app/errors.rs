@@ -8,7 +8,9 @@ use madoguchi::web::error::{AppError, render_error_page};
 use tracing_actix_web::TracingLogger;
 
 async fn fails() -> Result<HttpResponse, AppError> {
-    Err(AppError::internal("secret cause: connection to 10.0.0.7 refused for user hanako"))
+    Err(AppError::internal(
+        "secret cause: connection to 10.0.0.7 refused for user hanako",
+    ))
 }
 
 async fn forbidden() -> Result<HttpResponse, AppError> {
@@ -31,16 +33,27 @@ async fn error_pages_show_a_reference_on_500_and_never_the_cause() {
     )
     .await;
 
-    let response = test::call_service(&app, test::TestRequest::get().uri("/fails").to_request()).await;
+    let response =
+        test::call_service(&app, test::TestRequest::get().uri("/fails").to_request()).await;
     assert_eq!(response.status().as_u16(), 500);
     let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
     assert!(body.contains("エラーが発生しました"));
     assert!(body.contains("問い合わせ番号"));
-    let reference = body.split("<code>").nth(1).and_then(|s| s.split("</code>").next()).unwrap();
+    let reference = body
+        .split("<code>")
+        .nth(1)
+        .and_then(|s| s.split("</code>").next())
+        .unwrap();
     assert_eq!(reference.len(), 36, "a UUID request id: {reference}");
-    assert!(!body.contains("secret cause") && !body.contains("hanako") && !body.contains("10.0.0.7"));
+    assert!(
+        !body.contains("secret cause") && !body.contains("hanako") && !body.contains("10.0.0.7")
+    );
 
-    let response = test::call_service(&app, test::TestRequest::get().uri("/forbidden").to_request()).await;
+    let response = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/forbidden").to_request(),
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 403);
     let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
     assert!(body.contains("アクセスできません"));
@@ -48,7 +61,10 @@ async fn error_pages_show_a_reference_on_500_and_never_the_cause() {
 
     let response = test::call_service(
         &app,
-        test::TestRequest::get().uri("/unprocessable").cookie(actix_web::cookie::Cookie::new("lang", "en")).to_request(),
+        test::TestRequest::get()
+            .uri("/unprocessable")
+            .cookie(actix_web::cookie::Cookie::new("lang", "en"))
+            .to_request(),
     )
     .await;
     assert_eq!(response.status().as_u16(), 422);

@@ -19,7 +19,8 @@ pub fn in_ci() -> bool {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("MADOGUCHI_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("MADOGUCHI_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A PostgreSQL database created for one test and dropped after it.
@@ -35,22 +36,31 @@ impl PgDatabase {
         let mut conn = match PgConnection::establish(&admin) {
             Ok(conn) => conn,
             Err(e) if !in_ci() && !postgres_selected() => {
-                eprintln!("skipping: PostgreSQL unreachable at {admin} ({e}); CI=true makes this a failure");
+                eprintln!(
+                    "skipping: PostgreSQL unreachable at {admin} ({e}); CI=true makes this a failure"
+                );
                 return None;
             }
             Err(e) => panic!("PostgreSQL is required here but unreachable at {admin}: {e}"),
         };
         let name = format!("madoguchi_test_{}", uuid::Uuid::new_v4().simple());
-        conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        Some(PgDatabase { url: format!("{base}/{name}"), name })
+        Some(PgDatabase {
+            url: format!("{base}/{name}"),
+            name,
+        })
     }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = PgConnection::establish(&pg_admin_url()) {
-            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = conn.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -70,16 +80,30 @@ impl World {
         let data_dir = Arc::new(tempfile::tempdir().expect("temp dir"));
         if postgres_selected() {
             let pg = PgDatabase::create().expect("postgres selected");
-            World { database_url: pg.url.clone(), data_dir, _pg: Some(Arc::new(pg)) }
+            World {
+                database_url: pg.url.clone(),
+                data_dir,
+                _pg: Some(Arc::new(pg)),
+            }
         } else {
-            let database_url = format!("sqlite://{}", data_dir.path().join("madoguchi.db").display());
-            World { data_dir, database_url, _pg: None }
+            let database_url = format!(
+                "sqlite://{}",
+                data_dir.path().join("madoguchi.db").display()
+            );
+            World {
+                data_dir,
+                database_url,
+                _pg: None,
+            }
         }
     }
 
     pub fn vars(&self) -> BTreeMap<String, String> {
         let mut vars = BTreeMap::new();
-        vars.insert("MADOGUCHI_DATA_DIR".into(), self.data_dir.path().display().to_string());
+        vars.insert(
+            "MADOGUCHI_DATA_DIR".into(),
+            self.data_dir.path().display().to_string(),
+        );
         vars.insert("DATABASE_URL".into(), self.database_url.clone());
         vars.insert("MADOGUCHI_BIND".into(), "127.0.0.1:0".into());
         vars.insert("MADOGUCHI_LOG".into(), "warn".into());
@@ -94,11 +118,20 @@ impl World {
         let mut vars = self.vars();
         adjust(&mut vars);
         let config = Config::from_vars(&vars).expect("test configuration");
-        let app = Application::build_with(config, Cost::Fast).await.expect("application starts");
+        let app = Application::build_with(config, Cost::Fast)
+            .await
+            .expect("application starts");
         let base = format!("http://127.0.0.1:{}", app.port());
-        let setup_link = app.setup_link().map(|l| l.replace("http://127.0.0.1:0", &base));
+        let setup_link = app
+            .setup_link()
+            .map(|l| l.replace("http://127.0.0.1:0", &base));
         tokio::spawn(app.run_until_stopped());
-        TestApp { base, setup_link, client: client(), _world: self.clone() }
+        TestApp {
+            base,
+            setup_link,
+            client: client(),
+            _world: self.clone(),
+        }
     }
 }
 
@@ -133,7 +166,11 @@ impl TestApp {
     }
 
     pub async fn get_with(&self, client: &reqwest::Client, path: &str) -> Page {
-        let url = if path.starts_with("http") { path.to_string() } else { self.url(path) };
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            self.url(path)
+        };
         page(client.get(url).send().await.expect("GET")).await
     }
 
@@ -141,8 +178,17 @@ impl TestApp {
         self.post_with(&self.client, path, form).await
     }
 
-    pub async fn post_with(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> Page {
-        let url = if path.starts_with("http") { path.to_string() } else { self.url(path) };
+    pub async fn post_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Page {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            self.url(path)
+        };
         let body: String = form
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
@@ -169,15 +215,22 @@ impl TestApp {
 
     /// Creates the first administrator through the setup link and stays signed in.
     pub async fn create_first_admin(&self, email: &str, password: &str) {
-        let link = self.setup_link.clone().expect("setup link on a fresh database");
+        let link = self
+            .setup_link
+            .clone()
+            .expect("setup link on a fresh database");
         let path = link.trim_start_matches(&self.base).to_string();
         let done = self
-            .submit(&path, &path, &[
-                ("email", email),
-                ("display_name", "窓口 花子"),
-                ("password", password),
-                ("password_confirm", password),
-            ])
+            .submit(
+                &path,
+                &path,
+                &[
+                    ("email", email),
+                    ("display_name", "窓口 花子"),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
             .await;
         assert_eq!(done.status, 303, "{}", done.body);
         assert_eq!(done.location.as_deref(), Some("/staff"));
@@ -186,8 +239,12 @@ impl TestApp {
     pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> Page {
         let shown = self.get_with(client, "/staff/login").await;
         let csrf = csrf_of(&shown.body);
-        self.post_with(client, "/staff/login", &[("csrf", &csrf), ("email", email), ("password", password)])
-            .await
+        self.post_with(
+            client,
+            "/staff/login",
+            &[("csrf", &csrf), ("email", email), ("password", password)],
+        )
+        .await
     }
 }
 
@@ -199,12 +256,19 @@ async fn page(response: reqwest::Response) -> Page {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let body = response.text().await.unwrap_or_default();
-    Page { status, location, body }
+    Page {
+        status,
+        location,
+        body,
+    }
 }
 
 pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).map(|i| i + marker.len()).expect("page has a CSRF field");
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("page has a CSRF field");
     let end = html[start..].find('"').expect("closing quote");
     html[start..start + end].to_string()
 }
@@ -212,7 +276,9 @@ pub fn csrf_of(html: &str) -> String {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()

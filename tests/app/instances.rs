@@ -15,7 +15,10 @@ async fn a_sign_in_on_one_instance_is_valid_on_another() {
     let signed_in = first.sign_in(&browser, "admin@example.jp", PASSWORD).await;
     assert_eq!(signed_in.status, 303);
     let on_second = second.get_with(&browser, "/staff").await;
-    assert_eq!(on_second.status, 200, "the session cookie is accepted by the second instance");
+    assert_eq!(
+        on_second.status, 200,
+        "the session cookie is accepted by the second instance"
+    );
     assert!(on_second.body.contains("admin@example.jp"));
 
     let other = client();

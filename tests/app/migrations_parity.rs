@@ -49,7 +49,14 @@ fn columns(db: &Db) -> BTreeSet<(String, String, String, bool)> {
     db.with_writer(|conn| Ok(query(conn)))
         .unwrap()
         .into_iter()
-        .map(|c| (c.table_name, c.column_name, canonical_type(&c.data_type), c.not_null != 0))
+        .map(|c| {
+            (
+                c.table_name,
+                c.column_name,
+                canonical_type(&c.data_type),
+                c.not_null != 0,
+            )
+        })
         .collect()
 }
 
@@ -69,7 +76,10 @@ fn migration_folders_mirror_each_other() {
     for name in &sqlite {
         for backend in ["sqlite", "postgres"] {
             for file in ["up.sql", "down.sql"] {
-                assert!(root.join(backend).join(name).join(file).is_file(), "{backend}/{name}/{file}");
+                assert!(
+                    root.join(backend).join(name).join(file).is_file(),
+                    "{backend}/{name}/{file}"
+                );
             }
         }
     }
@@ -77,7 +87,9 @@ fn migration_folders_mirror_each_other() {
 
 #[test]
 fn both_backends_end_with_the_same_tables_and_columns() {
-    let Some(pg) = PgDatabase::create() else { return };
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let sqlite = Db::connect(&DatabaseUrl::Sqlite(dir.path().join("parity.db")), 2).unwrap();
     let postgres = Db::connect(&DatabaseUrl::parse(&pg.url).unwrap(), 2).unwrap();
@@ -85,8 +97,15 @@ fn both_backends_end_with_the_same_tables_and_columns() {
     postgres.migrate().unwrap();
     let on_sqlite = columns(&sqlite);
     let on_postgres = columns(&postgres);
-    assert!(on_sqlite.iter().any(|(t, c, _, _)| t == "staff" && c == "email"));
+    assert!(
+        on_sqlite
+            .iter()
+            .any(|(t, c, _, _)| t == "staff" && c == "email")
+    );
     let only_sqlite: Vec<_> = on_sqlite.difference(&on_postgres).collect();
     let only_postgres: Vec<_> = on_postgres.difference(&on_sqlite).collect();
-    assert!(only_sqlite.is_empty() && only_postgres.is_empty(), "only in SQLite: {only_sqlite:?}\nonly in PostgreSQL: {only_postgres:?}");
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "only in SQLite: {only_sqlite:?}\nonly in PostgreSQL: {only_postgres:?}"
+    );
 }

@@ -9,7 +9,10 @@ async fn home_page_is_japanese_by_default_and_switches_to_english() {
     assert_eq!(home.status, 200);
     assert!(home.body.contains("<html lang=\"ja\">"));
     assert!(home.body.contains("個人情報の開示等の請求"));
-    assert!(home.body.contains("href=\"/lang/en?next=/\""), "language switch link");
+    assert!(
+        home.body.contains("href=\"/lang/en?next=/\""),
+        "language switch link"
+    );
     assert!(home.body.contains("本文へ移動"), "skip link");
 
     let switched = app.get("/lang/en?next=/").await;
@@ -17,7 +20,11 @@ async fn home_page_is_japanese_by_default_and_switches_to_english() {
     assert_eq!(switched.location.as_deref(), Some("/"));
     let english = app.get("/").await;
     assert!(english.body.contains("<html lang=\"en\">"));
-    assert!(english.body.contains("Requests about your personal information"));
+    assert!(
+        english
+            .body
+            .contains("Requests about your personal information")
+    );
     assert!(english.body.contains("href=\"/lang/ja?next=/\""));
 }
 
@@ -43,9 +50,17 @@ async fn health_and_readiness_probes_answer() {
 #[tokio::test]
 async fn stylesheet_is_served_from_the_binary() {
     let app = World::new().spawn().await;
-    let response = app.client.get(app.url("/static/css/app.css")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/static/css/app.css"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.headers()["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
     assert!(response.text().await.unwrap().contains(".skip-link"));
 }
 
@@ -55,7 +70,10 @@ async fn unknown_pages_get_a_404_page_in_the_chosen_language() {
     let missing = app.get("/no/such/page").await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("ページが見つかりません"));
-    assert!(!missing.body.contains("問い合わせ番号"), "no reference on a 404");
+    assert!(
+        !missing.body.contains("問い合わせ番号"),
+        "no reference on a 404"
+    );
     app.get("/lang/en?next=/").await;
     let missing = app.get("/no/such/page").await;
     assert!(missing.body.contains("Page not found"));

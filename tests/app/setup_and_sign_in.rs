@@ -11,7 +11,10 @@ const PASSWORD: &str = "a long enough passphrase";
 async fn the_setup_link_creates_the_first_administrator_once() {
     let world = World::new();
     let app = world.spawn().await;
-    let link = app.setup_link.clone().expect("a fresh database prints a setup link");
+    let link = app
+        .setup_link
+        .clone()
+        .expect("a fresh database prints a setup link");
     let form = app.get(&link).await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("初期設定"));
@@ -20,25 +23,37 @@ async fn the_setup_link_creates_the_first_administrator_once() {
     let home = app.get("/staff").await;
     assert_eq!(home.status, 200);
     assert!(home.body.contains("窓口 花子"));
-    assert!(home.body.contains("admin@example.jp"), "e-mail stored lower-cased");
+    assert!(
+        home.body.contains("admin@example.jp"),
+        "e-mail stored lower-cased"
+    );
     assert!(home.body.contains("管理者"));
 
     let again = app.get(&link).await;
     assert_eq!(again.status, 404);
     assert!(again.body.contains("リンクが無効です"));
     let reuse = app
-        .post(&link, &[
-            ("csrf", &csrf_of(&app.get("/staff").await.body)),
-            ("email", "intruder@example.jp"),
-            ("display_name", "x"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-        ])
+        .post(
+            &link,
+            &[
+                ("csrf", &csrf_of(&app.get("/staff").await.body)),
+                ("email", "intruder@example.jp"),
+                ("display_name", "x"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
         .await;
-    assert_eq!(reuse.status, 404, "a used link cannot create a second account");
+    assert_eq!(
+        reuse.status, 404,
+        "a used link cannot create a second account"
+    );
 
     let restarted = world.spawn().await;
-    assert!(restarted.setup_link.is_none(), "no link once an account exists");
+    assert!(
+        restarted.setup_link.is_none(),
+        "no link once an account exists"
+    );
 }
 
 #[tokio::test]
@@ -47,23 +62,36 @@ async fn a_setup_form_with_errors_keeps_what_was_typed_except_passwords() {
     let link = app.setup_link.clone().unwrap();
     let path = link.trim_start_matches(&app.base).to_string();
     let shown = app
-        .submit(&path, &path, &[
-            ("email", "hanako-at-example.jp"),
-            ("display_name", "山田 花子"),
-            ("password", "short"),
-            ("password_confirm", "different"),
-        ])
+        .submit(
+            &path,
+            &path,
+            &[
+                ("email", "hanako-at-example.jp"),
+                ("display_name", "山田 花子"),
+                ("password", "short"),
+                ("password_confirm", "different"),
+            ],
+        )
         .await;
     assert_eq!(shown.status, 422);
-    assert!(shown.body.contains("入力内容に問題があります"), "error summary");
+    assert!(
+        shown.body.contains("入力内容に問題があります"),
+        "error summary"
+    );
     assert!(shown.body.contains("value=\"hanako-at-example.jp\""));
     assert!(shown.body.contains("value=\"山田 花子\""));
     assert!(shown.body.contains("name@example.jp の形式"));
     assert!(shown.body.contains("12文字以上128文字以内"));
     assert!(shown.body.contains("確認用のパスワードが一致しません"));
-    assert!(shown.body.contains("href=\"#email\""), "summary links to the field");
+    assert!(
+        shown.body.contains("href=\"#email\""),
+        "summary links to the field"
+    );
     assert!(shown.body.contains("aria-invalid=\"true\""));
-    assert!(!shown.body.contains("short") && !shown.body.contains("different"), "passwords are not echoed");
+    assert!(
+        !shown.body.contains("short") && !shown.body.contains("different"),
+        "passwords are not echoed"
+    );
 }
 
 #[tokio::test]
@@ -71,17 +99,23 @@ async fn a_form_without_its_csrf_token_is_refused_with_a_message() {
     let app = World::new().spawn().await;
     let link = app.setup_link.clone().unwrap();
     let refused = app
-        .post(&link, &[
-            ("csrf", "forged"),
-            ("email", "a@example.jp"),
-            ("display_name", "A"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-        ])
+        .post(
+            &link,
+            &[
+                ("csrf", "forged"),
+                ("email", "a@example.jp"),
+                ("display_name", "A"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("画面の有効期限が切れました"));
-    assert!(app.get(&link).await.status == 200, "the link is still usable");
+    assert!(
+        app.get(&link).await.status == 200,
+        "the link is still usable"
+    );
 }
 
 #[tokio::test]
@@ -90,9 +124,19 @@ async fn setup_links_expire() {
     let config = Config::from_vars(&world.vars()).unwrap();
     let db = open_database(&config).unwrap();
     let issued_at = Utc::now() - Duration::minutes(61);
-    let token = accounts::setup_link_if_needed(&db, issued_at, Duration::minutes(60)).unwrap().unwrap();
-    assert!(!accounts::setup_link_usable(&db, &token, Utc::now()).await.unwrap());
-    assert!(accounts::setup_link_usable(&db, &token, issued_at + Duration::minutes(59)).await.unwrap());
+    let token = accounts::setup_link_if_needed(&db, issued_at, Duration::minutes(60))
+        .unwrap()
+        .unwrap();
+    assert!(
+        !accounts::setup_link_usable(&db, &token, Utc::now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        accounts::setup_link_usable(&db, &token, issued_at + Duration::minutes(59))
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]
@@ -104,22 +148,41 @@ async fn staff_pages_require_sign_in_and_return_after_it() {
     let visitor = client();
     let redirected = app.get_with(&visitor, "/staff").await;
     assert_eq!(redirected.status, 303);
-    assert_eq!(redirected.location.as_deref(), Some("/staff/login?next=/staff"));
+    assert_eq!(
+        redirected.location.as_deref(),
+        Some("/staff/login?next=/staff")
+    );
 
-    let wrong = app.sign_in(&visitor, "admin@example.jp", "not the password").await;
+    let wrong = app
+        .sign_in(&visitor, "admin@example.jp", "not the password")
+        .await;
     assert_eq!(wrong.status, 422);
-    assert!(wrong.body.contains("メールアドレスまたはパスワードが正しくありません"));
-    assert!(wrong.body.contains("value=\"admin@example.jp\""), "e-mail kept");
+    assert!(
+        wrong
+            .body
+            .contains("メールアドレスまたはパスワードが正しくありません")
+    );
+    assert!(
+        wrong.body.contains("value=\"admin@example.jp\""),
+        "e-mail kept"
+    );
 
     let unknown = app.sign_in(&visitor, "nobody@example.jp", PASSWORD).await;
-    assert!(unknown.body.contains("メールアドレスまたはパスワードが正しくありません"), "same message for unknown accounts");
+    assert!(
+        unknown
+            .body
+            .contains("メールアドレスまたはパスワードが正しくありません"),
+        "same message for unknown accounts"
+    );
 
     let ok = app.sign_in(&visitor, "ADMIN@example.jp", PASSWORD).await;
     assert_eq!((ok.status, ok.location.as_deref()), (303, Some("/staff")));
     assert_eq!(app.get_with(&visitor, "/staff").await.status, 200);
 
     let csrf = csrf_of(&app.get_with(&visitor, "/staff").await.body);
-    let out = app.post_with(&visitor, "/staff/logout", &[("csrf", &csrf)]).await;
+    let out = app
+        .post_with(&visitor, "/staff/logout", &[("csrf", &csrf)])
+        .await;
     assert_eq!(out.status, 303);
     assert_eq!(app.get_with(&visitor, "/staff").await.status, 303);
 }
@@ -130,7 +193,8 @@ async fn repeated_failures_lock_the_account() {
     app.create_first_admin("admin@example.jp", PASSWORD).await;
     let visitor = client();
     for _ in 0..accounts::LOCK_AFTER_FAILURES {
-        app.sign_in(&visitor, "admin@example.jp", "wrong wrong wrong").await;
+        app.sign_in(&visitor, "admin@example.jp", "wrong wrong wrong")
+            .await;
     }
     let locked = app.sign_in(&visitor, "admin@example.jp", PASSWORD).await;
     assert_eq!(locked.status, 422);
@@ -148,7 +212,13 @@ async fn signing_out_everywhere_ends_every_session() {
     assert_eq!(app.get_with(&phone, "/staff").await.status, 200);
 
     let csrf = csrf_of(&app.get_with(&laptop, "/staff").await.body);
-    let out = app.post_with(&laptop, "/staff/logout-everywhere", &[("csrf", &csrf)]).await;
+    let out = app
+        .post_with(&laptop, "/staff/logout-everywhere", &[("csrf", &csrf)])
+        .await;
     assert_eq!(out.status, 303);
-    assert_eq!(app.get_with(&phone, "/staff").await.status, 303, "the phone's cookie no longer works");
+    assert_eq!(
+        app.get_with(&phone, "/staff").await.status,
+        303,
+        "the phone's cookie no longer works"
+    );
 }

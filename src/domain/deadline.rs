@@ -1,0 +1,734 @@
+//! Deadlines (domain.md §4, algorithm §4.6).
+//!
+//! `R` is the Asia/Tokyo date of the receipt instant (never the UTC date, §4.2). Calendar-day
+//! periods count from the day after `R` (民法 Art. 140, 初日不算入) or from `R` itself when the rule
+//! says 「起算して」/「含めて」; 補正 pauses are excluded per episode (Art. 83(1) proviso, convention
+//! `B − A` or `B − A + 1`); one extension of up to the profile maximum (Art. 83(2)); the special
+//! extension (Art. 84). Agency-side deadlines do not move off closed days (行政機関の休日に関する法律
+//! Art. 2 covers only acts addressed to an authority) unless the operator switches
+//! `agency_deadline_rollover` on; requester-side periods do move (same Art. 2; 地方自治法 Art. 4-2(4)).
+//!
+//! [`compute`] is generic over the [`Explain`] sink: with [`NoExplanation`] it allocates nothing.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::calendar::{BusinessCalendar, add_days};
+use crate::domain::explain::{Explain, Explanation, LegalBasis, NoExplanation};
+use crate::domain::names::stable_names;
+use crate::domain::text::Bilingual;
+
+/// Japan Standard Time is UTC+9 all year (no daylight saving).
+pub const JST_OFFSET_HOURS: i64 = 9;
+
+/// The Asia/Tokyo calendar date of an instant.
+pub fn jst_date(instant: DateTime<Utc>) -> NaiveDate {
+    let utc = instant.naive_utc();
+    utc.checked_add_signed(TimeDelta::hours(JST_OFFSET_HOURS))
+        .unwrap_or(utc)
+        .date()
+}
+
+/// The instant a period ending on `last_day` runs out: 24:00 JST (民法 Art. 141).
+pub fn end_of_jst_day(last_day: NaiveDate) -> DateTime<Utc> {
+    let midnight = add_days(last_day, 1).and_time(NaiveTime::MIN);
+    midnight
+        .checked_sub_signed(TimeDelta::hours(JST_OFFSET_HOURS))
+        .unwrap_or(midnight)
+        .and_utc()
+}
+
+/// How long a period is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "unit", rename_all = "snake_case")]
+pub enum Period {
+    /// Every calendar day counts, closed days included.
+    CalendarDays { days: u32, first_day_counted: bool },
+    /// Only office days count (private operators' internal targets).
+    OfficeDays { days: u32 },
+}
+
+/// How many days a closed 補正 episode from `A` (request for correction) to `B` (corrected request
+/// arrives) removes from the period. domain.md §4.3(2): `B − A` by default; `B − A + 1` is the
+/// alternative reading (UNVERIFIED which is right), hence configurable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PauseConvention {
+    EndMinusStart,
+    EndMinusStartPlusOne,
+}
+
+stable_names!(PauseConvention, "pause convention", {
+    EndMinusStart => "b_minus_a",
+    EndMinusStartPlusOne => "b_minus_a_plus_one",
+});
+
+impl PauseConvention {
+    /// Calendar days excluded for an episode from `from` to `until`.
+    pub fn excluded_days(self, from: NaiveDate, until: NaiveDate) -> i64 {
+        let span = (until - from).num_days().max(0);
+        match self {
+            PauseConvention::EndMinusStart => span,
+            PauseConvention::EndMinusStartPlusOne => span + 1,
+        }
+    }
+
+    fn excluded_office_days(self, cal: &BusinessCalendar, from: NaiveDate, until: NaiveDate) -> u32 {
+        let span = cal.office_days_between(from, until);
+        match self {
+            PauseConvention::EndMinusStart => span,
+            PauseConvention::EndMinusStartPlusOne => span + u32::from(cal.is_office_day(from)),
+        }
+    }
+
+    fn label(self) -> (&'static str, &'static str) {
+        match self {
+            PauseConvention::EndMinusStart => ("B − A", "B − A"),
+            PauseConvention::EndMinusStartPlusOne => ("B − A + 1", "B − A + 1"),
+        }
+    }
+}
+
+/// Who must act by the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeriodSide {
+    /// The operator must decide or notify (Art. 83, 94, 102; private internal targets).
+    Agency,
+    /// The person must act toward the operator (Art. 87(3), a 補正 reply-by date).
+    Requester,
+}
+
+stable_names!(PeriodSide, "period side", {
+    Agency => "agency",
+    Requester => "requester",
+});
+
+/// One stop of the clock: from the day the correction was requested (`A`) to the day the answer
+/// arrived (`B`); `until = None` while still waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+/// Everything a deadline depends on. Borrowed, `Copy` and allocation-free.
+#[derive(Debug, Clone, Copy)]
+pub struct DeadlineRequest<'a> {
+    /// The arrival instant (for requester-side periods: the instant the period starts, e.g. when
+    /// the decision notice was given).
+    pub received_at: DateTime<Utc>,
+    pub period: Period,
+    pub side: PeriodSide,
+    pub basis: LegalBasis,
+    /// Episodes in date order; only the last may be open.
+    pub pauses: &'a [Pause],
+    pub pause_convention: PauseConvention,
+    /// Extension in calendar days (Art. 83(2)); 0 for none.
+    pub extension_days: u32,
+    pub max_extension_days: u32,
+    pub agency_deadline_rollover: bool,
+    /// Art. 84 special extension: the date stated for the remainder.
+    pub special_extension_rest_by: Option<NaiveDate>,
+    pub due_soon_office_days: u32,
+    pub today: Option<NaiveDate>,
+}
+
+/// Whether the clock runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Clock {
+    Running,
+    /// A 補正 is pending: the final date is not yet determinable. The dates reported assume the
+    /// answer arrives on `assumed_answer` (today, or the pause's start when no today is given).
+    Stopped {
+        since: NaiveDate,
+        /// Days (office days for office-day periods) left when the clock stopped.
+        remaining: i64,
+        assumed_answer: NaiveDate,
+    },
+}
+
+/// How a deadline stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeadlineStatus {
+    OnTime,
+    DueSoon,
+    Overdue,
+    ClockStopped,
+}
+
+stable_names!(DeadlineStatus, "deadline status", {
+    OnTime => "on_time",
+    DueSoon => "due_soon",
+    Overdue => "overdue",
+    ClockStopped => "clock_stopped",
+});
+
+/// Dates under Art. 84 (special extension for large volumes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SpecialExtensionDates {
+    /// The notice must be sent within the Art. 83(1) period.
+    pub notice_due: NaiveDate,
+    /// A considerable part within 60 days of the request (`R + 60`; whether 補正 days extend it is
+    /// UNVERIFIED, domain.md §11.2 — they are not added).
+    pub part_due: NaiveDate,
+    pub rest_due: NaiveDate,
+}
+
+/// A computed deadline. Plain data, `Copy`, no heap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    pub received_date: NaiveDate,
+    /// `E0`: the period alone.
+    pub base_last_day: NaiveDate,
+    /// Calendar days excluded by closed pauses.
+    pub paused_days: i64,
+    /// `E1`: after pauses, before extension.
+    pub unextended_last_day: NaiveDate,
+    pub extension_days: u32,
+    /// The last day of the period by law (after extension and any roll-over that applies).
+    pub statutory_last_day: NaiveDate,
+    /// The last office day on or before it: the day by which to act in practice.
+    pub last_office_day: NaiveDate,
+    /// The first office day on or after it.
+    pub next_office_day: NaiveDate,
+    /// 24:00 JST on the statutory last day.
+    pub ends_at: DateTime<Utc>,
+    /// Extension notices must be sent within the unextended period (Art. 83(2)).
+    pub extension_notice_due: Option<NaiveDate>,
+    pub special_extension: Option<SpecialExtensionDates>,
+    pub clock: Clock,
+    pub status: Option<DeadlineStatus>,
+    /// Some date involved lies in a year whose 休日 are projected, not published.
+    pub provisional: bool,
+}
+
+/// Why a deadline cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeadlineError {
+    #[error("an extension of {requested} days exceeds this profile's maximum of {max} days")]
+    ExtensionTooLong { requested: u32, max: u32 },
+    #[error("extensions apply only to the operator's own deadlines, not to the requester's")]
+    ExtensionOnRequesterSide,
+    #[error("a pause ends ({until}) before it starts ({from})")]
+    PauseEndsBeforeStart { from: NaiveDate, until: NaiveDate },
+    #[error("a pause starts ({from}) before the request was received ({received})")]
+    PauseBeforeReceipt { from: NaiveDate, received: NaiveDate },
+    #[error("pauses must be in date order without overlap ({previous_until} / {next_from})")]
+    PausesOverlap {
+        previous_until: NaiveDate,
+        next_from: NaiveDate,
+    },
+    #[error("only the last pause may still be open")]
+    OpenPauseNotLast,
+    #[error(
+        "the special extension's date for the remainder ({rest_by}) is before the 60-day date ({part_due})"
+    )]
+    SpecialExtensionTooEarly {
+        rest_by: NaiveDate,
+        part_due: NaiveDate,
+    },
+}
+
+impl DeadlineError {
+    /// The message in both languages.
+    pub fn text(&self) -> Bilingual {
+        let ja = match self {
+            DeadlineError::ExtensionTooLong { requested, max } => {
+                format!("延長日数{requested}日は上限{max}日を超えています。")
+            }
+            DeadlineError::ExtensionOnRequesterSide => {
+                "延長は事業者・行政機関側の期限にのみ適用されます。".to_string()
+            }
+            DeadlineError::PauseEndsBeforeStart { from, until } => {
+                format!("停止期間の終了日{until}が開始日{from}より前です。")
+            }
+            DeadlineError::PauseBeforeReceipt { from, received } => {
+                format!("停止期間の開始日{from}が受付日{received}より前です。")
+            }
+            DeadlineError::PausesOverlap {
+                previous_until,
+                next_from,
+            } => format!("停止期間が重複しているか日付順ではありません（{previous_until}／{next_from}）。"),
+            DeadlineError::OpenPauseNotLast => "継続中の停止期間は最後の1件のみです。".to_string(),
+            DeadlineError::SpecialExtensionTooEarly { rest_by, part_due } => {
+                format!("特例延長の残りの期限{rest_by}が60日目{part_due}より前です。")
+            }
+        };
+        Bilingual::owned(ja, self.to_string())
+    }
+}
+
+/// Computes a deadline without explanation (allocation-free).
+pub fn compute_deadline(
+    req: &DeadlineRequest<'_>,
+    cal: &BusinessCalendar,
+) -> Result<Deadline, DeadlineError> {
+    compute(req, cal, &mut NoExplanation)
+}
+
+/// Computes a deadline with its explanation.
+pub fn compute_deadline_explained(
+    req: &DeadlineRequest<'_>,
+    cal: &BusinessCalendar,
+) -> Result<(Deadline, Explanation), DeadlineError> {
+    let mut explanation = Explanation::default();
+    let deadline = compute(req, cal, &mut explanation)?;
+    Ok((deadline, explanation))
+}
+
+/// The end of a requester-side period of `days` days starting after `start` (初日不算入), moved to
+/// the next office day if it falls on a closed day (行政機関の休日に関する法律 Art. 2; 地方自治法
+/// Art. 4-2(4)). Used for reply-by dates of a 補正 and the Art. 87(3) method window.
+pub fn requester_period_end(start: NaiveDate, days: u32, cal: &BusinessCalendar) -> NaiveDate {
+    cal.next_office_day_on_or_after(add_days(start, i64::from(days)))
+}
+
+fn validate(req: &DeadlineRequest<'_>, received: NaiveDate) -> Result<(), DeadlineError> {
+    if req.extension_days > 0 && req.side == PeriodSide::Requester {
+        return Err(DeadlineError::ExtensionOnRequesterSide);
+    }
+    if req.extension_days > req.max_extension_days {
+        return Err(DeadlineError::ExtensionTooLong {
+            requested: req.extension_days,
+            max: req.max_extension_days,
+        });
+    }
+    let mut previous: Option<NaiveDate> = None;
+    for (i, pause) in req.pauses.iter().enumerate() {
+        if pause.from < received {
+            return Err(DeadlineError::PauseBeforeReceipt {
+                from: pause.from,
+                received,
+            });
+        }
+        if let Some(previous_until) = previous {
+            let touching_allowed = req.pause_convention == PauseConvention::EndMinusStart;
+            if pause.from < previous_until || (!touching_allowed && pause.from == previous_until) {
+                return Err(DeadlineError::PausesOverlap {
+                    previous_until,
+                    next_from: pause.from,
+                });
+            }
+        }
+        match pause.until {
+            Some(until) if until < pause.from => {
+                return Err(DeadlineError::PauseEndsBeforeStart {
+                    from: pause.from,
+                    until,
+                });
+            }
+            Some(until) => previous = Some(until),
+            None if i + 1 != req.pauses.len() => return Err(DeadlineError::OpenPauseNotLast),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// The algorithm of domain.md §4.6, reporting each step to `ex`.
+pub fn compute<E: Explain>(
+    req: &DeadlineRequest<'_>,
+    cal: &BusinessCalendar,
+    ex: &mut E,
+) -> Result<Deadline, DeadlineError> {
+    let received = jst_date(req.received_at);
+    validate(req, received)?;
+    let basis = req.basis;
+    ex.step(|| {
+        let jst = req.received_at.naive_utc() + TimeDelta::hours(JST_OFFSET_HOURS);
+        Bilingual::owned(
+            format!(
+                "受付日時 {}（日本時間）→ 受付日 R = {}（{}）",
+                jst.format("%Y-%m-%d %H:%M:%S"),
+                ja_date(received),
+                basis.ja
+            ),
+            format!(
+                "Received at {} JST (Asia/Tokyo, never the UTC date) → receipt date R = {} ({})",
+                jst.format("%Y-%m-%d %H:%M:%S"),
+                en_date(received),
+                basis.en
+            ),
+        )
+    });
+
+    // E0: the period alone.
+    let base = match req.period {
+        Period::CalendarDays {
+            days,
+            first_day_counted,
+        } => {
+            let last = add_days(received, i64::from(days) - i64::from(first_day_counted));
+            ex.step(|| base_step(days, first_day_counted, last));
+            last
+        }
+        Period::OfficeDays { days } => {
+            let last = cal.add_office_days(received, days);
+            ex.step(|| {
+                Bilingual::owned(
+                    format!("受付日の翌日以降の{days}業務日目（業務を行わない日は数えない）→ E0 = {}", ja_date(last)),
+                    format!("{days}th office day after R (closed days not counted) → E0 = {}", en_date(last)),
+                )
+            });
+            last
+        }
+    };
+
+    // E1: closed pauses excluded, episode by episode.
+    let mut paused_days: i64 = 0;
+    let mut paused_office_days: u32 = 0;
+    let mut open_since: Option<NaiveDate> = None;
+    for (i, pause) in req.pauses.iter().enumerate() {
+        let Some(until) = pause.until else {
+            open_since = Some(pause.from);
+            continue;
+        };
+        let excluded = req.pause_convention.excluded_days(pause.from, until);
+        paused_days += excluded;
+        if let Period::OfficeDays { .. } = req.period {
+            paused_office_days += req
+                .pause_convention
+                .excluded_office_days(cal, pause.from, until);
+        }
+        ex.step(|| pause_step(i + 1, pause.from, until, excluded, req.pause_convention, basis));
+    }
+    let shift = |paused_calendar: i64, paused_office: u32| match req.period {
+        Period::CalendarDays { .. } => add_days(base, paused_calendar),
+        Period::OfficeDays { days } => cal.add_office_days(received, days + paused_office),
+    };
+    let settled = shift(paused_days, paused_office_days);
+    let (unextended, clock) = match open_since {
+        None => (settled, Clock::Running),
+        Some(since) => {
+            let assumed = req.today.unwrap_or(since).max(since);
+            let remaining = match req.period {
+                Period::CalendarDays { .. } => (settled - since).num_days(),
+                Period::OfficeDays { .. } => i64::from(cal.office_days_between(since, settled)),
+            };
+            let extra_calendar = req.pause_convention.excluded_days(since, assumed);
+            let extra_office = match req.period {
+                Period::OfficeDays { .. } => {
+                    req.pause_convention.excluded_office_days(cal, since, assumed)
+                }
+                Period::CalendarDays { .. } => 0,
+            };
+            let projected = shift(paused_days + extra_calendar, paused_office_days + extra_office);
+            ex.step(|| open_pause_step(since, remaining, assumed, projected));
+            (
+                projected,
+                Clock::Stopped {
+                    since,
+                    remaining,
+                    assumed_answer: assumed,
+                },
+            )
+        }
+    };
+    if !req.pauses.is_empty() {
+        ex.step(|| {
+            Bilingual::owned(
+                format!("停止期間を除いた期限 E1 = {}", ja_date(unextended)),
+                format!("Deadline after excluding the pauses: E1 = {}", en_date(unextended)),
+            )
+        });
+    }
+
+    // E2: one extension.
+    let extended = add_days(unextended, i64::from(req.extension_days));
+    if req.extension_days > 0 {
+        ex.step(|| {
+            Bilingual::owned(
+                format!(
+                    "延長{}日（{}第2項等、上限{}日）：E2 = E1 + {} = {}。延長の通知は延長前の期間内（{}まで）に書面で行う。",
+                    req.extension_days,
+                    basis.ja,
+                    req.max_extension_days,
+                    req.extension_days,
+                    ja_date(extended),
+                    ja_date(unextended)
+                ),
+                format!(
+                    "Extension by {} days ({}(2) or equivalent, at most {}): E2 = E1 + {} = {}. The written notice must be sent within the unextended period (by {}).",
+                    req.extension_days,
+                    basis.en,
+                    req.max_extension_days,
+                    req.extension_days,
+                    en_date(extended),
+                    en_date(unextended)
+                ),
+            )
+        });
+    }
+
+    // Closed days: requester-side periods roll forward; agency-side only by operator switch.
+    let rolls_forward = match req.side {
+        PeriodSide::Requester => true,
+        PeriodSide::Agency => req.agency_deadline_rollover,
+    };
+    let statutory = if rolls_forward {
+        cal.next_office_day_on_or_after(extended)
+    } else {
+        extended
+    };
+    let last_office_day = cal.prev_office_day_on_or_before(extended);
+    let next_office_day = cal.next_office_day_on_or_after(extended);
+    if cal.is_closed(extended) {
+        ex.step(|| closed_days_step(cal, last_office_day, next_office_day));
+        ex.step(|| rollover_step(req.side, rolls_forward, statutory, last_office_day));
+    }
+    let last_office_day = cal.prev_office_day_on_or_before(statutory);
+    ex.step(|| {
+        Bilingual::owned(
+            format!(
+                "期限：{}の24時（日本時間）まで（民法第141条）。実際に対応すべき最終業務日は{}。",
+                ja_date(statutory),
+                ja_date(last_office_day)
+            ),
+            format!(
+                "Deadline: until 24:00 JST on {} (Civil Code Art. 141). Last office day to act: {}.",
+                en_date(statutory),
+                en_date(last_office_day)
+            ),
+        )
+    });
+
+    let extension_notice_due = (req.side == PeriodSide::Agency && req.max_extension_days > 0)
+        .then(|| cal.prev_office_day_on_or_before(unextended));
+
+    let special_extension = match req.special_extension_rest_by {
+        None => None,
+        Some(rest_by) => {
+            let part_due = add_days(received, 60);
+            if rest_by < part_due {
+                return Err(DeadlineError::SpecialExtensionTooEarly { rest_by, part_due });
+            }
+            let dates = SpecialExtensionDates {
+                notice_due: cal.prev_office_day_on_or_before(unextended),
+                part_due,
+                rest_due: rest_by,
+            };
+            ex.step(|| special_extension_step(dates));
+            Some(dates)
+        }
+    };
+
+    let status = req.today.map(|today| {
+        if open_since.is_some() {
+            return DeadlineStatus::ClockStopped;
+        }
+        let (last_day, office_day) = match special_extension {
+            Some(s) if today <= s.part_due => (s.part_due, cal.prev_office_day_on_or_before(s.part_due)),
+            Some(s) => (s.rest_due, cal.prev_office_day_on_or_before(s.rest_due)),
+            None => (statutory, last_office_day),
+        };
+        status_on(today, last_day, office_day, req.due_soon_office_days, cal)
+    });
+    if let (Some(today), Some(status)) = (req.today, status) {
+        ex.step(|| status_step(today, status, req.due_soon_office_days));
+    }
+
+    let provisional = cal.is_provisional(received) || cal.is_provisional(next_office_day);
+    if provisional {
+        ex.step(|| {
+            Bilingual::fixed(
+                "注意：未公表の年の休日（春分・秋分の日の推定を含む）を用いた暫定の計算です。",
+                "Note: provisional — uses holidays of a year not yet published (projected equinoxes).",
+            )
+        });
+    }
+
+    Ok(Deadline {
+        received_date: received,
+        base_last_day: base,
+        paused_days,
+        unextended_last_day: unextended,
+        extension_days: req.extension_days,
+        statutory_last_day: statutory,
+        last_office_day,
+        next_office_day,
+        ends_at: end_of_jst_day(statutory),
+        extension_notice_due,
+        special_extension,
+        clock,
+        status,
+        provisional,
+    })
+}
+
+fn status_on(
+    today: NaiveDate,
+    last_day: NaiveDate,
+    last_office_day: NaiveDate,
+    due_soon_office_days: u32,
+    cal: &BusinessCalendar,
+) -> DeadlineStatus {
+    if today > last_day {
+        DeadlineStatus::Overdue
+    } else if cal.office_days_between(today, last_office_day) <= due_soon_office_days {
+        DeadlineStatus::DueSoon
+    } else {
+        DeadlineStatus::OnTime
+    }
+}
+
+fn base_step(days: u32, first_day_counted: bool, last: NaiveDate) -> Bilingual {
+    if first_day_counted {
+        Bilingual::owned(
+            format!("初日算入：受付日を1日目として{days}日 → E0 = R + {} = {}", days.saturating_sub(1), ja_date(last)),
+            format!("First day counted: R is day 1 of {days} → E0 = R + {} = {}", days.saturating_sub(1), en_date(last)),
+        )
+    } else {
+        Bilingual::owned(
+            format!("初日不算入（民法第140条）：受付日の翌日から起算して{days}日 → E0 = R + {days} = {}", ja_date(last)),
+            format!("First day not counted (Civil Code Art. 140): {days} days from the day after R → E0 = R + {days} = {}", en_date(last)),
+        )
+    }
+}
+
+fn pause_step(
+    n: usize,
+    from: NaiveDate,
+    until: NaiveDate,
+    excluded: i64,
+    convention: PauseConvention,
+    basis: LegalBasis,
+) -> Bilingual {
+    let (conv_ja, conv_en) = convention.label();
+    Bilingual::owned(
+        format!(
+            "停止期間{n}（補正等）：{}〜{}、{excluded}日を期間に算入しない（{conv_ja}；{}ただし書等）",
+            ja_date(from),
+            ja_date(until),
+            basis.ja
+        ),
+        format!(
+            "Pause {n} (correction requested / answered): {} to {}, {excluded} days not counted ({conv_en}; proviso of {})",
+            en_date(from),
+            en_date(until),
+            basis.en
+        ),
+    )
+}
+
+fn open_pause_step(since: NaiveDate, remaining: i64, assumed: NaiveDate, projected: NaiveDate) -> Bilingual {
+    Bilingual::owned(
+        format!(
+            "{}から補正待ちのため期限停止中。停止時点の残り{remaining}日。期限はまだ確定しない：{}に回答が届いた場合 E1 = {}（回答日＋残り日数）",
+            ja_date(since),
+            ja_date(assumed),
+            ja_date(projected)
+        ),
+        format!(
+            "Clock stopped since {} awaiting the requester's answer; {remaining} days were left. The deadline is not yet fixed: if the answer arrives on {}, E1 = {} (answer day + days left)",
+            en_date(since),
+            en_date(assumed),
+            en_date(projected)
+        ),
+    )
+}
+
+fn closed_days_step(cal: &BusinessCalendar, last_office: NaiveDate, next_office: NaiveDate) -> Bilingual {
+    let mut ja = String::from("期間の末日は業務を行わない日に当たる：");
+    let mut en = String::from("The last day falls on closed days: ");
+    let mut day = add_days(last_office, 1);
+    let mut first = true;
+    while day < next_office {
+        if let Some(reason) = cal.closed_reason(day) {
+            let text = reason.text();
+            if !first {
+                ja.push('、');
+                en.push_str(", ");
+            }
+            ja.push_str(&format!("{} {}", ja_date(day), text.ja));
+            en.push_str(&format!("{} {}", en_date(day), text.en));
+            first = false;
+        }
+        day = add_days(day, 1);
+    }
+    Bilingual::owned(ja, en)
+}
+
+fn rollover_step(side: PeriodSide, rolls: bool, statutory: NaiveDate, last_office: NaiveDate) -> Bilingual {
+    match (side, rolls) {
+        (PeriodSide::Requester, _) => Bilingual::owned(
+            format!(
+                "行政機関に対する行為の期限が休日に当たるため、翌業務日{}を期限とみなす（行政機関の休日に関する法律第2条、地方自治法第4条の2第4項）",
+                ja_date(statutory)
+            ),
+            format!(
+                "A deadline for an act addressed to the authority that falls on a closed day moves to the next office day, {} (Act on Holidays of Administrative Organs Art. 2; Local Autonomy Act Art. 4-2(4))",
+                en_date(statutory)
+            ),
+        ),
+        (PeriodSide::Agency, true) => Bilingual::owned(
+            format!("運用設定（agency_deadline_rollover）により翌業務日{}を期限とする", ja_date(statutory)),
+            format!("Operator setting agency_deadline_rollover: the deadline moves to the next office day, {}", en_date(statutory)),
+        ),
+        (PeriodSide::Agency, false) => Bilingual::owned(
+            format!(
+                "決定期限は繰り延べない（行政機関の休日に関する法律第2条は行政機関に対する申請等の期限に限る）。実際には{}までに決定すること",
+                ja_date(last_office)
+            ),
+            format!(
+                "The decision deadline does not move (Art. 2 of the Act on Holidays of Administrative Organs covers only acts addressed to an authority); decide by {} in practice",
+                en_date(last_office)
+            ),
+        ),
+    }
+}
+
+fn special_extension_step(dates: SpecialExtensionDates) -> Bilingual {
+    Bilingual::owned(
+        format!(
+            "特例延長（第84条等）：通知は{}まで、相当の部分は{}（R + 60）まで、残りは{}までに決定",
+            ja_date(dates.notice_due),
+            ja_date(dates.part_due),
+            ja_date(dates.rest_due)
+        ),
+        format!(
+            "Special extension (Art. 84 or equivalent): notice by {}, a considerable part by {} (R + 60), the rest by {}",
+            en_date(dates.notice_due),
+            en_date(dates.part_due),
+            en_date(dates.rest_due)
+        ),
+    )
+}
+
+fn status_step(today: NaiveDate, status: DeadlineStatus, due_soon: u32) -> Bilingual {
+    let (ja, en) = match status {
+        DeadlineStatus::OnTime => ("期限内", "on time"),
+        DeadlineStatus::DueSoon => ("期限間近", "due soon"),
+        DeadlineStatus::Overdue => ("期限超過", "overdue"),
+        DeadlineStatus::ClockStopped => ("期限停止中（補正待ち）", "clock stopped (awaiting correction)"),
+    };
+    Bilingual::owned(
+        format!("{}現在：{ja}（残り{due_soon}業務日以内で期限間近）", ja_date(today)),
+        format!("As of {}: {en} (due soon = within {due_soon} office days)", en_date(today)),
+    )
+}
+
+fn weekday_ja(d: NaiveDate) -> &'static str {
+    match d.weekday() {
+        Weekday::Mon => "月",
+        Weekday::Tue => "火",
+        Weekday::Wed => "水",
+        Weekday::Thu => "木",
+        Weekday::Fri => "金",
+        Weekday::Sat => "土",
+        Weekday::Sun => "日",
+    }
+}
+
+/// `2025-05-01（木）`.
+pub fn ja_date(d: NaiveDate) -> String {
+    format!("{}（{}）", d.format("%Y-%m-%d"), weekday_ja(d))
+}
+
+/// `2025-05-01 (Thu)`.
+pub fn en_date(d: NaiveDate) -> String {
+    format!("{} ({})", d.format("%Y-%m-%d"), d.format("%a"))
+}
+
+#[cfg(test)]
+#[path = "deadline_tests.rs"]
+mod tests;
