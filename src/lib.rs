@@ -17,5 +17,6 @@ pub mod i18n;
 pub mod secrets;
 pub mod service;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;
 pub mod web;

@@ -14,6 +14,7 @@ pub mod names;
 
 pub mod calendar;
 pub mod deadline;
+pub mod delivery;
 pub mod event;
 pub mod explain;
 pub mod fees;
@@ -24,6 +25,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod outcome;
 pub mod profile;
+pub mod refusal;
 pub mod regime;
 pub mod role;
 pub mod state;
