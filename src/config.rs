@@ -29,6 +29,9 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub cookie_secure: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub mail_poll_seconds: u64,
     pub secrets: Secrets,
 }
 
@@ -239,6 +242,25 @@ impl Config {
                 false
             }
         };
+        let smtp_url = get("MADOGUCHI_SMTP_URL").map(str::to_string);
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            errors.push("MADOGUCHI_SMTP_URL: must start with smtp:// or smtps://".to_string());
+        }
+        let mail_from = get("MADOGUCHI_MAIL_FROM")
+            .unwrap_or("Madoguchi <no-reply@localhost>")
+            .to_string();
+        if crate::mail::parse_mailbox(&mail_from).is_err() {
+            errors.push(format!("MADOGUCHI_MAIL_FROM: `{mail_from}` is not an address such as 窓口 <madoguchi@example.jp>"));
+        }
+        let mail_poll_seconds = parse_number(
+            &mut errors,
+            get("MADOGUCHI_MAIL_POLL_SECONDS"),
+            "MADOGUCHI_MAIL_POLL_SECONDS",
+            5,
+            1..=3600,
+        );
         let secrets = match secrets::load_or_create(
             &data_dir,
             get("MADOGUCHI_SESSION_KEY"),
@@ -264,6 +286,9 @@ impl Config {
                 session_idle_minutes,
                 session_max_hours,
                 cookie_secure,
+                smtp_url,
+                mail_from,
+                mail_poll_seconds,
                 secrets,
             }),
             _ => Err(ConfigErrors(errors)),

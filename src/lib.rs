@@ -14,6 +14,7 @@ pub mod domain {
     pub mod role;
 }
 pub mod i18n;
+pub mod mail;
 pub mod secrets;
 pub mod service;
 pub mod startup;

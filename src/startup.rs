@@ -17,7 +17,10 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::password::Cost;
 use crate::config::Config;
 use crate::db::{Db, DbError};
+use crate::mail::Transport;
+use crate::mail::worker::MailWorker;
 use crate::service::accounts;
+use crate::storage::crypto::MasterKey;
 use crate::telemetry::SafeRootSpan;
 use crate::web::{self, AppState};
 use actix_web::web::Data;
@@ -33,12 +36,15 @@ pub enum StartupError {
     },
     #[error("session key rejected: {0}")]
     SessionKey(String),
+    #[error("{0}")]
+    Mail(String),
 }
 
 pub struct Application {
     port: u16,
     server: Server,
     setup_link: Option<String>,
+    mail_files: Option<std::path::PathBuf>,
 }
 
 impl Application {
@@ -62,6 +68,20 @@ impl Application {
             source,
         })?
         .map(|token| format!("{}/setup/{token}", config.public_url));
+        let transport =
+            Transport::from_config(config.smtp_url.as_deref(), config.data_path("mail"))
+                .map_err(StartupError::Mail)?;
+        let mail_files = match &transport {
+            Transport::Files(_, dir) => Some(dir.clone()),
+            Transport::Smtp(_) => None,
+        };
+        MailWorker {
+            db: db.clone(),
+            master: Arc::new(MasterKey::new(config.secrets.document_key)),
+            transport: Arc::new(transport),
+            worker_id: uuid::Uuid::now_v7().to_string(),
+        }
+        .spawn(std::time::Duration::from_secs(config.mail_poll_seconds));
         let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
             addr: config.bind.to_string(),
             source,
@@ -106,6 +126,7 @@ impl Application {
             port,
             server,
             setup_link,
+            mail_files,
         })
     }
 
@@ -116,6 +137,11 @@ impl Application {
     /// The one-time link for creating the first administrator, when no staff account exists.
     pub fn setup_link(&self) -> Option<&str> {
         self.setup_link.as_deref()
+    }
+
+    /// Where mail is written when no SMTP server is configured.
+    pub fn mail_files(&self) -> Option<&std::path::Path> {
+        self.mail_files.as_deref()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -118,6 +118,12 @@ async fn serve(config: Config) -> Exit {
     };
     tracing::info!(%bind, "Madoguchi is serving");
     println!("Madoguchi: {public_url}/");
+    if let Some(dir) = app.mail_files() {
+        println!(
+            "No SMTP server is configured (MADOGUCHI_SMTP_URL): mail is written as .eml files to {}",
+            dir.display()
+        );
+    }
     if let Some(link) = app.setup_link() {
         // Printed, not logged: the link is a credential meant for the operator's eyes only.
         println!();

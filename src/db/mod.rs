@@ -2,6 +2,7 @@
 //! `DATABASE_URL`. Knows the domain, never the web.
 
 pub mod audit;
+pub mod outbox;
 mod pool;
 pub mod schema;
 pub mod setup_links;

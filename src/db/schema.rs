@@ -37,4 +37,19 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(staff, setup_links, audit_events);
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        purpose -> Text,
+        case_id -> Nullable<Text>,
+        sealed_message -> Binary,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claim_expires_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+diesel::allow_tables_to_appear_in_same_query!(staff, setup_links, audit_events, outbox);

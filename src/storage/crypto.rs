@@ -5,8 +5,8 @@
 //! another record fails to open.
 
 use aes_gcm::aead::{Aead, Generate, KeyInit, Payload};
-use rand::RngCore;
 use aes_gcm::{Aes256Gcm, Key, Nonce};
+use rand::RngCore;
 use zeroize::Zeroizing;
 
 const NONCE_LEN: usize = 12;
@@ -40,15 +40,28 @@ impl MasterKey {
         Aes256Gcm::new(&Key::<Aes256Gcm>::from(*self.0))
     }
 
-    pub fn seal_document(&self, record_id: &str, plaintext: &[u8]) -> Result<SealedDocument, CryptoError> {
+    pub fn seal_document(
+        &self,
+        record_id: &str,
+        plaintext: &[u8],
+    ) -> Result<SealedDocument, CryptoError> {
         let mut data_key = Zeroizing::new([0u8; 32]);
         rand::rng().fill_bytes(data_key.as_mut_slice());
-        let blob = seal(&Aes256Gcm::new(&Key::<Aes256Gcm>::from(*data_key)), record_id.as_bytes(), plaintext)?;
+        let blob = seal(
+            &Aes256Gcm::new(&Key::<Aes256Gcm>::from(*data_key)),
+            record_id.as_bytes(),
+            plaintext,
+        )?;
         let wrapped_key = seal(&self.cipher(), &key_aad(record_id), data_key.as_slice())?;
         Ok(SealedDocument { wrapped_key, blob })
     }
 
-    pub fn open_document(&self, record_id: &str, wrapped_key: &[u8], blob: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    pub fn open_document(
+        &self,
+        record_id: &str,
+        wrapped_key: &[u8],
+        blob: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         let data_key = Zeroizing::new(open(&self.cipher(), &key_aad(record_id), wrapped_key)?);
         let key = Key::<Aes256Gcm>::try_from(data_key.as_slice()).map_err(|_| CryptoError::Open)?;
         open(&Aes256Gcm::new(&key), record_id.as_bytes(), blob).map(Zeroizing::new)
@@ -59,7 +72,11 @@ impl MasterKey {
         seal(&self.cipher(), record_id.as_bytes(), plaintext)
     }
 
-    pub fn open_value(&self, record_id: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    pub fn open_value(
+        &self,
+        record_id: &str,
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         open(&self.cipher(), record_id.as_bytes(), sealed).map(Zeroizing::new)
     }
 }
@@ -71,7 +88,15 @@ fn key_aad(record_id: &str) -> Vec<u8> {
 /// `[format][nonce][ciphertext+tag]`
 fn seal(cipher: &Aes256Gcm, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let nonce = Nonce::generate();
-    let ciphertext = cipher.encrypt(&nonce, Payload { msg: plaintext, aad }).map_err(|_| CryptoError::Seal)?;
+    let ciphertext = cipher
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
+        .map_err(|_| CryptoError::Seal)?;
     let mut out = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
     out.push(FORMAT_V1);
     out.extend_from_slice(nonce.as_slice());
@@ -86,7 +111,15 @@ fn open(cipher: &Aes256Gcm, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Crypto
     }
     let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
     let nonce = Nonce::try_from(nonce).map_err(|_| CryptoError::Format)?;
-    cipher.decrypt(&nonce, Payload { msg: ciphertext, aad }).map_err(|_| CryptoError::Open)
+    cipher
+        .decrypt(
+            &nonce,
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
+        .map_err(|_| CryptoError::Open)
 }
 
 #[cfg(test)]
@@ -100,13 +133,37 @@ mod tests {
     #[test]
     fn a_document_opens_only_with_its_key_its_record_and_its_master() {
         let key = master(7);
-        let sealed = key.seal_document("doc-1", b"%PDF-1.7 health record").unwrap();
-        assert!(!sealed.blob.windows(6).any(|w| w == b"health"), "no plaintext in the blob");
-        assert_eq!(key.open_document("doc-1", &sealed.wrapped_key, &sealed.blob).unwrap().as_slice(), b"%PDF-1.7 health record");
-        assert_eq!(key.open_document("doc-2", &sealed.wrapped_key, &sealed.blob).err(), Some(CryptoError::Open));
-        assert_eq!(master(8).open_document("doc-1", &sealed.wrapped_key, &sealed.blob).err(), Some(CryptoError::Open));
+        let sealed = key
+            .seal_document("doc-1", b"%PDF-1.7 health record")
+            .unwrap();
+        assert!(
+            !sealed.blob.windows(6).any(|w| w == b"health"),
+            "no plaintext in the blob"
+        );
+        assert_eq!(
+            key.open_document("doc-1", &sealed.wrapped_key, &sealed.blob)
+                .unwrap()
+                .as_slice(),
+            b"%PDF-1.7 health record"
+        );
+        assert_eq!(
+            key.open_document("doc-2", &sealed.wrapped_key, &sealed.blob)
+                .err(),
+            Some(CryptoError::Open)
+        );
+        assert_eq!(
+            master(8)
+                .open_document("doc-1", &sealed.wrapped_key, &sealed.blob)
+                .err(),
+            Some(CryptoError::Open)
+        );
         let other = key.seal_document("doc-1", b"other").unwrap();
-        assert_eq!(key.open_document("doc-1", &other.wrapped_key, &sealed.blob).err(), Some(CryptoError::Open), "keys are per document");
+        assert_eq!(
+            key.open_document("doc-1", &other.wrapped_key, &sealed.blob)
+                .err(),
+            Some(CryptoError::Open),
+            "keys are per document"
+        );
     }
 
     #[test]
@@ -115,14 +172,26 @@ mod tests {
         let mut sealed = key.seal_value("mail-1", b"hello").unwrap();
         let last = sealed.len() - 1;
         sealed[last] ^= 1;
-        assert_eq!(key.open_value("mail-1", &sealed).err(), Some(CryptoError::Open));
-        assert_eq!(key.open_value("mail-1", &[9, 1, 2]).err(), Some(CryptoError::Format));
-        assert_eq!(key.open_value("mail-1", &[]).err(), Some(CryptoError::Format));
+        assert_eq!(
+            key.open_value("mail-1", &sealed).err(),
+            Some(CryptoError::Open)
+        );
+        assert_eq!(
+            key.open_value("mail-1", &[9, 1, 2]).err(),
+            Some(CryptoError::Format)
+        );
+        assert_eq!(
+            key.open_value("mail-1", &[]).err(),
+            Some(CryptoError::Format)
+        );
     }
 
     #[test]
     fn the_same_plaintext_never_seals_the_same_way() {
         let key = master(3);
-        assert_ne!(key.seal_value("x", b"same").unwrap(), key.seal_value("x", b"same").unwrap());
+        assert_ne!(
+            key.seal_value("x", b"same").unwrap(),
+            key.seal_value("x", b"same").unwrap()
+        );
     }
 }

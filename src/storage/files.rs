@@ -24,7 +24,10 @@ impl BlobStore {
     fn path(&self, id: &str) -> std::io::Result<PathBuf> {
         // Ids are generated UUIDs; anything else would be a bug or an attack on the path.
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "invalid blob id"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "invalid blob id",
+            ));
         }
         Ok(self.dir.join(format!("{id}.bin")))
     }

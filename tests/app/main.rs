@@ -4,6 +4,7 @@ mod cli;
 mod errors;
 mod helpers;
 mod instances;
+mod mail;
 mod migrations_parity;
 mod pages;
 mod setup_and_sign_in;

@@ -24,6 +24,7 @@ struct Column {
 fn canonical_type(declared: &str) -> String {
     match declared.to_ascii_lowercase().as_str() {
         "timestamp without time zone" => "timestamp".into(),
+        "blob" => "bytea".into(),
         other => other.to_string(),
     }
 }
