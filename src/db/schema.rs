@@ -52,4 +52,149 @@ diesel::table! {
         last_error -> Nullable<Text>,
     }
 }
-diesel::allow_tables_to_appear_in_same_query!(staff, setup_links, audit_events, outbox);
+
+diesel::table! {
+    receipt_counters (year) {
+        year -> Integer,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        receipt_number -> Nullable<Text>,
+        profile -> Text,
+        kind -> Text,
+        state -> Text,
+        channel -> Text,
+        lang -> Text,
+        requester_type -> Text,
+        facts -> Text,
+        created_at -> Timestamp,
+        received_at -> Nullable<Timestamp>,
+        due_on -> Nullable<Date>,
+        assignee_id -> Nullable<Text>,
+        email_index -> Text,
+        name_index -> Text,
+        access_token_hash -> Nullable<Text>,
+        confirm_code_hash -> Nullable<Text>,
+        confirm_attempts -> Integer,
+        confirm_expires_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_parties (case_id) {
+        case_id -> Text,
+        sealed -> Binary,
+    }
+}
+
+diesel::table! {
+    case_contents (case_id) {
+        case_id -> Text,
+        sealed -> Binary,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Text,
+        case_id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        event -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        sealed_note -> Nullable<Binary>,
+    }
+}
+
+diesel::table! {
+    case_pauses (id) {
+        id -> Text,
+        case_id -> Text,
+        reason -> Text,
+        started_on -> Date,
+        reply_by -> Nullable<Date>,
+        ended_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        case_id -> Text,
+        notice_version -> Text,
+        agreed_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        case_id -> Text,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+        purpose -> Text,
+        declared_type -> Text,
+        mime -> Text,
+        size_bytes -> BigInt,
+        wrapped_key -> Nullable<Binary>,
+        status -> Text,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        sealed_review -> Nullable<Binary>,
+        destroyed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        case_id -> Text,
+        at -> Timestamp,
+        direction -> Text,
+        author -> Text,
+        sealed_body -> Binary,
+    }
+}
+
+diesel::table! {
+    drafts (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        sealed -> Binary,
+    }
+}
+
+diesel::joinable!(case_parties -> cases (case_id));
+diesel::joinable!(case_contents -> cases (case_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_pauses -> cases (case_id));
+diesel::joinable!(consents -> cases (case_id));
+diesel::joinable!(documents -> cases (case_id));
+diesel::joinable!(messages -> cases (case_id));
+diesel::joinable!(cases -> staff (assignee_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    staff,
+    setup_links,
+    audit_events,
+    outbox,
+    receipt_counters,
+    cases,
+    case_parties,
+    case_contents,
+    case_events,
+    case_pauses,
+    consents,
+    documents,
+    messages,
+    drafts,
+);

@@ -3,4 +3,5 @@
 
 pub mod crypto;
 pub mod files;
+pub mod index;
 pub mod sniff;

@@ -1,0 +1,10 @@
+DROP TABLE drafts;
+DROP TABLE messages;
+DROP TABLE documents;
+DROP TABLE consents;
+DROP TABLE case_pauses;
+DROP TABLE case_events;
+DROP TABLE case_contents;
+DROP TABLE case_parties;
+DROP TABLE cases;
+DROP TABLE receipt_counters;
