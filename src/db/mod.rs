@@ -2,6 +2,8 @@
 //! `DATABASE_URL`. Knows the domain, never the web.
 
 pub mod audit;
+pub mod cases;
+pub mod drafts;
 pub mod outbox;
 mod pool;
 pub mod schema;

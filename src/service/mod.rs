@@ -2,3 +2,4 @@
 //! records in one transaction.
 
 pub mod accounts;
+pub mod intake;

@@ -1,0 +1,194 @@
+//! Cases and what hangs off them. Writes that change a case's state use optimistic concurrency
+//! (`version`), so two people acting at once cannot both succeed on stale information.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{case_contents, case_events, case_parties, case_pauses, cases, consents, receipt_counters};
+use super::{DbConnection, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cases)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct CaseRow {
+    pub id: String,
+    pub receipt_number: Option<String>,
+    pub profile: String,
+    pub kind: String,
+    pub state: String,
+    pub channel: String,
+    pub lang: String,
+    pub requester_type: String,
+    pub facts: String,
+    pub created_at: NaiveDateTime,
+    pub received_at: Option<NaiveDateTime>,
+    pub due_on: Option<NaiveDate>,
+    pub assignee_id: Option<String>,
+    pub email_index: String,
+    pub name_index: String,
+    pub access_token_hash: Option<String>,
+    pub confirm_code_hash: Option<String>,
+    pub confirm_attempts: i32,
+    pub confirm_expires_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_events)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct CaseEventRow {
+    pub id: String,
+    pub case_id: String,
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub event: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub sealed_note: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_pauses)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct PauseRow {
+    pub id: String,
+    pub case_id: String,
+    pub reason: String,
+    pub started_on: NaiveDate,
+    pub reply_by: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// The next human receipt number for `year`, e.g. `2026-000123`. The counter row is updated in
+/// the caller's transaction, so numbers are unique across instances and gaps appear only when a
+/// transaction rolls back.
+pub fn next_receipt_number(conn: &mut DbConnection, year: i32) -> Result<String, DbError> {
+    for _ in 0..3 {
+        let bumped: Option<i64> = diesel::update(receipt_counters::table.find(year))
+            .set(receipt_counters::last_number.eq(receipt_counters::last_number + 1))
+            .returning(receipt_counters::last_number)
+            .get_result(conn)
+            .optional()?;
+        if let Some(n) = bumped {
+            return Ok(format!("{year}-{n:06}"));
+        }
+        let inserted = diesel::insert_into(receipt_counters::table)
+            .values((receipt_counters::year.eq(year), receipt_counters::last_number.eq(1_i64)))
+            .execute(conn);
+        match inserted {
+            Ok(_) => return Ok(format!("{year}-{:06}", 1)),
+            // Another instance created this year's counter first: bump theirs.
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(DbError::Conflict("receipt counter".into()))
+}
+
+pub fn insert(conn: &mut DbConnection, row: &CaseRow, sealed_party: &[u8], sealed_content: &[u8]) -> Result<(), DbError> {
+    diesel::insert_into(cases::table).values(row).execute(conn)?;
+    diesel::insert_into(case_parties::table)
+        .values((case_parties::case_id.eq(&row.id), case_parties::sealed.eq(sealed_party)))
+        .execute(conn)?;
+    diesel::insert_into(case_contents::table)
+        .values((case_contents::case_id.eq(&row.id), case_contents::sealed.eq(sealed_content)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn record_consent(conn: &mut DbConnection, case_id: &str, notice_version: &str, at: NaiveDateTime) -> Result<(), DbError> {
+    diesel::insert_into(consents::table)
+        .values((
+            consents::id.eq(uuid::Uuid::now_v7().to_string()),
+            consents::case_id.eq(case_id),
+            consents::notice_version.eq(notice_version),
+            consents::agreed_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<CaseRow>, DbError> {
+    Ok(cases::table.find(id).select(CaseRow::as_select()).first(conn).optional()?)
+}
+
+pub fn find_by_access_token(conn: &mut DbConnection, token_hash: &str) -> Result<Option<CaseRow>, DbError> {
+    Ok(cases::table
+        .filter(cases::access_token_hash.eq(token_hash))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_receipt_and_email(
+    conn: &mut DbConnection,
+    receipt_number: &str,
+    email_index: &str,
+) -> Result<Option<CaseRow>, DbError> {
+    Ok(cases::table
+        .filter(cases::receipt_number.eq(receipt_number))
+        .filter(cases::email_index.eq(email_index))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn sealed_party(conn: &mut DbConnection, case_id: &str) -> Result<Vec<u8>, DbError> {
+    Ok(case_parties::table.find(case_id).select(case_parties::sealed).first(conn)?)
+}
+
+pub fn sealed_content(conn: &mut DbConnection, case_id: &str) -> Result<Vec<u8>, DbError> {
+    Ok(case_contents::table.find(case_id).select(case_contents::sealed).first(conn)?)
+}
+
+/// Writes the changed row if nobody else changed the case since it was read.
+pub fn update(conn: &mut DbConnection, row: &CaseRow) -> Result<CaseRow, DbError> {
+    let changed = diesel::update(cases::table.find(&row.id).filter(cases::version.eq(row.version)))
+        .set((
+            cases::receipt_number.eq(&row.receipt_number),
+            cases::state.eq(&row.state),
+            cases::facts.eq(&row.facts),
+            cases::received_at.eq(row.received_at),
+            cases::due_on.eq(row.due_on),
+            cases::assignee_id.eq(&row.assignee_id),
+            cases::access_token_hash.eq(&row.access_token_hash),
+            cases::confirm_code_hash.eq(&row.confirm_code_hash),
+            cases::confirm_attempts.eq(row.confirm_attempts),
+            cases::confirm_expires_at.eq(row.confirm_expires_at),
+            cases::version.eq(row.version + 1),
+            cases::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(DbError::Conflict(format!("case {} changed meanwhile", row.id)));
+    }
+    Ok(CaseRow { version: row.version + 1, ..row.clone() })
+}
+
+pub fn append_event(conn: &mut DbConnection, event: &CaseEventRow) -> Result<(), DbError> {
+    diesel::insert_into(case_events::table).values(event).execute(conn)?;
+    Ok(())
+}
+
+pub fn events(conn: &mut DbConnection, case_id: &str) -> Result<Vec<CaseEventRow>, DbError> {
+    Ok(case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .order((case_events::at.asc(), case_events::id.asc()))
+        .select(CaseEventRow::as_select())
+        .load(conn)?)
+}
+
+pub fn pauses(conn: &mut DbConnection, case_id: &str) -> Result<Vec<PauseRow>, DbError> {
+    Ok(case_pauses::table
+        .filter(case_pauses::case_id.eq(case_id))
+        .order(case_pauses::started_on.asc())
+        .select(PauseRow::as_select())
+        .load(conn)?)
+}
+
+/// Removes unconfirmed submissions created before `before`, with everything attached to them.
+pub fn purge_unconfirmed(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(diesel::delete(cases::table.filter(cases::state.eq("unconfirmed")).filter(cases::created_at.lt(before)))
+        .execute(conn)?)
+}

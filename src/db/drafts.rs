@@ -1,0 +1,48 @@
+//! Requests being filled in. The browser holds a random token; the row holds the sealed draft.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::drafts;
+use super::{DbConnection, DbError};
+
+pub fn save(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    sealed: &[u8],
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let updated = diesel::update(drafts::table.find(token_hash))
+        .set((drafts::sealed.eq(sealed), drafts::expires_at.eq(expires_at)))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(drafts::table)
+            .values((
+                drafts::token_hash.eq(token_hash),
+                drafts::created_at.eq(now),
+                drafts::expires_at.eq(expires_at),
+                drafts::sealed.eq(sealed),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn load(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> Result<Option<Vec<u8>>, DbError> {
+    Ok(drafts::table
+        .find(token_hash)
+        .filter(drafts::expires_at.gt(now))
+        .select(drafts::sealed)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn delete(conn: &mut DbConnection, token_hash: &str) -> Result<(), DbError> {
+    diesel::delete(drafts::table.find(token_hash)).execute(conn)?;
+    Ok(())
+}
+
+pub fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(diesel::delete(drafts::table.filter(drafts::expires_at.le(now))).execute(conn)?)
+}

@@ -1,0 +1,3 @@
+//! Requests submitted online: the step-by-step draft, submission, e-mail confirmation, receipt.
+
+pub mod person;
