@@ -9,10 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
-// Interim: the full domain module is being written alongside.
-pub mod domain {
-    pub mod role;
-}
+pub mod domain;
 pub mod i18n;
 pub mod mail;
 pub mod secrets;

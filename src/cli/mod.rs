@@ -1,5 +1,7 @@
 //! The command line. With no subcommand, `madoguchi` serves.
 
+pub mod domain_cmds;
+
 use std::io::BufRead;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +40,8 @@ pub enum Command {
     },
     /// Generate keys for MADOGUCHI_SESSION_KEY and MADOGUCHI_DOCUMENT_KEY / 鍵の生成
     Keys,
+    #[command(flatten)]
+    Domain(domain_cmds::DomainCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,35 +67,18 @@ pub enum StaffCommand {
 pub struct Exit(pub i32);
 
 pub async fn run(cli: Cli) -> Exit {
-    let config = match Config::from_env() {
-        Ok(config) => config,
-        Err(errors) => {
-            eprintln!("{errors}");
-            return Exit(2);
-        }
-    };
-    crate::telemetry::init(config.log_format, &config.log_filter);
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config).await,
-        Command::Migrate => match startup::open_database(&config) {
-            Ok(_) => {
-                println!("database {} is up to date", config.database_url.redacted());
+        // The rule commands need no configuration, database or logging: they only compute.
+        Command::Domain(command) => match domain_cmds::run(command) {
+            Ok(output) => {
+                println!("{output}");
                 Exit(0)
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                Exit(2)
+                Exit(e.exit_code())
             }
         },
-        Command::Staff {
-            action:
-                StaffCommand::Add {
-                    email,
-                    role,
-                    name,
-                    password_stdin,
-                },
-        } => add_staff(&config, email, role, name, password_stdin),
         Command::Keys => {
             println!(
                 "MADOGUCHI_SESSION_KEY={}",
@@ -102,6 +89,53 @@ pub async fn run(cli: Cli) -> Exit {
                 crate::secrets::generate_encoded(crate::secrets::DOCUMENT_KEY_LEN)
             );
             Exit(0)
+        }
+        Command::Serve => match load_config() {
+            Ok(config) => serve(config).await,
+            Err(exit) => exit,
+        },
+        Command::Migrate => match load_config() {
+            Ok(config) => migrate(&config),
+            Err(exit) => exit,
+        },
+        Command::Staff {
+            action:
+                StaffCommand::Add {
+                    email,
+                    role,
+                    name,
+                    password_stdin,
+                },
+        } => match load_config() {
+            Ok(config) => add_staff(&config, email, role, name, password_stdin),
+            Err(exit) => exit,
+        },
+    }
+}
+
+/// Reads the configuration and starts logging; on error prints every problem (exit code 2).
+fn load_config() -> Result<Config, Exit> {
+    match Config::from_env() {
+        Ok(config) => {
+            crate::telemetry::init(config.log_format, &config.log_filter);
+            Ok(config)
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            Err(Exit(2))
+        }
+    }
+}
+
+fn migrate(config: &Config) -> Exit {
+    match startup::open_database(config) {
+        Ok(_) => {
+            println!("database {} is up to date", config.database_url.redacted());
+            Exit(0)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit(2)
         }
     }
 }

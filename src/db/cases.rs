@@ -4,7 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{case_contents, case_events, case_parties, case_pauses, cases, consents, receipt_counters};
+use super::schema::{
+    case_contents, case_events, case_parties, case_pauses, cases, consents, receipt_counters,
+};
 use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -74,30 +76,54 @@ pub fn next_receipt_number(conn: &mut DbConnection, year: i32) -> Result<String,
             return Ok(format!("{year}-{n:06}"));
         }
         let inserted = diesel::insert_into(receipt_counters::table)
-            .values((receipt_counters::year.eq(year), receipt_counters::last_number.eq(1_i64)))
+            .values((
+                receipt_counters::year.eq(year),
+                receipt_counters::last_number.eq(1_i64),
+            ))
             .execute(conn);
         match inserted {
             Ok(_) => return Ok(format!("{year}-{:06}", 1)),
             // Another instance created this year's counter first: bump theirs.
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => continue,
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => continue,
             Err(e) => return Err(e.into()),
         }
     }
     Err(DbError::Conflict("receipt counter".into()))
 }
 
-pub fn insert(conn: &mut DbConnection, row: &CaseRow, sealed_party: &[u8], sealed_content: &[u8]) -> Result<(), DbError> {
-    diesel::insert_into(cases::table).values(row).execute(conn)?;
+pub fn insert(
+    conn: &mut DbConnection,
+    row: &CaseRow,
+    sealed_party: &[u8],
+    sealed_content: &[u8],
+) -> Result<(), DbError> {
+    diesel::insert_into(cases::table)
+        .values(row)
+        .execute(conn)?;
     diesel::insert_into(case_parties::table)
-        .values((case_parties::case_id.eq(&row.id), case_parties::sealed.eq(sealed_party)))
+        .values((
+            case_parties::case_id.eq(&row.id),
+            case_parties::sealed.eq(sealed_party),
+        ))
         .execute(conn)?;
     diesel::insert_into(case_contents::table)
-        .values((case_contents::case_id.eq(&row.id), case_contents::sealed.eq(sealed_content)))
+        .values((
+            case_contents::case_id.eq(&row.id),
+            case_contents::sealed.eq(sealed_content),
+        ))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn record_consent(conn: &mut DbConnection, case_id: &str, notice_version: &str, at: NaiveDateTime) -> Result<(), DbError> {
+pub fn record_consent(
+    conn: &mut DbConnection,
+    case_id: &str,
+    notice_version: &str,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
     diesel::insert_into(consents::table)
         .values((
             consents::id.eq(uuid::Uuid::now_v7().to_string()),
@@ -110,10 +136,17 @@ pub fn record_consent(conn: &mut DbConnection, case_id: &str, notice_version: &s
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<CaseRow>, DbError> {
-    Ok(cases::table.find(id).select(CaseRow::as_select()).first(conn).optional()?)
+    Ok(cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
-pub fn find_by_access_token(conn: &mut DbConnection, token_hash: &str) -> Result<Option<CaseRow>, DbError> {
+pub fn find_by_access_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<CaseRow>, DbError> {
     Ok(cases::table
         .filter(cases::access_token_hash.eq(token_hash))
         .select(CaseRow::as_select())
@@ -135,39 +168,57 @@ pub fn find_by_receipt_and_email(
 }
 
 pub fn sealed_party(conn: &mut DbConnection, case_id: &str) -> Result<Vec<u8>, DbError> {
-    Ok(case_parties::table.find(case_id).select(case_parties::sealed).first(conn)?)
+    Ok(case_parties::table
+        .find(case_id)
+        .select(case_parties::sealed)
+        .first(conn)?)
 }
 
 pub fn sealed_content(conn: &mut DbConnection, case_id: &str) -> Result<Vec<u8>, DbError> {
-    Ok(case_contents::table.find(case_id).select(case_contents::sealed).first(conn)?)
+    Ok(case_contents::table
+        .find(case_id)
+        .select(case_contents::sealed)
+        .first(conn)?)
 }
 
 /// Writes the changed row if nobody else changed the case since it was read.
 pub fn update(conn: &mut DbConnection, row: &CaseRow) -> Result<CaseRow, DbError> {
-    let changed = diesel::update(cases::table.find(&row.id).filter(cases::version.eq(row.version)))
-        .set((
-            cases::receipt_number.eq(&row.receipt_number),
-            cases::state.eq(&row.state),
-            cases::facts.eq(&row.facts),
-            cases::received_at.eq(row.received_at),
-            cases::due_on.eq(row.due_on),
-            cases::assignee_id.eq(&row.assignee_id),
-            cases::access_token_hash.eq(&row.access_token_hash),
-            cases::confirm_code_hash.eq(&row.confirm_code_hash),
-            cases::confirm_attempts.eq(row.confirm_attempts),
-            cases::confirm_expires_at.eq(row.confirm_expires_at),
-            cases::version.eq(row.version + 1),
-            cases::updated_at.eq(row.updated_at),
-        ))
-        .execute(conn)?;
+    let changed = diesel::update(
+        cases::table
+            .find(&row.id)
+            .filter(cases::version.eq(row.version)),
+    )
+    .set((
+        cases::receipt_number.eq(&row.receipt_number),
+        cases::state.eq(&row.state),
+        cases::facts.eq(&row.facts),
+        cases::received_at.eq(row.received_at),
+        cases::due_on.eq(row.due_on),
+        cases::assignee_id.eq(&row.assignee_id),
+        cases::access_token_hash.eq(&row.access_token_hash),
+        cases::confirm_code_hash.eq(&row.confirm_code_hash),
+        cases::confirm_attempts.eq(row.confirm_attempts),
+        cases::confirm_expires_at.eq(row.confirm_expires_at),
+        cases::version.eq(row.version + 1),
+        cases::updated_at.eq(row.updated_at),
+    ))
+    .execute(conn)?;
     if changed == 0 {
-        return Err(DbError::Conflict(format!("case {} changed meanwhile", row.id)));
+        return Err(DbError::Conflict(format!(
+            "case {} changed meanwhile",
+            row.id
+        )));
     }
-    Ok(CaseRow { version: row.version + 1, ..row.clone() })
+    Ok(CaseRow {
+        version: row.version + 1,
+        ..row.clone()
+    })
 }
 
 pub fn append_event(conn: &mut DbConnection, event: &CaseEventRow) -> Result<(), DbError> {
-    diesel::insert_into(case_events::table).values(event).execute(conn)?;
+    diesel::insert_into(case_events::table)
+        .values(event)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -189,6 +240,10 @@ pub fn pauses(conn: &mut DbConnection, case_id: &str) -> Result<Vec<PauseRow>, D
 
 /// Removes unconfirmed submissions created before `before`, with everything attached to them.
 pub fn purge_unconfirmed(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, DbError> {
-    Ok(diesel::delete(cases::table.filter(cases::state.eq("unconfirmed")).filter(cases::created_at.lt(before)))
-        .execute(conn)?)
+    Ok(diesel::delete(
+        cases::table
+            .filter(cases::state.eq("unconfirmed"))
+            .filter(cases::created_at.lt(before)),
+    )
+    .execute(conn)?)
 }

@@ -29,7 +29,11 @@ pub fn save(
     Ok(())
 }
 
-pub fn load(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> Result<Option<Vec<u8>>, DbError> {
+pub fn load(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<u8>>, DbError> {
     Ok(drafts::table
         .find(token_hash)
         .filter(drafts::expires_at.gt(now))

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::holidays::JapaneseHolidays;
+use crate::domain::holidays::{GENERIC_HOLIDAY_NAME, JapaneseHolidays};
 use crate::domain::text::Bilingual;
 
 /// Which kinds of day an operator is closed on.
@@ -48,10 +48,16 @@ pub enum ClosedReason<'a> {
 impl ClosedReason<'_> {
     pub fn text(&self) -> Bilingual {
         match self {
-            ClosedReason::Holiday { name } => {
-                Bilingual::owned(format!("休日（{name}）"), format!("public holiday ({name})"))
+            ClosedReason::Holiday { name } if name == GENERIC_HOLIDAY_NAME => {
+                Bilingual::fixed("休日", "public holiday (substitute or in-between day)")
             }
-            ClosedReason::YearEnd => Bilingual::fixed("年末年始", "year-end closure (Dec 29 - Jan 3)"),
+            ClosedReason::Holiday { name } => Bilingual::owned(
+                format!("休日（{name}）"),
+                format!("public holiday ({name})"),
+            ),
+            ClosedReason::YearEnd => {
+                Bilingual::fixed("年末年始", "year-end closure (Dec 29 - Jan 3)")
+            }
             ClosedReason::Saturday => Bilingual::fixed("土曜日", "Saturday"),
             ClosedReason::Sunday => Bilingual::fixed("日曜日", "Sunday"),
             ClosedReason::OperatorClosure => Bilingual::fixed("臨時休業日", "operator closure"),
@@ -238,7 +244,11 @@ impl BusinessCalendar {
         while i <= b {
             let word = self.closed_bits[i / 64] >> (i % 64);
             let width = (64 - i % 64).min(b - i + 1);
-            let mask = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
+            let mask = if width == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
             count += (word & mask).count_ones();
             i += width;
         }
@@ -295,18 +305,29 @@ mod tests {
         assert!(c.is_office_day(d(2019, 4, 26)));
         assert!(c.is_office_day(d(2019, 5, 7)));
         assert_eq!(c.next_office_day_on_or_after(d(2019, 4, 27)), d(2019, 5, 7));
-        assert_eq!(c.prev_office_day_on_or_before(d(2019, 5, 6)), d(2019, 4, 26));
+        assert_eq!(
+            c.prev_office_day_on_or_before(d(2019, 5, 6)),
+            d(2019, 4, 26)
+        );
     }
 
     #[test]
     fn year_end_closure_spans_the_new_year() {
         let c = cal();
         // 2024-12-27 (Fri) is the last office day; 2025-01-06 (Mon) the first.
-        assert_eq!(c.next_office_day_on_or_after(d(2024, 12, 28)), d(2025, 1, 6));
-        assert_eq!(c.closed_reason(d(2024, 12, 30)), Some(ClosedReason::YearEnd));
+        assert_eq!(
+            c.next_office_day_on_or_after(d(2024, 12, 28)),
+            d(2025, 1, 6)
+        );
+        assert_eq!(
+            c.closed_reason(d(2024, 12, 30)),
+            Some(ClosedReason::YearEnd)
+        );
         assert_eq!(
             c.closed_reason(d(2025, 1, 1)),
-            Some(ClosedReason::Holiday { name: "元日".into() })
+            Some(ClosedReason::Holiday {
+                name: "元日".into()
+            })
         );
         assert_eq!(c.office_days_between(d(2024, 12, 27), d(2025, 1, 6)), 1);
     }
@@ -319,7 +340,10 @@ mod tests {
         };
         let c = BusinessCalendar::new(rules, JapaneseHolidays::default(), [d(2025, 6, 2)]);
         assert!(c.is_office_day(d(2025, 5, 31))); // Saturday open
-        assert_eq!(c.closed_reason(d(2025, 6, 2)), Some(ClosedReason::OperatorClosure));
+        assert_eq!(
+            c.closed_reason(d(2025, 6, 2)),
+            Some(ClosedReason::OperatorClosure)
+        );
         assert!(c.is_closed(d(2025, 6, 1))); // Sunday
     }
 

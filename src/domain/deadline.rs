@@ -10,13 +10,21 @@
 //!
 //! [`compute`] is generic over the [`Explain`] sink: with [`NoExplanation`] it allocates nothing.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::calendar::{BusinessCalendar, add_days};
 use crate::domain::explain::{Explain, Explanation, LegalBasis, NoExplanation};
 use crate::domain::names::stable_names;
 use crate::domain::text::Bilingual;
+
+#[path = "deadline_steps.rs"]
+mod steps;
+use steps::{
+    base_step, closed_days_step, open_pause_step, pause_step, rollover_step,
+    special_extension_step, status_step,
+};
+pub use steps::{en_date, ja_date};
 
 /// Japan Standard Time is UTC+9 all year (no daylight saving).
 pub const JST_OFFSET_HOURS: i64 = 9;
@@ -72,7 +80,12 @@ impl PauseConvention {
         }
     }
 
-    fn excluded_office_days(self, cal: &BusinessCalendar, from: NaiveDate, until: NaiveDate) -> u32 {
+    fn excluded_office_days(
+        self,
+        cal: &BusinessCalendar,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> u32 {
         let span = cal.office_days_between(from, until);
         match self {
             PauseConvention::EndMinusStart => span,
@@ -212,7 +225,10 @@ pub enum DeadlineError {
     #[error("a pause ends ({until}) before it starts ({from})")]
     PauseEndsBeforeStart { from: NaiveDate, until: NaiveDate },
     #[error("a pause starts ({from}) before the request was received ({received})")]
-    PauseBeforeReceipt { from: NaiveDate, received: NaiveDate },
+    PauseBeforeReceipt {
+        from: NaiveDate,
+        received: NaiveDate,
+    },
     #[error("pauses must be in date order without overlap ({previous_until} / {next_from})")]
     PausesOverlap {
         previous_until: NaiveDate,
@@ -248,7 +264,9 @@ impl DeadlineError {
             DeadlineError::PausesOverlap {
                 previous_until,
                 next_from,
-            } => format!("停止期間が重複しているか日付順ではありません（{previous_until}／{next_from}）。"),
+            } => format!(
+                "停止期間が重複しているか日付順ではありません（{previous_until}／{next_from}）。"
+            ),
             DeadlineError::OpenPauseNotLast => "継続中の停止期間は最後の1件のみです。".to_string(),
             DeadlineError::SpecialExtensionTooEarly { rest_by, part_due } => {
                 format!("特例延長の残りの期限{rest_by}が60日目{part_due}より前です。")
@@ -366,8 +384,14 @@ pub fn compute<E: Explain>(
             let last = cal.add_office_days(received, days);
             ex.step(|| {
                 Bilingual::owned(
-                    format!("受付日の翌日以降の{days}業務日目（業務を行わない日は数えない）→ E0 = {}", ja_date(last)),
-                    format!("{days}th office day after R (closed days not counted) → E0 = {}", en_date(last)),
+                    format!(
+                        "受付日の翌日以降の{days}業務日目（業務を行わない日は数えない）→ E0 = {}",
+                        ja_date(last)
+                    ),
+                    format!(
+                        "{days}th office day after R (closed days not counted) → E0 = {}",
+                        en_date(last)
+                    ),
                 )
             });
             last
@@ -390,7 +414,16 @@ pub fn compute<E: Explain>(
                 .pause_convention
                 .excluded_office_days(cal, pause.from, until);
         }
-        ex.step(|| pause_step(i + 1, pause.from, until, excluded, req.pause_convention, basis));
+        ex.step(|| {
+            pause_step(
+                i + 1,
+                pause.from,
+                until,
+                excluded,
+                req.pause_convention,
+                basis,
+            )
+        });
     }
     let shift = |paused_calendar: i64, paused_office: u32| match req.period {
         Period::CalendarDays { .. } => add_days(base, paused_calendar),
@@ -407,12 +440,15 @@ pub fn compute<E: Explain>(
             };
             let extra_calendar = req.pause_convention.excluded_days(since, assumed);
             let extra_office = match req.period {
-                Period::OfficeDays { .. } => {
-                    req.pause_convention.excluded_office_days(cal, since, assumed)
-                }
+                Period::OfficeDays { .. } => req
+                    .pause_convention
+                    .excluded_office_days(cal, since, assumed),
                 Period::CalendarDays { .. } => 0,
             };
-            let projected = shift(paused_days + extra_calendar, paused_office_days + extra_office);
+            let projected = shift(
+                paused_days + extra_calendar,
+                paused_office_days + extra_office,
+            );
             ex.step(|| open_pause_step(since, remaining, assumed, projected));
             (
                 projected,
@@ -428,7 +464,10 @@ pub fn compute<E: Explain>(
         ex.step(|| {
             Bilingual::owned(
                 format!("停止期間を除いた期限 E1 = {}", ja_date(unextended)),
-                format!("Deadline after excluding the pauses: E1 = {}", en_date(unextended)),
+                format!(
+                    "Deadline after excluding the pauses: E1 = {}",
+                    en_date(unextended)
+                ),
             )
         });
     }
@@ -517,7 +556,9 @@ pub fn compute<E: Explain>(
             return DeadlineStatus::ClockStopped;
         }
         let (last_day, office_day) = match special_extension {
-            Some(s) if today <= s.part_due => (s.part_due, cal.prev_office_day_on_or_before(s.part_due)),
+            Some(s) if today <= s.part_due => {
+                (s.part_due, cal.prev_office_day_on_or_before(s.part_due))
+            }
             Some(s) => (s.rest_due, cal.prev_office_day_on_or_before(s.rest_due)),
             None => (statutory, last_office_day),
         };
@@ -569,164 +610,6 @@ fn status_on(
     } else {
         DeadlineStatus::OnTime
     }
-}
-
-fn base_step(days: u32, first_day_counted: bool, last: NaiveDate) -> Bilingual {
-    if first_day_counted {
-        Bilingual::owned(
-            format!("初日算入：受付日を1日目として{days}日 → E0 = R + {} = {}", days.saturating_sub(1), ja_date(last)),
-            format!("First day counted: R is day 1 of {days} → E0 = R + {} = {}", days.saturating_sub(1), en_date(last)),
-        )
-    } else {
-        Bilingual::owned(
-            format!("初日不算入（民法第140条）：受付日の翌日から起算して{days}日 → E0 = R + {days} = {}", ja_date(last)),
-            format!("First day not counted (Civil Code Art. 140): {days} days from the day after R → E0 = R + {days} = {}", en_date(last)),
-        )
-    }
-}
-
-fn pause_step(
-    n: usize,
-    from: NaiveDate,
-    until: NaiveDate,
-    excluded: i64,
-    convention: PauseConvention,
-    basis: LegalBasis,
-) -> Bilingual {
-    let (conv_ja, conv_en) = convention.label();
-    Bilingual::owned(
-        format!(
-            "停止期間{n}（補正等）：{}〜{}、{excluded}日を期間に算入しない（{conv_ja}；{}ただし書等）",
-            ja_date(from),
-            ja_date(until),
-            basis.ja
-        ),
-        format!(
-            "Pause {n} (correction requested / answered): {} to {}, {excluded} days not counted ({conv_en}; proviso of {})",
-            en_date(from),
-            en_date(until),
-            basis.en
-        ),
-    )
-}
-
-fn open_pause_step(since: NaiveDate, remaining: i64, assumed: NaiveDate, projected: NaiveDate) -> Bilingual {
-    Bilingual::owned(
-        format!(
-            "{}から補正待ちのため期限停止中。停止時点の残り{remaining}日。期限はまだ確定しない：{}に回答が届いた場合 E1 = {}（回答日＋残り日数）",
-            ja_date(since),
-            ja_date(assumed),
-            ja_date(projected)
-        ),
-        format!(
-            "Clock stopped since {} awaiting the requester's answer; {remaining} days were left. The deadline is not yet fixed: if the answer arrives on {}, E1 = {} (answer day + days left)",
-            en_date(since),
-            en_date(assumed),
-            en_date(projected)
-        ),
-    )
-}
-
-fn closed_days_step(cal: &BusinessCalendar, last_office: NaiveDate, next_office: NaiveDate) -> Bilingual {
-    let mut ja = String::from("期間の末日は業務を行わない日に当たる：");
-    let mut en = String::from("The last day falls on closed days: ");
-    let mut day = add_days(last_office, 1);
-    let mut first = true;
-    while day < next_office {
-        if let Some(reason) = cal.closed_reason(day) {
-            let text = reason.text();
-            if !first {
-                ja.push('、');
-                en.push_str(", ");
-            }
-            ja.push_str(&format!("{} {}", ja_date(day), text.ja));
-            en.push_str(&format!("{} {}", en_date(day), text.en));
-            first = false;
-        }
-        day = add_days(day, 1);
-    }
-    Bilingual::owned(ja, en)
-}
-
-fn rollover_step(side: PeriodSide, rolls: bool, statutory: NaiveDate, last_office: NaiveDate) -> Bilingual {
-    match (side, rolls) {
-        (PeriodSide::Requester, _) => Bilingual::owned(
-            format!(
-                "行政機関に対する行為の期限が休日に当たるため、翌業務日{}を期限とみなす（行政機関の休日に関する法律第2条、地方自治法第4条の2第4項）",
-                ja_date(statutory)
-            ),
-            format!(
-                "A deadline for an act addressed to the authority that falls on a closed day moves to the next office day, {} (Act on Holidays of Administrative Organs Art. 2; Local Autonomy Act Art. 4-2(4))",
-                en_date(statutory)
-            ),
-        ),
-        (PeriodSide::Agency, true) => Bilingual::owned(
-            format!("運用設定（agency_deadline_rollover）により翌業務日{}を期限とする", ja_date(statutory)),
-            format!("Operator setting agency_deadline_rollover: the deadline moves to the next office day, {}", en_date(statutory)),
-        ),
-        (PeriodSide::Agency, false) => Bilingual::owned(
-            format!(
-                "決定期限は繰り延べない（行政機関の休日に関する法律第2条は行政機関に対する申請等の期限に限る）。実際には{}までに決定すること",
-                ja_date(last_office)
-            ),
-            format!(
-                "The decision deadline does not move (Art. 2 of the Act on Holidays of Administrative Organs covers only acts addressed to an authority); decide by {} in practice",
-                en_date(last_office)
-            ),
-        ),
-    }
-}
-
-fn special_extension_step(dates: SpecialExtensionDates) -> Bilingual {
-    Bilingual::owned(
-        format!(
-            "特例延長（第84条等）：通知は{}まで、相当の部分は{}（R + 60）まで、残りは{}までに決定",
-            ja_date(dates.notice_due),
-            ja_date(dates.part_due),
-            ja_date(dates.rest_due)
-        ),
-        format!(
-            "Special extension (Art. 84 or equivalent): notice by {}, a considerable part by {} (R + 60), the rest by {}",
-            en_date(dates.notice_due),
-            en_date(dates.part_due),
-            en_date(dates.rest_due)
-        ),
-    )
-}
-
-fn status_step(today: NaiveDate, status: DeadlineStatus, due_soon: u32) -> Bilingual {
-    let (ja, en) = match status {
-        DeadlineStatus::OnTime => ("期限内", "on time"),
-        DeadlineStatus::DueSoon => ("期限間近", "due soon"),
-        DeadlineStatus::Overdue => ("期限超過", "overdue"),
-        DeadlineStatus::ClockStopped => ("期限停止中（補正待ち）", "clock stopped (awaiting correction)"),
-    };
-    Bilingual::owned(
-        format!("{}現在：{ja}（残り{due_soon}業務日以内で期限間近）", ja_date(today)),
-        format!("As of {}: {en} (due soon = within {due_soon} office days)", en_date(today)),
-    )
-}
-
-fn weekday_ja(d: NaiveDate) -> &'static str {
-    match d.weekday() {
-        Weekday::Mon => "月",
-        Weekday::Tue => "火",
-        Weekday::Wed => "水",
-        Weekday::Thu => "木",
-        Weekday::Fri => "金",
-        Weekday::Sat => "土",
-        Weekday::Sun => "日",
-    }
-}
-
-/// `2025-05-01（木）`.
-pub fn ja_date(d: NaiveDate) -> String {
-    format!("{}（{}）", d.format("%Y-%m-%d"), weekday_ja(d))
-}
-
-/// `2025-05-01 (Thu)`.
-pub fn en_date(d: NaiveDate) -> String {
-    format!("{} ({})", d.format("%Y-%m-%d"), d.format("%a"))
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@ fn cal() -> &'static BusinessCalendar {
 }
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// A national body's disclosure decision: 30 days, 初日不算入, B − A, up to 30 days' extension.
@@ -231,7 +233,10 @@ fn pauses_are_validated() {
         },
     ];
     req.pauses = &open_first;
-    assert_eq!(compute_deadline(&req, cal()), Err(DeadlineError::OpenPauseNotLast));
+    assert_eq!(
+        compute_deadline(&req, cal()),
+        Err(DeadlineError::OpenPauseNotLast)
+    );
 }
 
 #[test]
@@ -275,7 +280,10 @@ fn private_internal_target_in_office_days() {
 #[test]
 fn requester_side_periods_roll_forward() {
     // Art. 87(3): notice on 2025-11-28 + 30 days = 12/28 (Sun) → year-end → 2026-01-05.
-    assert_eq!(requester_period_end(d(2025, 11, 28), 30, cal()), d(2026, 1, 5));
+    assert_eq!(
+        requester_period_end(d(2025, 11, 28), 30, cal()),
+        d(2026, 1, 5)
+    );
     let mut req = national("2025-11-28T09:00:00+09:00");
     req.side = PeriodSide::Requester;
     req.basis = LegalBasis::APPI_87_3;
@@ -290,14 +298,26 @@ fn requester_side_periods_roll_forward() {
 fn status_on_a_given_day() {
     let mut req = national("2025-04-01T10:00:00+09:00");
     req.today = Some(d(2025, 4, 10));
-    assert_eq!(compute_deadline(&req, cal()).unwrap().status, Some(DeadlineStatus::OnTime));
+    assert_eq!(
+        compute_deadline(&req, cal()).unwrap().status,
+        Some(DeadlineStatus::OnTime)
+    );
     // 4/25 (Fri): office days 4/28, 4/30, 5/1 remain → within 5.
     req.today = Some(d(2025, 4, 25));
-    assert_eq!(compute_deadline(&req, cal()).unwrap().status, Some(DeadlineStatus::DueSoon));
+    assert_eq!(
+        compute_deadline(&req, cal()).unwrap().status,
+        Some(DeadlineStatus::DueSoon)
+    );
     req.today = Some(d(2025, 5, 1));
-    assert_eq!(compute_deadline(&req, cal()).unwrap().status, Some(DeadlineStatus::DueSoon));
+    assert_eq!(
+        compute_deadline(&req, cal()).unwrap().status,
+        Some(DeadlineStatus::DueSoon)
+    );
     req.today = Some(d(2025, 5, 2));
-    assert_eq!(compute_deadline(&req, cal()).unwrap().status, Some(DeadlineStatus::Overdue));
+    assert_eq!(
+        compute_deadline(&req, cal()).unwrap().status,
+        Some(DeadlineStatus::Overdue)
+    );
 }
 
 #[test]
@@ -310,7 +330,10 @@ fn explanation_names_articles_and_closed_days() {
     let en: Vec<&str> = explanation.steps.iter().map(|s| s.en.as_ref()).collect();
     assert!(ja[0].contains("個人情報保護法第83条"));
     assert!(ja[1].contains("民法第140条"));
-    assert!(ja.iter().any(|s| s.contains("休日（みどりの日）") && s.contains("2025-05-06（火） 休日（休日）")));
+    assert!(
+        ja.iter()
+            .any(|s| s.contains("休日（みどりの日）") && s.contains("2025-05-06（火） 休日"))
+    );
     assert!(en.iter().any(|s| s.contains("does not move")));
     assert!(en.last().unwrap().contains("due soon"));
 }

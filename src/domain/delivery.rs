@@ -24,7 +24,10 @@ stable_names!(DeliveryMethod, "delivery method", {
 impl DeliveryMethod {
     /// Whether postage is charged (施行令 Art. 28: the requester bears 送付に要する費用).
     pub fn is_by_post(self) -> bool {
-        matches!(self, DeliveryMethod::PaperByPost | DeliveryMethod::DiscByPost)
+        matches!(
+            self,
+            DeliveryMethod::PaperByPost | DeliveryMethod::DiscByPost
+        )
     }
 
     pub fn label_ja(self) -> &'static str {

@@ -26,7 +26,10 @@ impl StaffId {
 pub enum Actor {
     /// The person (本人 or 代理人) through the portal; they have no account and no role.
     Requester,
-    Staff { id: StaffId, role: Role },
+    Staff {
+        id: StaffId,
+        role: Role,
+    },
     /// Timers and automatic steps (expiry, portal replies, completed downloads).
     System,
 }
@@ -68,27 +71,52 @@ pub enum Event {
     /// Staff confirm identity; the documents must satisfy the identity policy.
     VerifyIdentity,
     /// 補正依頼 (Art. 77(3)) or a request for documents, with the requester's reply-by date.
-    RequestCorrection { reply_by: NaiveDate, reason: String },
+    RequestCorrection {
+        reply_by: NaiveDate,
+        reason: String,
+    },
     /// The requester's answer arrived; the clock resumes.
     RequesterAnswered,
     /// A request fee, or a copy fee after the page count is known.
-    InvoiceFee { amount: Yen },
-    RecordPayment { amount: Yen },
-    WaiveFee { reason: String },
-    SubmitDraft { outcome: Outcome },
-    ReturnDraft { comment: String },
+    InvoiceFee {
+        amount: Yen,
+    },
+    RecordPayment {
+        amount: Yen,
+    },
+    WaiveFee {
+        reason: String,
+    },
+    SubmitDraft {
+        outcome: Outcome,
+    },
+    ReturnDraft {
+        comment: String,
+    },
     ApproveDecision,
     /// One extension (Art. 83(2) / 94(2) / 102(2)).
-    ExtendDeadline { days: u32, reason: String },
+    ExtendDeadline {
+        days: u32,
+        reason: String,
+    },
     /// 特例延長 (Art. 84 / 95 / 103).
-    ApplySpecialExtension { rest_by: NaiveDate, reason: String },
-    ChooseDeliveryMethod { method: DeliveryMethod },
+    ApplySpecialExtension {
+        rest_by: NaiveDate,
+        reason: String,
+    },
+    ChooseDeliveryMethod {
+        method: DeliveryMethod,
+    },
     Deliver,
     Close,
     Withdraw,
-    Dismiss { reason: String },
+    Dismiss {
+        reason: String,
+    },
     /// 移送 to another body (Art. 85 / 96).
-    Transfer { to_body: String },
+    Transfer {
+        to_body: String,
+    },
 }
 
 /// The event's name without data: what a button fires.

@@ -185,9 +185,7 @@ pub fn national_holiday_name(date: NaiveDate) -> Option<&'static str> {
         7 if is_marine_day(date) => Some("海の日"),
         7 if (y == 2020 && d == 24) || (y == 2021 && d == 23) => Some("スポーツの日"),
         8 if is_mountain_day(date) => Some("山の日"),
-        9 if (y <= 2002 && d == 15) || (y >= 2003 && is_nth_monday(date, 3)) => {
-            Some("敬老の日")
-        }
+        9 if (y <= 2002 && d == 15) || (y >= 2003 && is_nth_monday(date, 3)) => Some("敬老の日"),
         9 if d == autumnal_equinox_day(y) => Some("秋分の日"),
         10 if y <= 1999 && d == 10 => Some("体育の日"),
         10 if (2000..=2018).contains(&y) && is_nth_monday(date, 2) => Some("体育の日"),
@@ -306,7 +304,10 @@ mod tests {
         assert_eq!(statutory_holiday_name(d(2002, 9, 15)), Some("敬老の日"));
         assert_eq!(statutory_holiday_name(d(2015, 8, 11)), None);
         assert_eq!(statutory_holiday_name(d(1989, 2, 24)), Some("大喪の礼"));
-        assert_eq!(statutory_holiday_name(d(1990, 11, 12)), Some("即位礼正殿の儀"));
+        assert_eq!(
+            statutory_holiday_name(d(1990, 11, 12)),
+            Some("即位礼正殿の儀")
+        );
         assert_eq!(statutory_holiday_name(d(1993, 6, 9)), Some("結婚の儀"));
         assert_eq!(statutory_holiday_name(d(2018, 12, 23)), Some("天皇誕生日"));
         assert_eq!(statutory_holiday_name(d(2019, 12, 23)), None);
@@ -348,8 +349,17 @@ mod tests {
         let spring: Vec<_> = list.iter().filter(|h| h.date.month() == 3).collect();
         assert_eq!(spring.len(), 1);
         assert!(!spring[0].provisional);
-        assert!(list.iter().filter(|h| h.date != d(2030, 3, 21)).all(|h| h.provisional));
-        assert!(JapaneseHolidays::default().list(2027, 2027).iter().all(|h| !h.provisional));
+        assert!(
+            list.iter()
+                .filter(|h| h.date != d(2030, 3, 21))
+                .all(|h| h.provisional)
+        );
+        assert!(
+            JapaneseHolidays::default()
+                .list(2027, 2027)
+                .iter()
+                .all(|h| !h.provisional)
+        );
     }
 }
 

@@ -66,7 +66,10 @@ impl RequestKind {
 
     /// Disclosure kinds end with a delivery (Art. 33(1)-(2) private; Art. 87 public bodies).
     pub fn is_disclosure(self) -> bool {
-        matches!(self, RequestKind::Disclosure | RequestKind::ProvisionRecords)
+        matches!(
+            self,
+            RequestKind::Disclosure | RequestKind::ProvisionRecords
+        )
     }
 
     pub fn label_ja(self) -> &'static str {

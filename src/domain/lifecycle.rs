@@ -188,7 +188,12 @@ pub struct Transition {
 }
 
 /// States in which each event may be fired, and the guards that do not depend on the event's data.
-fn check(facts: &CaseFacts, event: EventKind, actor: &Actor, today: NaiveDate) -> Result<(), Refusal> {
+fn check(
+    facts: &CaseFacts,
+    event: EventKind,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<(), Refusal> {
     use CaseState::*;
     let state = facts.state;
     let in_state = match event {
@@ -209,10 +214,16 @@ fn check(facts: &CaseFacts, event: EventKind, actor: &Actor, today: NaiveDate) -
         EventKind::ChooseDeliveryMethod | EventKind::Deliver | EventKind::Close => state == Decided,
         EventKind::Withdraw => state.is_before_decision(),
         EventKind::Dismiss => {
-            matches!(state, Received | IdentityReview | AwaitingRequester | AwaitingPayment)
+            matches!(
+                state,
+                Received | IdentityReview | AwaitingRequester | AwaitingPayment
+            )
         }
         EventKind::Transfer => {
-            matches!(state, Received | IdentityReview | AwaitingRequester | AwaitingPayment | InReview)
+            matches!(
+                state,
+                Received | IdentityReview | AwaitingRequester | AwaitingPayment | InReview
+            )
         }
     };
     if !in_state {
@@ -244,15 +255,19 @@ fn check(facts: &CaseFacts, event: EventKind, actor: &Actor, today: NaiveDate) -
         EventKind::SubmitDraft | EventKind::ApproveDecision => decision_guards(facts, actor, event),
         EventKind::ExtendDeadline => extension_guards(facts, today),
         EventKind::ApplySpecialExtension => special_extension_guards(facts, today),
-        EventKind::ChooseDeliveryMethod if !decided_needs_delivery => Err(Refusal::NoDeliveryForOutcome),
+        EventKind::ChooseDeliveryMethod if !decided_needs_delivery => {
+            Err(Refusal::NoDeliveryForOutcome)
+        }
         EventKind::Deliver if !decided_needs_delivery => Err(Refusal::NoDeliveryForOutcome),
-        EventKind::Deliver if facts.delivery_method.is_none() => Err(Refusal::DeliveryMethodNotChosen),
+        EventKind::Deliver if facts.delivery_method.is_none() => {
+            Err(Refusal::DeliveryMethodNotChosen)
+        }
         EventKind::Deliver if !facts.fee.is_settled() => Err(Refusal::FeeNotSettled {
             outstanding: facts.fee.outstanding(),
         }),
         EventKind::Close
             if decided_needs_delivery
-                && !facts.delivery_choice_due.is_some_and(|due| today > due) =>
+                && facts.delivery_choice_due.is_none_or(|due| today <= due) =>
         {
             Err(Refusal::DeliveryPending)
         }
@@ -262,7 +277,9 @@ fn check(facts: &CaseFacts, event: EventKind, actor: &Actor, today: NaiveDate) -
             }
             _ => Ok(()),
         },
-        EventKind::Transfer if !facts.regime.may_transfer() => Err(Refusal::TransferOnlyForPublicBodies),
+        EventKind::Transfer if !facts.regime.may_transfer() => {
+            Err(Refusal::TransferOnlyForPublicBodies)
+        }
         _ => Ok(()),
     }
 }

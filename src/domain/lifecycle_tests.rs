@@ -28,8 +28,14 @@ fn other_approver() -> Actor {
 }
 
 fn national_disclosure() -> CaseFacts {
-    let mut f = CaseFacts::new(RequestKind::Disclosure, Regime::NationalBody, Entry::Online, 30, true)
-        .unwrap();
+    let mut f = CaseFacts::new(
+        RequestKind::Disclosure,
+        Regime::NationalBody,
+        Entry::Online,
+        30,
+        true,
+    )
+    .unwrap();
     f.unextended_deadline = Some(d(2025, 7, 2));
     f
 }
@@ -42,9 +48,16 @@ fn step(facts: &CaseFacts, event: Event, actor: &Actor) -> Transition {
 fn a_disclosure_from_submission_to_delivery() {
     let f = national_disclosure();
     let t = step(&f, Event::ConfirmEmail, &Actor::Requester);
-    assert_eq!((t.from, t.to), (CaseState::Unconfirmed, CaseState::Received));
+    assert_eq!(
+        (t.from, t.to),
+        (CaseState::Unconfirmed, CaseState::Received)
+    );
     assert!(t.clock.starts);
-    let t = step(&t.facts, Event::InvoiceFee { amount: Yen(300) }, &Actor::System);
+    let t = step(
+        &t.facts,
+        Event::InvoiceFee { amount: Yen(300) },
+        &Actor::System,
+    );
     let t = step(&t.facts, Event::StartIdentityReview, &staff());
     // Documents not yet satisfying the policy: verification is refused.
     assert_eq!(
@@ -56,10 +69,20 @@ fn a_disclosure_from_submission_to_delivery() {
     let t = step(&f, Event::VerifyIdentity, &staff());
     assert_eq!(t.to, CaseState::AwaitingPayment);
     assert_eq!(t.clock.pause_begins, Some(PauseReason::Payment));
-    let t = step(&t.facts, Event::RecordPayment { amount: Yen(300) }, &staff());
+    let t = step(
+        &t.facts,
+        Event::RecordPayment { amount: Yen(300) },
+        &staff(),
+    );
     assert_eq!(t.to, CaseState::InReview);
     assert!(t.clock.resumes());
-    let t = step(&t.facts, Event::SubmitDraft { outcome: Outcome::PartialDisclosure }, &approver());
+    let t = step(
+        &t.facts,
+        Event::SubmitDraft {
+            outcome: Outcome::PartialDisclosure,
+        },
+        &approver(),
+    );
     assert_eq!(t.to, CaseState::AwaitingApproval);
     // Four eyes: the drafter cannot approve.
     assert_eq!(
@@ -67,26 +90,36 @@ fn a_disclosure_from_submission_to_delivery() {
         Refusal::ApproverIsDrafter
     );
     assert!(!allowed_events(&t.facts, &approver(), now()).contains(&EventKind::ApproveDecision));
-    assert!(allowed_events(&t.facts, &other_approver(), now()).contains(&EventKind::ApproveDecision));
+    assert!(
+        allowed_events(&t.facts, &other_approver(), now()).contains(&EventKind::ApproveDecision)
+    );
     let t = step(&t.facts, Event::ApproveDecision, &other_approver());
     assert_eq!(t.to, CaseState::Decided);
     assert!(t.clock.ends);
     assert_eq!(t.facts.decided_outcome, Some(Outcome::PartialDisclosure));
     let t = step(
         &t.facts,
-        Event::ChooseDeliveryMethod { method: DeliveryMethod::PaperByPost },
+        Event::ChooseDeliveryMethod {
+            method: DeliveryMethod::PaperByPost,
+        },
         &Actor::Requester,
     );
     let t = step(&t.facts, Event::InvoiceFee { amount: Yen(110) }, &staff());
     assert_eq!(
         apply(&t.facts, &Event::Deliver, &staff(), now()).unwrap_err(),
-        Refusal::FeeNotSettled { outstanding: Yen(110) }
+        Refusal::FeeNotSettled {
+            outstanding: Yen(110)
+        }
     );
     assert_eq!(
         apply(&t.facts, &Event::Close, &staff(), now()).unwrap_err(),
         Refusal::DeliveryPending
     );
-    let t = step(&t.facts, Event::RecordPayment { amount: Yen(110) }, &staff());
+    let t = step(
+        &t.facts,
+        Event::RecordPayment { amount: Yen(110) },
+        &staff(),
+    );
     let t = step(&t.facts, Event::Deliver, &staff());
     assert_eq!((t.from, t.to), (CaseState::Decided, CaseState::Closed));
 }
@@ -97,7 +130,10 @@ fn a_correction_stops_and_resumes_the_clock() {
     f.state = CaseState::IdentityReview;
     let t = step(
         &f,
-        Event::RequestCorrection { reply_by: d(2025, 6, 16), reason: "住所の記載漏れ".into() },
+        Event::RequestCorrection {
+            reply_by: d(2025, 6, 16),
+            reason: "住所の記載漏れ".into(),
+        },
         &staff(),
     );
     assert_eq!(t.to, CaseState::AwaitingRequester);
@@ -116,20 +152,30 @@ fn correction_reply_by_must_not_be_past_and_dismissal_waits_for_it() {
     f.state = CaseState::Received;
     let r = apply(
         &f,
-        &Event::RequestCorrection { reply_by: d(2025, 6, 1), reason: "x".into() },
+        &Event::RequestCorrection {
+            reply_by: d(2025, 6, 1),
+            reason: "x".into(),
+        },
         &staff(),
         now(),
     );
     assert!(matches!(r, Err(Refusal::ReplyByInPast { .. })));
     let t = step(
         &f,
-        Event::RequestCorrection { reply_by: d(2025, 6, 16), reason: "x".into() },
+        Event::RequestCorrection {
+            reply_by: d(2025, 6, 16),
+            reason: "x".into(),
+        },
         &staff(),
     );
-    let dismiss = Event::Dismiss { reason: "補正なし".into() };
+    let dismiss = Event::Dismiss {
+        reason: "補正なし".into(),
+    };
     assert_eq!(
         apply(&t.facts, &dismiss, &staff(), now()).unwrap_err(),
-        Refusal::ReplyPeriodRunning { reply_by: d(2025, 6, 16) }
+        Refusal::ReplyPeriodRunning {
+            reply_by: d(2025, 6, 16)
+        }
     );
     let done = apply(&t.facts, &dismiss, &staff(), later(15)).unwrap();
     assert_eq!(done.to, CaseState::Dismissed);
@@ -152,7 +198,15 @@ fn kinds_without_fees_never_get_one() {
         );
         assert!(!allowed_events(&f, &staff(), now()).contains(&EventKind::InvoiceFee));
         f.state = CaseState::IdentityReview;
-        assert!(apply(&f, &Event::InvoiceFee { amount: Yen(1) }, &Actor::System, now()).is_err());
+        assert!(
+            apply(
+                &f,
+                &Event::InvoiceFee { amount: Yen(1) },
+                &Actor::System,
+                now()
+            )
+            .is_err()
+        );
     }
 }
 
@@ -160,45 +214,84 @@ fn kinds_without_fees_never_get_one() {
 fn extension_only_once_in_range_and_in_time() {
     let mut f = national_disclosure();
     f.state = CaseState::InReview;
-    let ext = |days| Event::ExtendDeadline { days, reason: "大量の文書".into() };
+    let ext = |days| Event::ExtendDeadline {
+        days,
+        reason: "大量の文書".into(),
+    };
     assert_eq!(
         apply(&f, &ext(31), &staff(), now()).unwrap_err(),
-        Refusal::ExtensionOutOfRange { requested: 31, max: 30 }
+        Refusal::ExtensionOutOfRange {
+            requested: 31,
+            max: 30
+        }
     );
-    assert!(matches!(apply(&f, &ext(0), &staff(), now()), Err(Refusal::ExtensionOutOfRange { .. })));
+    assert!(matches!(
+        apply(&f, &ext(0), &staff(), now()),
+        Err(Refusal::ExtensionOutOfRange { .. })
+    ));
     assert_eq!(
-        apply(&f, &Event::ExtendDeadline { days: 5, reason: " ".into() }, &staff(), now()).unwrap_err(),
+        apply(
+            &f,
+            &Event::ExtendDeadline {
+                days: 5,
+                reason: " ".into()
+            },
+            &staff(),
+            now()
+        )
+        .unwrap_err(),
         Refusal::ReasonRequired
     );
     // After the unextended deadline (2025-07-02) it is too late.
     assert_eq!(
         apply(&f, &ext(10), &staff(), later(31)).unwrap_err(),
-        Refusal::ExtensionTooLate { unextended_deadline: d(2025, 7, 2) }
+        Refusal::ExtensionTooLate {
+            unextended_deadline: d(2025, 7, 2)
+        }
     );
     let t = step(&f, ext(30), &staff());
     assert_eq!((t.from, t.to), (CaseState::InReview, CaseState::InReview));
     assert_eq!(t.facts.extension_days, Some(30));
-    assert_eq!(apply(&t.facts, &ext(1), &staff(), now()).unwrap_err(), Refusal::ExtensionAlreadyUsed);
+    assert_eq!(
+        apply(&t.facts, &ext(1), &staff(), now()).unwrap_err(),
+        Refusal::ExtensionAlreadyUsed
+    );
     // No deadline known: refused with a reason.
     f.unextended_deadline = None;
-    assert_eq!(apply(&f, &ext(1), &staff(), now()).unwrap_err(), Refusal::DeadlineUnknown);
+    assert_eq!(
+        apply(&f, &ext(1), &staff(), now()).unwrap_err(),
+        Refusal::DeadlineUnknown
+    );
     // A profile without extensions.
     f.max_extension_days = 0;
-    assert_eq!(apply(&f, &ext(1), &staff(), now()).unwrap_err(), Refusal::ExtensionNotAvailable);
+    assert_eq!(
+        apply(&f, &ext(1), &staff(), now()).unwrap_err(),
+        Refusal::ExtensionNotAvailable
+    );
 }
 
 #[test]
 fn public_body_only_events() {
-    let mut private =
-        CaseFacts::new(RequestKind::Disclosure, Regime::PrivateBusiness, Entry::StaffEntered, 0, true)
-            .unwrap();
+    let mut private = CaseFacts::new(
+        RequestKind::Disclosure,
+        Regime::PrivateBusiness,
+        Entry::StaffEntered,
+        0,
+        true,
+    )
+    .unwrap();
     private.unextended_deadline = Some(d(2025, 7, 2));
-    let transfer = Event::Transfer { to_body: "○○省".into() };
+    let transfer = Event::Transfer {
+        to_body: "○○省".into(),
+    };
     assert_eq!(
         apply(&private, &transfer, &staff(), now()).unwrap_err(),
         Refusal::TransferOnlyForPublicBodies
     );
-    let special = Event::ApplySpecialExtension { rest_by: d(2025, 9, 30), reason: "大量".into() };
+    let special = Event::ApplySpecialExtension {
+        rest_by: d(2025, 9, 30),
+        reason: "大量".into(),
+    };
     assert_eq!(
         apply(&private, &special, &staff(), now()).unwrap_err(),
         Refusal::SpecialExtensionOnlyForPublicBodies
@@ -208,22 +301,50 @@ fn public_body_only_events() {
     assert_eq!(step(&public, transfer, &staff()).to, CaseState::Transferred);
     let t = step(&public, special.clone(), &staff());
     assert_eq!(t.facts.special_extension_rest_by, Some(d(2025, 9, 30)));
-    assert_eq!(apply(&t.facts, &special, &staff(), now()).unwrap_err(), Refusal::SpecialExtensionAlreadyUsed);
+    assert_eq!(
+        apply(&t.facts, &special, &staff(), now()).unwrap_err(),
+        Refusal::SpecialExtensionAlreadyUsed
+    );
 }
 
 #[test]
 fn outcomes_are_checked_per_kind_and_regime() {
-    let mut f =
-        CaseFacts::new(RequestKind::Disclosure, Regime::PrivateBusiness, Entry::StaffEntered, 0, true)
-            .unwrap();
+    let mut f = CaseFacts::new(
+        RequestKind::Disclosure,
+        Regime::PrivateBusiness,
+        Entry::StaffEntered,
+        0,
+        true,
+    )
+    .unwrap();
     f.state = CaseState::InReview;
     f.identity_verified = true;
-    let r = apply(&f, &Event::SubmitDraft { outcome: Outcome::NeitherConfirmNorDeny }, &staff(), now());
+    let r = apply(
+        &f,
+        &Event::SubmitDraft {
+            outcome: Outcome::NeitherConfirmNorDeny,
+        },
+        &staff(),
+        now(),
+    );
     assert!(matches!(r, Err(Refusal::OutcomeNotAllowed { .. })));
-    let r = apply(&f, &Event::SubmitDraft { outcome: Outcome::Correct }, &staff(), now());
+    let r = apply(
+        &f,
+        &Event::SubmitDraft {
+            outcome: Outcome::Correct,
+        },
+        &staff(),
+        now(),
+    );
     assert!(matches!(r, Err(Refusal::OutcomeNotAllowed { .. })));
     // A decision without delivery closes directly.
-    let t = step(&f, Event::SubmitDraft { outcome: Outcome::NotHeld }, &staff());
+    let t = step(
+        &f,
+        Event::SubmitDraft {
+            outcome: Outcome::NotHeld,
+        },
+        &staff(),
+    );
     let t = step(&t.facts, Event::ApproveDecision, &approver());
     assert!(!allowed_events(&t.facts, &staff(), now()).contains(&EventKind::Deliver));
     assert_eq!(step(&t.facts, Event::Close, &staff()).to, CaseState::Closed);
@@ -233,7 +354,10 @@ fn outcomes_are_checked_per_kind_and_regime() {
 fn allowed_events_depend_on_role() {
     let mut f = national_disclosure();
     f.state = CaseState::Received;
-    assert_eq!(allowed_events(&f, &Actor::Requester, now()), vec![EventKind::Withdraw]);
+    assert_eq!(
+        allowed_events(&f, &Actor::Requester, now()),
+        vec![EventKind::Withdraw]
+    );
     assert!(allowed_events(&f, &Actor::staff("x", Role::Auditor), now()).is_empty());
     assert!(allowed_events(&f, &Actor::staff("x", Role::Admin), now()).is_empty());
     assert_eq!(
@@ -250,12 +374,27 @@ fn allowed_events_depend_on_role() {
         ]
     );
     assert_eq!(
-        apply(&f, &Event::WaiveFee { reason: "生活保護".into() }, &approver(), now()).unwrap_err(),
+        apply(
+            &f,
+            &Event::WaiveFee {
+                reason: "生活保護".into()
+            },
+            &approver(),
+            now()
+        )
+        .unwrap_err(),
         Refusal::NothingOutstanding
     );
     f.fee = FeeStatus::Outstanding { amount: Yen(300) };
     assert!(matches!(
-        apply(&f, &Event::WaiveFee { reason: "生活保護".into() }, &staff(), now()),
+        apply(
+            &f,
+            &Event::WaiveFee {
+                reason: "生活保護".into()
+            },
+            &staff(),
+            now()
+        ),
         Err(Refusal::NotPermitted { .. })
     ));
     assert!(allowed_events(&f, &approver(), now()).contains(&EventKind::WaiveFee));
@@ -263,13 +402,34 @@ fn allowed_events_depend_on_role() {
 
 #[test]
 fn refusals_explain_themselves_in_both_languages() {
-    let refusal = Refusal::WrongState { event: EventKind::Deliver, state: CaseState::Received };
-    assert_eq!(refusal.message_ja(), "「受付」の状態では「開示を実施」はできません。");
-    assert_eq!(refusal.message_en(), "`deliver` is not possible while the case is `received`.");
-    let json = serde_json::to_value(Refusal::FeeNotSettled { outstanding: Yen(300) }).unwrap();
+    let refusal = Refusal::WrongState {
+        event: EventKind::Deliver,
+        state: CaseState::Received,
+    };
+    assert_eq!(
+        refusal.message_ja(),
+        "「受付」の状態では「開示を実施」はできません。"
+    );
+    assert_eq!(
+        refusal.message_en(),
+        "`deliver` is not possible while the case is `received`."
+    );
+    let json = serde_json::to_value(Refusal::FeeNotSettled {
+        outstanding: Yen(300),
+    })
+    .unwrap();
     assert_eq!(json["code"], "fee_not_settled");
     assert_eq!(json["ja"], "手数料が納付されていません（未納300円）。");
-    assert!(CaseFacts::new(RequestKind::PurposeNotice, Regime::LocalBody, Entry::Online, 30, true).is_err());
+    assert!(
+        CaseFacts::new(
+            RequestKind::PurposeNotice,
+            Regime::LocalBody,
+            Entry::Online,
+            30,
+            true
+        )
+        .is_err()
+    );
 }
 
 // ---- Exhaustive exploration -------------------------------------------------------------------
@@ -280,21 +440,36 @@ fn alphabet(f: &CaseFacts) -> Vec<Event> {
         Event::ExpireUnconfirmed,
         Event::StartIdentityReview,
         Event::VerifyIdentity,
-        Event::RequestCorrection { reply_by: d(2025, 6, 9), reason: "r".into() },
+        Event::RequestCorrection {
+            reply_by: d(2025, 6, 9),
+            reason: "r".into(),
+        },
         Event::RequesterAnswered,
         Event::InvoiceFee { amount: Yen(300) },
         Event::RecordPayment { amount: Yen(300) },
         Event::WaiveFee { reason: "r".into() },
-        Event::ReturnDraft { comment: "c".into() },
+        Event::ReturnDraft {
+            comment: "c".into(),
+        },
         Event::ApproveDecision,
-        Event::ExtendDeadline { days: 30, reason: "r".into() },
-        Event::ApplySpecialExtension { rest_by: d(2025, 9, 30), reason: "r".into() },
-        Event::ChooseDeliveryMethod { method: DeliveryMethod::ElectronicDownload },
+        Event::ExtendDeadline {
+            days: 30,
+            reason: "r".into(),
+        },
+        Event::ApplySpecialExtension {
+            rest_by: d(2025, 9, 30),
+            reason: "r".into(),
+        },
+        Event::ChooseDeliveryMethod {
+            method: DeliveryMethod::ElectronicDownload,
+        },
         Event::Deliver,
         Event::Close,
         Event::Withdraw,
         Event::Dismiss { reason: "r".into() },
-        Event::Transfer { to_body: "b".into() },
+        Event::Transfer {
+            to_body: "b".into(),
+        },
     ];
     for outcome in Outcome::allowed(f.kind, f.regime) {
         events.push(Event::SubmitDraft { outcome: *outcome });
@@ -303,7 +478,13 @@ fn alphabet(f: &CaseFacts) -> Vec<Event> {
 }
 
 fn actors() -> Vec<Actor> {
-    vec![Actor::Requester, Actor::System, staff(), approver(), other_approver()]
+    vec![
+        Actor::Requester,
+        Actor::System,
+        staff(),
+        approver(),
+        other_approver(),
+    ]
 }
 
 /// Every successor of a configuration: events by every actor at two instants, plus the outside
@@ -318,7 +499,10 @@ fn successors(f: &CaseFacts) -> Vec<(CaseFacts, Option<Transition>)> {
     for event in alphabet(f) {
         for actor in actors() {
             for at in [now(), later(10)] {
-                if let Ok(t) = apply(f, &event, &actor, at) {
+                // Repeated invoices would make the space infinite; one outstanding fee is enough.
+                if let Ok(t) = apply(f, &event, &actor, at)
+                    && t.facts.fee.outstanding() <= Yen(300)
+                {
                     out.push((t.facts.clone(), Some(t)));
                 }
             }
@@ -359,7 +543,10 @@ fn every_state_is_reachable_and_every_case_can_end() {
                 && t.from != t.to
                 && matches!(t.to, CaseState::AwaitingApproval | CaseState::Decided)
             {
-                assert!(t.facts.identity_verified && t.facts.fee.is_settled(), "{t:?}");
+                assert!(
+                    t.facts.identity_verified && t.facts.fee.is_settled(),
+                    "{t:?}"
+                );
             }
             if !f.kind.may_carry_fee(f.regime) {
                 assert_eq!(g.fee, FeeStatus::NotRequired);
@@ -386,9 +573,18 @@ fn every_state_is_reachable_and_every_case_can_end() {
         }
     }
     let stuck: Vec<_> = seen.iter().filter(|f| !can_end.contains(f)).collect();
-    assert!(stuck.is_empty(), "{} stuck, e.g. {:?}", stuck.len(), stuck.first());
+    assert!(
+        stuck.is_empty(),
+        "{} stuck, e.g. {:?}",
+        stuck.len(),
+        stuck.first()
+    );
     for f in seen.iter().filter(|f| f.state.is_terminal()) {
-        assert!(edges[f].iter().all(|g| g == f || g.state == f.state && g.identity_requirements_met));
+        assert!(
+            edges[f]
+                .iter()
+                .all(|g| g == f || g.state == f.state && g.identity_requirements_met)
+        );
     }
 }
 

@@ -20,6 +20,7 @@ pub mod explain;
 pub mod fees;
 pub mod holidays;
 pub mod identity;
+pub mod identity_review;
 pub mod kind;
 pub mod lifecycle;
 pub mod money;

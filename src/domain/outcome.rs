@@ -161,7 +161,8 @@ mod tests {
     #[test]
     fn neither_confirm_nor_deny_only_for_public_bodies() {
         assert!(
-            Outcome::NeitherConfirmNorDeny.is_allowed(RequestKind::Disclosure, Regime::NationalBody)
+            Outcome::NeitherConfirmNorDeny
+                .is_allowed(RequestKind::Disclosure, Regime::NationalBody)
         );
         assert!(
             Outcome::NeitherConfirmNorDeny.is_allowed(RequestKind::Disclosure, Regime::LocalBody)

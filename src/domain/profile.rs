@@ -1,1 +1,446 @@
+//! Operator profiles (product.md §8): everything that differs between operators, as data.
+//! Ready profiles are named for the command line; [`ProfileName::DEFAULT`] is `national`, the
+//! one whose every rule is fixed by statute.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::domain::calendar::{BusinessCalendar, ClosedDayRules};
+use crate::domain::deadline::{DeadlineRequest, Pause, PauseConvention, Period, PeriodSide};
+use crate::domain::delivery::DeliveryMethod;
+use crate::domain::explain::LegalBasis;
+use crate::domain::fees::{
+    self, Colour, FeeError, FeeSchedule, KindFee, PageFee, PaperSize, PaymentMethod, Postage,
+    Quote, QuoteRequest,
+};
+use crate::domain::holidays::JapaneseHolidays;
+use crate::domain::identity::IdentityPolicy;
+use crate::domain::kind::RequestKind;
+use crate::domain::lifecycle::{CaseFacts, Entry};
+use crate::domain::money::Yen;
+use crate::domain::names::stable_names;
+use crate::domain::refusal::Refusal;
+use crate::domain::regime::Regime;
+use crate::domain::text::Bilingual;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProfileName {
+    National,
+    Private,
+    Jmimo,
+    Kanagawa,
+    Fukushima,
+}
+
+stable_names!(ProfileName, "profile", {
+    National => "national",
+    Private => "private",
+    Jmimo => "jmimo",
+    Kanagawa => "kanagawa",
+    Fukushima => "fukushima",
+});
+
+impl ProfileName {
+    pub const DEFAULT: ProfileName = ProfileName::National;
+
+    pub fn profile(self) -> OperatorProfile {
+        match self {
+            ProfileName::National => national(),
+            ProfileName::Private => private(),
+            ProfileName::Jmimo => jmimo(),
+            ProfileName::Kanagawa => kanagawa(),
+            ProfileName::Fukushima => fukushima(),
+        }
+    }
+}
+
+/// An operator's configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OperatorProfile {
+    pub name: ProfileName,
+    pub label: Bilingual,
+    pub regime: Regime,
+    pub kinds_offered: Vec<RequestKind>,
+    pub decision_period: Period,
+    pub pause_convention: PauseConvention,
+    pub max_extension_days: u32,
+    pub agency_deadline_rollover: bool,
+    pub payment_wait_stops_clock: bool,
+    pub fee_schedules: Vec<FeeSchedule>,
+    pub identity_policy: IdentityPolicy,
+    pub office_hours: Bilingual,
+    pub closed_days: ClosedDayRules,
+    pub due_soon_office_days: u32,
+    /// Hours an online submission may stay unconfirmed before it is purged.
+    pub unconfirmed_expiry_hours: u32,
+    /// Default days given to answer a 補正 (Art. 77(3) "相当の期間"; practice value).
+    pub correction_reply_days: u32,
+    pub delivery_methods: Vec<DeliveryMethod>,
+}
+
+impl OperatorProfile {
+    pub fn offers(&self, kind: RequestKind) -> bool {
+        self.kinds_offered.contains(&kind) && kind.exists_under(self.regime)
+    }
+
+    /// The operator's business calendar with its closures (from its database).
+    pub fn calendar(&self, closures: impl IntoIterator<Item = NaiveDate>) -> BusinessCalendar {
+        BusinessCalendar::new(self.closed_days, JapaneseHolidays::default(), closures)
+    }
+
+    /// The article that fixes the decision period for `kind`.
+    pub fn decision_basis(&self, kind: RequestKind) -> LegalBasis {
+        if kind == RequestKind::ProvisionStop {
+            return LegalBasis::MEDICAL_PROVISION_STOP;
+        }
+        if !self.regime.is_public_body() {
+            return LegalBasis::PRIVATE_WITHOUT_DELAY;
+        }
+        match kind {
+            RequestKind::Correction => LegalBasis::APPI_94,
+            RequestKind::Suspension | RequestKind::ThirdPartyStop => LegalBasis::APPI_102,
+            _ => LegalBasis::APPI_83,
+        }
+    }
+
+    /// The input for the decision deadline of a case under this profile.
+    pub fn decision_deadline_request<'a>(
+        &self,
+        kind: RequestKind,
+        received_at: DateTime<Utc>,
+        pauses: &'a [Pause],
+        extension_days: u32,
+        today: Option<NaiveDate>,
+    ) -> DeadlineRequest<'a> {
+        DeadlineRequest {
+            received_at,
+            period: self.decision_period,
+            side: PeriodSide::Agency,
+            basis: self.decision_basis(kind),
+            pauses,
+            pause_convention: self.pause_convention,
+            extension_days,
+            max_extension_days: self.max_extension_days,
+            agency_deadline_rollover: self.agency_deadline_rollover,
+            special_extension_rest_by: None,
+            due_soon_office_days: self.due_soon_office_days,
+            today,
+        }
+    }
+
+    /// A new case for `kind`, refused if the operator does not offer it.
+    pub fn new_case(&self, kind: RequestKind, entry: Entry) -> Result<CaseFacts, Refusal> {
+        if !self.offers(kind) {
+            return Err(Refusal::KindNotOffered { kind });
+        }
+        CaseFacts::new(
+            kind,
+            self.regime,
+            entry,
+            self.max_extension_days,
+            self.payment_wait_stops_clock,
+        )
+    }
+
+    pub fn quote(&self, req: &QuoteRequest) -> Result<Quote, FeeError> {
+        fees::quote(self.regime, &self.fee_schedules, req)
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+fn kind_fee(kind: RequestKind, standard: i64, online: i64) -> KindFee {
+    KindFee {
+        kind,
+        standard: Yen(standard),
+        online: Yen(online),
+    }
+}
+
+fn page(size: PaperSize, colour: Colour, yen: i64) -> PageFee {
+    PageFee {
+        size,
+        colour,
+        per_page: Yen(yen),
+    }
+}
+
+const PUBLIC_KINDS: [RequestKind; 3] = [
+    RequestKind::Disclosure,
+    RequestKind::Correction,
+    RequestKind::Suspension,
+];
+
+/// A national administrative body: 30 days, 初日不算入, closed days of 行政機関の休日に関する法律,
+/// 300円 / 200円 online per 施行令 Art. 27, postage at cost per Art. 28.
+fn national() -> OperatorProfile {
+    OperatorProfile {
+        name: ProfileName::National,
+        label: Bilingual::fixed("国の行政機関", "National administrative body"),
+        regime: Regime::NationalBody,
+        kinds_offered: PUBLIC_KINDS.to_vec(),
+        decision_period: Period::CalendarDays {
+            days: 30,
+            first_day_counted: false,
+        },
+        pause_convention: PauseConvention::EndMinusStart,
+        max_extension_days: 30,
+        agency_deadline_rollover: false,
+        payment_wait_stops_clock: true,
+        fee_schedules: vec![FeeSchedule {
+            effective_from: date(2022, 4, 1),
+            request_fees: vec![kind_fee(RequestKind::Disclosure, 300, 200)],
+            page_fees: Vec::new(),
+            disc_fee: Yen::ZERO,
+            postage: Postage::AtCost { estimate: Yen(110) },
+            payment_methods: vec![PaymentMethod::RevenueStamp, PaymentMethod::Online],
+            prepaid: true,
+        }],
+        identity_policy: IdentityPolicy::public_body(),
+        office_hours: Bilingual::fixed(
+            "平日（行政機関の休日を除く）の執務時間内",
+            "Office hours on weekdays (except the closed days of administrative organs)",
+        ),
+        closed_days: ClosedDayRules::ADMINISTRATIVE,
+        due_soon_office_days: 5,
+        unconfirmed_expiry_hours: 72,
+        correction_reply_days: 14,
+        delivery_methods: vec![
+            DeliveryMethod::Counter,
+            DeliveryMethod::PaperByPost,
+            DeliveryMethod::DiscByPost,
+        ],
+    }
+}
+
+/// A private business: "遅滞なく" operationalised as 10 office days (about the two weeks of APPI
+/// Art. 39); the fee values are example defaults within the usual 500-1,000円 (domain.md §7),
+/// editable by the operator.
+fn private() -> OperatorProfile {
+    OperatorProfile {
+        name: ProfileName::Private,
+        label: Bilingual::fixed("個人情報取扱事業者", "Private business"),
+        regime: Regime::PrivateBusiness,
+        kinds_offered: vec![
+            RequestKind::PurposeNotice,
+            RequestKind::Disclosure,
+            RequestKind::ProvisionRecords,
+            RequestKind::Correction,
+            RequestKind::Suspension,
+            RequestKind::ThirdPartyStop,
+        ],
+        decision_period: Period::OfficeDays { days: 10 },
+        pause_convention: PauseConvention::EndMinusStart,
+        max_extension_days: 0,
+        agency_deadline_rollover: false,
+        payment_wait_stops_clock: true,
+        fee_schedules: vec![FeeSchedule {
+            effective_from: date(2022, 4, 1),
+            request_fees: vec![
+                kind_fee(RequestKind::PurposeNotice, 1000, 800),
+                kind_fee(RequestKind::Disclosure, 1000, 800),
+                kind_fee(RequestKind::ProvisionRecords, 1000, 800),
+            ],
+            page_fees: vec![
+                page(PaperSize::A4, Colour::Mono, 10),
+                page(PaperSize::A4, Colour::Colour, 20),
+                page(PaperSize::A3, Colour::Mono, 20),
+                page(PaperSize::A3, Colour::Colour, 40),
+            ],
+            disc_fee: Yen(100),
+            postage: Postage::AtCost { estimate: Yen(110) },
+            payment_methods: vec![PaymentMethod::BankTransfer, PaymentMethod::PostalMoneyOrder],
+            prepaid: true,
+        }],
+        identity_policy: IdentityPolicy::private_operator(),
+        office_hours: Bilingual::fixed(
+            "平日 9:00〜17:00（土日祝日・年末年始を除く）",
+            "Weekdays 9:00-17:00 (except weekends, holidays and year-end)",
+        ),
+        closed_days: ClosedDayRules::ADMINISTRATIVE,
+        due_soon_office_days: 3,
+        unconfirmed_expiry_hours: 72,
+        correction_reply_days: 14,
+        delivery_methods: vec![
+            DeliveryMethod::ElectronicDownload,
+            DeliveryMethod::PaperByPost,
+            DeliveryMethod::DiscByPost,
+        ],
+    }
+}
+
+/// J-MIMO (private business and certified producer under 次世代医療基盤法), from its published
+/// procedure (seed 004): 4,000円 per disclosure or purpose-notice request, 50円 per A4 B/W page,
+/// 1,500円 per disc, prepaid by 現金書留 or bank transfer; other requests free. The schedule's
+/// effective date is not published; 2024-04-01 (the amended act) is assumed.
+fn jmimo() -> OperatorProfile {
+    OperatorProfile {
+        name: ProfileName::Jmimo,
+        label: Bilingual::fixed(
+            "一般財団法人日本医師会医療情報管理機構（J-MIMO）",
+            "J-MIMO (Japan Medical Association Medical Information Management Organization)",
+        ),
+        regime: Regime::MedicalDataHandler,
+        kinds_offered: RequestKind::ALL.to_vec(),
+        decision_period: Period::OfficeDays { days: 10 },
+        pause_convention: PauseConvention::EndMinusStart,
+        max_extension_days: 0,
+        agency_deadline_rollover: false,
+        payment_wait_stops_clock: true,
+        fee_schedules: vec![FeeSchedule {
+            effective_from: date(2024, 4, 1),
+            request_fees: vec![
+                kind_fee(RequestKind::PurposeNotice, 4000, 4000),
+                kind_fee(RequestKind::Disclosure, 4000, 4000),
+                kind_fee(RequestKind::ProvisionRecords, 4000, 4000),
+            ],
+            page_fees: vec![page(PaperSize::A4, Colour::Mono, 50)],
+            disc_fee: Yen(1500),
+            postage: Postage::Included,
+            payment_methods: vec![PaymentMethod::RegisteredCash, PaymentMethod::BankTransfer],
+            prepaid: true,
+        }],
+        identity_policy: IdentityPolicy::private_operator(),
+        office_hours: Bilingual::fixed(
+            "受付時間 9:30〜17:30（土日祝日・年末年始は除く）",
+            "9:30-17:30 (except weekends, holidays and year-end)",
+        ),
+        closed_days: ClosedDayRules::ADMINISTRATIVE,
+        due_soon_office_days: 3,
+        unconfirmed_expiry_hours: 72,
+        correction_reply_days: 14,
+        delivery_methods: vec![DeliveryMethod::PaperByPost, DeliveryMethod::DiscByPost],
+    }
+}
+
+/// The schedule of a local body. UNVERIFIED: the prefectures' 条例 values were not found
+/// (domain.md §11.7); these are operator-editable defaults modelled on 松山市 (request free,
+/// copies 10円 A4 B/W, 20円 colour, postage at cost).
+fn local_fees() -> Vec<FeeSchedule> {
+    vec![FeeSchedule {
+        effective_from: date(2023, 4, 1),
+        request_fees: vec![kind_fee(RequestKind::Disclosure, 0, 0)],
+        page_fees: vec![
+            page(PaperSize::A4, Colour::Mono, 10),
+            page(PaperSize::A4, Colour::Colour, 20),
+            page(PaperSize::A3, Colour::Mono, 10),
+            page(PaperSize::A3, Colour::Colour, 20),
+        ],
+        disc_fee: Yen(100),
+        postage: Postage::AtCost { estimate: Yen(110) },
+        payment_methods: vec![
+            PaymentMethod::Counter,
+            PaymentMethod::PostalMoneyOrder,
+            PaymentMethod::BankTransfer,
+        ],
+        prepaid: false,
+    }]
+}
+
+/// 神奈川県 マイME-BYOカルテ: local body, 30-day decisions with 補正 exclusion and extension
+/// (product.md §8); 初日不算入 and the year-end closure are assumed (UNVERIFIED, editable).
+fn kanagawa() -> OperatorProfile {
+    OperatorProfile {
+        name: ProfileName::Kanagawa,
+        label: Bilingual::fixed(
+            "神奈川県（マイME-BYOカルテ）",
+            "Kanagawa Prefecture (My ME-BYO Karte)",
+        ),
+        regime: Regime::LocalBody,
+        kinds_offered: PUBLIC_KINDS.to_vec(),
+        decision_period: Period::CalendarDays {
+            days: 30,
+            first_day_counted: false,
+        },
+        pause_convention: PauseConvention::EndMinusStart,
+        max_extension_days: 30,
+        agency_deadline_rollover: false,
+        payment_wait_stops_clock: true,
+        fee_schedules: local_fees(),
+        identity_policy: IdentityPolicy::public_body(),
+        office_hours: Bilingual::fixed(
+            "平日 8:30〜17:15（祝日・年末年始を除く）",
+            "Weekdays 8:30-17:15 (except holidays and year-end)",
+        ),
+        closed_days: ClosedDayRules::ADMINISTRATIVE,
+        due_soon_office_days: 5,
+        unconfirmed_expiry_hours: 72,
+        correction_reply_days: 14,
+        delivery_methods: vec![
+            DeliveryMethod::Counter,
+            DeliveryMethod::PaperByPost,
+            DeliveryMethod::DiscByPost,
+        ],
+    }
+}
+
+/// 福島県 LINE account: local body offering disclosure, correction and suspension. Period,
+/// office hours and fees are UNVERIFIED defaults equal to Kanagawa's, editable by the operator.
+fn fukushima() -> OperatorProfile {
+    OperatorProfile {
+        name: ProfileName::Fukushima,
+        label: Bilingual::fixed(
+            "福島県（LINE公式アカウント）",
+            "Fukushima Prefecture (LINE official account)",
+        ),
+        office_hours: Bilingual::fixed(
+            "平日 8:30〜17:15（祝日・年末年始を除く）",
+            "Weekdays 8:30-17:15 (except holidays and year-end)",
+        ),
+        ..kanagawa()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_is_consistent() {
+        for name in ProfileName::ALL {
+            let p = name.profile();
+            assert_eq!(p.name, *name);
+            assert_eq!(name.as_str().parse::<ProfileName>(), Ok(*name));
+            assert!(
+                p.kinds_offered.iter().all(|k| k.exists_under(p.regime)),
+                "{name}"
+            );
+            assert!(p.max_extension_days <= 30);
+            for schedule in &p.fee_schedules {
+                for fee in &schedule.request_fees {
+                    assert!(fee.kind.may_carry_fee(p.regime), "{name}: {}", fee.kind);
+                }
+            }
+        }
+        assert_eq!(ProfileName::DEFAULT.profile().regime, Regime::NationalBody);
+        let err = "tokyo".parse::<ProfileName>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "unknown profile `tokyo` (expected one of: national, private, jmimo, kanagawa, fukushima)"
+        );
+    }
+
+    #[test]
+    fn profiles_give_cases_and_deadline_inputs() {
+        let p = ProfileName::Kanagawa.profile();
+        assert!(
+            p.new_case(RequestKind::PurposeNotice, Entry::Online)
+                .is_err()
+        );
+        let case = p.new_case(RequestKind::Correction, Entry::Online).unwrap();
+        assert_eq!(case.max_extension_days, 30);
+        let received = DateTime::parse_from_rfc3339("2025-04-01T09:00:00+09:00")
+            .unwrap()
+            .to_utc();
+        let req = p.decision_deadline_request(RequestKind::Correction, received, &[], 0, None);
+        assert_eq!(req.basis, LegalBasis::APPI_94);
+        assert_eq!(
+            ProfileName::Jmimo
+                .profile()
+                .decision_basis(RequestKind::ProvisionStop),
+            LegalBasis::MEDICAL_PROVISION_STOP
+        );
+    }
+}

@@ -35,7 +35,9 @@ pub enum Refusal {
     NothingOutstanding,
     #[error("the amount must be more than 0 yen")]
     AmountNotPositive,
-    #[error("the approver drafted this decision; another approver must approve it (four-eyes rule)")]
+    #[error(
+        "the approver drafted this decision; another approver must approve it (four-eyes rule)"
+    )]
     ApproverIsDrafter,
     #[error("the deadline has already been extended once")]
     ExtensionAlreadyUsed,
@@ -61,14 +63,19 @@ pub enum Refusal {
     NoDeliveryForOutcome,
     #[error("the delivery method has not been chosen")]
     DeliveryMethodNotChosen,
-    #[error("the disclosure has not been delivered and the requester's time to choose a method has not run out")]
+    #[error(
+        "the disclosure has not been delivered and the requester's time to choose a method has not run out"
+    )]
     DeliveryPending,
     #[error("only public bodies may transfer a request (Art. 85/96)")]
     TransferOnlyForPublicBodies,
     #[error("the requester has until {reply_by} to answer; dismissal must wait")]
     ReplyPeriodRunning { reply_by: NaiveDate },
     #[error("the reply-by date {reply_by} is before today ({today})")]
-    ReplyByInPast { reply_by: NaiveDate, today: NaiveDate },
+    ReplyByInPast {
+        reply_by: NaiveDate,
+        today: NaiveDate,
+    },
     #[error("a reason is required")]
     ReasonRequired,
 }

@@ -49,7 +49,9 @@ impl Regime {
             Regime::PrivateBusiness => "Private business",
             Regime::NationalBody => "National administrative body",
             Regime::LocalBody => "Local government body",
-            Regime::MedicalDataHandler => "Medical data handler (Next-Generation Medical Infrastructure Act)",
+            Regime::MedicalDataHandler => {
+                "Medical data handler (Next-Generation Medical Infrastructure Act)"
+            }
         }
     }
 }

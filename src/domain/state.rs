@@ -77,7 +77,10 @@ impl CaseState {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            CaseState::Closed | CaseState::Withdrawn | CaseState::Dismissed | CaseState::Transferred
+            CaseState::Closed
+                | CaseState::Withdrawn
+                | CaseState::Dismissed
+                | CaseState::Transferred
         )
     }
 

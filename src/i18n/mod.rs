@@ -16,7 +16,8 @@ pub enum Lang {
 }
 
 fn catalogue() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
-    static CATALOGUE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    static CATALOGUE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> =
+        OnceLock::new();
     CATALOGUE.get_or_init(|| {
         MESSAGES_TSV
             .lines()
@@ -100,15 +101,29 @@ mod tests {
 
     #[test]
     fn catalogue_is_sorted_unique_and_complete() {
-        let rows: Vec<&str> = MESSAGES_TSV.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
-        let keys: Vec<&str> = rows.iter().map(|l| l.split('\t').next().unwrap_or_default()).collect();
+        let rows: Vec<&str> = MESSAGES_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .collect();
+        let keys: Vec<&str> = rows
+            .iter()
+            .map(|l| l.split('\t').next().unwrap_or_default())
+            .collect();
         for pair in keys.windows(2) {
-            assert!(pair[0] < pair[1], "out of order or duplicate: {} / {}", pair[0], pair[1]);
+            assert!(
+                pair[0] < pair[1],
+                "out of order or duplicate: {} / {}",
+                pair[0],
+                pair[1]
+            );
         }
         for row in rows {
             let parts: Vec<&str> = row.split('\t').collect();
             assert_eq!(parts.len(), 3, "key, Japanese, English: {row}");
-            assert!(parts.iter().all(|p| !p.trim().is_empty()), "empty text: {row}");
+            assert!(
+                parts.iter().all(|p| !p.trim().is_empty()),
+                "empty text: {row}"
+            );
         }
     }
 
@@ -116,9 +131,17 @@ mod tests {
     fn every_key_used_by_a_template_or_the_code_exists() {
         let mut missing = Vec::new();
         for dir in ["templates", "src"] {
-            scan(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).as_path(), &mut missing);
+            scan(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(dir)
+                    .as_path(),
+                &mut missing,
+            );
         }
-        assert!(missing.is_empty(), "keys missing from the catalogue: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing from the catalogue: {missing:?}"
+        );
     }
 
     fn scan(dir: &std::path::Path, missing: &mut Vec<String>) {

@@ -36,7 +36,11 @@ impl IndexKey {
         mac.update(field.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -46,7 +50,10 @@ pub fn normalise_email(email: &str) -> String {
 
 /// Names are compared without spaces of either width, so 「山田 花子」「山田　花子」「山田花子」 match.
 pub fn normalise_name(name: &str) -> String {
-    name.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase()
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -56,11 +63,21 @@ mod tests {
     #[test]
     fn equal_inputs_match_and_keys_matter() {
         let key = IndexKey::derive(&[1; 32]);
-        assert_eq!(key.email(" Hanako@Example.JP "), key.email("hanako@example.jp"));
+        assert_eq!(
+            key.email(" Hanako@Example.JP "),
+            key.email("hanako@example.jp")
+        );
         assert_eq!(key.name("山田　花子"), key.name("山田 花子"));
         assert_eq!(key.name("山田花子"), key.name(" 山田 花子 "));
-        assert_ne!(key.email("hanako@example.jp"), key.name("hanako@example.jp"), "fields are separated");
-        assert_ne!(key.email("a@example.jp"), IndexKey::derive(&[2; 32]).email("a@example.jp"));
+        assert_ne!(
+            key.email("hanako@example.jp"),
+            key.name("hanako@example.jp"),
+            "fields are separated"
+        );
+        assert_ne!(
+            key.email("a@example.jp"),
+            IndexKey::derive(&[2; 32]).email("a@example.jp")
+        );
         assert_eq!(key.email("a@example.jp").len(), 64);
     }
 }

@@ -1,3 +1,4 @@
 //! Requests submitted online: the step-by-step draft, submission, e-mail confirmation, receipt.
 
+pub mod draft;
 pub mod person;

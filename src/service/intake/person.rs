@@ -26,7 +26,8 @@ impl PersonDetails {
             name: collapse_spaces(&self.name),
             name_kana: collapse_spaces(&to_katakana(&self.name_kana)),
             birth_date: to_ascii(self.birth_date.trim()),
-            postal_code: postal_code(&self.postal_code).unwrap_or_else(|| self.postal_code.trim().to_string()),
+            postal_code: postal_code(&self.postal_code)
+                .unwrap_or_else(|| self.postal_code.trim().to_string()),
             address: collapse_spaces(&self.address),
             phone: to_ascii(self.phone.trim()).replace(['‐', '－', 'ー', '−'], "-"),
             email: to_ascii(self.email.trim()).to_lowercase(),
@@ -50,7 +51,9 @@ impl PersonDetails {
             None if n.birth_date.is_empty() => out.push(("birth_date", "required")),
             None => out.push(("birth_date", "format")),
             Some(d) if d > today => out.push(("birth_date", "future")),
-            Some(d) if today.years_since(d).is_some_and(|y| y > 130) => out.push(("birth_date", "format")),
+            Some(d) if today.years_since(d).is_some_and(|y| y > 130) => {
+                out.push(("birth_date", "format"))
+            }
             Some(_) => {}
         }
         if n.postal_code.is_empty() {
@@ -88,19 +91,29 @@ pub fn birth_date(raw: &str) -> Option<NaiveDate> {
 
 /// `1234567`, `123-4567` or full-width forms → `123-4567`.
 pub fn postal_code(raw: &str) -> Option<String> {
-    let digits: String = to_ascii(raw.trim()).chars().filter(|c| *c != '-' && *c != '〒' && !c.is_whitespace()).collect();
-    (digits.len() == 7 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| format!("{}-{}", &digits[..3], &digits[3..]))
+    let digits: String = to_ascii(raw.trim())
+        .chars()
+        .filter(|c| *c != '-' && *c != '〒' && !c.is_whitespace())
+        .collect();
+    (digits.len() == 7 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{}-{}", &digits[..3], &digits[3..]))
 }
 
 /// Japanese numbers: 10 or 11 digits starting with 0, hyphens optional; or +81 forms.
 fn is_phone(phone: &str) -> bool {
     let digits: String = phone.chars().filter(|c| *c != '-' && *c != ' ').collect();
-    let national = digits.strip_prefix("+81").map(|rest| format!("0{rest}")).unwrap_or(digits);
-    national.starts_with('0') && (10..=11).contains(&national.len()) && national.bytes().all(|b| b.is_ascii_digit())
+    let national = digits
+        .strip_prefix("+81")
+        .map(|rest| format!("0{rest}"))
+        .unwrap_or(digits);
+    national.starts_with('0')
+        && (10..=11).contains(&national.len())
+        && national.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_katakana(s: &str) -> bool {
-    s.chars().all(|c| matches!(c, 'ァ'..='ヶ' | 'ー' | '・' | '　' | ' '))
+    s.chars()
+        .all(|c| matches!(c, 'ァ'..='ヶ' | 'ー' | '・' | '　' | ' '))
 }
 
 /// Hiragana typed into the フリガナ field is converted, as people expect.
@@ -171,7 +184,10 @@ mod tests {
         assert_eq!(n.postal_code, "231-8588");
         assert_eq!(n.phone, "045-210-1111");
         assert_eq!(n.email, "hanako@example.jp");
-        assert_eq!(birth_date(&n.birth_date), NaiveDate::from_ymd_opt(1990, 4, 1));
+        assert_eq!(
+            birth_date(&n.birth_date),
+            NaiveDate::from_ymd_opt(1990, 4, 1)
+        );
     }
 
     #[test]
@@ -197,13 +213,21 @@ mod tests {
                 ("email", "format"),
             ]
         );
-        let unparsable = PersonDetails { birth_date: "4月1日".into(), ..valid() };
+        let unparsable = PersonDetails {
+            birth_date: "4月1日".into(),
+            ..valid()
+        };
         assert_eq!(unparsable.problems(today()), vec![("birth_date", "format")]);
     }
 
     #[test]
     fn international_and_mobile_numbers_are_accepted() {
-        for phone in ["090-1234-5678", "09012345678", "+81 90 1234 5678", "03-1234-5678"] {
+        for phone in [
+            "090-1234-5678",
+            "09012345678",
+            "+81 90 1234 5678",
+            "03-1234-5678",
+        ] {
             assert!(is_phone(phone), "{phone}");
         }
         for phone in ["1234-5678", "090-1234-56789", "abc"] {
