@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use crate::db::DatabaseUrl;
+use crate::domain::profile::ProfileName;
 use crate::secrets::{self, Secrets};
 
 /// How log lines are written.
@@ -32,6 +33,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub mail_poll_seconds: u64,
+    pub profile: ProfileName,
+    pub upload_max_bytes: usize,
+    pub case_upload_max_bytes: usize,
     pub secrets: Secrets,
 }
 
@@ -129,6 +133,36 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "true when the public URL is https",
         "send cookies over HTTPS only",
     ),
+    (
+        "MADOGUCHI_SMTP_URL",
+        "(none: mail is written as .eml files under <data dir>/mail)",
+        "smtp://host:25, smtp://user:pass@host:587?tls=required or smtps://host:465",
+    ),
+    (
+        "MADOGUCHI_MAIL_FROM",
+        "Madoguchi <no-reply@localhost>",
+        "sender of every notice",
+    ),
+    (
+        "MADOGUCHI_MAIL_POLL_SECONDS",
+        "5",
+        "how often each instance looks for mail to send",
+    ),
+    (
+        "MADOGUCHI_PROFILE",
+        "national",
+        "operator profile: national, private, jmimo, kanagawa or fukushima",
+    ),
+    (
+        "MADOGUCHI_UPLOAD_MAX_MB",
+        "10",
+        "largest document a requester may upload",
+    ),
+    (
+        "MADOGUCHI_CASE_UPLOAD_MAX_MB",
+        "40",
+        "total size of the documents of one case",
+    ),
 ];
 
 impl Config {
@@ -136,9 +170,8 @@ impl Config {
     pub fn from_env() -> Result<Config, ConfigErrors> {
         // A missing .env is the normal case; a malformed one is reported by the variables it breaks.
         let _ = dotenvy::dotenv();
-        let vars: BTreeMap<String, String> = VARIABLES
-            .iter()
-            .filter_map(|(name, _, _)| std::env::var(name).ok().map(|v| (name.to_string(), v)))
+        let vars: BTreeMap<String, String> = std::env::vars()
+            .filter(|(name, _)| name == "DATABASE_URL" || name.starts_with("MADOGUCHI_"))
             .collect();
         Config::from_vars(&vars)
     }
@@ -261,6 +294,28 @@ impl Config {
             5,
             1..=3600,
         );
+        let profile = match get("MADOGUCHI_PROFILE").map(str::parse::<ProfileName>) {
+            None => ProfileName::DEFAULT,
+            Some(Ok(name)) => name,
+            Some(Err(e)) => {
+                errors.push(format!("MADOGUCHI_PROFILE: {e}"));
+                ProfileName::DEFAULT
+            }
+        };
+        let upload_max_mb: usize = parse_number(
+            &mut errors,
+            get("MADOGUCHI_UPLOAD_MAX_MB"),
+            "MADOGUCHI_UPLOAD_MAX_MB",
+            10,
+            1..=100,
+        );
+        let case_upload_max_mb: usize = parse_number(
+            &mut errors,
+            get("MADOGUCHI_CASE_UPLOAD_MAX_MB"),
+            "MADOGUCHI_CASE_UPLOAD_MAX_MB",
+            40,
+            1..=1000,
+        );
         let secrets = match secrets::load_or_create(
             &data_dir,
             get("MADOGUCHI_SESSION_KEY"),
@@ -289,6 +344,9 @@ impl Config {
                 smtp_url,
                 mail_from,
                 mail_poll_seconds,
+                profile,
+                upload_max_bytes: upload_max_mb * 1024 * 1024,
+                case_upload_max_bytes: case_upload_max_mb * 1024 * 1024,
                 secrets,
             }),
             _ => Err(ConfigErrors(errors)),
@@ -379,6 +437,28 @@ mod tests {
         assert!(text.contains("MADOGUCHI_DB_POOL_SIZE"), "{text}");
         assert!(text.contains("MADOGUCHI_LOG_FORMAT"), "{text}");
         assert!(text.lines().all(|l| l.starts_with("configuration error: ")));
+    }
+
+    #[test]
+    fn every_variable_read_is_documented_in_the_table_and_the_readme() {
+        let source = include_str!("config.rs");
+        let readme = include_str!("../README.md");
+        let documented: Vec<&str> = VARIABLES.iter().map(|(name, _, _)| *name).collect();
+        for piece in source.split("get(\"").skip(1) {
+            let name = piece.split('"').next().unwrap_or_default();
+            if name.starts_with("MADOGUCHI_") || name == "DATABASE_URL" {
+                assert!(
+                    documented.contains(&name),
+                    "{name} is read but not in VARIABLES"
+                );
+            }
+        }
+        for name in documented {
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "{name} is missing from the README table"
+            );
+        }
     }
 
     #[test]

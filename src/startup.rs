@@ -21,6 +21,7 @@ use crate::mail::Transport;
 use crate::mail::worker::MailWorker;
 use crate::service::accounts;
 use crate::storage::crypto::MasterKey;
+use crate::storage::index::IndexKey;
 use crate::telemetry::SafeRootSpan;
 use crate::web::{self, AppState};
 use actix_web::web::Data;
@@ -89,10 +90,19 @@ impl Application {
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
         let key = Key::try_from(config.secrets.session_key.as_slice())
             .map_err(|e| StartupError::SessionKey(e.to_string()))?;
+        let profile = config.profile.profile();
+        let calendar = profile.calendar(std::iter::empty());
+        let mail_from = crate::mail::parse_mailbox(&config.mail_from)
+            .map_err(|e| StartupError::Mail(e.to_string()))?;
         let state = Data::new(AppState {
             db,
             config: Arc::new(config.clone()),
             password_cost,
+            profile: Arc::new(profile),
+            calendar: Arc::new(calendar),
+            master: Arc::new(MasterKey::new(config.secrets.document_key)),
+            index: IndexKey::derive(&config.secrets.document_key),
+            mail_from,
         });
         let cookie_secure = config.cookie_secure;
         let server = HttpServer::new(move || {

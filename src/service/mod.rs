@@ -3,3 +3,4 @@
 
 pub mod accounts;
 pub mod intake;
+pub mod notices;

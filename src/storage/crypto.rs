@@ -36,6 +36,11 @@ impl MasterKey {
         MasterKey(Zeroizing::new(bytes))
     }
 
+    /// A second handle on the same key, for work moved to another thread.
+    pub fn clone_key(&self) -> MasterKey {
+        MasterKey(self.0.clone())
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(&Key::<Aes256Gcm>::from(*self.0))
     }

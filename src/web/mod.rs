@@ -5,6 +5,7 @@ pub mod error;
 pub mod form;
 mod health;
 pub mod page;
+mod portal;
 mod public;
 pub mod session;
 mod setup;
@@ -17,6 +18,11 @@ use actix_web::web;
 use crate::auth::password::Cost;
 use crate::config::Config;
 use crate::db::Db;
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::profile::OperatorProfile;
+use crate::storage::crypto::MasterKey;
+use crate::storage::index::IndexKey;
+use lettre::message::Mailbox;
 
 /// Shared by all workers of one instance. Holds nothing that must agree across instances: that
 /// lives in the database or in the (shared) session key.
@@ -24,6 +30,12 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub password_cost: Cost,
+    pub profile: Arc<OperatorProfile>,
+    /// Built once: construction precomputes the holidays of 1980–2100.
+    pub calendar: Arc<BusinessCalendar>,
+    pub master: Arc<MasterKey>,
+    pub index: IndexKey,
+    pub mail_from: Mailbox,
 }
 
 /// The whole URL surface in one place.
@@ -42,5 +54,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/staff/logout-everywhere",
             web::post().to(staff::logout_everywhere),
         )
-        .route("/staff", web::get().to(staff::home));
+        .route("/staff", web::get().to(staff::home))
+        .configure(portal::routes);
 }

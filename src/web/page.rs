@@ -41,6 +41,11 @@ impl PageContext {
         self.lang.t(key)
     }
 
+    /// A message whose key ends in a value, e.g. `request.content.ground.` + `leak`.
+    pub fn t_in(&self, prefix: &str, value: &str) -> &'static str {
+        self.lang.t(&format!("{prefix}{value}"))
+    }
+
     /// Link that switches the language and comes back to this page.
     pub fn switch_href(&self) -> String {
         format!(

@@ -86,6 +86,27 @@ impl Browser {
             .unwrap()
     }
 
+    /// Clicks and waits until the browser has left the page (a form POST and its redirect).
+    pub async fn click_and_wait(&self, locator: Locator<'_>) {
+        let before = self.client.find(Locator::Css("html")).await.unwrap();
+        self.client
+            .find(locator)
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let started = Instant::now();
+        // The old document's root goes stale once the new page has loaded.
+        while before.tag_name().await.is_ok() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "page did not change"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Keeps a screenshot under target/screenshots for people to look at.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.unwrap();
@@ -120,13 +141,8 @@ async fn first_administrator_signs_up_on_a_phone_without_javascript() {
     browser.fill("password", "short").await;
     browser.fill("password_confirm", "short").await;
     browser
-        .client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+        .click_and_wait(Locator::Css("button[type=submit]"))
+        .await;
     let shown = browser.text().await;
     assert!(shown.contains("入力内容に問題があります"), "{shown}");
     browser.screenshot("setup-with-errors").await;
@@ -149,25 +165,13 @@ async fn first_administrator_signs_up_on_a_phone_without_javascript() {
         .fill("password_confirm", "a long enough passphrase")
         .await;
     browser
-        .client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+        .click_and_wait(Locator::Css("button[type=submit]"))
+        .await;
     let url = browser.client.current_url().await.unwrap();
     assert_eq!(url.path(), "/staff");
     assert!(browser.text().await.contains("窓口 花子"));
 
-    browser
-        .client
-        .find(Locator::LinkText("English"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click_and_wait(Locator::LinkText("English")).await;
     assert_eq!(browser.client.current_url().await.unwrap().path(), "/staff");
     assert!(browser.text().await.contains("Staff workspace"));
     browser.screenshot("staff-home-en").await;

@@ -118,6 +118,9 @@ impl World {
         let mut vars = self.vars();
         adjust(&mut vars);
         let config = Config::from_vars(&vars).expect("test configuration");
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            madoguchi::telemetry::init(madoguchi::config::LogFormat::Pretty, &filter);
+        }
         let app = Application::build_with(config, Cost::Fast)
             .await
             .expect("application starts");

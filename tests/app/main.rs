@@ -8,4 +8,5 @@ mod instances;
 mod mail;
 mod migrations_parity;
 mod pages;
+mod portal;
 mod setup_and_sign_in;

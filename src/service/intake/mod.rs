@@ -2,3 +2,4 @@
 
 pub mod draft;
 pub mod person;
+pub mod submit;

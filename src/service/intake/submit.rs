@@ -1,0 +1,436 @@
+//! Drafts, submission and e-mail confirmation. Each step writes the case, its timeline entry and
+//! the notice it causes in one transaction, so an accepted submission survives a crash and no
+//! notice is lost or sent for a change that did not happen.
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use lettre::message::Mailbox;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::draft::{AgentDetails, PRIVACY_NOTICE_VERSION, RequestContent, RequestDraft};
+use super::person::PersonDetails;
+use crate::auth::token;
+use crate::db::cases::{self, CaseEventRow, CaseRow};
+use crate::db::{Db, DbConnection, DbError, drafts};
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::deadline::{compute_deadline, jst_date};
+use crate::domain::delivery::DeliveryMethod;
+use crate::domain::event::{Actor, Event};
+use crate::domain::identity::RequesterType;
+use crate::domain::kind::RequestKind;
+use crate::domain::lifecycle::{self, CaseFacts, Entry};
+use crate::domain::profile::OperatorProfile;
+use crate::i18n::Lang;
+use crate::mail::{self, MailError, OutgoingMail};
+use crate::service::notices;
+use crate::storage::crypto::{CryptoError, MasterKey};
+use crate::storage::index::IndexKey;
+
+const DRAFT_HOURS: i64 = 24;
+const CODE_HOURS: i64 = 24;
+pub const CODE_ATTEMPTS: i32 = 5;
+
+/// What the intake use cases need from the running service.
+pub struct IntakeContext<'a> {
+    pub db: &'a Db,
+    pub master: &'a MasterKey,
+    pub index: &'a IndexKey,
+    pub profile: &'a OperatorProfile,
+    pub calendar: &'a BusinessCalendar,
+    pub mail_from: &'a Mailbox,
+    pub public_url: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("the request is incomplete")]
+    Incomplete,
+    #[error("the code is wrong")]
+    WrongCode { attempts_left: i32 },
+    #[error("the code can no longer be used")]
+    CodeExpired,
+    #[error("the case cannot do that now: {0}")]
+    Refused(String),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// The requester's identity data, sealed apart from the request content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SealedParty {
+    pub requester_type: RequesterType,
+    pub person: PersonDetails,
+    pub agent: Option<AgentDetails>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SealedContent {
+    pub kind: RequestKind,
+    pub content: RequestContent,
+    pub delivery: Option<DeliveryMethod>,
+}
+
+pub fn seal_json<T: Serialize>(
+    master: &MasterKey,
+    record: &str,
+    value: &T,
+) -> Result<Vec<u8>, IntakeError> {
+    let json = serde_json::to_vec(value).map_err(|e| IntakeError::Refused(e.to_string()))?;
+    Ok(master.seal_value(record, &json)?)
+}
+
+pub fn open_json<T: for<'de> Deserialize<'de>>(
+    master: &MasterKey,
+    record: &str,
+    sealed: &[u8],
+) -> Result<T, IntakeError> {
+    let json = master.open_value(record, sealed)?;
+    serde_json::from_slice(&json).map_err(|e| IntakeError::Refused(e.to_string()))
+}
+
+fn draft_record(token: &str) -> String {
+    format!("draft:{}", token::digest(token))
+}
+
+pub async fn load_draft(
+    db: &Db,
+    master: &MasterKey,
+    draft_token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<RequestDraft>, IntakeError> {
+    let digest = token::digest(draft_token);
+    let sealed = db
+        .read(move |conn| drafts::load(conn, &digest, now.naive_utc()))
+        .await?;
+    match sealed {
+        Some(sealed) => Ok(Some(open_json(
+            master,
+            &draft_record(draft_token),
+            &sealed,
+        )?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn save_draft(
+    db: &Db,
+    master: &MasterKey,
+    draft_token: &str,
+    draft: &RequestDraft,
+    now: DateTime<Utc>,
+) -> Result<(), IntakeError> {
+    let sealed = seal_json(master, &draft_record(draft_token), draft)?;
+    let digest = token::digest(draft_token);
+    let expires = now + Duration::hours(DRAFT_HOURS);
+    db.write(move |conn| {
+        drafts::save(conn, &digest, &sealed, now.naive_utc(), expires.naive_utc())
+    })
+    .await?;
+    Ok(())
+}
+
+/// A new unconfirmed case; the requester gets a link and a code by mail.
+pub struct Submitted {
+    pub case_id: String,
+    pub access_token: String,
+}
+
+pub async fn submit(
+    ctx: &IntakeContext<'_>,
+    draft_token: &str,
+    draft: RequestDraft,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<Submitted, IntakeError> {
+    if draft
+        .first_incomplete_step(ctx.profile, jst_date(now))
+        .is_some()
+    {
+        return Err(IntakeError::Incomplete);
+    }
+    let (Some(kind), Some(requester_type)) = (draft.kind, draft.requester_type) else {
+        return Err(IntakeError::Incomplete);
+    };
+    let facts = ctx
+        .profile
+        .new_case(kind, Entry::Online)
+        .map_err(|r| IntakeError::Refused(r.code().to_string()))?;
+    let case_id = uuid::Uuid::now_v7().to_string();
+    let access_token = token::generate();
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+    let person = draft.person.normalised();
+    let agent = draft.is_agent().then(|| draft.agent.clone());
+    let contact = if draft.is_agent() {
+        draft.agent.email.trim().to_lowercase()
+    } else {
+        person.email.clone()
+    };
+    let party = SealedParty {
+        requester_type,
+        person: person.clone(),
+        agent,
+    };
+    let content = SealedContent {
+        kind,
+        content: draft.content.clone(),
+        delivery: draft.delivery,
+    };
+    let row = CaseRow {
+        id: case_id.clone(),
+        receipt_number: None,
+        profile: ctx.profile.name.as_str().to_string(),
+        kind: kind.as_str().to_string(),
+        state: facts.state.as_str().to_string(),
+        channel: "online".into(),
+        lang: lang.code().into(),
+        requester_type: requester_type.as_str().to_string(),
+        facts: facts_json(&facts)?,
+        created_at: now.naive_utc(),
+        received_at: None,
+        due_on: None,
+        assignee_id: None,
+        email_index: ctx.index.email(&contact),
+        name_index: ctx.index.name(&person.name),
+        access_token_hash: Some(token::digest(&access_token)),
+        confirm_code_hash: Some(token::digest(&format!("{case_id}:{code}"))),
+        confirm_attempts: 0,
+        confirm_expires_at: Some((now + Duration::hours(CODE_HOURS)).naive_utc()),
+        version: 0,
+        updated_at: now.naive_utc(),
+    };
+    let sealed_party = seal_json(ctx.master, &format!("party:{case_id}"), &party)?;
+    let sealed_content = seal_json(ctx.master, &format!("content:{case_id}"), &content)?;
+    let notice = notices::confirm_email(
+        lang,
+        &code,
+        &format!("{}/case/{access_token}", ctx.public_url),
+        CODE_HOURS,
+        kind,
+    );
+    let mail = OutgoingMail {
+        to: contact,
+        subject: notice.subject,
+        text: notice.body,
+        html: None,
+    };
+    let digest = token::digest(draft_token);
+    let consented_at = draft.consented_at.unwrap_or(now);
+    let (master, from) = (ctx.master.clone_key(), ctx.mail_from.clone());
+    ctx.db
+        .write(move |conn| {
+            cases::insert(conn, &row, &sealed_party, &sealed_content)?;
+            cases::record_consent(
+                conn,
+                &row.id,
+                PRIVACY_NOTICE_VERSION,
+                consented_at.naive_utc(),
+            )?;
+            append_event(
+                conn,
+                &row.id,
+                now,
+                "requester",
+                "submitted",
+                None,
+                "unconfirmed",
+            )?;
+            mail::enqueue(
+                conn,
+                &master,
+                &from,
+                &mail,
+                "confirm_email",
+                Some(&row.id),
+                now,
+            )
+            .map_err(mail_to_db)?;
+            drafts::delete(conn, &digest)?;
+            Ok(())
+        })
+        .await?;
+    tracing::info!(case_id = %case_id, kind = kind.as_str(), "request submitted, awaiting e-mail confirmation");
+    Ok(Submitted {
+        case_id,
+        access_token,
+    })
+}
+
+fn mail_to_db(e: MailError) -> DbError {
+    match e {
+        MailError::Db(db) => db,
+        other => DbError::Conflict(other.to_string()),
+    }
+}
+
+pub fn facts_json(facts: &CaseFacts) -> Result<String, IntakeError> {
+    serde_json::to_string(facts).map_err(|e| IntakeError::Refused(e.to_string()))
+}
+
+pub fn parse_facts(row: &CaseRow) -> Result<CaseFacts, IntakeError> {
+    serde_json::from_str(&row.facts).map_err(|e| IntakeError::Refused(e.to_string()))
+}
+
+pub fn append_event(
+    conn: &mut DbConnection,
+    case_id: &str,
+    at: DateTime<Utc>,
+    actor: &str,
+    event: &str,
+    from_state: Option<&str>,
+    to_state: &str,
+) -> Result<(), DbError> {
+    cases::append_event(
+        conn,
+        &CaseEventRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            case_id: case_id.to_string(),
+            at: at.naive_utc(),
+            actor: actor.to_string(),
+            event: event.to_string(),
+            from_state: from_state.map(str::to_string),
+            to_state: to_state.to_string(),
+            sealed_note: None,
+        },
+    )
+}
+
+/// Confirms the e-mail address of the case behind `access_token` (the link in the mail was
+/// followed and the button pressed).
+pub async fn confirm_by_link(
+    ctx: &IntakeContext<'_>,
+    access_token: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, IntakeError> {
+    let digest = token::digest(access_token);
+    let row = ctx
+        .db
+        .read(move |conn| cases::find_by_access_token(conn, &digest))
+        .await?
+        .ok_or(DbError::NotFound)?;
+    confirm(ctx, row, access_token, now).await
+}
+
+/// Confirms with the 6-digit code typed in the browser that submitted the request.
+pub async fn confirm_by_code(
+    ctx: &IntakeContext<'_>,
+    case_id: &str,
+    access_token: &str,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, IntakeError> {
+    let id = case_id.to_string();
+    let row = ctx
+        .db
+        .read(move |conn| cases::find(conn, &id))
+        .await?
+        .ok_or(DbError::NotFound)?;
+    if row.state != "unconfirmed" {
+        return Ok(row);
+    }
+    let usable = row.confirm_attempts < CODE_ATTEMPTS
+        && row.confirm_expires_at.is_some_and(|t| t > now.naive_utc())
+        && row.confirm_code_hash.is_some();
+    if !usable {
+        return Err(IntakeError::CodeExpired);
+    }
+    let typed: String = code.chars().filter(char::is_ascii_digit).collect();
+    if row.confirm_code_hash.as_deref()
+        != Some(token::digest(&format!("{case_id}:{typed}")).as_str())
+    {
+        let mut failed = row.clone();
+        failed.confirm_attempts += 1;
+        failed.updated_at = now.naive_utc();
+        let attempts_left = CODE_ATTEMPTS - failed.confirm_attempts;
+        ctx.db
+            .write(move |conn| cases::update(conn, &failed))
+            .await?;
+        return Err(if attempts_left > 0 {
+            IntakeError::WrongCode { attempts_left }
+        } else {
+            IntakeError::CodeExpired
+        });
+    }
+    confirm(ctx, row, access_token, now).await
+}
+
+async fn confirm(
+    ctx: &IntakeContext<'_>,
+    row: CaseRow,
+    access_token: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, IntakeError> {
+    if row.state != "unconfirmed" {
+        return Ok(row);
+    }
+    let facts = parse_facts(&row)?;
+    let transition = lifecycle::apply(&facts, &Event::ConfirmEmail, &Actor::Requester, now)
+        .map_err(|r| IntakeError::Refused(r.code().to_string()))?;
+    let kind = facts.kind;
+    let lang = Lang::from_code(&row.lang).unwrap_or_default();
+    let received_date = jst_date(now);
+    let deadline = compute_deadline(
+        &ctx.profile
+            .decision_deadline_request(kind, now, &[], 0, None),
+        ctx.calendar,
+    )
+    .ok();
+    let mut after = transition.facts.clone();
+    after.unextended_deadline = deadline.as_ref().map(|d| d.unextended_last_day);
+    let mut updated = row.clone();
+    updated.state = transition.to.as_str().to_string();
+    updated.facts = facts_json(&after)?;
+    updated.received_at = Some(now.naive_utc());
+    updated.due_on = deadline.as_ref().map(|d| d.last_office_day);
+    updated.confirm_code_hash = None;
+    updated.confirm_expires_at = None;
+    updated.updated_at = now.naive_utc();
+    let link = format!("{}/case/{access_token}", ctx.public_url);
+    let (master, from) = (ctx.master.clone_key(), ctx.mail_from.clone());
+    let (from_state, to_state) = (row.state.clone(), updated.state.clone());
+    let party: SealedParty = {
+        let id = row.id.clone();
+        let sealed = ctx
+            .db
+            .read(move |conn| cases::sealed_party(conn, &id))
+            .await?;
+        open_json(ctx.master, &format!("party:{}", row.id), &sealed)?
+    };
+    let contact = match &party.agent {
+        Some(agent) => agent.email.trim().to_lowercase(),
+        None => party.person.email.clone(),
+    };
+    let saved = ctx
+        .db
+        .write(move |conn| {
+            let number = cases::next_receipt_number(conn, received_date.year())?;
+            updated.receipt_number = Some(number.clone());
+            let saved = cases::update(conn, &updated)?;
+            append_event(
+                conn,
+                &saved.id,
+                now,
+                "requester",
+                "confirm_email",
+                Some(&from_state),
+                &to_state,
+            )?;
+            let notice =
+                notices::receipt(lang, &number, kind, received_date, deadline.as_ref(), &link);
+            let mail = OutgoingMail {
+                to: contact,
+                subject: notice.subject,
+                text: notice.body,
+                html: None,
+            };
+            mail::enqueue(conn, &master, &from, &mail, "receipt", Some(&saved.id), now)
+                .map_err(mail_to_db)?;
+            Ok(saved)
+        })
+        .await?;
+    tracing::info!(case_id = %saved.id, "request received");
+    Ok(saved)
+}

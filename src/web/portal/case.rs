@@ -1,0 +1,420 @@
+//! After submission: confirming the e-mail address, the private case page, and getting a fresh
+//! link by receipt number and e-mail (without revealing whether either exists).
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDateTime, Utc};
+
+use super::{context, pending_case};
+use crate::auth::token;
+use crate::db::cases::{self, CaseRow};
+use crate::domain::deadline::{
+    Clock, DeadlineStatus, Pause, Period, compute_deadline_explained, jst_date,
+};
+use crate::domain::event::EventKind;
+use crate::domain::kind::RequestKind;
+use crate::domain::profile::OperatorProfile;
+use crate::domain::state::CaseState;
+use crate::i18n::Lang;
+use crate::mail::{self, OutgoingMail};
+use crate::service::intake::submit::{self, IntakeError};
+use crate::service::notices;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render, see_other};
+use crate::web::session::csrf_matches;
+
+type Form = web::Form<HashMap<String, String>>;
+
+fn field(form: &HashMap<String, String>, name: &str) -> String {
+    form.get(name)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// How long a decision takes under this profile, in words.
+pub fn period_text(lang: Lang, profile: &OperatorProfile) -> String {
+    match (profile.decision_period, lang) {
+        (
+            Period::CalendarDays {
+                days,
+                first_day_counted: false,
+            },
+            Lang::Ja,
+        ) => {
+            format!(
+                "受付日の翌日から{days}日以内に決定します（補正に要した日数を除きます。延長する場合は事前にお知らせします）。"
+            )
+        }
+        (
+            Period::CalendarDays {
+                days,
+                first_day_counted: true,
+            },
+            Lang::Ja,
+        ) => {
+            format!(
+                "受付日を含めて{days}日以内に決定します（補正に要した日数を除きます。延長する場合は事前にお知らせします）。"
+            )
+        }
+        (Period::CalendarDays { days, .. }, Lang::En) => format!(
+            "We decide within {days} days of receipt (days spent on corrections are not counted; if we need longer, we tell you in advance)."
+        ),
+        (Period::OfficeDays { days }, Lang::Ja) => {
+            format!("遅滞なく、目安として受付から{days}営業日以内に回答します。")
+        }
+        (Period::OfficeDays { days }, Lang::En) => {
+            format!("We answer without delay, as a rule within {days} business days of receipt.")
+        }
+    }
+}
+
+/// A stored UTC time as Japan time (UTC+9 all year: Japan has no daylight saving).
+fn jst(at: NaiveDateTime) -> String {
+    (at + chrono::Duration::hours(9))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+#[derive(Template)]
+#[template(path = "portal/sent.html")]
+struct SentPage {
+    page: PageContext,
+    errors: FieldErrors,
+    attempts_left: Option<i32>,
+}
+
+pub async fn sent(session: Session, page: PageContext) -> Result<HttpResponse, AppError> {
+    if pending_case(&session).is_none() {
+        return Ok(see_other("/request"));
+    }
+    render(
+        StatusCode::OK,
+        &SentPage {
+            page,
+            errors: FieldErrors::default(),
+            attempts_left: None,
+        },
+    )
+}
+
+pub async fn confirm_code(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let Some((case_id, access_token)) = pending_case(&session) else {
+        return Ok(see_other("/request"));
+    };
+    let mut errors = FieldErrors::default();
+    if !csrf_matches(&session, &field(&form, "csrf")) {
+        errors.add_general("field.csrf_expired");
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SentPage {
+                page,
+                errors,
+                attempts_left: None,
+            },
+        );
+    }
+    match submit::confirm_by_code(
+        &context(&state),
+        &case_id,
+        &access_token,
+        &field(&form, "code"),
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/case/{access_token}"))),
+        Err(IntakeError::WrongCode { attempts_left }) => {
+            errors.add("code", "wrong");
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SentPage {
+                    page,
+                    errors,
+                    attempts_left: Some(attempts_left),
+                },
+            )
+        }
+        Err(IntakeError::CodeExpired) => {
+            errors.add("code", "expired");
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SentPage {
+                    page,
+                    errors,
+                    attempts_left: Some(0),
+                },
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn confirm_link(
+    state: web::Data<AppState>,
+    session: Session,
+    access_token: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    if !csrf_matches(&session, &field(&form, "csrf")) {
+        return Ok(see_other(&format!("/case/{access_token}")));
+    }
+    match submit::confirm_by_link(&context(&state), &access_token, Utc::now()).await {
+        Ok(_) => Ok(see_other(&format!("/case/{access_token}"))),
+        Err(IntakeError::Db(crate::db::DbError::NotFound)) => Err(AppError::NotFound),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub struct TimelineEntry {
+    pub at: String,
+    pub label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "portal/case.html")]
+struct CasePage {
+    page: PageContext,
+    token: String,
+    unconfirmed: bool,
+    receipt_number: String,
+    kind_label: &'static str,
+    state_label: &'static str,
+    received: Option<String>,
+    due: Option<String>,
+    statutory_due: Option<String>,
+    clock_stopped: bool,
+    overdue: bool,
+    explanation: Vec<String>,
+    timeline: Vec<TimelineEntry>,
+    closed: bool,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    access_token: web::Path<String>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let digest = token::digest(&access_token);
+    let loaded = state
+        .db
+        .read(move |conn| {
+            let Some(row) = cases::find_by_access_token(conn, &digest)? else {
+                return Ok(None);
+            };
+            let events = cases::events(conn, &row.id)?;
+            let pauses = cases::pauses(conn, &row.id)?;
+            Ok(Some((row, events, pauses)))
+        })
+        .await?;
+    let Some((row, events, pauses)) = loaded else {
+        return Err(AppError::NotFound);
+    };
+    tracing::info!(case_id = %row.id, "requester viewed case");
+    let lang = page.lang;
+    let kind: RequestKind = row.kind.parse().map_err(AppError::internal)?;
+    let case_state: CaseState = row.state.parse().map_err(AppError::internal)?;
+    let facts = submit::parse_facts(&row)?;
+    let pauses: Vec<Pause> = pauses
+        .iter()
+        .map(|p| Pause {
+            from: p.started_on,
+            until: p.ended_on,
+        })
+        .collect();
+    let today = jst_date(Utc::now());
+    let deadline = row.received_at.map(|received| {
+        let request = state.profile.decision_deadline_request(
+            kind,
+            received.and_utc(),
+            &pauses,
+            facts.extension_days.unwrap_or(0),
+            Some(today),
+        );
+        compute_deadline_explained(&request, &state.calendar)
+    });
+    let deadline = deadline
+        .and_then(Result::ok)
+        .filter(|_| case_state.is_before_decision());
+    let timeline = events
+        .iter()
+        .map(|e| TimelineEntry {
+            at: jst(e.at),
+            label: match e.event.as_str() {
+                "submitted" => lang.t("case.event.submitted"),
+                other => other
+                    .parse::<EventKind>()
+                    .map(|k| lang.pick(k.label_ja(), k.label_en()))
+                    .unwrap_or("…"),
+            },
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &CasePage {
+            token: access_token.into_inner(),
+            unconfirmed: case_state == CaseState::Unconfirmed,
+            receipt_number: row.receipt_number.clone().unwrap_or_default(),
+            kind_label: lang.pick(kind.label_ja(), kind.label_en()),
+            state_label: lang.pick(case_state.label_ja(), case_state.label_en()),
+            received: row.received_at.map(jst),
+            due: deadline
+                .as_ref()
+                .map(|(d, _)| d.last_office_day.format("%Y-%m-%d").to_string()),
+            statutory_due: deadline
+                .as_ref()
+                .map(|(d, _)| d.statutory_last_day.format("%Y-%m-%d").to_string()),
+            clock_stopped: deadline
+                .as_ref()
+                .is_some_and(|(d, _)| matches!(d.clock, Clock::Stopped { .. })),
+            overdue: deadline
+                .as_ref()
+                .is_some_and(|(d, _)| d.status == Some(DeadlineStatus::Overdue)),
+            explanation: deadline
+                .map(|(_, e)| {
+                    e.steps
+                        .iter()
+                        .map(|s| lang.pick(&s.ja, &s.en).to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            timeline,
+            closed: case_state.is_terminal(),
+            page,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "portal/lookup.html")]
+struct LookupPage {
+    page: PageContext,
+    receipt_number: String,
+    email: String,
+    errors: FieldErrors,
+    sent: bool,
+}
+
+pub async fn lookup_form(page: PageContext) -> Result<HttpResponse, AppError> {
+    render(
+        StatusCode::OK,
+        &LookupPage {
+            page,
+            receipt_number: String::new(),
+            email: String::new(),
+            errors: FieldErrors::default(),
+            sent: false,
+        },
+    )
+}
+
+/// Mails a fresh private link when the receipt number and e-mail match a case. The answer is the
+/// same whether they match or not, so the form reveals nothing about who has made a request.
+pub async fn lookup_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let receipt_number = field(&form, "receipt_number").replace('－', "-");
+    let email = field(&form, "email");
+    let mut errors = FieldErrors::default();
+    if !csrf_matches(&session, &field(&form, "csrf")) {
+        errors.add_general("field.csrf_expired");
+    }
+    if receipt_number.is_empty() {
+        errors.add("receipt_number", "required");
+    }
+    if email.is_empty() {
+        errors.add("email", "required");
+    }
+    if !errors.is_empty() {
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &LookupPage {
+                page,
+                receipt_number,
+                email,
+                errors,
+                sent: false,
+            },
+        );
+    }
+    let email_index = state.index.email(&email);
+    let now = Utc::now();
+    let new_token = token::generate();
+    let link = format!("{}/case/{new_token}", state.config.public_url);
+    let (master, from, number) = (
+        state.master.clone_key(),
+        state.mail_from.clone(),
+        receipt_number.clone(),
+    );
+    let contact = email.clone();
+    state
+        .db
+        .write(move |conn| {
+            let Some(row) = cases::find_by_receipt_and_email(conn, &number, &email_index)? else {
+                return Ok(());
+            };
+            let updated = CaseRow {
+                access_token_hash: Some(token::digest(&new_token)),
+                updated_at: now.naive_utc(),
+                ..row
+            };
+            let saved = cases::update(conn, &updated)?;
+            let lang = Lang::from_code(&saved.lang).unwrap_or_default();
+            let notice = notices::case_link(lang, &number, &link);
+            let mail = OutgoingMail {
+                to: contact,
+                subject: notice.subject,
+                text: notice.body,
+                html: None,
+            };
+            mail::enqueue(
+                conn,
+                &master,
+                &from,
+                &mail,
+                "case_link",
+                Some(&saved.id),
+                now,
+            )
+            .map_err(|e| crate::db::DbError::Conflict(e.to_string()))?;
+            Ok(())
+        })
+        .await?;
+    render(
+        StatusCode::OK,
+        &LookupPage {
+            page,
+            receipt_number,
+            email,
+            errors,
+            sent: true,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_japan_time() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 31)
+            .unwrap()
+            .and_hms_opt(15, 0, 5)
+            .unwrap();
+        assert_eq!(jst(at), "2026-04-01 00:00");
+    }
+}

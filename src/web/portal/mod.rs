@@ -1,0 +1,96 @@
+//! The requester portal: no account; a draft kept server-side while the form is filled in, then a
+//! private case link. Every page works without JavaScript.
+
+pub mod case;
+pub mod steps;
+
+use actix_session::Session;
+use actix_web::web;
+use chrono::{DateTime, Utc};
+
+use super::AppState;
+use super::error::AppError;
+use crate::service::intake::draft::RequestDraft;
+use crate::service::intake::submit::{self, IntakeContext, IntakeError};
+
+const DRAFT_KEY: &str = "draft";
+/// The case the browser just submitted, so the code can be typed in that browser.
+const PENDING_CASE_KEY: &str = "pending_case";
+
+pub fn context(state: &AppState) -> IntakeContext<'_> {
+    IntakeContext {
+        db: &state.db,
+        master: &state.master,
+        index: &state.index,
+        profile: &state.profile,
+        calendar: &state.calendar,
+        mail_from: &state.mail_from,
+        public_url: &state.config.public_url,
+    }
+}
+
+impl From<IntakeError> for AppError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::Db(db) => db.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+/// The draft of this browser, or a new one.
+pub async fn current_draft(
+    state: &web::Data<AppState>,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<(String, RequestDraft), AppError> {
+    if let Ok(Some(token)) = session.get::<String>(DRAFT_KEY)
+        && let Some(draft) = submit::load_draft(&state.db, &state.master, &token, now).await?
+    {
+        return Ok((token, draft));
+    }
+    let token = crate::auth::token::generate();
+    session
+        .insert(DRAFT_KEY, &token)
+        .map_err(AppError::internal)?;
+    Ok((token, RequestDraft::default()))
+}
+
+pub fn remember_pending_case(
+    session: &Session,
+    case_id: &str,
+    access_token: &str,
+) -> Result<(), AppError> {
+    session.remove(DRAFT_KEY);
+    session
+        .insert(PENDING_CASE_KEY, (case_id, access_token))
+        .map_err(AppError::internal)
+}
+
+pub fn pending_case(session: &Session) -> Option<(String, String)> {
+    session
+        .get::<(String, String)>(PENDING_CASE_KEY)
+        .ok()
+        .flatten()
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/request", web::get().to(steps::start_form))
+        .route("/request", web::post().to(steps::start_submit))
+        .route("/request/person", web::get().to(steps::person_form))
+        .route("/request/person", web::post().to(steps::person_submit))
+        .route("/request/agent", web::get().to(steps::agent_form))
+        .route("/request/agent", web::post().to(steps::agent_submit))
+        .route("/request/content", web::get().to(steps::content_form))
+        .route("/request/content", web::post().to(steps::content_submit))
+        .route("/request/delivery", web::get().to(steps::delivery_form))
+        .route("/request/delivery", web::post().to(steps::delivery_submit))
+        .route("/request/review", web::get().to(steps::review))
+        .route("/request/submit", web::post().to(steps::submit))
+        .route("/request/sent", web::get().to(case::sent))
+        .route("/request/confirm-code", web::post().to(case::confirm_code))
+        .route("/case", web::get().to(case::lookup_form))
+        .route("/case", web::post().to(case::lookup_submit))
+        .route("/case/{token}", web::get().to(case::show))
+        .route("/case/{token}/confirm", web::post().to(case::confirm_link));
+}

@@ -1,0 +1,649 @@
+//! The request form, one step per page. Each POST saves what was typed before checking it, so a
+//! page shown again with errors (422) keeps everything, and "back" never loses a field.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::{context, current_draft, remember_pending_case};
+use crate::domain::deadline::jst_date;
+use crate::domain::delivery::DeliveryMethod;
+use crate::domain::fees::QuoteRequest;
+use crate::domain::identity::RequesterType;
+use crate::domain::kind::RequestKind;
+use crate::domain::profile::OperatorProfile;
+use crate::service::intake::draft::{
+    ACTIONS_PROVISION_STOP, ACTIONS_SUSPENSION, GROUNDS_SUSPENSION, PRIVACY_NOTICE_VERSION,
+    RequestDraft, Step,
+};
+use crate::service::intake::person::FieldProblem;
+use crate::service::intake::submit::{self, IntakeError};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render, see_other};
+use crate::web::session::csrf_matches;
+
+type Form = web::Form<HashMap<String, String>>;
+
+fn field(form: &HashMap<String, String>, name: &str) -> String {
+    form.get(name)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+fn errors_from(problems: &[FieldProblem]) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for (field, code) in problems {
+        errors.add(field, code);
+    }
+    errors
+}
+
+/// One offered kind with what it costs, for the start page.
+pub struct KindOption {
+    pub kind: RequestKind,
+    pub selected: bool,
+    pub label: &'static str,
+    pub fee_yen: Option<i64>,
+}
+
+fn kind_options(
+    page: &PageContext,
+    profile: &OperatorProfile,
+    chosen: Option<RequestKind>,
+) -> Vec<KindOption> {
+    let today = jst_date(Utc::now());
+    profile
+        .kinds_offered
+        .iter()
+        .copied()
+        .filter(|k| profile.offers(*k))
+        .map(|kind| {
+            let delivery = profile
+                .delivery_methods
+                .first()
+                .copied()
+                .unwrap_or(DeliveryMethod::ElectronicDownload);
+            let request = QuoteRequest {
+                kind,
+                delivery,
+                pages: Vec::new(),
+                discs: 0,
+                online: true,
+                date: today,
+                postage: Some(Default::default()),
+            };
+            let fee_yen = profile
+                .quote(&request)
+                .ok()
+                .map(|q| q.total_yen.0)
+                .filter(|y| *y > 0);
+            KindOption {
+                kind,
+                selected: chosen == Some(kind),
+                label: page.lang.pick(kind.label_ja(), kind.label_en()),
+                fee_yen,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "portal/start.html")]
+struct StartPage {
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+    kinds: Vec<KindOption>,
+    requester_types: Vec<(RequesterType, &'static str, bool)>,
+    period_text: String,
+    office_hours: String,
+    notice_version: &'static str,
+}
+
+fn start_page(
+    state: &AppState,
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+) -> StartPage {
+    let profile = &state.profile;
+    let lang = page.lang;
+    let requester_types = RequesterType::ALL
+        .iter()
+        .map(|t| {
+            (
+                *t,
+                lang.t(&format!("request.requester_type.{}", t.as_str())),
+                draft.requester_type == Some(*t),
+            )
+        })
+        .collect();
+    let period_text = super::case::period_text(lang, profile);
+    StartPage {
+        kinds: kind_options(&page, profile, draft.kind),
+        requester_types,
+        period_text,
+        office_hours: lang
+            .pick(&profile.office_hours.ja, &profile.office_hours.en)
+            .to_string(),
+        notice_version: PRIVACY_NOTICE_VERSION,
+        page,
+        draft,
+        errors,
+    }
+}
+
+pub async fn start_form(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
+    render(
+        StatusCode::OK,
+        &start_page(&state, page, draft, FieldErrors::default()),
+    )
+}
+
+pub async fn start_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    let (token, mut draft) = current_draft(&state, &session, now).await?;
+    draft.kind = field(&form, "kind").parse().ok();
+    draft.requester_type = field(&form, "requester_type").parse().ok();
+    if form
+        .get("consent")
+        .is_some_and(|v| v == PRIVACY_NOTICE_VERSION)
+    {
+        if draft.consent_version.as_deref() != Some(PRIVACY_NOTICE_VERSION) {
+            draft.consented_at = Some(now);
+        }
+        draft.consent_version = Some(PRIVACY_NOTICE_VERSION.to_string());
+    } else {
+        draft.consent_version = None;
+        draft.consented_at = None;
+    }
+    finish_step(&state, &session, page, &form, token, draft, Step::Start).await
+}
+
+/// Saves the draft, then either moves on or shows the same step again with its problems.
+async fn finish_step(
+    state: &web::Data<AppState>,
+    session: &Session,
+    page: PageContext,
+    form: &HashMap<String, String>,
+    token: String,
+    draft: RequestDraft,
+    step: Step,
+) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    submit::save_draft(&state.db, &state.master, &token, &draft, now).await?;
+    let profile = &state.profile;
+    if form.get("action").is_some_and(|a| a == "back") {
+        return Ok(see_other(draft.previous_step(step, profile).path()));
+    }
+    let today = jst_date(now);
+    let mut problems = match step {
+        Step::Start => draft.start_problems(profile),
+        Step::Person => draft.person_problems(today),
+        Step::Agent => draft.agent_problems(today),
+        Step::Content => draft.content_problems(),
+        Step::Delivery => draft.delivery_problems(profile),
+        Step::Review => Vec::new(),
+    };
+    let mut errors = errors_from(&problems);
+    if !csrf_matches(session, &field(form, "csrf")) {
+        errors.add_general("field.csrf_expired");
+        problems.push(("csrf", "expired"));
+    }
+    if problems.is_empty() {
+        return Ok(see_other(draft.next_step(step, profile).path()));
+    }
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    match step {
+        Step::Start => render(status, &start_page(state, page, draft, errors)),
+        Step::Person => render(
+            status,
+            &PersonPage {
+                page,
+                draft,
+                errors,
+            },
+        ),
+        Step::Agent => render(
+            status,
+            &AgentPage {
+                page,
+                draft,
+                errors,
+            },
+        ),
+        Step::Content => render(status, &content_page(page, draft, errors)),
+        Step::Delivery => render(status, &delivery_page(state, page, draft, errors)),
+        Step::Review => Ok(see_other(Step::Review.path())),
+    }
+}
+
+/// Sends people who skip ahead to the first step that still needs something.
+fn guard(state: &AppState, draft: &RequestDraft, step: Step) -> Option<HttpResponse> {
+    let profile = &state.profile;
+    let order = [
+        Step::Start,
+        Step::Person,
+        Step::Agent,
+        Step::Content,
+        Step::Delivery,
+        Step::Review,
+    ];
+    let first = draft.first_incomplete_step(profile, jst_date(Utc::now()))?;
+    let position = |s: Step| order.iter().position(|o| *o == s);
+    (position(first) < position(step)).then(|| see_other(first.path()))
+}
+
+#[derive(Template)]
+#[template(path = "portal/person.html")]
+struct PersonPage {
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+}
+
+pub async fn person_form(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
+    if let Some(redirect) = guard(&state, &draft, Step::Person) {
+        return Ok(redirect);
+    }
+    render(
+        StatusCode::OK,
+        &PersonPage {
+            page,
+            draft,
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+pub async fn person_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (token, mut draft) = current_draft(&state, &session, Utc::now()).await?;
+    let p = &mut draft.person;
+    p.name = field(&form, "name");
+    p.name_kana = field(&form, "name_kana");
+    p.birth_date = field(&form, "birth_date");
+    p.postal_code = field(&form, "postal_code");
+    p.address = field(&form, "address");
+    p.phone = field(&form, "phone");
+    p.email = field(&form, "email");
+    draft.person = draft.person.normalised();
+    finish_step(&state, &session, page, &form, token, draft, Step::Person).await
+}
+
+#[derive(Template)]
+#[template(path = "portal/agent.html")]
+struct AgentPage {
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+}
+
+pub async fn agent_form(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
+    if let Some(redirect) = guard(&state, &draft, Step::Agent) {
+        return Ok(redirect);
+    }
+    if !draft.is_agent() {
+        return Ok(see_other(Step::Content.path()));
+    }
+    render(
+        StatusCode::OK,
+        &AgentPage {
+            page,
+            draft,
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+pub async fn agent_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (token, mut draft) = current_draft(&state, &session, Utc::now()).await?;
+    let a = &mut draft.agent;
+    a.name = field(&form, "agent_name");
+    a.name_kana = field(&form, "agent_name_kana");
+    a.postal_code = field(&form, "agent_postal_code");
+    a.address = field(&form, "agent_address");
+    a.phone = field(&form, "agent_phone");
+    a.email = field(&form, "agent_email");
+    finish_step(&state, &session, page, &form, token, draft, Step::Agent).await
+}
+
+#[derive(Template)]
+#[template(path = "portal/content.html")]
+struct ContentPage {
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+    kind: &'static str,
+    grounds: Vec<Choice>,
+    actions: Vec<Choice>,
+}
+
+/// One radio button: its value, its label and whether it is selected.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+fn choices(
+    page: &PageContext,
+    prefix: &str,
+    values: &'static [&'static str],
+    current: &str,
+) -> Vec<Choice> {
+    values
+        .iter()
+        .map(|v| Choice {
+            value: v,
+            label: page.t_in(prefix, v),
+            selected: *v == current,
+        })
+        .collect()
+}
+
+fn content_page(page: PageContext, draft: RequestDraft, errors: FieldErrors) -> ContentPage {
+    let kind = draft.kind.map(RequestKind::as_str).unwrap_or_default();
+    let actions: &'static [&'static str] = match draft.kind {
+        Some(RequestKind::Suspension) => ACTIONS_SUSPENSION,
+        Some(RequestKind::ProvisionStop) => ACTIONS_PROVISION_STOP,
+        _ => &[],
+    };
+    let grounds = choices(
+        &page,
+        "request.content.ground.",
+        GROUNDS_SUSPENSION,
+        &draft.content.ground,
+    );
+    let actions = choices(
+        &page,
+        "request.content.action.",
+        actions,
+        &draft.content.action,
+    );
+    ContentPage {
+        page,
+        draft,
+        errors,
+        kind,
+        grounds,
+        actions,
+    }
+}
+
+pub async fn content_form(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
+    if let Some(redirect) = guard(&state, &draft, Step::Content) {
+        return Ok(redirect);
+    }
+    render(
+        StatusCode::OK,
+        &content_page(page, draft, FieldErrors::default()),
+    )
+}
+
+pub async fn content_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (token, mut draft) = current_draft(&state, &session, Utc::now()).await?;
+    let c = &mut draft.content;
+    c.data_description = field(&form, "data_description");
+    c.period = field(&form, "period");
+    c.current_content = field(&form, "current_content");
+    c.correct_content = field(&form, "correct_content");
+    c.ground = field(&form, "ground");
+    c.action = field(&form, "action_choice");
+    finish_step(&state, &session, page, &form, token, draft, Step::Content).await
+}
+
+pub struct DeliveryOption {
+    pub method: DeliveryMethod,
+    pub selected: bool,
+    pub label: &'static str,
+    pub fee_lines: Vec<(String, i64)>,
+    pub total_yen: i64,
+}
+
+#[derive(Template)]
+#[template(path = "portal/delivery.html")]
+struct DeliveryPage {
+    page: PageContext,
+    errors: FieldErrors,
+    options: Vec<DeliveryOption>,
+}
+
+fn delivery_page(
+    state: &AppState,
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+) -> DeliveryPage {
+    let today = jst_date(Utc::now());
+    let lang = page.lang;
+    let options = match draft.kind {
+        Some(kind) => state
+            .profile
+            .delivery_methods
+            .iter()
+            .map(|method| {
+                let request = QuoteRequest {
+                    kind,
+                    delivery: *method,
+                    pages: Vec::new(),
+                    discs: 0,
+                    online: true,
+                    date: today,
+                    postage: None,
+                };
+                let quote = state.profile.quote(&request).ok();
+                DeliveryOption {
+                    method: *method,
+                    selected: draft.delivery == Some(*method),
+                    label: lang.pick(method.label_ja(), method.label_en()),
+                    fee_lines: quote
+                        .as_ref()
+                        .map(|q| {
+                            q.lines
+                                .iter()
+                                .map(|l| {
+                                    (
+                                        lang.pick(&l.label.ja, &l.label.en).to_string(),
+                                        l.amount_yen.0,
+                                    )
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    total_yen: quote.map(|q| q.total_yen.0).unwrap_or_default(),
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    DeliveryPage {
+        page,
+        errors,
+        options,
+    }
+}
+
+pub async fn delivery_form(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
+    if let Some(redirect) = guard(&state, &draft, Step::Delivery) {
+        return Ok(redirect);
+    }
+    if !draft.needs_delivery_step(&state.profile) {
+        return Ok(see_other(Step::Review.path()));
+    }
+    render(
+        StatusCode::OK,
+        &delivery_page(&state, page, draft, FieldErrors::default()),
+    )
+}
+
+pub async fn delivery_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (token, mut draft) = current_draft(&state, &session, Utc::now()).await?;
+    draft.delivery = field(&form, "delivery").parse().ok();
+    finish_step(&state, &session, page, &form, token, draft, Step::Delivery).await
+}
+
+#[derive(Template)]
+#[template(path = "portal/review.html")]
+struct ReviewPage {
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+    kind_label: &'static str,
+    requester_type_label: &'static str,
+    delivery_label: Option<&'static str>,
+    fee_total_yen: Option<i64>,
+}
+
+fn review_page(
+    state: &AppState,
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+) -> ReviewPage {
+    let lang = page.lang;
+    let kind_label = draft
+        .kind
+        .map(|k| lang.pick(k.label_ja(), k.label_en()))
+        .unwrap_or_default();
+    let requester_type_label = draft
+        .requester_type
+        .map(|t| lang.t(&format!("request.requester_type.{}", t.as_str())))
+        .unwrap_or_default();
+    let delivery_label = draft
+        .delivery
+        .map(|d| lang.pick(d.label_ja(), d.label_en()));
+    let fee_total_yen = draft.kind.and_then(|kind| {
+        let delivery = draft
+            .delivery
+            .or_else(|| state.profile.delivery_methods.first().copied())?;
+        let request = QuoteRequest {
+            kind,
+            delivery,
+            pages: Vec::new(),
+            discs: 0,
+            online: true,
+            date: jst_date(Utc::now()),
+            postage: None,
+        };
+        state
+            .profile
+            .quote(&request)
+            .ok()
+            .map(|q| q.total_yen.0)
+            .filter(|y| *y > 0)
+    });
+    ReviewPage {
+        page,
+        draft,
+        errors,
+        kind_label,
+        requester_type_label,
+        delivery_label,
+        fee_total_yen,
+    }
+}
+
+pub async fn review(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
+    if let Some(redirect) = guard(&state, &draft, Step::Review) {
+        return Ok(redirect);
+    }
+    render(
+        StatusCode::OK,
+        &review_page(&state, page, draft, FieldErrors::default()),
+    )
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    let (token, draft) = current_draft(&state, &session, now).await?;
+    if let Some(redirect) = guard(&state, &draft, Step::Review) {
+        return Ok(redirect);
+    }
+    let mut errors = FieldErrors::default();
+    if !csrf_matches(&session, &field(&form, "csrf")) {
+        errors.add_general("field.csrf_expired");
+    }
+    if draft.deletes_data() && form.get("irreversible").is_none_or(|v| v != "yes") {
+        errors.add("irreversible", "required");
+    }
+    if !errors.is_empty() {
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &review_page(&state, page, draft, errors),
+        );
+    }
+    match submit::submit(&context(&state), &token, draft, page.lang, now).await {
+        Ok(submitted) => {
+            remember_pending_case(&session, &submitted.case_id, &submitted.access_token)?;
+            Ok(see_other("/request/sent"))
+        }
+        Err(IntakeError::Incomplete) => Ok(see_other(Step::Start.path())),
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,429 @@
+//! The requester's whole path: form steps, submission, e-mail confirmation, receipt, case page,
+//! and a fresh link by receipt number — with mail read from the files the server writes.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use chrono::Datelike;
+
+use crate::helpers::{TestApp, World, csrf_of};
+
+/// Every mail written so far, decoded to text.
+pub fn mails(data_dir: &Path) -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(data_dir.join("mail"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .map(|raw| decode(&raw))
+        .collect()
+}
+
+/// Headers as they are, and a base64 or quoted-printable body decoded.
+fn decode(raw: &str) -> String {
+    let (headers, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+    let body = if headers.contains("Content-Transfer-Encoding: base64") {
+        let joined: String = body.split_whitespace().collect();
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(joined)
+                .unwrap_or_default(),
+        )
+        .unwrap_or_default()
+    } else if headers.contains("Content-Transfer-Encoding: quoted-printable") {
+        let soft = body.replace("=\r\n", "");
+        let mut bytes = Vec::new();
+        let mut it = soft.bytes();
+        while let Some(b) = it.next() {
+            if b == b'=' {
+                let hex: String = [it.next(), it.next()]
+                    .iter()
+                    .flatten()
+                    .map(|b| *b as char)
+                    .collect();
+                bytes.push(u8::from_str_radix(&hex, 16).unwrap_or(b'?'));
+            } else {
+                bytes.push(b);
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        body.to_string()
+    };
+    format!("{headers}\n\n{body}")
+}
+
+/// Waits without blocking the runtime, on which the server's mail worker runs in these tests.
+pub async fn wait_for_mails(data_dir: &Path, count: usize) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let found = mails(data_dir);
+        if found.len() >= count || started.elapsed() > Duration::from_secs(20) {
+            assert!(
+                found.len() >= count,
+                "expected {count} mails, found {}",
+                found.len()
+            );
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The one mail that contains `needle` (mail files are named randomly, not in order).
+fn with(mails: Vec<String>, needle: &str) -> String {
+    let mut found: Vec<String> = mails.into_iter().filter(|m| m.contains(needle)).collect();
+    assert_eq!(found.len(), 1, "exactly one mail with {needle}");
+    found.remove(0)
+}
+
+fn after<'a>(text: &'a str, marker: &str) -> &'a str {
+    text.split(marker)
+        .nth(1)
+        .map(|s| s.trim_start())
+        .unwrap_or_default()
+}
+
+async fn step(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> crate::helpers::Page {
+    app.submit(path, path, fields).await
+}
+
+pub async fn spawn_portal(world: &World, profile: &str) -> TestApp {
+    let profile = profile.to_string();
+    world
+        .spawn_with(move |vars| {
+            vars.insert("MADOGUCHI_MAIL_POLL_SECONDS".into(), "1".into());
+            vars.insert("MADOGUCHI_PROFILE".into(), profile);
+        })
+        .await
+}
+
+const PERSON: &[(&str, &str)] = &[
+    ("name", "山田 花子"),
+    ("name_kana", "やまだ はなこ"),
+    ("birth_date", "1990/4/1"),
+    ("postal_code", "２３１８５８８"),
+    ("address", "神奈川県横浜市中区日本大通1"),
+    ("phone", "045-210-1111"),
+    ("email", "Hanako@Example.JP"),
+];
+
+#[tokio::test]
+async fn a_person_requests_disclosure_confirms_by_code_and_follows_the_case() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+
+    let start = app.get("/request").await;
+    assert_eq!(start.status, 200);
+    assert!(
+        start.body.contains("開示請求") && start.body.contains("手数料 200円"),
+        "kinds with fees"
+    );
+    assert!(
+        start.body.contains("受付日の翌日から30日以内"),
+        "how long it takes"
+    );
+
+    let empty = step(&app, "/request", &[]).await;
+    assert_eq!(empty.status, 422);
+    for message in [
+        "請求の種類を選んでください",
+        "どなたが請求するかを選んでください",
+        "同意する場合はチェック",
+    ] {
+        assert!(empty.body.contains(message), "{message}");
+    }
+    let chosen = step(
+        &app,
+        "/request",
+        &[("kind", "disclosure"), ("requester_type", "principal")],
+    )
+    .await;
+    assert_eq!(chosen.status, 422, "consent is still missing");
+    assert!(
+        chosen.body.contains("value=\"disclosure\" checked"),
+        "the choice is kept"
+    );
+    let started = step(
+        &app,
+        "/request",
+        &[
+            ("kind", "disclosure"),
+            ("requester_type", "principal"),
+            ("consent", "2026-11-21"),
+        ],
+    )
+    .await;
+    assert_eq!(started.location.as_deref(), Some("/request/person"));
+
+    let bad = step(
+        &app,
+        "/request/person",
+        &[
+            ("name", "山田 花子"),
+            ("name_kana", "Yamada"),
+            ("email", "hanako"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("value=\"山田 花子\""),
+        "typed values kept"
+    );
+    assert!(bad.body.contains("フリガナはカタカナで入力してください"));
+    assert!(bad.body.contains("生年月日を入力してください"));
+    assert!(bad.body.contains("name@example.jp の形式"));
+    let person = step(&app, "/request/person", PERSON).await;
+    assert_eq!(person.location.as_deref(), Some("/request/content"));
+    let again = app.get("/request/person").await;
+    assert!(
+        again.body.contains("value=\"ヤマダ ハナコ\""),
+        "normalised values shown when coming back"
+    );
+
+    let content = step(
+        &app,
+        "/request/content",
+        &[
+            ("data_description", "2025年度の健診結果"),
+            ("period", "2025年4月〜"),
+        ],
+    )
+    .await;
+    assert_eq!(content.location.as_deref(), Some("/request/delivery"));
+    let no_choice = step(&app, "/request/delivery", &[]).await;
+    assert_eq!(no_choice.status, 422);
+    let delivery = step(&app, "/request/delivery", &[("delivery", "paper_by_post")]).await;
+    assert_eq!(delivery.location.as_deref(), Some("/request/review"));
+
+    let review = app.get("/request/review").await;
+    assert!(
+        review.body.contains("山田 花子")
+            && review.body.contains("2025年度の健診結果")
+            && review.body.contains("紙の写しの郵送")
+    );
+    let csrf = csrf_of(&review.body);
+    let sent = app.post("/request/submit", &[("csrf", &csrf)]).await;
+    assert_eq!(sent.location.as_deref(), Some("/request/sent"));
+
+    let confirmation = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    assert!(confirmation.contains("To: hanako@example.jp"));
+    assert!(
+        !confirmation.contains("山田"),
+        "no personal data in the mail"
+    );
+    let code: String = after(&confirmation, "確認コード:")
+        .chars()
+        .take(6)
+        .collect();
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{confirmation}");
+
+    let page = app.get("/request/sent").await;
+    let csrf = csrf_of(&page.body);
+    let wrong_code = if code == "000000" { "111111" } else { "000000" };
+    let wrong = app
+        .post(
+            "/request/confirm-code",
+            &[("csrf", &csrf), ("code", wrong_code)],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(
+        wrong.body.contains("確認コードが正しくありません") && wrong.body.contains("残り回数： 4")
+    );
+    let confirmed = app
+        .post("/request/confirm-code", &[("csrf", &csrf), ("code", &code)])
+        .await;
+    let case_path = confirmed
+        .location
+        .clone()
+        .expect("redirect to the case page");
+    assert!(case_path.starts_with("/case/"));
+
+    let year = (chrono::Utc::now() + chrono::Duration::hours(9)).year();
+    let number = format!("{year}-000001");
+    let case = app.get(&case_path).await;
+    assert_eq!(case.status, 200);
+    assert!(case.body.contains(&number), "receipt number shown");
+    assert!(
+        case.body.contains("受付")
+            && case.body.contains("決定の期限")
+            && case.body.contains("期限の計算方法")
+    );
+    assert!(
+        case.body.contains("民法第140条"),
+        "the deadline is explained"
+    );
+
+    let receipt = with(wait_for_mails(world.data_dir.path(), 2).await, "受付番号: ");
+    assert!(receipt.contains(&format!("受付番号: {number}")));
+    assert!(
+        receipt.contains(&case_path),
+        "the receipt carries the private link"
+    );
+
+    // A fresh link by receipt number and e-mail; the answer never reveals a match.
+    let lookup = app
+        .submit(
+            "/case",
+            "/case",
+            &[("receipt_number", &number), ("email", "HANAKO@example.jp")],
+        )
+        .await;
+    assert_eq!(lookup.status, 200);
+    let unknown = app
+        .submit(
+            "/case",
+            "/case",
+            &[("receipt_number", &number), ("email", "someone@example.jp")],
+        )
+        .await;
+    let message = "一致するご請求がある場合";
+    assert!(lookup.body.contains(message) && unknown.body.contains(message));
+    let link_mail = with(
+        wait_for_mails(world.data_dir.path(), 3).await,
+        "確認するためのリンク",
+    );
+    let new_path = format!(
+        "/case/{}",
+        after(&link_mail, "/case/")
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+    );
+    assert_eq!(app.get(&new_path).await.status, 200);
+    assert_eq!(
+        app.get(&case_path).await.status,
+        404,
+        "the old link no longer works"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        mails(world.data_dir.path()).len(),
+        3,
+        "no mail for a non-matching lookup"
+    );
+}
+
+#[tokio::test]
+async fn an_agent_asks_for_erasure_and_confirms_by_link_on_another_instance() {
+    let world = World::new();
+    let app = spawn_portal(&world, "jmimo").await;
+    step(
+        &app,
+        "/request",
+        &[
+            ("kind", "suspension"),
+            ("requester_type", "appointed_agent"),
+            ("consent", "2026-11-21"),
+        ],
+    )
+    .await;
+    let person: Vec<(&str, &str)> = PERSON
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "phone" && *k != "email")
+        .collect();
+    let to_agent = step(&app, "/request/person", &person).await;
+    assert_eq!(
+        to_agent.location.as_deref(),
+        Some("/request/agent"),
+        "the person's contact details are optional for agents"
+    );
+    let agent = step(
+        &app,
+        "/request/agent",
+        &[
+            ("agent_name", "代理 太郎"),
+            ("agent_name_kana", "ダイリ タロウ"),
+            ("agent_postal_code", "100-0001"),
+            ("agent_address", "東京都千代田区千代田1-1"),
+            ("agent_phone", "03-1234-5678"),
+            ("agent_email", "agent@example.jp"),
+        ],
+    )
+    .await;
+    assert_eq!(agent.location.as_deref(), Some("/request/content"));
+    let missing = step(
+        &app,
+        "/request/content",
+        &[("data_description", "登録データ一式")],
+    )
+    .await;
+    assert_eq!(missing.status, 422);
+    assert!(
+        missing.body.contains("理由を選んでください")
+            && missing.body.contains("どちらかを選んでください")
+    );
+    let content = step(
+        &app,
+        "/request/content",
+        &[
+            ("data_description", "登録データ一式"),
+            ("ground", "no_longer_needed"),
+            ("action_choice", "erase"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        content.location.as_deref(),
+        Some("/request/review"),
+        "no delivery step for suspension"
+    );
+
+    let review = app.get("/request/review").await;
+    assert!(
+        review.body.contains("元に戻すことができません"),
+        "irreversibility warning (PHR Q&A Q3-11)"
+    );
+    let csrf = csrf_of(&review.body);
+    let unconfirmed = app.post("/request/submit", &[("csrf", &csrf)]).await;
+    assert_eq!(unconfirmed.status, 422);
+    assert!(unconfirmed.body.contains("元に戻せないことを確認し"));
+    let sent = app
+        .post(
+            "/request/submit",
+            &[("csrf", &csrf), ("irreversible", "yes")],
+        )
+        .await;
+    assert_eq!(sent.location.as_deref(), Some("/request/sent"));
+
+    let confirmation = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    assert!(
+        confirmation.contains("To: agent@example.jp"),
+        "mail goes to the agent"
+    );
+    let path = format!(
+        "/case/{}",
+        after(&confirmation, "/case/")
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+    );
+
+    // Another instance (or the same one after a restart) has the submission.
+    let other = spawn_portal(&world, "jmimo").await;
+    let visitor = crate::helpers::client();
+    let page = other.get_with(&visitor, &path).await;
+    assert!(
+        page.body.contains("まだ受け付けられていません"),
+        "a GET alone does not confirm (link scanners)"
+    );
+    let csrf = csrf_of(&page.body);
+    let confirmed = other
+        .post_with(&visitor, &format!("{path}/confirm"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(confirmed.location.as_deref(), Some(path.as_str()));
+    let case = other.get_with(&visitor, &path).await;
+    assert!(case.body.contains("利用停止等請求") && case.body.contains("受付番号"));
+    assert!(case.body.contains("営業日") || case.body.contains("決定の期限"));
+}
