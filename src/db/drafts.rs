@@ -29,22 +29,39 @@ pub fn save(
     Ok(())
 }
 
+/// The sealed content and, once submitted, the case it became.
 pub fn load(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> Result<Option<Vec<u8>>, DbError> {
+) -> Result<Option<(Vec<u8>, Option<String>)>, DbError> {
     Ok(drafts::table
         .find(token_hash)
         .filter(drafts::expires_at.gt(now))
-        .select(drafts::sealed)
+        .select((drafts::sealed, drafts::submitted_case_id))
         .first(conn)
         .optional()?)
 }
 
-pub fn delete(conn: &mut DbConnection, token_hash: &str) -> Result<(), DbError> {
-    diesel::delete(drafts::table.find(token_hash)).execute(conn)?;
-    Ok(())
+/// Marks the draft submitted, replacing its content with `sealed_submission` (what a second
+/// submit needs to find the case). False when it was already submitted or is gone.
+pub fn mark_submitted(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    case_id: &str,
+    sealed_submission: &[u8],
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        drafts::table
+            .find(token_hash)
+            .filter(drafts::submitted_case_id.is_null()),
+    )
+    .set((
+        drafts::submitted_case_id.eq(Some(case_id)),
+        drafts::sealed.eq(sealed_submission),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
 }
 
 pub fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, DbError> {

@@ -169,6 +169,7 @@ diesel::table! {
         token_hash -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        submitted_case_id -> Nullable<Text>,
         sealed -> Binary,
     }
 }

@@ -427,3 +427,100 @@ async fn an_agent_asks_for_erasure_and_confirms_by_link_on_another_instance() {
     assert!(case.body.contains("利用停止等請求") && case.body.contains("受付番号"));
     assert!(case.body.contains("営業日") || case.body.contains("決定の期限"));
 }
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+pub fn count_cases(world: &World) -> i64 {
+    use diesel::RunQueryDsl;
+    let db = madoguchi::db::Db::connect(
+        &madoguchi::db::DatabaseUrl::parse(&world.database_url).unwrap(),
+        1,
+    )
+    .unwrap();
+    db.with_reader(|conn| {
+        Ok(diesel::sql_query("SELECT COUNT(*) AS n FROM cases")
+            .get_result::<Count>(conn)
+            .unwrap()
+            .n)
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_double_clicked_submit_makes_one_request() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    step(
+        &app,
+        "/request",
+        &[
+            ("kind", "correction"),
+            ("requester_type", "principal"),
+            ("consent", "2026-11-21"),
+        ],
+    )
+    .await;
+    step(&app, "/request/person", PERSON).await;
+    step(
+        &app,
+        "/request/content",
+        &[
+            ("data_description", "住所"),
+            ("current_content", "旧住所"),
+            ("correct_content", "新住所"),
+        ],
+    )
+    .await;
+    let csrf = csrf_of(&app.get("/request/review").await.body);
+    let form = [("csrf", csrf.as_str())];
+    let (first, second) = tokio::join!(
+        app.post("/request/submit", &form),
+        app.post("/request/submit", &form)
+    );
+    assert_eq!(first.location.as_deref(), Some("/request/sent"));
+    assert_eq!(second.location.as_deref(), Some("/request/sent"));
+    let third = app.post("/request/submit", &form).await;
+    assert_eq!(
+        third.location.as_deref(),
+        Some("/request/sent"),
+        "a late third click lands on the same page"
+    );
+    assert_eq!(count_cases(&world), 1, "one request, not two");
+    assert_eq!(app.get("/request/sent").await.status, 200);
+}
+
+#[tokio::test]
+async fn skipping_ahead_and_stale_tokens_lose_nothing() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let skipped = app.get("/request/review").await;
+    assert_eq!(
+        skipped.location.as_deref(),
+        Some("/request"),
+        "steps cannot be skipped"
+    );
+    app.get("/request").await;
+    let stale = app
+        .post(
+            "/request",
+            &[
+                ("csrf", "stale"),
+                ("kind", "disclosure"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, 422);
+    assert!(stale.body.contains("画面の有効期限が切れました"));
+    assert!(
+        stale.body.contains("value=\"disclosure\" checked"),
+        "what was chosen is kept"
+    );
+    let unknown = app.get("/case/not-a-real-link").await;
+    assert_eq!(unknown.status, 404);
+}

@@ -112,5 +112,8 @@ CREATE TABLE drafts (
     token_hash TEXT PRIMARY KEY NOT NULL,
     created_at TIMESTAMP NOT NULL,
     expires_at TIMESTAMP NOT NULL,
+    -- Set when the draft is submitted: a second submit of the same draft (a double click)
+    -- finds it here instead of creating a second case.
+    submitted_case_id TEXT,
     sealed BLOB NOT NULL
 );

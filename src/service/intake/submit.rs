@@ -45,6 +45,9 @@ pub struct IntakeContext<'a> {
 pub enum IntakeError {
     #[error("the request is incomplete")]
     Incomplete,
+    /// The same draft was submitted twice (a double click): the first submission stands.
+    #[error("this request was already submitted")]
+    AlreadySubmitted,
     #[error("the code is wrong")]
     WrongCode { attempts_left: i32 },
     #[error("the code can no longer be used")]
@@ -101,19 +104,25 @@ pub async fn load_draft(
     master: &MasterKey,
     draft_token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<RequestDraft>, IntakeError> {
+) -> Result<Option<StoredDraft>, IntakeError> {
     let digest = token::digest(draft_token);
-    let sealed = db
+    let stored = db
         .read(move |conn| drafts::load(conn, &digest, now.naive_utc()))
         .await?;
-    match sealed {
-        Some(sealed) => Ok(Some(open_json(
-            master,
-            &draft_record(draft_token),
-            &sealed,
-        )?)),
-        None => Ok(None),
-    }
+    let record = draft_record(draft_token);
+    Ok(match stored {
+        Some((sealed, None)) => Some(StoredDraft::Open(open_json(master, &record, &sealed)?)),
+        Some((sealed, Some(_))) => {
+            Some(StoredDraft::Submitted(open_json(master, &record, &sealed)?))
+        }
+        None => None,
+    })
+}
+
+/// A draft as stored: still being filled in, or already submitted as a case.
+pub enum StoredDraft {
+    Open(RequestDraft),
+    Submitted(Submitted),
 }
 
 pub async fn save_draft(
@@ -134,6 +143,7 @@ pub async fn save_draft(
 }
 
 /// A new unconfirmed case; the requester gets a link and a code by mail.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Submitted {
     pub case_id: String,
     pub access_token: String,
@@ -218,10 +228,19 @@ pub async fn submit(
         html: None,
     };
     let digest = token::digest(draft_token);
+    let submitted = Submitted {
+        case_id: case_id.clone(),
+        access_token: access_token.clone(),
+    };
+    let sealed_submission = seal_json(ctx.master, &draft_record(draft_token), &submitted)?;
     let consented_at = draft.consented_at.unwrap_or(now);
     let (master, from) = (ctx.master.clone_key(), ctx.mail_from.clone());
     ctx.db
         .write(move |conn| {
+            // Spending the draft first makes a second, simultaneous submit of it fail as a whole.
+            if !drafts::mark_submitted(conn, &digest, &row.id, &sealed_submission)? {
+                return Err(DbError::Conflict("draft already submitted".into()));
+            }
             cases::insert(conn, &row, &sealed_party, &sealed_content)?;
             cases::record_consent(
                 conn,
@@ -248,15 +267,15 @@ pub async fn submit(
                 now,
             )
             .map_err(mail_to_db)?;
-            drafts::delete(conn, &digest)?;
             Ok(())
         })
-        .await?;
+        .await
+        .map_err(|e| match e {
+            DbError::Conflict(_) => IntakeError::AlreadySubmitted,
+            other => IntakeError::Db(other),
+        })?;
     tracing::info!(case_id = %case_id, kind = kind.as_str(), "request submitted, awaiting e-mail confirmation");
-    Ok(Submitted {
-        case_id,
-        access_token,
-    })
+    Ok(submitted)
 }
 
 fn mail_to_db(e: MailError) -> DbError {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::AppState;
 use super::error::AppError;
 use crate::service::intake::draft::RequestDraft;
-use crate::service::intake::submit::{self, IntakeContext, IntakeError};
+use crate::service::intake::submit::{self, IntakeContext, IntakeError, StoredDraft, Submitted};
 
 const DRAFT_KEY: &str = "draft";
 /// The case the browser just submitted, so the code can be typed in that browser.
@@ -38,22 +38,50 @@ impl From<IntakeError> for AppError {
     }
 }
 
-/// The draft of this browser, or a new one.
+/// What this browser is working on.
+pub enum Current {
+    Draft(String, RequestDraft),
+    /// The draft was submitted already (e.g. the second click of a double click).
+    Submitted(Submitted),
+}
+
+/// The draft of this browser (or a new one), or the case it was submitted as.
+pub async fn current(
+    state: &web::Data<AppState>,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<Current, AppError> {
+    if let Ok(Some(token)) = session.get::<String>(DRAFT_KEY) {
+        match submit::load_draft(&state.db, &state.master, &token, now).await? {
+            Some(StoredDraft::Open(draft)) => return Ok(Current::Draft(token, draft)),
+            Some(StoredDraft::Submitted(submitted)) => return Ok(Current::Submitted(submitted)),
+            None => {}
+        }
+    }
+    Ok(Current::Draft(
+        new_draft_token(session)?,
+        RequestDraft::default(),
+    ))
+}
+
+fn new_draft_token(session: &Session) -> Result<String, AppError> {
+    let token = crate::auth::token::generate();
+    session
+        .insert(DRAFT_KEY, &token)
+        .map_err(AppError::internal)?;
+    Ok(token)
+}
+
+/// The draft being filled in; a browser whose draft was submitted starts a new one.
 pub async fn current_draft(
     state: &web::Data<AppState>,
     session: &Session,
     now: DateTime<Utc>,
 ) -> Result<(String, RequestDraft), AppError> {
-    if let Ok(Some(token)) = session.get::<String>(DRAFT_KEY)
-        && let Some(draft) = submit::load_draft(&state.db, &state.master, &token, now).await?
-    {
-        return Ok((token, draft));
+    match current(state, session, now).await? {
+        Current::Draft(token, draft) => Ok((token, draft)),
+        Current::Submitted(_) => Ok((new_draft_token(session)?, RequestDraft::default())),
     }
-    let token = crate::auth::token::generate();
-    session
-        .insert(DRAFT_KEY, &token)
-        .map_err(AppError::internal)?;
-    Ok((token, RequestDraft::default()))
 }
 
 pub fn remember_pending_case(
@@ -61,7 +89,6 @@ pub fn remember_pending_case(
     case_id: &str,
     access_token: &str,
 ) -> Result<(), AppError> {
-    session.remove(DRAFT_KEY);
     session
         .insert(PENDING_CASE_KEY, (case_id, access_token))
         .map_err(AppError::internal)

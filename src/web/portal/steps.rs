@@ -621,7 +621,14 @@ pub async fn submit(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
-    let (token, draft) = current_draft(&state, &session, now).await?;
+    let (token, draft) = match super::current(&state, &session, now).await? {
+        super::Current::Draft(token, draft) => (token, draft),
+        super::Current::Submitted(submitted) => {
+            // The second click of a double click: show the first submission, make no second case.
+            remember_pending_case(&session, &submitted.case_id, &submitted.access_token)?;
+            return Ok(see_other("/request/sent"));
+        }
+    };
     if let Some(redirect) = guard(&state, &draft, Step::Review) {
         return Ok(redirect);
     }
@@ -644,6 +651,13 @@ pub async fn submit(
             Ok(see_other("/request/sent"))
         }
         Err(IntakeError::Incomplete) => Ok(see_other(Step::Start.path())),
+        Err(IntakeError::AlreadySubmitted) => match super::current(&state, &session, now).await? {
+            super::Current::Submitted(submitted) => {
+                remember_pending_case(&session, &submitted.case_id, &submitted.access_token)?;
+                Ok(see_other("/request/sent"))
+            }
+            super::Current::Draft(..) => Ok(see_other(Step::Start.path())),
+        },
         Err(other) => Err(other.into()),
     }
 }
