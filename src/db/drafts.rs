@@ -29,12 +29,15 @@ pub fn save(
     Ok(())
 }
 
+/// The sealed content and, once submitted, the id of the case it became.
+pub type StoredDraftRow = (Vec<u8>, Option<String>);
+
 /// The sealed content and, once submitted, the case it became.
 pub fn load(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> Result<Option<(Vec<u8>, Option<String>)>, DbError> {
+) -> Result<Option<StoredDraftRow>, DbError> {
     Ok(drafts::table
         .find(token_hash)
         .filter(drafts::expires_at.gt(now))

@@ -111,7 +111,9 @@ pub async fn load_draft(
         .await?;
     let record = draft_record(draft_token);
     Ok(match stored {
-        Some((sealed, None)) => Some(StoredDraft::Open(open_json(master, &record, &sealed)?)),
+        Some((sealed, None)) => Some(StoredDraft::Open(Box::new(open_json(
+            master, &record, &sealed,
+        )?))),
         Some((sealed, Some(_))) => {
             Some(StoredDraft::Submitted(open_json(master, &record, &sealed)?))
         }
@@ -121,7 +123,7 @@ pub async fn load_draft(
 
 /// A draft as stored: still being filled in, or already submitted as a case.
 pub enum StoredDraft {
-    Open(RequestDraft),
+    Open(Box<RequestDraft>),
     Submitted(Submitted),
 }
 

@@ -40,7 +40,7 @@ impl From<IntakeError> for AppError {
 
 /// What this browser is working on.
 pub enum Current {
-    Draft(String, RequestDraft),
+    Draft(String, Box<RequestDraft>),
     /// The draft was submitted already (e.g. the second click of a double click).
     Submitted(Submitted),
 }
@@ -58,10 +58,7 @@ pub async fn current(
             None => {}
         }
     }
-    Ok(Current::Draft(
-        new_draft_token(session)?,
-        RequestDraft::default(),
-    ))
+    Ok(Current::Draft(new_draft_token(session)?, Box::default()))
 }
 
 fn new_draft_token(session: &Session) -> Result<String, AppError> {
@@ -79,7 +76,7 @@ pub async fn current_draft(
     now: DateTime<Utc>,
 ) -> Result<(String, RequestDraft), AppError> {
     match current(state, session, now).await? {
-        Current::Draft(token, draft) => Ok((token, draft)),
+        Current::Draft(token, draft) => Ok((token, *draft)),
         Current::Submitted(_) => Ok((new_draft_token(session)?, RequestDraft::default())),
     }
 }

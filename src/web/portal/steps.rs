@@ -622,7 +622,7 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
     let (token, draft) = match super::current(&state, &session, now).await? {
-        super::Current::Draft(token, draft) => (token, draft),
+        super::Current::Draft(token, draft) => (token, *draft),
         super::Current::Submitted(submitted) => {
             // The second click of a double click: show the first submission, make no second case.
             remember_pending_case(&session, &submitted.case_id, &submitted.access_token)?;
