@@ -21,6 +21,7 @@ use crate::mail::Transport;
 use crate::mail::worker::MailWorker;
 use crate::service::accounts;
 use crate::storage::crypto::MasterKey;
+use crate::storage::files::BlobStore;
 use crate::storage::index::IndexKey;
 use crate::telemetry::SafeRootSpan;
 use crate::web::{self, AppState};
@@ -38,7 +39,7 @@ pub enum StartupError {
     #[error("session key rejected: {0}")]
     SessionKey(String),
     #[error("{0}")]
-    Mail(String),
+    Setup(String),
 }
 
 pub struct Application {
@@ -71,7 +72,7 @@ impl Application {
         .map(|token| format!("{}/setup/{token}", config.public_url));
         let transport =
             Transport::from_config(config.smtp_url.as_deref(), config.data_path("mail"))
-                .map_err(StartupError::Mail)?;
+                .map_err(StartupError::Setup)?;
         let mail_files = match &transport {
             Transport::Files(_, dir) => Some(dir.clone()),
             Transport::Smtp(_) => None,
@@ -93,7 +94,10 @@ impl Application {
         let profile = config.profile.profile();
         let calendar = profile.calendar(std::iter::empty());
         let mail_from = crate::mail::parse_mailbox(&config.mail_from)
-            .map_err(|e| StartupError::Mail(e.to_string()))?;
+            .map_err(|e| StartupError::Setup(e.to_string()))?;
+        let blobs = BlobStore::open(config.data_path("documents")).map_err(|e| {
+            StartupError::Setup(format!("{}: {e}", config.data_path("documents").display()))
+        })?;
         let state = Data::new(AppState {
             db,
             config: Arc::new(config.clone()),
@@ -103,8 +107,12 @@ impl Application {
             master: Arc::new(MasterKey::new(config.secrets.document_key)),
             index: IndexKey::derive(&config.secrets.document_key),
             mail_from,
+            blobs,
         });
         let cookie_secure = config.cookie_secure;
+        // A whole case's worth of documents plus the form fields; single files are checked later
+        // so that an oversized photo gets a message on the case page.
+        let upload_body_limit = config.case_upload_max_bytes + 1024 * 1024;
         let server = HttpServer::new(move || {
             let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
                 .cookie_name("madoguchi".to_string())
@@ -116,6 +124,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(actix_web::web::FormConfig::default().limit(64 * 1024))
+                .app_data(multipart_config(upload_body_limit))
                 .wrap(ErrorHandlers::new().default_handler(web::error::render_error_page))
                 .wrap(sessions)
                 .wrap(Compress::default())
@@ -187,4 +196,21 @@ fn security_headers() -> DefaultHeaders {
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         ))
+}
+
+fn multipart_config(limit: usize) -> actix_multipart::form::MultipartFormConfig {
+    actix_multipart::form::MultipartFormConfig::default()
+        .total_limit(limit)
+        .memory_limit(limit)
+        .error_handler(|error, _req| {
+            let too_large = matches!(
+                error,
+                actix_multipart::MultipartError::Payload(actix_web::error::PayloadError::Overflow)
+            ) || error.to_string().contains("limit");
+            if too_large {
+                web::error::AppError::TooLarge.into()
+            } else {
+                web::error::AppError::BadRequest.into()
+            }
+        })
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod documents;
 pub mod drafts;
 pub mod outbox;
 mod pool;

@@ -2,5 +2,6 @@
 //! records in one transaction.
 
 pub mod accounts;
+pub mod documents;
 pub mod intake;
 pub mod notices;

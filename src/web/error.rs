@@ -22,6 +22,8 @@ pub enum AppError {
     Forbidden,
     #[error("bad request")]
     BadRequest,
+    #[error("request body too large")]
+    TooLarge,
     /// A staff page was requested without a valid session: send the person to sign in.
     #[error("sign-in required")]
     SignInRequired { next: String },
@@ -68,6 +70,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -107,8 +110,8 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     }
     let status = res.status();
     let code = match status.as_u16() {
-        400 | 403 | 404 | 422 | 503 => status.as_u16(),
-        405 | 413 | 415 => 400,
+        400 | 403 | 404 | 413 | 422 | 503 => status.as_u16(),
+        405 | 415 => 400,
         s if s >= 500 => 500,
         _ => 400,
     };

@@ -21,6 +21,7 @@ use crate::db::Db;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::profile::OperatorProfile;
 use crate::storage::crypto::MasterKey;
+use crate::storage::files::BlobStore;
 use crate::storage::index::IndexKey;
 use lettre::message::Mailbox;
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub master: Arc<MasterKey>,
     pub index: IndexKey,
     pub mail_from: Mailbox,
+    /// Encrypted document files.
+    pub blobs: BlobStore,
 }
 
 /// The whole URL surface in one place.

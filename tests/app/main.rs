@@ -10,3 +10,4 @@ mod migrations_parity;
 mod pages;
 mod portal;
 mod setup_and_sign_in;
+mod uploads;

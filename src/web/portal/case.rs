@@ -12,10 +12,13 @@ use chrono::{NaiveDateTime, Utc};
 use super::{context, pending_case};
 use crate::auth::token;
 use crate::db::cases::{self, CaseRow};
+use crate::db::documents;
 use crate::domain::deadline::{
     Clock, DeadlineStatus, Pause, Period, compute_deadline_explained, jst_date,
 };
 use crate::domain::event::EventKind;
+use crate::domain::identity::DocumentType;
+use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
 use crate::domain::kind::RequestKind;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
@@ -181,10 +184,17 @@ pub struct TimelineEntry {
     pub label: &'static str,
 }
 
+pub struct DocumentEntry {
+    pub kind: &'static str,
+    pub uploaded: String,
+    pub status: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "portal/case.html")]
 struct CasePage {
     page: PageContext,
+    errors: FieldErrors,
     token: String,
     unconfirmed: bool,
     receipt_number: String,
@@ -198,6 +208,18 @@ struct CasePage {
     explanation: Vec<String>,
     timeline: Vec<TimelineEntry>,
     closed: bool,
+    accepts_documents: bool,
+    document_types: Vec<(&'static str, &'static str)>,
+    documents: Vec<DocumentEntry>,
+    warnings: Vec<&'static str>,
+}
+
+/// States in which the requester may still send identity documents.
+pub fn accepts_documents(state: CaseState) -> bool {
+    matches!(
+        state,
+        CaseState::Received | CaseState::IdentityReview | CaseState::AwaitingRequester
+    )
 }
 
 pub async fn show(
@@ -205,7 +227,17 @@ pub async fn show(
     access_token: web::Path<String>,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let digest = token::digest(&access_token);
+    case_page(&state, &access_token, page, FieldErrors::default()).await
+}
+
+/// The case page; shown with 422 when an action on it (an upload) had problems.
+pub async fn case_page(
+    state: &AppState,
+    access_token: &str,
+    page: PageContext,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let digest = token::digest(access_token);
     let loaded = state
         .db
         .read(move |conn| {
@@ -214,10 +246,11 @@ pub async fn show(
             };
             let events = cases::events(conn, &row.id)?;
             let pauses = cases::pauses(conn, &row.id)?;
-            Ok(Some((row, events, pauses)))
+            let docs = documents::for_case(conn, &row.id)?;
+            Ok(Some((row, events, pauses, docs)))
         })
         .await?;
-    let Some((row, events, pauses)) = loaded else {
+    let Some((row, events, pauses, docs)) = loaded else {
         return Err(AppError::NotFound);
     };
     tracing::info!(case_id = %row.id, "requester viewed case");
@@ -252,6 +285,7 @@ pub async fn show(
             at: jst(e.at),
             label: match e.event.as_str() {
                 "submitted" => lang.t("case.event.submitted"),
+                "document_uploaded" => lang.t("case.event.document_uploaded"),
                 other => other
                     .parse::<EventKind>()
                     .map(|k| lang.pick(k.label_ja(), k.label_en()))
@@ -259,10 +293,28 @@ pub async fn show(
             },
         })
         .collect();
+    let documents = docs
+        .iter()
+        .map(|d| DocumentEntry {
+            kind: d
+                .declared_type
+                .parse::<DocumentType>()
+                .map(|t| lang.pick(t.label_ja(), t.label_en()))
+                .unwrap_or("…"),
+            uploaded: jst(d.uploaded_at),
+            status: page.t_in("case.documents.status.", &d.status),
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     render(
-        StatusCode::OK,
+        status,
         &CasePage {
-            token: access_token.into_inner(),
+            errors,
+            token: access_token.to_string(),
             unconfirmed: case_state == CaseState::Unconfirmed,
             receipt_number: row.receipt_number.clone().unwrap_or_default(),
             kind_label: lang.pick(kind.label_ja(), kind.label_en()),
@@ -290,6 +342,16 @@ pub async fn show(
                 .unwrap_or_default(),
             timeline,
             closed: case_state.is_terminal(),
+            accepts_documents: accepts_documents(case_state),
+            document_types: DocumentType::ALL
+                .iter()
+                .map(|t| (t.as_str(), lang.pick(t.label_ja(), t.label_en())))
+                .collect(),
+            documents,
+            warnings: PRE_UPLOAD_WARNINGS
+                .iter()
+                .map(|w| lang.pick(&w.ja, &w.en))
+                .collect(),
             page,
         },
     )

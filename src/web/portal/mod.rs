@@ -3,6 +3,7 @@
 
 pub mod case;
 pub mod steps;
+pub mod upload;
 
 use actix_session::Session;
 use actix_web::web;
@@ -116,5 +117,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/case", web::get().to(case::lookup_form))
         .route("/case", web::post().to(case::lookup_submit))
         .route("/case/{token}", web::get().to(case::show))
-        .route("/case/{token}/confirm", web::post().to(case::confirm_link));
+        .route("/case/{token}/confirm", web::post().to(case::confirm_link))
+        .route("/case/{token}/documents", web::post().to(upload::upload));
 }

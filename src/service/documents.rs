@@ -1,0 +1,213 @@
+//! Receiving a document: recognised by its content, checked, encrypted with its own key, written
+//! to disk only as ciphertext, and recorded with the case in one transaction.
+
+use chrono::{DateTime, Utc};
+use zeroize::Zeroize;
+
+use crate::db::documents::{self, DocumentRow};
+use crate::db::{Db, DbError};
+use crate::domain::identity::DocumentType;
+use crate::service::intake::submit::append_event;
+use crate::storage::crypto::MasterKey;
+use crate::storage::files::BlobStore;
+use crate::storage::sniff::{self, DocumentFormat};
+
+/// Why an upload was not accepted; each has a message for the person (`field.file.<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum UploadProblem {
+    #[error("no file")]
+    Empty,
+    #[error("file too large")]
+    TooLarge,
+    #[error("case storage limit reached")]
+    CaseLimit,
+    #[error("not a JPEG, PNG or PDF")]
+    UnsupportedType,
+    #[error("HEIC photo")]
+    Heic,
+    #[error("PDF with active content")]
+    ActivePdf,
+    #[error("document type not chosen")]
+    NoType,
+    #[error("the case does not take documents now")]
+    Closed,
+}
+
+impl UploadProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            UploadProblem::Empty => "empty",
+            UploadProblem::TooLarge => "too_large",
+            UploadProblem::CaseLimit => "case_limit",
+            UploadProblem::UnsupportedType => "unsupported",
+            UploadProblem::Heic => "heic",
+            UploadProblem::ActivePdf => "active_pdf",
+            UploadProblem::NoType => "no_type",
+            UploadProblem::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("{0}")]
+    Rejected(UploadProblem),
+    #[error("storage: {0}")]
+    Storage(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// PDFs that run code or launch programs when opened are refused: staff open these documents.
+fn pdf_has_active_content(bytes: &[u8]) -> bool {
+    const MARKERS: [&[u8]; 4] = [b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile"];
+    MARKERS
+        .iter()
+        .any(|m| bytes.windows(m.len()).any(|w| w == *m))
+}
+
+/// Checks what can be checked before anything is stored.
+pub fn check(bytes: &[u8], max_bytes: usize) -> Result<DocumentFormat, UploadProblem> {
+    if bytes.is_empty() {
+        return Err(UploadProblem::Empty);
+    }
+    if bytes.len() > max_bytes {
+        return Err(UploadProblem::TooLarge);
+    }
+    match sniff::recognise(bytes) {
+        None => Err(UploadProblem::UnsupportedType),
+        Some(DocumentFormat::Heif) => Err(UploadProblem::Heic),
+        Some(DocumentFormat::Pdf) if pdf_has_active_content(bytes) => Err(UploadProblem::ActivePdf),
+        Some(format) => Ok(format),
+    }
+}
+
+pub struct Upload<'a> {
+    pub case_id: &'a str,
+    /// The case's state, recorded with the timeline entry (an upload does not change it).
+    pub case_state: &'a str,
+    pub uploaded_by: &'a str,
+    pub declared_type: DocumentType,
+    pub max_bytes: usize,
+    pub case_max_bytes: usize,
+}
+
+/// Stores one document. The plaintext buffer is wiped before returning, whatever the outcome.
+pub async fn store(
+    db: &Db,
+    master: &MasterKey,
+    blobs: &BlobStore,
+    upload: Upload<'_>,
+    mut plaintext: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<String, UploadError> {
+    let result = store_inner(db, master, blobs, &upload, &plaintext, now).await;
+    plaintext.zeroize();
+    result
+}
+
+async fn store_inner(
+    db: &Db,
+    master: &MasterKey,
+    blobs: &BlobStore,
+    upload: &Upload<'_>,
+    plaintext: &[u8],
+    now: DateTime<Utc>,
+) -> Result<String, UploadError> {
+    let format = check(plaintext, upload.max_bytes).map_err(UploadError::Rejected)?;
+    let case_id = upload.case_id.to_string();
+    let already = db
+        .read(move |conn| documents::stored_bytes(conn, &case_id))
+        .await?;
+    let size = i64::try_from(plaintext.len()).unwrap_or(i64::MAX);
+    if already.saturating_add(size) > i64::try_from(upload.case_max_bytes).unwrap_or(i64::MAX) {
+        return Err(UploadError::Rejected(UploadProblem::CaseLimit));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let sealed = master
+        .seal_document(&id, plaintext)
+        .map_err(|e| UploadError::Storage(e.to_string()))?;
+    let store = blobs.clone();
+    let (blob_id, blob) = (id.clone(), sealed.blob);
+    actix_web::web::block(move || store.write(&blob_id, &blob))
+        .await
+        .map_err(|e| UploadError::Storage(e.to_string()))?
+        .map_err(|e| UploadError::Storage(e.to_string()))?;
+    let state = upload.case_state.to_string();
+    let row = DocumentRow {
+        id: id.clone(),
+        case_id: upload.case_id.to_string(),
+        uploaded_at: now.naive_utc(),
+        uploaded_by: upload.uploaded_by.to_string(),
+        purpose: if upload.declared_type.is_identity_document() {
+            "identity"
+        } else {
+            "authority"
+        }
+        .to_string(),
+        declared_type: upload.declared_type.as_str().to_string(),
+        mime: format.mime().to_string(),
+        size_bytes: size,
+        wrapped_key: Some(sealed.wrapped_key),
+        status: "submitted".into(),
+        reviewed_by: None,
+        reviewed_at: None,
+        sealed_review: None,
+        destroyed_at: None,
+    };
+    let recorded = db
+        .write(move |conn| {
+            documents::insert(conn, &row)?;
+            append_event(
+                conn,
+                &row.case_id,
+                now,
+                &row.uploaded_by,
+                "document_uploaded",
+                Some(&state),
+                &state,
+            )
+        })
+        .await;
+    if let Err(e) = recorded {
+        // Without its row (and key) the blob is unreadable anyway; remove it so nothing lingers.
+        let _ = blobs.delete(&id);
+        return Err(e.into());
+    }
+    tracing::info!(case_id = %upload.case_id, document_id = %id, mime = format.mime(), size, "document stored");
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
+        ];
+        assert_eq!(check(&jpeg, 1024), Ok(DocumentFormat::Jpeg));
+        assert_eq!(check(&[], 1024), Err(UploadProblem::Empty));
+        assert_eq!(check(&jpeg, 4), Err(UploadProblem::TooLarge));
+        assert_eq!(
+            check(b"MZ\x90\x00 renamed.jpg", 1024),
+            Err(UploadProblem::UnsupportedType)
+        );
+        assert_eq!(
+            check(
+                b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+                1024
+            ),
+            Err(UploadProblem::ActivePdf)
+        );
+        assert_eq!(
+            check(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj", 1024),
+            Ok(DocumentFormat::Pdf)
+        );
+        assert_eq!(
+            check(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic", 1024),
+            Err(UploadProblem::Heic)
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! Documents sent from the case page: a photo from the phone's camera or a file. The form is
+//! multipart, so its CSRF token is checked here rather than by the form extractor.
+
+use actix_multipart::form::MultipartForm;
+use actix_multipart::form::bytes::Bytes;
+use actix_multipart::form::text::Text;
+use actix_session::Session;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+
+use super::case::{accepts_documents, case_page};
+use crate::auth::token;
+use crate::db::cases;
+use crate::domain::identity::DocumentType;
+use crate::domain::state::CaseState;
+use crate::service::documents::{self, Upload, UploadError, UploadProblem};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, see_other};
+use crate::web::session::csrf_matches;
+
+#[derive(MultipartForm)]
+pub struct UploadForm {
+    csrf: Option<Text<String>>,
+    declared_type: Option<Text<String>>,
+    file: Option<Bytes>,
+}
+
+pub async fn upload(
+    state: web::Data<AppState>,
+    access_token: web::Path<String>,
+    session: Session,
+    page: PageContext,
+    MultipartForm(form): MultipartForm<UploadForm>,
+) -> Result<HttpResponse, AppError> {
+    let digest = token::digest(&access_token);
+    let row = state
+        .db
+        .read(move |conn| cases::find_by_access_token(conn, &digest))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    if !form
+        .csrf
+        .as_ref()
+        .is_some_and(|t| csrf_matches(&session, t))
+    {
+        errors.add_general("field.csrf_expired");
+        return case_page(&state, &access_token, page, errors).await;
+    }
+    let case_state: CaseState = row.state.parse().map_err(AppError::internal)?;
+    let declared_type = form
+        .declared_type
+        .as_ref()
+        .and_then(|t| t.parse::<DocumentType>().ok());
+    let problem = if !accepts_documents(case_state) {
+        Some(UploadProblem::Closed)
+    } else if declared_type.is_none() {
+        Some(UploadProblem::NoType)
+    } else {
+        None
+    };
+    let (Some(declared_type), None) = (declared_type, problem) else {
+        errors.add(
+            if problem == Some(UploadProblem::NoType) {
+                "declared_type"
+            } else {
+                "file"
+            },
+            problem.map(UploadProblem::code).unwrap_or_default(),
+        );
+        return case_page(&state, &access_token, page, errors).await;
+    };
+    let bytes = form.file.map(|f| f.data.to_vec()).unwrap_or_default();
+    let upload = Upload {
+        case_id: &row.id,
+        case_state: &row.state,
+        uploaded_by: "requester",
+        declared_type,
+        max_bytes: state.config.upload_max_bytes,
+        case_max_bytes: state.config.case_upload_max_bytes,
+    };
+    match documents::store(
+        &state.db,
+        &state.master,
+        &state.blobs,
+        upload,
+        bytes,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/case/{access_token}#documents"))),
+        Err(UploadError::Rejected(problem)) => {
+            errors.add("file", problem.code());
+            case_page(&state, &access_token, page, errors).await
+        }
+        Err(UploadError::Db(db)) => Err(db.into()),
+        Err(other) => Err(AppError::internal(other)),
+    }
+}

@@ -1,0 +1,238 @@
+//! Identity documents from the case page: what is accepted, what is refused and why, and that
+//! only ciphertext reaches the disk.
+
+use reqwest::multipart::{Form, Part};
+
+use crate::helpers::{Page, TestApp, World, csrf_of};
+use crate::portal::{spawn_portal, wait_for_mails};
+
+pub const JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+];
+
+/// A received case (e-mail confirmed), returning the path of its page.
+pub async fn received_case(app: &TestApp, world: &World) -> String {
+    for (path, fields) in [
+        (
+            "/request",
+            vec![
+                ("kind", "correction"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        ),
+        (
+            "/request/person",
+            vec![
+                ("name", "山田 花子"),
+                ("name_kana", "ヤマダ ハナコ"),
+                ("birth_date", "1990-04-01"),
+                ("postal_code", "231-8588"),
+                ("address", "横浜市中区日本大通1"),
+                ("phone", "045-210-1111"),
+                ("email", "hanako@example.jp"),
+            ],
+        ),
+        (
+            "/request/content",
+            vec![
+                ("data_description", "住所"),
+                ("current_content", "旧"),
+                ("correct_content", "新"),
+            ],
+        ),
+    ] {
+        let done = app.submit(path, path, &fields).await;
+        assert_eq!(done.status, 303, "{path}: {}", done.body);
+    }
+    let csrf = csrf_of(&app.get("/request/review").await.body);
+    app.post("/request/submit", &[("csrf", &csrf)]).await;
+    let mail = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    let token = mail
+        .split("/case/")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_default()
+        .to_string();
+    let path = format!("/case/{token}");
+    let csrf = csrf_of(&app.get(&path).await.body);
+    app.post(&format!("{path}/confirm"), &[("csrf", &csrf)])
+        .await;
+    path
+}
+
+pub async fn upload(
+    app: &TestApp,
+    case_path: &str,
+    declared_type: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    csrf: Option<&str>,
+) -> Page {
+    let csrf = match csrf {
+        Some(c) => c.to_string(),
+        None => csrf_of(&app.get(case_path).await.body),
+    };
+    let form = Form::new()
+        .text("csrf", csrf)
+        .text("declared_type", declared_type.to_string())
+        .part(
+            "file",
+            Part::bytes(bytes)
+                .file_name(name.to_string())
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    let response = app
+        .client
+        .post(app.url(&format!("{case_path}/documents")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    Page {
+        status,
+        location,
+        body: response.text().await.unwrap_or_default(),
+    }
+}
+
+#[tokio::test]
+async fn a_photo_is_stored_encrypted_and_listed() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let case = received_case(&app, &world).await;
+    let page = app.get(&case).await;
+    assert!(
+        page.body.contains("マイナンバーカードは表面のみ"),
+        "masking warnings before the upload"
+    );
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+
+    let mut photo = JPEG.to_vec();
+    photo.extend_from_slice(b"PLAINTEXT-MARKER driving licence scan");
+    let sent = upload(&app, &case, "drivers_licence", "licence.jpg", photo, None).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(
+        sent.location.as_deref(),
+        Some(format!("{case}#documents").as_str())
+    );
+    let listed = app.get(&case).await;
+    assert!(listed.body.contains("運転免許証") && listed.body.contains("確認待ち"));
+    assert!(listed.body.contains("書類を提出"), "on the timeline");
+
+    let files: Vec<_> = std::fs::read_dir(world.data_dir.path().join("documents"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1);
+    let stored = std::fs::read(files[0].path()).unwrap();
+    assert!(
+        !stored.windows(16).any(|w| w == b"PLAINTEXT-MARKER"),
+        "only ciphertext on disk"
+    );
+    assert!(
+        !files[0].file_name().to_string_lossy().contains("licence"),
+        "never the person's file name"
+    );
+}
+
+#[tokio::test]
+async fn bad_files_are_refused_with_a_clear_message() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let case = received_case(&app, &world).await;
+    let cases: Vec<(&str, &str, Vec<u8>, &str)> = vec![
+        (
+            "drivers_licence",
+            "virus.jpg",
+            b"MZ\x90\x00\x03 this is a program".to_vec(),
+            "ファイルの中身がこれらの形式ではありません",
+        ),
+        (
+            "drivers_licence",
+            "empty.jpg",
+            Vec::new(),
+            "空のファイルは提出できません",
+        ),
+        (
+            "drivers_licence",
+            "huge.jpg",
+            [JPEG, &vec![0u8; 30 * 1024 * 1024]].concat(),
+            "ファイルが大きすぎます",
+        ),
+        (
+            "resident_record",
+            "script.pdf",
+            b"%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj"
+                .to_vec(),
+            "スクリプトなどの動作する内容",
+        ),
+        (
+            "",
+            "licence.jpg",
+            JPEG.to_vec(),
+            "書類の種類を選んでください",
+        ),
+    ];
+    for (declared, name, bytes, message) in cases {
+        let refused = upload(&app, &case, declared, name, bytes, None).await;
+        assert_eq!(refused.status, 422, "{name}");
+        assert!(
+            refused.body.contains(message),
+            "{name}: expected «{message}»"
+        );
+        assert!(
+            refused.body.contains("入力内容に問題があります"),
+            "{name}: error summary"
+        );
+    }
+    let forged = upload(
+        &app,
+        &case,
+        "drivers_licence",
+        "ok.jpg",
+        JPEG.to_vec(),
+        Some("forged"),
+    )
+    .await;
+    assert_eq!(forged.status, 422);
+    assert!(forged.body.contains("画面の有効期限が切れました"));
+    assert!(
+        std::fs::read_dir(world.data_dir.path().join("documents"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn a_body_beyond_the_case_limit_gets_a_413_page() {
+    let world = World::new();
+    let app = world
+        .spawn_with(|vars| {
+            vars.insert("MADOGUCHI_MAIL_POLL_SECONDS".into(), "1".into());
+            vars.insert("MADOGUCHI_CASE_UPLOAD_MAX_MB".into(), "1".into());
+            vars.insert("MADOGUCHI_UPLOAD_MAX_MB".into(), "1".into());
+        })
+        .await;
+    let case = received_case(&app, &world).await;
+    let refused = upload(
+        &app,
+        &case,
+        "drivers_licence",
+        "big.jpg",
+        [JPEG, &vec![0u8; 3 * 1024 * 1024]].concat(),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 413);
+    assert!(refused.body.contains("ファイルが大きすぎます"));
+}
