@@ -4,4 +4,5 @@
 pub mod accounts;
 pub mod documents;
 pub mod intake;
+pub mod lifecycle;
 pub mod notices;

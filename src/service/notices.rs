@@ -111,6 +111,24 @@ pub fn case_link(lang: Lang, number: &str, link: &str) -> Notice {
     }
 }
 
+#[derive(Template)]
+#[template(path = "mail/withdrawn.txt")]
+struct Withdrawn<'a> {
+    lang: Lang,
+    number: &'a str,
+}
+
+pub fn withdrawn(lang: Lang, number: &str) -> Notice {
+    Notice {
+        subject: subject(
+            lang,
+            &format!("受付番号 {number} の取下げを受け付けました"),
+            &format!("Request {number} withdrawn"),
+        ),
+        body: render(&Withdrawn { lang, number }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -236,3 +236,49 @@ async fn a_body_beyond_the_case_limit_gets_a_413_page() {
     assert_eq!(refused.status, 413);
     assert!(refused.body.contains("ファイルが大きすぎます"));
 }
+
+#[tokio::test]
+async fn a_request_is_withdrawn_after_a_confirmation_page() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let case = received_case(&app, &world).await;
+    assert!(app.get(&case).await.body.contains("このご請求を取り下げる"));
+    let confirm = app.get(&format!("{case}/withdraw")).await;
+    assert_eq!(confirm.status, 200);
+    assert!(confirm.body.contains("元に戻すことはできません"));
+    let stale = app
+        .post(&format!("{case}/withdraw"), &[("csrf", "stale")])
+        .await;
+    assert_eq!(stale.status, 422, "nothing happens without a valid token");
+    let csrf = csrf_of(&confirm.body);
+    let done = app
+        .post(&format!("{case}/withdraw"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(done.location.as_deref(), Some(case.as_str()));
+    let page = app.get(&case).await;
+    assert!(page.body.contains("取下げ"), "state in words");
+    assert!(
+        !page.body.contains("このご請求を取り下げる"),
+        "no second withdrawal"
+    );
+    assert!(
+        !page.body.contains("enctype=\"multipart/form-data\""),
+        "no uploads on a closed case"
+    );
+    let mails = wait_for_mails(world.data_dir.path(), 3).await;
+    assert!(
+        mails.iter().any(|m| m.contains("取下げを受け付けました")),
+        "withdrawal confirmed by mail"
+    );
+    let late = upload(
+        &app,
+        &case,
+        "drivers_licence",
+        "late.jpg",
+        JPEG.to_vec(),
+        Some(&csrf),
+    )
+    .await;
+    assert_eq!(late.status, 422);
+    assert!(late.body.contains("書類を提出できません"));
+}

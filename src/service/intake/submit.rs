@@ -287,6 +287,17 @@ fn mail_to_db(e: MailError) -> DbError {
     }
 }
 
+/// Where notices for a case go: the agent when one applies, otherwise the person.
+pub async fn contact_of(db: &Db, master: &MasterKey, case_id: &str) -> Result<String, IntakeError> {
+    let id = case_id.to_string();
+    let sealed = db.read(move |conn| cases::sealed_party(conn, &id)).await?;
+    let party: SealedParty = open_json(master, &format!("party:{case_id}"), &sealed)?;
+    Ok(match &party.agent {
+        Some(agent) => agent.email.trim().to_lowercase(),
+        None => party.person.email.clone(),
+    })
+}
+
 pub fn facts_json(facts: &CaseFacts) -> Result<String, IntakeError> {
     serde_json::to_string(facts).map_err(|e| IntakeError::Refused(e.to_string()))
 }

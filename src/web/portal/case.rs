@@ -209,6 +209,7 @@ struct CasePage {
     timeline: Vec<TimelineEntry>,
     closed: bool,
     accepts_documents: bool,
+    withdrawable: bool,
     document_types: Vec<(&'static str, &'static str)>,
     documents: Vec<DocumentEntry>,
     warnings: Vec<&'static str>,
@@ -343,6 +344,7 @@ pub async fn case_page(
             timeline,
             closed: case_state.is_terminal(),
             accepts_documents: accepts_documents(case_state),
+            withdrawable: case_state.is_before_decision() && case_state != CaseState::Unconfirmed,
             document_types: DocumentType::ALL
                 .iter()
                 .map(|t| (t.as_str(), lang.pick(t.label_ja(), t.label_en())))

@@ -4,6 +4,7 @@
 pub mod case;
 pub mod steps;
 pub mod upload;
+pub mod withdraw;
 
 use actix_session::Session;
 use actix_web::web;
@@ -118,5 +119,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/case", web::post().to(case::lookup_submit))
         .route("/case/{token}", web::get().to(case::show))
         .route("/case/{token}/confirm", web::post().to(case::confirm_link))
-        .route("/case/{token}/documents", web::post().to(upload::upload));
+        .route("/case/{token}/documents", web::post().to(upload::upload))
+        .route(
+            "/case/{token}/withdraw",
+            web::get().to(withdraw::confirm_page),
+        )
+        .route("/case/{token}/withdraw", web::post().to(withdraw::withdraw));
 }

@@ -1,0 +1,109 @@
+//! Applying a lifecycle event to a stored case: the domain decides, this persists the new state,
+//! the timeline entry and the notice it causes, in one transaction with optimistic concurrency.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::cases::{self, CaseRow};
+use crate::db::{Db, DbError};
+use crate::domain::event::{Actor, Event};
+use crate::domain::lifecycle::{self, Transition};
+use crate::domain::refusal::Refusal;
+use crate::mail::{self, OutgoingMail};
+use crate::service::intake::submit::{append_event, facts_json, parse_facts};
+use crate::service::notices::Notice;
+use crate::storage::crypto::MasterKey;
+use lettre::message::Mailbox;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The domain refused: the message says why, in both languages.
+    #[error("refused: {}", .0.code())]
+    Refused(Refusal),
+    #[error("the case data is unreadable: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A notice to send with the transition.
+pub struct NoticeTo {
+    pub to: String,
+    pub notice: Notice,
+    pub purpose: &'static str,
+}
+
+pub struct Mailer<'a> {
+    pub master: &'a MasterKey,
+    pub from: &'a Mailbox,
+}
+
+/// One event to fire: who fires it, and the notice that goes with it.
+pub struct Firing {
+    pub event: Event,
+    pub actor: Actor,
+    /// How the actor appears on the timeline (`requester`, `staff:<id>`, `system`).
+    pub actor_label: String,
+    pub notice: Option<NoticeTo>,
+}
+
+/// Fires the event on `row`; returns the updated row and the transition.
+pub async fn apply(
+    db: &Db,
+    mailer: &Mailer<'_>,
+    row: CaseRow,
+    firing: Firing,
+    now: DateTime<Utc>,
+) -> Result<(CaseRow, Transition), ApplyError> {
+    let Firing {
+        event,
+        actor,
+        actor_label,
+        notice,
+    } = firing;
+    let facts = parse_facts(&row).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
+    let transition = lifecycle::apply(&facts, &event, &actor, now).map_err(ApplyError::Refused)?;
+    let mut updated = row.clone();
+    updated.state = transition.to.as_str().to_string();
+    updated.facts =
+        facts_json(&transition.facts).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
+    updated.updated_at = now.naive_utc();
+    let (master, from) = (mailer.master.clone_key(), mailer.from.clone());
+    let (from_state, to_state, label) = (
+        transition.from.as_str(),
+        transition.to.as_str(),
+        actor_label.to_string(),
+    );
+    let event_name = transition.event.as_str();
+    let saved = db
+        .write(move |conn| {
+            let saved = cases::update(conn, &updated)?;
+            append_event(
+                conn,
+                &saved.id,
+                now,
+                &label,
+                event_name,
+                Some(from_state),
+                to_state,
+            )?;
+            if let Some(NoticeTo {
+                to,
+                notice,
+                purpose,
+            }) = notice
+            {
+                let mail = OutgoingMail {
+                    to,
+                    subject: notice.subject,
+                    text: notice.body,
+                    html: None,
+                };
+                mail::enqueue(conn, &master, &from, &mail, purpose, Some(&saved.id), now)
+                    .map_err(|e| DbError::Conflict(e.to_string()))?;
+            }
+            Ok(saved)
+        })
+        .await?;
+    tracing::info!(case_id = %saved.id, event = event_name, from = from_state, to = to_state, "case transition");
+    Ok((saved, transition))
+}

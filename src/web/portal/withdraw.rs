@@ -1,0 +1,121 @@
+//! Withdrawing a request (取下げ), with a page that says what it means before anything happens.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use crate::auth::token;
+use crate::db::cases::{self, CaseRow};
+use crate::domain::event::{Actor, Event};
+use crate::domain::state::CaseState;
+use crate::i18n::Lang;
+use crate::service::intake::submit::contact_of;
+use crate::service::lifecycle::{self, ApplyError, Firing, Mailer, NoticeTo};
+use crate::service::notices;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render, see_other};
+use crate::web::session::csrf_matches;
+
+#[derive(Template)]
+#[template(path = "portal/withdraw.html")]
+struct WithdrawPage {
+    page: PageContext,
+    token: String,
+    receipt_number: String,
+    errors: FieldErrors,
+}
+
+async fn load(state: &AppState, access_token: &str) -> Result<CaseRow, AppError> {
+    let digest = token::digest(access_token);
+    state
+        .db
+        .read(move |conn| cases::find_by_access_token(conn, &digest))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn withdrawable(row: &CaseRow) -> bool {
+    row.state
+        .parse::<CaseState>()
+        .is_ok_and(|s| s.is_before_decision() && s != CaseState::Unconfirmed)
+}
+
+pub async fn confirm_page(
+    state: web::Data<AppState>,
+    access_token: web::Path<String>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let row = load(&state, &access_token).await?;
+    if !withdrawable(&row) {
+        return Ok(see_other(&format!("/case/{access_token}")));
+    }
+    let receipt_number = row.receipt_number.unwrap_or_default();
+    render(
+        StatusCode::OK,
+        &WithdrawPage {
+            page,
+            token: access_token.into_inner(),
+            receipt_number,
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    access_token: web::Path<String>,
+    session: Session,
+    page: PageContext,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let row = load(&state, &access_token).await?;
+    let receipt_number = row.receipt_number.clone().unwrap_or_default();
+    if !csrf_matches(
+        &session,
+        form.get("csrf").map(String::as_str).unwrap_or_default(),
+    ) {
+        let mut errors = FieldErrors::default();
+        errors.add_general("field.csrf_expired");
+        let token = access_token.into_inner();
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &WithdrawPage {
+                page,
+                token,
+                receipt_number,
+                errors,
+            },
+        );
+    }
+    if !withdrawable(&row) {
+        return Ok(see_other(&format!("/case/{access_token}")));
+    }
+    let lang = Lang::from_code(&row.lang).unwrap_or_default();
+    let to = contact_of(&state.db, &state.master, &row.id).await?;
+    let notice = NoticeTo {
+        to,
+        notice: notices::withdrawn(lang, &receipt_number),
+        purpose: "withdrawn",
+    };
+    let mailer = Mailer {
+        master: &state.master,
+        from: &state.mail_from,
+    };
+    let firing = Firing {
+        event: Event::Withdraw,
+        actor: Actor::Requester,
+        actor_label: "requester".into(),
+        notice: Some(notice),
+    };
+    match lifecycle::apply(&state.db, &mailer, row, firing, Utc::now()).await {
+        Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),
+        Err(ApplyError::Db(db)) => Err(db.into()),
+        Err(other) => Err(AppError::internal(other)),
+    }
+}
