@@ -92,6 +92,11 @@ impl Application {
         let key = Key::try_from(config.secrets.session_key.as_slice())
             .map_err(|e| StartupError::SessionKey(e.to_string()))?;
         let profile = config.profile.profile();
+        crate::service::housekeeping::spawn(
+            db.clone(),
+            profile.unconfirmed_expiry_hours,
+            std::time::Duration::from_secs(300),
+        );
         let calendar = profile.calendar(std::iter::empty());
         let mail_from = crate::mail::parse_mailbox(&config.mail_from)
             .map_err(|e| StartupError::Setup(e.to_string()))?;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod documents;
+pub mod housekeeping;
 pub mod intake;
 pub mod lifecycle;
 pub mod notices;

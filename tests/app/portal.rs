@@ -524,3 +524,61 @@ async fn skipping_ahead_and_stale_tokens_lose_nothing() {
     let unknown = app.get("/case/not-a-real-link").await;
     assert_eq!(unknown.status, 404);
 }
+
+#[tokio::test]
+async fn unconfirmed_submissions_are_purged_and_their_links_expire() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    step(
+        &app,
+        "/request",
+        &[
+            ("kind", "correction"),
+            ("requester_type", "principal"),
+            ("consent", "2026-11-21"),
+        ],
+    )
+    .await;
+    step(&app, "/request/person", PERSON).await;
+    step(
+        &app,
+        "/request/content",
+        &[
+            ("data_description", "住所"),
+            ("current_content", "旧"),
+            ("correct_content", "新"),
+        ],
+    )
+    .await;
+    let csrf = csrf_of(&app.get("/request/review").await.body);
+    app.post("/request/submit", &[("csrf", &csrf)]).await;
+    let mail = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    let path = format!(
+        "/case/{}",
+        after(&mail, "/case/")
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+    );
+    assert_eq!(app.get(&path).await.status, 200);
+
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let too_early = madoguchi::service::housekeeping::purge(&db, chrono::Utc::now(), 24)
+        .await
+        .unwrap();
+    assert_eq!(too_early.unconfirmed_cases, 0);
+    let later = chrono::Utc::now() + chrono::Duration::hours(25);
+    let purged = madoguchi::service::housekeeping::purge(&db, later, 24)
+        .await
+        .unwrap();
+    assert_eq!(purged.unconfirmed_cases, 1);
+    assert_eq!(
+        count_cases(&world),
+        0,
+        "the submission and what hangs off it are gone"
+    );
+    let expired = app.get(&path).await;
+    assert_eq!(expired.status, 404);
+    assert!(expired.body.contains("ページが見つかりません"));
+}

@@ -1,0 +1,53 @@
+//! Periodic clean-up inside every instance. Each step is a single idempotent DELETE, so running
+//! it on several instances at once is harmless.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::db::audit::{self, AuditEvent};
+use crate::db::{Db, DbError, cases, drafts};
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub unconfirmed_cases: usize,
+    pub drafts: usize,
+}
+
+/// Deletes submissions never confirmed within `unconfirmed_hours` (with everything attached)
+/// and drafts past their expiry.
+pub async fn purge(db: &Db, now: DateTime<Utc>, unconfirmed_hours: u32) -> Result<Purged, DbError> {
+    let before = (now - chrono::Duration::hours(i64::from(unconfirmed_hours))).naive_utc();
+    db.write(move |conn| {
+        let purged = Purged {
+            unconfirmed_cases: cases::purge_unconfirmed(conn, before)?,
+            drafts: drafts::purge_expired(conn, now.naive_utc())?,
+        };
+        if purged.unconfirmed_cases > 0 {
+            let event = AuditEvent::new(now.naive_utc(), "system", "cases.purged_unconfirmed")
+                .target(format!("count:{}", purged.unconfirmed_cases));
+            audit::append(conn, &event)?;
+        }
+        Ok(purged)
+    })
+    .await
+}
+
+pub fn spawn(db: Db, unconfirmed_hours: u32, every: Duration) {
+    tokio::spawn(async move {
+        loop {
+            match purge(&db, Utc::now(), unconfirmed_hours).await {
+                Ok(p) if p != Purged::default() => {
+                    tracing::info!(
+                        unconfirmed = p.unconfirmed_cases,
+                        drafts = p.drafts,
+                        "purged expired submissions"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}
