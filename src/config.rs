@@ -36,6 +36,8 @@ pub struct Config {
     pub profile: ProfileName,
     pub upload_max_bytes: usize,
     pub case_upload_max_bytes: usize,
+    /// Requests per minute per client address on the portal's write endpoints; 0 turns it off.
+    pub rate_limit_per_minute: u32,
     pub secrets: Secrets,
 }
 
@@ -162,6 +164,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_CASE_UPLOAD_MAX_MB",
         "40",
         "total size of the documents of one case",
+    ),
+    (
+        "MADOGUCHI_RATE_LIMIT_PER_MINUTE",
+        "20",
+        "portal submissions, confirmations, look-ups and uploads per minute per client address and instance; 0 turns the limit off",
     ),
 ];
 
@@ -316,6 +323,13 @@ impl Config {
             40,
             1..=1000,
         );
+        let rate_limit_per_minute = parse_number(
+            &mut errors,
+            get("MADOGUCHI_RATE_LIMIT_PER_MINUTE"),
+            "MADOGUCHI_RATE_LIMIT_PER_MINUTE",
+            20,
+            0..=100_000,
+        );
         let secrets = match secrets::load_or_create(
             &data_dir,
             get("MADOGUCHI_SESSION_KEY"),
@@ -347,6 +361,7 @@ impl Config {
                 profile,
                 upload_max_bytes: upload_max_mb * 1024 * 1024,
                 case_upload_max_bytes: case_upload_max_mb * 1024 * 1024,
+                rate_limit_per_minute,
                 secrets,
             }),
             _ => Err(ConfigErrors(errors)),

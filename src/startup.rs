@@ -115,6 +115,7 @@ impl Application {
             blobs,
         });
         let cookie_secure = config.cookie_secure;
+        let limit = web::rate_limit(config.rate_limit_per_minute);
         // A whole case's worth of documents plus the form fields; single files are checked later
         // so that an oversized photo gets a message on the case page.
         let upload_body_limit = config.case_upload_max_bytes + 1024 * 1024;
@@ -135,7 +136,7 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(security_headers())
                 .wrap(TracingLogger::<SafeRootSpan>::new())
-                .configure(web::routes)
+                .configure(|cfg| web::routes(cfg, &limit))
                 .default_service(actix_web::web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(web::error::AppError::NotFound)
                 }))

@@ -41,8 +41,26 @@ pub struct AppState {
     pub blobs: BlobStore,
 }
 
+/// Per-address limits on the portal's write endpoints (in memory, so per instance).
+pub type RateLimit = actix_governor::GovernorConfig<
+    actix_governor::PeerIpKeyExtractor,
+    actix_governor::governor::middleware::NoOpMiddleware,
+>;
+
+/// `per_minute` POSTs per client address, with a burst of the same size; 0 lets everything through.
+pub fn rate_limit(per_minute: u32) -> RateLimit {
+    let mut builder = actix_governor::GovernorConfigBuilder::default();
+    builder
+        .milliseconds_per_request((60_000 / u64::from(per_minute.max(1))).max(1))
+        .burst_size(per_minute.max(1))
+        .methods(vec![actix_web::http::Method::POST])
+        .permissive(per_minute == 0);
+    // Both numbers are at least 1 here, which is all `finish` checks.
+    builder.finish().unwrap_or_default()
+}
+
 /// The whole URL surface in one place.
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &RateLimit) {
     cfg.route("/", web::get().to(public::home))
         .route("/lang/{code}", web::get().to(public::switch_language))
         .route("/static/css/app.css", web::get().to(assets::app_css))
@@ -58,5 +76,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(staff::logout_everywhere),
         )
         .route("/staff", web::get().to(staff::home))
-        .configure(portal::routes);
+        .configure(|cfg| portal::routes(cfg, limit));
 }

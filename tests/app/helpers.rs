@@ -107,6 +107,8 @@ impl World {
         vars.insert("DATABASE_URL".into(), self.database_url.clone());
         vars.insert("MADOGUCHI_BIND".into(), "127.0.0.1:0".into());
         vars.insert("MADOGUCHI_LOG".into(), "warn".into());
+        // Tests post more often than people; the limit itself has a test of its own.
+        vars.insert("MADOGUCHI_RATE_LIMIT_PER_MINUTE".into(), "0".into());
         vars
     }
 

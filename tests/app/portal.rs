@@ -582,3 +582,36 @@ async fn unconfirmed_submissions_are_purged_and_their_links_expire() {
     assert_eq!(expired.status, 404);
     assert!(expired.body.contains("ページが見つかりません"));
 }
+
+#[tokio::test]
+async fn lookups_are_rate_limited_per_address() {
+    let world = World::new();
+    let app = world
+        .spawn_with(|vars| {
+            vars.insert("MADOGUCHI_RATE_LIMIT_PER_MINUTE".into(), "3".into());
+        })
+        .await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let page = app
+            .submit(
+                "/case",
+                "/case",
+                &[("receipt_number", "2026-999999"), ("email", "x@example.jp")],
+            )
+            .await;
+        statuses.push(page.status);
+        if page.status == 429 {
+            assert!(
+                page.body.contains("しばらくお待ちください"),
+                "a page in the person's language"
+            );
+        }
+    }
+    assert_eq!(statuses, vec![200, 200, 200, 429]);
+    assert_eq!(
+        app.get("/case").await.status,
+        200,
+        "reading pages is never limited"
+    );
+}

@@ -6,12 +6,13 @@ pub mod steps;
 pub mod upload;
 pub mod withdraw;
 
+use actix_governor::Governor;
 use actix_session::Session;
 use actix_web::web;
 use chrono::{DateTime, Utc};
 
-use super::AppState;
 use super::error::AppError;
+use super::{AppState, RateLimit};
 use crate::service::intake::draft::RequestDraft;
 use crate::service::intake::submit::{self, IntakeContext, IntakeError, StoredDraft, Submitted};
 
@@ -100,7 +101,10 @@ pub fn pending_case(session: &Session) -> Option<(String, String)> {
         .flatten()
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// The portal's URLs. Endpoints that create or confirm something are rate-limited per client
+/// address (POST only), so a script cannot flood the help desk or guess codes.
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &RateLimit) {
+    let limited = |path: &str| web::resource(path.to_string()).wrap(Governor::new(limit));
     cfg.route("/request", web::get().to(steps::start_form))
         .route("/request", web::post().to(steps::start_submit))
         .route("/request/person", web::get().to(steps::person_form))
@@ -112,14 +116,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/request/delivery", web::get().to(steps::delivery_form))
         .route("/request/delivery", web::post().to(steps::delivery_submit))
         .route("/request/review", web::get().to(steps::review))
-        .route("/request/submit", web::post().to(steps::submit))
+        .service(limited("/request/submit").route(web::post().to(steps::submit)))
         .route("/request/sent", web::get().to(case::sent))
-        .route("/request/confirm-code", web::post().to(case::confirm_code))
-        .route("/case", web::get().to(case::lookup_form))
-        .route("/case", web::post().to(case::lookup_submit))
+        .service(limited("/request/confirm-code").route(web::post().to(case::confirm_code)))
+        .service(
+            limited("/case")
+                .route(web::get().to(case::lookup_form))
+                .route(web::post().to(case::lookup_submit)),
+        )
         .route("/case/{token}", web::get().to(case::show))
-        .route("/case/{token}/confirm", web::post().to(case::confirm_link))
-        .route("/case/{token}/documents", web::post().to(upload::upload))
+        .service(limited("/case/{token}/confirm").route(web::post().to(case::confirm_link)))
+        .service(limited("/case/{token}/documents").route(web::post().to(upload::upload)))
         .route(
             "/case/{token}/withdraw",
             web::get().to(withdraw::confirm_page),
