@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cases;
 pub mod documents;
 pub mod drafts;
+pub mod messages;
 pub mod outbox;
 mod pool;
 pub mod schema;

@@ -6,4 +6,5 @@ pub mod documents;
 pub mod housekeeping;
 pub mod intake;
 pub mod lifecycle;
+pub mod messages;
 pub mod notices;

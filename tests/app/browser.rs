@@ -177,3 +177,147 @@ async fn first_administrator_signs_up_on_a_phone_without_javascript() {
     browser.screenshot("staff-home-en").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn an_agent_requests_disclosure_with_two_documents_on_a_phone() {
+    let world = World::new();
+    let app = crate::portal::spawn_portal(&world, "national").await;
+    let Some(browser) = Browser::start(390, 844).await else {
+        return;
+    };
+    let go = |path: &str| format!("{}{path}", app.base);
+    let next = Locator::Css("button[value=next]");
+
+    browser.client.goto(&go("/")).await.unwrap();
+    browser.screenshot("portal-home-phone").await;
+    browser.click_and_wait(Locator::Css("a.button")).await;
+    for id in [
+        "kind-disclosure",
+        "requester_type-appointed_agent",
+        "consent",
+    ] {
+        browser
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    browser.screenshot("portal-start-phone").await;
+    browser.click_and_wait(next).await;
+
+    for (id, value) in [
+        ("name", "山田 花子"),
+        ("name_kana", "やまだ はなこ"),
+        ("birth_date", "1990-04-01"),
+        ("postal_code", "2318588"),
+        ("address", "神奈川県横浜市中区日本大通1"),
+    ] {
+        browser.fill(id, value).await;
+    }
+    browser.click_and_wait(next).await;
+    assert_eq!(
+        browser.client.current_url().await.unwrap().path(),
+        "/request/agent"
+    );
+    for (id, value) in [
+        ("agent_name", "代理 太郎"),
+        ("agent_name_kana", "ダイリ タロウ"),
+        ("agent_postal_code", "100-0001"),
+        ("agent_address", "東京都千代田区千代田1-1"),
+        ("agent_phone", "090-1234-5678"),
+        ("agent_email", "agent@example.jp"),
+    ] {
+        browser.fill(id, value).await;
+    }
+    browser.click_and_wait(next).await;
+    browser.fill("data_description", "2025年度の健診結果").await;
+    browser.click_and_wait(next).await;
+    assert_eq!(
+        browser.client.current_url().await.unwrap().path(),
+        "/request/delivery"
+    );
+    browser
+        .client
+        .find(Locator::Css("input[name=delivery]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.click_and_wait(next).await;
+    assert!(
+        browser.text().await.contains("代理 太郎"),
+        "review shows the agent"
+    );
+    browser.screenshot("portal-review-phone").await;
+    browser
+        .click_and_wait(Locator::Css("form[action='/request/submit'] button"))
+        .await;
+
+    let mail = crate::portal::wait_for_mails(world.data_dir.path(), 1)
+        .await
+        .remove(0);
+    let code: String = mail
+        .split("確認コード:")
+        .nth(1)
+        .unwrap_or_default()
+        .trim_start()
+        .chars()
+        .take(6)
+        .collect();
+    browser.fill("code", &code).await;
+    browser
+        .click_and_wait(Locator::Css("button[type=submit]"))
+        .await;
+    assert!(
+        browser
+            .client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/case/")
+    );
+    assert!(browser.text().await.contains("受付番号"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("licence.jpg");
+    std::fs::write(&photo, crate::uploads::JPEG).unwrap();
+    let pdf = dir.path().join("mandate.pdf");
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    )
+    .unwrap();
+    for (doc_type, file) in [("drivers_licence", &photo), ("power_of_attorney", &pdf)] {
+        let select = browser
+            .client
+            .find(Locator::Id("declared_type"))
+            .await
+            .unwrap();
+        select.select_by_value(doc_type).await.unwrap();
+        browser
+            .client
+            .find(Locator::Id("file"))
+            .await
+            .unwrap()
+            .send_keys(&file.display().to_string())
+            .await
+            .unwrap();
+        browser
+            .click_and_wait(Locator::Css("form[enctype='multipart/form-data'] button"))
+            .await;
+    }
+    let page = browser.text().await;
+    assert!(
+        page.contains("運転免許証") && page.contains("委任状"),
+        "both documents listed: {page}"
+    );
+    browser.screenshot("portal-case-phone").await;
+    browser.client.set_window_size(1280, 1000).await.unwrap();
+    browser.screenshot("portal-case-desktop").await;
+    browser.close().await;
+}

@@ -282,3 +282,39 @@ async fn a_request_is_withdrawn_after_a_confirmation_page() {
     assert_eq!(late.status, 422);
     assert!(late.body.contains("書類を提出できません"));
 }
+
+#[tokio::test]
+async fn the_requester_writes_to_the_help_desk() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let case = received_case(&app, &world).await;
+    let csrf = csrf_of(&app.get(&case).await.body);
+    let path = format!("{case}/messages");
+    let empty = app
+        .post(&path, &[("csrf", &csrf), ("message", "   ")])
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("メッセージを入力してください"));
+    let long = "あ".repeat(2001);
+    let too_long = app
+        .post(&path, &[("csrf", &csrf), ("message", &long)])
+        .await;
+    assert_eq!(too_long.status, 422);
+    assert!(
+        too_long.body.contains("2000文字以内") && too_long.body.contains(&long),
+        "the text is kept"
+    );
+    let sent = app
+        .post(
+            &path,
+            &[("csrf", &csrf), ("message", "書類は郵送でも送れますか。")],
+        )
+        .await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some(format!("{case}#messages").as_str())
+    );
+    let page = app.get(&case).await;
+    assert!(page.body.contains("あなたから") && page.body.contains("書類は郵送でも送れますか。"));
+    assert!(page.body.contains("メッセージを送信"), "on the timeline");
+}

@@ -25,6 +25,7 @@ use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
 use crate::service::intake::submit::{self, IntakeError};
+use crate::service::messages;
 use crate::service::notices;
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -184,6 +185,12 @@ pub struct TimelineEntry {
     pub label: &'static str,
 }
 
+pub struct MessageEntry {
+    pub at: String,
+    pub from: &'static str,
+    pub body: String,
+}
+
 pub struct DocumentEntry {
     pub kind: &'static str,
     pub uploaded: String,
@@ -209,6 +216,8 @@ struct CasePage {
     timeline: Vec<TimelineEntry>,
     closed: bool,
     accepts_documents: bool,
+    messages: Vec<MessageEntry>,
+    typed_message: String,
     withdrawable: bool,
     document_types: Vec<(&'static str, &'static str)>,
     documents: Vec<DocumentEntry>,
@@ -237,6 +246,17 @@ pub async fn case_page(
     access_token: &str,
     page: PageContext,
     errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    case_page_typed(state, access_token, page, errors, String::new()).await
+}
+
+/// The case page with a message the requester typed but could not send yet.
+pub async fn case_page_typed(
+    state: &AppState,
+    access_token: &str,
+    page: PageContext,
+    errors: FieldErrors,
+    typed_message: String,
 ) -> Result<HttpResponse, AppError> {
     let digest = token::digest(access_token);
     let loaded = state
@@ -287,6 +307,7 @@ pub async fn case_page(
             label: match e.event.as_str() {
                 "submitted" => lang.t("case.event.submitted"),
                 "document_uploaded" => lang.t("case.event.document_uploaded"),
+                "message_from_requester" => lang.t("case.event.message_from_requester"),
                 other => other
                     .parse::<EventKind>()
                     .map(|k| lang.pick(k.label_ja(), k.label_en()))
@@ -304,6 +325,19 @@ pub async fn case_page(
                 .unwrap_or("…"),
             uploaded: jst(d.uploaded_at),
             status: page.t_in("case.documents.status.", &d.status),
+        })
+        .collect();
+    let conversation = messages::conversation(&state.db, &state.master, &row.id)
+        .await?
+        .into_iter()
+        .map(|m| MessageEntry {
+            at: jst(m.at),
+            from: if m.from_requester {
+                lang.t("case.messages.from_you")
+            } else {
+                lang.t("case.messages.from_desk")
+            },
+            body: m.body,
         })
         .collect();
     let status = if errors.is_empty() {
@@ -344,6 +378,8 @@ pub async fn case_page(
             timeline,
             closed: case_state.is_terminal(),
             accepts_documents: accepts_documents(case_state),
+            messages: conversation,
+            typed_message,
             withdrawable: case_state.is_before_decision() && case_state != CaseState::Unconfirmed,
             document_types: DocumentType::ALL
                 .iter()

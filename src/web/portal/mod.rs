@@ -2,6 +2,7 @@
 //! private case link. Every page works without JavaScript.
 
 pub mod case;
+pub mod messages;
 pub mod steps;
 pub mod upload;
 pub mod withdraw;
@@ -127,6 +128,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &RateLimit) {
         .route("/case/{token}", web::get().to(case::show))
         .service(limited("/case/{token}/confirm").route(web::post().to(case::confirm_link)))
         .service(limited("/case/{token}/documents").route(web::post().to(upload::upload)))
+        .service(limited("/case/{token}/messages").route(web::post().to(messages::send)))
         .route(
             "/case/{token}/withdraw",
             web::get().to(withdraw::confirm_page),

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Case-page throughput: a release build on SQLite, one real case, wrk on the same machine.
+# Usage: bash benches/portal.sh [connections] [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+connections=${1:-16}
+seconds=${2:-10}
+command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+cargo build --release -q
+data=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+MADOGUCHI_DATA_DIR="$data" MADOGUCHI_BIND="127.0.0.1:$port" MADOGUCHI_RATE_LIMIT_PER_MINUTE=0 \
+  MADOGUCHI_MAIL_POLL_SECONDS=1 MADOGUCHI_LOG=warn ./target/release/madoguchi serve >"$data/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+
+jar="$data/cookies"
+csrf() { curl -s -b "$jar" -c "$jar" "$base$1" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"//'; }
+post() { local path=$1; shift; curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf "$path")" "$@" "$base$path"; }
+post /request --data-urlencode kind=correction --data-urlencode requester_type=principal --data-urlencode consent=2026-11-21
+post /request/person --data-urlencode name="山田 花子" --data-urlencode name_kana="ヤマダ ハナコ" \
+  --data-urlencode birth_date=1990-04-01 --data-urlencode postal_code=231-8588 --data-urlencode address="横浜市中区日本大通1" \
+  --data-urlencode phone=045-210-1111 --data-urlencode email=bench@example.jp
+post /request/content --data-urlencode data_description="住所" --data-urlencode current_content="旧" --data-urlencode correct_content="新"
+curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf /request/review)" "$base/request/submit"
+for _ in $(seq 1 50); do ls "$data"/mail/*.eml >/dev/null 2>&1 && break; sleep 0.2; done
+token=$(grep -rhoa '/case/[A-Za-z0-9_-]\{43\}' "$data/mail" | head -1 | sed 's|/case/||')
+[ -n "$token" ] || { echo "no case link found"; exit 1; }
+curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf "/case/$token")" "$base/case/$token/confirm"
+curl -sf "$base/case/$token" | grep -q '受付番号' || { echo "case page not served"; exit 1; }
+
+echo "== case page: wrk -t2 -c$connections -d${seconds}s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency "$base/case/$token" | tee "$data/wrk.txt"
+echo "server RSS after the run: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"

@@ -1,0 +1,41 @@
+//! Messages between the requester and the help desk. Bodies are sealed; messages are never
+//! edited or deleted.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::messages;
+use super::{DbConnection, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = messages)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct MessageRow {
+    pub id: String,
+    pub case_id: String,
+    pub at: NaiveDateTime,
+    /// `to_requester`, `from_requester` or `internal` (staff notes the requester never sees).
+    pub direction: String,
+    pub author: String,
+    pub sealed_body: Vec<u8>,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &MessageRow) -> Result<(), DbError> {
+    diesel::insert_into(messages::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The conversation the requester sees: internal notes excluded.
+pub fn visible_to_requester(
+    conn: &mut DbConnection,
+    case_id: &str,
+) -> Result<Vec<MessageRow>, DbError> {
+    Ok(messages::table
+        .filter(messages::case_id.eq(case_id))
+        .filter(messages::direction.ne("internal"))
+        .order((messages::at.asc(), messages::id.asc()))
+        .select(MessageRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,98 @@
+//! Messages from the requester to the help desk.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::messages::{self, MessageRow};
+use crate::db::{Db, DbError};
+use crate::service::intake::submit::append_event;
+use crate::storage::crypto::MasterKey;
+
+pub const MAX_CHARS: usize = 2000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MessageError {
+    #[error("empty message")]
+    Empty,
+    #[error("message too long")]
+    TooLong,
+    #[error("sealing failed: {0}")]
+    Seal(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A message as shown: who wrote it, when, and what it says.
+pub struct Shown {
+    pub at: chrono::NaiveDateTime,
+    pub from_requester: bool,
+    pub body: String,
+}
+
+pub async fn from_requester(
+    db: &Db,
+    master: &MasterKey,
+    case_id: &str,
+    case_state: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<(), MessageError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(MessageError::Empty);
+    }
+    if body.chars().count() > MAX_CHARS {
+        return Err(MessageError::TooLong);
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let sealed_body = master
+        .seal_value(&format!("message:{id}"), body.as_bytes())
+        .map_err(|e| MessageError::Seal(e.to_string()))?;
+    let row = MessageRow {
+        id,
+        case_id: case_id.to_string(),
+        at: now.naive_utc(),
+        direction: "from_requester".into(),
+        author: "requester".into(),
+        sealed_body,
+    };
+    let state = case_state.to_string();
+    db.write(move |conn| {
+        messages::insert(conn, &row)?;
+        append_event(
+            conn,
+            &row.case_id,
+            now,
+            "requester",
+            "message_from_requester",
+            Some(&state),
+            &state,
+        )
+    })
+    .await?;
+    Ok(())
+}
+
+/// The conversation, opened for display. A message that cannot be opened is shown as such
+/// rather than failing the whole page.
+pub async fn conversation(
+    db: &Db,
+    master: &MasterKey,
+    case_id: &str,
+) -> Result<Vec<Shown>, DbError> {
+    let id = case_id.to_string();
+    let rows = db
+        .read(move |conn| messages::visible_to_requester(conn, &id))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Shown {
+            at: row.at,
+            from_requester: row.direction == "from_requester",
+            body: master
+                .open_value(&format!("message:{}", row.id), &row.sealed_body)
+                .ok()
+                .and_then(|plain| String::from_utf8(plain.to_vec()).ok())
+                .unwrap_or_else(|| "…".into()),
+        })
+        .collect())
+}

@@ -1,0 +1,75 @@
+//! The requester writes to the help desk from the case page.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+
+use crate::auth::token;
+use crate::db::cases;
+use crate::domain::state::CaseState;
+use crate::service::messages::{self, MessageError};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, see_other};
+use crate::web::session::csrf_matches;
+
+pub async fn send(
+    state: web::Data<AppState>,
+    access_token: web::Path<String>,
+    session: Session,
+    page: PageContext,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let digest = token::digest(&access_token);
+    let row = state
+        .db
+        .read(move |conn| cases::find_by_access_token(conn, &digest))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let body = form.get("message").cloned().unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    if !csrf_matches(
+        &session,
+        form.get("csrf").map(String::as_str).unwrap_or_default(),
+    ) {
+        errors.add_general("field.csrf_expired");
+    } else if row
+        .state
+        .parse::<CaseState>()
+        .is_ok_and(|s| s == CaseState::Unconfirmed)
+    {
+        return Ok(see_other(&format!("/case/{access_token}")));
+    } else {
+        match messages::from_requester(
+            &state.db,
+            &state.master,
+            &row.id,
+            &row.state,
+            &body,
+            Utc::now(),
+        )
+        .await
+        {
+            Ok(()) => return Ok(see_other(&format!("/case/{access_token}#messages"))),
+            Err(MessageError::Empty) => errors.add("message", "required"),
+            Err(MessageError::TooLong) => errors.add("message", "too_long"),
+            Err(MessageError::Db(db)) => return Err(db.into()),
+            Err(other) => return Err(AppError::internal(other)),
+        }
+    }
+    case_page_with_draft(&state, &access_token, page, errors, body).await
+}
+
+/// The case page again, with the message as typed so nothing is lost.
+async fn case_page_with_draft(
+    state: &AppState,
+    access_token: &str,
+    page: PageContext,
+    errors: FieldErrors,
+    body: String,
+) -> Result<HttpResponse, AppError> {
+    super::case::case_page_typed(state, access_token, page, errors, body).await
+}
