@@ -30,11 +30,35 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The first Python that can run aiosmtpd: `MADOGUCHI_TEST_PYTHON`, `python3` on the PATH, or
+/// Debian's own (`python3-aiosmtpd` installs there, while PATH may lead to another Python).
+fn python_with_aiosmtpd() -> Option<String> {
+    let candidates = std::env::var("MADOGUCHI_TEST_PYTHON")
+        .into_iter()
+        .chain(["python3".to_string(), "/usr/bin/python3".to_string()]);
+    candidates.into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
 impl SmtpServer {
     /// None when aiosmtpd is not installed and the test may skip (never under CI).
     pub fn start_on(port: u16) -> Option<SmtpServer> {
         let maildir = tempfile::tempdir().unwrap();
-        let spawned = Command::new("python3")
+        let Some(python) = python_with_aiosmtpd() else {
+            assert!(
+                !in_ci(),
+                "aiosmtpd is required under CI: install python3-aiosmtpd"
+            );
+            eprintln!("skipping: no Python with aiosmtpd (install python3-aiosmtpd)");
+            return None;
+        };
+        let spawned = Command::new(python)
             .args([
                 "-m",
                 "aiosmtpd",
