@@ -6,8 +6,6 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
-use crate::auth::token;
-use crate::db::cases;
 use crate::domain::state::CaseState;
 use crate::service::messages::{self, MessageError};
 use crate::web::AppState;
@@ -23,12 +21,7 @@ pub async fn send(
     page: PageContext,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let digest = token::digest(&access_token);
-    let row = state
-        .db
-        .read(move |conn| cases::find_by_access_token(conn, &digest))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = super::case_by_token(&state, &access_token).await?;
     let body = form.get("message").cloned().unwrap_or_default();
     let mut errors = FieldErrors::default();
     if !csrf_matches(

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::AppError;
 use super::{AppState, RateLimit};
+use crate::db::cases::{self, CaseRow};
 use crate::service::intake::draft::RequestDraft;
 use crate::service::intake::submit::{self, IntakeContext, IntakeError, StoredDraft, Submitted};
 
@@ -83,6 +84,16 @@ pub async fn current_draft(
         Current::Draft(token, draft) => Ok((token, *draft)),
         Current::Submitted(_) => Ok((new_draft_token(session)?, RequestDraft::default())),
     }
+}
+
+/// The case behind a private link; 404 for an unknown (or replaced, or purged) link.
+pub async fn case_by_token(state: &AppState, access_token: &str) -> Result<CaseRow, AppError> {
+    let digest = crate::auth::token::digest(access_token);
+    state
+        .db
+        .read(move |conn| cases::find_by_access_token(conn, &digest))
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 pub fn remember_pending_case(

@@ -9,8 +9,6 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 
 use super::case::{accepts_documents, case_page};
-use crate::auth::token;
-use crate::db::cases;
 use crate::domain::identity::DocumentType;
 use crate::domain::state::CaseState;
 use crate::service::documents::{self, Upload, UploadError, UploadProblem};
@@ -34,12 +32,7 @@ pub async fn upload(
     page: PageContext,
     MultipartForm(form): MultipartForm<UploadForm>,
 ) -> Result<HttpResponse, AppError> {
-    let digest = token::digest(&access_token);
-    let row = state
-        .db
-        .read(move |conn| cases::find_by_access_token(conn, &digest))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = super::case_by_token(&state, &access_token).await?;
     let mut errors = FieldErrors::default();
     if !form
         .csrf

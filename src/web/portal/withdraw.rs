@@ -8,8 +8,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
-use crate::auth::token;
-use crate::db::cases::{self, CaseRow};
+use crate::db::cases::CaseRow;
 use crate::domain::event::{Actor, Event};
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
@@ -31,15 +30,6 @@ struct WithdrawPage {
     errors: FieldErrors,
 }
 
-async fn load(state: &AppState, access_token: &str) -> Result<CaseRow, AppError> {
-    let digest = token::digest(access_token);
-    state
-        .db
-        .read(move |conn| cases::find_by_access_token(conn, &digest))
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 fn withdrawable(row: &CaseRow) -> bool {
     row.state
         .parse::<CaseState>()
@@ -51,7 +41,7 @@ pub async fn confirm_page(
     access_token: web::Path<String>,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let row = load(&state, &access_token).await?;
+    let row = super::case_by_token(&state, &access_token).await?;
     if !withdrawable(&row) {
         return Ok(see_other(&format!("/case/{access_token}")));
     }
@@ -74,7 +64,7 @@ pub async fn withdraw(
     page: PageContext,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let row = load(&state, &access_token).await?;
+    let row = super::case_by_token(&state, &access_token).await?;
     let receipt_number = row.receipt_number.clone().unwrap_or_default();
     if !csrf_matches(
         &session,
