@@ -26,11 +26,23 @@ post /request/person --data-urlencode name="山田 花子" --data-urlencode name
 post /request/content --data-urlencode data_description="住所" --data-urlencode current_content="旧" --data-urlencode correct_content="新"
 curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf /request/review)" "$base/request/submit"
 for _ in $(seq 1 50); do ls "$data"/mail/*.eml >/dev/null 2>&1 && break; sleep 0.2; done
-token=$(grep -rhoa '/case/[A-Za-z0-9_-]\{43\}' "$data/mail" | head -1 | sed 's|/case/||')
+token=$(python3 - "$data/mail" <<'PY'
+import email, pathlib, re, sys
+for path in pathlib.Path(sys.argv[1]).glob("*.eml"):
+    text = email.message_from_bytes(path.read_bytes()).get_payload(decode=True).decode()
+    found = re.search(r"/case/([A-Za-z0-9_-]{43})", text)
+    if found:
+        print(found.group(1))
+        break
+PY
+)
 [ -n "$token" ] || { echo "no case link found"; exit 1; }
 curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf "/case/$token")" "$base/case/$token/confirm"
 curl -sf "$base/case/$token" | grep -q '受付番号' || { echo "case page not served"; exit 1; }
 
-echo "== case page: wrk -t2 -c$connections -d${seconds}s"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency "$base/case/$token" | tee "$data/wrk.txt"
+cookie=$(awk '$6 == "madoguchi" { print "madoguchi=" $7 }' "$jar")
+echo "== case page, returning browser (session cookie sent): wrk -t2 -c$connections -d${seconds}s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/case/$token"
+echo "== case page, first visit (no cookie: a new session each time): wrk -t2 -c$connections -d${seconds}s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency "$base/case/$token"
 echo "server RSS after the run: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"

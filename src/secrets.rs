@@ -91,6 +91,7 @@ fn generate<const N: usize>(path: &Path) -> std::io::Result<[u8; N]> {
     rand::rng().fill_bytes(&mut key);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
+        restrict_dir(parent)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -112,6 +113,16 @@ fn generate<const N: usize>(path: &Path) -> std::io::Result<[u8; N]> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// The data directory holds the database, keys, documents and mail: owner only.
+pub fn restrict_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 /// A fresh random key, base64-encoded, for operators who set keys in the environment.

@@ -112,6 +112,9 @@ impl Db {
         let build = |size: u32| {
             Pool::builder()
                 .max_size(size)
+                // A ping before every checkout costs a query per request; a broken connection is
+                // noticed on use instead (`has_broken`) and replaced.
+                .test_on_check_out(false)
                 .min_idle(Some(1))
                 .connection_timeout(Duration::from_secs(10))
                 .build(ConnectionManager { url: url.clone() })

@@ -60,6 +60,7 @@ impl Transport {
                 .map_err(|e| format!("MADOGUCHI_SMTP_URL: {e}")),
             None => {
                 std::fs::create_dir_all(&mail_dir)
+                    .and_then(|()| crate::secrets::restrict_dir(&mail_dir))
                     .map_err(|e| format!("{}: cannot create ({e})", mail_dir.display()))?;
                 Ok(Transport::Files(
                     AsyncFileTransport::new(&mail_dir),

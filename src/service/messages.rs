@@ -72,19 +72,10 @@ pub async fn from_requester(
     Ok(())
 }
 
-/// The conversation, opened for display. A message that cannot be opened is shown as such
-/// rather than failing the whole page.
-pub async fn conversation(
-    db: &Db,
-    master: &MasterKey,
-    case_id: &str,
-) -> Result<Vec<Shown>, DbError> {
-    let id = case_id.to_string();
-    let rows = db
-        .read(move |conn| messages::visible_to_requester(conn, &id))
-        .await?;
-    Ok(rows
-        .into_iter()
+/// Messages opened for display. A message that cannot be opened is shown as such rather than
+/// failing the whole page.
+pub fn open_all(master: &MasterKey, rows: Vec<MessageRow>) -> Vec<Shown> {
+    rows.into_iter()
         .map(|row| Shown {
             at: row.at,
             from_requester: row.direction == "from_requester",
@@ -94,5 +85,5 @@ pub async fn conversation(
                 .and_then(|plain| String::from_utf8(plain.to_vec()).ok())
                 .unwrap_or_else(|| "…".into()),
         })
-        .collect())
+        .collect()
 }

@@ -268,10 +268,11 @@ pub async fn case_page_typed(
             let events = cases::events(conn, &row.id)?;
             let pauses = cases::pauses(conn, &row.id)?;
             let docs = documents::for_case(conn, &row.id)?;
-            Ok(Some((row, events, pauses, docs)))
+            let conversation = crate::db::messages::visible_to_requester(conn, &row.id)?;
+            Ok(Some((row, events, pauses, docs, conversation)))
         })
         .await?;
-    let Some((row, events, pauses, docs)) = loaded else {
+    let Some((row, events, pauses, docs, conversation)) = loaded else {
         return Err(AppError::NotFound);
     };
     tracing::info!(case_id = %row.id, "requester viewed case");
@@ -327,8 +328,7 @@ pub async fn case_page_typed(
             status: page.t_in("case.documents.status.", &d.status),
         })
         .collect();
-    let conversation = messages::conversation(&state.db, &state.master, &row.id)
-        .await?
+    let conversation = messages::open_all(&state.master, conversation)
         .into_iter()
         .map(|m| MessageEntry {
             at: jst(m.at),
