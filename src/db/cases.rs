@@ -247,3 +247,40 @@ pub fn purge_unconfirmed(conn: &mut DbConnection, before: NaiveDateTime) -> Resu
     )
     .execute(conn)?)
 }
+
+/// Starts a pause episode (補正 or payment): the clock stops from `started_on` (`A`).
+pub fn open_pause(
+    conn: &mut DbConnection,
+    case_id: &str,
+    reason: &str,
+    started_on: NaiveDate,
+    reply_by: Option<NaiveDate>,
+) -> Result<(), DbError> {
+    diesel::insert_into(case_pauses::table)
+        .values(&PauseRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            case_id: case_id.to_string(),
+            reason: reason.to_string(),
+            started_on,
+            reply_by,
+            ended_on: None,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ends the open pause episode on `ended_on` (`B`, the day the answer arrived).
+pub fn close_pause(
+    conn: &mut DbConnection,
+    case_id: &str,
+    ended_on: NaiveDate,
+) -> Result<(), DbError> {
+    diesel::update(
+        case_pauses::table
+            .filter(case_pauses::case_id.eq(case_id))
+            .filter(case_pauses::ended_on.is_null()),
+    )
+    .set(case_pauses::ended_on.eq(Some(ended_on)))
+    .execute(conn)?;
+    Ok(())
+}

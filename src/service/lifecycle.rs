@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::db::cases::{self, CaseRow};
+use crate::db::messages::{self, MessageRow};
 use crate::db::{Db, DbError};
+use crate::domain::deadline::jst_date;
 use crate::domain::event::{Actor, Event};
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::refusal::Refusal;
@@ -44,6 +46,15 @@ pub struct Firing {
     /// How the actor appears on the timeline (`requester`, `staff:<id>`, `system`).
     pub actor_label: String,
     pub notice: Option<NoticeTo>,
+    /// A message recorded with the event (e.g. what a 補正 asks for, or the requester's answer).
+    pub message: Option<NewMessage>,
+}
+
+pub struct NewMessage {
+    /// `to_requester`, `from_requester` or `internal`.
+    pub direction: &'static str,
+    pub author: String,
+    pub body: String,
 }
 
 /// Fires the event on `row`; returns the updated row and the transition.
@@ -59,6 +70,7 @@ pub async fn apply(
         actor,
         actor_label,
         notice,
+        message,
     } = firing;
     let facts = parse_facts(&row).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
     let transition = lifecycle::apply(&facts, &event, &actor, now).map_err(ApplyError::Refused)?;
@@ -74,6 +86,11 @@ pub async fn apply(
         actor_label.to_string(),
     );
     let event_name = transition.event.as_str();
+    let (clock, reply_by) = (transition.clock, transition.facts.correction_reply_by);
+    let sealed_message = match message {
+        Some(m) => Some(seal_message(mailer.master, m, now)?),
+        None => None,
+    };
     let saved = db
         .write(move |conn| {
             let saved = cases::update(conn, &updated)?;
@@ -86,6 +103,23 @@ pub async fn apply(
                 Some(from_state),
                 to_state,
             )?;
+            // Every stop and restart of the clock is recorded as an episode (domain.md §4.3(2)).
+            let today = jst_date(now);
+            if clock.pause_ends.is_some() {
+                cases::close_pause(conn, &saved.id, today)?;
+            }
+            if let Some(reason) = clock.pause_begins {
+                cases::open_pause(conn, &saved.id, reason.as_str(), today, reply_by)?;
+            }
+            if let Some(sealed) = sealed_message {
+                messages::insert(
+                    conn,
+                    &MessageRow {
+                        case_id: saved.id.clone(),
+                        ..sealed
+                    },
+                )?;
+            }
             if let Some(NoticeTo {
                 to,
                 notice,
@@ -106,4 +140,23 @@ pub async fn apply(
         .await?;
     tracing::info!(case_id = %saved.id, event = event_name, from = from_state, to = to_state, "case transition");
     Ok((saved, transition))
+}
+
+fn seal_message(
+    master: &MasterKey,
+    message: NewMessage,
+    now: DateTime<Utc>,
+) -> Result<MessageRow, ApplyError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let sealed_body = master
+        .seal_value(&format!("message:{id}"), message.body.as_bytes())
+        .map_err(|e| ApplyError::Corrupt(e.to_string()))?;
+    Ok(MessageRow {
+        id,
+        case_id: String::new(),
+        at: now.naive_utc(),
+        direction: message.direction.to_string(),
+        author: message.author,
+        sealed_body,
+    })
 }

@@ -2,6 +2,7 @@
 //! records in one transaction.
 
 pub mod accounts;
+pub mod corrections;
 pub mod documents;
 pub mod housekeeping;
 pub mod intake;

@@ -129,6 +129,29 @@ pub fn withdrawn(lang: Lang, number: &str) -> Notice {
     }
 }
 
+#[derive(Template)]
+#[template(path = "mail/correction_requested.txt")]
+struct CorrectionRequested<'a> {
+    lang: Lang,
+    number: &'a str,
+    reply_by: String,
+}
+
+pub fn correction_requested(lang: Lang, number: &str, reply_by: NaiveDate) -> Notice {
+    Notice {
+        subject: subject(
+            lang,
+            &format!("受付番号 {number} について補正のお願い"),
+            &format!("Request {number}: please correct or complete it"),
+        ),
+        body: render(&CorrectionRequested {
+            lang,
+            number,
+            reply_by: reply_by.format("%Y-%m-%d").to_string(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

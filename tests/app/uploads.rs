@@ -318,3 +318,112 @@ async fn the_requester_writes_to_the_help_desk() {
     assert!(page.body.contains("あなたから") && page.body.contains("書類は郵送でも送れますか。"));
     assert!(page.body.contains("メッセージを送信"), "on the timeline");
 }
+
+#[tokio::test]
+async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
+    use madoguchi::domain::event::Actor;
+    use madoguchi::domain::role::Role;
+    use madoguchi::service::corrections::{self, Ask};
+    use madoguchi::service::lifecycle::Mailer;
+
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let case = received_case(&app, &world).await;
+    let token = case.trim_start_matches("/case/").to_string();
+
+    // The help desk's side (its pages come with the staff workspace): ask through the service.
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let master = madoguchi::storage::crypto::MasterKey::new(config.secrets.document_key);
+    let from = madoguchi::mail::parse_mailbox(&config.mail_from).unwrap();
+    let digest = madoguchi::auth::token::digest(&token);
+    let row = db
+        .with_reader(move |c| madoguchi::db::cases::find_by_access_token(c, &digest))
+        .unwrap()
+        .unwrap();
+    let reply_by = chrono::NaiveDate::from_ymd_opt(2030, 1, 10).unwrap();
+    let ask = Ask {
+        reply_by,
+        what: "住民票の写し（発行から30日以内）を追加で提出してください。".into(),
+    };
+    let mailer = Mailer {
+        master: &master,
+        from: &from,
+    };
+    let staff = (
+        Actor::staff("staff-1", Role::Staff),
+        "staff:staff-1".to_string(),
+    );
+    corrections::request(&db, &mailer, row, staff, ask, chrono::Utc::now())
+        .await
+        .unwrap();
+
+    let page = app.get(&case).await;
+    assert!(
+        page.body.contains("窓口から補正のお願いがあります") && page.body.contains("2030-01-10")
+    );
+    assert!(
+        page.body.contains("住民票の写し（発行から30日以内）"),
+        "what to fix is on the page"
+    );
+    assert!(
+        page.body.contains("期限停止中"),
+        "the clock is shown as stopped"
+    );
+    let mails = wait_for_mails(world.data_dir.path(), 3).await;
+    let notice = mails
+        .iter()
+        .find(|m| m.contains("補正のお願い"))
+        .expect("correction notice");
+    assert!(
+        notice.contains("2030-01-10") && !notice.contains("住民票の写し（発行"),
+        "the mail says when, the page says what"
+    );
+
+    let csrf = csrf_of(&page.body);
+    let empty = app
+        .post(
+            &format!("{case}/answer"),
+            &[("csrf", &csrf), ("answer", "")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("回答を入力してください"));
+    let answered = app
+        .post(
+            &format!("{case}/answer"),
+            &[("csrf", &csrf), ("answer", "住民票を提出しました。")],
+        )
+        .await;
+    assert_eq!(answered.location.as_deref(), Some(case.as_str()));
+    let after = app.get(&case).await;
+    assert!(!after.body.contains("窓口から補正のお願いがあります"));
+    assert!(after.body.contains("本人確認中"), "back to identity review");
+    assert!(
+        after.body.contains("補正・回答の到達") && after.body.contains("補正・追加書類を依頼"),
+        "both on the timeline"
+    );
+    assert!(
+        after.body.contains("住民票を提出しました。"),
+        "the answer is in the conversation"
+    );
+    let case_id = db
+        .with_reader(move |c| {
+            Ok(madoguchi::db::cases::find_by_access_token(
+                c,
+                &madoguchi::auth::token::digest(&token),
+            )?
+            .map(|r| r.id))
+        })
+        .unwrap()
+        .unwrap();
+    let pauses = db
+        .with_reader(move |c| madoguchi::db::cases::pauses(c, &case_id))
+        .unwrap();
+    assert_eq!(pauses.len(), 1);
+    assert_eq!(pauses[0].reply_by, Some(reply_by));
+    assert!(
+        pauses[0].ended_on.is_some(),
+        "the episode is closed with the day the answer arrived"
+    );
+}

@@ -218,6 +218,8 @@ struct CasePage {
     accepts_documents: bool,
     messages: Vec<MessageEntry>,
     typed_message: String,
+    /// A pending 補正: the date to answer by, and what the help desk asked.
+    correction: Option<(String, String)>,
     withdrawable: bool,
     document_types: Vec<(&'static str, &'static str)>,
     documents: Vec<DocumentEntry>,
@@ -280,6 +282,11 @@ pub async fn case_page_typed(
     let kind: RequestKind = row.kind.parse().map_err(AppError::internal)?;
     let case_state: CaseState = row.state.parse().map_err(AppError::internal)?;
     let facts = submit::parse_facts(&row)?;
+    let open_reply_by = pauses
+        .iter()
+        .rev()
+        .find(|p| p.ended_on.is_none())
+        .and_then(|p| p.reply_by);
     let pauses: Vec<Pause> = pauses
         .iter()
         .map(|p| Pause {
@@ -328,7 +335,7 @@ pub async fn case_page_typed(
             status: page.t_in("case.documents.status.", &d.status),
         })
         .collect();
-    let conversation = messages::open_all(&state.master, conversation)
+    let conversation: Vec<MessageEntry> = messages::open_all(&state.master, conversation)
         .into_iter()
         .map(|m| MessageEntry {
             at: jst(m.at),
@@ -340,6 +347,18 @@ pub async fn case_page_typed(
             body: m.body,
         })
         .collect();
+    let correction = (case_state == CaseState::AwaitingRequester).then(|| {
+        let reply_by = open_reply_by
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let asked = conversation
+            .iter()
+            .rev()
+            .find(|m| m.from == lang.t("case.messages.from_desk"))
+            .map(|m| m.body.clone())
+            .unwrap_or_default();
+        (reply_by, asked)
+    });
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -378,6 +397,7 @@ pub async fn case_page_typed(
             timeline,
             closed: case_state.is_terminal(),
             accepts_documents: accepts_documents(case_state),
+            correction,
             messages: conversation,
             typed_message,
             withdrawable: case_state.is_before_decision() && case_state != CaseState::Unconfirmed,

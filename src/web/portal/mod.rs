@@ -1,6 +1,7 @@
 //! The requester portal: no account; a draft kept server-side while the form is filled in, then a
 //! private case link. Every page works without JavaScript.
 
+pub mod answer;
 pub mod case;
 pub mod messages;
 pub mod steps;
@@ -140,6 +141,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &RateLimit) {
         .service(limited("/case/{token}/confirm").route(web::post().to(case::confirm_link)))
         .service(limited("/case/{token}/documents").route(web::post().to(upload::upload)))
         .service(limited("/case/{token}/messages").route(web::post().to(messages::send)))
+        .service(limited("/case/{token}/answer").route(web::post().to(answer::answer)))
         .route(
             "/case/{token}/withdraw",
             web::get().to(withdraw::confirm_page),

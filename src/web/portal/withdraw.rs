@@ -102,6 +102,7 @@ pub async fn withdraw(
         actor: Actor::Requester,
         actor_label: "requester".into(),
         notice: Some(notice),
+        message: None,
     };
     match lifecycle::apply(&state.db, &mailer, row, firing, Utc::now()).await {
         Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),

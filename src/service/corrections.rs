@@ -1,0 +1,85 @@
+//! 補正: the help desk asks the requester to correct or complete the request by a date (the
+//! clock stops), and the requester's answer restarts it. Both go through the lifecycle, which
+//! records the pause episode, the message and the notice in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::db::cases::CaseRow;
+use crate::db::{Db, DbError};
+use crate::domain::event::{Actor, Event};
+use crate::i18n::Lang;
+use crate::service::intake::submit::contact_of;
+use crate::service::lifecycle::{self, ApplyError, Firing, Mailer, NewMessage, NoticeTo};
+use crate::service::notices;
+
+fn contact_error(e: crate::service::intake::submit::IntakeError) -> ApplyError {
+    match e {
+        crate::service::intake::submit::IntakeError::Db(db) => ApplyError::Db(db),
+        other => ApplyError::Db(DbError::Conflict(other.to_string())),
+    }
+}
+
+/// What a 補正 asks for, and by when.
+pub struct Ask {
+    pub reply_by: NaiveDate,
+    pub what: String,
+}
+
+/// Staff ask for a correction: `what` tells the requester what to fix (they read it on the case
+/// page; the e-mail only says that there is something to answer, and by when).
+pub async fn request(
+    db: &Db,
+    mailer: &Mailer<'_>,
+    row: CaseRow,
+    (staff, staff_label): (Actor, String),
+    ask: Ask,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, ApplyError> {
+    let Ask { reply_by, what } = ask;
+    let lang = Lang::from_code(&row.lang).unwrap_or_default();
+    let number = row.receipt_number.clone().unwrap_or_default();
+    let to = contact_of(db, mailer.master, &row.id)
+        .await
+        .map_err(contact_error)?;
+    let firing = Firing {
+        event: Event::RequestCorrection {
+            reply_by,
+            reason: what.clone(),
+        },
+        actor: staff,
+        actor_label: staff_label.clone(),
+        notice: Some(NoticeTo {
+            to,
+            notice: notices::correction_requested(lang, &number, reply_by),
+            purpose: "correction_requested",
+        }),
+        message: Some(NewMessage {
+            direction: "to_requester",
+            author: staff_label,
+            body: what,
+        }),
+    };
+    Ok(lifecycle::apply(db, mailer, row, firing, now).await?.0)
+}
+
+/// The requester answers; the clock restarts from the day the answer arrived.
+pub async fn answer(
+    db: &Db,
+    mailer: &Mailer<'_>,
+    row: CaseRow,
+    body: String,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, ApplyError> {
+    let firing = Firing {
+        event: Event::RequesterAnswered,
+        actor: Actor::Requester,
+        actor_label: "requester".into(),
+        notice: None,
+        message: Some(NewMessage {
+            direction: "from_requester",
+            author: "requester".into(),
+            body,
+        }),
+    };
+    Ok(lifecycle::apply(db, mailer, row, firing, now).await?.0)
+}

@@ -1,0 +1,55 @@
+//! The requester answers a 補正 from the case page; the clock restarts from that day.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+
+use super::case::case_page_typed;
+use crate::domain::state::CaseState;
+use crate::service::corrections;
+use crate::service::lifecycle::{ApplyError, Mailer};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, see_other};
+use crate::web::session::csrf_matches;
+
+pub async fn answer(
+    state: web::Data<AppState>,
+    access_token: web::Path<String>,
+    session: Session,
+    page: PageContext,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let row = super::case_by_token(&state, &access_token).await?;
+    let body = form
+        .get("answer")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    if !csrf_matches(
+        &session,
+        form.get("csrf").map(String::as_str).unwrap_or_default(),
+    ) {
+        errors.add_general("field.csrf_expired");
+    } else if row.state.parse::<CaseState>().ok() != Some(CaseState::AwaitingRequester) {
+        return Ok(see_other(&format!("/case/{access_token}")));
+    } else if body.is_empty() {
+        errors.add("answer", "required");
+    } else if body.chars().count() > crate::service::messages::MAX_CHARS {
+        errors.add("answer", "too_long");
+    } else {
+        let mailer = Mailer {
+            master: &state.master,
+            from: &state.mail_from,
+        };
+        return match corrections::answer(&state.db, &mailer, row, body, Utc::now()).await {
+            Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),
+            Err(ApplyError::Db(db)) => Err(db.into()),
+            Err(other) => Err(AppError::internal(other)),
+        };
+    }
+    case_page_typed(&state, &access_token, page, errors, body).await
+}
