@@ -144,11 +144,7 @@ pub async fn start_form(
     session: Session,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
-    render(
-        StatusCode::OK,
-        &start_page(&state, page, draft, FieldErrors::default()),
-    )
+    show_step(&state, &session, page, Step::Start).await
 }
 
 pub async fn start_submit(
@@ -209,7 +205,46 @@ async fn finish_step(
     if problems.is_empty() {
         return Ok(see_other(draft.next_step(step, profile).path()));
     }
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    if step == Step::Review {
+        return Ok(see_other(Step::Review.path()));
+    }
+    step_page(state, page, draft, errors, step)
+}
+
+/// Any step's page, for a GET: or a redirect to an earlier step that still needs something, or
+/// past a step this draft does not have.
+async fn show_step(
+    state: &web::Data<AppState>,
+    session: &Session,
+    page: PageContext,
+    step: Step,
+) -> Result<HttpResponse, AppError> {
+    let (_, draft) = current_draft(state, session, Utc::now()).await?;
+    if let Some(redirect) = guard(state, &draft, step) {
+        return Ok(redirect);
+    }
+    match step {
+        Step::Agent if !draft.is_agent() => Ok(see_other(Step::Content.path())),
+        Step::Delivery if !draft.needs_delivery_step(&state.profile) => {
+            Ok(see_other(Step::Review.path()))
+        }
+        _ => step_page(state, page, draft, FieldErrors::default(), step),
+    }
+}
+
+/// The page of `step` for this draft; 422 when it shows problems.
+fn step_page(
+    state: &AppState,
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+    step: Step,
+) -> Result<HttpResponse, AppError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     match step {
         Step::Start => render(status, &start_page(state, page, draft, errors)),
         Step::Person => render(
@@ -230,7 +265,7 @@ async fn finish_step(
         ),
         Step::Content => render(status, &content_page(page, draft, errors)),
         Step::Delivery => render(status, &delivery_page(state, page, draft, errors)),
-        Step::Review => Ok(see_other(Step::Review.path())),
+        Step::Review => render(status, &review_page(state, page, draft, errors)),
     }
 }
 
@@ -263,18 +298,7 @@ pub async fn person_form(
     session: Session,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
-    if let Some(redirect) = guard(&state, &draft, Step::Person) {
-        return Ok(redirect);
-    }
-    render(
-        StatusCode::OK,
-        &PersonPage {
-            page,
-            draft,
-            errors: FieldErrors::default(),
-        },
-    )
+    show_step(&state, &session, page, Step::Person).await
 }
 
 pub async fn person_submit(
@@ -309,21 +333,7 @@ pub async fn agent_form(
     session: Session,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
-    if let Some(redirect) = guard(&state, &draft, Step::Agent) {
-        return Ok(redirect);
-    }
-    if !draft.is_agent() {
-        return Ok(see_other(Step::Content.path()));
-    }
-    render(
-        StatusCode::OK,
-        &AgentPage {
-            page,
-            draft,
-            errors: FieldErrors::default(),
-        },
-    )
+    show_step(&state, &session, page, Step::Agent).await
 }
 
 pub async fn agent_submit(
@@ -411,14 +421,7 @@ pub async fn content_form(
     session: Session,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
-    if let Some(redirect) = guard(&state, &draft, Step::Content) {
-        return Ok(redirect);
-    }
-    render(
-        StatusCode::OK,
-        &content_page(page, draft, FieldErrors::default()),
-    )
+    show_step(&state, &session, page, Step::Content).await
 }
 
 pub async fn content_submit(
@@ -514,17 +517,7 @@ pub async fn delivery_form(
     session: Session,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
-    if let Some(redirect) = guard(&state, &draft, Step::Delivery) {
-        return Ok(redirect);
-    }
-    if !draft.needs_delivery_step(&state.profile) {
-        return Ok(see_other(Step::Review.path()));
-    }
-    render(
-        StatusCode::OK,
-        &delivery_page(&state, page, draft, FieldErrors::default()),
-    )
+    show_step(&state, &session, page, Step::Delivery).await
 }
 
 pub async fn delivery_submit(
@@ -604,14 +597,7 @@ pub async fn review(
     session: Session,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let (_, draft) = current_draft(&state, &session, Utc::now()).await?;
-    if let Some(redirect) = guard(&state, &draft, Step::Review) {
-        return Ok(redirect);
-    }
-    render(
-        StatusCode::OK,
-        &review_page(&state, page, draft, FieldErrors::default()),
-    )
+    show_step(&state, &session, page, Step::Review).await
 }
 
 pub async fn submit(
