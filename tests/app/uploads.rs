@@ -427,3 +427,96 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
         "the episode is closed with the day the answer arrived"
     );
 }
+
+#[tokio::test]
+async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
+    use madoguchi::domain::event::{Actor, Event};
+    use madoguchi::domain::money::Yen;
+    use madoguchi::domain::role::Role;
+    use madoguchi::service::lifecycle::{self, Firing, Mailer};
+
+    let world = World::new();
+    let app = spawn_portal(&world, "jmimo").await;
+    for (path, fields) in [
+        (
+            "/request",
+            vec![
+                ("kind", "disclosure"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        ),
+        (
+            "/request/person",
+            vec![
+                ("name", "山田 花子"),
+                ("name_kana", "ヤマダ ハナコ"),
+                ("birth_date", "1990-04-01"),
+                ("postal_code", "231-8588"),
+                ("address", "横浜市中区日本大通1"),
+                ("phone", "045-210-1111"),
+                ("email", "hanako@example.jp"),
+            ],
+        ),
+        ("/request/content", vec![("data_description", "提供記録")]),
+        ("/request/delivery", vec![("delivery", "paper_by_post")]),
+    ] {
+        assert_eq!(app.submit(path, path, &fields).await.status, 303, "{path}");
+    }
+    let review = app.get("/request/review").await;
+    assert!(
+        review.body.contains("4000円"),
+        "the fee quote before submitting"
+    );
+    app.post("/request/submit", &[("csrf", &csrf_of(&review.body))])
+        .await;
+    let mail = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    let token = mail
+        .split("/case/")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_default()
+        .to_string();
+    let case = format!("/case/{token}");
+    app.post(
+        &format!("{case}/confirm"),
+        &[("csrf", &csrf_of(&app.get(&case).await.body))],
+    )
+    .await;
+
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let master = madoguchi::storage::crypto::MasterKey::new(config.secrets.document_key);
+    let from = madoguchi::mail::parse_mailbox(&config.mail_from).unwrap();
+    let digest = madoguchi::auth::token::digest(&token);
+    let row = db
+        .with_reader(move |c| madoguchi::db::cases::find_by_access_token(c, &digest))
+        .unwrap()
+        .unwrap();
+    let firing = Firing {
+        event: Event::InvoiceFee { amount: Yen(4000) },
+        actor: Actor::staff("staff-1", Role::Staff),
+        actor_label: "staff:staff-1".into(),
+        notice: None,
+        message: None,
+    };
+    lifecycle::apply(
+        &db,
+        &Mailer {
+            master: &master,
+            from: &from,
+        },
+        row,
+        firing,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+
+    let page = app.get(&case).await;
+    assert!(page.body.contains("手数料のお支払い") && page.body.contains("4000円"));
+    assert!(
+        page.body.contains("現金書留") && page.body.contains("銀行振込"),
+        "J-MIMO's ways to pay"
+    );
+}

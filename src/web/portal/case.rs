@@ -17,9 +17,11 @@ use crate::domain::deadline::{
     Clock, DeadlineStatus, Pause, Period, compute_deadline_explained, jst_date,
 };
 use crate::domain::event::EventKind;
+use crate::domain::fees::schedule_in_force;
 use crate::domain::identity::DocumentType;
 use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
 use crate::domain::kind::RequestKind;
+use crate::domain::lifecycle::FeeStatus;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
@@ -220,6 +222,8 @@ struct CasePage {
     typed_message: String,
     /// A pending 補正: the date to answer by, and what the help desk asked.
     correction: Option<(String, String)>,
+    /// A fee to pay: the amount and the ways to pay it.
+    fee_due: Option<(i64, Vec<&'static str>)>,
     withdrawable: bool,
     document_types: Vec<(&'static str, &'static str)>,
     documents: Vec<DocumentEntry>,
@@ -347,6 +351,24 @@ pub async fn case_page_typed(
             body: m.body,
         })
         .collect();
+    let fee_due = match facts.fee {
+        FeeStatus::Outstanding { amount } if !case_state.is_terminal() => {
+            let on = row
+                .received_at
+                .map(|r| jst_date(r.and_utc()))
+                .unwrap_or(today);
+            let methods = schedule_in_force(&state.profile.fee_schedules, on)
+                .map(|s| {
+                    s.payment_methods
+                        .iter()
+                        .map(|m| lang.t(&format!("payment.method.{}", m.as_str())))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some((amount.0, methods))
+        }
+        _ => None,
+    };
     let correction = (case_state == CaseState::AwaitingRequester).then(|| {
         let reply_by = open_reply_by
             .map(|d| d.format("%Y-%m-%d").to_string())
@@ -398,6 +420,7 @@ pub async fn case_page_typed(
             closed: case_state.is_terminal(),
             accepts_documents: accepts_documents(case_state),
             correction,
+            fee_due,
             messages: conversation,
             typed_message,
             withdrawable: case_state.is_before_decision() && case_state != CaseState::Unconfirmed,
