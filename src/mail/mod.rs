@@ -76,17 +76,16 @@ pub fn parse_mailbox(raw: &str) -> Result<Mailbox, MailError> {
         .map_err(|_| MailError::Address(raw.to_string()))
 }
 
-/// Builds the message and writes it, sealed, to the outbox on `conn` (the caller's transaction).
-/// Returns the outbox id.
-pub fn enqueue(
-    conn: &mut DbConnection,
+/// Builds the message and seals it for the outbox. Pure work, done before the transaction that
+/// stores it, so the single SQLite writer is held only for the insert.
+pub fn prepare(
     master: &MasterKey,
     from: &Mailbox,
     mail: &OutgoingMail,
     purpose: &str,
     case_id: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<String, MailError> {
+) -> Result<NewOutboxMessage, MailError> {
     let to = parse_mailbox(&mail.to)?;
     let id = uuid::Uuid::now_v7().to_string();
     let domain = from.email.domain().to_string();
@@ -117,16 +116,28 @@ pub fn enqueue(
     };
     let json = serde_json::to_vec(&envelope).map_err(|e| MailError::Build(e.to_string()))?;
     let sealed_message = master.seal_value(&id, &json)?;
-    outbox::enqueue(
-        conn,
-        &NewOutboxMessage {
-            id: id.clone(),
-            created_at: now.naive_utc(),
-            purpose: purpose.to_string(),
-            case_id: case_id.map(str::to_string),
-            sealed_message,
-            next_attempt_at: now.naive_utc(),
-        },
-    )?;
-    Ok(id)
+    Ok(NewOutboxMessage {
+        id,
+        created_at: now.naive_utc(),
+        purpose: purpose.to_string(),
+        case_id: case_id.map(str::to_string),
+        sealed_message,
+        next_attempt_at: now.naive_utc(),
+    })
+}
+
+/// Builds, seals and writes the message to the outbox on `conn` (the caller's transaction).
+/// Returns the outbox id.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    master: &MasterKey,
+    from: &Mailbox,
+    mail: &OutgoingMail,
+    purpose: &str,
+    case_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, MailError> {
+    let prepared = prepare(master, from, mail, purpose, case_id, now)?;
+    outbox::enqueue(conn, &prepared)?;
+    Ok(prepared.id)
 }

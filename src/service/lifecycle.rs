@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::cases::{self, CaseRow};
 use crate::db::messages::{self, MessageRow};
+use crate::db::outbox;
 use crate::db::{Db, DbError};
 use crate::domain::deadline::jst_date;
 use crate::domain::event::{Actor, Event};
@@ -79,7 +80,32 @@ pub async fn apply(
     updated.facts =
         facts_json(&transition.facts).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
     updated.updated_at = now.naive_utc();
-    let (master, from) = (mailer.master.clone_key(), mailer.from.clone());
+    let outgoing = match notice {
+        Some(NoticeTo {
+            to,
+            notice,
+            purpose,
+        }) => {
+            let mail = OutgoingMail {
+                to,
+                subject: notice.subject,
+                text: notice.body,
+                html: None,
+            };
+            Some(
+                mail::prepare(
+                    mailer.master,
+                    mailer.from,
+                    &mail,
+                    purpose,
+                    Some(&row.id),
+                    now,
+                )
+                .map_err(|e| ApplyError::Corrupt(e.to_string()))?,
+            )
+        }
+        None => None,
+    };
     let (from_state, to_state, label) = (
         transition.from.as_str(),
         transition.to.as_str(),
@@ -120,20 +146,8 @@ pub async fn apply(
                     },
                 )?;
             }
-            if let Some(NoticeTo {
-                to,
-                notice,
-                purpose,
-            }) = notice
-            {
-                let mail = OutgoingMail {
-                    to,
-                    subject: notice.subject,
-                    text: notice.body,
-                    html: None,
-                };
-                mail::enqueue(conn, &master, &from, &mail, purpose, Some(&saved.id), now)
-                    .map_err(|e| DbError::Conflict(e.to_string()))?;
+            if let Some(outgoing) = outgoing {
+                outbox::enqueue(conn, &outgoing)?;
             }
             Ok(saved)
         })

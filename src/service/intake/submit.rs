@@ -11,7 +11,7 @@ use super::draft::{AgentDetails, PRIVACY_NOTICE_VERSION, RequestContent, Request
 use super::person::PersonDetails;
 use crate::auth::token;
 use crate::db::cases::{self, CaseEventRow, CaseRow};
-use crate::db::{Db, DbConnection, DbError, drafts};
+use crate::db::{Db, DbConnection, DbError, drafts, outbox};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::delivery::DeliveryMethod;
@@ -236,7 +236,14 @@ pub async fn submit(
     };
     let sealed_submission = seal_json(ctx.master, &draft_record(draft_token), &submitted)?;
     let consented_at = draft.consented_at.unwrap_or(now);
-    let (master, from) = (ctx.master.clone_key(), ctx.mail_from.clone());
+    let outgoing = mail::prepare(
+        ctx.master,
+        ctx.mail_from,
+        &mail,
+        "confirm_email",
+        Some(&case_id),
+        now,
+    )?;
     ctx.db
         .write(move |conn| {
             // Spending the draft first makes a second, simultaneous submit of it fail as a whole.
@@ -259,16 +266,7 @@ pub async fn submit(
                 None,
                 "unconfirmed",
             )?;
-            mail::enqueue(
-                conn,
-                &master,
-                &from,
-                &mail,
-                "confirm_email",
-                Some(&row.id),
-                now,
-            )
-            .map_err(mail_to_db)?;
+            outbox::enqueue(conn, &outgoing)?;
             Ok(())
         })
         .await
