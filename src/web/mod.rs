@@ -47,20 +47,20 @@ pub type RateLimit = actix_governor::GovernorConfig<
     actix_governor::governor::middleware::NoOpMiddleware,
 >;
 
-/// `per_minute` POSTs per client address, with a burst of the same size; 0 lets everything through.
-pub fn rate_limit(per_minute: u32) -> RateLimit {
-    let mut builder = actix_governor::GovernorConfigBuilder::default();
-    builder
-        .milliseconds_per_request((60_000 / u64::from(per_minute.max(1))).max(1))
-        .burst_size(per_minute.max(1))
+/// `per_minute` POSTs per client address, with a burst of the same size; None (no limit) for 0.
+pub fn rate_limit(per_minute: u32) -> Option<RateLimit> {
+    if per_minute == 0 {
+        return None;
+    }
+    actix_governor::GovernorConfigBuilder::default()
+        .milliseconds_per_request((60_000 / u64::from(per_minute)).max(1))
+        .burst_size(per_minute)
         .methods(vec![actix_web::http::Method::POST])
-        .permissive(per_minute == 0);
-    // Both numbers are at least 1 here, which is all `finish` checks.
-    builder.finish().unwrap_or_default()
+        .finish()
 }
 
 /// The whole URL surface in one place.
-pub fn routes(cfg: &mut web::ServiceConfig, limit: &RateLimit) {
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
     cfg.route("/", web::get().to(public::home))
         .route("/lang/{code}", web::get().to(public::switch_language))
         .route("/static/css/app.css", web::get().to(assets::app_css))

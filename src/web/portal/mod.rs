@@ -10,6 +10,7 @@ pub mod withdraw;
 
 use actix_governor::Governor;
 use actix_session::Session;
+use actix_web::middleware::Condition;
 use actix_web::web;
 use chrono::{DateTime, Utc};
 
@@ -116,8 +117,13 @@ pub fn pending_case(session: &Session) -> Option<(String, String)> {
 
 /// The portal's URLs. Endpoints that create or confirm something are rate-limited per client
 /// address (POST only), so a script cannot flood the help desk or guess codes.
-pub fn routes(cfg: &mut web::ServiceConfig, limit: &RateLimit) {
-    let limited = |path: &str| web::resource(path.to_string()).wrap(Governor::new(limit));
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
+    // Condition needs a middleware even when off; the unused default is never called then.
+    let unused = RateLimit::default();
+    let config = limit.as_ref().unwrap_or(&unused);
+    let limited = |path: &str| {
+        web::resource(path.to_string()).wrap(Condition::new(limit.is_some(), Governor::new(config)))
+    };
     cfg.route("/request", web::get().to(steps::start_form))
         .route("/request", web::post().to(steps::start_submit))
         .route("/request/person", web::get().to(steps::person_form))
