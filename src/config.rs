@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::db::DatabaseUrl;
 use crate::domain::profile::ProfileName;
@@ -371,10 +371,6 @@ impl Config {
     pub fn data_path(&self, name: &str) -> PathBuf {
         self.data_dir.join(name)
     }
-
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
-    }
 }
 
 fn parse_number<T>(
@@ -405,7 +401,7 @@ where
 mod tests {
     use super::*;
 
-    fn vars(pairs: &[(&str, &str)], dir: &Path) -> BTreeMap<String, String> {
+    fn vars(pairs: &[(&str, &str)], dir: &std::path::Path) -> BTreeMap<String, String> {
         let mut map: BTreeMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

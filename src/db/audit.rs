@@ -52,11 +52,3 @@ pub fn append(conn: &mut DbConnection, event: &AuditEvent) -> Result<(), DbError
         .execute(conn)?;
     Ok(())
 }
-
-pub fn recent(conn: &mut DbConnection, limit: i64) -> Result<Vec<AuditEvent>, DbError> {
-    Ok(audit_events::table
-        .order(audit_events::id.desc())
-        .limit(limit)
-        .select(AuditEvent::as_select())
-        .load(conn)?)
-}

@@ -1,7 +1,7 @@
 //! The web layer's one error type, mapped once to HTTP, and the error pages. A page shows a
 //! request id on 500 and never a cause or a stack; the cause goes to the log.
 
-use actix_web::body::{BoxBody, EitherBody};
+use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -153,5 +153,3 @@ pub fn complete_page(status: StatusCode, body: String) -> HttpResponse {
     response.extensions_mut().insert(CompletePage);
     response
 }
-
-pub type EitherPage<B> = EitherBody<B, BoxBody>;
