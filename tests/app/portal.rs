@@ -615,3 +615,92 @@ async fn lookups_are_rate_limited_per_address() {
         "reading pages is never limited"
     );
 }
+
+#[tokio::test]
+async fn every_portal_page_is_complete_in_both_languages() {
+    for lang in ["ja", "en"] {
+        let world = World::new();
+        let app = spawn_portal(&world, "national").await;
+        app.get(&format!("/lang/{lang}?next=/")).await;
+        let mut visited = Vec::new();
+        let mut check = |path: String, page: crate::helpers::Page| {
+            assert_eq!(page.status, 200, "{lang} {path}");
+            assert!(
+                !page.body.contains('…'),
+                "{lang} {path}: a message key is missing"
+            );
+            assert!(
+                page.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            visited.push(path);
+        };
+        check("/".into(), app.get("/").await);
+        check("/request".into(), app.get("/request").await);
+        step(
+            &app,
+            "/request",
+            &[
+                ("kind", "disclosure"),
+                ("requester_type", "parent"),
+                ("consent", "2026-11-21"),
+            ],
+        )
+        .await;
+        let person: Vec<(&str, &str)> = PERSON
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "email")
+            .collect();
+        step(&app, "/request/person", &person).await;
+        check("/request/agent".into(), app.get("/request/agent").await);
+        step(
+            &app,
+            "/request/agent",
+            &[
+                ("agent_name", "山田 太郎"),
+                ("agent_name_kana", "ヤマダ タロウ"),
+                ("agent_postal_code", "231-8588"),
+                ("agent_address", "横浜市中区日本大通1"),
+                ("agent_phone", "045-210-1111"),
+                ("agent_email", "parent@example.jp"),
+            ],
+        )
+        .await;
+        check("/request/content".into(), app.get("/request/content").await);
+        step(
+            &app,
+            "/request/content",
+            &[("data_description", "健診結果")],
+        )
+        .await;
+        check(
+            "/request/delivery".into(),
+            app.get("/request/delivery").await,
+        );
+        step(&app, "/request/delivery", &[("delivery", "paper_by_post")]).await;
+        let review = app.get("/request/review").await;
+        let csrf = csrf_of(&review.body);
+        check("/request/review".into(), review);
+        app.post("/request/submit", &[("csrf", &csrf)]).await;
+        check("/request/sent".into(), app.get("/request/sent").await);
+        let mail = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+        let case = format!(
+            "/case/{}",
+            after(&mail, "/case/")
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+        );
+        check(format!("{case} (unconfirmed)"), app.get(&case).await);
+        app.post(&format!("{case}/confirm"), &[("csrf", &csrf)])
+            .await;
+        check(case.clone(), app.get(&case).await);
+        check(
+            format!("{case}/withdraw"),
+            app.get(&format!("{case}/withdraw")).await,
+        );
+        check("/case".into(), app.get("/case").await);
+        assert_eq!(visited.len(), 11);
+    }
+}
