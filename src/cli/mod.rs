@@ -38,6 +38,11 @@ pub enum Command {
         #[command(subcommand)]
         action: StaffCommand,
     },
+    /// Development and benchmark tools / 開発用
+    Dev {
+        #[command(subcommand)]
+        action: DevCommand,
+    },
     /// Generate keys for MADOGUCHI_SESSION_KEY and MADOGUCHI_DOCUMENT_KEY / 鍵の生成
     Keys,
     #[command(flatten)]
@@ -60,6 +65,19 @@ pub enum StaffCommand {
         /// Read the password from the first line of standard input instead of generating one
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Fill the database with realistic cases in every state / デモ・計測用の案件を生成
+    Seed {
+        /// How many cases to add
+        #[arg(long, default_value_t = 1000)]
+        cases: usize,
+        /// Add seeded cases even if the database holds real ones
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -96,6 +114,12 @@ pub async fn run(cli: Cli) -> Exit {
         },
         Command::Migrate => match load_config() {
             Ok(config) => migrate(&config),
+            Err(exit) => exit,
+        },
+        Command::Dev {
+            action: DevCommand::Seed { cases, force },
+        } => match load_config() {
+            Ok(config) => seed(&config, cases, force),
             Err(exit) => exit,
         },
         Command::Staff {
@@ -136,6 +160,46 @@ fn migrate(config: &Config) -> Exit {
         Err(e) => {
             eprintln!("error: {e}");
             Exit(2)
+        }
+    }
+}
+
+fn seed(config: &Config, cases: usize, force: bool) -> Exit {
+    let db = match startup::open_database(config) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit(2);
+        }
+    };
+    let key = config.secrets.document_key;
+    let master = crate::storage::crypto::MasterKey::new(key);
+    let index = crate::storage::index::IndexKey::derive(&key);
+    let profile = config.profile.profile();
+    let calendar = profile.calendar(std::iter::empty());
+    let seeder = crate::service::seed::Seeder {
+        db: &db,
+        master: &master,
+        index: &index,
+        profile: &profile,
+        calendar: &calendar,
+    };
+    let started = std::time::Instant::now();
+    match seeder.seed(cases, force, chrono::Utc::now()) {
+        Ok(total) => {
+            println!(
+                "added {cases} seeded cases in {:.1} s; the database now holds {total}",
+                started.elapsed().as_secs_f64()
+            );
+            Exit(0)
+        }
+        Err(e @ crate::service::seed::SeedError::RealCases(_)) => {
+            eprintln!("error: {e}");
+            Exit(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit(1)
         }
     }
 }

@@ -19,6 +19,9 @@ pub struct AuditEvent {
     pub target: Option<String>,
     pub client_ip: Option<String>,
     pub request_id: Option<String>,
+    /// The actor's role when the actor is staff.
+    pub role: Option<String>,
+    pub case_id: Option<String>,
 }
 
 impl AuditEvent {
@@ -31,11 +34,23 @@ impl AuditEvent {
             target: None,
             client_ip: None,
             request_id: None,
+            role: None,
+            case_id: None,
         }
     }
 
     pub fn target(mut self, target: impl Into<String>) -> Self {
         self.target = Some(target.into());
+        self
+    }
+
+    pub fn role(mut self, role: &str) -> Self {
+        self.role = Some(role.to_string());
+        self
+    }
+
+    pub fn case(mut self, case_id: impl Into<String>) -> Self {
+        self.case_id = Some(case_id.into());
         self
     }
 
@@ -51,4 +66,58 @@ pub fn append(conn: &mut DbConnection, event: &AuditEvent) -> Result<(), DbError
         .values(event)
         .execute(conn)?;
     Ok(())
+}
+
+/// What an auditor filters the log by; every field optional.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub case_id: Option<String>,
+    pub action_prefix: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+}
+
+/// The newest `limit` entries matching `filter`, newest first.
+pub fn search(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    limit: i64,
+) -> Result<Vec<AuditEvent>, DbError> {
+    let mut query = audit_events::table.into_boxed();
+    if let Some(actor) = &filter.actor {
+        query = query.filter(audit_events::actor.eq(actor.clone()));
+    }
+    if let Some(case_id) = &filter.case_id {
+        query = query.filter(audit_events::case_id.eq(case_id.clone()));
+    }
+    if let Some(prefix) = &filter.action_prefix {
+        query = query.filter(audit_events::action.like(format!("{}%", prefix.replace('%', ""))));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_events::at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_events::at.lt(until));
+    }
+    Ok(query
+        .order((audit_events::at.desc(), audit_events::id.desc()))
+        .limit(limit)
+        .select(AuditEvent::as_select())
+        .load(conn)?)
+}
+
+/// How many `action` entries came from `client_ip` since `since` (failed sign-ins per address).
+pub fn count_from_address(
+    conn: &mut DbConnection,
+    action: &str,
+    client_ip: &str,
+    since: NaiveDateTime,
+) -> Result<i64, DbError> {
+    Ok(audit_events::table
+        .filter(audit_events::client_ip.eq(client_ip))
+        .filter(audit_events::action.eq(action))
+        .filter(audit_events::at.ge(since))
+        .count()
+        .get_result(conn)?)
 }

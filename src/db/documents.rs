@@ -25,6 +25,8 @@ pub struct DocumentRow {
     pub reviewed_at: Option<NaiveDateTime>,
     pub sealed_review: Option<Vec<u8>>,
     pub destroyed_at: Option<NaiveDateTime>,
+    /// For a delivered (disclosed) file: the requester may download it until then.
+    pub available_until: Option<NaiveDateTime>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &DocumentRow) -> Result<(), DbError> {
@@ -50,4 +52,78 @@ pub fn stored_bytes(conn: &mut DbConnection, case_id: &str) -> Result<i64, DbErr
         .select(documents::size_bytes)
         .load(conn)?;
     Ok(sizes.iter().sum())
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    case_id: &str,
+    document_id: &str,
+) -> Result<Option<DocumentRow>, DbError> {
+    Ok(documents::table
+        .filter(documents::case_id.eq(case_id))
+        .filter(documents::id.eq(document_id))
+        .select(DocumentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Records a reviewer's verdict (`accepted` or `rejected`) unless the document was destroyed.
+pub fn record_review(
+    conn: &mut DbConnection,
+    document_id: &str,
+    status: &str,
+    reviewer: &str,
+    at: NaiveDateTime,
+    sealed_review: &[u8],
+) -> Result<(), DbError> {
+    let changed = diesel::update(
+        documents::table
+            .find(document_id)
+            .filter(documents::destroyed_at.is_null()),
+    )
+    .set((
+        documents::status.eq(status),
+        documents::reviewed_by.eq(Some(reviewer)),
+        documents::reviewed_at.eq(Some(at)),
+        documents::sealed_review.eq(Some(sealed_review)),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Forgets the document's data key: the encrypted file can never be read again. The row stays
+/// as the record that a document existed and was destroyed, and why (in `sealed_review`).
+pub fn destroy(
+    conn: &mut DbConnection,
+    document_id: &str,
+    reviewer: &str,
+    at: NaiveDateTime,
+    sealed_review: &[u8],
+) -> Result<(), DbError> {
+    diesel::update(documents::table.find(document_id))
+        .set((
+            documents::status.eq("destroyed"),
+            documents::wrapped_key.eq(None::<Vec<u8>>),
+            documents::destroyed_at.eq(Some(at)),
+            documents::reviewed_by.eq(Some(reviewer)),
+            documents::reviewed_at.eq(Some(at)),
+            documents::sealed_review.eq(Some(sealed_review)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Makes a disclosed file downloadable by the requester until `until`.
+pub fn make_available(
+    conn: &mut DbConnection,
+    document_id: &str,
+    until: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(documents::table.find(document_id))
+        .set(documents::available_until.eq(Some(until)))
+        .execute(conn)?;
+    Ok(())
 }

@@ -39,3 +39,12 @@ pub fn visible_to_requester(
         .select(MessageRow::as_select())
         .load(conn)?)
 }
+
+/// Every message of a case, internal notes included (the help desk's view).
+pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<MessageRow>, DbError> {
+    Ok(messages::table
+        .filter(messages::case_id.eq(case_id))
+        .order((messages::at.asc(), messages::id.asc()))
+        .select(MessageRow::as_select())
+        .load(conn)?)
+}

@@ -3,8 +3,11 @@
 
 pub mod audit;
 pub mod cases;
+pub mod dashboard;
+pub mod decisions;
 pub mod documents;
 pub mod drafts;
+pub mod fees;
 pub mod messages;
 pub mod outbox;
 mod pool;

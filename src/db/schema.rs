@@ -34,6 +34,8 @@ diesel::table! {
         target -> Nullable<Text>,
         client_ip -> Nullable<Text>,
         request_id -> Nullable<Text>,
+        role -> Nullable<Text>,
+        case_id -> Nullable<Text>,
     }
 }
 
@@ -150,6 +152,7 @@ diesel::table! {
         reviewed_at -> Nullable<Timestamp>,
         sealed_review -> Nullable<Binary>,
         destroyed_at -> Nullable<Timestamp>,
+        available_until -> Nullable<Timestamp>,
     }
 }
 
@@ -174,6 +177,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    fee_entries (id) {
+        id -> Text,
+        case_id -> Text,
+        at -> Timestamp,
+        entry -> Text,
+        amount -> BigInt,
+        recorded_by -> Text,
+        sealed_entry -> Binary,
+    }
+}
+
+diesel::table! {
+    decisions (id) {
+        id -> Text,
+        case_id -> Text,
+        outcome -> Text,
+        sealed_text -> Binary,
+        drafted_by -> Text,
+        drafted_at -> Timestamp,
+        status -> Text,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        sealed_comment -> Nullable<Binary>,
+        issued_on -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(fee_entries -> cases (case_id));
+diesel::joinable!(decisions -> cases (case_id));
 diesel::joinable!(case_parties -> cases (case_id));
 diesel::joinable!(case_contents -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -198,4 +231,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     messages,
     drafts,
+    fee_entries,
+    decisions,
 );

@@ -100,3 +100,23 @@ pub fn bump_auth_epoch(conn: &mut DbConnection, id: &str) -> Result<(), DbError>
         .execute(conn)?;
     Ok(())
 }
+
+/// Active accounts, by display name (for assignment lists).
+pub fn active(conn: &mut DbConnection) -> Result<Vec<StaffRow>, DbError> {
+    Ok(staff::table
+        .filter(staff::disabled_at.is_null())
+        .order(staff::display_name.asc())
+        .select(StaffRow::as_select())
+        .load(conn)?)
+}
+
+/// Replaces the password hash and ends every other session (the epoch moves on).
+pub fn set_password(conn: &mut DbConnection, id: &str, password_hash: &str) -> Result<(), DbError> {
+    diesel::update(staff::table.find(id))
+        .set((
+            staff::password_hash.eq(password_hash),
+            staff::auth_epoch.eq(staff::auth_epoch + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

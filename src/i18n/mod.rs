@@ -95,6 +95,13 @@ impl fmt::Display for Lang {
     }
 }
 
+/// A UTC timestamp as Japanese local time to the minute, the way every page shows times.
+pub fn jst_minutes(at: chrono::NaiveDateTime) -> String {
+    (at + chrono::Duration::hours(9))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

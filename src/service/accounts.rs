@@ -12,6 +12,11 @@ use crate::domain::role::Role;
 /// Consecutive failures before an account is locked, and for how long.
 pub const LOCK_AFTER_FAILURES: i32 = 5;
 pub const LOCK_MINUTES: i64 = 15;
+/// Failed sign-ins from one address within [`LOCK_MINUTES`] (any accounts, known or not) after
+/// which that address is refused: guessing across many accounts is stopped too. Counted in the
+/// audit log, so every instance sees the same number.
+pub const ADDRESS_LOCK_AFTER_FAILURES: i64 = 20;
+const FAILED: &str = "staff.sign_in_failed";
 
 /// What a person types to create an account. Validated here so the browser form and the command
 /// line apply the same rules.
@@ -50,6 +55,9 @@ pub enum AccountError {
     Locked(DateTime<Utc>),
     #[error("the account is disabled")]
     Disabled,
+    /// Too many failed sign-ins from this address, whatever the accounts tried.
+    #[error("too many failed sign-ins from this address")]
+    AddressLocked,
     #[error(transparent)]
     Hash(#[from] password::HashError),
     #[error(transparent)]
@@ -179,11 +187,26 @@ pub async fn sign_in(
     audit_context: (Option<String>, Option<String>),
 ) -> Result<StaffRow, AccountError> {
     let email = email.trim().to_lowercase();
-    let found = db
-        .read(move |conn| staff::find_by_email(conn, &email))
+    let (client_ip, request_id) = audit_context;
+    let address = client_ip.clone();
+    let since = (now - Duration::minutes(LOCK_MINUTES)).naive_utc();
+    let (found, failures_from_address) = db
+        .read(move |conn| {
+            let failures = match &address {
+                Some(ip) => audit::count_from_address(conn, FAILED, ip, since)?,
+                None => 0,
+            };
+            Ok((staff::find_by_email(conn, &email)?, failures))
+        })
         .await?;
+    if failures_from_address >= ADDRESS_LOCK_AFTER_FAILURES {
+        return Err(AccountError::AddressLocked);
+    }
     let Some(row) = found else {
         let _ = verify_off_thread(password_given, password::decoy_hash().to_string()).await;
+        let failed =
+            AuditEvent::new(now.naive_utc(), "unknown", FAILED).from_request(client_ip, request_id);
+        db.write(move |conn| audit::append(conn, &failed)).await?;
         return Err(AccountError::BadCredentials);
     };
     if row.disabled_at.is_some() {
@@ -198,7 +221,6 @@ pub async fn sign_in(
     }
     let ok = verify_off_thread(password_given, row.password_hash.clone()).await;
     let id = row.id.clone();
-    let (client_ip, request_id) = audit_context;
     db.write(move |conn| {
         let at = now.naive_utc();
         let action = if ok {
@@ -211,7 +233,7 @@ pub async fn sign_in(
                 LOCK_AFTER_FAILURES,
                 (now + Duration::minutes(LOCK_MINUTES)).naive_utc(),
             )?;
-            "staff.sign_in_failed"
+            FAILED
         };
         audit::append(
             conn,
@@ -224,6 +246,66 @@ pub async fn sign_in(
     } else {
         Err(AccountError::BadCredentials)
     }
+}
+
+/// Changes a staff member's own password after checking the current one. Other sessions end;
+/// the caller signs the current one in again with the returned row.
+pub async fn change_password(
+    db: &Db,
+    id: &str,
+    (current, new): (String, String),
+    cost: password::Cost,
+    now: DateTime<Utc>,
+    audit_context: (Option<String>, Option<String>),
+) -> Result<StaffRow, PasswordChangeError> {
+    let new_length = new.chars().count();
+    if !(12..=128).contains(&new_length) {
+        return Err(PasswordChangeError::Field(
+            "new_password",
+            "password_length",
+        ));
+    }
+    if new == current {
+        return Err(PasswordChangeError::Field("new_password", "same"));
+    }
+    let staff_id = id.to_string();
+    let row = db
+        .read(move |conn| staff::find(conn, &staff_id))
+        .await?
+        .ok_or(DbError::NotFound)?;
+    if !verify_off_thread(current, row.password_hash.clone()).await {
+        return Err(PasswordChangeError::Field("current_password", "wrong"));
+    }
+    let hash = hash_off_thread(new, cost)
+        .await
+        .map_err(|e| PasswordChangeError::Db(DbError::Unavailable(e.to_string())))?;
+    let (client_ip, request_id) = audit_context;
+    let staff_id = id.to_string();
+    let updated = db
+        .write(move |conn| {
+            staff::set_password(conn, &staff_id, &hash)?;
+            audit::append(
+                conn,
+                &AuditEvent::new(
+                    now.naive_utc(),
+                    format!("staff:{staff_id}"),
+                    "staff.password_changed",
+                )
+                .from_request(client_ip, request_id),
+            )?;
+            staff::find(conn, &staff_id)?.ok_or(DbError::NotFound)
+        })
+        .await?;
+    Ok(updated)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordChangeError {
+    /// The form field and the message code.
+    #[error("{0}: {1}")]
+    Field(&'static str, &'static str),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 async fn hash_off_thread(

@@ -9,7 +9,7 @@ use crate::db::{Db, DbError};
 use crate::domain::event::{Actor, Event};
 use crate::i18n::Lang;
 use crate::service::intake::submit::contact_of;
-use crate::service::lifecycle::{self, ApplyError, Firing, Mailer, NewMessage, NoticeTo};
+use crate::service::lifecycle::{self, ApplyError, Desk, Firing, NewMessage, NoticeTo};
 use crate::service::notices;
 
 fn contact_error(e: crate::service::intake::submit::IntakeError) -> ApplyError {
@@ -29,7 +29,7 @@ pub struct Ask {
 /// page; the e-mail only says that there is something to answer, and by when).
 pub async fn request(
     db: &Db,
-    mailer: &Mailer<'_>,
+    desk: &Desk<'_>,
     row: CaseRow,
     (staff, staff_label): (Actor, String),
     ask: Ask,
@@ -38,7 +38,7 @@ pub async fn request(
     let Ask { reply_by, what } = ask;
     let lang = Lang::from_code(&row.lang).unwrap_or_default();
     let number = row.receipt_number.clone().unwrap_or_default();
-    let to = contact_of(db, mailer.master, &row.id)
+    let to = contact_of(db, desk.master, &row.id)
         .await
         .map_err(contact_error)?;
     let firing = Firing {
@@ -58,14 +58,15 @@ pub async fn request(
             author: staff_label,
             body: what,
         }),
+        also: None,
     };
-    Ok(lifecycle::apply(db, mailer, row, firing, now).await?.0)
+    Ok(lifecycle::apply(db, desk, row, firing, now).await?.0)
 }
 
 /// The requester answers; the clock restarts from the day the answer arrived.
 pub async fn answer(
     db: &Db,
-    mailer: &Mailer<'_>,
+    desk: &Desk<'_>,
     row: CaseRow,
     body: String,
     now: DateTime<Utc>,
@@ -80,6 +81,7 @@ pub async fn answer(
             author: "requester".into(),
             body,
         }),
+        also: None,
     };
-    Ok(lifecycle::apply(db, mailer, row, firing, now).await?.0)
+    Ok(lifecycle::apply(db, desk, row, firing, now).await?.0)
 }

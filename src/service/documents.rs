@@ -82,12 +82,21 @@ pub fn check(bytes: &[u8], max_bytes: usize) -> Result<DocumentFormat, UploadPro
     }
 }
 
+/// What a stored file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attachment {
+    /// An identity document or a proof of authority sent by the requester.
+    Requester(DocumentType),
+    /// A file disclosed to the requester by the help desk.
+    Disclosure,
+}
+
 pub struct Upload<'a> {
     pub case_id: &'a str,
     /// The case's state, recorded with the timeline entry (an upload does not change it).
     pub case_state: &'a str,
     pub uploaded_by: &'a str,
-    pub declared_type: DocumentType,
+    pub attachment: Attachment,
     pub max_bytes: usize,
     pub case_max_bytes: usize,
 }
@@ -134,18 +143,23 @@ async fn store_inner(
         .map_err(|e| UploadError::Storage(e.to_string()))?
         .map_err(|e| UploadError::Storage(e.to_string()))?;
     let state = upload.case_state.to_string();
+    let upload_kind = upload.attachment;
     let row = DocumentRow {
         id: id.clone(),
         case_id: upload.case_id.to_string(),
         uploaded_at: now.naive_utc(),
         uploaded_by: upload.uploaded_by.to_string(),
-        purpose: if upload.declared_type.is_identity_document() {
-            "identity"
-        } else {
-            "authority"
+        purpose: match upload.attachment {
+            Attachment::Requester(t) if t.is_identity_document() => "identity",
+            Attachment::Requester(_) => "authority",
+            Attachment::Disclosure => "disclosure",
         }
         .to_string(),
-        declared_type: upload.declared_type.as_str().to_string(),
+        declared_type: match upload.attachment {
+            Attachment::Requester(t) => t.as_str(),
+            Attachment::Disclosure => "disclosure",
+        }
+        .to_string(),
         mime: format.mime().to_string(),
         size_bytes: size,
         wrapped_key: Some(sealed.wrapped_key),
@@ -154,6 +168,7 @@ async fn store_inner(
         reviewed_at: None,
         sealed_review: None,
         destroyed_at: None,
+        available_until: None,
     };
     let recorded = db
         .write(move |conn| {
@@ -163,7 +178,10 @@ async fn store_inner(
                 &row.case_id,
                 now,
                 &row.uploaded_by,
-                "document_uploaded",
+                match upload_kind {
+                    Attachment::Requester(_) => "document_uploaded",
+                    Attachment::Disclosure => "disclosure_file_added",
+                },
                 Some(&state),
                 &state,
             )
@@ -176,6 +194,27 @@ async fn store_inner(
     }
     tracing::info!(case_id = %upload.case_id, document_id = %id, mime = format.mime(), size, "document stored");
     Ok(id)
+}
+
+/// Reads and decrypts a stored document; None once it has been destroyed (its key is gone).
+pub async fn open_stored(
+    master: &MasterKey,
+    blobs: &BlobStore,
+    row: &crate::db::documents::DocumentRow,
+) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, UploadError> {
+    let Some(wrapped_key) = row.wrapped_key.as_deref() else {
+        return Ok(None);
+    };
+    let store = blobs.clone();
+    let blob_id = row.id.clone();
+    let blob = actix_web::web::block(move || store.read(&blob_id))
+        .await
+        .map_err(|e| UploadError::Storage(e.to_string()))?
+        .map_err(|e| UploadError::Storage(e.to_string()))?;
+    master
+        .open_document(&row.id, wrapped_key, &blob)
+        .map(Some)
+        .map_err(|e| UploadError::Storage(e.to_string()))
 }
 
 #[cfg(test)]

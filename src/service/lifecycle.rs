@@ -6,12 +6,16 @@ use chrono::{DateTime, Utc};
 use crate::db::cases::{self, CaseRow};
 use crate::db::messages::{self, MessageRow};
 use crate::db::outbox;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbConnection, DbError};
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::deadline::Pause;
 use crate::domain::deadline::jst_date;
 use crate::domain::event::{Actor, Event};
 use crate::domain::lifecycle::{self, Transition};
+use crate::domain::profile::OperatorProfile;
 use crate::domain::refusal::Refusal;
 use crate::mail::{self, OutgoingMail};
+use crate::service::deadlines;
 use crate::service::intake::submit::{append_event, facts_json, parse_facts};
 use crate::service::notices::Notice;
 use crate::storage::crypto::MasterKey;
@@ -35,10 +39,17 @@ pub struct NoticeTo {
     pub purpose: &'static str,
 }
 
-pub struct Mailer<'a> {
+/// What applying an event needs besides the database: keys and sender for the notice, and the
+/// rules that recompute the deadline.
+pub struct Desk<'a> {
     pub master: &'a MasterKey,
     pub from: &'a Mailbox,
+    pub profile: &'a OperatorProfile,
+    pub calendar: &'a BusinessCalendar,
 }
+
+/// Further rows written in the event's transaction (a ledger entry, a decision, an audit record).
+pub type AlsoWrite = Box<dyn FnOnce(&mut DbConnection, &CaseRow) -> Result<(), DbError> + Send>;
 
 /// One event to fire: who fires it, and the notice that goes with it.
 pub struct Firing {
@@ -49,6 +60,7 @@ pub struct Firing {
     pub notice: Option<NoticeTo>,
     /// A message recorded with the event (e.g. what a 補正 asks for, or the requester's answer).
     pub message: Option<NewMessage>,
+    pub also: Option<AlsoWrite>,
 }
 
 pub struct NewMessage {
@@ -61,7 +73,7 @@ pub struct NewMessage {
 /// Fires the event on `row`; returns the updated row and the transition.
 pub async fn apply(
     db: &Db,
-    mailer: &Mailer<'_>,
+    desk: &Desk<'_>,
     row: CaseRow,
     firing: Firing,
     now: DateTime<Utc>,
@@ -72,15 +84,46 @@ pub async fn apply(
         actor_label,
         notice,
         message,
+        also,
     } = firing;
     let facts = parse_facts(&row).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
     let transition = lifecycle::apply(&facts, &event, &actor, now).map_err(ApplyError::Refused)?;
     let mut updated = row.clone();
     updated.state = transition.to.as_str().to_string();
-    updated.facts =
-        facts_json(&transition.facts).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
+    let mut after = transition.facts.clone();
+    let today = jst_date(now);
+    let case_id = row.id.clone();
+    let mut pauses =
+        deadlines::pauses_of(&db.read(move |conn| cases::pauses(conn, &case_id)).await?);
+    if transition.clock.pause_ends.is_some()
+        && let Some(open) = pauses.iter_mut().rev().find(|p| p.until.is_none())
+    {
+        open.until = Some(today);
+    }
+    if transition.clock.pause_begins.is_some() {
+        pauses.push(Pause {
+            from: today,
+            until: None,
+        });
+    }
+    let deadline = deadlines::of_case(
+        desk.profile,
+        desk.calendar,
+        &updated,
+        &after,
+        &pauses,
+        today,
+    );
+    if let Some((deadline, _)) = &deadline {
+        after.unextended_deadline = Some(deadline.unextended_last_day);
+    }
+    updated.due_on = deadline
+        .filter(|_| transition.to.is_before_decision())
+        .map(|(d, _)| d.last_office_day);
+    updated.facts = facts_json(&after).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
     updated.updated_at = now.naive_utc();
-    let outgoing = match notice {
+    // A request made on paper may have no e-mail address: its notices go by post instead.
+    let outgoing = match notice.filter(|n| !n.to.trim().is_empty()) {
         Some(NoticeTo {
             to,
             notice,
@@ -93,15 +136,8 @@ pub async fn apply(
                 html: None,
             };
             Some(
-                mail::prepare(
-                    mailer.master,
-                    mailer.from,
-                    &mail,
-                    purpose,
-                    Some(&row.id),
-                    now,
-                )
-                .map_err(|e| ApplyError::Corrupt(e.to_string()))?,
+                mail::prepare(desk.master, desk.from, &mail, purpose, Some(&row.id), now)
+                    .map_err(|e| ApplyError::Corrupt(e.to_string()))?,
             )
         }
         None => None,
@@ -114,7 +150,7 @@ pub async fn apply(
     let event_name = transition.event.as_str();
     let (clock, reply_by) = (transition.clock, transition.facts.correction_reply_by);
     let sealed_message = match message {
-        Some(m) => Some(seal_message(mailer.master, m, now)?),
+        Some(m) => Some(seal_message(desk.master, m, now)?),
         None => None,
     };
     let saved = db
@@ -130,7 +166,6 @@ pub async fn apply(
                 to_state,
             )?;
             // Every stop and restart of the clock is recorded as an episode (domain.md §4.3(2)).
-            let today = jst_date(now);
             if clock.pause_ends.is_some() {
                 cases::close_pause(conn, &saved.id, today)?;
             }
@@ -148,6 +183,9 @@ pub async fn apply(
             }
             if let Some(outgoing) = outgoing {
                 outbox::enqueue(conn, &outgoing)?;
+            }
+            if let Some(also) = also {
+                also(conn, &saved)?;
             }
             Ok(saved)
         })

@@ -25,6 +25,9 @@ pub enum MessageError {
 pub struct Shown {
     pub at: chrono::NaiveDateTime,
     pub from_requester: bool,
+    /// `to_requester`, `from_requester` or `internal`.
+    pub direction: String,
+    pub author: String,
     pub body: String,
 }
 
@@ -79,6 +82,8 @@ pub fn open_all(master: &MasterKey, rows: Vec<MessageRow>) -> Vec<Shown> {
         .map(|row| Shown {
             at: row.at,
             from_requester: row.direction == "from_requester",
+            direction: row.direction.clone(),
+            author: row.author.clone(),
             body: master
                 .open_value(&format!("message:{}", row.id), &row.sealed_body)
                 .ok()

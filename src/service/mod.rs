@@ -2,10 +2,13 @@
 //! records in one transaction.
 
 pub mod accounts;
+pub mod casework;
 pub mod corrections;
+pub mod deadlines;
 pub mod documents;
 pub mod housekeeping;
 pub mod intake;
 pub mod lifecycle;
 pub mod messages;
 pub mod notices;
+pub mod seed;

@@ -152,6 +152,74 @@ pub fn correction_requested(lang: Lang, number: &str, reply_by: NaiveDate) -> No
     }
 }
 
+#[derive(Template)]
+#[template(path = "mail/case_update.txt")]
+struct CaseUpdate<'a> {
+    lang: Lang,
+    number: &'a str,
+    headline: &'a str,
+    detail: &'a str,
+}
+
+/// News about a case: one line saying what happened, and optionally the help desk's words.
+pub fn case_update(lang: Lang, number: &str, headline: (&str, &str), detail: &str) -> Notice {
+    let (ja, en) = headline;
+    Notice {
+        subject: subject(
+            lang,
+            &format!("受付番号 {number} についてのお知らせ"),
+            &format!("News about your request {number}"),
+        ),
+        body: render(&CaseUpdate {
+            lang,
+            number,
+            headline: lang.pick(ja, en),
+            detail,
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mail/decision.txt")]
+struct Decision<'a> {
+    lang: Lang,
+    number: &'a str,
+    title: &'a str,
+    issued_on: String,
+    outcome: &'a str,
+    text: &'a str,
+    remedy: &'a str,
+}
+
+/// The decision notice itself (the same text as the printable letter).
+pub struct DecisionNotice<'a> {
+    pub number: &'a str,
+    pub title: &'a str,
+    pub issued_on: NaiveDate,
+    pub outcome: &'a str,
+    pub text: &'a str,
+    pub remedy: &'a str,
+}
+
+pub fn decision(lang: Lang, notice: &DecisionNotice<'_>) -> Notice {
+    Notice {
+        subject: subject(
+            lang,
+            &format!("受付番号 {} の決定通知", notice.number),
+            &format!("Decision on your request {}", notice.number),
+        ),
+        body: render(&Decision {
+            lang,
+            number: notice.number,
+            title: notice.title,
+            issued_on: notice.issued_on.format("%Y-%m-%d").to_string(),
+            outcome: notice.outcome,
+            text: notice.text,
+            remedy: notice.remedy,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

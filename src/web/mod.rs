@@ -41,6 +41,17 @@ pub struct AppState {
     pub blobs: BlobStore,
 }
 
+impl AppState {
+    pub fn desk(&self) -> crate::service::lifecycle::Desk<'_> {
+        crate::service::lifecycle::Desk {
+            master: &self.master,
+            from: &self.mail_from,
+            profile: &self.profile,
+            calendar: &self.calendar,
+        }
+    }
+}
+
 /// Per-address limits on the portal's write endpoints (in memory, so per instance).
 pub type RateLimit = actix_governor::GovernorConfig<
     actix_governor::PeerIpKeyExtractor,
@@ -76,5 +87,6 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
             web::post().to(staff::logout_everywhere),
         )
         .route("/staff", web::get().to(staff::home))
+        .configure(staff::routes)
         .configure(|cfg| portal::routes(cfg, limit));
 }

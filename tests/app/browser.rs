@@ -321,3 +321,226 @@ async fn an_agent_requests_disclosure_with_two_documents_on_a_phone() {
     browser.screenshot("portal-case-desktop").await;
     browser.close().await;
 }
+
+/// The help desk in the browser (JavaScript off): a clerk invoices and records the fee, accepts
+/// the identity document, verifies and drafts; an approver approves; the notice prints.
+#[tokio::test]
+async fn staff_verify_take_payment_and_an_approver_approves() {
+    use crate::workspace::{PASSWORD, person, requested, staff};
+    use madoguchi::domain::role::Role;
+
+    let world = World::new();
+    let app = crate::portal::spawn_portal(&world, "private").await;
+    let case_path = requested(
+        &app,
+        &world,
+        &[
+            (
+                "/request",
+                vec![
+                    ("kind", "disclosure"),
+                    ("requester_type", "principal"),
+                    ("consent", "2026-11-21"),
+                ],
+            ),
+            ("/request/person", person("browser@example.jp")),
+            (
+                "/request/content",
+                vec![
+                    ("data_description", "2025年度の健診結果"),
+                    ("period", "2025年度"),
+                ],
+            ),
+            ("/request/delivery", vec![("delivery", "paper_by_post")]),
+        ],
+    )
+    .await;
+    crate::uploads::upload(
+        &app,
+        &case_path,
+        "drivers_licence",
+        "l.jpg",
+        crate::uploads::JPEG.to_vec(),
+        None,
+    )
+    .await;
+    staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let Some(browser) = Browser::start(1280, 1000).await else {
+        return;
+    };
+    let go = |path: &str| format!("{}{path}", app.base);
+    let sign_in = |email: &'static str| {
+        let browser = &browser;
+        let url = go("/staff/login");
+        async move {
+            browser.client.goto(&url).await.unwrap();
+            browser.fill("email", email).await;
+            browser.fill("password", PASSWORD).await;
+            browser
+                .click_and_wait(Locator::Css("form button[type=submit]"))
+                .await;
+        }
+    };
+
+    sign_in("clerk@example.jp").await;
+    browser.client.goto(&go("/staff/cases")).await.unwrap();
+    assert!(browser.text().await.contains("開示請求"));
+    browser.screenshot("staff-queue").await;
+    browser.click_and_wait(Locator::Css("table a")).await;
+    let case_url = browser.client.current_url().await.unwrap().to_string();
+    browser
+        .click_and_wait(Locator::Css("form[action$='/take'] button"))
+        .await;
+
+    // The fee from the quote, then its payment.
+    browser.fill("amount", "800").await;
+    browser
+        .click_and_wait(Locator::Css("form[action$='/fee'] button[type=submit]"))
+        .await;
+    browser
+        .client
+        .find(Locator::Css("#entry option[value=payment]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.fill("amount", "800").await;
+    browser
+        .client
+        .find(Locator::Css("#method option[value=bank_transfer]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.fill("reference", "振込 0001").await;
+    browser
+        .click_and_wait(Locator::Css("form[action$='/fee'] button[type=submit]"))
+        .await;
+    assert!(browser.text().await.contains("未収額: 0円"));
+
+    // Identity: review the licence, then verify.
+    browser
+        .click_and_wait(Locator::Css("form[action$='/start-review'] button"))
+        .await;
+    for check in browser
+        .client
+        .find_all(Locator::Css(".checklist input[type=checkbox]"))
+        .await
+        .unwrap()
+    {
+        check.click().await.unwrap();
+    }
+    browser
+        .click_and_wait(Locator::Css("button[value=accept]"))
+        .await;
+    assert!(
+        browser
+            .text()
+            .await
+            .contains("本人確認の要件を満たしています")
+    );
+    browser.screenshot("staff-case-reviewed").await;
+    browser
+        .click_and_wait(Locator::Css("form[action$='/verify'] button"))
+        .await;
+
+    // Draft from the template, then submit for approval.
+    browser
+        .client
+        .find(Locator::Css("#outcome option[value=partial_disclosure]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .click_and_wait(Locator::Css("form[action$='/draft'] button"))
+        .await;
+    browser
+        .fill(
+            "text",
+            "内部評価欄を除いて開示します。\n理由: 法第33条第2項第2号",
+        )
+        .await;
+    browser
+        .click_and_wait(Locator::Css("button[formaction$='/draft']"))
+        .await;
+    assert!(browser.text().await.contains("決裁待ち"));
+
+    // The approver signs in (same browser, after signing out) and approves.
+    browser.client.goto(&go("/staff")).await.unwrap();
+    browser
+        .click_and_wait(Locator::Css("form[action='/staff/logout'] button"))
+        .await;
+    sign_in("boss@example.jp").await;
+    browser.client.goto(&case_url).await.unwrap();
+    browser
+        .click_and_wait(Locator::Css("form[action$='/approve'] button"))
+        .await;
+    let text = browser.text().await;
+    assert!(text.contains("決定通知済"), "{text}");
+    browser.screenshot("staff-case-decided").await;
+    browser
+        .click_and_wait(Locator::Css("a[href*='/decisions/']"))
+        .await;
+    let notice = browser.text().await;
+    assert!(notice.contains("保有個人データ開示請求に対する決定について（通知）"));
+    assert!(notice.contains("内部評価欄を除いて開示します。"));
+    assert!(notice.contains("山田 花子 様"), "addressed by name");
+    browser.screenshot("staff-notice").await;
+    browser.close().await;
+}
+
+/// The dashboard over a seeded set, as a manager sees it (screenshot for people to look at).
+#[tokio::test]
+async fn the_dashboard_renders_its_chart_without_javascript() {
+    use madoguchi::domain::role::Role;
+    let world = World::new();
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let key = config.secrets.document_key;
+    let profile = madoguchi::domain::profile::ProfileName::National.profile();
+    let calendar = profile.calendar([]);
+    madoguchi::service::seed::Seeder {
+        db: &db,
+        master: &madoguchi::storage::crypto::MasterKey::new(key),
+        index: &madoguchi::storage::index::IndexKey::derive(&key),
+        profile: &profile,
+        calendar: &calendar,
+    }
+    .seed(800, false, chrono::Utc::now())
+    .unwrap();
+    let app = crate::portal::spawn_portal(&world, "national").await;
+    crate::workspace::staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let Some(browser) = Browser::start(1280, 1000).await else {
+        return;
+    };
+    browser
+        .client
+        .goto(&format!("{}/staff/login", app.base))
+        .await
+        .unwrap();
+    browser.fill("email", "boss@example.jp").await;
+    browser.fill("password", crate::workspace::PASSWORD).await;
+    browser
+        .click_and_wait(Locator::Css("form button[type=submit]"))
+        .await;
+    browser
+        .client
+        .goto(&format!("{}/staff/dashboard", app.base))
+        .await
+        .unwrap();
+    let text = browser.text().await;
+    assert!(text.contains("期限超過") && text.contains("担当者ごとの未完了・期限超過"));
+    let bars = browser
+        .client
+        .find_all(Locator::Css("svg.chart rect"))
+        .await
+        .unwrap();
+    assert!(bars.len() >= 24, "two bars a week for 12 weeks");
+    browser.screenshot("dashboard").await;
+    browser.close().await;
+}

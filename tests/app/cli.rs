@@ -216,3 +216,73 @@ fn request_logs_carry_no_tokens_or_query_strings() {
         assert!(!line.contains("hanako"), "query string in log: {line}");
     }
 }
+
+#[tokio::test]
+async fn dev_seed_fills_an_empty_database_and_refuses_one_with_real_cases() {
+    let world = World::new();
+    let seeded = madoguchi(&world)
+        .args(["dev", "seed", "--cases", "300"])
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&seeded.stdout).contains("now holds 300"));
+
+    // Seeded cases look real to the workspace: every open state shows up in the queue.
+    let app = crate::portal::spawn_portal(&world, "national").await;
+    let boss = crate::workspace::staff(
+        &app,
+        &world,
+        madoguchi::domain::role::Role::Approver,
+        "boss@example.jp",
+    )
+    .await;
+    let queue = app.get_with(&boss.client, "/staff/cases").await.body;
+    for state in ["受付", "本人確認中", "審査中"] {
+        assert!(queue.contains(&format!("<td>{state}</td>")), "{state}");
+    }
+
+    // A real request arrives; seeding now needs --force.
+    crate::workspace::requested(
+        &app,
+        &world,
+        &[
+            (
+                "/request",
+                vec![
+                    ("kind", "correction"),
+                    ("requester_type", "principal"),
+                    ("consent", "2026-11-21"),
+                ],
+            ),
+            (
+                "/request/person",
+                crate::workspace::person("real@example.jp"),
+            ),
+            (
+                "/request/content",
+                vec![
+                    ("data_description", "住所"),
+                    ("current_content", "旧"),
+                    ("correct_content", "新"),
+                ],
+            ),
+        ],
+    )
+    .await;
+    let refused = madoguchi(&world)
+        .args(["dev", "seed", "--cases", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    let forced = madoguchi(&world)
+        .args(["dev", "seed", "--cases", "5", "--force"])
+        .output()
+        .unwrap();
+    assert!(forced.status.success());
+    assert!(String::from_utf8_lossy(&forced.stdout).contains("now holds 306"));
+}

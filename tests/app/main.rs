@@ -2,6 +2,7 @@
 
 mod browser;
 mod cli;
+mod dashboard;
 mod errors;
 mod helpers;
 mod instances;
@@ -11,3 +12,7 @@ mod pages;
 mod portal;
 mod setup_and_sign_in;
 mod uploads;
+mod workspace;
+mod workspace_access;
+mod workspace_intake;
+mod workspace_kinds;

@@ -222,3 +222,90 @@ async fn signing_out_everywhere_ends_every_session() {
         "the phone's cookie no longer works"
     );
 }
+
+#[tokio::test]
+async fn many_failures_from_one_address_lock_the_address() {
+    let app = World::new().spawn().await;
+    app.create_first_admin("admin@example.jp", PASSWORD).await;
+    let visitor = client();
+    for n in 0..accounts::ADDRESS_LOCK_AFTER_FAILURES {
+        // Different (unknown) accounts each time: the per-account lock never triggers.
+        app.sign_in(
+            &visitor,
+            &format!("guess{n}@example.jp"),
+            "wrong wrong wrong",
+        )
+        .await;
+    }
+    let refused = app.sign_in(&client(), "admin@example.jp", PASSWORD).await;
+    assert_eq!(
+        refused.status, 422,
+        "even the right password, from this address"
+    );
+    assert!(
+        refused
+            .body
+            .contains("この接続元からのサインインの失敗が続いたため")
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_checks_the_old_one_and_ends_other_sessions() {
+    let app = World::new().spawn().await;
+    app.create_first_admin("admin@example.jp", PASSWORD).await;
+    let other_device = client();
+    app.sign_in(&other_device, "admin@example.jp", PASSWORD)
+        .await;
+    let home = app.get("/staff").await;
+    let csrf = csrf_of(&home.body);
+    let wrong = app
+        .post(
+            "/staff/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", "not it at all"),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("現在のパスワードが正しくありません"));
+    let short = app
+        .post(
+            "/staff/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "short"),
+            ],
+        )
+        .await;
+    assert!(short.body.contains("12文字以上128文字以内"));
+    let changed = app
+        .post(
+            "/staff/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.location.as_deref(), Some("/staff?changed=1"));
+    assert_eq!(
+        app.get("/staff").await.status,
+        200,
+        "this session continues"
+    );
+    assert_eq!(
+        app.get_with(&other_device, "/staff").await.status,
+        303,
+        "others end"
+    );
+    let old = app.sign_in(&client(), "admin@example.jp", PASSWORD).await;
+    assert_eq!(old.status, 422);
+    let new = app
+        .sign_in(&client(), "admin@example.jp", "a brand new passphrase")
+        .await;
+    assert_eq!(new.status, 303);
+}

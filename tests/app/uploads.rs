@@ -324,7 +324,7 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
     use madoguchi::domain::event::Actor;
     use madoguchi::domain::role::Role;
     use madoguchi::service::corrections::{self, Ask};
-    use madoguchi::service::lifecycle::Mailer;
+    use madoguchi::service::lifecycle::Desk;
 
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
@@ -336,6 +336,8 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
     let db = madoguchi::startup::open_database(&config).unwrap();
     let master = madoguchi::storage::crypto::MasterKey::new(config.secrets.document_key);
     let from = madoguchi::mail::parse_mailbox(&config.mail_from).unwrap();
+    let profile = madoguchi::domain::profile::ProfileName::National.profile();
+    let calendar = profile.calendar([]);
     let digest = madoguchi::auth::token::digest(&token);
     let row = db
         .with_reader(move |c| madoguchi::db::cases::find_by_access_token(c, &digest))
@@ -346,15 +348,17 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
         reply_by,
         what: "住民票の写し（発行から30日以内）を追加で提出してください。".into(),
     };
-    let mailer = Mailer {
+    let desk = Desk {
         master: &master,
         from: &from,
+        profile: &profile,
+        calendar: &calendar,
     };
     let staff = (
         Actor::staff("staff-1", Role::Staff),
         "staff:staff-1".to_string(),
     );
-    corrections::request(&db, &mailer, row, staff, ask, chrono::Utc::now())
+    corrections::request(&db, &desk, row, staff, ask, chrono::Utc::now())
         .await
         .unwrap();
 
@@ -433,7 +437,7 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
     use madoguchi::domain::event::{Actor, Event};
     use madoguchi::domain::money::Yen;
     use madoguchi::domain::role::Role;
-    use madoguchi::service::lifecycle::{self, Firing, Mailer};
+    use madoguchi::service::lifecycle::{self, Desk, Firing};
 
     let world = World::new();
     let app = spawn_portal(&world, "jmimo").await;
@@ -488,6 +492,8 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
     let db = madoguchi::startup::open_database(&config).unwrap();
     let master = madoguchi::storage::crypto::MasterKey::new(config.secrets.document_key);
     let from = madoguchi::mail::parse_mailbox(&config.mail_from).unwrap();
+    let profile = madoguchi::domain::profile::ProfileName::National.profile();
+    let calendar = profile.calendar([]);
     let digest = madoguchi::auth::token::digest(&token);
     let row = db
         .with_reader(move |c| madoguchi::db::cases::find_by_access_token(c, &digest))
@@ -499,12 +505,15 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
         actor_label: "staff:staff-1".into(),
         notice: None,
         message: None,
+        also: None,
     };
     lifecycle::apply(
         &db,
-        &Mailer {
+        &Desk {
             master: &master,
             from: &from,
+            profile: &profile,
+            calendar: &calendar,
         },
         row,
         firing,

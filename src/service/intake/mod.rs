@@ -2,4 +2,5 @@
 
 pub mod draft;
 pub mod person;
+pub mod staff_entry;
 pub mod submit;

@@ -9,7 +9,7 @@ use chrono::Utc;
 use super::case::case_page_typed;
 use crate::domain::state::CaseState;
 use crate::service::corrections;
-use crate::service::lifecycle::{ApplyError, Mailer};
+use crate::service::lifecycle::ApplyError;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
@@ -41,11 +41,8 @@ pub async fn answer(
     } else if body.chars().count() > crate::service::messages::MAX_CHARS {
         errors.add("answer", "too_long");
     } else {
-        let mailer = Mailer {
-            master: &state.master,
-            from: &state.mail_from,
-        };
-        return match corrections::answer(&state.db, &mailer, row, body, Utc::now()).await {
+        let desk = state.desk();
+        return match corrections::answer(&state.db, &desk, row, body, Utc::now()).await {
             Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),
             Err(ApplyError::Db(db)) => Err(db.into()),
             Err(other) => Err(AppError::internal(other)),

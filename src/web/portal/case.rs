@@ -82,9 +82,7 @@ pub fn period_text(lang: Lang, profile: &OperatorProfile) -> String {
 
 /// A stored UTC time as Japan time (UTC+9 all year: Japan has no daylight saving).
 fn jst(at: NaiveDateTime) -> String {
-    (at + chrono::Duration::hours(9))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    crate::i18n::jst_minutes(at)
 }
 
 #[derive(Template)]
@@ -228,6 +226,8 @@ struct CasePage {
     document_types: Vec<(&'static str, &'static str)>,
     documents: Vec<DocumentEntry>,
     warnings: Vec<&'static str>,
+    notices: Vec<super::files::IssuedNotice>,
+    downloads: Vec<super::files::DownloadEntry>,
 }
 
 /// States in which the requester may still send identity documents.
@@ -275,10 +275,11 @@ pub async fn case_page_typed(
             let pauses = cases::pauses(conn, &row.id)?;
             let docs = documents::for_case(conn, &row.id)?;
             let conversation = crate::db::messages::visible_to_requester(conn, &row.id)?;
-            Ok(Some((row, events, pauses, docs, conversation)))
+            let decisions = crate::db::decisions::for_case(conn, &row.id)?;
+            Ok(Some((row, events, pauses, docs, conversation, decisions)))
         })
         .await?;
-    let Some((row, events, pauses, docs, conversation)) = loaded else {
+    let Some((row, events, pauses, docs, conversation, decisions)) = loaded else {
         return Err(AppError::NotFound);
     };
     tracing::info!(case_id = %row.id, "requester viewed case");
@@ -314,21 +315,21 @@ pub async fn case_page_typed(
         .filter(|_| case_state.is_before_decision());
     let timeline = events
         .iter()
+        // What the help desk does internally is not the requester's timeline.
+        .filter(|e| !matches!(e.event.as_str(), "assigned" | "internal_note"))
         .map(|e| TimelineEntry {
             at: jst(e.at),
-            label: match e.event.as_str() {
-                "submitted" => lang.t("case.event.submitted"),
-                "document_uploaded" => lang.t("case.event.document_uploaded"),
-                "message_from_requester" => lang.t("case.event.message_from_requester"),
-                other => other
-                    .parse::<EventKind>()
-                    .map(|k| lang.pick(k.label_ja(), k.label_en()))
-                    .unwrap_or("…"),
+            label: match e.event.parse::<EventKind>() {
+                Ok(kind) => lang.pick(kind.label_ja(), kind.label_en()),
+                Err(_) => lang.t(&format!("case.event.{}", e.event)),
             },
         })
         .collect();
+    let notices = super::files::issued_notices(&state.master, &facts, lang, &decisions);
+    let downloads = super::files::downloads(&docs, Utc::now().naive_utc());
     let documents = docs
         .iter()
+        .filter(|d| d.purpose != "disclosure")
         .map(|d| DocumentEntry {
             kind: d
                 .declared_type
@@ -433,6 +434,8 @@ pub async fn case_page_typed(
                 .iter()
                 .map(|w| lang.pick(&w.ja, &w.en))
                 .collect(),
+            notices,
+            downloads,
             page,
         },
     )

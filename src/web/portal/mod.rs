@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod case;
+pub mod files;
 pub mod messages;
 pub mod steps;
 pub mod upload;
@@ -144,6 +145,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
                 .route(web::post().to(case::lookup_submit)),
         )
         .route("/case/{token}", web::get().to(case::show))
+        .route("/case/{token}/files/{id}", web::get().to(files::download))
         .service(limited("/case/{token}/confirm").route(web::post().to(case::confirm_link)))
         .service(limited("/case/{token}/documents").route(web::post().to(upload::upload)))
         .service(limited("/case/{token}/messages").route(web::post().to(messages::send)))

@@ -70,7 +70,7 @@ pub async fn upload(
         case_id: &row.id,
         case_state: &row.state,
         uploaded_by: "requester",
-        declared_type,
+        attachment: crate::service::documents::Attachment::Requester(declared_type),
         max_bytes: state.config.upload_max_bytes,
         case_max_bytes: state.config.case_upload_max_bytes,
     };

@@ -13,7 +13,7 @@ use crate::domain::event::{Actor, Event};
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::service::intake::submit::contact_of;
-use crate::service::lifecycle::{self, ApplyError, Firing, Mailer, NoticeTo};
+use crate::service::lifecycle::{self, ApplyError, Firing, NoticeTo};
 use crate::service::notices;
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -93,18 +93,16 @@ pub async fn withdraw(
         notice: notices::withdrawn(lang, &receipt_number),
         purpose: "withdrawn",
     };
-    let mailer = Mailer {
-        master: &state.master,
-        from: &state.mail_from,
-    };
+    let desk = state.desk();
     let firing = Firing {
         event: Event::Withdraw,
         actor: Actor::Requester,
         actor_label: "requester".into(),
         notice: Some(notice),
         message: None,
+        also: None,
     };
-    match lifecycle::apply(&state.db, &mailer, row, firing, Utc::now()).await {
+    match lifecycle::apply(&state.db, &desk, row, firing, Utc::now()).await {
         Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),
         Err(ApplyError::Db(db)) => Err(db.into()),
         Err(other) => Err(AppError::internal(other)),

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Staff queue and case page with many cases: a release build, `madoguchi dev seed`, a signed-in
+# approver (sees every case), wrk on the same machine.
+# Usage: bash benches/workspace.sh [sqlite|postgres] [cases] [connections] [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend=${1:-sqlite}
+cases=${2:-100000}
+connections=${3:-8}
+seconds=${4:-10}
+command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+cargo build --release -q
+data=$(mktemp -d)
+export MADOGUCHI_DATA_DIR="$data" MADOGUCHI_RATE_LIMIT_PER_MINUTE=0 MADOGUCHI_LOG=warn
+if [ "$backend" = postgres ]; then
+  db="madoguchi_bench_$$"
+  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
+fi
+cleanup() {
+  [ -n "${server:-}" ] && kill "$server" 2>/dev/null
+  [ "$backend" = postgres ] && psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" postgres
+  rm -rf "$data"
+}
+trap cleanup EXIT
+./target/release/madoguchi dev seed --cases "$cases"
+password="bench password 1234567"
+echo "$password" | ./target/release/madoguchi staff add --email bench@example.jp --role approver --password-stdin >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+MADOGUCHI_BIND="127.0.0.1:$port" ./target/release/madoguchi serve >"$data/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+
+jar="$data/cookies"
+csrf=$(curl -s -b "$jar" -c "$jar" "$base/staff/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"//')
+curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$csrf" \
+  --data-urlencode email=bench@example.jp --data-urlencode "password=$password" "$base/staff/login"
+cookie=$(awk '$6 == "madoguchi" { print "madoguchi=" $7 }' "$jar")
+case_id=$(curl -s -H "Cookie: $cookie" "$base/staff/cases" | grep -o 'href="/staff/cases/seed-[^"]*"' | head -1 | sed 's/href="\/staff\/cases\///; s/"//')
+[ -n "$case_id" ] || { echo "queue not served"; exit 1; }
+# A few seconds of load first: measure the steady state, not the first reads after seeding.
+wrk -t2 -c"$connections" -d3s -H "Cookie: $cookie" "$base/staff/cases?state=in_review&assignee=none" >/dev/null
+wrk -t2 -c"$connections" -d3s -H "Cookie: $cookie" "$base/staff/cases" >/dev/null
+echo "== $backend, $cases cases: queue (first page, most urgent first): wrk -t2 -c$connections -d${seconds}s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/cases"
+echo "== $backend: queue filtered (state=in_review, unassigned)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/cases?state=in_review&assignee=none"
+echo "== $backend: case page (decrypts, audits each view)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/cases/$case_id"
+echo "server RSS after the run: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"

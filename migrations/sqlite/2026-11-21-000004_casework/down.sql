@@ -1,0 +1,12 @@
+DROP INDEX cases_received;
+DROP INDEX cases_queue;
+DROP INDEX cases_state_queue;
+CREATE INDEX cases_state_due ON cases (state, due_on);
+ALTER TABLE documents DROP COLUMN available_until;
+DROP TABLE decisions;
+DROP TABLE fee_entries;
+DROP INDEX audit_events_address;
+DROP INDEX audit_events_actor;
+DROP INDEX audit_events_case;
+ALTER TABLE audit_events DROP COLUMN case_id;
+ALTER TABLE audit_events DROP COLUMN role;

@@ -1,0 +1,72 @@
+//! Decision drafts and the approved decision notice.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::decisions;
+use super::{DbConnection, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = decisions)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct DecisionRow {
+    pub id: String,
+    pub case_id: String,
+    pub outcome: String,
+    /// The notice's text (grounds, the content of a correction, …), sealed.
+    pub sealed_text: Vec<u8>,
+    pub drafted_by: String,
+    pub drafted_at: NaiveDateTime,
+    /// `pending`, `returned` or `approved`.
+    pub status: String,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub sealed_comment: Option<Vec<u8>>,
+    /// The date on the notice (JST), set on approval.
+    pub issued_on: Option<NaiveDate>,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &DecisionRow) -> Result<(), DbError> {
+    diesel::insert_into(decisions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<DecisionRow>, DbError> {
+    Ok(decisions::table
+        .filter(decisions::case_id.eq(case_id))
+        .order((decisions::drafted_at.asc(), decisions::id.asc()))
+        .select(DecisionRow::as_select())
+        .load(conn)?)
+}
+
+/// Closes the pending draft of a case as `approved` or `returned`. Fails with `NotFound` when
+/// there is no pending draft (someone else reviewed it meanwhile).
+pub fn review_pending(
+    conn: &mut DbConnection,
+    case_id: &str,
+    status: &str,
+    reviewer: &str,
+    at: NaiveDateTime,
+    sealed_comment: Option<&[u8]>,
+    issued_on: Option<NaiveDate>,
+) -> Result<(), DbError> {
+    let changed = diesel::update(
+        decisions::table
+            .filter(decisions::case_id.eq(case_id))
+            .filter(decisions::status.eq("pending")),
+    )
+    .set((
+        decisions::status.eq(status),
+        decisions::reviewed_by.eq(Some(reviewer)),
+        decisions::reviewed_at.eq(Some(at)),
+        decisions::sealed_comment.eq(sealed_comment),
+        decisions::issued_on.eq(issued_on),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}

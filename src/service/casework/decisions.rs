@@ -1,0 +1,408 @@
+//! Decisions with four eyes: a caseworker drafts the notice from the outcome's template, an
+//! approver other than the drafter approves it (the notice is then issued and mailed) or returns
+//! it with a comment.
+
+use chrono::{DateTime, Utc};
+
+use super::{Casework, CaseworkError, StaffActor, corrupt, for_action};
+use crate::db::audit;
+use crate::db::cases::CaseRow;
+use crate::db::decisions::{self, DecisionRow};
+use crate::domain::deadline::jst_date;
+use crate::domain::event::Event;
+use crate::domain::kind::RequestKind;
+use crate::domain::outcome::Outcome;
+use crate::domain::regime::Regime;
+use crate::i18n::Lang;
+use crate::service::intake::submit::contact_of;
+use crate::service::lifecycle::{self, Firing, NewMessage, NoticeTo};
+use crate::service::notices::{self, DecisionNotice};
+
+/// Longest notice text accepted.
+pub const MAX_TEXT_CHARS: usize = 8000;
+
+/// The letter's title, e.g. 「保有個人情報の開示をする旨の決定について（通知）」.
+pub fn title(kind: RequestKind, outcome: Outcome, regime: Regime, lang: Lang) -> &'static str {
+    let public = regime.is_public_body();
+    match (lang, kind, outcome.refuses()) {
+        (Lang::Ja, RequestKind::PurposeNotice, _) => "利用目的の通知について",
+        (Lang::Ja, RequestKind::Disclosure | RequestKind::ProvisionRecords, false) if public => {
+            "保有個人情報の開示をする旨の決定について（通知）"
+        }
+        (Lang::Ja, RequestKind::Disclosure | RequestKind::ProvisionRecords, true) if public => {
+            "保有個人情報の開示をしない旨の決定等について（通知）"
+        }
+        (Lang::Ja, RequestKind::Disclosure | RequestKind::ProvisionRecords, _) => {
+            "保有個人データ開示請求に対する決定について（通知）"
+        }
+        (Lang::Ja, RequestKind::Correction, _) => "訂正等請求に対する決定について（通知）",
+        (Lang::Ja, RequestKind::Suspension, _) => "利用停止等請求に対する決定について（通知）",
+        (Lang::Ja, RequestKind::ThirdPartyStop | RequestKind::ProvisionStop, _) => {
+            "提供停止請求に対する決定について（通知）"
+        }
+        (Lang::En, RequestKind::PurposeNotice, _) => "Notice of the purpose of use",
+        (Lang::En, RequestKind::Disclosure | RequestKind::ProvisionRecords, _) => {
+            "Decision on your request for disclosure"
+        }
+        (Lang::En, RequestKind::Correction, _) => "Decision on your request for correction",
+        (Lang::En, RequestKind::Suspension, _) => "Decision on your request to suspend use",
+        (Lang::En, RequestKind::ThirdPartyStop | RequestKind::ProvisionStop, _) => {
+            "Decision on your request to stop provision"
+        }
+    }
+}
+
+/// The starting text of a draft for `outcome`: what was decided and, for refusals, the place for
+/// the grounds the law requires (APPI Art. 36; Art. 82(2) with the Art. 78 grounds for bodies).
+pub fn template(outcome: Outcome, regime: Regime, lang: Lang) -> String {
+    let ja = match outcome {
+        Outcome::Notify => {
+            "ご請求のあった保有個人データの利用目的は、次のとおりです。\n\n（利用目的を記載）"
+        }
+        Outcome::NotNotify => {
+            "ご請求のあった保有個人データの利用目的は、次の理由により通知しません。\n\n理由：（法第32条第2項各号のいずれに該当するか、具体的に記載）"
+        }
+        Outcome::FullDisclosure => {
+            "ご請求のあった保有個人情報の全部を開示します。\n\n開示する保有個人情報：（名称・範囲を記載）\n開示の実施方法：確認用ページからのダウンロード、または郵送"
+        }
+        Outcome::PartialDisclosure => {
+            "ご請求のあった保有個人情報のうち、次の部分を除いて開示します。\n\n開示しない部分：（該当箇所を記載）\n開示しない理由：（不開示事由とその根拠条項を具体的に記載）"
+        }
+        Outcome::NonDisclosure => {
+            "ご請求のあった保有個人情報は、次の理由により開示しません。\n\n理由：（不開示事由とその根拠条項を具体的に記載）"
+        }
+        Outcome::NeitherConfirmNorDeny => {
+            "ご請求のあった保有個人情報については、その存否を答えるだけで不開示情報を開示することとなるため、存否を明らかにしないで開示請求を拒否します（法第81条）。\n\n理由：（具体的に記載）"
+        }
+        Outcome::NotHeld => {
+            "ご請求のあった保有個人情報は、次の理由により保有していません。\n\n理由：（作成・取得していない、保存期間満了により廃棄済み等を具体的に記載）"
+        }
+        Outcome::Correct => {
+            "ご請求のとおり、次の訂正を行いました。\n\n訂正した内容：（訂正前・訂正後を記載）"
+        }
+        Outcome::NotCorrect => {
+            "ご請求のあった訂正は、次の理由により行いません。\n\n理由：（調査の結果、事実と相違しないこと等を具体的に記載）"
+        }
+        Outcome::Suspend => {
+            "ご請求のとおり、次の措置を行いました。\n\n措置の内容：（利用停止・消去の対象と実施日を記載）\n消去したデータは復元できません。"
+        }
+        Outcome::NotSuspend => {
+            "ご請求のあった利用停止等は、次の理由により行いません。\n\n理由：（具体的に記載）"
+        }
+        Outcome::StopProvision => {
+            "ご請求のとおり、第三者への提供を停止しました。\n\n停止した提供：（提供先・データの範囲と停止日を記載）"
+        }
+        Outcome::NotStopProvision => {
+            "ご請求のあった提供停止は、次の理由により行いません。\n\n理由：（具体的に記載）"
+        }
+    };
+    let en = match outcome {
+        Outcome::Notify => {
+            "The purpose of use of the data you asked about is as follows.\n\n(state the purpose)"
+        }
+        Outcome::NotNotify => {
+            "We will not notify the purpose of use, for the following reason.\n\nReason: (state which item of Art. 32(2) applies, specifically)"
+        }
+        Outcome::FullDisclosure => {
+            "We disclose all of the personal information you asked for.\n\nInformation disclosed: (name and scope)\nHow: download from your request's page, or by post"
+        }
+        Outcome::PartialDisclosure => {
+            "We disclose the personal information you asked for, except the following parts.\n\nParts not disclosed: (describe)\nReason: (the ground for non-disclosure and the provision it rests on)"
+        }
+        Outcome::NonDisclosure => {
+            "We do not disclose the personal information you asked for, for the following reason.\n\nReason: (the ground for non-disclosure and the provision it rests on)"
+        }
+        Outcome::NeitherConfirmNorDeny => {
+            "Because answering whether the information exists would itself disclose protected information, we refuse the request without confirming or denying it exists (Art. 81).\n\nReason: (state specifically)"
+        }
+        Outcome::NotHeld => {
+            "We do not hold the personal information you asked for.\n\nReason: (never created or obtained, destroyed at the end of its retention period, …)"
+        }
+        Outcome::Correct => {
+            "We have made the correction you asked for.\n\nCorrection: (before and after)"
+        }
+        Outcome::NotCorrect => {
+            "We will not make the correction you asked for, for the following reason.\n\nReason: (e.g. our investigation found the data accurate)"
+        }
+        Outcome::Suspend => {
+            "We have taken the following measure, as you asked.\n\nMeasure: (what was suspended or erased, and when)\nErased data cannot be restored."
+        }
+        Outcome::NotSuspend => {
+            "We will not suspend use as you asked, for the following reason.\n\nReason: (state specifically)"
+        }
+        Outcome::StopProvision => {
+            "We have stopped providing the data to third parties, as you asked.\n\nStopped: (recipients, data and date)"
+        }
+        Outcome::NotStopProvision => {
+            "We will not stop the provision, for the following reason.\n\nReason: (state specifically)"
+        }
+    };
+    let mut text = lang.pick(ja, en).to_string();
+    if !regime.is_public_body() {
+        // Private operators say "保有個人データ", public bodies "保有個人情報" (APPI Arts. 16(4), 60(1)).
+        text = text.replace("保有個人情報", "保有個人データ");
+    }
+    text
+}
+
+/// The 教示 a public body must give with a decision it can be challenged on (行政不服審査法 Art. 82,
+/// 行政事件訴訟法 Art. 46); private operators have no such duty.
+pub fn remedy(regime: Regime, lang: Lang) -> &'static str {
+    if !regime.is_public_body() {
+        return "";
+    }
+    lang.pick(
+        "【教示】\nこの決定に不服がある場合は、この決定があったことを知った日の翌日から起算して3か月以内に、審査請求をすることができます（行政不服審査法）。\nまた、この決定があったことを知った日から6か月以内に、処分の取消しの訴えを提起することができます（行政事件訴訟法）。",
+        "[Right of appeal]\nIf you object to this decision, you may file a request for review within 3 months from the day after you learned of it (Administrative Appeal Act), and bring an action for its revocation within 6 months from the day you learned of it (Administrative Case Litigation Act).",
+    )
+}
+
+fn decision_key(id: &str) -> String {
+    format!("decision:{id}")
+}
+
+/// A decision as read back.
+pub struct DecisionView {
+    pub id: String,
+    pub outcome: Outcome,
+    pub text: String,
+    pub drafted_by: String,
+    pub drafted_at: chrono::NaiveDateTime,
+    pub status: String,
+    pub reviewed_by: Option<String>,
+    pub comment: Option<String>,
+    pub issued_on: Option<chrono::NaiveDate>,
+}
+
+pub fn open(cw: &Casework<'_>, row: &DecisionRow) -> Result<DecisionView, CaseworkError> {
+    let master = cw.desk.master;
+    let text = master
+        .open_value(&decision_key(&row.id), &row.sealed_text)
+        .map_err(corrupt)?;
+    let comment = match &row.sealed_comment {
+        Some(sealed) => Some(
+            master
+                .open_value(&format!("decision-comment:{}", row.id), sealed)
+                .map_err(corrupt)?,
+        ),
+        None => None,
+    };
+    Ok(DecisionView {
+        id: row.id.clone(),
+        outcome: row.outcome.parse().map_err(corrupt)?,
+        text: String::from_utf8_lossy(&text).into_owned(),
+        drafted_by: row.drafted_by.clone(),
+        drafted_at: row.drafted_at,
+        status: row.status.clone(),
+        reviewed_by: row.reviewed_by.clone(),
+        comment: comment.map(|c| String::from_utf8_lossy(&c).into_owned()),
+        issued_on: row.issued_on,
+    })
+}
+
+fn check_text(text: &str) -> Result<String, CaseworkError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(CaseworkError::Invalid(vec![("text", "required")]));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(CaseworkError::Invalid(vec![("text", "too_long")]));
+    }
+    Ok(text.to_string())
+}
+
+/// Submits a draft decision for approval.
+pub async fn submit(
+    cw: &Casework<'_>,
+    actor: &StaffActor,
+    (case_id, version): (&str, i64),
+    outcome: Outcome,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, CaseworkError> {
+    let text = check_text(text)?;
+    let row = for_action(cw.db, actor, case_id, version, now).await?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let sealed_text = cw
+        .desk
+        .master
+        .seal_value(&decision_key(&id), text.as_bytes())
+        .map_err(corrupt)?;
+    let draft = DecisionRow {
+        id,
+        case_id: row.id.clone(),
+        outcome: outcome.as_str().to_string(),
+        sealed_text,
+        drafted_by: actor.id.clone(),
+        drafted_at: now.naive_utc(),
+        status: "pending".into(),
+        reviewed_by: None,
+        reviewed_at: None,
+        sealed_comment: None,
+        issued_on: None,
+    };
+    let audit_row = actor.audit(now, "decision.drafted", &row.id);
+    let firing = Firing {
+        event: Event::SubmitDraft { outcome },
+        actor: actor.actor(),
+        actor_label: actor.label(),
+        notice: None,
+        message: None,
+        also: Some(Box::new(move |conn, _| {
+            decisions::insert(conn, &draft)?;
+            audit::append(conn, &audit_row)
+        })),
+    };
+    Ok(lifecycle::apply(cw.db, &cw.desk, row, firing, now).await?.0)
+}
+
+/// Returns the pending draft to its drafter with a comment (an approver's "not like this").
+pub async fn return_draft(
+    cw: &Casework<'_>,
+    actor: &StaffActor,
+    (case_id, version): (&str, i64),
+    comment: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, CaseworkError> {
+    let comment = comment.trim().to_string();
+    if comment.is_empty() {
+        return Err(CaseworkError::Invalid(vec![("comment", "required")]));
+    }
+    let row = for_action(cw.db, actor, case_id, version, now).await?;
+    let pending = pending_draft(cw, &row.id).await?;
+    let sealed = cw
+        .desk
+        .master
+        .seal_value(
+            &format!("decision-comment:{}", pending.id),
+            comment.as_bytes(),
+        )
+        .map_err(corrupt)?;
+    let (reviewer, audit_row) = (
+        actor.id.clone(),
+        actor.audit(now, "decision.returned", &row.id),
+    );
+    let firing = Firing {
+        event: Event::ReturnDraft {
+            comment: comment.clone(),
+        },
+        actor: actor.actor(),
+        actor_label: actor.label(),
+        notice: None,
+        message: Some(NewMessage {
+            direction: "internal",
+            author: actor.label(),
+            body: comment,
+        }),
+        also: Some(Box::new(move |conn, saved| {
+            decisions::review_pending(
+                conn,
+                &saved.id,
+                "returned",
+                &reviewer,
+                now.naive_utc(),
+                Some(&sealed),
+                None,
+            )?;
+            audit::append(conn, &audit_row)
+        })),
+    };
+    Ok(lifecycle::apply(cw.db, &cw.desk, row, firing, now).await?.0)
+}
+
+async fn pending_draft(cw: &Casework<'_>, case_id: &str) -> Result<DecisionRow, CaseworkError> {
+    let id = case_id.to_string();
+    cw.db
+        .read(move |conn| decisions::for_case(conn, &id))
+        .await?
+        .into_iter()
+        .rev()
+        .find(|d| d.status == "pending")
+        .ok_or(CaseworkError::Conflict)
+}
+
+/// Approves the pending draft: the case is decided, the notice is dated today and mailed.
+pub async fn approve(
+    cw: &Casework<'_>,
+    actor: &StaffActor,
+    (case_id, version): (&str, i64),
+    now: DateTime<Utc>,
+) -> Result<CaseRow, CaseworkError> {
+    let row = for_action(cw.db, actor, case_id, version, now).await?;
+    let pending = pending_draft(cw, &row.id).await?;
+    let view = open(cw, &pending)?;
+    let facts = crate::service::intake::submit::parse_facts(&row).map_err(corrupt)?;
+    let lang = Lang::from_code(&row.lang).unwrap_or_default();
+    let issued_on = jst_date(now);
+    let number = row.receipt_number.clone().unwrap_or_default();
+    let notice = notices::decision(
+        lang,
+        &DecisionNotice {
+            number: &number,
+            title: title(facts.kind, view.outcome, facts.regime, lang),
+            issued_on,
+            outcome: lang.pick(view.outcome.label_ja(facts.regime), view.outcome.label_en()),
+            text: &view.text,
+            remedy: remedy(facts.regime, lang),
+        },
+    );
+    let to = contact_of(cw.db, cw.desk.master, &row.id)
+        .await
+        .map_err(corrupt)?;
+    let (reviewer, audit_row) = (
+        actor.id.clone(),
+        actor.audit(now, "decision.approved", &row.id),
+    );
+    let firing = Firing {
+        event: Event::ApproveDecision,
+        actor: actor.actor(),
+        actor_label: actor.label(),
+        notice: Some(NoticeTo {
+            to,
+            notice,
+            purpose: "decision",
+        }),
+        message: None,
+        also: Some(Box::new(move |conn, saved| {
+            decisions::review_pending(
+                conn,
+                &saved.id,
+                "approved",
+                &reviewer,
+                now.naive_utc(),
+                None,
+                Some(issued_on),
+            )?;
+            audit::append(conn, &audit_row)
+        })),
+    };
+    Ok(lifecycle::apply(cw.db, &cw.desk, row, firing, now).await?.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_has_a_template_and_refusals_ask_for_reasons() {
+        for regime in [Regime::PrivateBusiness, Regime::NationalBody] {
+            for kind in RequestKind::ALL {
+                for outcome in Outcome::allowed(*kind, regime) {
+                    let ja = template(*outcome, regime, Lang::Ja);
+                    let en = template(*outcome, regime, Lang::En);
+                    assert!(!ja.is_empty() && !en.is_empty());
+                    if outcome.refuses() {
+                        assert!(ja.contains("理由") && en.contains("Reason"), "{outcome:?}");
+                    }
+                    assert!(!title(*kind, *outcome, regime, Lang::Ja).is_empty());
+                }
+            }
+        }
+        assert!(
+            template(Outcome::FullDisclosure, Regime::PrivateBusiness, Lang::Ja)
+                .contains("保有個人データ")
+        );
+        assert!(remedy(Regime::PrivateBusiness, Lang::Ja).is_empty());
+        assert!(remedy(Regime::LocalBody, Lang::Ja).contains("審査請求"));
+    }
+}

@@ -1,0 +1,42 @@
+//! The decision deadline of a stored case, from its receipt, its pause episodes and its facts.
+//! One function for every page and for the stored `due_on`, so they can never disagree.
+
+use chrono::NaiveDate;
+
+use crate::db::cases::{CaseRow, PauseRow};
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::deadline::{Deadline, Pause, compute_deadline_explained};
+use crate::domain::explain::Explanation;
+use crate::domain::lifecycle::CaseFacts;
+use crate::domain::profile::OperatorProfile;
+
+pub fn pauses_of(rows: &[PauseRow]) -> Vec<Pause> {
+    rows.iter()
+        .map(|p| Pause {
+            from: p.started_on,
+            until: p.ended_on,
+        })
+        .collect()
+}
+
+/// The deadline with its explanation, or None while the case has not been received (or the
+/// computation is impossible, which the domain reports for out-of-range dates only).
+pub fn of_case(
+    profile: &OperatorProfile,
+    calendar: &BusinessCalendar,
+    row: &CaseRow,
+    facts: &CaseFacts,
+    pauses: &[Pause],
+    today: NaiveDate,
+) -> Option<(Deadline, Explanation)> {
+    let received = row.received_at?;
+    let mut request = profile.decision_deadline_request(
+        facts.kind,
+        received.and_utc(),
+        pauses,
+        facts.extension_days.unwrap_or(0),
+        Some(today),
+    );
+    request.special_extension_rest_by = facts.special_extension_rest_by;
+    compute_deadline_explained(&request, calendar).ok()
+}

@@ -1,0 +1,505 @@
+//! The staff case page, the requester's details (audited), the document viewer and the
+//! printable decision notice.
+
+use std::collections::HashMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::case_view::{self as view, Names};
+use super::roles::CaseWorker;
+use crate::db::audit;
+use crate::db::documents;
+use crate::db::staff as staff_repo;
+use crate::domain::deadline::{jst_date, requester_period_end};
+use crate::domain::delivery::DeliveryMethod;
+use crate::domain::event::EventKind;
+use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest, schedule_in_force};
+use crate::domain::outcome::Outcome;
+use crate::domain::role::Role;
+use crate::i18n::Lang;
+use crate::service::casework::decisions as decision_text;
+use crate::service::casework::file::{self, CaseFile};
+use crate::service::casework::{Casework, CaseworkError, open_case};
+use crate::service::intake::submit::SealedParty;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render};
+
+pub fn casework(state: &AppState) -> Casework<'_> {
+    Casework {
+        db: &state.db,
+        desk: state.desk(),
+        blobs: &state.blobs,
+        public_url: &state.config.public_url,
+        max_upload_bytes: state.config.upload_max_bytes,
+        case_max_bytes: state.config.case_upload_max_bytes,
+        download_days: 30,
+    }
+}
+
+impl From<CaseworkError> for AppError {
+    fn from(e: CaseworkError) -> Self {
+        match e {
+            CaseworkError::NotFound => AppError::NotFound,
+            CaseworkError::Forbidden => AppError::Forbidden,
+            CaseworkError::Db(db) => db.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+/// What went wrong with an action, shown above the case (and the values typed, kept).
+#[derive(Default)]
+pub struct Feedback {
+    pub status: Option<StatusCode>,
+    pub errors: FieldErrors,
+    pub refusal: Option<String>,
+    pub typed: HashMap<String, String>,
+}
+
+/// Which actions the page offers: the domain's allowed events, plus what is not an event.
+#[derive(Default)]
+pub struct Can {
+    pub start_review: bool,
+    pub review_documents: bool,
+    pub verify: bool,
+    pub correction: bool,
+    pub invoice: bool,
+    pub payment: bool,
+    pub waive: bool,
+    pub refund: bool,
+    pub draft: bool,
+    pub approve: bool,
+    pub extend: bool,
+    pub special_extension: bool,
+    pub choose_delivery: bool,
+    pub deliver: bool,
+    pub close: bool,
+    pub dismiss: bool,
+    pub assign_others: bool,
+    pub take: bool,
+    pub add_files: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/case.html")]
+pub struct CasePage {
+    pub page: PageContext,
+    pub feedback: Feedback,
+    pub id: String,
+    pub version: i64,
+    pub receipt_number: String,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub requester_type: &'static str,
+    pub channel: &'static str,
+    pub received: String,
+    pub assignee: String,
+    pub content: Vec<(&'static str, String)>,
+    pub requested_delivery: String,
+    pub deadline: Option<view::DeadlineView>,
+    pub timeline: Vec<view::TimelineItem>,
+    pub documents: Vec<view::DocumentView>,
+    pub identity_satisfied: bool,
+    pub identity_missing: Vec<String>,
+    pub destroy_findings: Vec<(&'static str, String)>,
+    pub messages: Vec<view::MessageView>,
+    pub ledger: Vec<view::LedgerView>,
+    pub balance: i64,
+    pub quote_amount: i64,
+    pub payment_methods: Vec<(&'static str, &'static str)>,
+    pub decisions: Vec<view::DecisionItem>,
+    pub outcomes: Vec<(&'static str, &'static str)>,
+    pub delivery_methods: Vec<(&'static str, &'static str)>,
+    pub delivery_method: String,
+    pub correction_items: Vec<(&'static str, &'static str)>,
+    pub default_reply_by: String,
+    pub max_extension_days: u32,
+    pub staff: Vec<(String, String)>,
+    pub document_types: Vec<(&'static str, &'static str)>,
+    pub can: Can,
+}
+
+impl CasePage {
+    /// A value typed into the failed form, or the default.
+    pub fn typed<'a>(&'a self, field: &str, default: &'a str) -> &'a str {
+        self.feedback
+            .typed
+            .get(field)
+            .map_or(default, String::as_str)
+    }
+}
+
+pub const CORRECTION_ITEMS: &[&str] = &[
+    "missing_document",
+    "identity_mismatch",
+    "agent_authority",
+    "unclear_scope",
+    "fee_unpaid",
+    "other",
+];
+
+pub async fn names(state: &AppState) -> Result<(Names, Vec<(String, String)>), AppError> {
+    let staff = state.db.read(staff_repo::active).await?;
+    let names = staff
+        .iter()
+        .map(|s| (s.id.clone(), s.display_name.clone()))
+        .collect();
+    let workers = staff
+        .into_iter()
+        .filter(|s| matches!(s.role.as_str(), "staff" | "approver"))
+        .map(|s| (s.id, s.display_name))
+        .collect();
+    Ok((names, workers))
+}
+
+fn can(file: &CaseFile, me: &CaseWorker) -> Can {
+    let has = |k: EventKind| file.allowed.contains(&k);
+    let state = file.row.state.as_str();
+    Can {
+        start_review: has(EventKind::StartIdentityReview),
+        review_documents: matches!(state, "received" | "identity_review" | "awaiting_requester"),
+        verify: has(EventKind::VerifyIdentity),
+        correction: has(EventKind::RequestCorrection),
+        invoice: has(EventKind::InvoiceFee),
+        payment: has(EventKind::RecordPayment),
+        waive: has(EventKind::WaiveFee),
+        refund: file.ledger.is_some_and(|l| l.overpaid.is_positive()),
+        draft: has(EventKind::SubmitDraft),
+        approve: has(EventKind::ApproveDecision),
+        extend: has(EventKind::ExtendDeadline),
+        special_extension: has(EventKind::ApplySpecialExtension),
+        choose_delivery: has(EventKind::ChooseDeliveryMethod),
+        deliver: has(EventKind::Deliver),
+        close: has(EventKind::Close),
+        dismiss: has(EventKind::Dismiss),
+        assign_others: me.staff.role == Role::Approver && !file.facts.state.is_terminal(),
+        take: file.row.assignee_id.as_deref() != Some(me.staff.id.as_str())
+            && !file.facts.state.is_terminal(),
+        add_files: state == "decided"
+            && file
+                .facts
+                .decided_outcome
+                .is_some_and(Outcome::needs_delivery),
+    }
+}
+
+fn request_fee_quote(state: &AppState, file: &CaseFile) -> i64 {
+    let date = file
+        .row
+        .received_at
+        .map_or_else(|| jst_date(Utc::now()), |r| jst_date(r.and_utc()));
+    let request = QuoteRequest {
+        kind: file.facts.kind,
+        delivery: file
+            .content
+            .delivery
+            .unwrap_or(DeliveryMethod::ElectronicDownload),
+        pages: Vec::new(),
+        discs: 0,
+        online: file.row.channel == "online",
+        date,
+        postage: None,
+    };
+    state.profile.quote(&request).map_or(0, |q| {
+        q.lines
+            .iter()
+            .filter(|l| l.item == FeeItem::RequestFee)
+            .map(|l| l.amount_yen.0)
+            .sum()
+    })
+}
+
+fn content_lines(lang: Lang, file: &CaseFile) -> Vec<(&'static str, String)> {
+    let c = &file.content.content;
+    [
+        ("request.content.data_description", &c.data_description),
+        ("request.content.period", &c.period),
+        ("request.content.current_content", &c.current_content),
+        ("request.content.correct_content", &c.correct_content),
+        ("request.content.ground", &c.ground),
+        ("request.content.action", &c.action),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(key, v)| {
+        // Ground and action are codes chosen from a list; the rest is what the requester wrote.
+        let shown = if key.ends_with("ground") || key.ends_with("action") {
+            lang.t(&format!("{key}.{v}")).to_string()
+        } else {
+            v.clone()
+        };
+        (lang.t(key), shown)
+    })
+    .collect()
+}
+
+pub async fn render_case(
+    state: &AppState,
+    me: &CaseWorker,
+    page: PageContext,
+    case_id: &str,
+    feedback: Feedback,
+) -> Result<HttpResponse, AppError> {
+    let cw = casework(state);
+    let now = Utc::now();
+    let file = file::load(&cw, &me.actor, case_id, now).await?;
+    let (names, workers) = names(state).await?;
+    let lang = page.lang;
+    let regime = file.facts.regime;
+    let today = jst_date(now);
+    let schedule = schedule_in_force(&state.profile.fee_schedules, today);
+    let payment_methods = schedule
+        .map(|s| s.payment_methods.clone())
+        .unwrap_or_else(|| PaymentMethod::ALL.to_vec());
+    let status = feedback.status.unwrap_or(StatusCode::OK);
+    let page = page.with_staff(&me.staff.display_name);
+    let kind = file.facts.kind;
+    let body = CasePage {
+        id: file.row.id.clone(),
+        version: file.row.version,
+        receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
+        kind: lang.pick(kind.label_ja(), kind.label_en()),
+        state: lang.pick(file.facts.state.label_ja(), file.facts.state.label_en()),
+        requester_type: file
+            .row
+            .requester_type
+            .parse::<crate::domain::identity::RequesterType>()
+            .map_or("", |t| {
+                lang.t(&format!("request.requester_type.{}", t.as_str()))
+            }),
+        channel: lang.t(&format!("staff.case.channel.{}", file.row.channel)),
+        received: file
+            .row
+            .received_at
+            .map(crate::i18n::jst_minutes)
+            .unwrap_or_default(),
+        assignee: file
+            .row
+            .assignee_id
+            .as_ref()
+            .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()))
+            .unwrap_or_default(),
+        content: content_lines(lang, &file),
+        requested_delivery: file
+            .content
+            .delivery
+            .map(|d| lang.pick(d.label_ja(), d.label_en()).to_string())
+            .unwrap_or_default(),
+        deadline: view::deadline(lang, &file),
+        timeline: view::timeline(lang, &names, &file.events),
+        documents: view::documents(lang, &names, &file.documents),
+        identity_satisfied: file.identity.is_satisfied(),
+        identity_missing: view::identity_missing(lang, &file.identity),
+        destroy_findings: view::destroy_findings(lang),
+        messages: view::messages(lang, &names, &file.messages),
+        ledger: view::ledger(lang, &names, &file.ledger_lines),
+        balance: file.ledger.map_or(0, |l| l.balance.0),
+        quote_amount: request_fee_quote(state, &file),
+        payment_methods: payment_methods
+            .iter()
+            .map(|m| {
+                (
+                    m.as_str(),
+                    lang.t(&format!("payment.method.{}", m.as_str())),
+                )
+            })
+            .collect(),
+        decisions: view::decisions(lang, &names, regime, &file.decisions),
+        outcomes: Outcome::allowed(kind, regime)
+            .iter()
+            .map(|o| (o.as_str(), lang.pick(o.label_ja(regime), o.label_en())))
+            .collect(),
+        delivery_methods: state
+            .profile
+            .delivery_methods
+            .iter()
+            .map(|d| (d.as_str(), lang.pick(d.label_ja(), d.label_en())))
+            .collect(),
+        delivery_method: file
+            .facts
+            .delivery_method
+            .or(file.content.delivery)
+            .map(|d| d.as_str().to_string())
+            .unwrap_or_default(),
+        correction_items: CORRECTION_ITEMS
+            .iter()
+            .map(|i| (*i, lang.t(&format!("correction.item.{i}"))))
+            .collect(),
+        default_reply_by: requester_period_end(
+            today,
+            state.profile.correction_reply_days,
+            &state.calendar,
+        )
+        .format("%Y-%m-%d")
+        .to_string(),
+        max_extension_days: file.facts.max_extension_days,
+        staff: workers,
+        document_types: crate::domain::identity::DocumentType::ALL
+            .iter()
+            .map(|t| (t.as_str(), lang.pick(t.label_ja(), t.label_en())))
+            .collect(),
+        can: can(&file, me),
+        feedback,
+        page,
+    };
+    render(status, &body)
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    page: PageContext,
+    case_id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    render_case(&state, &me, page, &case_id, Feedback::default()).await
+}
+
+#[derive(Template)]
+#[template(path = "staff/requester.html")]
+struct RequesterPage {
+    page: PageContext,
+    id: String,
+    receipt_number: String,
+    party: SealedParty,
+    requester_type: &'static str,
+}
+
+/// The requester's and agent's details; each opening is written to the audit log.
+pub async fn requester(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    page: PageContext,
+    case_id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (row, party) = file::party(&casework(&state), &me.actor, &case_id, Utc::now()).await?;
+    let lang = page.lang;
+    render(
+        StatusCode::OK,
+        &RequesterPage {
+            requester_type: lang.t(&format!(
+                "request.requester_type.{}",
+                party.requester_type.as_str()
+            )),
+            page: page.with_staff(&me.staff.display_name),
+            id: row.id,
+            receipt_number: row.receipt_number.unwrap_or_default(),
+            party,
+        },
+    )
+}
+
+/// A document decrypted on the fly: images inline, PDFs streamed to the browser's viewer. Each
+/// view is audited; nothing is cached.
+pub async fn document(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (case_id, document_id) = path.into_inner();
+    let now = Utc::now();
+    let row = open_case(&state.db, &me.actor, &case_id, now).await?;
+    let (id, doc_id) = (row.id.clone(), document_id.clone());
+    let doc = state
+        .db
+        .read(move |conn| documents::find(conn, &id, &doc_id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plaintext = crate::service::documents::open_stored(&state.master, &state.blobs, &doc)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    let viewed = me
+        .actor
+        .audit(now, "document.viewed", &row.id)
+        .target(&doc.id);
+    state
+        .db
+        .write(move |conn| audit::append(conn, &viewed))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(doc.mime.as_str())
+        .insert_header((header::CONTENT_DISPOSITION, "inline"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        // Images open in a sandbox; Chromium's PDF viewer refuses sandboxed documents, and PDFs
+        // with scripts were refused at upload, so PDFs keep the site-wide policy.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            if doc.mime == "application/pdf" {
+                "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+            } else {
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+            },
+        ))
+        .body(plaintext.to_vec()))
+}
+
+#[derive(Template)]
+#[template(path = "staff/notice.html")]
+pub struct NoticeLetter {
+    pub page: PageContext,
+    pub back: String,
+    /// Who the letter is addressed to (empty: 請求者 様).
+    pub addressee: String,
+    pub operator: String,
+    pub receipt_number: String,
+    pub issued_on: String,
+    pub title: &'static str,
+    pub outcome: &'static str,
+    pub text: String,
+    pub remedy: &'static str,
+    pub draft: bool,
+}
+
+/// The decision notice as an A4 letter (print stylesheet); drafts are marked as drafts.
+pub async fn notice(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    page: PageContext,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (case_id, decision_id) = path.into_inner();
+    let cw = casework(&state);
+    let file = file::load(&cw, &me.actor, &case_id, Utc::now()).await?;
+    let decision = file
+        .decisions
+        .iter()
+        .find(|d| d.id == decision_id)
+        .ok_or(AppError::NotFound)?;
+    let lang = Lang::from_code(&file.row.lang).unwrap_or_default();
+    let regime = file.facts.regime;
+    // The letter is addressed by name, so printing it opens (and audits) the requester's details.
+    let (_, party) = file::party(&cw, &me.actor, &case_id, Utc::now()).await?;
+    let addressee = match (&party.agent, lang) {
+        (Some(agent), Lang::Ja) => format!("{} 様（{} 様の代理人）", agent.name, party.person.name),
+        (Some(agent), Lang::En) => format!("To {} (agent for {})", agent.name, party.person.name),
+        (None, Lang::Ja) => format!("{} 様", party.person.name),
+        (None, Lang::En) => format!("To {}", party.person.name),
+    };
+    let letter = NoticeLetter {
+        addressee,
+        back: format!("/staff/cases/{}", file.row.id),
+        operator: lang
+            .pick(&state.profile.label.ja, &state.profile.label.en)
+            .to_string(),
+        receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
+        issued_on: decision
+            .issued_on
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        title: decision_text::title(file.facts.kind, decision.outcome, regime, lang),
+        outcome: lang.pick(
+            decision.outcome.label_ja(regime),
+            decision.outcome.label_en(),
+        ),
+        text: decision.text.clone(),
+        remedy: decision_text::remedy(regime, lang),
+        draft: decision.status != "approved",
+        page: page.with_staff(&me.staff.display_name),
+    };
+    render(StatusCode::OK, &letter)
+}

@@ -1,0 +1,276 @@
+//! Turns a case file into what the staff case page shows, in the page's language.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::db::cases::CaseEventRow;
+use crate::domain::deadline::{Clock, DeadlineStatus};
+use crate::domain::event::EventKind;
+use crate::domain::fees::LedgerEntry;
+use crate::domain::identity::IdentityEvaluation;
+use crate::domain::identity_review::{CheckItem, MaskingAction, MaskingFinding, checklist};
+use crate::i18n::{Lang, jst_minutes};
+use crate::service::casework::decisions::DecisionView;
+use crate::service::casework::file::{CaseFile, LedgerLine};
+use crate::service::casework::review::ReviewedDocument;
+use crate::service::messages::Shown;
+
+/// Display names of staff by id, for timelines and lists.
+pub type Names = HashMap<String, String>;
+
+pub fn actor_name(lang: Lang, names: &Names, label: &str) -> String {
+    match label.strip_prefix("staff:") {
+        Some(id) => names.get(id).cloned().unwrap_or_else(|| id.to_string()),
+        None if label == "requester" => lang.t("staff.case.requester").to_string(),
+        None => lang.t("staff.case.system").to_string(),
+    }
+}
+
+pub struct TimelineItem {
+    pub at: String,
+    pub label: String,
+    pub by: String,
+}
+
+pub fn timeline(lang: Lang, names: &Names, events: &[CaseEventRow]) -> Vec<TimelineItem> {
+    events
+        .iter()
+        .map(|e| TimelineItem {
+            at: jst_minutes(e.at),
+            label: match e.event.parse::<EventKind>() {
+                Ok(kind) => lang.pick(kind.label_ja(), kind.label_en()).to_string(),
+                Err(_) => lang.t(&format!("case.event.{}", e.event)).to_string(),
+            },
+            by: actor_name(lang, names, &e.actor),
+        })
+        .collect()
+}
+
+pub struct CheckView {
+    pub name: &'static str,
+    pub text: String,
+    pub checked: bool,
+}
+
+pub struct DocumentView {
+    pub id: String,
+    pub kind: String,
+    pub uploaded: String,
+    pub uploaded_by: String,
+    pub status: &'static str,
+    pub inline_image: bool,
+    pub destroyed: bool,
+    pub disclosure: bool,
+    pub checks: Vec<CheckView>,
+    pub reason: String,
+    pub finding: Option<String>,
+    pub holder_agent: bool,
+    pub issued_on: String,
+    pub expires_on: String,
+    pub original: bool,
+}
+
+pub fn documents(lang: Lang, names: &Names, docs: &[ReviewedDocument]) -> Vec<DocumentView> {
+    docs.iter()
+        .map(|d| {
+            let review = d.review.as_ref();
+            let checked: Vec<&str> = review
+                .map(|r| r.checked.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            DocumentView {
+                id: d.row.id.clone(),
+                kind: match d.doc_type {
+                    Some(t) => lang.pick(t.label_ja(), t.label_en()).to_string(),
+                    None => lang.t("staff.case.disclosure_file").to_string(),
+                },
+                uploaded: jst_minutes(d.row.uploaded_at),
+                uploaded_by: actor_name(lang, names, &d.row.uploaded_by),
+                status: lang.t(&format!("case.documents.status.{}", d.row.status)),
+                inline_image: d.row.mime.starts_with("image/"),
+                destroyed: d.row.destroyed_at.is_some(),
+                disclosure: d.row.purpose == "disclosure",
+                checks: d
+                    .doc_type
+                    .map(checklist)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|item: CheckItem| CheckView {
+                        name: item.as_str(),
+                        text: lang.pick(&item.text().ja, &item.text().en).to_string(),
+                        checked: checked.contains(&item.as_str()),
+                    })
+                    .collect(),
+                reason: review.map(|r| r.reason.clone()).unwrap_or_default(),
+                finding: review.and_then(|r| r.finding).map(|f| {
+                    lang.pick(&f.instruction().ja, &f.instruction().en)
+                        .to_string()
+                }),
+                holder_agent: review
+                    .is_some_and(|r| r.holder == crate::domain::identity::Holder::Agent),
+                issued_on: date(review.and_then(|r| r.issued_on)),
+                expires_on: date(review.and_then(|r| r.expires_on)),
+                original: review.is_some_and(|r| r.original),
+            }
+        })
+        .collect()
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// Findings that require destroying the document (the others are masked before storing).
+pub fn destroy_findings(lang: Lang) -> Vec<(&'static str, String)> {
+    MaskingFinding::ALL
+        .iter()
+        .filter(|f| f.required_action() == MaskingAction::DestroyAndRecord)
+        .map(|f| {
+            (
+                f.as_str(),
+                lang.pick(&f.instruction().ja, &f.instruction().en)
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn identity_missing(lang: Lang, evaluation: &IdentityEvaluation) -> Vec<String> {
+    match evaluation {
+        IdentityEvaluation::Satisfied => Vec::new(),
+        IdentityEvaluation::Missing(list) => list
+            .iter()
+            .map(|m| lang.pick(&m.text.ja, &m.text.en).to_string())
+            .collect(),
+    }
+}
+
+pub struct MessageView {
+    pub at: String,
+    pub direction: String,
+    pub author: String,
+    pub body: String,
+}
+
+pub fn messages(lang: Lang, names: &Names, shown: &[Shown]) -> Vec<MessageView> {
+    shown
+        .iter()
+        .map(|m| MessageView {
+            at: jst_minutes(m.at),
+            direction: m.direction.clone(),
+            author: actor_name(lang, names, &m.author),
+            body: m.body.clone(),
+        })
+        .collect()
+}
+
+pub struct LedgerView {
+    pub at: String,
+    pub entry: &'static str,
+    pub amount: i64,
+    pub detail: String,
+    pub by: String,
+}
+
+pub fn ledger(lang: Lang, names: &Names, lines: &[LedgerLine]) -> Vec<LedgerView> {
+    lines
+        .iter()
+        .map(|l| {
+            let (entry, amount, detail) = match &l.entry {
+                LedgerEntry::Invoice { amount, item } => (
+                    "invoice",
+                    amount.0,
+                    lang.t(&format!("fee.item.{}", item.as_str())).to_string(),
+                ),
+                LedgerEntry::Payment {
+                    amount,
+                    method,
+                    reference,
+                } => (
+                    "payment",
+                    amount.0,
+                    format!(
+                        "{} {}",
+                        lang.t(&format!("payment.method.{}", method.as_str())),
+                        reference
+                    ),
+                ),
+                LedgerEntry::Refund { amount, reason } => ("refund", amount.0, reason.clone()),
+                LedgerEntry::Waiver { amount, reason } => ("waiver", amount.0, reason.clone()),
+            };
+            LedgerView {
+                at: jst_minutes(l.at),
+                entry: lang.t(&format!("fee.entry.{entry}")),
+                amount,
+                detail,
+                by: actor_name(lang, names, &l.recorded_by),
+            }
+        })
+        .collect()
+}
+
+pub struct DecisionItem {
+    pub id: String,
+    pub outcome: &'static str,
+    pub status: &'static str,
+    pub status_code: String,
+    pub drafted_by: String,
+    pub drafted_at: String,
+    pub text: String,
+    pub comment: String,
+    pub issued_on: String,
+}
+
+pub fn decisions(
+    lang: Lang,
+    names: &Names,
+    regime: crate::domain::regime::Regime,
+    list: &[DecisionView],
+) -> Vec<DecisionItem> {
+    list.iter()
+        .map(|d| DecisionItem {
+            id: d.id.clone(),
+            outcome: lang.pick(d.outcome.label_ja(regime), d.outcome.label_en()),
+            status: lang.t(&format!("decision.status.{}", d.status)),
+            status_code: d.status.clone(),
+            drafted_by: actor_name(lang, names, &format!("staff:{}", d.drafted_by)),
+            drafted_at: jst_minutes(d.drafted_at),
+            text: d.text.clone(),
+            comment: d.comment.clone().unwrap_or_default(),
+            issued_on: date(d.issued_on),
+        })
+        .collect()
+}
+
+pub struct DeadlineView {
+    pub last_office_day: String,
+    pub statutory_last_day: String,
+    pub stopped: bool,
+    pub overdue: bool,
+    pub due_soon: bool,
+    pub paused_days: i64,
+    pub extension_days: u32,
+    pub explanation: Vec<String>,
+}
+
+pub fn deadline(lang: Lang, file: &CaseFile) -> Option<DeadlineView> {
+    let (d, explanation) = file.deadline.as_ref()?;
+    if !file.facts.state.is_before_decision() {
+        return None;
+    }
+    Some(DeadlineView {
+        last_office_day: d.last_office_day.format("%Y-%m-%d").to_string(),
+        statutory_last_day: d.statutory_last_day.format("%Y-%m-%d").to_string(),
+        stopped: matches!(d.clock, Clock::Stopped { .. }),
+        overdue: d.status == Some(DeadlineStatus::Overdue),
+        due_soon: d.status == Some(DeadlineStatus::DueSoon),
+        paused_days: d.paused_days,
+        extension_days: d.extension_days,
+        explanation: explanation
+            .steps
+            .iter()
+            .map(|s| lang.pick(&s.ja, &s.en).to_string())
+            .collect(),
+    })
+}

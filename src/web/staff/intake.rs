@@ -1,0 +1,270 @@
+//! Staff intake: a request that came by post, e-mail or at the counter, typed in from the paper.
+//! Scanned documents are added on the case page afterwards (like the requester's own uploads).
+
+use std::collections::HashMap;
+
+use actix_multipart::form::MultipartForm;
+use actix_multipart::form::bytes::Bytes;
+use actix_multipart::form::text::Text;
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::case::casework;
+use super::roles::CaseWorker;
+use crate::domain::deadline::jst_date;
+use crate::domain::identity::{DocumentType, RequesterType};
+use crate::i18n::Lang;
+use crate::service::casework::{CaseworkError, for_action};
+use crate::service::documents::{self, Attachment, Upload, UploadError};
+use crate::service::intake::draft::{
+    ACTIONS_PROVISION_STOP, ACTIONS_SUSPENSION, AgentDetails, GROUNDS_SUSPENSION, RequestContent,
+    RequestDraft,
+};
+use crate::service::intake::person::PersonDetails;
+use crate::service::intake::staff_entry::{self, CHANNELS, StaffEntry};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render, see_other};
+use crate::web::portal::context;
+use crate::web::session::csrf_matches;
+
+type Fields = HashMap<String, String>;
+
+#[derive(Template)]
+#[template(path = "staff/intake.html")]
+struct IntakePage {
+    page: PageContext,
+    errors: FieldErrors,
+    typed: Fields,
+    today: String,
+    channels: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    requester_types: Vec<(&'static str, &'static str)>,
+    grounds: Vec<(&'static str, &'static str)>,
+    actions: Vec<(&'static str, &'static str)>,
+    deliveries: Vec<(&'static str, &'static str)>,
+}
+
+impl IntakePage {
+    pub fn typed<'a>(&'a self, field: &str, default: &'a str) -> &'a str {
+        self.typed.get(field).map_or(default, String::as_str)
+    }
+}
+
+fn intake_page(
+    state: &AppState,
+    me: &CaseWorker,
+    page: PageContext,
+    errors: FieldErrors,
+    typed: Fields,
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &IntakePage {
+            today: jst_date(Utc::now()).format("%Y-%m-%d").to_string(),
+            channels: CHANNELS
+                .iter()
+                .map(|c| (*c, lang.t(&format!("staff.case.channel.{c}"))))
+                .collect(),
+            kinds: state
+                .profile
+                .kinds_offered
+                .iter()
+                .map(|k| (k.as_str(), lang.pick(k.label_ja(), k.label_en())))
+                .collect(),
+            requester_types: RequesterType::ALL
+                .iter()
+                .map(|t| {
+                    (
+                        t.as_str(),
+                        lang.t(&format!("request.requester_type.{}", t.as_str())),
+                    )
+                })
+                .collect(),
+            grounds: GROUNDS_SUSPENSION
+                .iter()
+                .map(|g| (*g, lang.t(&format!("request.content.ground.{g}"))))
+                .collect(),
+            actions: ACTIONS_SUSPENSION
+                .iter()
+                .chain(ACTIONS_PROVISION_STOP)
+                .map(|a| (*a, lang.t(&format!("request.content.action.{a}"))))
+                .collect(),
+            deliveries: state
+                .profile
+                .delivery_methods
+                .iter()
+                .map(|d| (d.as_str(), lang.pick(d.label_ja(), d.label_en())))
+                .collect(),
+            page: page.with_staff(&me.staff.display_name),
+            errors,
+            typed,
+        },
+    )
+}
+
+pub async fn form(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    intake_page(&state, &me, page, FieldErrors::default(), Fields::new())
+}
+
+fn entry_from(form: &Fields) -> StaffEntry {
+    let f = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let draft = RequestDraft {
+        consent_version: None,
+        consented_at: None,
+        kind: f("kind").parse().ok(),
+        requester_type: f("requester_type").parse().ok(),
+        person: PersonDetails {
+            name: f("name"),
+            name_kana: f("name_kana"),
+            birth_date: f("birth_date"),
+            postal_code: f("postal_code"),
+            address: f("address"),
+            phone: f("phone"),
+            email: f("email"),
+        },
+        agent: AgentDetails {
+            name: f("agent_name"),
+            name_kana: f("agent_name_kana"),
+            postal_code: f("agent_postal_code"),
+            address: f("agent_address"),
+            phone: f("agent_phone"),
+            email: f("agent_email"),
+        },
+        content: RequestContent {
+            data_description: f("data_description"),
+            period: f("period"),
+            current_content: f("current_content"),
+            correct_content: f("correct_content"),
+            ground: f("ground"),
+            action: f("action"),
+        },
+        delivery: f("delivery").parse().ok(),
+    };
+    StaffEntry {
+        channel: f("channel"),
+        arrived_on: f("arrived_on"),
+        draft,
+        lang: Lang::from_code(&f("lang")).unwrap_or_default(),
+    }
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    page: PageContext,
+    session: Session,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+        errors.add_general("field.csrf_expired");
+        return intake_page(&state, &me, page, errors, form);
+    }
+    let entry = entry_from(&form);
+    let today = jst_date(Utc::now());
+    let problems = staff_entry::problems(&entry, &state.profile, today);
+    if !problems.is_empty() {
+        for (field, code) in problems {
+            errors.add(field, code);
+        }
+        return intake_page(&state, &me, page, errors, form);
+    }
+    let case_id = staff_entry::enter(
+        &context(&state),
+        &me.actor.label(),
+        me.staff.role.as_str(),
+        entry,
+        Utc::now(),
+    )
+    .await?;
+    Ok(see_other(&format!("/staff/cases/{case_id}")))
+}
+
+#[derive(MultipartForm)]
+pub struct ScanForm {
+    csrf: Option<Text<String>>,
+    version: Option<Text<i64>>,
+    declared_type: Option<Text<String>>,
+    file: Option<Bytes>,
+}
+
+/// POST /staff/cases/{id}/documents: a scanned identity document or proof of authority.
+pub async fn add_scan(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    page: PageContext,
+    session: Session,
+    case_id: web::Path<String>,
+    MultipartForm(form): MultipartForm<ScanForm>,
+) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    let fail =
+        |field: &'static str, code: &'static str| CaseworkError::Invalid(vec![(field, code)]);
+    let result: Result<(), CaseworkError> = async {
+        if !form
+            .csrf
+            .as_ref()
+            .is_some_and(|t| csrf_matches(&session, t))
+        {
+            return Err(CaseworkError::StaleForm);
+        }
+        let version = form.version.as_ref().map_or(-1, |v| **v);
+        let row = for_action(&state.db, &me.actor, &case_id, version, now).await?;
+        let declared: DocumentType = form
+            .declared_type
+            .as_ref()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| fail("declared_type", "no_type"))?;
+        let bytes = form
+            .file
+            .as_ref()
+            .map(|f| f.data.to_vec())
+            .unwrap_or_default();
+        let label = me.actor.label();
+        let upload = Upload {
+            case_id: &row.id,
+            case_state: &row.state,
+            uploaded_by: &label,
+            attachment: Attachment::Requester(declared),
+            max_bytes: state.config.upload_max_bytes,
+            case_max_bytes: state.config.case_upload_max_bytes,
+        };
+        let cw = casework(&state);
+        documents::store(cw.db, cw.desk.master, cw.blobs, upload, bytes, now)
+            .await
+            .map_err(|e| match e {
+                UploadError::Rejected(p) => fail("scan", p.code()),
+                UploadError::Db(db) => db.into(),
+                other => CaseworkError::Corrupt(other.to_string()),
+            })?;
+        let audit_row = me.actor.audit(now, "document.scanned", &row.id);
+        state
+            .db
+            .write(move |conn| crate::db::audit::append(conn, &audit_row))
+            .await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/staff/cases/{case_id}#documents"))),
+        Err(error) => {
+            super::actions::refused(&state, &me, page, &case_id, error, Fields::new()).await
+        }
+    }
+}

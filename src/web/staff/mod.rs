@@ -1,0 +1,283 @@
+//! The staff workspace: sign-in, the queue, the case page and its actions, the audit log.
+
+mod actions;
+mod audit;
+mod case;
+mod case_view;
+mod dashboard;
+mod draft;
+mod intake;
+mod queue;
+pub mod roles;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::AppState;
+use super::error::AppError;
+use super::form::FieldErrors;
+use super::page::{PageContext, render, safe_next, see_other};
+use super::session::{self, CurrentStaff};
+use crate::db::staff as staff_repo;
+use crate::service::accounts::{self, AccountError};
+
+pub fn login_url(next: &str) -> String {
+    let encoded: String = next
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    format!("/staff/login?next={encoded}")
+}
+
+#[derive(Template)]
+#[template(path = "staff/login.html")]
+struct LoginPage {
+    page: PageContext,
+    email: String,
+    next: String,
+    errors: FieldErrors,
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login_form(
+    page: PageContext,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(query.next.as_deref(), "/staff");
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            page,
+            email: String::new(),
+            next,
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+pub async fn login_submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: Session,
+    page: PageContext,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let next = safe_next(form.next.as_deref(), "/staff");
+    let mut errors = FieldErrors::default();
+    if !session::csrf_matches(&session, &form.csrf) {
+        errors.add_general("field.csrf_expired");
+    } else {
+        let audit_context = roles::audit_context(&req);
+        match accounts::sign_in(
+            &state.db,
+            &form.email,
+            form.password,
+            Utc::now(),
+            audit_context,
+        )
+        .await
+        {
+            Ok(row) => {
+                session::sign_in(&session, &row)?;
+                return Ok(see_other(&next));
+            }
+            Err(AccountError::BadCredentials) => errors.add_general("login.bad_credentials"),
+            Err(AccountError::Locked(_)) => errors.add_general("login.locked"),
+            Err(AccountError::Disabled) => errors.add_general("login.disabled"),
+            Err(AccountError::AddressLocked) => errors.add_general("login.address_locked"),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &LoginPage {
+            page,
+            email: form.email,
+            next,
+            errors,
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(session: Session, form: web::Form<CsrfOnly>) -> Result<HttpResponse, AppError> {
+    if !session::csrf_matches(&session, &form.csrf) {
+        return Err(AppError::BadRequest);
+    }
+    session::sign_out(&session);
+    Ok(see_other("/staff/login"))
+}
+
+/// Invalidates this account's sessions on every device and every instance.
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    staff: CurrentStaff,
+    session: Session,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    if !session::csrf_matches(&session, &form.csrf) {
+        return Err(AppError::BadRequest);
+    }
+    let id = staff.id.clone();
+    state
+        .db
+        .write(move |conn| staff_repo::bump_auth_epoch(conn, &id))
+        .await?;
+    session::sign_out(&session);
+    Ok(see_other("/staff/login"))
+}
+
+#[derive(Template)]
+#[template(path = "staff/home.html")]
+struct StaffHomePage {
+    page: PageContext,
+    staff: CurrentStaff,
+    errors: FieldErrors,
+    password_changed: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct HomeQuery {
+    #[serde(default)]
+    changed: Option<String>,
+}
+
+pub async fn home(
+    staff: CurrentStaff,
+    page: PageContext,
+    query: web::Query<HomeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.with_staff(&staff.display_name);
+    render(
+        StatusCode::OK,
+        &StaffHomePage {
+            page,
+            staff,
+            errors: FieldErrors::default(),
+            password_changed: query.changed.is_some(),
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// POST /staff/password: change one's own password; every other session ends.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    staff: CurrentStaff,
+    req: HttpRequest,
+    session: Session,
+    page: PageContext,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    if !session::csrf_matches(&session, &form.csrf) {
+        errors.add_general("field.csrf_expired");
+    } else {
+        let audit_context = roles::audit_context(&req);
+        match accounts::change_password(
+            &state.db,
+            &staff.id,
+            (form.current_password, form.new_password),
+            state.password_cost,
+            Utc::now(),
+            audit_context,
+        )
+        .await
+        {
+            Ok(row) => {
+                session::sign_in(&session, &row)?;
+                return Ok(see_other("/staff?changed=1"));
+            }
+            Err(accounts::PasswordChangeError::Field(field, code)) => errors.add(field, code),
+            Err(accounts::PasswordChangeError::Db(db)) => return Err(db.into()),
+        }
+    }
+    let page = page.with_staff(&staff.display_name);
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &StaffHomePage {
+            page,
+            staff,
+            errors,
+            password_changed: false,
+        },
+    )
+}
+
+/// The workspace's routes; each handler's extractor states which roles may call it.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/staff/password", web::post().to(change_password))
+        .route("/staff/dashboard", web::get().to(dashboard::show))
+        .route("/staff/cases", web::get().to(queue::list))
+        .route("/staff/intake", web::get().to(intake::form))
+        .route("/staff/intake", web::post().to(intake::submit))
+        .route(
+            "/staff/cases/{id}/documents",
+            web::post().to(intake::add_scan),
+        )
+        .route("/staff/cases/{id}", web::get().to(case::show))
+        .route(
+            "/staff/cases/{id}/requester",
+            web::get().to(case::requester),
+        )
+        .route(
+            "/staff/cases/{id}/documents/{document}",
+            web::get().to(case::document),
+        )
+        .route(
+            "/staff/cases/{id}/decisions/{decision}",
+            web::get().to(case::notice),
+        )
+        .route("/staff/cases/{id}/draft", web::get().to(draft::show))
+        .route(
+            "/staff/cases/{id}/draft/preview",
+            web::post().to(draft::preview),
+        )
+        .route("/staff/cases/{id}/files", web::post().to(actions::add_file))
+        .route(
+            "/staff/cases/{id}/{action:approve|return}",
+            web::post().to(actions::review_draft),
+        )
+        .route("/staff/cases/{id}/{action}", web::post().to(actions::act))
+        .route("/staff/audit", web::get().to(audit::log))
+        .route("/staff/trail", web::get().to(audit::my_trail));
+}

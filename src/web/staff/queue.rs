@@ -1,0 +1,256 @@
+//! The work queue: open cases, most urgent first, with filters and search. Lists show no names.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDate, Utc};
+
+use super::roles::CaseWorker;
+use crate::db::cases::{self, CaseRow, QueueFilter};
+use crate::db::staff as staff_repo;
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::deadline::jst_date;
+use crate::domain::kind::RequestKind;
+use crate::domain::role::Role;
+use crate::domain::state::CaseState;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::page::{PageContext, render};
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub state: String,
+    /// `me`, `none`, a staff id, or empty for everyone visible.
+    #[serde(default)]
+    pub assignee: String,
+    #[serde(default)]
+    pub stopped: String,
+    /// A receipt number, an exact e-mail address, or an exact name.
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// From the dashboard: due on or after / on or before (YYYY-MM-DD).
+    #[serde(default)]
+    pub due_from: String,
+    #[serde(default)]
+    pub due_by: String,
+}
+
+pub struct QueueRow {
+    pub id: String,
+    pub receipt_number: String,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub due_on: String,
+    /// Office days left (negative: overdue), None without a running deadline.
+    pub days_left: Option<i64>,
+    pub urgency: &'static str,
+    pub stopped: bool,
+    pub assignee: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/queue.html")]
+struct QueuePage {
+    page: PageContext,
+    query: QueueQuery,
+    rows: Vec<QueueRow>,
+    kinds: Vec<(&'static str, &'static str)>,
+    states: Vec<(&'static str, &'static str)>,
+    staff: Vec<(String, String)>,
+    next_page: Option<String>,
+    previous_page: Option<String>,
+}
+
+/// Office days from `today` to `due` (negative when overdue).
+pub fn office_days_left(calendar: &BusinessCalendar, today: NaiveDate, due: NaiveDate) -> i64 {
+    if due >= today {
+        i64::from(calendar.office_days_between(today, due))
+    } else {
+        -i64::from(calendar.office_days_between(due, today))
+    }
+}
+
+pub fn urgency(days_left: Option<i64>, due_soon: u32) -> &'static str {
+    match days_left {
+        Some(d) if d < 0 => "overdue",
+        Some(d) if d <= i64::from(due_soon) => "due-soon",
+        Some(_) => "on-track",
+        None => "none",
+    }
+}
+
+fn filter_from(query: &QueueQuery, state: &AppState, me: &CaseWorker) -> QueueFilter {
+    let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let q = query.q.trim();
+    let mut filter = QueueFilter {
+        kind: non_empty(&query.kind).filter(|k| k.parse::<RequestKind>().is_ok()),
+        state: non_empty(&query.state).filter(|s| s.parse::<CaseState>().is_ok()),
+        assignee: match query.assignee.as_str() {
+            "" => None,
+            "me" => Some(Some(me.staff.id.clone())),
+            "none" => Some(None),
+            other => Some(Some(other.to_string())),
+        },
+        clock_stopped: !query.stopped.is_empty(),
+        visible_to: (me.staff.role == Role::Staff).then(|| me.staff.id.clone()),
+        due_from: NaiveDate::parse_from_str(&query.due_from, "%Y-%m-%d").ok(),
+        due_by: NaiveDate::parse_from_str(&query.due_by, "%Y-%m-%d").ok(),
+        ..QueueFilter::default()
+    };
+    let digits: String = q
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            'ー' | '－' | '‐' => '-',
+            other => other,
+        })
+        .collect();
+    if q.is_empty() {
+    } else if digits.len() == 11 && digits.chars().nth(4) == Some('-') {
+        filter.receipt_number = Some(digits);
+    } else if q.contains('@') {
+        filter.email_index = Some(state.index.email(q));
+    } else {
+        filter.name_index = Some(state.index.name(q));
+    }
+    filter
+}
+
+fn page_link(query: &QueueQuery, page: u32) -> String {
+    let pairs = [
+        ("kind", query.kind.as_str()),
+        ("state", query.state.as_str()),
+        ("assignee", query.assignee.as_str()),
+        ("stopped", query.stopped.as_str()),
+        ("q", query.q.as_str()),
+        ("due_from", query.due_from.as_str()),
+        ("due_by", query.due_by.as_str()),
+    ];
+    let mut out = String::from("/staff/cases?");
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        out.push_str(&format!("{k}={}&", urlencode(v)));
+    }
+    out.push_str(&format!("page={page}"));
+    out
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+pub fn queue_row(
+    row: &CaseRow,
+    lang: crate::i18n::Lang,
+    calendar: &BusinessCalendar,
+    due_soon: u32,
+    names: &HashMap<String, String>,
+    today: NaiveDate,
+) -> QueueRow {
+    let kind = row.kind.parse::<RequestKind>().ok();
+    let state = row.state.parse::<CaseState>().ok();
+    let stopped = cases::STOPPED_STATES.contains(&row.state.as_str());
+    let days_left = row
+        .due_on
+        .filter(|_| !stopped)
+        .map(|due| office_days_left(calendar, today, due));
+    QueueRow {
+        id: row.id.clone(),
+        receipt_number: row.receipt_number.clone().unwrap_or_default(),
+        kind: kind.map_or("", |k| lang.pick(k.label_ja(), k.label_en())),
+        state: state.map_or("", |s| lang.pick(s.label_ja(), s.label_en())),
+        due_on: row
+            .due_on
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        days_left,
+        urgency: if stopped {
+            "stopped"
+        } else {
+            urgency(days_left, due_soon)
+        },
+        stopped,
+        assignee: row
+            .assignee_id
+            .as_ref()
+            .and_then(|id| names.get(id).cloned())
+            .unwrap_or_default(),
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    page: PageContext,
+    query: web::Query<QueueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let filter = filter_from(&query, &state, &me);
+    let page_number = query.page.unwrap_or(1).max(1);
+    let offset = i64::from(page_number - 1) * PAGE_SIZE;
+    let (rows, staff) = state
+        .db
+        .read(move |conn| {
+            Ok((
+                cases::queue(conn, &filter, PAGE_SIZE + 1, offset)?,
+                staff_repo::active(conn)?,
+            ))
+        })
+        .await?;
+    let names: HashMap<String, String> = staff
+        .iter()
+        .map(|s| (s.id.clone(), s.display_name.clone()))
+        .collect();
+    let today = jst_date(Utc::now());
+    let lang = page.lang;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    let rows = rows
+        .iter()
+        .take(PAGE_SIZE as usize)
+        .map(|r| {
+            let due_soon = state.profile.due_soon_office_days;
+            queue_row(r, lang, &state.calendar, due_soon, &names, today)
+        })
+        .collect();
+    let page = page.with_staff(&me.staff.display_name);
+    render(
+        StatusCode::OK,
+        &QueuePage {
+            next_page: more.then(|| page_link(&query, page_number + 1)),
+            previous_page: (page_number > 1).then(|| page_link(&query, page_number - 1)),
+            rows,
+            kinds: state
+                .profile
+                .kinds_offered
+                .iter()
+                .map(|k| (k.as_str(), lang.pick(k.label_ja(), k.label_en())))
+                .collect(),
+            states: CaseState::ALL
+                .iter()
+                .filter(|s| !cases::FINISHED_STATES.contains(&s.as_str()))
+                .map(|s| (s.as_str(), lang.pick(s.label_ja(), s.label_en())))
+                .collect(),
+            staff: staff
+                .into_iter()
+                .filter(|s| matches!(s.role.as_str(), "staff" | "approver"))
+                .map(|s| (s.id, s.display_name))
+                .collect(),
+            query,
+            page,
+        },
+    )
+}

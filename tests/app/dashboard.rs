@@ -1,0 +1,155 @@
+//! The manager's dashboard against a seeded set whose answers are computed here independently.
+
+use diesel::prelude::*;
+use madoguchi::db::schema::cases::dsl;
+use madoguchi::domain::role::Role;
+
+use crate::helpers::World;
+use crate::portal::spawn_portal;
+use crate::workspace::staff;
+
+fn figure(html: &str, n: usize) -> i64 {
+    let marker = format!("id=\"figure-{n}\">");
+    let start = html.find(&marker).expect("figure") + marker.len();
+    html[start..start + html[start..].find('<').unwrap()]
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_dashboard_figure_matches_an_independent_count() {
+    let world = World::new();
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let key = config.secrets.document_key;
+    let profile = madoguchi::domain::profile::ProfileName::National.profile();
+    let calendar = profile.calendar([]);
+    madoguchi::service::seed::Seeder {
+        db: &db,
+        master: &madoguchi::storage::crypto::MasterKey::new(key),
+        index: &madoguchi::storage::index::IndexKey::derive(&key),
+        profile: &profile,
+        calendar: &calendar,
+    }
+    .seed(500, false, chrono::Utc::now())
+    .unwrap();
+    let app = spawn_portal(&world, "national").await;
+    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    assert_eq!(
+        app.get_with(&clerk.client, "/staff/dashboard").await.status,
+        403
+    );
+    let page = app.get_with(&boss.client, "/staff/dashboard").await;
+    assert_eq!(page.status, 200);
+
+    let rows: Vec<(String, Option<chrono::NaiveDate>)> = db
+        .with_reader(|c| Ok(dsl::cases.select((dsl::state, dsl::due_on)).load(c)?))
+        .unwrap();
+    let today = madoguchi::domain::deadline::jst_date(chrono::Utc::now());
+    let (in_3, in_7) = (
+        calendar.add_office_days(today, 3),
+        calendar.add_office_days(today, 7),
+    );
+    let finished = [
+        "closed",
+        "withdrawn",
+        "dismissed",
+        "transferred",
+        "unconfirmed",
+    ];
+    let stopped = ["awaiting_requester", "awaiting_payment"];
+    let running: Vec<chrono::NaiveDate> = rows
+        .iter()
+        .filter(|(s, _)| !finished.contains(&s.as_str()) && !stopped.contains(&s.as_str()))
+        .filter_map(|(_, due)| *due)
+        .collect();
+    let expected = [
+        running.iter().filter(|d| **d < today).count(),
+        running
+            .iter()
+            .filter(|d| **d >= today && **d <= in_3)
+            .count(),
+        running
+            .iter()
+            .filter(|d| **d >= today && **d <= in_7)
+            .count(),
+        rows.iter()
+            .filter(|(s, _)| stopped.contains(&s.as_str()))
+            .count(),
+        rows.iter()
+            .filter(|(s, _)| s == "awaiting_approval")
+            .count(),
+    ];
+    for (i, want) in expected.iter().enumerate() {
+        assert_eq!(
+            figure(&page.body, i + 1) as usize,
+            *want,
+            "figure {}",
+            i + 1
+        );
+    }
+    assert!(
+        expected[0] > 0 && expected[3] > 0,
+        "the seeded set exercises the figures"
+    );
+
+    // Each figure links to its list, and the list holds as many cases (pages of 50).
+    let overdue_link = format!(
+        "/staff/cases?due_by={}",
+        (today - chrono::Duration::days(1)).format("%Y-%m-%d")
+    );
+    assert!(page.body.contains(&overdue_link.replace('&', "&amp;")));
+    let mut listed = 0;
+    for n in 1.. {
+        let list = app
+            .get_with(&boss.client, &format!("{overdue_link}&page={n}"))
+            .await
+            .body;
+        let on_page = list.matches("href=\"/staff/cases/seed-").count();
+        listed += on_page;
+        if on_page < 50 {
+            break;
+        }
+    }
+    assert_eq!(listed, expected[0], "the overdue list behind the figure");
+
+    // Open cases by state: the table's numbers equal a direct count.
+    let in_review = rows.iter().filter(|(s, _)| s == "in_review").count();
+    assert!(page.body.contains(&format!(
+        "state=in_review\">審査中</a></th><td>{in_review}</td>"
+    )));
+    assert!(
+        page.body.contains("<svg class=\"chart\""),
+        "weekly chart, no script"
+    );
+
+    // This week's bars: receipts (JST) and approved decisions since Monday, counted here.
+    use chrono::Datelike;
+    use madoguchi::db::schema::decisions::dsl as decisions;
+    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let received: Vec<Option<chrono::NaiveDateTime>> = db
+        .with_reader(|c| Ok(dsl::cases.select(dsl::received_at).load(c)?))
+        .unwrap();
+    let received_this_week = received
+        .iter()
+        .flatten()
+        .filter(|at| madoguchi::domain::deadline::jst_date(at.and_utc()) >= monday)
+        .count();
+    let decided: Vec<Option<chrono::NaiveDate>> = db
+        .with_reader(|c| {
+            Ok(decisions::decisions
+                .filter(decisions::status.eq("approved"))
+                .select(decisions::issued_on)
+                .load(c)?)
+        })
+        .unwrap();
+    let decided_this_week = decided.iter().flatten().filter(|d| **d >= monday).count();
+    let label = monday.format("%m/%d");
+    assert!(
+        page.body.contains(&format!(
+            "{label}: 受付 {received_this_week}, 決定 {decided_this_week}."
+        )),
+        "this week's bars ({label}: {received_this_week} / {decided_this_week})"
+    );
+}

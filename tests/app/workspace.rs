@@ -1,0 +1,736 @@
+//! The help-desk workspace over HTTP: whole lifecycles from submission to closure, and the
+//! refusals that keep a case unchanged.
+
+use madoguchi::auth::password::Cost;
+use madoguchi::domain::role::Role;
+use madoguchi::service::accounts::{AccountInput, add_staff};
+use reqwest::multipart::{Form, Part};
+
+use crate::helpers::{Page, TestApp, World, client, csrf_of};
+use crate::portal::{spawn_portal, wait_for_mails};
+use crate::uploads::{JPEG, upload};
+
+pub const PASSWORD: &str = "correct horse battery staple 42";
+
+/// A signed-in member of staff with their own cookie jar.
+pub struct Staff {
+    pub client: reqwest::Client,
+}
+
+pub async fn staff(app: &TestApp, world: &World, role: Role, email: &str) -> Staff {
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let input = AccountInput {
+        email: email.into(),
+        display_name: format!("{} {}", role.label_ja(), email.split('@').next().unwrap()),
+        password: PASSWORD.into(),
+    };
+    add_staff(&db, input, role, chrono::Utc::now(), Cost::Fast).unwrap();
+    let client = client();
+    let signed_in = app.sign_in(&client, email, PASSWORD).await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    Staff { client }
+}
+
+pub fn value_of(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no {name} field"));
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end].to_string()
+}
+
+/// Opens the case page, then posts `action` with its CSRF token and version.
+pub async fn act(
+    app: &TestApp,
+    who: &Staff,
+    case_id: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Page {
+    let page = app
+        .get_with(&who.client, &format!("/staff/cases/{case_id}"))
+        .await;
+    assert_eq!(page.status, 200, "case page: {}", page.body);
+    let (csrf, version) = (csrf_of(&page.body), value_of(&page.body, "version"));
+    let mut form = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+    form.extend_from_slice(fields);
+    app.post_with(
+        &who.client,
+        &format!("/staff/cases/{case_id}/{action}"),
+        &form,
+    )
+    .await
+}
+
+/// Like [`act`] but asserts the action succeeded (a redirect back to the case).
+pub async fn done(
+    app: &TestApp,
+    who: &Staff,
+    case_id: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) {
+    let page = act(app, who, case_id, action, fields).await;
+    assert_eq!(page.status, 303, "{action}: {}", page.body);
+}
+
+pub async fn case_page(app: &TestApp, who: &Staff, case_id: &str) -> String {
+    app.get_with(&who.client, &format!("/staff/cases/{case_id}"))
+        .await
+        .body
+}
+
+/// The id of the only case in the queue whose receipt number appears on `portal_page`.
+pub async fn case_id_from_queue(app: &TestApp, who: &Staff) -> String {
+    let queue = app.get_with(&who.client, "/staff/cases").await;
+    assert_eq!(queue.status, 200);
+    let marker = "href=\"/staff/cases/";
+    let start = queue.body.find(marker).expect("a case in the queue") + marker.len();
+    let end = queue.body[start..].find('"').unwrap();
+    queue.body[start..start + end].to_string()
+}
+
+/// Submits and confirms a request through the portal; returns the requester's case path.
+pub async fn requested(
+    app: &TestApp,
+    world: &World,
+    steps: &[(&str, Vec<(&str, &str)>)],
+) -> String {
+    for (path, fields) in steps {
+        let sent = app.submit(path, path, fields).await;
+        assert_eq!(sent.status, 303, "{path}: {}", sent.body);
+    }
+    let csrf = csrf_of(&app.get("/request/review").await.body);
+    app.post("/request/submit", &[("csrf", &csrf)]).await;
+    let before = crate::portal::mails(world.data_dir.path()).len();
+    let mail = wait_for_mails(world.data_dir.path(), before.max(1)).await;
+    let mail = mail
+        .iter()
+        .find(|m| m.contains("/case/") && m.contains("確認コード"))
+        .cloned()
+        .expect("confirmation mail");
+    let token = mail
+        .split("/case/")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let path = format!("/case/{token}");
+    let csrf = csrf_of(&app.get(&path).await.body);
+    let confirmed = app
+        .post(&format!("{path}/confirm"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(confirmed.status, 303);
+    path
+}
+
+pub fn person(email: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("name", "山田 花子"),
+        ("name_kana", "ヤマダ ハナコ"),
+        ("birth_date", "1990-04-01"),
+        ("postal_code", "231-8588"),
+        ("address", "横浜市中区日本大通1"),
+        ("phone", "045-210-1111"),
+        ("email", email),
+    ]
+}
+
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF";
+
+/// Waits for the mail containing `needle` (the worker sends within a second or two).
+pub async fn mail_with(world: &World, needle: &str) -> String {
+    for _ in 0..100 {
+        if let Some(m) = crate::portal::mails(world.data_dir.path())
+            .into_iter()
+            .find(|m| m.contains(needle))
+        {
+            return m;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("no mail containing {needle}");
+}
+
+fn today() -> String {
+    madoguchi::domain::deadline::jst_date(chrono::Utc::now())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn days_from_today(days: i64) -> String {
+    (madoguchi::domain::deadline::jst_date(chrono::Utc::now()) + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn document_ids(html: &str) -> Vec<String> {
+    html.split("name=\"document\" value=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .fold(Vec::new(), |mut ids, id| {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            ids
+        })
+}
+
+/// National body, correction request: identity review with two documents, a 補正 with stopped
+/// days, one extension (a second is refused), a returned draft, approval by another person, the
+/// notice by mail and on the requester's page, closure.
+#[tokio::test]
+async fn a_correction_request_goes_from_receipt_to_closure() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let case_path = requested(
+        &app,
+        &world,
+        &[
+            (
+                "/request",
+                vec![
+                    ("kind", "correction"),
+                    ("requester_type", "principal"),
+                    ("consent", "2026-11-21"),
+                ],
+            ),
+            ("/request/person", person("hanako@example.jp")),
+            (
+                "/request/content",
+                vec![
+                    ("data_description", "登録住所"),
+                    ("current_content", "旧住所"),
+                    ("correct_content", "新住所"),
+                ],
+            ),
+        ],
+    )
+    .await;
+    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+
+    // The queue shows the case without the requester's name; search finds it by e-mail.
+    let queue = app.get_with(&clerk.client, "/staff/cases").await;
+    assert!(!queue.body.contains("山田"), "no names in lists");
+    let id = case_id_from_queue(&app, &clerk).await;
+    let found = app
+        .get_with(&clerk.client, "/staff/cases?q=Hanako%40Example.jp")
+        .await;
+    assert!(
+        found.body.contains(&id),
+        "search by exact e-mail (normalised)"
+    );
+    let by_name = app
+        .get_with(
+            &clerk.client,
+            "/staff/cases?q=%E5%B1%B1%E7%94%B0%20%E8%8A%B1%E5%AD%90",
+        )
+        .await;
+    assert!(by_name.body.contains(&id), "search by exact name");
+    let nobody = app
+        .get_with(&clerk.client, "/staff/cases?q=other%40example.jp")
+        .await;
+    assert!(!nobody.body.contains(&id));
+
+    done(&app, &clerk, &id, "take", &[]).await;
+    done(&app, &clerk, &id, "start-review", &[]).await;
+
+    // The requester sends a licence and a certificate of residence.
+    upload(
+        &app,
+        &case_path,
+        "drivers_licence",
+        "l.jpg",
+        JPEG.to_vec(),
+        None,
+    )
+    .await;
+    let mut pdf = PDF.to_vec();
+    pdf.extend_from_slice(b"\n% resident record");
+    let form = Form::new()
+        .text("csrf", csrf_of(&app.get(&case_path).await.body))
+        .text("declared_type", "resident_record")
+        .part(
+            "file",
+            Part::bytes(pdf)
+                .file_name("r.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    app.client
+        .post(app.url(&format!("{case_path}/documents")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("本人確認の要件を満たしていません"));
+    assert!(!page.contains("/verify\""), "verification not offered yet");
+    let docs = document_ids(&page);
+    assert_eq!(docs.len(), 2, "{page}");
+    // The viewer decrypts on the fly and the view is audited.
+    let shown = app
+        .get_with(
+            &clerk.client,
+            &format!("/staff/cases/{id}/documents/{}", docs[0]),
+        )
+        .await;
+    assert_eq!(shown.status, 200);
+    let rejected = act(
+        &app,
+        &clerk,
+        &id,
+        "review-document",
+        &[("document", &docs[0]), ("verdict", "reject")],
+    )
+    .await;
+    assert_eq!(rejected.status, 422, "a rejection needs a reason");
+    assert!(
+        rejected
+            .body
+            .contains("請求者に伝える理由を入力してください")
+    );
+    done(
+        &app,
+        &clerk,
+        &id,
+        "review-document",
+        &[
+            ("document", &docs[0]),
+            ("verdict", "accept"),
+            ("holder", "principal"),
+            ("expires_on", &days_from_today(400)),
+            ("check_name_matches", "1"),
+        ],
+    )
+    .await;
+    done(
+        &app,
+        &clerk,
+        &id,
+        "review-document",
+        &[
+            ("document", &docs[1]),
+            ("verdict", "accept"),
+            ("holder", "principal"),
+            ("issued_on", &days_from_today(-3)),
+            ("original", "1"),
+        ],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("本人確認の要件を満たしています"), "{page}");
+    done(&app, &clerk, &id, "verify", &[]).await;
+
+    // 補正: the clock stops until the requester answers.
+    let no_date = act(
+        &app,
+        &clerk,
+        &id,
+        "correction",
+        &[("item_unclear_scope", "1"), ("reply_by", "")],
+    )
+    .await;
+    assert_eq!(no_date.status, 422);
+    assert!(no_date.body.contains("回答期限を入力してください"));
+    done(
+        &app,
+        &clerk,
+        &id,
+        "correction",
+        &[
+            ("item_unclear_scope", "1"),
+            ("text", "訂正を求める住所の登録時期を教えてください。"),
+            ("reply_by", &days_from_today(14)),
+        ],
+    )
+    .await;
+    let requester_view = app.get(&case_path).await.body;
+    assert!(requester_view.contains("訂正を求める住所の登録時期を教えてください。"));
+    assert!(
+        requester_view.contains("請求する個人情報の範囲"),
+        "the chosen item, in words"
+    );
+    let queue = app.get_with(&clerk.client, "/staff/cases?stopped=1").await;
+    assert!(queue.body.contains(&id), "listed among stopped clocks");
+    let csrf = csrf_of(&requester_view);
+    let answered = app
+        .post(
+            &format!("{case_path}/answer"),
+            &[("csrf", &csrf), ("answer", "2020年4月です。")],
+        )
+        .await;
+    assert_eq!(answered.status, 303);
+
+    // One extension before the deadline; a second is refused and changes nothing.
+    done(
+        &app,
+        &clerk,
+        &id,
+        "extend",
+        &[
+            ("days", "30"),
+            ("extend_reason", "事実関係の調査に時間を要するため"),
+        ],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains("延長 30"),
+        "extension shown with the deadline"
+    );
+    let twice = app
+        .post_with(
+            &clerk.client,
+            &format!("/staff/cases/{id}/extend"),
+            &[
+                ("csrf", &csrf_of(&page)),
+                ("version", &value_of(&page, "version")),
+                ("days", "10"),
+                ("extend_reason", "再度"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        twice.status, 422,
+        "the extend form is gone, and a forged post is refused"
+    );
+    assert!(twice.body.contains("延長"), "{}", twice.body);
+
+    // Draft → returned → redrafted → approved by someone else.
+    let draft_page = app
+        .get_with(
+            &clerk.client,
+            &format!("/staff/cases/{id}/draft?outcome=correct"),
+        )
+        .await;
+    assert!(
+        draft_page.body.contains("訂正した内容"),
+        "starts from the outcome's template"
+    );
+    let preview = app
+        .post_with(
+            &clerk.client,
+            &format!("/staff/cases/{id}/draft/preview"),
+            &[
+                ("outcome", "correct"),
+                ("text", "住所を新住所に訂正しました。"),
+            ],
+        )
+        .await;
+    assert!(
+        preview
+            .body
+            .contains("訂正等請求に対する決定について（通知）")
+            && preview.body.contains("【教示】")
+    );
+    done(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[("outcome", "correct"), ("text", "住所を訂正しました。")],
+    )
+    .await;
+    let self_approval = act(&app, &clerk, &id, "approve", &[]).await;
+    assert_eq!(self_approval.status, 403, "staff cannot approve at all");
+    let returned_empty = act(&app, &boss, &id, "return", &[("comment", "")]).await;
+    assert_eq!(returned_empty.status, 422);
+    done(
+        &app,
+        &boss,
+        &id,
+        "return",
+        &[("comment", "訂正前と訂正後を明記してください。")],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("差し戻し") && page.contains("訂正前と訂正後を明記してください。"));
+    done(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[
+            ("outcome", "correct"),
+            ("text", "登録住所を「旧住所」から「新住所」に訂正しました。"),
+        ],
+    )
+    .await;
+    done(&app, &boss, &id, "approve", &[]).await;
+
+    let notice = mail_with(&world, "決定しましたので通知します").await;
+    assert!(notice.contains("登録住所を「旧住所」から「新住所」に訂正しました。"));
+    let requester_view = app.get(&case_path).await.body;
+    assert!(requester_view.contains("訂正等請求に対する決定について（通知）"));
+    assert!(requester_view.contains(&today()), "dated today");
+
+    done(&app, &clerk, &id, "close", &[]).await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("id=\"case-state\">完了"), "closed");
+    let pauses = page.matches("補正").count();
+    assert!(pauses > 0);
+}
+
+/// Private operator, disclosure: fee invoiced and paid (a zero payment refused), partial
+/// disclosure approved, a file delivered for download, the download recorded.
+#[tokio::test]
+async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
+    let world = World::new();
+    let app = spawn_portal(&world, "private").await;
+    let case_path = requested(
+        &app,
+        &world,
+        &[
+            (
+                "/request",
+                vec![
+                    ("kind", "disclosure"),
+                    ("requester_type", "principal"),
+                    ("consent", "2026-11-21"),
+                ],
+            ),
+            ("/request/person", person("taro@example.jp")),
+            (
+                "/request/content",
+                vec![
+                    ("data_description", "2025年度の健診結果"),
+                    ("period", "2025年度"),
+                ],
+            ),
+            (
+                "/request/delivery",
+                vec![("delivery", "electronic_download")],
+            ),
+        ],
+    )
+    .await;
+    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let id = case_id_from_queue(&app, &clerk).await;
+    done(&app, &clerk, &id, "take", &[]).await;
+
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains("手数料の額（料金表による）: 800円"),
+        "the quote is offered"
+    );
+    let zero = act(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[("entry", "invoice"), ("amount", "0")],
+    )
+    .await;
+    assert_eq!(zero.status, 422);
+    assert!(zero.body.contains("金額は1円以上で入力してください"));
+    assert!(zero.body.contains("value=\"0\""), "typed value kept");
+    done(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[("entry", "invoice"), ("amount", "８００円")],
+    )
+    .await;
+    let negative = act(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "payment"),
+            ("amount", "-800"),
+            ("method", "bank_transfer"),
+        ],
+    )
+    .await;
+    assert_eq!(negative.status, 422);
+    done(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "payment"),
+            ("amount", "1,000"),
+            ("method", "bank_transfer"),
+            ("reference", "振込 1234"),
+        ],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains("id=\"fee-balance\">-200円"),
+        "overpaid by 200"
+    );
+    let too_much = act(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "refund"),
+            ("amount", "5000"),
+            ("fee_reason", "過払い"),
+        ],
+    )
+    .await;
+    assert_eq!(too_much.status, 422);
+    assert!(too_much.body.contains("返金額が入金額を超えています"));
+    done(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "refund"),
+            ("amount", "200"),
+            ("fee_reason", "過払い分の返金"),
+        ],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("id=\"fee-balance\">0円"), "settled");
+
+    done(&app, &clerk, &id, "start-review", &[]).await;
+    upload(
+        &app,
+        &case_path,
+        "drivers_licence",
+        "l.jpg",
+        JPEG.to_vec(),
+        None,
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    let doc = document_ids(&page).remove(0);
+    done(
+        &app,
+        &clerk,
+        &id,
+        "review-document",
+        &[
+            ("document", &doc),
+            ("verdict", "accept"),
+            ("holder", "principal"),
+            ("expires_on", &days_from_today(300)),
+        ],
+    )
+    .await;
+    done(&app, &clerk, &id, "verify", &[]).await;
+    done(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[
+            ("outcome", "partial_disclosure"),
+            (
+                "text",
+                "検査機関の内部評価欄を除いて開示します。理由: 法第33条第2項第2号",
+            ),
+        ],
+    )
+    .await;
+    done(&app, &boss, &id, "approve", &[]).await;
+
+    // The copy fee after the page count: delivery waits until it is paid.
+    done(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[("entry", "copy_fee"), ("amount", "30")],
+    )
+    .await;
+    let unpaid = act(&app, &clerk, &id, "deliver", &[]).await;
+    assert_eq!(unpaid.status, 422);
+    assert!(unpaid.body.contains("30"), "{}", unpaid.body);
+    done(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "payment"),
+            ("amount", "30"),
+            ("method", "postal_money_order"),
+        ],
+    )
+    .await;
+
+    // Deliver: a file is required first.
+    let early = act(&app, &clerk, &id, "deliver", &[]).await;
+    assert_eq!(early.status, 422);
+    let page = case_page(&app, &clerk, &id).await;
+    let form = Form::new()
+        .text("csrf", csrf_of(&page))
+        .text("version", value_of(&page, "version"))
+        .part(
+            "file",
+            Part::bytes(PDF.to_vec())
+                .file_name("kenshin.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let added = clerk
+        .client
+        .post(app.url(&format!("/staff/cases/{id}/files")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status().as_u16(), 303);
+    let exe = Form::new()
+        .text("csrf", csrf_of(&page))
+        .text("version", value_of(&page, "version"))
+        .part(
+            "file",
+            Part::bytes(b"MZ\x90\x00not a pdf".to_vec()).file_name("x.pdf"),
+        );
+    let refused = clerk
+        .client
+        .post(app.url(&format!("/staff/cases/{id}/files")))
+        .multipart(exe)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 422);
+    done(&app, &clerk, &id, "deliver", &[]).await;
+
+    let requester_view = app.get(&case_path).await.body;
+    assert!(requester_view.contains("一部開示"));
+    let link_start = requester_view
+        .find(&format!("{case_path}/files/"))
+        .expect("download link");
+    let link = &requester_view[link_start..];
+    let link = &link[..link.find('"').unwrap()];
+    let file = app.client.get(app.url(link)).send().await.unwrap();
+    assert_eq!(file.status().as_u16(), 200);
+    assert!(
+        file.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(file.bytes().await.unwrap().as_ref(), PDF);
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains("開示文書のダウンロード"),
+        "the download is on the timeline"
+    );
+    assert!(page.contains("id=\"case-state\">完了"));
+    let other = app.get(&format!("{case_path}/files/{doc}")).await;
+    assert_eq!(
+        other.status, 404,
+        "an identity document is not downloadable by the link"
+    );
+}
