@@ -16,6 +16,18 @@ fn madoguchi(world: &World) -> Command {
     cmd
 }
 
+/// Asserts an exit code, saying how the process really ended (a signal has no code) and what it
+/// printed, so a failure explains itself.
+fn assert_exit(out: &std::process::Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{:?}; stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn version_and_help() {
     let world = World::new();
@@ -42,7 +54,7 @@ fn bad_configuration_lists_every_problem_and_exits_2() {
         .arg("migrate")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
@@ -63,7 +75,7 @@ fn an_unreachable_database_is_one_line_and_exit_2() {
         .arg("migrate")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(
@@ -110,7 +122,7 @@ fn staff_add_generates_or_reads_a_password_and_refuses_duplicates() {
         ])
         .output()
         .unwrap();
-    assert_eq!(again.status.code(), Some(2));
+    assert_exit(&again, 2);
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 
     let mut child = madoguchi(&world)
@@ -130,7 +142,7 @@ fn staff_add_generates_or_reads_a_password_and_refuses_duplicates() {
         .unwrap();
     child.stdin.take().unwrap().write_all(b"short\n").unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("password must be 12 to 128 characters"));
 
     let bad_role = madoguchi(&world)
@@ -144,7 +156,7 @@ fn staff_add_generates_or_reads_a_password_and_refuses_duplicates() {
         ])
         .output()
         .unwrap();
-    assert_eq!(bad_role.status.code(), Some(2));
+    assert_exit(&bad_role, 2);
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role `manager`"));
 }
 
@@ -277,7 +289,7 @@ async fn dev_seed_fills_an_empty_database_and_refuses_one_with_real_cases() {
         .args(["dev", "seed", "--cases", "5"])
         .output()
         .unwrap();
-    assert_eq!(refused.status.code(), Some(2));
+    assert_exit(&refused, 2);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
     let forced = madoguchi(&world)
         .args(["dev", "seed", "--cases", "5", "--force"])
