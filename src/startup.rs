@@ -20,6 +20,7 @@ use crate::db::{Db, DbError};
 use crate::mail::Transport;
 use crate::mail::worker::MailWorker;
 use crate::service::accounts;
+use crate::service::calendar::CalendarCache;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
 use crate::storage::index::IndexKey;
@@ -97,7 +98,14 @@ impl Application {
             profile.unconfirmed_expiry_hours,
             std::time::Duration::from_secs(300),
         );
-        let calendar = profile.calendar(std::iter::empty());
+        let calendars = Arc::new(CalendarCache::new(profile.calendar(std::iter::empty())));
+        calendars
+            .fresh(&db)
+            .await
+            .map_err(|e| StartupError::Setup(e.to_string()))?;
+        calendars
+            .clone()
+            .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
         let mail_from = crate::mail::parse_mailbox(&config.mail_from)
             .map_err(|e| StartupError::Setup(e.to_string()))?;
         let blobs = BlobStore::open(config.data_path("documents")).map_err(|e| {
@@ -108,7 +116,7 @@ impl Application {
             config: Arc::new(config.clone()),
             password_cost,
             profile: Arc::new(profile),
-            calendar: Arc::new(calendar),
+            calendars,
             master: Arc::new(MasterKey::new(config.secrets.document_key)),
             index: IndexKey::derive(&config.secrets.document_key),
             mail_from,

@@ -418,3 +418,53 @@ pub fn find_by_receipt_number(
         .first(conn)
         .optional()?)
 }
+
+/// Received cases still waiting for a decision whose stored deadline is on or after `day` (or
+/// not stored): a change of the calendar can move no others (the caller picks `day`).
+pub fn deadline_candidates(
+    conn: &mut DbConnection,
+    states: &[&str],
+    day: NaiveDate,
+) -> Result<Vec<CaseRow>, DbError> {
+    Ok(cases::table
+        .filter(cases::state.eq_any(states))
+        .filter(cases::received_at.is_not_null())
+        .filter(cases::due_on.ge(day).or(cases::due_on.is_null()))
+        .select(CaseRow::as_select())
+        .load(conn)?)
+}
+
+/// The pause episodes of many cases at once.
+pub fn pauses_of_cases(
+    conn: &mut DbConnection,
+    case_ids: &[String],
+) -> Result<Vec<PauseRow>, DbError> {
+    let mut rows = Vec::new();
+    for chunk in case_ids.chunks(500) {
+        rows.extend(
+            case_pauses::table
+                .filter(case_pauses::case_id.eq_any(chunk))
+                .order((case_pauses::case_id.asc(), case_pauses::started_on.asc()))
+                .select(PauseRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
+}
+
+/// The assignee of each case in `case_ids`.
+pub fn assignees_of(
+    conn: &mut DbConnection,
+    case_ids: &[String],
+) -> Result<Vec<(String, Option<String>)>, DbError> {
+    let mut rows = Vec::new();
+    for chunk in case_ids.chunks(500) {
+        rows.extend(
+            cases::table
+                .filter(cases::id.eq_any(chunk))
+                .select((cases::id, cases::assignee_id))
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
+}

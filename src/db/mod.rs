@@ -2,6 +2,7 @@
 //! `DATABASE_URL`. Knows the domain, never the web.
 
 pub mod audit;
+pub mod calendar;
 pub mod cases;
 pub mod dashboard;
 pub mod decisions;
@@ -11,6 +12,7 @@ pub mod fees;
 pub mod messages;
 pub mod outbox;
 mod pool;
+pub mod reminders;
 pub mod schema;
 pub mod setup_links;
 pub mod staff;

@@ -205,6 +205,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        status -> Text,
+        note -> Text,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
+    }
+}
+
+diesel::table! {
+    reminders (key) {
+        key -> Text,
+        case_id -> Text,
+        kind -> Text,
+        sent_at -> Timestamp,
+        instance -> Text,
+    }
+}
+
+diesel::joinable!(reminders -> cases (case_id));
 diesel::joinable!(fee_entries -> cases (case_id));
 diesel::joinable!(decisions -> cases (case_id));
 diesel::joinable!(case_parties -> cases (case_id));
@@ -233,4 +261,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     drafts,
     fee_entries,
     decisions,
+    calendar_days,
+    calendar_revision,
+    reminders,
 );

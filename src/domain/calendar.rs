@@ -74,6 +74,8 @@ pub struct BusinessCalendar {
     rules: ClosedDayRules,
     holidays: JapaneseHolidays,
     closures: Vec<NaiveDate>,
+    /// Office days on days the rules would close (an override: the office opens on a Saturday).
+    openings: Vec<NaiveDate>,
     first_day: i32,
     day_count: i32,
     closed_bits: Vec<u64>,
@@ -98,6 +100,7 @@ impl BusinessCalendar {
             holidays,
             longest_search: u32::try_from(closures.len()).unwrap_or(u32::MAX / 2) + 400,
             closures,
+            openings: Vec::new(),
             first_day,
             day_count,
             closed_bits: vec![0; (day_count as usize).div_ceil(64)],
@@ -133,6 +136,49 @@ impl BusinessCalendar {
         &self.closures
     }
 
+    pub fn openings(&self) -> &[NaiveDate] {
+        &self.openings
+    }
+
+    /// The same calendar with the operator's own days replaced: `closures` closed, `openings`
+    /// open whatever the rules say. Only the changed days are recomputed, so an instance can
+    /// refresh its calendar cheaply whenever an administrator edits it.
+    pub fn with_operator_days(
+        &self,
+        closures: impl IntoIterator<Item = NaiveDate>,
+        openings: impl IntoIterator<Item = NaiveDate>,
+    ) -> BusinessCalendar {
+        let sorted = |days: &mut Vec<NaiveDate>| {
+            days.sort_unstable();
+            days.dedup();
+        };
+        let mut next = self.clone();
+        next.closures = closures.into_iter().collect();
+        next.openings = openings.into_iter().collect();
+        sorted(&mut next.closures);
+        sorted(&mut next.openings);
+        next.longest_search = u32::try_from(next.closures.len()).unwrap_or(u32::MAX / 2) + 400;
+        let touched = self
+            .closures
+            .iter()
+            .chain(&self.openings)
+            .chain(&next.closures)
+            .chain(&next.openings)
+            .copied()
+            .collect::<Vec<_>>();
+        for day in touched {
+            if let Some(i) = next.index(day) {
+                let bit = 1u64 << (i % 64);
+                if next.closed_reason_slow(day).is_some() {
+                    next.closed_bits[i / 64] |= bit;
+                } else {
+                    next.closed_bits[i / 64] &= !bit;
+                }
+            }
+        }
+        next
+    }
+
     /// Whether a date's 休日 rest on a projection (equinox not yet published).
     pub fn is_provisional(&self, date: NaiveDate) -> bool {
         self.holidays.is_provisional_year(date.year())
@@ -158,6 +204,9 @@ impl BusinessCalendar {
     }
 
     fn closed_reason_slow(&self, date: NaiveDate) -> Option<ClosedReason<'_>> {
+        if self.openings.binary_search(&date).is_ok() {
+            return None;
+        }
         if self.rules.national_holidays
             && let Some(name) = self.holidays.name(date)
         {
@@ -394,6 +443,26 @@ mod tests {
                 prop_assert!(cal().is_closed(between));
                 between = add_days(between, 1);
             }
+        }
+
+        #[test]
+        fn operator_days_swapped_in_match_a_fresh_calendar(
+            first in proptest::collection::vec(date_strategy(), 0..6),
+            closures in proptest::collection::vec(date_strategy(), 0..6),
+            openings in proptest::collection::vec(date_strategy(), 0..6),
+            probe in date_strategy(),
+        ) {
+            let base = cal().with_operator_days(first, []);
+            let swapped = base.with_operator_days(closures.clone(), openings.clone());
+            let fresh = BusinessCalendar::new(ClosedDayRules::ADMINISTRATIVE, JapaneseHolidays::default(), closures.clone())
+                .with_operator_days(closures.clone(), openings.clone());
+            for day in closures.iter().chain(&openings).chain(std::iter::once(&probe)) {
+                prop_assert_eq!(swapped.is_closed(*day), fresh.is_closed(*day));
+                let expected = !openings.contains(day) && (closures.contains(day) || cal().is_closed(*day));
+                prop_assert_eq!(swapped.is_closed(*day), expected, "{}", day);
+            }
+            let end = add_days(probe, 90);
+            prop_assert_eq!(swapped.office_days_between(probe, end), fresh.office_days_between(probe, end));
         }
     }
 }

@@ -45,7 +45,7 @@ pub struct Desk<'a> {
     pub master: &'a MasterKey,
     pub from: &'a Mailbox,
     pub profile: &'a OperatorProfile,
-    pub calendar: &'a BusinessCalendar,
+    pub calendar: std::sync::Arc<BusinessCalendar>,
 }
 
 /// Further rows written in the event's transaction (a ledger entry, a decision, an audit record).
@@ -108,7 +108,7 @@ pub async fn apply(
     }
     let deadline = deadlines::of_case(
         desk.profile,
-        desk.calendar,
+        &desk.calendar,
         &updated,
         &after,
         &pauses,

@@ -2,6 +2,7 @@
 //! records in one transaction.
 
 pub mod accounts;
+pub mod calendar;
 pub mod casework;
 pub mod corrections;
 pub mod deadlines;

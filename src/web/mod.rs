@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::profile::OperatorProfile;
+use crate::service::calendar::CalendarCache;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
 use crate::storage::index::IndexKey;
@@ -32,8 +33,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub password_cost: Cost,
     pub profile: Arc<OperatorProfile>,
-    /// Built once: construction precomputes the holidays of 1980–2100.
-    pub calendar: Arc<BusinessCalendar>,
+    /// The business calendar, cached per instance and checked against the database's revision.
+    pub calendars: Arc<CalendarCache>,
     pub master: Arc<MasterKey>,
     pub index: IndexKey,
     pub mail_from: Mailbox,
@@ -42,13 +43,24 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn desk(&self) -> crate::service::lifecycle::Desk<'_> {
-        crate::service::lifecycle::Desk {
+    /// What a write that may move a deadline needs, with the calendar as the database has it.
+    pub async fn desk(&self) -> Result<crate::service::lifecycle::Desk<'_>, crate::db::DbError> {
+        Ok(crate::service::lifecycle::Desk {
             master: &self.master,
             from: &self.mail_from,
             profile: &self.profile,
-            calendar: &self.calendar,
-        }
+            calendar: self.fresh_calendar().await?,
+        })
+    }
+
+    /// The calendar as the database has it now (for writes that compute deadlines).
+    pub async fn fresh_calendar(&self) -> Result<Arc<BusinessCalendar>, crate::db::DbError> {
+        self.calendars.fresh(&self.db).await
+    }
+
+    /// The calendar as last refreshed (for pages that only display days left).
+    pub fn calendar(&self) -> Arc<BusinessCalendar> {
+        self.calendars.current()
     }
 }
 

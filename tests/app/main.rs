@@ -1,5 +1,6 @@
 //! One integration-test binary (linking once matters on a 2-core machine).
 
+mod admin_calendar;
 mod browser;
 mod cli;
 mod dashboard;

@@ -337,7 +337,7 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
     let master = madoguchi::storage::crypto::MasterKey::new(config.secrets.document_key);
     let from = madoguchi::mail::parse_mailbox(&config.mail_from).unwrap();
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
-    let calendar = profile.calendar([]);
+    let calendar = std::sync::Arc::new(profile.calendar([]));
     let digest = madoguchi::auth::token::digest(&token);
     let row = db
         .with_reader(move |c| madoguchi::db::cases::find_by_access_token(c, &digest))
@@ -352,7 +352,7 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
         master: &master,
         from: &from,
         profile: &profile,
-        calendar: &calendar,
+        calendar: calendar.clone(),
     };
     let staff = (
         Actor::staff("staff-1", Role::Staff),
@@ -493,7 +493,7 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
     let master = madoguchi::storage::crypto::MasterKey::new(config.secrets.document_key);
     let from = madoguchi::mail::parse_mailbox(&config.mail_from).unwrap();
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
-    let calendar = profile.calendar([]);
+    let calendar = std::sync::Arc::new(profile.calendar([]));
     let digest = madoguchi::auth::token::digest(&token);
     let row = db
         .with_reader(move |c| madoguchi::db::cases::find_by_access_token(c, &digest))
@@ -513,7 +513,7 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
             master: &master,
             from: &from,
             profile: &profile,
-            calendar: &calendar,
+            calendar: calendar.clone(),
         },
         row,
         firing,

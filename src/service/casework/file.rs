@@ -88,7 +88,7 @@ pub async fn load(
     let today = jst_date(now);
     let deadline = deadlines::of_case(
         cw.desk.profile,
-        cw.desk.calendar,
+        &cw.desk.calendar,
         &row,
         &facts,
         &deadlines::pauses_of(&pauses),

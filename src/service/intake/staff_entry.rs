@@ -123,7 +123,7 @@ pub async fn enter(
     let deadline = compute_deadline(
         &ctx.profile
             .decision_deadline_request(kind, received_at, &[], 0, None),
-        ctx.calendar,
+        &ctx.calendar,
     )
     .ok();
     let mut facts = facts;

@@ -36,7 +36,7 @@ pub struct IntakeContext<'a> {
     pub master: &'a MasterKey,
     pub index: &'a IndexKey,
     pub profile: &'a OperatorProfile,
-    pub calendar: &'a BusinessCalendar,
+    pub calendar: std::sync::Arc<BusinessCalendar>,
     pub mail_from: &'a Mailbox,
     pub public_url: &'a str,
 }
@@ -405,7 +405,7 @@ async fn confirm(
     let deadline = compute_deadline(
         &ctx.profile
             .decision_deadline_request(kind, now, &[], 0, None),
-        ctx.calendar,
+        &ctx.calendar,
     )
     .ok();
     let mut after = transition.facts.clone();

@@ -41,7 +41,7 @@ pub async fn answer(
     } else if body.chars().count() > crate::service::messages::MAX_CHARS {
         errors.add("answer", "too_long");
     } else {
-        let desk = state.desk();
+        let desk = state.desk().await?;
         return match corrections::answer(&state.db, &desk, row, body, Utc::now()).await {
             Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),
             Err(ApplyError::Db(db)) => Err(db.into()),

@@ -129,7 +129,7 @@ pub async fn confirm_code(
         );
     }
     match submit::confirm_by_code(
-        &context(&state),
+        &context(&state).await?,
         &case_id,
         &access_token,
         &field(&form, "code"),
@@ -173,7 +173,7 @@ pub async fn confirm_link(
     if !csrf_matches(&session, &field(&form, "csrf")) {
         return Ok(see_other(&format!("/case/{access_token}")));
     }
-    match submit::confirm_by_link(&context(&state), &access_token, Utc::now()).await {
+    match submit::confirm_by_link(&context(&state).await?, &access_token, Utc::now()).await {
         Ok(_) => Ok(see_other(&format!("/case/{access_token}"))),
         Err(IntakeError::Db(crate::db::DbError::NotFound)) => Err(AppError::NotFound),
         Err(other) => Err(other.into()),
@@ -308,7 +308,7 @@ pub async fn case_page_typed(
             facts.extension_days.unwrap_or(0),
             Some(today),
         );
-        compute_deadline_explained(&request, &state.calendar)
+        compute_deadline_explained(&request, &state.calendar())
     });
     let deadline = deadline
         .and_then(Result::ok)

@@ -25,16 +25,16 @@ const DRAFT_KEY: &str = "draft";
 /// The case the browser just submitted, so the code can be typed in that browser.
 const PENDING_CASE_KEY: &str = "pending_case";
 
-pub fn context(state: &AppState) -> IntakeContext<'_> {
-    IntakeContext {
+pub async fn context(state: &AppState) -> Result<IntakeContext<'_>, crate::db::DbError> {
+    Ok(IntakeContext {
         db: &state.db,
         master: &state.master,
         index: &state.index,
         profile: &state.profile,
-        calendar: &state.calendar,
+        calendar: state.fresh_calendar().await?,
         mail_from: &state.mail_from,
         public_url: &state.config.public_url,
-    }
+    })
 }
 
 impl From<IntakeError> for AppError {

@@ -93,7 +93,7 @@ pub async fn withdraw(
         notice: notices::withdrawn(lang, &receipt_number),
         purpose: "withdrawn",
     };
-    let desk = state.desk();
+    let desk = state.desk().await?;
     let firing = Firing {
         event: Event::Withdraw,
         actor: Actor::Requester,

@@ -129,7 +129,7 @@ async fn dispatch(
     action: &str,
     form: &Fields,
 ) -> Result<(), CaseworkError> {
-    let cw = casework(state);
+    let cw = casework(state).await?;
     let actor = &me.actor;
     let now = Utc::now();
     let version: i64 = field(form, "version")
@@ -305,7 +305,7 @@ pub async fn review_draft(
         staff: approver.staff,
         actor: approver.actor,
     };
-    let cw = casework(&state);
+    let cw = casework(&state).await?;
     let result = if !csrf_matches(&session, field(&form, "csrf")) {
         Err(CaseworkError::StaleForm)
     } else {
@@ -350,7 +350,7 @@ pub async fn add_file(
     } else {
         let version = form.version.map_or(-1, |v| v.into_inner());
         let bytes = form.file.map(|f| f.data.to_vec()).unwrap_or_default();
-        let cw = casework(&state);
+        let cw = casework(&state).await?;
         delivery::add_disclosure_file(&cw, &me.actor, (&case_id, version), bytes, Utc::now())
             .await
             .map(|_| ())

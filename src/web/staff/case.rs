@@ -29,16 +29,16 @@ use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
 
-pub fn casework(state: &AppState) -> Casework<'_> {
-    Casework {
+pub async fn casework(state: &AppState) -> Result<Casework<'_>, crate::db::DbError> {
+    Ok(Casework {
         db: &state.db,
-        desk: state.desk(),
+        desk: state.desk().await?,
         blobs: &state.blobs,
         public_url: &state.config.public_url,
         max_upload_bytes: state.config.upload_max_bytes,
         case_max_bytes: state.config.case_upload_max_bytes,
         download_days: 30,
-    }
+    })
 }
 
 impl From<CaseworkError> for AppError {
@@ -245,7 +245,7 @@ pub async fn render_case(
     case_id: &str,
     feedback: Feedback,
 ) -> Result<HttpResponse, AppError> {
-    let cw = casework(state);
+    let cw = casework(state).await?;
     let now = Utc::now();
     let file = file::load(&cw, &me.actor, case_id, now).await?;
     let (names, workers) = names(state).await?;
@@ -333,7 +333,7 @@ pub async fn render_case(
         default_reply_by: requester_period_end(
             today,
             state.profile.correction_reply_days,
-            &state.calendar,
+            &state.calendar(),
         )
         .format("%Y-%m-%d")
         .to_string(),
@@ -376,7 +376,8 @@ pub async fn requester(
     page: PageContext,
     case_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (row, party) = file::party(&casework(&state), &me.actor, &case_id, Utc::now()).await?;
+    let (row, party) =
+        file::party(&casework(&state).await?, &me.actor, &case_id, Utc::now()).await?;
     let lang = page.lang;
     render(
         StatusCode::OK,
@@ -463,7 +464,7 @@ pub async fn notice(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (case_id, decision_id) = path.into_inner();
-    let cw = casework(&state);
+    let cw = casework(&state).await?;
     let file = file::load(&cw, &me.actor, &case_id, Utc::now()).await?;
     let decision = file
         .decisions

@@ -75,8 +75,9 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
     let today = jst_date(now);
-    let in_3 = state.calendar.add_office_days(today, 3);
-    let in_7 = state.calendar.add_office_days(today, 7);
+    let calendar = state.calendar();
+    let in_3 = calendar.add_office_days(today, 3);
+    let in_7 = calendar.add_office_days(today, 7);
     let yesterday = today - Duration::days(1);
     let first_week = week_start(today) - Duration::weeks(WEEKS - 1);
     let since = (first_week.and_hms_opt(0, 0, 0).unwrap_or_default()) - Duration::hours(9);

@@ -45,7 +45,7 @@ async fn draft_page(
     input: DraftInput,
     with_preview: bool,
 ) -> Result<HttpResponse, AppError> {
-    let file = file::load(&casework(state), &me.actor, case_id, Utc::now()).await?;
+    let file = file::load(&casework(state).await?, &me.actor, case_id, Utc::now()).await?;
     let regime = file.facts.regime;
     let lang = page.lang;
     let letter_lang = Lang::from_code(&file.row.lang).unwrap_or_default();

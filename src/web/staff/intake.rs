@@ -186,7 +186,7 @@ pub async fn submit(
         return intake_page(&state, &me, page, errors, form);
     }
     let case_id = staff_entry::enter(
-        &context(&state),
+        &context(&state).await?,
         &me.actor.label(),
         me.staff.role.as_str(),
         entry,
@@ -245,7 +245,7 @@ pub async fn add_scan(
             max_bytes: state.config.upload_max_bytes,
             case_max_bytes: state.config.case_upload_max_bytes,
         };
-        let cw = casework(&state);
+        let cw = casework(&state).await?;
         documents::store(cw.db, cw.desk.master, cw.blobs, upload, bytes, now)
             .await
             .map_err(|e| match e {

@@ -1,6 +1,7 @@
 //! The staff workspace: sign-in, the queue, the case page and its actions, the audit log.
 
 mod actions;
+mod admin;
 mod audit;
 mod case;
 mod case_view;
@@ -246,6 +247,8 @@ pub async fn change_password(
 /// The workspace's routes; each handler's extractor states which roles may call it.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/staff/password", web::post().to(change_password))
+        .route("/staff/admin/calendar", web::get().to(admin::show))
+        .route("/staff/admin/calendar", web::post().to(admin::change))
         .route("/staff/dashboard", web::get().to(dashboard::show))
         .route("/staff/cases", web::get().to(queue::list))
         .route("/staff/intake", web::get().to(intake::form))

@@ -223,7 +223,7 @@ pub async fn list(
         .take(PAGE_SIZE as usize)
         .map(|r| {
             let due_soon = state.profile.due_soon_office_days;
-            queue_row(r, lang, &state.calendar, due_soon, &names, today)
+            queue_row(r, lang, &state.calendar(), due_soon, &names, today)
         })
         .collect();
     let page = page.with_staff(&me.staff.display_name);

@@ -74,3 +74,8 @@ role_extractor!(
     Auditor,
     Role::Auditor
 );
+role_extractor!(
+    /// Administrators only: the operator's settings (calendar, accounts).
+    Admin,
+    Role::Admin
+);

@@ -1,0 +1,247 @@
+//! Administration of the business calendar: the year's closed days under the rules, the
+//! operator's own closures and openings, and a change form. A change that moves open deadlines
+//! lists them on the page it returns.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+
+use super::roles::Admin;
+use crate::db::calendar::{self as days, CalendarDayRow};
+use crate::domain::deadline::jst_date;
+use crate::service::calendar::{self, CalendarDesk, DayChange, MovedDeadline};
+use crate::service::intake::person::birth_date as parse_date;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render};
+use crate::web::session::csrf_matches;
+
+type Fields = HashMap<String, String>;
+
+const NOTE_MAX_CHARS: usize = 100;
+
+pub struct RuleDay {
+    pub date: String,
+    pub weekday: &'static str,
+    pub name: String,
+    pub provisional: bool,
+}
+
+pub struct OperatorDay {
+    pub date: String,
+    pub weekday: &'static str,
+    pub closed: bool,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin_calendar.html")]
+struct CalendarPage {
+    page: PageContext,
+    year: i32,
+    rules: Vec<&'static str>,
+    holidays: Vec<RuleDay>,
+    operator_days: Vec<OperatorDay>,
+    errors: FieldErrors,
+    typed: Fields,
+    /// After a change: what it moved (None before any change).
+    moved: Option<Vec<MovedDeadline>>,
+}
+
+impl CalendarPage {
+    pub fn typed<'a>(&'a self, field: &str, default: &'a str) -> &'a str {
+        self.typed.get(field).map_or(default, String::as_str)
+    }
+}
+
+fn weekday(lang: crate::i18n::Lang, day: NaiveDate) -> &'static str {
+    const JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let i = day.weekday().num_days_from_monday() as usize;
+    lang.pick(JA[i], EN[i])
+}
+
+#[derive(serde::Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn calendar_page(
+    state: &AppState,
+    me: &Admin,
+    page: PageContext,
+    year: i32,
+    (errors, typed, moved): (FieldErrors, Fields, Option<Vec<MovedDeadline>>),
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
+    let calendar = state.fresh_calendar().await?;
+    let rows: Vec<CalendarDayRow> = state.db.read(days::all).await?;
+    let rules = calendar.rules();
+    let rule_labels = [
+        (rules.saturdays, "admin.calendar.rule.saturdays"),
+        (rules.sundays, "admin.calendar.rule.sundays"),
+        (rules.national_holidays, "admin.calendar.rule.holidays"),
+        (rules.year_end, "admin.calendar.rule.year_end"),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, key)| lang.t(key))
+    .collect();
+    let holidays = if rules.national_holidays {
+        calendar
+            .holidays()
+            .list(year, year)
+            .into_iter()
+            .map(|h| RuleDay {
+                date: h.date.to_string(),
+                weekday: weekday(lang, h.date),
+                name: h.name.into_owned(),
+                provisional: h.provisional,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &CalendarPage {
+            year,
+            rules: rule_labels,
+            holidays,
+            operator_days: rows
+                .into_iter()
+                .filter(|r| r.day.year() == year)
+                .map(|r| OperatorDay {
+                    date: r.day.to_string(),
+                    weekday: weekday(lang, r.day),
+                    closed: r.status == "closed",
+                    note: r.note,
+                })
+                .collect(),
+            errors,
+            typed,
+            moved,
+            page: page.with_staff(&me.staff.display_name),
+        },
+    )
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+    query: web::Query<YearQuery>,
+) -> Result<HttpResponse, AppError> {
+    let this_year = jst_date(Utc::now()).year();
+    let year = query
+        .year
+        .filter(|y| (this_year - 5..=this_year + 5).contains(y))
+        .unwrap_or(this_year);
+    calendar_page(&state, &me, page, year, Default::default()).await
+}
+
+/// Reads the change form; every problem is reported at once, next to its field.
+fn change_from(form: &Fields, today: NaiveDate) -> Result<DayChange, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
+    let day = match field("day") {
+        "" => {
+            errors.add("day", "required");
+            None
+        }
+        raw => match parse_date(raw) {
+            None => {
+                errors.add("day", "invalid");
+                None
+            }
+            // A closure a year back can still move the deadline of an old open case; further
+            // back, or beyond two years ahead, is a typing mistake.
+            Some(d) if d < today - Duration::days(366) || d > today + Duration::days(731) => {
+                errors.add("day", "out_of_range");
+                None
+            }
+            Some(d) => Some(d),
+        },
+    };
+    let note = field("day_note").to_string();
+    let change = field("change");
+    if change != "reset" {
+        if note.is_empty() {
+            errors.add("day_note", "required");
+        } else if note.chars().count() > NOTE_MAX_CHARS {
+            errors.add("day_note", "too_long");
+        }
+    }
+    if !matches!(change, "close" | "open" | "reset") {
+        errors.add("change", "required");
+    }
+    match (day, errors.is_empty()) {
+        (Some(day), true) => Ok(match change {
+            "close" => DayChange::Close { day, note },
+            "open" => DayChange::Open { day, note },
+            _ => DayChange::Reset { day },
+        }),
+        _ => Err(errors),
+    }
+}
+
+pub async fn change(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+    session: Session,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let now = Utc::now();
+    let today = jst_date(now);
+    let parsed = if csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+        change_from(&form, today)
+    } else {
+        let mut errors = FieldErrors::default();
+        errors.add_general("field.csrf_expired");
+        Err(errors)
+    };
+    let change = match parsed {
+        Ok(change) => change,
+        Err(errors) => {
+            let year = parse_date(form.get("day").map_or("", String::as_str))
+                .map_or(today.year(), |d| d.year());
+            return calendar_page(&state, &me, page, year, (errors, form, None)).await;
+        }
+    };
+    let year = change.day().year();
+    let desk = CalendarDesk {
+        profile: &state.profile,
+        cache: &state.calendars,
+        master: &state.master,
+        from: &state.mail_from,
+    };
+    let moved = calendar::change_day(
+        &state.db,
+        &desk,
+        change,
+        (&me.staff.id, me.staff.role.as_str()),
+        now,
+    )
+    .await?;
+    tracing::info!(moved = moved.len(), "business calendar changed");
+    calendar_page(
+        &state,
+        &me,
+        page,
+        year,
+        (FieldErrors::default(), Fields::new(), Some(moved)),
+    )
+    .await
+}
