@@ -33,6 +33,10 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub mail_poll_seconds: u64,
+    /// Office days before a deadline on which the assignee is reminded, largest first.
+    pub reminder_days: Vec<u32>,
+    /// How often each instance sweeps for reminders and escalations (0: never, for tests).
+    pub reminder_poll_seconds: u64,
     pub profile: ProfileName,
     pub upload_max_bytes: usize,
     pub case_upload_max_bytes: usize,
@@ -149,6 +153,16 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_MAIL_POLL_SECONDS",
         "5",
         "how often each instance looks for mail to send",
+    ),
+    (
+        "MADOGUCHI_REMINDER_DAYS",
+        "5,1",
+        "office days before a deadline on which the assignee is reminded",
+    ),
+    (
+        "MADOGUCHI_REMINDER_POLL_SECONDS",
+        "300",
+        "how often each instance sweeps for reminders and escalations (0: never)",
     ),
     (
         "MADOGUCHI_PROFILE",
@@ -301,6 +315,24 @@ impl Config {
             5,
             1..=3600,
         );
+        let reminder_days =
+            match parse_reminder_days(get("MADOGUCHI_REMINDER_DAYS").unwrap_or("5,1")) {
+                Some(days) => days,
+                None => {
+                    errors.push(
+                        "MADOGUCHI_REMINDER_DAYS: give office days such as 5,1 (each 1 to 60)"
+                            .into(),
+                    );
+                    Vec::new()
+                }
+            };
+        let reminder_poll_seconds = parse_number(
+            &mut errors,
+            get("MADOGUCHI_REMINDER_POLL_SECONDS"),
+            "MADOGUCHI_REMINDER_POLL_SECONDS",
+            300,
+            0..=86_400,
+        );
         let profile = match get("MADOGUCHI_PROFILE").map(str::parse::<ProfileName>) {
             None => ProfileName::DEFAULT,
             Some(Ok(name)) => name,
@@ -358,6 +390,8 @@ impl Config {
                 smtp_url,
                 mail_from,
                 mail_poll_seconds,
+                reminder_days,
+                reminder_poll_seconds,
                 profile,
                 upload_max_bytes: upload_max_mb * 1024 * 1024,
                 case_upload_max_bytes: case_upload_max_mb * 1024 * 1024,
@@ -371,6 +405,21 @@ impl Config {
     pub fn data_path(&self, name: &str) -> PathBuf {
         self.data_dir.join(name)
     }
+}
+
+/// `5,1` → [5, 1]; empty means no deadline reminders.
+fn parse_reminder_days(raw: &str) -> Option<Vec<u32>> {
+    let mut days = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let day: u32 = part.parse().ok()?;
+        if !(1..=60).contains(&day) {
+            return None;
+        }
+        days.push(day);
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Some(days)
 }
 
 fn parse_number<T>(

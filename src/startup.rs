@@ -108,6 +108,18 @@ impl Application {
             .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
         let mail_from = crate::mail::parse_mailbox(&config.mail_from)
             .map_err(|e| StartupError::Setup(e.to_string()))?;
+        if config.reminder_poll_seconds > 0 {
+            crate::service::reminders::Sweeper {
+                db: db.clone(),
+                calendars: calendars.clone(),
+                master: Arc::new(MasterKey::new(config.secrets.document_key)),
+                from: mail_from.clone(),
+                public_url: config.public_url.clone(),
+                deadline_days: config.reminder_days.clone(),
+                instance: uuid::Uuid::now_v7().to_string(),
+            }
+            .spawn(std::time::Duration::from_secs(config.reminder_poll_seconds));
+        }
         let blobs = BlobStore::open(config.data_path("documents")).map_err(|e| {
             StartupError::Setup(format!("{}: {e}", config.data_path("documents").display()))
         })?;

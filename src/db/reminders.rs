@@ -55,3 +55,84 @@ pub fn count_for_case(conn: &mut DbConnection, case_id: &str) -> Result<i64, DbE
         .count()
         .get_result(conn)?)
 }
+
+/// What the sweep reads of a case.
+#[derive(Debug, Clone, Queryable)]
+pub struct SweepRow {
+    pub id: String,
+    pub receipt_number: Option<String>,
+    pub state: String,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub assignee_id: Option<String>,
+    pub lang: String,
+}
+
+/// Undecided cases due by `horizon` (overdue ones included), and every case waiting for the
+/// requester or a payment: the only ones a reminder can be due for.
+pub fn sweep_candidates(
+    conn: &mut DbConnection,
+    undecided: &[&str],
+    waiting: &[&str],
+    horizon: chrono::NaiveDate,
+) -> Result<Vec<SweepRow>, DbError> {
+    use super::schema::cases;
+    let columns = (
+        cases::id,
+        cases::receipt_number,
+        cases::state,
+        cases::due_on,
+        cases::assignee_id,
+        cases::lang,
+    );
+    let mut rows: Vec<SweepRow> = cases::table
+        .filter(cases::due_on.le(horizon))
+        .filter(cases::state.eq_any(undecided))
+        .select(columns)
+        .load(conn)?;
+    let waiting_rows: Vec<SweepRow> = cases::table
+        .filter(cases::state.eq_any(waiting))
+        .select(columns)
+        .load(conn)?;
+    for row in waiting_rows {
+        if !rows.iter().any(|r| r.id == row.id) {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// Open pauses (clock stopped): case id, reason and reply-by date.
+pub fn open_pauses(
+    conn: &mut DbConnection,
+) -> Result<Vec<(String, String, Option<chrono::NaiveDate>)>, DbError> {
+    use super::schema::case_pauses;
+    Ok(case_pauses::table
+        .filter(case_pauses::ended_on.is_null())
+        .select((
+            case_pauses::case_id,
+            case_pauses::reason,
+            case_pauses::reply_by,
+        ))
+        .load(conn)?)
+}
+
+/// When each case in `case_ids` last entered `state`.
+pub fn entered(
+    conn: &mut DbConnection,
+    case_ids: &[String],
+    state: &str,
+) -> Result<Vec<(String, NaiveDateTime)>, DbError> {
+    use super::schema::case_events;
+    use diesel::dsl::max;
+    let mut rows = Vec::new();
+    for chunk in case_ids.chunks(500) {
+        let found: Vec<(String, Option<NaiveDateTime>)> = case_events::table
+            .filter(case_events::case_id.eq_any(chunk))
+            .filter(case_events::to_state.eq(state))
+            .group_by(case_events::case_id)
+            .select((case_events::case_id, max(case_events::at)))
+            .load(conn)?;
+        rows.extend(found.into_iter().filter_map(|(id, at)| Some((id, at?))));
+    }
+    Ok(rows)
+}

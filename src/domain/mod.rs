@@ -28,6 +28,7 @@ pub mod outcome;
 pub mod profile;
 pub mod refusal;
 pub mod regime;
+pub mod reminders;
 pub mod role;
 pub mod state;
 pub mod text;

@@ -12,4 +12,5 @@ pub mod intake;
 pub mod lifecycle;
 pub mod messages;
 pub mod notices;
+pub mod reminders;
 pub mod seed;
