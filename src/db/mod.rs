@@ -16,6 +16,7 @@ pub mod reminders;
 pub mod schema;
 pub mod setup_links;
 pub mod staff;
+pub mod statistics;
 
 use std::fmt;
 use std::path::PathBuf;

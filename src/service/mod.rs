@@ -14,3 +14,4 @@ pub mod messages;
 pub mod notices;
 pub mod reminders;
 pub mod seed;
+pub mod statistics;

@@ -542,5 +542,24 @@ async fn the_dashboard_renders_its_chart_without_javascript() {
         .unwrap();
     assert!(bars.len() >= 24, "two bars a week for 12 weeks");
     browser.screenshot("dashboard").await;
+
+    // The statistics page: a basis and year chosen with plain form controls, then printed.
+    browser.click_and_wait(Locator::LinkText("年次統計")).await;
+    browser
+        .client
+        .find(Locator::Css("#basis-calendar"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .click_and_wait(Locator::Css("form.filters button[type=submit]"))
+        .await;
+    let text = browser.text().await;
+    assert!(text.contains("暦年") && text.contains("請求の受付件数") && text.contains("中央値"));
+    let url = browser.client.current_url().await.unwrap();
+    assert!(url.as_str().contains("basis=calendar"), "{url}");
+    browser.screenshot("statistics").await;
     browser.close().await;
 }

@@ -13,6 +13,7 @@ mod pages;
 mod portal;
 mod reminders;
 mod setup_and_sign_in;
+mod statistics;
 mod uploads;
 mod workspace;
 mod workspace_access;

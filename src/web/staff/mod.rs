@@ -10,6 +10,7 @@ mod draft;
 mod intake;
 mod queue;
 pub mod roles;
+mod statistics;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -250,6 +251,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/staff/admin/calendar", web::get().to(admin::show))
         .route("/staff/admin/calendar", web::post().to(admin::change))
         .route("/staff/dashboard", web::get().to(dashboard::show))
+        .route("/staff/statistics", web::get().to(statistics::show))
+        .route("/staff/statistics.csv", web::get().to(statistics::csv))
         .route("/staff/cases", web::get().to(queue::list))
         .route("/staff/intake", web::get().to(intake::form))
         .route("/staff/intake", web::post().to(intake::submit))

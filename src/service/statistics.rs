@@ -1,0 +1,308 @@
+//! Yearly statistics by Japanese fiscal year (April–March) or calendar year: the figures a
+//! public body reports, as labelled rows that the page and the CSV both render.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::db::statistics::{self as rows, Period};
+use crate::db::{Db, DbError};
+use crate::domain::deadline::jst_date;
+use crate::domain::kind::RequestKind;
+use crate::domain::outcome::Outcome;
+use crate::domain::regime::Regime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// 年度: 1 April to 31 March of the next year.
+    Fiscal,
+    Calendar,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Fiscal => "fiscal",
+            Basis::Calendar => "calendar",
+        }
+    }
+
+    /// The first and last day of `year` on this basis.
+    pub fn days(self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+        match self {
+            Basis::Fiscal => Some((
+                NaiveDate::from_ymd_opt(year, 4, 1)?,
+                NaiveDate::from_ymd_opt(year + 1, 3, 31)?,
+            )),
+            Basis::Calendar => Some((
+                NaiveDate::from_ymd_opt(year, 1, 1)?,
+                NaiveDate::from_ymd_opt(year, 12, 31)?,
+            )),
+        }
+    }
+
+    /// The year `day` falls in on this basis (令和8年度 starts on 2026-04-01).
+    pub fn year_of(self, day: NaiveDate) -> i32 {
+        use chrono::Datelike;
+        match self {
+            Basis::Fiscal if day.month() < 4 => day.year() - 1,
+            _ => day.year(),
+        }
+    }
+}
+
+/// One figure with its section and labels in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatRow {
+    pub section: (&'static str, &'static str),
+    pub item: (String, String),
+    pub value: String,
+}
+
+/// Days from receipt to decision: count, mean (one decimal), median, maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DaysToDecision {
+    pub count: usize,
+    pub mean_tenths: i64,
+    pub median_tenths: i64,
+    pub max: i64,
+}
+
+pub fn days_to_decision(mut days: Vec<i64>) -> DaysToDecision {
+    if days.is_empty() {
+        return DaysToDecision::default();
+    }
+    days.sort_unstable();
+    let n = days.len();
+    let sum: i64 = days.iter().sum();
+    let median_tenths = if n % 2 == 1 {
+        days[n / 2] * 10
+    } else {
+        (days[n / 2 - 1] + days[n / 2]) * 5
+    };
+    DaysToDecision {
+        count: n,
+        mean_tenths: (sum * 10 + n as i64 / 2) / n as i64,
+        median_tenths,
+        max: days[n - 1],
+    }
+}
+
+fn tenths(v: i64) -> String {
+    format!("{}.{}", v / 10, v % 10)
+}
+
+fn period(first: NaiveDate, last: NaiveDate) -> Period {
+    // JST midnight is 15:00 UTC the day before.
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::hours(9);
+    Period {
+        from: midnight(first),
+        until: midnight(last + Duration::days(1)),
+        first,
+        last,
+    }
+}
+
+/// Every figure of `year` on `basis`, as rows.
+pub async fn figures(
+    db: &Db,
+    regime: Regime,
+    basis: Basis,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<StatRow>, DbError> {
+    let Some((first, last)) = basis.days(year) else {
+        return Ok(Vec::new());
+    };
+    let p = period(first, last);
+    let (received, decided, ended, extensions, corrections, fees) = db
+        .read(move |conn| {
+            Ok((
+                rows::received(conn, p)?,
+                rows::decisions(conn, p)?,
+                rows::entered_states(conn, p, &["withdrawn", "dismissed", "transferred"])?,
+                rows::events(conn, p, &["extend_deadline", "apply_special_extension"])?,
+                rows::corrections(conn, p)?,
+                rows::fee_movements(conn, p)?,
+            ))
+        })
+        .await?;
+    let count = |list: &[(String, i64)], key: &str| {
+        list.iter()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, n)| *n)
+            .to_string()
+    };
+    let mut out = Vec::new();
+    let mut push = |section: (&'static str, &'static str), ja: &str, en: &str, value: String| {
+        out.push(StatRow {
+            section,
+            item: (ja.to_string(), en.to_string()),
+            value,
+        });
+    };
+    const RECEIVED: (&str, &str) = ("請求の受付件数", "Requests received");
+    for kind in RequestKind::ALL {
+        push(
+            RECEIVED,
+            kind.label_ja(),
+            kind.label_en(),
+            count(&received, kind.as_str()),
+        );
+    }
+    let total: i64 = received.iter().map(|(_, n)| n).sum();
+    push(RECEIVED, "合計", "Total", total.to_string());
+
+    const OUTCOMES: (&str, &str) = ("決定の件数", "Decisions");
+    let mut by_outcome: HashMap<&str, i64> = HashMap::new();
+    for (outcome, _, _, _) in &decided {
+        *by_outcome.entry(outcome.as_str()).or_default() += 1;
+    }
+    for outcome in Outcome::ALL {
+        push(
+            OUTCOMES,
+            outcome.label_ja(regime),
+            outcome.label_en(),
+            by_outcome
+                .get(outcome.as_str())
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+        );
+    }
+    for (state, ja, en) in [
+        ("withdrawn", "取下げ", "Withdrawn"),
+        ("dismissed", "却下", "Dismissed"),
+        ("transferred", "移送", "Transferred"),
+    ] {
+        push(OUTCOMES, ja, en, count(&ended, state));
+    }
+
+    const TIMING: (&str, &str) = ("決定までの日数（暦日）", "Days to decision (calendar days)");
+    let days = days_to_decision(
+        decided
+            .iter()
+            .filter_map(|(_, _, received, issued)| {
+                Some((*issued)? - jst_date(received.as_ref()?.and_utc()))
+            })
+            .map(|d| d.num_days())
+            .collect(),
+    );
+    push(TIMING, "平均", "Mean", tenths(days.mean_tenths));
+    push(TIMING, "中央値", "Median", tenths(days.median_tenths));
+    push(TIMING, "最長", "Longest", days.max.to_string());
+    push(
+        TIMING,
+        "期限の延長",
+        "Extensions",
+        count(&extensions, "extend_deadline"),
+    );
+    push(
+        TIMING,
+        "期限の特例（第84条）",
+        "Special extensions (Art. 84)",
+        count(&extensions, "apply_special_extension"),
+    );
+
+    const CORRECTIONS: (&str, &str) = ("補正", "Requests for correction (補正)");
+    let stopped_days: i64 = corrections
+        .iter()
+        .map(|(from, until)| {
+            (until.unwrap_or(today).min(today) - *from)
+                .num_days()
+                .max(0)
+        })
+        .sum();
+    push(
+        CORRECTIONS,
+        "補正を求めた件数",
+        "Requests made",
+        corrections.len().to_string(),
+    );
+    push(
+        CORRECTIONS,
+        "期限が停止した日数の合計",
+        "Days the clock stood still, in all",
+        stopped_days.to_string(),
+    );
+
+    const FEES: (&str, &str) = ("手数料（円）", "Fees (yen)");
+    let sum_of = |entry: &str| -> i64 {
+        fees.iter()
+            .filter(|(e, _)| e == entry)
+            .map(|(_, a)| a)
+            .sum()
+    };
+    let (paid, refunded) = (sum_of("payment"), sum_of("refund"));
+    push(FEES, "収納額", "Received", paid.to_string());
+    push(FEES, "還付額", "Refunded", refunded.to_string());
+    push(FEES, "差引", "Net", (paid - refunded).to_string());
+    Ok(out)
+}
+
+/// The rows as CSV for Excel: UTF-8 with a byte-order mark, CRLF line ends, quoted fields.
+pub fn to_csv(rows: &[StatRow]) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::from("\u{feff}区分,項目,Section,Item,値/Value\r\n");
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{}\r\n",
+            quote(r.section.0),
+            quote(&r.item.0),
+            quote(r.section.1),
+            quote(&r.item.1),
+            quote(&r.value)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fiscal_years_run_from_april_to_march() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(Basis::Fiscal.year_of(d(2027, 3, 31)), 2026);
+        assert_eq!(Basis::Fiscal.year_of(d(2026, 4, 1)), 2026);
+        assert_eq!(
+            Basis::Fiscal.days(2026),
+            Some((d(2026, 4, 1), d(2027, 3, 31)))
+        );
+        assert_eq!(Basis::Calendar.year_of(d(2027, 3, 31)), 2027);
+    }
+
+    #[test]
+    fn days_to_decision_by_hand() {
+        assert_eq!(days_to_decision(vec![]), DaysToDecision::default());
+        let d = days_to_decision(vec![10, 3, 30, 7]);
+        assert_eq!(
+            (d.count, d.mean_tenths, d.median_tenths, d.max),
+            (4, 125, 85, 30)
+        );
+    }
+
+    #[test]
+    fn csv_starts_with_a_bom_and_quotes_fields() {
+        let csv = to_csv(&[StatRow {
+            section: ("手数料（円）", "Fees (yen)"),
+            item: ("収納額".into(), "Received, \"all\"".into()),
+            value: "300".into(),
+        }]);
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.ends_with("\"Received, \"\"all\"\"\",\"300\"\r\n"));
+    }
+
+    proptest! {
+        #[test]
+        fn median_and_mean_lie_between_the_extremes(days in proptest::collection::vec(0i64..400, 1..50)) {
+            let d = days_to_decision(days.clone());
+            let (lo, hi) = (*days.iter().min().unwrap() * 10, *days.iter().max().unwrap() * 10);
+            prop_assert!(lo <= d.median_tenths && d.median_tenths <= hi);
+            prop_assert!(lo <= d.mean_tenths && d.mean_tenths <= hi);
+            prop_assert_eq!(d.max * 10, hi);
+        }
+    }
+}
