@@ -27,11 +27,10 @@ pub fn received(conn: &mut DbConnection, p: Period) -> Result<Vec<(String, i64)>
         .load(conn)?)
 }
 
-/// Decisions issued in the period: outcome, kind, when the request was received, issue date.
-pub fn decisions(
-    conn: &mut DbConnection,
-    p: Period,
-) -> Result<Vec<(String, String, Option<NaiveDateTime>, Option<NaiveDate>)>, DbError> {
+/// A decision issued in the period: outcome, kind, when the request was received, issue date.
+pub type IssuedDecision = (String, String, Option<NaiveDateTime>, Option<NaiveDate>);
+
+pub fn decisions(conn: &mut DbConnection, p: Period) -> Result<Vec<IssuedDecision>, DbError> {
     Ok(decisions::table
         .inner_join(cases::table)
         .filter(decisions::status.eq("approved"))
