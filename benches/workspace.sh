@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Staff queue and case page with many cases: a release build, `madoguchi dev seed`, a signed-in
+# Reminder sweeps, staff queue, case page, dashboard and statistics with many cases: a release build, `madoguchi dev seed`, a signed-in
 # approver (sees every case), wrk on the same machine.
 # Usage: bash benches/workspace.sh [sqlite|postgres] [cases] [connections] [seconds]
 set -euo pipefail
@@ -11,7 +11,9 @@ seconds=${4:-10}
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 cargo build --release -q
 data=$(mktemp -d)
-export MADOGUCHI_DATA_DIR="$data" MADOGUCHI_RATE_LIMIT_PER_MINUTE=0 MADOGUCHI_LOG=warn
+# The server's own sweeps are off: the sweep is timed on its own below, the pages without it.
+export MADOGUCHI_DATA_DIR="$data" MADOGUCHI_RATE_LIMIT_PER_MINUTE=0 MADOGUCHI_LOG=warn \
+  MADOGUCHI_REMINDER_POLL_SECONDS=0
 if [ "$backend" = postgres ]; then
   db="madoguchi_bench_$$"
   psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
@@ -24,6 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 ./target/release/madoguchi dev seed --cases "$cases"
+echo "== $backend, $cases cases: reminder sweep, first (sends what is due) and steady state"
+./target/release/madoguchi dev sweep
+./target/release/madoguchi dev sweep
 password="bench password 1234567"
 echo "$password" | ./target/release/madoguchi staff add --email bench@example.jp --role approver --password-stdin >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -48,4 +53,8 @@ echo "== $backend: queue filtered (state=in_review, unassigned)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/cases?state=in_review&assignee=none"
 echo "== $backend: case page (decrypts, audits each view)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/cases/$case_id"
+echo "== $backend: dashboard"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/dashboard"
+echo "== $backend: yearly statistics (this fiscal year), one connection"
+wrk -t1 -c1 -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/statistics?basis=fiscal"
 echo "server RSS after the run: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"

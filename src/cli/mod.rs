@@ -79,6 +79,8 @@ pub enum DevCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Run one reminder and escalation sweep now and say how long it took / リマインダーを1回実行
+    Sweep,
 }
 
 /// How the process should end: 0 success, 1 failure at run time, 2 bad configuration or arguments.
@@ -122,6 +124,12 @@ pub async fn run(cli: Cli) -> Exit {
             Ok(config) => seed(&config, cases, force),
             Err(exit) => exit,
         },
+        Command::Dev {
+            action: DevCommand::Sweep,
+        } => match load_config() {
+            Ok(config) => sweep(&config).await,
+            Err(exit) => exit,
+        },
         Command::Staff {
             action:
                 StaffCommand::Add {
@@ -160,6 +168,50 @@ fn migrate(config: &Config) -> Exit {
         Err(e) => {
             eprintln!("error: {e}");
             Exit(2)
+        }
+    }
+}
+
+async fn sweep(config: &Config) -> Exit {
+    let db = match startup::open_database(config) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit(2);
+        }
+    };
+    let Ok(from) = crate::mail::parse_mailbox(&config.mail_from) else {
+        eprintln!("error: MADOGUCHI_MAIL_FROM is not an address");
+        return Exit(2);
+    };
+    let profile = config.profile.profile();
+    let sweeper = crate::service::reminders::Sweeper {
+        db,
+        calendars: std::sync::Arc::new(crate::service::calendar::CalendarCache::new(
+            profile.calendar(std::iter::empty()),
+        )),
+        master: std::sync::Arc::new(crate::storage::crypto::MasterKey::new(
+            config.secrets.document_key,
+        )),
+        from,
+        public_url: config.public_url.clone(),
+        deadline_days: config.reminder_days.clone(),
+        instance: format!("cli-{}", uuid::Uuid::now_v7()),
+    };
+    let started = std::time::Instant::now();
+    match sweeper.sweep(chrono::Utc::now()).await {
+        Ok(swept) => {
+            println!(
+                "considered {} cases, sent {} reminders in {:.3} s",
+                swept.cases_considered,
+                swept.reminders_sent,
+                started.elapsed().as_secs_f64()
+            );
+            Exit(0)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit(1)
         }
     }
 }

@@ -34,20 +34,9 @@ fn deadlines(db: &madoguchi::db::Db) -> BTreeMap<String, CaseDeadline> {
 #[tokio::test]
 async fn a_closure_day_moves_exactly_the_deadlines_on_it_and_records_each() {
     let world = World::new();
-    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    let db = madoguchi::startup::open_database(&config).unwrap();
-    let key = config.secrets.document_key;
+    let db = crate::helpers::seeded(&world, 400);
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
     let calendar = profile.calendar([]);
-    madoguchi::service::seed::Seeder {
-        db: &db,
-        master: &madoguchi::storage::crypto::MasterKey::new(key),
-        index: &madoguchi::storage::index::IndexKey::derive(&key),
-        profile: &profile,
-        calendar: &calendar,
-    }
-    .seed(400, false, chrono::Utc::now())
-    .unwrap();
     let app = spawn_portal(&world, "national").await;
     let admin = staff(&app, &world, Role::Admin, "admin@example.jp").await;
     let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;

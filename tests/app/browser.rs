@@ -499,20 +499,7 @@ async fn staff_verify_take_payment_and_an_approver_approves() {
 async fn the_dashboard_renders_its_chart_without_javascript() {
     use madoguchi::domain::role::Role;
     let world = World::new();
-    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    let db = madoguchi::startup::open_database(&config).unwrap();
-    let key = config.secrets.document_key;
-    let profile = madoguchi::domain::profile::ProfileName::National.profile();
-    let calendar = profile.calendar([]);
-    madoguchi::service::seed::Seeder {
-        db: &db,
-        master: &madoguchi::storage::crypto::MasterKey::new(key),
-        index: &madoguchi::storage::index::IndexKey::derive(&key),
-        profile: &profile,
-        calendar: &calendar,
-    }
-    .seed(800, false, chrono::Utc::now())
-    .unwrap();
+    crate::helpers::seeded(&world, 800);
     let app = crate::portal::spawn_portal(&world, "national").await;
     crate::workspace::staff(&app, &world, Role::Approver, "boss@example.jp").await;
     let Some(browser) = Browser::start(1280, 1000).await else {

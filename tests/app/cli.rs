@@ -297,4 +297,17 @@ async fn dev_seed_fills_an_empty_database_and_refuses_one_with_real_cases() {
         .unwrap();
     assert!(forced.status.success());
     assert!(String::from_utf8_lossy(&forced.stdout).contains("now holds 306"));
+
+    // One sweep sends the reminders due in the seeded set; a second finds them all sent.
+    let sweep = || madoguchi(&world).args(["dev", "sweep"]).output().unwrap();
+    let first = sweep();
+    assert_exit(&first, 0);
+    let said = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(
+        said.starts_with("considered ") && !said.contains(" sent 0 "),
+        "{said}"
+    );
+    let again = sweep();
+    assert_exit(&again, 0);
+    assert!(String::from_utf8_lossy(&again.stdout).contains(" sent 0 reminders"));
 }

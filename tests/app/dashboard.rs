@@ -19,20 +19,9 @@ fn figure(html: &str, n: usize) -> i64 {
 #[tokio::test]
 async fn every_dashboard_figure_matches_an_independent_count() {
     let world = World::new();
-    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    let db = madoguchi::startup::open_database(&config).unwrap();
-    let key = config.secrets.document_key;
+    let db = crate::helpers::seeded(&world, 500);
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
     let calendar = profile.calendar([]);
-    madoguchi::service::seed::Seeder {
-        db: &db,
-        master: &madoguchi::storage::crypto::MasterKey::new(key),
-        index: &madoguchi::storage::index::IndexKey::derive(&key),
-        profile: &profile,
-        calendar: &calendar,
-    }
-    .seed(500, false, chrono::Utc::now())
-    .unwrap();
     let app = spawn_portal(&world, "national").await;
     let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
     let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;

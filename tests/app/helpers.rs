@@ -301,3 +301,22 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Fills the world's database with `count` realistic cases under the national profile (every
+/// state, dates spread over the past months) and returns the database.
+pub fn seeded(world: &World, count: usize) -> madoguchi::db::Db {
+    let config = Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let key = config.secrets.document_key;
+    let profile = madoguchi::domain::profile::ProfileName::National.profile();
+    madoguchi::service::seed::Seeder {
+        db: &db,
+        master: &madoguchi::storage::crypto::MasterKey::new(key),
+        index: &madoguchi::storage::index::IndexKey::derive(&key),
+        profile: &profile,
+        calendar: &profile.calendar([]),
+    }
+    .seed(count, false, chrono::Utc::now())
+    .unwrap();
+    db
+}

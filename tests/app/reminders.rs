@@ -9,23 +9,6 @@ use madoguchi::db::schema::{audit_events, case_pauses, cases, reminders};
 use crate::helpers::World;
 use crate::portal::mails;
 
-fn seed(world: &World, count: usize) -> madoguchi::db::Db {
-    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    let db = madoguchi::startup::open_database(&config).unwrap();
-    let key = config.secrets.document_key;
-    let profile = madoguchi::domain::profile::ProfileName::National.profile();
-    madoguchi::service::seed::Seeder {
-        db: &db,
-        master: &madoguchi::storage::crypto::MasterKey::new(key),
-        index: &madoguchi::storage::index::IndexKey::derive(&key),
-        profile: &profile,
-        calendar: &profile.calendar([]),
-    }
-    .seed(count, false, chrono::Utc::now())
-    .unwrap();
-    db
-}
-
 fn reminder_rows(db: &madoguchi::db::Db) -> Vec<(String, String, String)> {
     db.with_reader(|c| {
         Ok(reminders::table
@@ -59,7 +42,7 @@ async fn two_instances_on_one_postgresql_send_each_reminder_exactly_once() {
     let Some(world) = World::postgres() else {
         return;
     };
-    let db = seed(&world, 300);
+    let db = crate::helpers::seeded(&world, 300);
     let spawn = || {
         world.spawn_with(|vars| {
             vars.insert("MADOGUCHI_REMINDER_POLL_SECONDS".into(), "1".into());
@@ -169,7 +152,7 @@ async fn two_instances_on_one_postgresql_send_each_reminder_exactly_once() {
 #[tokio::test]
 async fn a_sweep_sends_once_and_a_moved_deadline_rearms_the_reminder() {
     let world = World::new();
-    let db = seed(&world, 200);
+    let db = crate::helpers::seeded(&world, 200);
     let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
     let calendars = std::sync::Arc::new(madoguchi::service::calendar::CalendarCache::new(

@@ -50,19 +50,8 @@ async fn download(
 #[tokio::test]
 async fn yearly_figures_match_an_independent_count() {
     let world = World::new();
-    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    let db = madoguchi::startup::open_database(&config).unwrap();
-    let key = config.secrets.document_key;
+    let db = crate::helpers::seeded(&world, 500);
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
-    madoguchi::service::seed::Seeder {
-        db: &db,
-        master: &madoguchi::storage::crypto::MasterKey::new(key),
-        index: &madoguchi::storage::index::IndexKey::derive(&key),
-        profile: &profile,
-        calendar: &profile.calendar([]),
-    }
-    .seed(500, false, chrono::Utc::now())
-    .unwrap();
     let app = spawn_portal(&world, "national").await;
     let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
     let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;

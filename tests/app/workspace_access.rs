@@ -443,20 +443,7 @@ async fn a_my_number_image_is_destroyed_and_a_request_dismissed() {
 fn the_queue_pages_through_every_open_case_once_in_order() {
     use madoguchi::db::cases::{self, QueueFilter};
     let world = World::new();
-    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    let db = madoguchi::startup::open_database(&config).unwrap();
-    let key = config.secrets.document_key;
-    let profile = madoguchi::domain::profile::ProfileName::National.profile();
-    let calendar = profile.calendar([]);
-    madoguchi::service::seed::Seeder {
-        db: &db,
-        master: &madoguchi::storage::crypto::MasterKey::new(key),
-        index: &madoguchi::storage::index::IndexKey::derive(&key),
-        profile: &profile,
-        calendar: &calendar,
-    }
-    .seed(400, false, chrono::Utc::now())
-    .unwrap();
+    let db = crate::helpers::seeded(&world, 400);
     let filter = QueueFilter::default();
     let mut seen = Vec::new();
     for page in 0.. {
