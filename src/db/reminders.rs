@@ -68,7 +68,8 @@ pub struct SweepRow {
 }
 
 /// Undecided cases due by `horizon` (overdue ones included), and every case waiting for the
-/// requester or a payment: the only ones a reminder can be due for.
+/// requester or a payment: the only ones a reminder can be due for. `waiting` states must be
+/// among the `undecided` ones (each case is read once).
 pub fn sweep_candidates(
     conn: &mut DbConnection,
     undecided: &[&str],
@@ -89,15 +90,14 @@ pub fn sweep_candidates(
         .filter(cases::state.eq_any(undecided))
         .select(columns)
         .load(conn)?;
-    let waiting_rows: Vec<SweepRow> = cases::table
-        .filter(cases::state.eq_any(waiting))
-        .select(columns)
-        .load(conn)?;
-    for row in waiting_rows {
-        if !rows.iter().any(|r| r.id == row.id) {
-            rows.push(row);
-        }
-    }
+    // Waiting cases due by the horizon are in the first list already.
+    rows.extend(
+        cases::table
+            .filter(cases::state.eq_any(waiting))
+            .filter(cases::due_on.gt(horizon).or(cases::due_on.is_null()))
+            .select(columns)
+            .load::<SweepRow>(conn)?,
+    );
     Ok(rows)
 }
 
