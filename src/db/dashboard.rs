@@ -103,12 +103,15 @@ pub fn received_since(
         .load(conn)?)
 }
 
-/// Issue dates of approved decisions since `since`.
-pub fn decided_since(conn: &mut DbConnection, since: NaiveDate) -> Result<Vec<NaiveDate>, DbError> {
+/// Issue dates of approved decisions since `since`, each with the deadline it was issued against.
+pub fn decided_since(
+    conn: &mut DbConnection,
+    since: NaiveDate,
+) -> Result<Vec<(NaiveDate, Option<NaiveDate>)>, DbError> {
     use super::schema::decisions;
     Ok(decisions::table
         .filter(decisions::status.eq("approved"))
         .filter(decisions::issued_on.ge(since))
-        .select(decisions::issued_on.assume_not_null())
+        .select((decisions::issued_on.assume_not_null(), decisions::due_on))
         .load(conn)?)
 }

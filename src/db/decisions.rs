@@ -24,6 +24,10 @@ pub struct DecisionRow {
     pub sealed_comment: Option<Vec<u8>>,
     /// The date on the notice (JST), set on approval.
     pub issued_on: Option<NaiveDate>,
+    /// The case's deadline when the decision was issued (set on approval).
+    pub due_on: Option<NaiveDate>,
+    /// Withholding grounds, as `WithholdingGround::join` writes them.
+    pub grounds: String,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &DecisionRow) -> Result<(), DbError> {
@@ -41,6 +45,13 @@ pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<DecisionRo
         .load(conn)?)
 }
 
+/// When an approved decision was issued, and the deadline it was issued against.
+#[derive(Debug, Clone, Copy)]
+pub struct Issued {
+    pub on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+}
+
 /// Closes the pending draft of a case as `approved` or `returned`. Fails with `NotFound` when
 /// there is no pending draft (someone else reviewed it meanwhile).
 pub fn review_pending(
@@ -50,7 +61,7 @@ pub fn review_pending(
     reviewer: &str,
     at: NaiveDateTime,
     sealed_comment: Option<&[u8]>,
-    issued_on: Option<NaiveDate>,
+    issued: Option<Issued>,
 ) -> Result<(), DbError> {
     let changed = diesel::update(
         decisions::table
@@ -62,7 +73,8 @@ pub fn review_pending(
         decisions::reviewed_by.eq(Some(reviewer)),
         decisions::reviewed_at.eq(Some(at)),
         decisions::sealed_comment.eq(sealed_comment),
-        decisions::issued_on.eq(issued_on),
+        decisions::issued_on.eq(issued.map(|i| i.on)),
+        decisions::due_on.eq(issued.and_then(|i| i.due_on)),
     ))
     .execute(conn)?;
     if changed == 0 {

@@ -12,6 +12,7 @@ pub mod fees;
 pub mod messages;
 pub mod outbox;
 mod pool;
+pub mod register;
 pub mod reminders;
 pub mod schema;
 pub mod setup_links;

@@ -202,6 +202,8 @@ diesel::table! {
         reviewed_at -> Nullable<Timestamp>,
         sealed_comment -> Nullable<Binary>,
         issued_on -> Nullable<Date>,
+        due_on -> Nullable<Date>,
+        grounds -> Text,
     }
 }
 

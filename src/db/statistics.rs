@@ -27,8 +27,18 @@ pub fn received(conn: &mut DbConnection, p: Period) -> Result<Vec<(String, i64)>
         .load(conn)?)
 }
 
-/// A decision issued in the period: outcome, kind, when the request was received, issue date.
-pub type IssuedDecision = (String, String, Option<NaiveDateTime>, Option<NaiveDate>);
+/// A decision issued in the period.
+#[derive(Debug, Clone, Queryable)]
+pub struct IssuedDecision {
+    pub outcome: String,
+    pub kind: String,
+    pub received_at: Option<NaiveDateTime>,
+    pub issued_on: Option<NaiveDate>,
+    /// The deadline in force when it was issued (none for a request with no fixed period).
+    pub due_on: Option<NaiveDate>,
+    /// Withholding grounds as stored (comma-separated codes).
+    pub grounds: String,
+}
 
 pub fn decisions(conn: &mut DbConnection, p: Period) -> Result<Vec<IssuedDecision>, DbError> {
     Ok(decisions::table
@@ -41,6 +51,8 @@ pub fn decisions(conn: &mut DbConnection, p: Period) -> Result<Vec<IssuedDecisio
             cases::kind,
             cases::received_at,
             decisions::issued_on,
+            decisions::due_on,
+            decisions::grounds,
         ))
         .load(conn)?)
 }

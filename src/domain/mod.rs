@@ -2,7 +2,8 @@
 //! no database: callers pass `now`, calendars and configuration in.
 //!
 //! Map of the modules:
-//! - [`kind`], [`regime`], [`outcome`]: what may be requested, under which law, and what may be decided.
+//! - [`kind`], [`regime`], [`outcome`], [`grounds`]: what may be requested, under which law, what may
+//!   be decided and on which grounds information may be withheld.
 //! - [`state`], [`event`], [`lifecycle`]: one state machine for every request kind.
 //! - [`holidays`], [`calendar`]: 休日 under the holiday law and the operator's closed days.
 //! - [`deadline`], [`explain`]: legal and internal deadlines with bilingual explanations.
@@ -18,6 +19,7 @@ pub mod delivery;
 pub mod event;
 pub mod explain;
 pub mod fees;
+pub mod grounds;
 pub mod holidays;
 pub mod identity;
 pub mod identity_review;

@@ -12,6 +12,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod messages;
 pub mod notices;
+pub mod register;
 pub mod reminders;
 pub mod seed;
 pub mod statistics;

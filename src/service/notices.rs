@@ -188,6 +188,7 @@ struct Decision<'a> {
     issued_on: String,
     outcome: &'a str,
     text: &'a str,
+    grounds: &'a [&'static str],
     remedy: &'a str,
 }
 
@@ -198,6 +199,8 @@ pub struct DecisionNotice<'a> {
     pub issued_on: NaiveDate,
     pub outcome: &'a str,
     pub text: &'a str,
+    /// The provisions anything was withheld under, as cited (empty when nothing was).
+    pub grounds: Vec<&'static str>,
     pub remedy: &'a str,
 }
 
@@ -215,6 +218,7 @@ pub fn decision(lang: Lang, notice: &DecisionNotice<'_>) -> Notice {
             issued_on: notice.issued_on.format("%Y-%m-%d").to_string(),
             outcome: notice.outcome,
             text: notice.text,
+            grounds: &notice.grounds,
             remedy: notice.remedy,
         }),
     }

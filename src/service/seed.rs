@@ -14,6 +14,7 @@ use crate::db::{Db, DbError};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::deadline::{Pause, compute_deadline, jst_date};
 use crate::domain::delivery::DeliveryMethod;
+use crate::domain::grounds::WithholdingGround;
 use crate::domain::identity::RequesterType;
 use crate::domain::lifecycle::{Entry, FeeStatus};
 use crate::domain::outcome::Outcome;
@@ -228,7 +229,7 @@ impl Seeder<'_> {
             return Ok(None);
         };
         let received = jst_date(row.received_at.unwrap_or(row.created_at).and_utc());
-        let issued_on = (received + Duration::days(rng.random_range(3..45))).min(jst_date(now));
+        let issued_on = (received + Duration::days(rng.random_range(3..50))).min(jst_date(now));
         let id = format!("seed-{}", uuid::Uuid::new_v4());
         let sealed_text = self
             .master
@@ -250,6 +251,15 @@ impl Seeder<'_> {
             reviewed_at: Some(at),
             sealed_comment: None,
             issued_on: Some(issued_on),
+            due_on: facts.unextended_deadline,
+            grounds: if WithholdingGround::required_for(outcome) {
+                let allowed = WithholdingGround::allowed(facts.regime);
+                allowed[rng.random_range(0..allowed.len())]
+                    .as_str()
+                    .to_string()
+            } else {
+                String::new()
+            },
         }))
     }
 

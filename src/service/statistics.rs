@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDate};
 use crate::db::statistics::{self as rows, Period};
 use crate::db::{Db, DbError};
 use crate::domain::deadline::jst_date;
+use crate::domain::grounds::WithholdingGround;
 use crate::domain::kind::RequestKind;
 use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
@@ -155,8 +156,8 @@ pub async fn figures(
 
     const OUTCOMES: (&str, &str) = ("決定の件数", "Decisions");
     let mut by_outcome: HashMap<&str, i64> = HashMap::new();
-    for (outcome, _, _, _) in &decided {
-        *by_outcome.entry(outcome.as_str()).or_default() += 1;
+    for d in &decided {
+        *by_outcome.entry(d.outcome.as_str()).or_default() += 1;
     }
     for outcome in Outcome::ALL {
         push(
@@ -178,19 +179,56 @@ pub async fn figures(
         push(OUTCOMES, ja, en, count(&ended, state));
     }
 
+    const GROUNDS: (&str, &str) = (
+        "不開示の理由（根拠条項別・1件で複数の条項を挙げたものは各条項に計上）",
+        "Grounds for withholding (by provision; a decision citing several counts under each)",
+    );
+    let mut by_ground: HashMap<WithholdingGround, i64> = HashMap::new();
+    for d in &decided {
+        // A stored code this version does not know is left out rather than failing the page.
+        for g in WithholdingGround::split(&d.grounds).unwrap_or_default() {
+            *by_ground.entry(g).or_default() += 1;
+        }
+    }
+    for g in WithholdingGround::allowed(regime) {
+        push(
+            GROUNDS,
+            g.label_ja(),
+            g.label_en(),
+            by_ground.get(g).copied().unwrap_or(0).to_string(),
+        );
+    }
+
     const TIMING: (&str, &str) = ("決定までの日数（暦日）", "Days to decision (calendar days)");
     let days = days_to_decision(
         decided
             .iter()
-            .filter_map(|(_, _, received, issued)| {
-                Some((*issued)? - jst_date(received.as_ref()?.and_utc()))
-            })
+            .filter_map(|d| Some(d.issued_on? - jst_date(d.received_at?.and_utc())))
             .map(|d| d.num_days())
             .collect(),
     );
     push(TIMING, "平均", "Mean", tenths(days.mean_tenths));
     push(TIMING, "中央値", "Median", tenths(days.median_tenths));
     push(TIMING, "最長", "Longest", days.max.to_string());
+    let on_time = on_time(&decided);
+    push(
+        TIMING,
+        "期限内に決定",
+        "Decided within the deadline",
+        on_time.within.to_string(),
+    );
+    push(
+        TIMING,
+        "期限を過ぎて決定",
+        "Decided after the deadline",
+        on_time.late.to_string(),
+    );
+    push(
+        TIMING,
+        "期限の定めのないもの",
+        "No fixed period",
+        on_time.no_period.to_string(),
+    );
     push(
         TIMING,
         "期限の延長",
@@ -238,6 +276,27 @@ pub async fn figures(
     push(FEES, "還付額", "Refunded", refunded.to_string());
     push(FEES, "差引", "Net", (paid - refunded).to_string());
     Ok(out)
+}
+
+/// Decisions issued by their deadline, after it, or with no fixed period (a private operator's
+/// "遅滞なく").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OnTime {
+    pub within: usize,
+    pub late: usize,
+    pub no_period: usize,
+}
+
+pub fn on_time(decided: &[rows::IssuedDecision]) -> OnTime {
+    let mut out = OnTime::default();
+    for d in decided {
+        match (d.issued_on, d.due_on) {
+            (Some(issued), Some(due)) if issued <= due => out.within += 1,
+            (Some(_), Some(_)) => out.late += 1,
+            _ => out.no_period += 1,
+        }
+    }
+    out
 }
 
 /// The rows as CSV for Excel: UTF-8 with a byte-order mark, CRLF line ends, quoted fields.

@@ -125,20 +125,41 @@ async fn every_dashboard_figure_matches_an_independent_count() {
         .flatten()
         .filter(|at| madoguchi::domain::deadline::jst_date(at.and_utc()) >= monday)
         .count();
-    let decided: Vec<Option<chrono::NaiveDate>> = db
+    // Decided bars split into on time and late against the deadline kept with each decision.
+    type Issued = (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>);
+    let decided: Vec<Issued> = db
         .with_reader(|c| {
             Ok(decisions::decisions
                 .filter(decisions::status.eq("approved"))
-                .select(decisions::issued_on)
+                .select((decisions::issued_on, decisions::due_on))
                 .load(c)?)
         })
         .unwrap();
-    let decided_this_week = decided.iter().flatten().filter(|d| **d >= monday).count();
+    let this_week: Vec<&Issued> = decided
+        .iter()
+        .filter(|(issued, _)| issued.is_some_and(|d| d >= monday))
+        .collect();
+    let late = this_week
+        .iter()
+        .filter(|(issued, due)| matches!((issued, due), (Some(i), Some(d)) if i > d))
+        .count();
+    let (all, on_time) = (this_week.len(), this_week.len() - late);
     let label = monday.format("%m/%d");
     assert!(
         page.body.contains(&format!(
-            "{label}: 受付 {received_this_week}, 決定 {decided_this_week}."
+            "{label}: 受付 {received_this_week}, 決定 {all} (期限内に決定 {on_time}, 期限後に決定 {late})."
         )),
-        "this week's bars ({label}: {received_this_week} / {decided_this_week})"
+        "this week's bars ({label}: {received_this_week} / {all} / {late})"
+    );
+    let late_in_chart: usize = decided
+        .iter()
+        .filter(|(issued, due)| {
+            matches!((issued, due), (Some(i), Some(d)) if i > d && *i >= monday - chrono::Duration::weeks(11))
+        })
+        .count();
+    assert_eq!(
+        page.body.matches("class=\"chart__late\"><title>").count() > 0,
+        late_in_chart > 0,
+        "late decisions in the last 12 weeks are drawn as late bars"
     );
 }

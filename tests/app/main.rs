@@ -11,6 +11,7 @@ mod mail;
 mod migrations_parity;
 mod pages;
 mod portal;
+mod register;
 mod reminders;
 mod setup_and_sign_in;
 mod statistics;

@@ -155,6 +155,47 @@ async fn yearly_figures_match_an_independent_count() {
     let shown: f64 = figure("決定までの日数（暦日）", "中央値").parse().unwrap();
     assert_eq!(shown, median);
 
+    // Decided on time or late, and the grounds for withholding, from the decision records.
+    let records: Vec<(Option<NaiveDate>, Option<NaiveDate>, String)> = db
+        .with_reader(|c| {
+            Ok(decisions::table
+                .filter(decisions::status.eq("approved"))
+                .select((decisions::issued_on, decisions::due_on, decisions::grounds))
+                .load(c)?)
+        })
+        .unwrap();
+    let in_year: Vec<_> = records
+        .iter()
+        .filter(|(issued, _, _)| issued.is_some_and(within))
+        .collect();
+    let within_deadline = in_year
+        .iter()
+        .filter(|(i, d, _)| matches!((i, d), (Some(i), Some(d)) if i <= d))
+        .count();
+    let late = in_year
+        .iter()
+        .filter(|(i, d, _)| matches!((i, d), (Some(i), Some(d)) if i > d))
+        .count();
+    assert!(within_deadline > 0 && late > 0, "the seeded year has both");
+    const TIMING: &str = "決定までの日数（暦日）";
+    assert_eq!(figure(TIMING, "期限内に決定"), within_deadline.to_string());
+    assert_eq!(figure(TIMING, "期限を過ぎて決定"), late.to_string());
+    assert_eq!(
+        figure(TIMING, "期限の定めのないもの"),
+        (in_year.len() - within_deadline - late).to_string()
+    );
+    const GROUNDS: &str = "不開示の理由（根拠条項別・1件で複数の条項を挙げたものは各条項に計上）";
+    let mut cited = 0;
+    for ground in madoguchi::domain::grounds::WithholdingGround::allowed(profile.regime) {
+        let n = in_year
+            .iter()
+            .filter(|(_, _, g)| g.split(',').any(|code| code == ground.as_str()))
+            .count();
+        cited += n;
+        assert_eq!(figure(GROUNDS, ground.label_ja()), n.to_string());
+    }
+    assert!(cited > 0, "the seeded year has withholding decisions");
+
     // Withdrawn and dismissed, by the day the case entered the state.
     let ended: Vec<(String, NaiveDateTime)> = db
         .with_reader(|c| {

@@ -626,6 +626,50 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
     )
     .await;
     done(&app, &clerk, &id, "verify", &[]).await;
+    // Withholding needs its grounds, from this regime's list; a refused draft keeps its text.
+    let text = "検査機関の内部評価欄を除いて開示します。";
+    let draft = |grounds: &'static str| {
+        vec![
+            ("outcome", "partial_disclosure"),
+            (grounds, "1"),
+            ("text", text),
+        ]
+    };
+    let no_ground = act(&app, &clerk, &id, "draft", &draft("no_ground")).await;
+    assert_eq!(no_ground.status, 422);
+    assert!(
+        no_ground
+            .body
+            .contains("不開示の根拠条項を1つ以上選んでください")
+    );
+    assert!(no_ground.body.contains(&format!(">{text}</textarea>")));
+    assert!(
+        no_ground.body.contains("法第33条第2項第1号"),
+        "the regime's grounds to tick"
+    );
+    let public_ground = act(&app, &clerk, &id, "draft", &draft("ground_art78_1_2")).await;
+    assert_eq!(public_ground.status, 422);
+    assert!(
+        public_ground
+            .body
+            .contains("選んだ条項はこの事業者・機関には適用されません")
+    );
+    let no_text = act(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[("outcome", "partial_disclosure"), ("ground_art33_2_2", "1")],
+    )
+    .await;
+    assert_eq!(no_text.status, 422);
+    assert!(no_text.body.contains("通知の本文を入力してください。"));
+    assert!(
+        no_text
+            .body
+            .contains("id=\"ground-art33_2_2\" name=\"ground_art33_2_2\" value=\"1\" checked"),
+        "the ticked ground stays ticked"
+    );
     done(
         &app,
         &clerk,
@@ -633,6 +677,7 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
         "draft",
         &[
             ("outcome", "partial_disclosure"),
+            ("ground_art33_2_2", "1"),
             (
                 "text",
                 "検査機関の内部評価欄を除いて開示します。理由: 法第33条第2項第2号",
@@ -641,6 +686,12 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
     )
     .await;
     done(&app, &boss, &id, "approve", &[]).await;
+    let notice = mail_with(&world, "検査機関の内部評価欄を除いて開示します。").await;
+    assert!(
+        notice.contains("不開示の根拠条項")
+            && notice.contains("法第33条第2項第2号（業務の適正な実施"),
+        "the notice cites the ground: {notice}"
+    );
 
     // The copy fee after the page count: delivery waits until it is paid.
     done(

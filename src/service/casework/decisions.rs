@@ -10,6 +10,7 @@ use crate::db::cases::CaseRow;
 use crate::db::decisions::{self, DecisionRow};
 use crate::domain::deadline::jst_date;
 use crate::domain::event::Event;
+use crate::domain::grounds::{self, GroundsProblem, WithholdingGround};
 use crate::domain::kind::RequestKind;
 use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
@@ -172,6 +173,15 @@ pub struct DecisionView {
     pub reviewed_by: Option<String>,
     pub comment: Option<String>,
     pub issued_on: Option<chrono::NaiveDate>,
+    pub grounds: Vec<WithholdingGround>,
+}
+
+/// The chosen withholding grounds as the notice cites them, in `lang`.
+pub fn ground_labels(grounds: &[WithholdingGround], lang: Lang) -> Vec<&'static str> {
+    grounds
+        .iter()
+        .map(|g| lang.pick(g.label_ja(), g.label_en()))
+        .collect()
 }
 
 pub fn open(cw: &Casework<'_>, row: &DecisionRow) -> Result<DecisionView, CaseworkError> {
@@ -197,18 +207,26 @@ pub fn open(cw: &Casework<'_>, row: &DecisionRow) -> Result<DecisionView, Casewo
         reviewed_by: row.reviewed_by.clone(),
         comment: comment.map(|c| String::from_utf8_lossy(&c).into_owned()),
         issued_on: row.issued_on,
+        grounds: WithholdingGround::split(&row.grounds).map_err(corrupt)?,
     })
 }
 
 fn check_text(text: &str) -> Result<String, CaseworkError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(CaseworkError::Invalid(vec![("text", "required")]));
+        return Err(CaseworkError::Invalid(vec![("decision_text", "required")]));
     }
     if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(CaseworkError::Invalid(vec![("text", "too_long")]));
+        return Err(CaseworkError::Invalid(vec![("decision_text", "too_long")]));
     }
     Ok(text.to_string())
+}
+
+/// What a drafter submits: the outcome, the grounds for anything withheld, the notice's text.
+pub struct Draft<'a> {
+    pub outcome: Outcome,
+    pub grounds: &'a [WithholdingGround],
+    pub text: &'a str,
 }
 
 /// Submits a draft decision for approval.
@@ -216,12 +234,27 @@ pub async fn submit(
     cw: &Casework<'_>,
     actor: &StaffActor,
     (case_id, version): (&str, i64),
-    outcome: Outcome,
-    text: &str,
+    submitted: Draft<'_>,
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
+    let Draft {
+        outcome,
+        grounds,
+        text,
+    } = submitted;
     let text = check_text(text)?;
     let row = for_action(cw.db, actor, case_id, version, now).await?;
+    let regime = crate::service::intake::submit::parse_facts(&row)
+        .map_err(corrupt)?
+        .regime;
+    if let Err(problem) = grounds::check(outcome, regime, grounds) {
+        let code = match problem {
+            GroundsProblem::Missing => "required",
+            GroundsProblem::NotUnderRegime(_) => "not_under_regime",
+            GroundsProblem::NotWithheld => "not_withheld",
+        };
+        return Err(CaseworkError::Invalid(vec![("grounds", code)]));
+    }
     let id = uuid::Uuid::now_v7().to_string();
     let sealed_text = cw
         .desk
@@ -240,6 +273,8 @@ pub async fn submit(
         reviewed_at: None,
         sealed_comment: None,
         issued_on: None,
+        due_on: None,
+        grounds: WithholdingGround::join(grounds),
     };
     let audit_row = actor.audit(now, "decision.drafted", &row.id);
     let firing = Firing {
@@ -343,6 +378,7 @@ pub async fn approve(
             issued_on,
             outcome: lang.pick(view.outcome.label_ja(facts.regime), view.outcome.label_en()),
             text: &view.text,
+            grounds: ground_labels(&view.grounds, lang),
             remedy: remedy(facts.regime, lang),
         },
     );
@@ -353,6 +389,7 @@ pub async fn approve(
         actor.id.clone(),
         actor.audit(now, "decision.approved", &row.id),
     );
+    let due_on = row.due_on;
     let firing = Firing {
         event: Event::ApproveDecision,
         actor: actor.actor(),
@@ -371,7 +408,10 @@ pub async fn approve(
                 &reviewer,
                 now.naive_utc(),
                 None,
-                Some(issued_on),
+                Some(decisions::Issued {
+                    on: issued_on,
+                    due_on,
+                }),
             )?;
             audit::append(conn, &audit_row)
         })),

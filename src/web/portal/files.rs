@@ -8,9 +8,10 @@ use chrono::{NaiveDateTime, Utc};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::decisions::DecisionRow;
 use crate::db::documents::{self, DocumentRow};
+use crate::domain::grounds::WithholdingGround;
 use crate::domain::lifecycle::CaseFacts;
 use crate::i18n::{Lang, jst_minutes};
-use crate::service::casework::decisions::{remedy, title};
+use crate::service::casework::decisions::{ground_labels, remedy, title};
 use crate::service::intake::submit::append_event;
 use crate::storage::crypto::MasterKey;
 use crate::web::AppState;
@@ -22,6 +23,7 @@ pub struct IssuedNotice {
     pub issued_on: String,
     pub outcome: &'static str,
     pub text: String,
+    pub grounds: Vec<&'static str>,
     pub remedy: &'static str,
 }
 
@@ -46,6 +48,7 @@ pub fn issued_notices(
                     .unwrap_or_default(),
                 outcome: lang.pick(outcome.label_ja(facts.regime), outcome.label_en()),
                 text: String::from_utf8_lossy(&text).into_owned(),
+                grounds: ground_labels(&WithholdingGround::split(&d.grounds).ok()?, lang),
                 remedy: remedy(facts.regime, lang),
             })
         })

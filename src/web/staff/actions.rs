@@ -18,7 +18,6 @@ use crate::domain::fees::PaymentMethod;
 use crate::domain::identity::Holder;
 use crate::domain::identity_review::MaskingFinding;
 use crate::domain::money::Yen;
-use crate::domain::outcome::Outcome;
 use crate::service::casework::review::DocumentReview;
 use crate::service::casework::{CaseworkError, actions, decisions, delivery, fees, review};
 use crate::service::intake::person::birth_date as parse_date;
@@ -235,12 +234,6 @@ async fn dispatch(
             let reason = field(form, "special_reason");
             let done = actions::special_extension(&cw, actor, case, rest_by, reason, now).await;
             as_field(done, "special_reason")?
-        }
-        "draft" => {
-            let outcome: Outcome = field(form, "outcome")
-                .parse()
-                .map_err(|_| invalid("outcome", "choose"))?;
-            decisions::submit(&cw, actor, case, outcome, field(form, "text"), now).await?
         }
         "choose-delivery" => {
             let method: DeliveryMethod = field(form, "method")

@@ -452,6 +452,7 @@ pub struct NoticeLetter {
     pub title: &'static str,
     pub outcome: &'static str,
     pub text: String,
+    pub grounds: Vec<&'static str>,
     pub remedy: &'static str,
     pub draft: bool,
 }
@@ -498,6 +499,7 @@ pub async fn notice(
             decision.outcome.label_en(),
         ),
         text: decision.text.clone(),
+        grounds: decision_text::ground_labels(&decision.grounds, lang),
         remedy: decision_text::remedy(regime, lang),
         draft: decision.status != "approved",
         page: page.with_staff(&me.staff.display_name),

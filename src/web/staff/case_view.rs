@@ -220,6 +220,7 @@ pub struct DecisionItem {
     pub text: String,
     pub comment: String,
     pub issued_on: String,
+    pub grounds: Vec<&'static str>,
 }
 
 pub fn decisions(
@@ -239,6 +240,7 @@ pub fn decisions(
             text: d.text.clone(),
             comment: d.comment.clone().unwrap_or_default(),
             issued_on: date(d.issued_on),
+            grounds: crate::service::casework::decisions::ground_labels(&d.grounds, lang),
         })
         .collect()
 }

@@ -38,9 +38,18 @@ pub struct Week {
     pub label: String,
     pub received: i64,
     pub decided: i64,
+    /// Decided after the deadline in force at the time (the rest of `decided` was on time).
+    pub late: i64,
     pub x: i64,
     pub received_height: i64,
     pub decided_height: i64,
+    pub late_height: i64,
+}
+
+impl Week {
+    pub fn on_time(&self) -> i64 {
+        self.decided - self.late
+    }
 }
 
 #[derive(Template)]
@@ -125,9 +134,11 @@ pub async fn show(
                 label: start.format("%m/%d").to_string(),
                 received: 0,
                 decided: 0,
+                late: 0,
                 x: 0,
                 received_height: 0,
                 decided_height: 0,
+                late_height: 0,
             }
         })
         .collect();
@@ -137,9 +148,10 @@ pub async fn show(
             w.received += 1;
         }
     }
-    for day in decided {
+    for (day, due_on) in decided {
         if let Some(w) = weeks.get_mut(index_of(day)) {
             w.decided += 1;
+            w.late += i64::from(due_on.is_some_and(|due| day > due));
         }
     }
     let chart_max = weeks
@@ -152,6 +164,7 @@ pub async fn show(
         w.x = 40 + i as i64 * 50;
         w.received_height = w.received * 160 / chart_max;
         w.decided_height = w.decided * 160 / chart_max;
+        w.late_height = w.late * 160 / chart_max;
     }
     let (stopped_count, oldest_stop) = stopped;
     let figure = |key: &str, count: i64, href: String| Figure {

@@ -1,38 +1,72 @@
-//! Drafting a decision: pick the outcome, start from its template, preview the letter, submit it
-//! for approval (the submit goes to the case's `draft` action).
+//! Drafting a decision: pick the outcome, start from its template, tick the grounds for anything
+//! withheld, preview the letter, submit it for approval. A refused submit re-shows this page with
+//! everything typed.
 
+use std::collections::HashMap;
+
+use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::actions::refused;
 use super::case::{NoticeLetter, casework};
 use super::roles::CaseWorker;
+use crate::domain::grounds::WithholdingGround;
 use crate::domain::outcome::Outcome;
 use crate::i18n::Lang;
-use crate::service::casework::decisions::{remedy, template, title};
-use crate::service::casework::file;
+use crate::service::casework::decisions::{self, Draft, ground_labels, remedy, template, title};
+use crate::service::casework::{CaseworkError, file};
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::page::{PageContext, render};
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render, see_other};
+use crate::web::session::csrf_matches;
 
-#[derive(serde::Deserialize)]
-pub struct DraftInput {
-    #[serde(default)]
+type Fields = HashMap<String, String>;
+
+/// The draft form as typed: outcome, ticked grounds (`ground_<code>`), text if any was sent.
+struct DraftInput {
     outcome: String,
-    #[serde(default)]
+    grounds: Vec<WithholdingGround>,
     text: Option<String>,
+}
+
+impl DraftInput {
+    fn from_fields(fields: &Fields) -> DraftInput {
+        let mut grounds: Vec<WithholdingGround> = fields
+            .keys()
+            .filter_map(|k| k.strip_prefix("ground_"))
+            .filter_map(|code| code.parse().ok())
+            .collect();
+        grounds.sort();
+        DraftInput {
+            outcome: fields.get("outcome").cloned().unwrap_or_default(),
+            grounds,
+            text: fields.get("text").cloned(),
+        }
+    }
+}
+
+pub struct GroundChoice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
 }
 
 #[derive(Template)]
 #[template(path = "staff/draft.html")]
 struct DraftPage {
     page: PageContext,
+    errors: FieldErrors,
     id: String,
     version: i64,
     receipt_number: String,
     outcomes: Vec<(&'static str, &'static str)>,
     outcome: String,
+    /// Shown only for outcomes that withhold something.
+    grounds: Vec<GroundChoice>,
     text: String,
     preview: Option<NoticeLetter>,
 }
@@ -43,7 +77,7 @@ async fn draft_page(
     page: PageContext,
     case_id: &str,
     input: DraftInput,
-    with_preview: bool,
+    (with_preview, errors, status): (bool, FieldErrors, StatusCode),
 ) -> Result<HttpResponse, AppError> {
     let file = file::load(&casework(state).await?, &me.actor, case_id, Utc::now()).await?;
     let regime = file.facts.regime;
@@ -74,14 +108,27 @@ async fn draft_page(
             title: title(file.facts.kind, o, regime, letter_lang),
             outcome: letter_lang.pick(o.label_ja(regime), o.label_en()),
             text: text.clone(),
+            grounds: ground_labels(&input.grounds, letter_lang),
             remedy: remedy(regime, letter_lang),
             draft: true,
         }),
         _ => None,
     };
+    let grounds = match outcome {
+        Some(o) if WithholdingGround::required_for(o) => WithholdingGround::allowed(regime)
+            .iter()
+            .map(|g| GroundChoice {
+                code: g.as_str(),
+                label: lang.pick(g.label_ja(), g.label_en()),
+                checked: input.grounds.contains(g),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     render(
-        StatusCode::OK,
+        status,
         &DraftPage {
+            errors,
             id: file.row.id.clone(),
             version: file.row.version,
             receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
@@ -90,6 +137,7 @@ async fn draft_page(
                 .map(|o| (o.as_str(), lang.pick(o.label_ja(regime), o.label_en())))
                 .collect(),
             outcome: outcome.map(|o| o.as_str().to_string()).unwrap_or_default(),
+            grounds,
             text,
             preview,
             page,
@@ -103,9 +151,11 @@ pub async fn show(
     me: CaseWorker,
     page: PageContext,
     case_id: web::Path<String>,
-    query: web::Query<DraftInput>,
+    query: web::Query<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    draft_page(&state, &me, page, &case_id, query.into_inner(), false).await
+    let input = DraftInput::from_fields(&query);
+    let shown = (false, FieldErrors::default(), StatusCode::OK);
+    draft_page(&state, &me, page, &case_id, input, shown).await
 }
 
 /// POST /staff/cases/{id}/draft/preview: the letter as it will look, with the text kept.
@@ -114,7 +164,63 @@ pub async fn preview(
     me: CaseWorker,
     page: PageContext,
     case_id: web::Path<String>,
-    form: web::Form<DraftInput>,
+    form: web::Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    draft_page(&state, &me, page, &case_id, form.into_inner(), true).await
+    let input = DraftInput::from_fields(&form);
+    let shown = (true, FieldErrors::default(), StatusCode::OK);
+    draft_page(&state, &me, page, &case_id, input, shown).await
+}
+
+/// POST /staff/cases/{id}/draft: submits the draft for approval; a refusal that the drafter can
+/// fix here (text, grounds, a stale form) re-shows this page with what was typed.
+pub async fn submit(
+    state: web::Data<AppState>,
+    me: CaseWorker,
+    page: PageContext,
+    session: Session,
+    case_id: web::Path<String>,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let input = DraftInput::from_fields(&fields);
+    let mut errors = FieldErrors::default();
+    let result = if !csrf_matches(&session, fields.get("csrf").map_or("", |s| s.as_str())) {
+        Err(CaseworkError::StaleForm)
+    } else {
+        match input.outcome.parse::<Outcome>() {
+            Err(_) => Err(CaseworkError::Invalid(vec![("outcome", "choose")])),
+            Ok(outcome) => {
+                let version = fields
+                    .get("version")
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(-1);
+                let cw = casework(&state).await?;
+                let draft = Draft {
+                    outcome,
+                    grounds: &input.grounds,
+                    text: input.text.as_deref().unwrap_or(""),
+                };
+                decisions::submit(&cw, &me.actor, (&case_id, version), draft, Utc::now()).await
+            }
+        }
+    };
+    let status = match result {
+        Ok(_) => return Ok(see_other(&format!("/staff/cases/{case_id}"))),
+        Err(CaseworkError::Invalid(problems)) => {
+            for (name, code) in problems {
+                errors.add(name, code);
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(CaseworkError::StaleForm) => {
+            errors.add_general("field.csrf_expired");
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(CaseworkError::Conflict) => {
+            errors.add_general("staff.case.conflict");
+            StatusCode::CONFLICT
+        }
+        Err(other) => return refused(&state, &me, page, &case_id, other, fields).await,
+    };
+    draft_page(&state, &me, page, &case_id, input, (false, errors, status)).await
 }

@@ -9,6 +9,7 @@ mod dashboard;
 mod draft;
 mod intake;
 mod queue;
+mod register;
 pub mod roles;
 mod statistics;
 
@@ -253,6 +254,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/staff/dashboard", web::get().to(dashboard::show))
         .route("/staff/statistics", web::get().to(statistics::show))
         .route("/staff/statistics.csv", web::get().to(statistics::csv))
+        .route("/staff/register", web::get().to(register::show))
+        .route("/staff/register.csv", web::get().to(register::csv))
         .route("/staff/cases", web::get().to(queue::list))
         .route("/staff/intake", web::get().to(intake::form))
         .route("/staff/intake", web::post().to(intake::submit))
@@ -274,6 +277,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(case::notice),
         )
         .route("/staff/cases/{id}/draft", web::get().to(draft::show))
+        .route("/staff/cases/{id}/draft", web::post().to(draft::submit))
         .route(
             "/staff/cases/{id}/draft/preview",
             web::post().to(draft::preview),

@@ -143,7 +143,7 @@ fn page_link(query: &QueueQuery, page: u32) -> String {
     out
 }
 
-fn urlencode(value: &str) -> String {
+pub fn urlencode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

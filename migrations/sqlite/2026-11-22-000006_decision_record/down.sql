@@ -1,0 +1,3 @@
+DROP INDEX decisions_issued;
+ALTER TABLE decisions DROP COLUMN grounds;
+ALTER TABLE decisions DROP COLUMN due_on;

@@ -1,0 +1,117 @@
+//! The register of requests (受付簿): every received case with its dates, state and decision, read in
+//! receipt order a page at a time so an export of a million cases never holds them all.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{cases, decisions};
+use super::{DbConnection, DbError, MultiBackend};
+
+#[derive(Debug, Clone, Default)]
+pub struct RegisterFilter {
+    /// Received at or after / before these instants (UTC).
+    pub received_from: Option<NaiveDateTime>,
+    pub received_until: Option<NaiveDateTime>,
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    /// None: anyone; Some(None): unassigned; Some(Some(id)): that staff member.
+    pub assignee: Option<Option<String>>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct RegisterCase {
+    pub id: String,
+    pub receipt_number: Option<String>,
+    pub kind: String,
+    pub state: String,
+    pub channel: String,
+    pub received_at: NaiveDateTime,
+    pub due_on: Option<NaiveDate>,
+    pub assignee_id: Option<String>,
+}
+
+/// The approved decision of a case, if it has one.
+#[derive(Debug, Clone, Queryable)]
+pub struct RegisterDecision {
+    pub case_id: String,
+    pub outcome: String,
+    pub issued_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+}
+
+type Boxed<'a> = cases::BoxedQuery<'a, MultiBackend>;
+
+fn filtered(filter: &RegisterFilter) -> Boxed<'static> {
+    let mut query = cases::table
+        .filter(cases::received_at.is_not_null())
+        .into_boxed();
+    if let Some(from) = filter.received_from {
+        query = query.filter(cases::received_at.ge(from));
+    }
+    if let Some(until) = filter.received_until {
+        query = query.filter(cases::received_at.lt(until));
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(cases::kind.eq(kind.clone()));
+    }
+    if let Some(state) = &filter.state {
+        query = query.filter(cases::state.eq(state.clone()));
+    }
+    match &filter.assignee {
+        Some(Some(id)) => query = query.filter(cases::assignee_id.eq(id.clone())),
+        Some(None) => query = query.filter(cases::assignee_id.is_null()),
+        None => {}
+    }
+    query
+}
+
+pub fn count(conn: &mut DbConnection, filter: &RegisterFilter) -> Result<i64, DbError> {
+    Ok(filtered(filter).count().get_result(conn)?)
+}
+
+/// Up to `limit` cases after `after` (receipt instant, id), in receipt order, with their decisions.
+pub fn page(
+    conn: &mut DbConnection,
+    filter: &RegisterFilter,
+    after: Option<&(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<(Vec<RegisterCase>, Vec<RegisterDecision>), DbError> {
+    let mut query = filtered(filter);
+    if let Some((at, id)) = after {
+        query = query.filter(
+            cases::received_at
+                .gt(*at)
+                .or(cases::received_at.eq(*at).and(cases::id.gt(id.clone()))),
+        );
+    }
+    let rows: Vec<RegisterCase> = query
+        .order((cases::received_at.asc(), cases::id.asc()))
+        .limit(limit)
+        .select((
+            cases::id,
+            cases::receipt_number,
+            cases::kind,
+            cases::state,
+            cases::channel,
+            cases::received_at.assume_not_null(),
+            cases::due_on,
+            cases::assignee_id,
+        ))
+        .load(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let decided: Vec<RegisterDecision> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        decisions::table
+            .filter(decisions::status.eq("approved"))
+            .filter(decisions::case_id.eq_any(ids))
+            .select((
+                decisions::case_id,
+                decisions::outcome,
+                decisions::issued_on,
+                decisions::due_on,
+            ))
+            .load(conn)?
+    };
+    Ok((rows, decided))
+}
