@@ -120,3 +120,49 @@ pub fn set_password(conn: &mut DbConnection, id: &str, password_hash: &str) -> R
         .execute(conn)?;
     Ok(())
 }
+
+/// Every account, active ones first, then by display name (for the administrator's list).
+pub fn all(conn: &mut DbConnection) -> Result<Vec<StaffRow>, DbError> {
+    Ok(staff::table
+        .order((staff::disabled_at.is_not_null(), staff::display_name.asc()))
+        .select(StaffRow::as_select())
+        .load(conn)?)
+}
+
+/// Active administrators other than `except`.
+pub fn other_active_admins(conn: &mut DbConnection, except: &str) -> Result<i64, DbError> {
+    Ok(staff::table
+        .filter(staff::role.eq("admin"))
+        .filter(staff::disabled_at.is_null())
+        .filter(staff::id.ne(except))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Sets the role and ends the account's sessions, so the new role applies at the next sign-in.
+pub fn set_role(conn: &mut DbConnection, id: &str, role: &str) -> Result<(), DbError> {
+    diesel::update(staff::table.find(id))
+        .set((
+            staff::role.eq(role),
+            staff::auth_epoch.eq(staff::auth_epoch + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Disables (with the instant) or re-enables an account; either way its sessions end.
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: &str,
+    disabled_at: Option<NaiveDateTime>,
+) -> Result<(), DbError> {
+    diesel::update(staff::table.find(id))
+        .set((
+            staff::disabled_at.eq(disabled_at),
+            staff::failed_logins.eq(0),
+            staff::locked_until.eq(None::<NaiveDateTime>),
+            staff::auth_epoch.eq(staff::auth_epoch + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -15,4 +15,5 @@ pub mod notices;
 pub mod register;
 pub mod reminders;
 pub mod seed;
+pub mod staff_admin;
 pub mod statistics;

@@ -2,6 +2,7 @@
 
 mod actions;
 mod admin;
+mod admin_staff;
 mod audit;
 mod case;
 mod case_view;
@@ -251,6 +252,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/staff/password", web::post().to(change_password))
         .route("/staff/admin/calendar", web::get().to(admin::show))
         .route("/staff/admin/calendar", web::post().to(admin::change))
+        .route("/staff/admin/staff", web::get().to(admin_staff::show))
+        .route("/staff/admin/staff", web::post().to(admin_staff::create))
+        .route(
+            "/staff/admin/staff/{id}",
+            web::post().to(admin_staff::change),
+        )
         .route("/staff/dashboard", web::get().to(dashboard::show))
         .route("/staff/statistics", web::get().to(statistics::show))
         .route("/staff/statistics.csv", web::get().to(statistics::csv))

@@ -1,0 +1,281 @@
+//! Staff accounts for administrators: the list, a form to add someone (their one-time password is
+//! shown once, to hand over), and per account a role change, disable / re-enable and a password reset.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::roles::Admin;
+use crate::db::staff as staff_repo;
+use crate::domain::role::Role;
+use crate::i18n::jst_minutes;
+use crate::service::staff_admin::{self, AccountChange, NewAccount, StaffAdminError};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render};
+use crate::web::session::csrf_matches;
+
+type Fields = HashMap<String, String>;
+
+pub struct AccountLine {
+    pub id: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub role_label: &'static str,
+    pub active: bool,
+    pub locked: bool,
+    pub created: String,
+    pub me: bool,
+}
+
+/// What the page reports after a change: a message key, and a one-time password to hand over.
+#[derive(Default)]
+pub struct Outcome {
+    pub message: Option<&'static str>,
+    pub who: String,
+    pub one_time_password: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin_staff.html")]
+struct StaffPage {
+    page: PageContext,
+    accounts: Vec<AccountLine>,
+    roles: Vec<(&'static str, &'static str)>,
+    errors: FieldErrors,
+    typed: Fields,
+    outcome: Outcome,
+}
+
+impl StaffPage {
+    pub fn typed<'a>(&'a self, field: &str, default: &'a str) -> &'a str {
+        self.typed.get(field).map_or(default, String::as_str)
+    }
+}
+
+async fn staff_page(
+    state: &AppState,
+    me: &Admin,
+    page: PageContext,
+    (errors, typed, outcome): (FieldErrors, Fields, Outcome),
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
+    let now = Utc::now().naive_utc();
+    let rows = state.db.read(staff_repo::all).await?;
+    let accounts = rows
+        .into_iter()
+        .map(|r| {
+            let role = r.role.parse::<Role>().unwrap_or(Role::Staff);
+            AccountLine {
+                me: r.id == me.staff.id,
+                role: role.as_str(),
+                role_label: lang.pick(role.label_ja(), role.label_en()),
+                active: r.disabled_at.is_none(),
+                locked: r.locked_until.is_some_and(|until| until > now),
+                created: jst_minutes(r.created_at),
+                id: r.id,
+                display_name: r.display_name,
+                email: r.email,
+            }
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    // The page may carry a one-time password: never keep it in a cache.
+    let mut response = render(
+        status,
+        &StaffPage {
+            accounts,
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.as_str(), lang.pick(r.label_ja(), r.label_en())))
+                .collect(),
+            errors,
+            typed,
+            outcome,
+            page: page.with_staff(&me.staff.display_name),
+        },
+    )?;
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// GET /staff/admin/staff
+pub async fn show(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    let shown = (FieldErrors::default(), Fields::new(), Outcome::default());
+    staff_page(&state, &me, page, shown).await
+}
+
+fn csrf_error() -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    errors.add_general("field.csrf_expired");
+    errors
+}
+
+/// POST /staff/admin/staff: adds an account.
+pub async fn create(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+    session: Session,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    if !csrf_matches(&session, &field("csrf")) {
+        return staff_page(&state, &me, page, (csrf_error(), form, Outcome::default())).await;
+    }
+    let Ok(role) = field("role").parse::<Role>() else {
+        let mut errors = FieldErrors::default();
+        errors.add("role", "choose");
+        return staff_page(&state, &me, page, (errors, form, Outcome::default())).await;
+    };
+    let input = NewAccount {
+        email: field("email"),
+        display_name: field("display_name"),
+    };
+    let created = staff_admin::create(
+        &state.db,
+        &me.actor,
+        (input, role),
+        Utc::now(),
+        state.password_cost,
+    )
+    .await;
+    let mut errors = FieldErrors::default();
+    match created {
+        Ok((row, password)) => {
+            let outcome = Outcome {
+                message: Some("admin.staff.created"),
+                who: row.display_name,
+                one_time_password: Some(password),
+            };
+            staff_page(&state, &me, page, (errors, Fields::new(), outcome)).await
+        }
+        Err(StaffAdminError::Invalid(problems)) => {
+            let errors = FieldErrors::from_validation(&problems);
+            staff_page(&state, &me, page, (errors, form, Outcome::default())).await
+        }
+        Err(StaffAdminError::EmailTaken) => {
+            errors.add("email", "email_taken");
+            staff_page(&state, &me, page, (errors, form, Outcome::default())).await
+        }
+        Err(other) => Err(admin_error(other)),
+    }
+}
+
+fn admin_error(error: StaffAdminError) -> AppError {
+    match error {
+        StaffAdminError::NotFound => AppError::NotFound,
+        StaffAdminError::Db(e) => e.into(),
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+/// POST /staff/admin/staff/{id}: changes one account (`change` = role, disable, enable, reset).
+pub async fn change(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
+    if !csrf_matches(&session, field("csrf")) {
+        return staff_page(
+            &state,
+            &me,
+            page,
+            (csrf_error(), Fields::new(), Outcome::default()),
+        )
+        .await;
+    }
+    let requested = match field("change") {
+        "role" => field("role").parse::<Role>().ok().map(AccountChange::Role),
+        "disable" => Some(AccountChange::Disable),
+        "enable" => Some(AccountChange::Enable),
+        "reset" => Some(AccountChange::ResetPassword),
+        _ => None,
+    };
+    let Some(requested) = requested else {
+        let mut errors = FieldErrors::default();
+        errors.add_general("admin.staff.choose_change");
+        return staff_page(
+            &state,
+            &me,
+            page,
+            (errors, Fields::new(), Outcome::default()),
+        )
+        .await;
+    };
+    let target = state
+        .db
+        .read({
+            let id = id.clone();
+            move |conn| staff_repo::find(conn, &id)
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let done = staff_admin::change(
+        &state.db,
+        &me.actor,
+        &id,
+        requested,
+        Utc::now(),
+        state.password_cost,
+    )
+    .await;
+    match done {
+        Ok(one_time_password) => {
+            let message = match requested {
+                AccountChange::Role(_) => "admin.staff.role_changed",
+                AccountChange::Disable => "admin.staff.disabled",
+                AccountChange::Enable => "admin.staff.enabled",
+                AccountChange::ResetPassword => "admin.staff.password_reset",
+            };
+            tracing::info!(staff = %id, message, "staff account changed");
+            let outcome = Outcome {
+                message: Some(message),
+                who: target.display_name,
+                one_time_password,
+            };
+            staff_page(
+                &state,
+                &me,
+                page,
+                (FieldErrors::default(), Fields::new(), outcome),
+            )
+            .await
+        }
+        Err(StaffAdminError::LastAdmin) => {
+            let mut errors = FieldErrors::default();
+            errors.add_general("admin.staff.last_admin");
+            staff_page(
+                &state,
+                &me,
+                page,
+                (errors, Fields::new(), Outcome::default()),
+            )
+            .await
+        }
+        Err(other) => Err(admin_error(other)),
+    }
+}
