@@ -7,6 +7,7 @@ pub mod casework;
 pub mod corrections;
 pub mod deadlines;
 pub mod documents;
+pub mod figure_cache;
 pub mod housekeeping;
 pub mod intake;
 pub mod lifecycle;

@@ -21,6 +21,7 @@ use crate::db::Db;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::profile::OperatorProfile;
 use crate::service::calendar::CalendarCache;
+use crate::service::figure_cache::FigureCache;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
 use crate::storage::index::IndexKey;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub profile: Arc<OperatorProfile>,
     /// The business calendar, cached per instance and checked against the database's revision.
     pub calendars: Arc<CalendarCache>,
+    /// The dashboard's counts for a given JST day, recounted in the background (see `FigureCache`).
+    pub dashboard: Arc<FigureCache<chrono::NaiveDate, crate::web::staff::Counted>>,
     pub master: Arc<MasterKey>,
     pub index: IndexKey,
     pub mail_from: Mailbox,

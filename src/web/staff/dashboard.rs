@@ -57,6 +57,8 @@ impl Week {
 struct DashboardPage {
     page: PageContext,
     today: String,
+    /// When the figures were counted (JST): they are recounted in the background every few seconds.
+    counted_at: String,
     /// Overdue, due within 3 and 7 office days, clock stopped, awaiting approval.
     clocks: Vec<Figure>,
     stopped_count: i64,
@@ -77,6 +79,19 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
     day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
+/// What the dashboard counts in the database; the rest is arithmetic on it.
+pub struct Counted {
+    states: Vec<(String, i64)>,
+    kinds: Vec<(String, i64)>,
+    assignees: Vec<(Option<String>, i64, i64)>,
+    overdue: i64,
+    due_3: i64,
+    due_7: i64,
+    stopped: (i64, Option<NaiveDate>),
+    received: Vec<chrono::NaiveDateTime>,
+    decided: Vec<(NaiveDate, Option<NaiveDate>)>,
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     me: Approver,
@@ -90,24 +105,39 @@ pub async fn show(
     let yesterday = today - Duration::days(1);
     let first_week = week_start(today) - Duration::weeks(WEEKS - 1);
     let since = (first_week.and_hms_opt(0, 0, 0).unwrap_or_default()) - Duration::hours(9);
-    let data = state
-        .db
-        .read(move |conn| {
-            Ok((
-                figures::open_by_state(conn)?,
-                figures::open_by_kind(conn)?,
-                figures::open_by_assignee(conn, today)?,
-                figures::due_between(conn, None, yesterday)?,
-                figures::due_between(conn, Some(today), in_3)?,
-                figures::due_between(conn, Some(today), in_7)?,
-                figures::stopped(conn)?,
-                figures::received_since(conn, since)?,
-                figures::decided_since(conn, first_week)?,
-                staff_repo::active(conn)?,
-            ))
+    let db = state.db.clone();
+    let (counted, counted_at) = state
+        .dashboard
+        .get(today, now, move || async move {
+            db.read(move |conn| {
+                Ok(Counted {
+                    states: figures::open_by_state(conn)?,
+                    kinds: figures::open_by_kind(conn)?,
+                    assignees: figures::open_by_assignee(conn, today)?,
+                    overdue: figures::due_between(conn, None, yesterday)?,
+                    due_3: figures::due_between(conn, Some(today), in_3)?,
+                    due_7: figures::due_between(conn, Some(today), in_7)?,
+                    stopped: figures::stopped(conn)?,
+                    received: figures::received_since(conn, since)?,
+                    decided: figures::decided_since(conn, first_week)?,
+                })
+            })
+            .await
         })
         .await?;
-    let (states, kinds, assignees, overdue, due_3, due_7, stopped, received, decided, staff) = data;
+    let staff = state.db.read(staff_repo::active).await?;
+    let Counted {
+        states,
+        kinds,
+        assignees,
+        overdue,
+        due_3,
+        due_7,
+        stopped,
+        received,
+        decided,
+    } = &*counted;
+    let (overdue, due_3, due_7, stopped) = (*overdue, *due_3, *due_7, *stopped);
     let lang = page.lang;
     let count_of = |list: &[(String, i64)], key: &str| {
         list.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)
@@ -149,9 +179,9 @@ pub async fn show(
         }
     }
     for (day, due_on) in decided {
-        if let Some(w) = weeks.get_mut(index_of(day)) {
+        if let Some(w) = weeks.get_mut(index_of(*day)) {
             w.decided += 1;
-            w.late += i64::from(due_on.is_some_and(|due| day > due));
+            w.late += i64::from(due_on.is_some_and(|due| *day > due));
         }
     }
     let chart_max = weeks
@@ -167,6 +197,7 @@ pub async fn show(
         w.late_height = w.late * 160 / chart_max;
     }
     let (stopped_count, oldest_stop) = stopped;
+    let counted_at = crate::i18n::jst_minutes(counted_at.naive_utc());
     let figure = |key: &str, count: i64, href: String| Figure {
         label: lang.t(key).to_string(),
         count,
@@ -177,6 +208,7 @@ pub async fn show(
         StatusCode::OK,
         &DashboardPage {
             today: date(today),
+            counted_at,
             clocks: vec![
                 figure(
                     "dashboard.overdue",

@@ -7,6 +7,7 @@ mod audit;
 mod case;
 mod case_view;
 mod dashboard;
+pub use dashboard::Counted;
 mod draft;
 mod intake;
 mod queue;
