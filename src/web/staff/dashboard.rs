@@ -240,7 +240,7 @@ pub async fn show(
                 ),
                 figure(
                     "dashboard.awaiting_approval",
-                    count_of(&states, "awaiting_approval"),
+                    count_of(states, "awaiting_approval"),
                     "/staff/cases?state=awaiting_approval".into(),
                 ),
             ],
@@ -251,7 +251,7 @@ pub async fn show(
                 .filter(|s| !crate::db::cases::FINISHED_STATES.contains(&s.as_str()))
                 .map(|s| Figure {
                     label: lang.pick(s.label_ja(), s.label_en()).to_string(),
-                    count: count_of(&states, s.as_str()),
+                    count: count_of(states, s.as_str()),
                     href: format!("/staff/cases?state={}", s.as_str()),
                 })
                 .collect(),
@@ -260,7 +260,7 @@ pub async fn show(
                 .filter(|k| state.profile.offers(**k))
                 .map(|k| Figure {
                     label: lang.pick(k.label_ja(), k.label_en()).to_string(),
-                    count: count_of(&kinds, k.as_str()),
+                    count: count_of(kinds, k.as_str()),
                     href: format!("/staff/cases?kind={}", k.as_str()),
                 })
                 .collect(),
