@@ -22,6 +22,8 @@ struct Entry<K, T> {
 pub struct FigureCache<K, T> {
     slot: Mutex<Option<Entry<K, T>>>,
     refreshing: AtomicBool,
+    /// Held by the one request that counts when there is nothing to serve; the others wait for it.
+    first_count: tokio::sync::Mutex<()>,
     fresh_for: Duration,
 }
 
@@ -34,6 +36,7 @@ where
         Arc::new(FigureCache {
             slot: Mutex::new(None),
             refreshing: AtomicBool::new(false),
+            first_count: tokio::sync::Mutex::new(()),
             fresh_for,
         })
     }
@@ -63,11 +66,7 @@ where
         F: FnOnce() -> Fut + 'static,
         Fut: Future<Output = Result<T, DbError>> + 'static,
     {
-        let cached = self.slot.lock().ok().and_then(|slot| {
-            slot.as_ref()
-                .filter(|e| e.key == key)
-                .map(|e| (e.value.clone(), e.at, e.counted_at))
-        });
+        let cached = self.cached(&key);
         match cached {
             Some((value, at, counted_at)) if at.elapsed() < self.fresh_for => {
                 Ok((value, counted_at))
@@ -90,10 +89,22 @@ where
                 Ok((value, counted_at))
             }
             None => {
+                let _counting = self.first_count.lock().await;
+                if let Some((value, _, counted_at)) = self.cached(&key) {
+                    return Ok((value, counted_at));
+                }
                 let value = count().await?;
                 Ok((self.store(key, value, now), now))
             }
         }
+    }
+
+    fn cached(&self, key: &K) -> Option<(Arc<T>, Instant, DateTime<Utc>)> {
+        self.slot.lock().ok().and_then(|slot| {
+            slot.as_ref()
+                .filter(|e| e.key == *key)
+                .map(|e| (e.value.clone(), e.at, e.counted_at))
+        })
     }
 }
 
