@@ -88,8 +88,30 @@ pub struct Counted {
     due_3: i64,
     due_7: i64,
     stopped: (i64, Option<NaiveDate>),
-    received: Vec<chrono::NaiveDateTime>,
-    decided: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// Per week from the oldest: received, decided, decided late.
+    weeks: Vec<(i64, i64, i64)>,
+}
+
+/// Buckets receipts and decisions by JST week (counted once per recount, not per view).
+fn weekly(
+    first_week: NaiveDate,
+    received: &[chrono::NaiveDateTime],
+    decided: &[(NaiveDate, Option<NaiveDate>)],
+) -> Vec<(i64, i64, i64)> {
+    let mut weeks = vec![(0, 0, 0); WEEKS as usize];
+    let index_of = |day: NaiveDate| ((week_start(day) - first_week).num_days() / 7) as usize;
+    for at in received {
+        if let Some(w) = weeks.get_mut(index_of(jst_date(at.and_utc()))) {
+            w.0 += 1;
+        }
+    }
+    for (day, due_on) in decided {
+        if let Some(w) = weeks.get_mut(index_of(*day)) {
+            w.1 += 1;
+            w.2 += i64::from(due_on.is_some_and(|due| *day > due));
+        }
+    }
+    weeks
 }
 
 pub async fn show(
@@ -118,8 +140,11 @@ pub async fn show(
                     due_3: figures::due_between(conn, Some(today), in_3)?,
                     due_7: figures::due_between(conn, Some(today), in_7)?,
                     stopped: figures::stopped(conn)?,
-                    received: figures::received_since(conn, since)?,
-                    decided: figures::decided_since(conn, first_week)?,
+                    weeks: weekly(
+                        first_week,
+                        &figures::received_since(conn, since)?,
+                        &figures::decided_since(conn, first_week)?,
+                    ),
                 })
             })
             .await
@@ -134,8 +159,7 @@ pub async fn show(
         due_3,
         due_7,
         stopped,
-        received,
-        decided,
+        weeks: counted_weeks,
     } = &*counted;
     let (overdue, due_3, due_7, stopped) = (*overdue, *due_3, *due_7, *stopped);
     let lang = page.lang;
@@ -172,17 +196,8 @@ pub async fn show(
             }
         })
         .collect();
-    let index_of = |day: NaiveDate| ((week_start(day) - first_week).num_days() / 7) as usize;
-    for at in received {
-        if let Some(w) = weeks.get_mut(index_of(jst_date(at.and_utc()))) {
-            w.received += 1;
-        }
-    }
-    for (day, due_on) in decided {
-        if let Some(w) = weeks.get_mut(index_of(*day)) {
-            w.decided += 1;
-            w.late += i64::from(due_on.is_some_and(|due| *day > due));
-        }
+    for (w, (received, decided, late)) in weeks.iter_mut().zip(counted_weeks) {
+        (w.received, w.decided, w.late) = (*received, *decided, *late);
     }
     let chart_max = weeks
         .iter()
