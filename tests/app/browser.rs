@@ -459,9 +459,18 @@ async fn staff_verify_take_payment_and_an_approver_approves() {
     browser
         .click_and_wait(Locator::Css("form[action$='/draft'] button"))
         .await;
+    // Partial disclosure: tick the provision relied on, then write the text.
+    browser
+        .client
+        .find(Locator::Id("ground-art33_2_2"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser
         .fill(
-            "text",
+            "decision_text",
             "内部評価欄を除いて開示します。\n理由: 法第33条第2項第2号",
         )
         .await;
