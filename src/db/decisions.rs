@@ -28,6 +28,8 @@ pub struct DecisionRow {
     pub due_on: Option<NaiveDate>,
     /// Withholding grounds, as `WithholdingGround::join` writes them.
     pub grounds: String,
+    /// Calendar days from the receipt (JST day) to `issued_on`, set on approval.
+    pub days_to_decision: Option<i32>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &DecisionRow) -> Result<(), DbError> {
@@ -50,6 +52,8 @@ pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<DecisionRo
 pub struct Issued {
     pub on: NaiveDate,
     pub due_on: Option<NaiveDate>,
+    /// Calendar days from the receipt (JST day) to `on`.
+    pub days_to_decision: Option<i32>,
 }
 
 /// Closes the pending draft of a case as `approved` or `returned`. Fails with `NotFound` when
@@ -75,6 +79,7 @@ pub fn review_pending(
         decisions::sealed_comment.eq(sealed_comment),
         decisions::issued_on.eq(issued.map(|i| i.on)),
         decisions::due_on.eq(issued.and_then(|i| i.due_on)),
+        decisions::days_to_decision.eq(issued.and_then(|i| i.days_to_decision)),
     ))
     .execute(conn)?;
     if changed == 0 {

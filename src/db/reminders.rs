@@ -1,7 +1,7 @@
 //! Reminders already sent. The key names the reminder (case, kind, the date it is about); the
 //! insert is the claim, so two instances sweeping at once send each reminder once.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::reminders;
@@ -14,6 +14,7 @@ pub fn claim(
     key: &str,
     case_id: &str,
     kind: &str,
+    about_on: NaiveDate,
     at: NaiveDateTime,
     instance: &str,
 ) -> Result<bool, DbError> {
@@ -21,6 +22,7 @@ pub fn claim(
         reminders::key.eq(key),
         reminders::case_id.eq(case_id),
         reminders::kind.eq(kind),
+        reminders::about_on.eq(about_on),
         reminders::sent_at.eq(at),
         reminders::instance.eq(instance),
     );
@@ -67,16 +69,26 @@ pub struct SweepRow {
     pub lang: String,
 }
 
-/// Undecided cases due by `horizon` (overdue ones included), and every case waiting for the
-/// requester or a payment: the only ones a reminder can be due for. `waiting` states must be
-/// among the `undecided` ones (each case is read once).
+/// An overdue case whose escalation for its current deadline was already sent. Diesel's DSL has
+/// no correlated subquery; the SQL is the same on both backends.
+const ESCALATED: &str = "EXISTS (SELECT 1 FROM reminders WHERE reminders.case_id = cases.id \
+     AND reminders.kind = 'overdue' AND reminders.about_on = cases.due_on)";
+
+/// The only cases a reminder can be due for: cases whose clock runs (`running` states) due from
+/// today to `horizon`, or overdue and not yet escalated for that deadline; and every case
+/// waiting for the requester or a payment (`waiting` states), whatever its deadline. Overdue
+/// cases already escalated are the bulk of a neglected database; leaving them out in the query
+/// keeps a sweep's work proportional to what may be due, not to the backlog.
 pub fn sweep_candidates(
     conn: &mut DbConnection,
-    undecided: &[&str],
+    running: &[&str],
     waiting: &[&str],
-    horizon: chrono::NaiveDate,
+    today: NaiveDate,
+    horizon: NaiveDate,
 ) -> Result<Vec<SweepRow>, DbError> {
     use super::schema::cases;
+    use diesel::dsl::{not, sql};
+    use diesel::sql_types::Bool;
     let columns = (
         cases::id,
         cases::receipt_number,
@@ -86,15 +98,22 @@ pub fn sweep_candidates(
         cases::lang,
     );
     let mut rows: Vec<SweepRow> = cases::table
+        .filter(cases::state.eq_any(running))
+        .filter(cases::due_on.ge(today))
         .filter(cases::due_on.le(horizon))
-        .filter(cases::state.eq_any(undecided))
         .select(columns)
         .load(conn)?;
-    // Waiting cases due by the horizon are in the first list already.
+    rows.extend(
+        cases::table
+            .filter(cases::state.eq_any(running))
+            .filter(cases::due_on.lt(today))
+            .filter(not(sql::<Bool>(ESCALATED)))
+            .select(columns)
+            .load::<SweepRow>(conn)?,
+    );
     rows.extend(
         cases::table
             .filter(cases::state.eq_any(waiting))
-            .filter(cases::due_on.gt(horizon).or(cases::due_on.is_null()))
             .select(columns)
             .load::<SweepRow>(conn)?,
     );

@@ -204,6 +204,7 @@ diesel::table! {
         issued_on -> Nullable<Date>,
         due_on -> Nullable<Date>,
         grounds -> Text,
+        days_to_decision -> Nullable<Integer>,
     }
 }
 
@@ -231,6 +232,7 @@ diesel::table! {
         kind -> Text,
         sent_at -> Timestamp,
         instance -> Text,
+        about_on -> Nullable<Date>,
     }
 }
 

@@ -54,6 +54,15 @@ impl ReminderKind {
         }
     }
 
+    /// The date the reminder is about (the deadline, the reply-by date, the day a fee was asked).
+    pub fn about_on(self) -> NaiveDate {
+        match self {
+            ReminderKind::Deadline { due_on, .. } | ReminderKind::Overdue { due_on } => due_on,
+            ReminderKind::Reply { reply_by } | ReminderKind::ReplyLapsed { reply_by } => reply_by,
+            ReminderKind::Payment { asked_on } => asked_on,
+        }
+    }
+
     /// The claim key: once per case, kind and the date it is about.
     pub fn key(self, case_id: &str) -> String {
         match self {

@@ -66,19 +66,18 @@ impl Sweeper {
         };
         let horizon =
             calendar.add_office_days(today, self.deadline_days.iter().copied().max().unwrap_or(0));
-        let undecided: Vec<&'static str> = CaseState::ALL
+        let waiting = [CaseState::AwaitingRequester, CaseState::AwaitingPayment];
+        let running: Vec<&'static str> = CaseState::ALL
             .iter()
             .filter(|s| s.is_before_decision() && **s != CaseState::Unconfirmed)
+            .filter(|s| !waiting.contains(s))
             .map(|s| s.as_str())
             .collect();
+        let waiting = waiting.map(CaseState::as_str);
         let (rows, pauses, paid_asked) = self
             .db
             .read(move |conn| {
-                let waiting = [
-                    CaseState::AwaitingRequester.as_str(),
-                    CaseState::AwaitingPayment.as_str(),
-                ];
-                let rows = reminders::sweep_candidates(conn, &undecided, &waiting, horizon)?;
+                let rows = reminders::sweep_candidates(conn, &running, &waiting, today, horizon)?;
                 let unpaid: Vec<String> = rows
                     .iter()
                     .filter(|r| r.state == CaseState::AwaitingPayment.as_str())
@@ -165,7 +164,15 @@ impl Sweeper {
                 let mut sent = 0;
                 for p in batch {
                     let kind = p.kind.as_str();
-                    if !reminders::claim(conn, &p.key, &p.case.id, kind, now.naive_utc(), &instance)?
+                    if !reminders::claim(
+                        conn,
+                        &p.key,
+                        &p.case.id,
+                        kind,
+                        p.kind.about_on(),
+                        now.naive_utc(),
+                        &instance,
+                    )?
                     {
                         continue;
                     }

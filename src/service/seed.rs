@@ -252,6 +252,7 @@ impl Seeder<'_> {
             sealed_comment: None,
             issued_on: Some(issued_on),
             due_on: facts.unextended_deadline,
+            days_to_decision: i32::try_from((issued_on - received).num_days()).ok(),
             grounds: if WithholdingGround::required_for(outcome) {
                 let allowed = WithholdingGround::allowed(facts.regime);
                 allowed[rng.random_range(0..allowed.len())]

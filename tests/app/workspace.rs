@@ -464,6 +464,11 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
     )
     .await;
     done(&app, &boss, &id, "approve", &[]).await;
+    // The decision keeps its days from receipt for the yearly figures.
+    let (received_at, issued_on, days) = decision_timing(&world, &id);
+    let received_on = (received_at + chrono::Duration::hours(9)).date();
+    assert_eq!(issued_on.to_string(), today());
+    assert_eq!(i64::from(days), (issued_on - received_on).num_days());
 
     let notice = mail_with(&world, "決定しましたので通知します").await;
     assert!(notice.contains("登録住所を「旧住所」から「新住所」に訂正しました。"));
@@ -784,4 +789,33 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
         other.status, 404,
         "an identity document is not downloadable by the link"
     );
+}
+
+/// The receipt instant, the notice date and the stored days to decision of a case's approved
+/// decision.
+fn decision_timing(
+    world: &World,
+    case_id: &str,
+) -> (chrono::NaiveDateTime, chrono::NaiveDate, i32) {
+    use diesel::prelude::*;
+    use madoguchi::db::schema::{cases, decisions};
+    let db = madoguchi::db::Db::connect(
+        &madoguchi::db::DatabaseUrl::parse(&world.database_url).unwrap(),
+        1,
+    )
+    .unwrap();
+    let case_id = case_id.to_string();
+    db.with_reader(move |c| {
+        Ok(decisions::table
+            .inner_join(cases::table)
+            .filter(decisions::case_id.eq(&case_id))
+            .filter(decisions::status.eq("approved"))
+            .select((
+                cases::received_at.assume_not_null(),
+                decisions::issued_on.assume_not_null(),
+                decisions::days_to_decision.assume_not_null(),
+            ))
+            .first(c)?)
+    })
+    .unwrap()
 }

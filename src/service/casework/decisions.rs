@@ -274,6 +274,7 @@ pub async fn submit(
         sealed_comment: None,
         issued_on: None,
         due_on: None,
+        days_to_decision: None,
         grounds: WithholdingGround::join(grounds),
     };
     let audit_row = actor.audit(now, "decision.drafted", &row.id);
@@ -390,6 +391,9 @@ pub async fn approve(
         actor.audit(now, "decision.approved", &row.id),
     );
     let due_on = row.due_on;
+    let days_to_decision = row
+        .received_at
+        .and_then(|at| i32::try_from((issued_on - jst_date(at.and_utc())).num_days()).ok());
     let firing = Firing {
         event: Event::ApproveDecision,
         actor: actor.actor(),
@@ -411,6 +415,7 @@ pub async fn approve(
                 Some(decisions::Issued {
                     on: issued_on,
                     due_on,
+                    days_to_decision,
                 }),
             )?;
             audit::append(conn, &audit_row)
