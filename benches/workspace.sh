@@ -4,6 +4,7 @@
 # Usage: bash benches/workspace.sh [sqlite|postgres] [cases] [connections] [seconds]
 # Seeding a million cases takes minutes: with BENCH_KEEP=<dir> (SQLite) or BENCH_KEEP=<database name>
 # (PostgreSQL) the seeded data is kept there and reused by the next run with the same value.
+# BENCH_SKIP_EXPORT=1 leaves out the (long) full register export at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
@@ -13,7 +14,10 @@ seconds=${4:-10}
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 cargo build --release -q
 keep=${BENCH_KEEP:-}
-if [ -n "$keep" ] && [ "$backend" = sqlite ]; then data=$keep; mkdir -p "$data"; else data=$(mktemp -d); fi
+# The data directory holds the keys the seeded data is sealed with: kept alongside a kept database.
+if [ -n "$keep" ] && [ "$backend" = sqlite ]; then data=$keep; mkdir -p "$data"
+elif [ -n "$keep" ]; then data=${TMPDIR:-/tmp}/bench-keep-$keep; mkdir -p "$data"
+else data=$(mktemp -d); fi
 # The server's own sweeps are off: the sweep is timed on its own below, the pages without it.
 export MADOGUCHI_DATA_DIR="$data" MADOGUCHI_RATE_LIMIT_PER_MINUTE=0 MADOGUCHI_LOG=warn \
   MADOGUCHI_REMINDER_POLL_SECONDS=0
@@ -71,6 +75,7 @@ echo "== $backend: dashboard"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/dashboard"
 echo "== $backend: yearly statistics (this fiscal year), one connection"
 wrk -t1 -c1 -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/staff/statistics?basis=fiscal"
+[ -n "${BENCH_SKIP_EXPORT:-}" ] && exit 0
 echo "== $backend: register export, every case as CSV (one download)"
 curl -s -o "$data/register.csv" -w "register.csv: %{size_download} bytes in %{time_total} s\n" -H "Cookie: $cookie" "$base/staff/register.csv"
 echo "server RSS after the export: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"

@@ -106,6 +106,16 @@ impl Application {
         calendars
             .clone()
             .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
+        let fee_schedules = Arc::new(crate::service::fee_schedules::FeeScheduleCache::new(
+            profile.fee_schedules.clone(),
+        ));
+        fee_schedules
+            .fresh(&db)
+            .await
+            .map_err(|e| StartupError::Setup(e.to_string()))?;
+        fee_schedules
+            .clone()
+            .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
         let mail_from = crate::mail::parse_mailbox(&config.mail_from)
             .map_err(|e| StartupError::Setup(e.to_string()))?;
         if config.reminder_poll_seconds > 0 {
@@ -129,6 +139,7 @@ impl Application {
             password_cost,
             profile: Arc::new(profile),
             calendars,
+            fee_schedules,
             // Counting every open case takes about a second at a million cases; a manager's
             // dashboard a few seconds old is fine, and the page says when it was counted.
             dashboard: crate::service::figure_cache::FigureCache::new(

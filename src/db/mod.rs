@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod decisions;
 pub mod documents;
 pub mod drafts;
+pub mod fee_schedules;
 pub mod fees;
 pub mod messages;
 pub mod outbox;

@@ -142,16 +142,21 @@ pub fn entered(
     state: &str,
 ) -> Result<Vec<(String, NaiveDateTime)>, DbError> {
     use super::schema::case_events;
-    use diesel::dsl::max;
-    let mut rows = Vec::new();
+    use std::collections::HashMap;
+    let mut last: HashMap<String, NaiveDateTime> = HashMap::new();
     for chunk in case_ids.chunks(500) {
-        let found: Vec<(String, Option<NaiveDateTime>)> = case_events::table
+        // By case id alone, the state checked here: with `to_state` in the query the planner may
+        // walk every event that entered the state (the statistics' index) instead of a few per case.
+        let found: Vec<(String, String, NaiveDateTime)> = case_events::table
             .filter(case_events::case_id.eq_any(chunk))
-            .filter(case_events::to_state.eq(state))
-            .group_by(case_events::case_id)
-            .select((case_events::case_id, max(case_events::at)))
+            .select((case_events::case_id, case_events::to_state, case_events::at))
             .load(conn)?;
-        rows.extend(found.into_iter().filter_map(|(id, at)| Some((id, at?))));
+        for (id, to_state, at) in found {
+            if to_state == state {
+                let entry = last.entry(id).or_insert(at);
+                *entry = (*entry).max(at);
+            }
+        }
     }
-    Ok(rows)
+    Ok(last.into_iter().collect())
 }

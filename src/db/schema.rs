@@ -248,6 +248,22 @@ diesel::joinable!(documents -> cases (case_id));
 diesel::joinable!(messages -> cases (case_id));
 diesel::joinable!(cases -> staff (assignee_id));
 
+diesel::table! {
+    fee_schedules (effective_from) {
+        effective_from -> Date,
+        schedule -> Text,
+        added_by -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fee_schedule_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
@@ -268,4 +284,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_days,
     calendar_revision,
     reminders,
+    fee_schedules,
+    fee_schedule_revision,
 );

@@ -78,24 +78,33 @@ pub fn timeliness(conn: &mut DbConnection, p: Period) -> Result<(i64, i64), DbEr
     Ok((within, no_period))
 }
 
-/// Events of the period that entered one of `states` (withdrawn, dismissed, transferred) or are
-/// one of `names` (extensions), counted per state and event in one pass over the period.
-pub fn events(
+/// Cases that entered one of `states` during the period (withdrawn, dismissed, transferred).
+pub fn entered_states(
     conn: &mut DbConnection,
     p: Period,
     states: &[&str],
-    names: &[&str],
-) -> Result<Vec<(String, String, i64)>, DbError> {
+) -> Result<Vec<(String, i64)>, DbError> {
     Ok(case_events::table
+        .filter(case_events::to_state.eq_any(states))
         .filter(case_events::at.ge(p.from))
         .filter(case_events::at.lt(p.until))
-        .filter(
-            case_events::to_state
-                .eq_any(states)
-                .or(case_events::event.eq_any(names)),
-        )
-        .group_by((case_events::to_state, case_events::event))
-        .select((case_events::to_state, case_events::event, count_star()))
+        .group_by(case_events::to_state)
+        .select((case_events::to_state, count_star()))
+        .load(conn)?)
+}
+
+/// Events of the given names during the period (extensions, special extensions).
+pub fn events(
+    conn: &mut DbConnection,
+    p: Period,
+    names: &[&str],
+) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(case_events::table
+        .filter(case_events::event.eq_any(names))
+        .filter(case_events::at.ge(p.from))
+        .filter(case_events::at.lt(p.until))
+        .group_by(case_events::event)
+        .select((case_events::event, count_star()))
         .load(conn)?)
 }
 

@@ -288,7 +288,7 @@ fn build_quote(
     })
 }
 
-fn page_label(size: PaperSize, colour: Colour) -> Bilingual {
+pub fn page_label(size: PaperSize, colour: Colour) -> Bilingual {
     let (s_ja, s_en) = match size {
         PaperSize::A4 => ("A4", "A4"),
         PaperSize::A3 => ("A3", "A3"),

@@ -18,6 +18,7 @@ pub mod deadline;
 pub mod delivery;
 pub mod event;
 pub mod explain;
+pub mod fee_schedules;
 pub mod fees;
 pub mod grounds;
 pub mod holidays;

@@ -7,7 +7,7 @@
 //! records each move in the audit log and tells the assignee.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,42 +23,31 @@ use crate::domain::state::CaseState;
 use crate::mail::{self, OutgoingMail};
 use crate::service::deadlines;
 use crate::service::intake::submit::{facts_json, parse_facts};
+use crate::service::revisioned::Revisioned;
 use crate::storage::crypto::MasterKey;
 
 pub struct CalendarCache {
     /// The profile's rules with no operator days; every refresh starts from it.
     base: BusinessCalendar,
-    loaded: RwLock<(i64, Arc<BusinessCalendar>)>,
+    loaded: Revisioned<BusinessCalendar>,
 }
 
 impl CalendarCache {
     pub fn new(base: BusinessCalendar) -> CalendarCache {
-        let first = Arc::new(base.clone());
         CalendarCache {
+            loaded: Revisioned::new(base.clone()),
             base,
-            // Revision -1 matches no database, so the first `fresh` call loads the days.
-            loaded: RwLock::new((-1, first)),
         }
     }
 
     /// The calendar as last loaded (at most one refresh interval old).
     pub fn current(&self) -> Arc<BusinessCalendar> {
-        match self.loaded.read() {
-            Ok(guard) => guard.1.clone(),
-            Err(poisoned) => poisoned.into_inner().1.clone(),
-        }
-    }
-
-    fn revision(&self) -> i64 {
-        match self.loaded.read() {
-            Ok(guard) => guard.0,
-            Err(poisoned) => poisoned.into_inner().0,
-        }
+        self.loaded.current()
     }
 
     /// The calendar as the database has it now.
     pub async fn fresh(&self, db: &Db) -> Result<Arc<BusinessCalendar>, DbError> {
-        let known = self.revision();
+        let known = self.loaded.revision();
         let loaded = db
             .read(move |conn| {
                 let revision = days::revision(conn)?;
@@ -68,18 +57,10 @@ impl CalendarCache {
                 Ok(Some((revision, days::all(conn)?)))
             })
             .await?;
-        let Some((revision, rows)) = loaded else {
-            return Ok(self.current());
-        };
-        let calendar = Arc::new(self.build(&rows));
-        let mut guard = match self.loaded.write() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if guard.0 < revision {
-            *guard = (revision, calendar.clone());
-        }
-        Ok(calendar)
+        Ok(match loaded {
+            Some((revision, rows)) => self.loaded.offer(revision, self.build(&rows)),
+            None => self.current(),
+        })
     }
 
     pub fn build(&self, rows: &[CalendarDayRow]) -> BusinessCalendar {

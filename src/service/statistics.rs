@@ -130,26 +130,23 @@ pub async fn figures(
     let p = period(first, last);
     // Independent counts on separate reader connections: SQLite readers run side by side in WAL
     // mode, PostgreSQL serves each on its own backend.
-    let (received, decided, timeliness, events, corrections, fees) = tokio::try_join!(
+    let (received, decided, timeliness, ended, extensions, corrections, fees) = tokio::try_join!(
         db.read(move |conn| rows::received(conn, p)),
         db.read(move |conn| rows::decision_groups(conn, p)),
         db.read(move |conn| rows::timeliness(conn, p)),
-        db.read(move |conn| rows::events(
+        db.read(move |conn| rows::entered_states(
             conn,
             p,
-            &["withdrawn", "dismissed", "transferred"],
-            &["extend_deadline", "apply_special_extension"],
+            &["withdrawn", "dismissed", "transferred"]
         )),
+        db.read(move |conn| rows::events(conn, p, &["extend_deadline", "apply_special_extension"])),
         db.read(move |conn| rows::corrections(conn, p)),
         db.read(move |conn| rows::fee_movements(conn, p)),
     )?;
-    let ended: Vec<(String, i64)> = events.iter().map(|(s, _, n)| (s.clone(), *n)).collect();
-    let extensions: Vec<(String, i64)> = events.iter().map(|(_, e, n)| (e.clone(), *n)).collect();
     let count = |list: &[(String, i64)], key: &str| {
         list.iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, n)| n)
-            .sum::<i64>()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, n)| *n)
             .to_string()
     };
     let mut out = Vec::new();

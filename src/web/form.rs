@@ -30,6 +30,13 @@ impl FieldErrors {
         }
     }
 
+    /// A problem of one field, with a message shared by several fields (`field.yen.invalid`).
+    pub fn add_message(&mut self, field: &str, key: &str) {
+        if !self.entries.iter().any(|(f, _)| f == field) {
+            self.entries.push((field.to_string(), key.to_string()));
+        }
+    }
+
     /// A form-wide problem (shown in the summary only).
     pub fn add_general(&mut self, key: &str) {
         self.entries.push((String::new(), key.to_string()));

@@ -36,6 +36,8 @@ pub struct AppState {
     pub profile: Arc<OperatorProfile>,
     /// The business calendar, cached per instance and checked against the database's revision.
     pub calendars: Arc<CalendarCache>,
+    /// Fee schedules (the profile's and the administrator's), cached like the calendar.
+    pub fee_schedules: Arc<crate::service::fee_schedules::FeeScheduleCache>,
     /// The dashboard's counts for a given JST day, recounted in the background (see `FigureCache`).
     pub dashboard: Arc<FigureCache<chrono::NaiveDate, crate::web::staff::Counted>>,
     pub master: Arc<MasterKey>,
@@ -59,6 +61,28 @@ impl AppState {
     /// The calendar as the database has it now (for writes that compute deadlines).
     pub async fn fresh_calendar(&self) -> Result<Arc<BusinessCalendar>, crate::db::DbError> {
         self.calendars.fresh(&self.db).await
+    }
+
+    /// A fee quote from the schedules as last refreshed.
+    pub fn quote(
+        &self,
+        request: &crate::domain::fees::QuoteRequest,
+    ) -> Result<crate::domain::fees::Quote, crate::domain::fees::FeeError> {
+        crate::domain::fees::quote(
+            self.profile.regime,
+            &self.fee_schedules.current().all,
+            request,
+        )
+    }
+
+    /// The ways to pay of the schedule in force on `day`.
+    pub fn payment_methods_on(
+        &self,
+        day: chrono::NaiveDate,
+    ) -> Option<Vec<crate::domain::fees::PaymentMethod>> {
+        let schedules = self.fee_schedules.current();
+        crate::domain::fees::schedule_in_force(&schedules.all, day)
+            .map(|s| s.payment_methods.clone())
     }
 
     /// The calendar as last refreshed (for pages that only display days left).

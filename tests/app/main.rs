@@ -1,6 +1,7 @@
 //! One integration-test binary (linking once matters on a 2-core machine).
 
 mod admin_calendar;
+mod admin_fees;
 mod admin_staff;
 mod browser;
 mod cli;

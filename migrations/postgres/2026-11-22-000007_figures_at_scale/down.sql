@@ -1,6 +1,12 @@
+DROP INDEX fee_entries_entry_at;
+DROP INDEX case_pauses_reason_started;
+DROP INDEX case_events_event_at;
+DROP INDEX case_events_state_at;
+CREATE INDEX case_events_at ON case_events (at, to_state, event);
 DROP INDEX reminders_case_kind_about;
 CREATE INDEX reminders_case ON reminders (case_id);
 ALTER TABLE reminders DROP COLUMN about_on;
 DROP INDEX decisions_figures;
 CREATE INDEX decisions_issued ON decisions (status, issued_on);
+CREATE INDEX decisions_status ON decisions (status);
 ALTER TABLE decisions DROP COLUMN days_to_decision;

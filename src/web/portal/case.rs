@@ -17,7 +17,6 @@ use crate::domain::deadline::{
     Clock, DeadlineStatus, Pause, Period, compute_deadline_explained, jst_date,
 };
 use crate::domain::event::EventKind;
-use crate::domain::fees::schedule_in_force;
 use crate::domain::identity::DocumentType;
 use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
 use crate::domain::kind::RequestKind;
@@ -358,9 +357,10 @@ pub async fn case_page_typed(
                 .received_at
                 .map(|r| jst_date(r.and_utc()))
                 .unwrap_or(today);
-            let methods = schedule_in_force(&state.profile.fee_schedules, on)
-                .map(|s| {
-                    s.payment_methods
+            let methods = state
+                .payment_methods_on(on)
+                .map(|methods| {
+                    methods
                         .iter()
                         .map(|m| lang.t(&format!("payment.method.{}", m.as_str())))
                         .collect()

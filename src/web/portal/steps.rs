@@ -15,7 +15,6 @@ use crate::domain::delivery::DeliveryMethod;
 use crate::domain::fees::QuoteRequest;
 use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
-use crate::domain::profile::OperatorProfile;
 use crate::service::intake::draft::{
     ACTIONS_PROVISION_STOP, ACTIONS_SUSPENSION, GROUNDS_SUSPENSION, PRIVACY_NOTICE_VERSION,
     RequestDraft, Step,
@@ -54,9 +53,10 @@ pub struct KindOption {
 
 fn kind_options(
     page: &PageContext,
-    profile: &OperatorProfile,
+    state: &AppState,
     chosen: Option<RequestKind>,
 ) -> Vec<KindOption> {
+    let profile = &state.profile;
     let today = jst_date(Utc::now());
     profile
         .kinds_offered
@@ -78,7 +78,7 @@ fn kind_options(
                 date: today,
                 postage: Some(Default::default()),
             };
-            let fee_yen = profile
+            let fee_yen = state
                 .quote(&request)
                 .ok()
                 .map(|q| q.total_yen.0)
@@ -126,7 +126,7 @@ fn start_page(
         .collect();
     let period_text = super::case::period_text(lang, profile);
     StartPage {
-        kinds: kind_options(&page, profile, draft.kind),
+        kinds: kind_options(&page, state, draft.kind),
         requester_types,
         period_text,
         office_hours: lang
@@ -480,7 +480,7 @@ fn delivery_page(
                     date: today,
                     postage: None,
                 };
-                let quote = state.profile.quote(&request).ok();
+                let quote = state.quote(&request).ok();
                 DeliveryOption {
                     method: *method,
                     selected: draft.delivery == Some(*method),
@@ -575,7 +575,6 @@ fn review_page(
             postage: None,
         };
         state
-            .profile
             .quote(&request)
             .ok()
             .map(|q| q.total_yen.0)

@@ -16,7 +16,7 @@ use crate::db::staff as staff_repo;
 use crate::domain::deadline::{jst_date, requester_period_end};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::EventKind;
-use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest, schedule_in_force};
+use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest};
 use crate::domain::outcome::Outcome;
 use crate::domain::role::Role;
 use crate::i18n::Lang;
@@ -205,7 +205,7 @@ fn request_fee_quote(state: &AppState, file: &CaseFile) -> i64 {
         date,
         postage: None,
     };
-    state.profile.quote(&request).map_or(0, |q| {
+    state.quote(&request).map_or(0, |q| {
         q.lines
             .iter()
             .filter(|l| l.item == FeeItem::RequestFee)
@@ -252,9 +252,8 @@ pub async fn render_case(
     let lang = page.lang;
     let regime = file.facts.regime;
     let today = jst_date(now);
-    let schedule = schedule_in_force(&state.profile.fee_schedules, today);
-    let payment_methods = schedule
-        .map(|s| s.payment_methods.clone())
+    let payment_methods = state
+        .payment_methods_on(today)
         .unwrap_or_else(|| PaymentMethod::ALL.to_vec());
     let status = feedback.status.unwrap_or(StatusCode::OK);
     let page = page.with_staff(&me.staff.display_name);

@@ -2,6 +2,7 @@
 
 mod actions;
 mod admin;
+mod admin_fees;
 mod admin_staff;
 mod audit;
 mod case;
@@ -253,6 +254,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/staff/password", web::post().to(change_password))
         .route("/staff/admin/calendar", web::get().to(admin::show))
         .route("/staff/admin/calendar", web::post().to(admin::change))
+        .route("/staff/admin/fees", web::get().to(admin_fees::show))
+        .route("/staff/admin/fees", web::post().to(admin_fees::add))
+        .route(
+            "/staff/admin/fees/withdraw",
+            web::post().to(admin_fees::withdraw),
+        )
         .route("/staff/admin/staff", web::get().to(admin_staff::show))
         .route("/staff/admin/staff", web::post().to(admin_staff::create))
         .route(

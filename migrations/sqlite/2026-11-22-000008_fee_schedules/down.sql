@@ -1,0 +1,2 @@
+DROP TABLE fee_schedule_revision;
+DROP TABLE fee_schedules;

@@ -1,0 +1,57 @@
+//! The fee schedules an administrator added, and the revision number that tells every instance
+//! when its cached schedules are out of date.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{fee_schedule_revision, fee_schedules};
+use super::{DbConnection, DbError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = fee_schedules)]
+pub struct FeeScheduleRow {
+    pub effective_from: NaiveDate,
+    /// `domain::fees::FeeSchedule` as JSON.
+    pub schedule: String,
+    pub added_by: String,
+    pub added_at: NaiveDateTime,
+}
+
+pub fn all(conn: &mut DbConnection) -> Result<Vec<FeeScheduleRow>, DbError> {
+    Ok(fee_schedules::table
+        .order(fee_schedules::effective_from.asc())
+        .select(FeeScheduleRow::as_select())
+        .load(conn)?)
+}
+
+pub fn revision(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(fee_schedule_revision::table
+        .select(fee_schedule_revision::revision)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Adds one schedule and bumps the revision, in the caller's transaction.
+pub fn insert(conn: &mut DbConnection, row: &FeeScheduleRow) -> Result<(), DbError> {
+    diesel::insert_into(fee_schedules::table)
+        .values(row)
+        .execute(conn)?;
+    bump(conn)
+}
+
+/// Removes the schedule of `day`; returns whether there was one. Bumps the revision when there was.
+pub fn remove(conn: &mut DbConnection, day: NaiveDate) -> Result<bool, DbError> {
+    let removed = diesel::delete(fee_schedules::table.find(day)).execute(conn)?;
+    if removed > 0 {
+        bump(conn)?;
+    }
+    Ok(removed > 0)
+}
+
+fn bump(conn: &mut DbConnection) -> Result<(), DbError> {
+    diesel::update(fee_schedule_revision::table.find(1))
+        .set(fee_schedule_revision::revision.eq(fee_schedule_revision::revision + 1))
+        .execute(conn)?;
+    Ok(())
+}

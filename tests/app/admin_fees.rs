@@ -1,0 +1,303 @@
+//! Fee schedules administered over HTTP: the form starts from the schedule in force, bad input is
+//! kept and explained, a schedule starts tomorrow at the earliest, quotes change on its day and
+//! not before, a scheduled one can be withdrawn and one in force cannot, every change audited.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use diesel::prelude::*;
+use madoguchi::db::schema::{audit_events, fee_schedule_revision, fee_schedules};
+use madoguchi::domain::role::Role;
+
+use crate::helpers::{Page, TestApp, World, csrf_of};
+use crate::portal::spawn_portal;
+use crate::workspace::staff;
+
+fn jst_today() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(9)).date_naive()
+}
+
+/// The value of the input with `id`.
+fn input_value(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no input {id}"));
+    let rest = &html[at..];
+    let start = rest.find("value=\"").unwrap() + 7;
+    rest[start..][..rest[start..].find('"').unwrap()].to_string()
+}
+
+/// The form as the page fills it in, with `changes` applied (an empty value removes a field).
+fn filled(html: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> = Vec::new();
+    for id in [
+        "fee_purpose_notice_standard",
+        "fee_purpose_notice_online",
+        "fee_disclosure_standard",
+        "fee_disclosure_online",
+        "fee_provision_records_standard",
+        "fee_provision_records_online",
+        "page_a4_mono",
+        "page_a4_colour",
+        "page_a3_mono",
+        "page_a3_colour",
+        "disc_fee",
+        "postage_estimate",
+    ] {
+        form.push((id.into(), input_value(html, id)));
+    }
+    form.push(("postage".into(), "at_cost".into()));
+    for method in ["method_bank_transfer", "method_postal_money_order"] {
+        assert!(html.contains(&format!(
+            "id=\"{method}\" name=\"{method}\" value=\"1\" checked"
+        )));
+        form.push((method.into(), "1".into()));
+    }
+    form.push(("prepaid".into(), "1".into()));
+    for (name, value) in changes {
+        form.retain(|(n, _)| n != name);
+        if !value.is_empty() {
+            form.push((name.to_string(), value.to_string()));
+        }
+    }
+    form
+}
+
+async fn post_form(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    path: &str,
+    form: &[(String, String)],
+) -> Page {
+    let shown = app.get_with(admin, "/staff/admin/fees").await;
+    let csrf = csrf_of(&shown.body);
+    let mut fields: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    fields.extend(form.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    app.post_with(admin, path, &fields).await
+}
+
+/// The online disclosure fee the request form's first step quotes today.
+async fn quoted_online_fee(app: &TestApp) -> String {
+    let page = app.get("/request").await;
+    assert_eq!(page.status, 200);
+    let at = page
+        .body
+        .find("value=\"disclosure\"")
+        .expect("disclosure offered");
+    let hint = &page.body[at..];
+    let start = hint.find("手数料 ").expect("a fee is quoted") + "手数料 ".len();
+    hint[start..][..hint[start..].find('円').unwrap()].to_string()
+}
+
+fn audit_actions(world: &World) -> Vec<(String, Option<String>)> {
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    db.with_reader(|c| {
+        Ok(audit_events::table
+            .filter(audit_events::action.like("fees.%"))
+            .order(audit_events::at.asc())
+            .select((audit_events::action, audit_events::target))
+            .load(c)?)
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_administrator_schedules_a_fee_change_that_applies_from_its_day() {
+    let world = World::new();
+    let app = spawn_portal(&world, "private").await;
+    let admin = staff(&app, &world, Role::Admin, "admin@example.jp").await;
+    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    assert_eq!(
+        app.get_with(&boss.client, "/staff/admin/fees").await.status,
+        403
+    );
+
+    let shown = app.get_with(&admin.client, "/staff/admin/fees").await;
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.contains("id=\"schedule-2022-04-01\""));
+    assert!(
+        shown.body.contains("適用中"),
+        "the profile's schedule is in force"
+    );
+    assert_eq!(input_value(&shown.body, "fee_disclosure_standard"), "1000");
+    assert_eq!(input_value(&shown.body, "fee_disclosure_online"), "800");
+    assert!(
+        !shown.body.contains("fee_correction_"),
+        "correction may carry no fee"
+    );
+    assert_eq!(quoted_online_fee(&app).await, "800");
+
+    let today = jst_today();
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    // Bad input: a day that is not in the future, amounts that are not amounts, nothing to pay
+    // with; each explained next to its field, everything typed kept.
+    let bad = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees",
+        &filled(
+            &shown.body,
+            &[
+                ("effective_from", &today.to_string()),
+                ("fee_disclosure_standard", "千円"),
+                ("page_a4_mono", "-5"),
+                ("disc_fee", "2000000"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("金額は0以上の整数（円）で入力してください")
+    );
+    assert!(bad.body.contains("1,000,000円以下で入力してください"));
+    assert_eq!(input_value(&bad.body, "fee_disclosure_standard"), "千円");
+    assert_eq!(input_value(&bad.body, "disc_fee"), "2000000");
+    let past = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees",
+        &filled(&shown.body, &[("effective_from", &today.to_string())]),
+    )
+    .await;
+    assert_eq!(past.status, 422);
+    assert!(past.body.contains("適用開始日は明日以降にしてください"));
+    let unpayable = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees",
+        &filled(
+            &shown.body,
+            &[
+                ("effective_from", &tomorrow),
+                ("method_bank_transfer", ""),
+                ("method_postal_money_order", ""),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(unpayable.status, 422);
+    assert!(unpayable.body.contains("支払方法を1つ以上選んでください"));
+    let missing = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees",
+        &filled(&shown.body, &[]),
+    )
+    .await;
+    assert_eq!(missing.status, 422);
+    assert!(missing.body.contains("適用開始日を入力してください"));
+    assert!(
+        audit_actions(&world).is_empty(),
+        "nothing refused was recorded"
+    );
+
+    // Amounts typed as people type them: full-width digits, a comma, a yen sign.
+    let added = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees",
+        &filled(
+            &shown.body,
+            &[
+                ("effective_from", &tomorrow),
+                ("fee_disclosure_standard", "１，２００円"),
+                ("fee_disclosure_online", "¥900"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(added.body.contains("新しい設定を追加しました"));
+    assert!(added.body.contains(&format!("id=\"schedule-{tomorrow}\"")));
+    assert!(added.body.contains("適用予定"));
+    assert!(added.body.contains("1200円 / オンライン 900円"));
+    assert_eq!(
+        quoted_online_fee(&app).await,
+        "800",
+        "today's requests keep today's fee"
+    );
+    let twice = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees",
+        &filled(&shown.body, &[("effective_from", &tomorrow)]),
+    )
+    .await;
+    assert_eq!(twice.status, 422);
+    assert!(twice.body.contains("その日から始まる設定がすでにあります"));
+
+    // A second scheduled change is withdrawn before its day.
+    let later = (today + chrono::Duration::days(30)).to_string();
+    let second = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees",
+        &filled(&shown.body, &[("effective_from", &later)]),
+    )
+    .await;
+    assert_eq!(second.status, 200);
+    let withdrawn = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees/withdraw",
+        &[("effective_from".into(), later.clone())],
+    )
+    .await;
+    assert_eq!(withdrawn.status, 200);
+    assert!(withdrawn.body.contains("適用予定の設定を取り消しました"));
+    assert!(!withdrawn.body.contains(&format!("id=\"schedule-{later}\"")));
+
+    // Time passes: the added schedule's day comes (moved to today in the database, as the
+    // calendar would have it tomorrow), and every instance's quotes follow within seconds.
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let today_text = today.to_string();
+    let tomorrow_text = tomorrow.clone();
+    db.with_writer(move |c| {
+        let json: String = fee_schedules::table
+            .find(tomorrow_text.parse::<chrono::NaiveDate>().unwrap())
+            .select(fee_schedules::schedule)
+            .first(c)?;
+        diesel::update(fee_schedules::table)
+            .set((
+                fee_schedules::effective_from.eq(today_text.parse::<chrono::NaiveDate>().unwrap()),
+                fee_schedules::schedule.eq(json.replace(&tomorrow_text, &today_text)),
+            ))
+            .execute(c)?;
+        diesel::update(fee_schedule_revision::table)
+            .set(fee_schedule_revision::revision.eq(fee_schedule_revision::revision + 1))
+            .execute(c)?;
+        Ok(())
+    })
+    .unwrap();
+    let mut quoted = String::new();
+    for _ in 0..40 {
+        quoted = quoted_online_fee(&app).await;
+        if quoted == "900" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(quoted, "900", "the new schedule applies from its day");
+    let in_force = post_form(
+        &app,
+        &admin.client,
+        "/staff/admin/fees/withdraw",
+        &[("effective_from".into(), today.to_string())],
+    )
+    .await;
+    assert_eq!(in_force.status, 422);
+    assert!(in_force.body.contains("その設定は取り消せません"));
+
+    assert_eq!(
+        audit_actions(&world),
+        vec![
+            ("fees.schedule_added".to_string(), Some(tomorrow.clone())),
+            ("fees.schedule_added".to_string(), Some(later.clone())),
+            ("fees.schedule_withdrawn".to_string(), Some(later)),
+        ]
+    );
+}
