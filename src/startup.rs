@@ -93,11 +93,6 @@ impl Application {
         let key = Key::try_from(config.secrets.session_key.as_slice())
             .map_err(|e| StartupError::SessionKey(e.to_string()))?;
         let profile = config.profile.profile();
-        crate::service::housekeeping::spawn(
-            db.clone(),
-            profile.unconfirmed_expiry_hours,
-            std::time::Duration::from_secs(300),
-        );
         let calendars = Arc::new(CalendarCache::new(profile.calendar(std::iter::empty())));
         calendars
             .fresh(&db)
@@ -133,6 +128,12 @@ impl Application {
         let blobs = BlobStore::open(config.data_path("documents")).map_err(|e| {
             StartupError::Setup(format!("{}: {e}", config.data_path("documents").display()))
         })?;
+        crate::service::housekeeping::spawn(
+            db.clone(),
+            blobs.clone(),
+            profile.unconfirmed_expiry_hours,
+            std::time::Duration::from_secs(300),
+        );
         let state = Data::new(AppState {
             db,
             config: Arc::new(config.clone()),

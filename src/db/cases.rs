@@ -66,23 +66,37 @@ pub struct PauseRow {
 /// the caller's transaction, so numbers are unique across instances and gaps appear only when a
 /// transaction rolls back.
 pub fn next_receipt_number(conn: &mut DbConnection, year: i32) -> Result<String, DbError> {
+    let number = reserve_receipt_numbers(conn, year, 1)?;
+    Ok(format_receipt_number(year, number))
+}
+
+pub fn format_receipt_number(year: i32, number: i64) -> String {
+    format!("{year}-{number:06}")
+}
+
+/// Reserves `count` consecutive receipt numbers of `year` and returns the first.
+pub fn reserve_receipt_numbers(
+    conn: &mut DbConnection,
+    year: i32,
+    count: i64,
+) -> Result<i64, DbError> {
     for _ in 0..3 {
         let bumped: Option<i64> = diesel::update(receipt_counters::table.find(year))
-            .set(receipt_counters::last_number.eq(receipt_counters::last_number + 1))
+            .set(receipt_counters::last_number.eq(receipt_counters::last_number + count))
             .returning(receipt_counters::last_number)
             .get_result(conn)
             .optional()?;
-        if let Some(n) = bumped {
-            return Ok(format!("{year}-{n:06}"));
+        if let Some(last) = bumped {
+            return Ok(last - count + 1);
         }
         let inserted = diesel::insert_into(receipt_counters::table)
             .values((
                 receipt_counters::year.eq(year),
-                receipt_counters::last_number.eq(1_i64),
+                receipt_counters::last_number.eq(count),
             ))
             .execute(conn);
         match inserted {
-            Ok(_) => return Ok(format!("{year}-{:06}", 1)),
+            Ok(_) => return Ok(1),
             // Another instance created this year's counter first: bump theirs.
             Err(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -115,6 +129,39 @@ pub fn insert(
             case_contents::sealed.eq(sealed_content),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Many cases in one statement per table (seeding); `sealed` holds each case's party and content
+/// in the order of `rows`.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    rows: &[CaseRow],
+    sealed: &[(Vec<u8>, Vec<u8>)],
+) -> Result<(), DbError> {
+    insert_batch!(conn, cases::table, rows);
+    let parties: Vec<_> = rows
+        .iter()
+        .zip(sealed)
+        .map(|(row, (party, _))| {
+            (
+                case_parties::case_id.eq(&row.id),
+                case_parties::sealed.eq(party),
+            )
+        })
+        .collect();
+    insert_batch!(conn, case_parties::table, &parties);
+    let contents: Vec<_> = rows
+        .iter()
+        .zip(sealed)
+        .map(|(row, (_, content))| {
+            (
+                case_contents::case_id.eq(&row.id),
+                case_contents::sealed.eq(content),
+            )
+        })
+        .collect();
+    insert_batch!(conn, case_contents::table, &contents);
     Ok(())
 }
 
@@ -219,6 +266,16 @@ pub fn append_event(conn: &mut DbConnection, event: &CaseEventRow) -> Result<(),
     diesel::insert_into(case_events::table)
         .values(event)
         .execute(conn)?;
+    Ok(())
+}
+
+pub fn append_events(conn: &mut DbConnection, events: &[CaseEventRow]) -> Result<(), DbError> {
+    insert_batch!(conn, case_events::table, events);
+    Ok(())
+}
+
+pub fn insert_pauses(conn: &mut DbConnection, pauses: &[PauseRow]) -> Result<(), DbError> {
+    insert_batch!(conn, case_pauses::table, pauses);
     Ok(())
 }
 

@@ -39,6 +39,11 @@ pub fn insert(conn: &mut DbConnection, row: &DecisionRow) -> Result<(), DbError>
     Ok(())
 }
 
+pub fn insert_many(conn: &mut DbConnection, rows: &[DecisionRow]) -> Result<(), DbError> {
+    insert_batch!(conn, decisions::table, rows);
+    Ok(())
+}
+
 pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<DecisionRow>, DbError> {
     Ok(decisions::table
         .filter(decisions::case_id.eq(case_id))

@@ -1,6 +1,24 @@
 //! Persistence: one diesel `MultiConnection` over SQLite and PostgreSQL, chosen by the scheme of
 //! `DATABASE_URL`. Knows the domain, never the web.
 
+/// Inserts many rows: one statement on PostgreSQL (a round trip per row is what makes bulk
+/// writes slow there), a statement per row on SQLite, in process, where that costs little and the
+/// multi-connection cannot express SQLite's batch insert.
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres(pg) => {
+                diesel::insert_into($table).values($rows).execute(pg)?;
+            }
+            $crate::db::DbConnection::Sqlite(lite) => {
+                for row in $rows {
+                    diesel::insert_into($table).values(row).execute(lite)?;
+                }
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod calendar;
 pub mod cases;
@@ -15,6 +33,7 @@ pub mod outbox;
 mod pool;
 pub mod register;
 pub mod reminders;
+pub mod retention;
 pub mod schema;
 pub mod setup_links;
 pub mod staff;

@@ -37,18 +37,15 @@ pub fn claim(
     Ok(inserted == 1)
 }
 
-/// Which of `keys` are already claimed (to skip them without a write).
-pub fn existing(conn: &mut DbConnection, keys: &[String]) -> Result<Vec<String>, DbError> {
-    let mut found = Vec::new();
-    for chunk in keys.chunks(500) {
-        found.extend(
-            reminders::table
-                .filter(reminders::key.eq_any(chunk))
-                .select(reminders::key)
-                .load::<String>(conn)?,
-        );
-    }
-    Ok(found)
+/// Every key claimed about a day from `earliest` on (the sweep skips them without a write).
+pub fn claimed_about_since(
+    conn: &mut DbConnection,
+    earliest: NaiveDate,
+) -> Result<Vec<String>, DbError> {
+    Ok(reminders::table
+        .filter(reminders::about_on.ge(earliest))
+        .select(reminders::key)
+        .load(conn)?)
 }
 
 pub fn count_for_case(conn: &mut DbConnection, case_id: &str) -> Result<i64, DbError> {

@@ -264,6 +264,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retention_policy (id) {
+        id -> Integer,
+        document_days -> Integer,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
@@ -286,4 +295,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reminders,
     fee_schedules,
     fee_schedule_revision,
+    retention_policy,
 );

@@ -32,6 +32,7 @@ pub mod profile;
 pub mod refusal;
 pub mod regime;
 pub mod reminders;
+pub mod retention;
 pub mod role;
 pub mod state;
 pub mod text;

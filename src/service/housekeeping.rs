@@ -1,5 +1,5 @@
-//! Periodic clean-up inside every instance. Each step is a single idempotent DELETE, so running
-//! it on several instances at once is harmless.
+//! Periodic clean-up inside every instance. Each step is idempotent and claims its rows in the
+//! database, so running it on several instances at once is harmless.
 
 use std::time::Duration;
 
@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, DbError, cases, drafts};
+use crate::storage::files::BlobStore;
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Purged {
@@ -33,9 +34,22 @@ pub async fn purge(db: &Db, now: DateTime<Utc>, unconfirmed_hours: u32) -> Resul
     .await
 }
 
-pub fn spawn(db: Db, unconfirmed_hours: u32, every: Duration) {
+/// Every `every`: purges expired submissions and drafts, and destroys documents kept past their
+/// retention period.
+pub fn spawn(db: Db, blobs: BlobStore, unconfirmed_hours: u32, every: Duration) {
     tokio::spawn(async move {
         loop {
+            match crate::service::retention::destroy_expired(&db, &blobs, Utc::now()).await {
+                Ok(d) if d.documents > 0 => {
+                    tracing::info!(
+                        documents = d.documents,
+                        cases = d.cases,
+                        "destroyed documents kept past their retention period"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "retention sweep failed; will retry"),
+            }
             match purge(&db, Utc::now(), unconfirmed_hours).await {
                 Ok(p) if p != Purged::default() => {
                     tracing::info!(

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod notices;
 pub mod register;
 pub mod reminders;
+pub mod retention;
 pub mod revisioned;
 pub mod seed;
 pub mod staff_admin;

@@ -322,6 +322,77 @@ async fn an_agent_requests_disclosure_with_two_documents_on_a_phone() {
     browser.close().await;
 }
 
+/// A 補正 answered on a phone: the request and its reply-by date are shown, an empty answer is
+/// explained next to the field, the answer is sent and the request's clock runs again.
+#[tokio::test]
+async fn a_requester_answers_a_correction_request_on_a_phone() {
+    use crate::workspace::{done, staff};
+    use madoguchi::domain::role::Role;
+    let world = World::new();
+    let app = crate::portal::spawn_portal(&world, "national").await;
+    let Some(browser) = Browser::start(390, 844).await else {
+        return;
+    };
+    let case_path = crate::uploads::received_case(&app, &world).await;
+    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let id = crate::workspace::case_id_from_queue(&app, &clerk).await;
+    done(&app, &clerk, &id, "take", &[]).await;
+    done(&app, &clerk, &id, "start-review", &[]).await;
+    let reply_by = (madoguchi::domain::deadline::jst_date(chrono::Utc::now())
+        + chrono::Duration::days(14))
+    .format("%Y-%m-%d")
+    .to_string();
+    done(
+        &app,
+        &clerk,
+        &id,
+        "correction",
+        &[
+            ("item_unclear_scope", "1"),
+            ("text", "訂正を求める住所の登録時期を教えてください。"),
+            ("reply_by", &reply_by),
+        ],
+    )
+    .await;
+
+    browser
+        .client
+        .goto(&format!("{}{case_path}", app.base))
+        .await
+        .unwrap();
+    let asked = browser.text().await;
+    assert!(asked.contains("窓口から補正のお願いがあります"), "{asked}");
+    assert!(asked.contains(&reply_by), "the reply-by date is shown");
+    assert!(asked.contains("訂正を求める住所の登録時期を教えてください。"));
+    browser.screenshot("portal-correction-phone").await;
+
+    let send = Locator::Css("form[action$='/answer'] button");
+    browser.click_and_wait(send).await;
+    let refused = browser.text().await;
+    assert!(refused.contains("回答を入力してください。"), "{refused}");
+    let field = browser.client.find(Locator::Id("answer")).await.unwrap();
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+
+    browser
+        .fill("answer", "2020年4月に登録した住所です。")
+        .await;
+    browser.click_and_wait(send).await;
+    let answered = browser.text().await;
+    assert!(
+        !answered.contains("窓口から補正のお願いがあります"),
+        "nothing left to answer: {answered}"
+    );
+    assert!(
+        answered.contains("2020年4月に登録した住所です。"),
+        "in the conversation"
+    );
+    browser.screenshot("portal-correction-answered-phone").await;
+    browser.close().await;
+}
+
 /// The help desk in the browser (JavaScript off): a clerk invoices and records the fee, accepts
 /// the identity document, verifies and drafts; an approver approves; the notice prints.
 #[tokio::test]

@@ -15,6 +15,7 @@ mod pages;
 mod portal;
 mod register;
 mod reminders;
+mod retention;
 mod setup_and_sign_in;
 mod statistics;
 mod uploads;

@@ -336,7 +336,15 @@ pub async fn case_page_typed(
                 .map(|t| lang.pick(t.label_ja(), t.label_en()))
                 .unwrap_or("…"),
             uploaded: jst(d.uploaded_at),
-            status: page.t_in("case.documents.status.", &d.status),
+            // Destroyed at the end of the retention period, the verdict stays on the row.
+            status: page.t_in(
+                "case.documents.status.",
+                if d.destroyed_at.is_some() {
+                    "destroyed"
+                } else {
+                    &d.status
+                },
+            ),
         })
         .collect();
     let conversation: Vec<MessageEntry> = messages::open_all(&state.master, conversation)

@@ -3,6 +3,7 @@
 mod actions;
 mod admin;
 mod admin_fees;
+mod admin_retention;
 mod admin_staff;
 mod audit;
 mod case;
@@ -259,6 +260,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/staff/admin/fees/withdraw",
             web::post().to(admin_fees::withdraw),
+        )
+        .route(
+            "/staff/admin/retention",
+            web::get().to(admin_retention::show),
+        )
+        .route(
+            "/staff/admin/retention",
+            web::post().to(admin_retention::change),
         )
         .route("/staff/admin/staff", web::get().to(admin_staff::show))
         .route("/staff/admin/staff", web::post().to(admin_staff::create))
