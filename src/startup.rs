@@ -92,7 +92,25 @@ impl Application {
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
         let key = Key::try_from(config.secrets.session_key.as_slice())
             .map_err(|e| StartupError::SessionKey(e.to_string()))?;
-        let profile = config.profile.profile();
+        // Every ready profile closes on the same days (a unit test of `domain::profile` holds
+        // them to it), so the calendar does not depend on which one an administrator chooses.
+        let profiles = Arc::new(crate::service::operator_settings::ProfileCache::new(
+            config.profile,
+        ));
+        let profile = profiles
+            .fresh(&db)
+            .await
+            .map_err(|e| StartupError::Setup(e.to_string()))?;
+        if profile.name != config.profile {
+            tracing::info!(
+                chosen = %profile.name,
+                configured = %config.profile,
+                "an administrator chose the operator profile; MADOGUCHI_PROFILE is not used"
+            );
+        }
+        profiles
+            .clone()
+            .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
         let calendars = Arc::new(CalendarCache::new(profile.calendar(std::iter::empty())));
         calendars
             .fresh(&db)
@@ -102,7 +120,7 @@ impl Application {
             .clone()
             .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
         let fee_schedules = Arc::new(crate::service::fee_schedules::FeeScheduleCache::new(
-            profile.fee_schedules.clone(),
+            config.profile,
         ));
         fee_schedules
             .fresh(&db)
@@ -131,14 +149,14 @@ impl Application {
         crate::service::housekeeping::spawn(
             db.clone(),
             blobs.clone(),
-            profile.unconfirmed_expiry_hours,
+            profiles.clone(),
             std::time::Duration::from_secs(300),
         );
         let state = Data::new(AppState {
             db,
             config: Arc::new(config.clone()),
             password_cost,
-            profile: Arc::new(profile),
+            profiles,
             calendars,
             fee_schedules,
             // Counting every open case takes about a second at a million cases; a manager's

@@ -273,6 +273,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    operator_settings (id) {
+        id -> Integer,
+        profile -> Nullable<Text>,
+        adjustments -> Nullable<Text>,
+        revision -> BigInt,
+        changed_by -> Nullable<Text>,
+        changed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
@@ -296,4 +307,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     fee_schedules,
     fee_schedule_revision,
     retention_policy,
+    operator_settings,
 );

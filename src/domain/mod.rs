@@ -9,7 +9,8 @@
 //! - [`deadline`], [`explain`]: legal and internal deadlines with bilingual explanations.
 //! - [`money`], [`fees`]: fee schedules, quotes and the fee ledger.
 //! - [`identity`]: which documents prove who the requester is, and the reviewer's checklist.
-//! - [`profile`]: ready operator profiles (`national`, `private`, `jmimo`, `kanagawa`, `fukushima`).
+//! - [`profile`]: ready operator profiles (`national`, `private`, `jmimo`, `kanagawa`, `fukushima`);
+//!   [`operator_settings`]: what an administrator may adjust in one.
 
 pub mod names;
 
@@ -27,6 +28,7 @@ pub mod identity_review;
 pub mod kind;
 pub mod lifecycle;
 pub mod money;
+pub mod operator_settings;
 pub mod outcome;
 pub mod profile;
 pub mod refusal;

@@ -408,6 +408,13 @@ mod tests {
                 "{name}"
             );
             assert!(p.max_extension_days <= 30);
+            // The calendar cache is built once from the configured profile; an administrator's
+            // choice of another ready profile must not need a different one.
+            assert_eq!(
+                p.closed_days,
+                ProfileName::DEFAULT.profile().closed_days,
+                "{name}"
+            );
             for schedule in &p.fee_schedules {
                 for fee in &schedule.request_fees {
                     assert!(fee.kind.may_carry_fee(p.regime), "{name}: {}", fee.kind);

@@ -1,4 +1,4 @@
-//! Fee schedules as every instance sees them: the profile's, with the ones an administrator added
+//! Fee schedules as every instance sees them: the chosen profile's, with the ones an administrator added
 //! (cached with the database's revision, like the calendar), and adding or withdrawing one with
 //! its audit record in the same transaction.
 
@@ -9,10 +9,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::audit::{self, AuditEvent};
 use crate::db::fee_schedules::{self as rows, FeeScheduleRow};
+use crate::db::operator_settings as settings;
 use crate::db::{Db, DbError};
 use crate::domain::deadline::jst_date;
 use crate::domain::fee_schedules::{ScheduleProblem, check_new, may_withdraw, merged};
 use crate::domain::fees::FeeSchedule;
+use crate::domain::profile::ProfileName;
 use crate::service::revisioned::Revisioned;
 
 /// Every schedule in force at some time, and which of them an administrator added.
@@ -23,7 +25,10 @@ pub struct Schedules {
 }
 
 pub struct FeeScheduleCache {
-    base: Vec<FeeSchedule>,
+    /// The ready profile whose schedules apply until an administrator chooses another.
+    configured: ProfileName,
+    /// Keyed by the sum of the fee and operator-settings revisions: both only grow, so the sum
+    /// grows whenever either changes, and a change of the chosen profile reloads the base too.
     loaded: Revisioned<Schedules>,
 }
 
@@ -38,13 +43,13 @@ pub enum ScheduleError {
 }
 
 impl FeeScheduleCache {
-    pub fn new(base: Vec<FeeSchedule>) -> FeeScheduleCache {
+    pub fn new(configured: ProfileName) -> FeeScheduleCache {
         FeeScheduleCache {
             loaded: Revisioned::new(Schedules {
-                all: base.clone(),
+                all: configured.profile().fee_schedules,
                 added: Vec::new(),
             }),
-            base,
+            configured,
         }
     }
 
@@ -58,35 +63,25 @@ impl FeeScheduleCache {
         let known = self.loaded.revision();
         let loaded = db
             .read(move |conn| {
-                let revision = rows::revision(conn)?;
+                let revision = rows::revision(conn)? + settings::revision(conn)?;
                 if revision == known {
                     return Ok(None);
                 }
-                Ok(Some((revision, rows::all(conn)?)))
+                let chosen = settings::current(conn)?.profile;
+                Ok(Some((revision, chosen, rows::all(conn)?)))
             })
             .await?;
         Ok(match loaded {
-            Some((revision, found)) => self.loaded.offer(revision, self.build(&found)),
+            Some((revision, chosen, found)) => {
+                let base = chosen
+                    .and_then(|name| name.parse::<ProfileName>().ok())
+                    .unwrap_or(self.configured)
+                    .profile()
+                    .fee_schedules;
+                self.loaded.offer(revision, build(&base, &found))
+            }
             None => self.current(),
         })
-    }
-
-    fn build(&self, found: &[FeeScheduleRow]) -> Schedules {
-        let added: Vec<FeeSchedule> = found
-            .iter()
-            .filter_map(|row| match serde_json::from_str(&row.schedule) {
-                Ok(schedule) => Some(schedule),
-                Err(e) => {
-                    // Written by this application; unreadable means a newer version wrote it.
-                    tracing::warn!(day = %row.effective_from, error = %e, "fee schedule not understood; ignored");
-                    None
-                }
-            })
-            .collect();
-        Schedules {
-            all: merged(&self.base, &added),
-            added,
-        }
     }
 
     pub fn spawn_refresh(self: Arc<Self>, db: Db, every: Duration) {
@@ -179,5 +174,23 @@ impl FeeScheduleCache {
         } else {
             Err(ScheduleError::NotWithdrawable)
         }
+    }
+}
+
+fn build(base: &[FeeSchedule], found: &[FeeScheduleRow]) -> Schedules {
+    let added: Vec<FeeSchedule> = found
+        .iter()
+        .filter_map(|row| match serde_json::from_str(&row.schedule) {
+            Ok(schedule) => Some(schedule),
+            Err(e) => {
+                // Written by this application; unreadable means a newer version wrote it.
+                tracing::warn!(day = %row.effective_from, error = %e, "fee schedule not understood; ignored");
+                None
+            }
+        })
+        .collect();
+    Schedules {
+        all: merged(base, &added),
+        added,
     }
 }

@@ -1,12 +1,14 @@
 //! Periodic clean-up inside every instance. Each step is idempotent and claims its rows in the
 //! database, so running it on several instances at once is harmless.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, DbError, cases, drafts};
+use crate::service::operator_settings::ProfileCache;
 use crate::storage::files::BlobStore;
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -36,7 +38,7 @@ pub async fn purge(db: &Db, now: DateTime<Utc>, unconfirmed_hours: u32) -> Resul
 
 /// Every `every`: purges expired submissions and drafts, and destroys documents kept past their
 /// retention period.
-pub fn spawn(db: Db, blobs: BlobStore, unconfirmed_hours: u32, every: Duration) {
+pub fn spawn(db: Db, blobs: BlobStore, profiles: Arc<ProfileCache>, every: Duration) {
     tokio::spawn(async move {
         loop {
             match crate::service::retention::destroy_expired(&db, &blobs, Utc::now()).await {
@@ -50,6 +52,11 @@ pub fn spawn(db: Db, blobs: BlobStore, unconfirmed_hours: u32, every: Duration) 
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "retention sweep failed; will retry"),
             }
+            // The administrator may have changed how long a submission waits for confirmation.
+            let unconfirmed_hours = match profiles.fresh(&db).await {
+                Ok(profile) => profile.unconfirmed_expiry_hours,
+                Err(_) => profiles.current().unconfirmed_expiry_hours,
+            };
             match purge(&db, Utc::now(), unconfirmed_hours).await {
                 Ok(p) if p != Purged::default() => {
                     tracing::info!(

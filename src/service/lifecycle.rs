@@ -44,7 +44,7 @@ pub struct NoticeTo {
 pub struct Desk<'a> {
     pub master: &'a MasterKey,
     pub from: &'a Mailbox,
-    pub profile: &'a OperatorProfile,
+    pub profile: std::sync::Arc<OperatorProfile>,
     pub calendar: std::sync::Arc<BusinessCalendar>,
 }
 
@@ -107,7 +107,7 @@ pub async fn apply(
         });
     }
     let deadline = deadlines::of_case(
-        desk.profile,
+        &desk.profile,
         &desk.calendar,
         &updated,
         &after,

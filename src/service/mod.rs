@@ -14,6 +14,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod messages;
 pub mod notices;
+pub mod operator_settings;
 pub mod register;
 pub mod reminders;
 pub mod retention;

@@ -33,7 +33,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub password_cost: Cost,
-    pub profile: Arc<OperatorProfile>,
+    /// The operator profile (ready-made and adjusted by an administrator), cached like the calendar.
+    pub profiles: Arc<crate::service::operator_settings::ProfileCache>,
     /// The business calendar, cached per instance and checked against the database's revision.
     pub calendars: Arc<CalendarCache>,
     /// Fee schedules (the profile's and the administrator's), cached like the calendar.
@@ -53,9 +54,19 @@ impl AppState {
         Ok(crate::service::lifecycle::Desk {
             master: &self.master,
             from: &self.mail_from,
-            profile: &self.profile,
+            profile: self.profiles.fresh(&self.db).await?,
             calendar: self.fresh_calendar().await?,
         })
+    }
+
+    /// The operator profile as last refreshed (for pages).
+    pub fn profile(&self) -> Arc<OperatorProfile> {
+        self.profiles.current()
+    }
+
+    /// The operator profile as the database has it now (for writes that depend on it).
+    pub async fn fresh_profile(&self) -> Result<Arc<OperatorProfile>, crate::db::DbError> {
+        self.profiles.fresh(&self.db).await
     }
 
     /// The calendar as the database has it now (for writes that compute deadlines).
@@ -69,7 +80,7 @@ impl AppState {
         request: &crate::domain::fees::QuoteRequest,
     ) -> Result<crate::domain::fees::Quote, crate::domain::fees::FeeError> {
         crate::domain::fees::quote(
-            self.profile.regime,
+            self.profile().regime,
             &self.fee_schedules.current().all,
             request,
         )

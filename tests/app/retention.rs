@@ -16,7 +16,7 @@ use crate::uploads::{JPEG, received_case, upload};
 use crate::workspace::staff;
 
 /// A second handle on the test's database and documents, as another instance would have.
-fn instance(world: &World) -> (Db, BlobStore) {
+pub fn instance(world: &World) -> (Db, BlobStore) {
     let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
     let db = madoguchi::startup::open_database(&config).unwrap();
     let blobs = BlobStore::open(config.data_path("documents")).unwrap();

@@ -351,7 +351,7 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
     let desk = Desk {
         master: &master,
         from: &from,
-        profile: &profile,
+        profile: std::sync::Arc::new(profile.clone()),
         calendar: calendar.clone(),
     };
     let staff = (
@@ -512,7 +512,7 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
         &Desk {
             master: &master,
             from: &from,
-            profile: &profile,
+            profile: std::sync::Arc::new(profile.clone()),
             calendar: calendar.clone(),
         },
         row,

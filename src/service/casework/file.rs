@@ -87,7 +87,7 @@ pub async fn load(
     let facts = submit::parse_facts(&row).map_err(corrupt)?;
     let today = jst_date(now);
     let deadline = deadlines::of_case(
-        cw.desk.profile,
+        &cw.desk.profile,
         &cw.desk.calendar,
         &row,
         &facts,
@@ -98,7 +98,7 @@ pub async fn load(
         .iter()
         .map(|d| review::open(cw.desk.master, d))
         .collect::<Result<Vec<_>, _>>()?;
-    let identity = review::evaluate_documents(cw.desk.profile, &row, &documents, today)?;
+    let identity = review::evaluate_documents(&cw.desk.profile, &row, &documents, today)?;
     let entries = open_ledger(cw, &fee_rows)?;
     let ledger = if entries.is_empty() {
         None

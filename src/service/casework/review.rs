@@ -168,7 +168,7 @@ pub async fn review_document(
     .into();
     doc.review = Some(review.clone());
     let today = crate::domain::deadline::jst_date(now);
-    let met = evaluate_documents(cw.desk.profile, &row, &docs, today)?.is_satisfied();
+    let met = evaluate_documents(&cw.desk.profile, &row, &docs, today)?.is_satisfied();
     let mut facts = parse_facts(&row).map_err(corrupt)?;
     facts.identity_requirements_met = met;
     row.facts = facts_json(&facts).map_err(corrupt)?;
@@ -259,7 +259,7 @@ pub async fn destroy_document(
         .filter(|d| d.row.id != document_id)
         .collect();
     let today = crate::domain::deadline::jst_date(now);
-    let met = evaluate_documents(cw.desk.profile, &row, &remaining, today)?.is_satisfied();
+    let met = evaluate_documents(&cw.desk.profile, &row, &remaining, today)?.is_satisfied();
     let mut facts = parse_facts(&row).map_err(corrupt)?;
     facts.identity_requirements_met = met;
     row.facts = facts_json(&facts).map_err(corrupt)?;

@@ -102,7 +102,7 @@ pub async fn enter(
     now: DateTime<Utc>,
 ) -> Result<String, IntakeError> {
     let today = jst_date(now);
-    if !problems(&entry, ctx.profile, today).is_empty() {
+    if !problems(&entry, &ctx.profile, today).is_empty() {
         return Err(IntakeError::Incomplete);
     }
     let arrived_on = arrival(&entry.arrived_on, today).map_err(|_| IntakeError::Incomplete)?;

@@ -35,7 +35,8 @@ pub struct IntakeContext<'a> {
     pub db: &'a Db,
     pub master: &'a MasterKey,
     pub index: &'a IndexKey,
-    pub profile: &'a OperatorProfile,
+    /// As last refreshed: an administrator's change applies within seconds, as the page says.
+    pub profile: std::sync::Arc<OperatorProfile>,
     pub calendar: std::sync::Arc<BusinessCalendar>,
     pub mail_from: &'a Mailbox,
     pub public_url: &'a str,
@@ -159,7 +160,7 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> Result<Submitted, IntakeError> {
     if draft
-        .first_incomplete_step(ctx.profile, jst_date(now))
+        .first_incomplete_step(&ctx.profile, jst_date(now))
         .is_some()
     {
         return Err(IntakeError::Incomplete);

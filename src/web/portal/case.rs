@@ -300,7 +300,7 @@ pub async fn case_page_typed(
         .collect();
     let today = jst_date(Utc::now());
     let deadline = row.received_at.map(|received| {
-        let request = state.profile.decision_deadline_request(
+        let request = state.profile().decision_deadline_request(
             kind,
             received.and_utc(),
             &pauses,

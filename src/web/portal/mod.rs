@@ -30,7 +30,7 @@ pub async fn context(state: &AppState) -> Result<IntakeContext<'_>, crate::db::D
         db: &state.db,
         master: &state.master,
         index: &state.index,
-        profile: &state.profile,
+        profile: state.profile(),
         calendar: state.fresh_calendar().await?,
         mail_from: &state.mail_from,
         public_url: &state.config.public_url,

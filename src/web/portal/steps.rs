@@ -56,7 +56,7 @@ fn kind_options(
     state: &AppState,
     chosen: Option<RequestKind>,
 ) -> Vec<KindOption> {
-    let profile = &state.profile;
+    let profile = &state.profile();
     let today = jst_date(Utc::now());
     profile
         .kinds_offered
@@ -112,7 +112,7 @@ fn start_page(
     draft: RequestDraft,
     errors: FieldErrors,
 ) -> StartPage {
-    let profile = &state.profile;
+    let profile = &state.profile();
     let lang = page.lang;
     let requester_types = RequesterType::ALL
         .iter()
@@ -184,7 +184,7 @@ async fn finish_step(
 ) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
     submit::save_draft(&state.db, &state.master, &token, &draft, now).await?;
-    let profile = &state.profile;
+    let profile = &state.profile();
     if form.get("action").is_some_and(|a| a == "back") {
         return Ok(see_other(draft.previous_step(step, profile).path()));
     }
@@ -225,7 +225,7 @@ async fn show_step(
     }
     match step {
         Step::Agent if !draft.is_agent() => Ok(see_other(Step::Content.path())),
-        Step::Delivery if !draft.needs_delivery_step(&state.profile) => {
+        Step::Delivery if !draft.needs_delivery_step(&state.profile()) => {
             Ok(see_other(Step::Review.path()))
         }
         _ => step_page(state, page, draft, FieldErrors::default(), step),
@@ -271,7 +271,7 @@ fn step_page(
 
 /// Sends people who skip ahead to the first step that still needs something.
 fn guard(state: &AppState, draft: &RequestDraft, step: Step) -> Option<HttpResponse> {
-    let profile = &state.profile;
+    let profile = &state.profile();
     let order = [
         Step::Start,
         Step::Person,
@@ -467,7 +467,7 @@ fn delivery_page(
     let lang = page.lang;
     let options = match draft.kind {
         Some(kind) => state
-            .profile
+            .profile()
             .delivery_methods
             .iter()
             .map(|method| {
@@ -564,7 +564,7 @@ fn review_page(
     let fee_total_yen = draft.kind.and_then(|kind| {
         let delivery = draft
             .delivery
-            .or_else(|| state.profile.delivery_methods.first().copied())?;
+            .or_else(|| state.profile().delivery_methods.first().copied())?;
         let request = QuoteRequest {
             kind,
             delivery,

@@ -221,8 +221,9 @@ pub async fn change(
         }
     };
     let year = change.day().year();
+    let profile = state.fresh_profile().await?;
     let desk = CalendarDesk {
-        profile: &state.profile,
+        profile: &profile,
         cache: &state.calendars,
         master: &state.master,
         from: &state.mail_from,

@@ -91,7 +91,7 @@ fn method_field(method: PaymentMethod) -> String {
 
 /// The kinds this operator offers that may carry a fee under its regime.
 fn fee_kinds(state: &AppState) -> Vec<RequestKind> {
-    let profile = &state.profile;
+    let profile = &state.profile();
     profile
         .kinds_offered
         .iter()

@@ -314,7 +314,7 @@ pub async fn render_case(
             .map(|o| (o.as_str(), lang.pick(o.label_ja(regime), o.label_en())))
             .collect(),
         delivery_methods: state
-            .profile
+            .profile()
             .delivery_methods
             .iter()
             .map(|d| (d.as_str(), lang.pick(d.label_ja(), d.label_en())))
@@ -331,7 +331,7 @@ pub async fn render_case(
             .collect(),
         default_reply_by: requester_period_end(
             today,
-            state.profile.correction_reply_days,
+            state.profile().correction_reply_days,
             &state.calendar(),
         )
         .format("%Y-%m-%d")
@@ -485,7 +485,7 @@ pub async fn notice(
         addressee,
         back: format!("/staff/cases/{}", file.row.id),
         operator: lang
-            .pick(&state.profile.label.ja, &state.profile.label.en)
+            .pick(&state.profile().label.ja, &state.profile().label.en)
             .to_string(),
         receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
         issued_on: decision

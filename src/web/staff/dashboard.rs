@@ -272,7 +272,7 @@ pub async fn show(
                 .collect(),
             by_kind: RequestKind::ALL
                 .iter()
-                .filter(|k| state.profile.offers(**k))
+                .filter(|k| state.profile().offers(**k))
                 .map(|k| Figure {
                     label: lang.pick(k.label_ja(), k.label_en()).to_string(),
                     count: count_of(kinds, k.as_str()),

@@ -101,7 +101,7 @@ async fn draft_page(
             back: String::new(),
             addressee: String::new(),
             operator: letter_lang
-                .pick(&state.profile.label.ja, &state.profile.label.en)
+                .pick(&state.profile().label.ja, &state.profile().label.en)
                 .to_string(),
             receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
             issued_on: String::new(),

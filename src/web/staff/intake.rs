@@ -77,7 +77,7 @@ fn intake_page(
                 .map(|c| (*c, lang.t(&format!("staff.case.channel.{c}"))))
                 .collect(),
             kinds: state
-                .profile
+                .profile()
                 .kinds_offered
                 .iter()
                 .map(|k| (k.as_str(), lang.pick(k.label_ja(), k.label_en())))
@@ -101,7 +101,7 @@ fn intake_page(
                 .map(|a| (*a, lang.t(&format!("request.content.action.{a}"))))
                 .collect(),
             deliveries: state
-                .profile
+                .profile()
                 .delivery_methods
                 .iter()
                 .map(|d| (d.as_str(), lang.pick(d.label_ja(), d.label_en())))
@@ -178,7 +178,7 @@ pub async fn submit(
     }
     let entry = entry_from(&form);
     let today = jst_date(Utc::now());
-    let problems = staff_entry::problems(&entry, &state.profile, today);
+    let problems = staff_entry::problems(&entry, &state.profile(), today);
     if !problems.is_empty() {
         for (field, code) in problems {
             errors.add(field, code);

@@ -3,6 +3,7 @@
 mod actions;
 mod admin;
 mod admin_fees;
+mod admin_profile;
 mod admin_retention;
 mod admin_staff;
 mod audit;
@@ -268,6 +269,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/staff/admin/retention",
             web::post().to(admin_retention::change),
+        )
+        .route("/staff/admin/profile", web::get().to(admin_profile::show))
+        .route(
+            "/staff/admin/profile",
+            web::post().to(admin_profile::adjust),
+        )
+        .route(
+            "/staff/admin/profile/choose",
+            web::post().to(admin_profile::choose),
         )
         .route("/staff/admin/staff", web::get().to(admin_staff::show))
         .route("/staff/admin/staff", web::post().to(admin_staff::create))

@@ -222,7 +222,7 @@ pub async fn list(
         .iter()
         .take(PAGE_SIZE as usize)
         .map(|r| {
-            let due_soon = state.profile.due_soon_office_days;
+            let due_soon = state.profile().due_soon_office_days;
             queue_row(r, lang, &state.calendar(), due_soon, &names, today)
         })
         .collect();
@@ -234,7 +234,7 @@ pub async fn list(
             previous_page: (page_number > 1).then(|| page_link(&query, page_number - 1)),
             rows,
             kinds: state
-                .profile
+                .profile()
                 .kinds_offered
                 .iter()
                 .map(|k| (k.as_str(), lang.pick(k.label_ja(), k.label_en())))

@@ -152,7 +152,7 @@ async fn register_page(
                     ))
                 })
                 .await?;
-            let lines = register::lines(lang, state.profile.regime, &names, &cases, &decided);
+            let lines = register::lines(lang, state.profile().regime, &names, &cases, &decided);
             (FieldErrors::default(), Some(count), lines)
         }
     };
@@ -171,7 +171,7 @@ async fn register_page(
             query,
             kinds: RequestKind::ALL
                 .iter()
-                .filter(|k| state.profile.offers(**k))
+                .filter(|k| state.profile().offers(**k))
                 .map(|k| (k.as_str(), lang.pick(k.label_ja(), k.label_en())))
                 .collect(),
             states: CaseState::ALL
@@ -266,7 +266,7 @@ pub async fn csv(
         db: state.db.clone(),
         filter,
         lang: page.lang,
-        regime: state.profile.regime,
+        regime: state.profile().regime,
         names: staff_names(&state.db).await?,
         after: None,
         started: false,

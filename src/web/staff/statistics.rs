@@ -51,7 +51,7 @@ impl StatisticsPage {
 
 async fn rows_for(state: &AppState, basis: Basis, year: i32) -> Result<Vec<StatRow>, AppError> {
     let today = jst_date(Utc::now());
-    Ok(statistics::figures(&state.db, state.profile.regime, basis, year, today).await?)
+    Ok(statistics::figures(&state.db, state.profile().regime, basis, year, today).await?)
 }
 
 pub async fn show(

@@ -1,0 +1,329 @@
+//! The operator profile for administrators: the statutory rules of the ready profile in use (shown,
+//! not editable), the operator's own values (editable), and, until the first request arrives, the
+//! choice of another ready profile.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::roles::Admin;
+use crate::domain::delivery::DeliveryMethod;
+use crate::domain::kind::RequestKind;
+use crate::domain::operator_settings::{
+    self, Adjustments, CORRECTION_REPLY, DUE_SOON, NumberRule, Submitted, UNCONFIRMED_EXPIRY,
+};
+use crate::domain::profile::{OperatorProfile, ProfileName};
+use crate::i18n::Lang;
+use crate::service::operator_settings::{Saved, SettingsError};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+use crate::web::page::{PageContext, render};
+use crate::web::session::csrf_matches;
+
+type Fields = HashMap<String, String>;
+
+/// A tick box: its form name, label and whether it is ticked.
+pub struct Choice {
+    pub name: String,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// A whole-number field with its hint (the allowed range).
+pub struct NumberField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: String,
+    pub value: String,
+}
+
+/// A ready profile that may be chosen instead.
+pub struct ReadyProfile {
+    pub name: &'static str,
+    pub label: String,
+    pub regime: &'static str,
+    pub period: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin_profile.html")]
+struct ProfilePage {
+    page: PageContext,
+    profile_label: String,
+    ready_name: &'static str,
+    regime: &'static str,
+    period: String,
+    max_extension_days: u32,
+    saved: Saved,
+    typed: Fields,
+    kinds: Vec<Choice>,
+    deliveries: Vec<Choice>,
+    numbers: Vec<NumberField>,
+    may_exchange: bool,
+    ready: Vec<ReadyProfile>,
+    errors: FieldErrors,
+    outcome: Option<&'static str>,
+}
+
+impl ProfilePage {
+    pub fn value<'a>(&'a self, field: &str) -> &'a str {
+        self.typed.get(field).map_or("", String::as_str)
+    }
+}
+
+fn regime_label(lang: Lang, profile: &OperatorProfile) -> &'static str {
+    lang.pick(profile.regime.label_ja(), profile.regime.label_en())
+}
+
+/// The form's fields as the profile has them now.
+fn fields_of(profile: &OperatorProfile) -> Fields {
+    let values = Adjustments::of(profile);
+    let mut fields = Fields::from([
+        ("operator_name_ja".into(), values.operator_name_ja),
+        ("operator_name_en".into(), values.operator_name_en),
+        ("office_hours_ja".into(), values.office_hours_ja),
+        ("office_hours_en".into(), values.office_hours_en),
+        (
+            DUE_SOON.field.into(),
+            values.due_soon_office_days.to_string(),
+        ),
+        (
+            CORRECTION_REPLY.field.into(),
+            values.correction_reply_days.to_string(),
+        ),
+        (
+            UNCONFIRMED_EXPIRY.field.into(),
+            values.unconfirmed_expiry_hours.to_string(),
+        ),
+    ]);
+    for kind in &values.kinds_offered {
+        fields.insert(format!("kind_{kind}"), "on".into());
+    }
+    for method in &values.delivery_methods {
+        fields.insert(format!("delivery_{method}"), "on".into());
+    }
+    fields
+}
+
+async fn profile_page(
+    state: &AppState,
+    me: &Admin,
+    page: PageContext,
+    (errors, typed, outcome): (FieldErrors, Option<Fields>, Option<&'static str>),
+) -> Result<HttpResponse, AppError> {
+    let profile = state.fresh_profile().await?;
+    let saved = state.profiles.saved(&state.db).await?;
+    let may_exchange = state.profiles.may_exchange(&state.db).await?;
+    let lang = page.lang;
+    let typed = typed.unwrap_or_else(|| fields_of(&profile));
+    let ticked = |name: &str| typed.get(name).is_some_and(|v| !v.is_empty());
+    let kinds = RequestKind::ALL
+        .iter()
+        .filter(|k| k.exists_under(profile.regime))
+        .map(|k| Choice {
+            name: format!("kind_{k}"),
+            label: lang.pick(k.label_ja(), k.label_en()),
+            checked: ticked(&format!("kind_{k}")),
+        })
+        .collect();
+    let deliveries = DeliveryMethod::ALL
+        .iter()
+        .map(|m| Choice {
+            name: format!("delivery_{m}"),
+            label: lang.pick(m.label_ja(), m.label_en()),
+            checked: ticked(&format!("delivery_{m}")),
+        })
+        .collect();
+    let number = |rule: &NumberRule| NumberField {
+        name: rule.field,
+        label: page.t(&format!("admin.profile.{}", rule.field)),
+        hint: format!(
+            "{} {}–{}",
+            page.t("admin.profile.range"),
+            rule.min,
+            rule.max
+        ),
+        value: typed.get(rule.field).cloned().unwrap_or_default(),
+    };
+    let numbers = vec![
+        number(&DUE_SOON),
+        number(&CORRECTION_REPLY),
+        number(&UNCONFIRMED_EXPIRY),
+    ];
+    let ready = ProfileName::ALL
+        .iter()
+        .map(|name| {
+            let p = name.profile();
+            ReadyProfile {
+                name: name.as_str(),
+                label: lang.pick(&p.label.ja, &p.label.en).to_string(),
+                regime: regime_label(lang, &p),
+                period: crate::web::portal::case::period_text(lang, &p),
+                current: *name == profile.name,
+            }
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(
+        status,
+        &ProfilePage {
+            profile_label: lang.pick(&profile.label.ja, &profile.label.en).to_string(),
+            ready_name: profile.name.as_str(),
+            regime: regime_label(lang, &profile),
+            period: crate::web::portal::case::period_text(lang, &profile),
+            max_extension_days: profile.max_extension_days,
+            saved,
+            typed,
+            kinds,
+            deliveries,
+            numbers,
+            may_exchange,
+            ready,
+            errors,
+            outcome,
+            page: page.with_staff(&me.staff.display_name),
+        },
+    )
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
+    profile_page(&state, &me, page, (FieldErrors::default(), None, None)).await
+}
+
+fn revision_of(form: &Fields) -> i64 {
+    form.get("revision")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(-1)
+}
+
+/// Saves the operator's own values; every problem is shown next to its field with what was typed.
+pub async fn adjust(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+    session: Session,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+        errors.add_general("field.csrf_expired");
+        return profile_page(&state, &me, page, (errors, Some(form), None)).await;
+    }
+    let profile = state.fresh_profile().await?;
+    let ticked = |prefix: &str| -> Vec<String> {
+        form.iter()
+            .filter(|(_, v)| !v.is_empty())
+            .filter_map(|(k, _)| k.strip_prefix(prefix).map(str::to_string))
+            .collect()
+    };
+    let (kinds, delivery_methods) = (ticked("kind_"), ticked("delivery_"));
+    let field = |name: &str| form.get(name).map_or("", String::as_str);
+    let parsed = operator_settings::parse(
+        &Submitted {
+            field: &field,
+            kinds: &kinds,
+            delivery_methods: &delivery_methods,
+        },
+        profile.regime,
+    );
+    let adjustments = match parsed {
+        Ok(adjustments) => adjustments,
+        Err(problems) => {
+            for (name, problem) in problems {
+                errors.add(name, problem.code());
+            }
+            return profile_page(&state, &me, page, (errors, Some(form), None)).await;
+        }
+    };
+    let actor = (me.staff.id.as_str(), me.staff.role.as_str());
+    let outcome = state
+        .profiles
+        .adjust(
+            &state.db,
+            revision_of(&form),
+            adjustments,
+            actor,
+            Utc::now(),
+        )
+        .await;
+    settle(&state, &me, page, form, outcome, "admin.profile.adjusted").await
+}
+
+/// Exchanges the ready profile (only before the first request).
+pub async fn choose(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+    session: Session,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+        errors.add_general("field.csrf_expired");
+        return profile_page(&state, &me, page, (errors, None, None)).await;
+    }
+    let Some(name) = form
+        .get("ready_profile")
+        .and_then(|n| n.parse::<ProfileName>().ok())
+    else {
+        errors.add("ready_profile", "required");
+        return profile_page(&state, &me, page, (errors, None, None)).await;
+    };
+    let actor = (me.staff.id.as_str(), me.staff.role.as_str());
+    let outcome = state
+        .profiles
+        .choose(&state.db, revision_of(&form), name, actor, Utc::now())
+        .await;
+    if outcome.is_ok() {
+        tracing::info!(profile = %name, "operator profile chosen");
+    }
+    settle(
+        &state,
+        &me,
+        page,
+        Fields::new(),
+        outcome,
+        "admin.profile.chosen",
+    )
+    .await
+}
+
+async fn settle(
+    state: &AppState,
+    me: &Admin,
+    page: PageContext,
+    typed: Fields,
+    outcome: Result<(), SettingsError>,
+    done: &'static str,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::default();
+    match outcome {
+        Ok(()) => return profile_page(state, me, page, (errors, None, Some(done))).await,
+        Err(SettingsError::Invalid(problems)) => {
+            for (name, problem) in problems {
+                errors.add(name, problem.code());
+            }
+        }
+        Err(SettingsError::CasesExist) => errors.add("ready_profile", "cases_exist"),
+        Err(SettingsError::Stale) => errors.add_general("admin.profile.stale"),
+        Err(SettingsError::Db(e)) => return Err(e.into()),
+    }
+    let typed = (!typed.is_empty()).then_some(typed);
+    profile_page(state, me, page, (errors, typed, None)).await
+}
