@@ -29,6 +29,7 @@ pub mod drafts;
 pub mod fee_schedules;
 pub mod fees;
 pub mod messages;
+pub mod notice_templates;
 pub mod operator_settings;
 pub mod outbox;
 mod pool;

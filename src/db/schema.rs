@@ -284,6 +284,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notice_templates (outcome, lang) {
+        outcome -> Text,
+        lang -> Text,
+        body -> Text,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
@@ -308,4 +318,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     fee_schedule_revision,
     retention_policy,
     operator_settings,
+    notice_templates,
 );

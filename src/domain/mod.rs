@@ -28,6 +28,7 @@ pub mod identity_review;
 pub mod kind;
 pub mod lifecycle;
 pub mod money;
+pub mod notice_templates;
 pub mod operator_settings;
 pub mod outcome;
 pub mod profile;

@@ -267,7 +267,16 @@ fn squeeze(raw: &str) -> String {
 }
 
 /// Units people write after the number, longest first so `開庁日` is not read as `日`.
-const UNITS: [&str; 8] = ["開庁日", "営業日", "時間", "hours", "hour", "days", "day", "日"];
+const UNITS: [&str; 8] = [
+    "開庁日",
+    "営業日",
+    "時間",
+    "hours",
+    "hour",
+    "days",
+    "day",
+    "日",
+];
 
 /// A whole number as people type it: `5`, `５`, `5日`, `72時間`, ` 14 days`.
 fn parse_number(raw: &str) -> Result<u32, Problem> {

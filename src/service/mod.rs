@@ -13,6 +13,7 @@ pub mod housekeeping;
 pub mod intake;
 pub mod lifecycle;
 pub mod messages;
+pub mod notice_templates;
 pub mod notices;
 pub mod operator_settings;
 pub mod register;

@@ -2,6 +2,7 @@
 
 mod admin_calendar;
 mod admin_fees;
+mod admin_notices;
 mod admin_profile;
 mod admin_staff;
 mod browser;

@@ -16,7 +16,7 @@ use super::roles::CaseWorker;
 use crate::domain::grounds::WithholdingGround;
 use crate::domain::outcome::Outcome;
 use crate::i18n::Lang;
-use crate::service::casework::decisions::{self, Draft, ground_labels, remedy, template, title};
+use crate::service::casework::decisions::{self, Draft, ground_labels, remedy, title};
 use crate::service::casework::{CaseworkError, file};
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -91,7 +91,10 @@ async fn draft_page(
         .filter(|o| allowed.contains(o));
     let text = match (&input.text, outcome) {
         (Some(text), _) => text.clone(),
-        (None, Some(o)) => template(o, regime, letter_lang),
+        (None, Some(o)) => {
+            crate::service::notice_templates::starting_text(&state.db, o, regime, letter_lang)
+                .await?
+        }
         (None, None) => String::new(),
     };
     let page = page.with_staff(&me.staff.display_name);

@@ -3,6 +3,7 @@
 mod actions;
 mod admin;
 mod admin_fees;
+mod admin_notices;
 mod admin_profile;
 mod admin_retention;
 mod admin_staff;
@@ -269,6 +270,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/staff/admin/retention",
             web::post().to(admin_retention::change),
+        )
+        .route("/staff/admin/notices", web::get().to(admin_notices::list))
+        .route(
+            "/staff/admin/notices/{outcome}",
+            web::get().to(admin_notices::edit),
+        )
+        .route(
+            "/staff/admin/notices/{outcome}",
+            web::post().to(admin_notices::submit),
         )
         .route("/staff/admin/profile", web::get().to(admin_profile::show))
         .route(
