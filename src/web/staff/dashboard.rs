@@ -272,7 +272,8 @@ pub async fn show(
                 .collect(),
             by_kind: RequestKind::ALL
                 .iter()
-                .filter(|k| state.profile().offers(**k))
+                // A kind no longer taken online still counts while its cases are open.
+                .filter(|k| state.profile().offers(**k) || count_of(kinds, k.as_str()) > 0)
                 .map(|k| Figure {
                     label: lang.pick(k.label_ja(), k.label_en()).to_string(),
                     count: count_of(kinds, k.as_str()),

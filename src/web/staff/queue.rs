@@ -233,10 +233,10 @@ pub async fn list(
             next_page: more.then(|| page_link(&query, page_number + 1)),
             previous_page: (page_number > 1).then(|| page_link(&query, page_number - 1)),
             rows,
-            kinds: state
-                .profile()
-                .kinds_offered
+            // Every kind the regime knows: cases of a kind no longer offered are still worked.
+            kinds: RequestKind::ALL
                 .iter()
+                .filter(|k| k.exists_under(state.profile().regime))
                 .map(|k| (k.as_str(), lang.pick(k.label_ja(), k.label_en())))
                 .collect(),
             states: CaseState::ALL

@@ -171,7 +171,8 @@ async fn register_page(
             query,
             kinds: RequestKind::ALL
                 .iter()
-                .filter(|k| state.profile().offers(**k))
+                // Every kind the regime knows: the register also lists kinds no longer offered.
+                .filter(|k| k.exists_under(state.profile().regime))
                 .map(|k| (k.as_str(), lang.pick(k.label_ja(), k.label_en())))
                 .collect(),
             states: CaseState::ALL
