@@ -227,7 +227,14 @@ fn seed(config: &Config, cases: usize, force: bool) -> Exit {
     let key = config.secrets.document_key;
     let master = crate::storage::crypto::MasterKey::new(key);
     let index = crate::storage::index::IndexKey::derive(&key);
-    let profile = config.profile.profile();
+    // The profile an administrator chose, as the server would apply it.
+    let profile = match db.with_reader(crate::db::operator_settings::current) {
+        Ok(row) => crate::service::operator_settings::profile_of(config.profile, &row),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit(1);
+        }
+    };
     let calendar = profile.calendar(std::iter::empty());
     let seeder = crate::service::seed::Seeder {
         db: &db,

@@ -68,34 +68,11 @@ impl ProfileCache {
             })
             .await?;
         Ok(match loaded {
-            Some(row) => self.loaded.offer(row.revision, self.build(&row)),
+            Some(row) => self
+                .loaded
+                .offer(row.revision, profile_of(self.configured, &row)),
             None => self.current(),
         })
-    }
-
-    fn build(&self, row: &SettingsRow) -> OperatorProfile {
-        let ready = match row.profile.as_deref().map(str::parse::<ProfileName>) {
-            Some(Ok(name)) => name,
-            Some(Err(e)) => {
-                // Written by this application; unreadable means a newer version wrote it.
-                tracing::warn!(error = %e, "chosen profile not understood; the configured one applies");
-                self.configured
-            }
-            None => self.configured,
-        }
-        .profile();
-        match row
-            .adjustments
-            .as_deref()
-            .map(serde_json::from_str::<Adjustments>)
-        {
-            Some(Ok(adjustments)) => adjustments.apply(ready),
-            Some(Err(e)) => {
-                tracing::warn!(error = %e, "profile adjustments not understood; ignored");
-                ready
-            }
-            None => ready,
-        }
     }
 
     pub fn spawn_refresh(self: Arc<Self>, db: Db, every: Duration) {
@@ -200,5 +177,32 @@ impl ProfileCache {
         outcome?;
         self.fresh(db).await?;
         Ok(())
+    }
+}
+
+/// The profile a settings row describes: its ready profile (or `configured`, until one is chosen)
+/// with its adjustments.
+pub fn profile_of(configured: ProfileName, row: &SettingsRow) -> OperatorProfile {
+    let ready = match row.profile.as_deref().map(str::parse::<ProfileName>) {
+        Some(Ok(name)) => name,
+        Some(Err(e)) => {
+            // Written by this application; unreadable means a newer version wrote it.
+            tracing::warn!(error = %e, "chosen profile not understood; the configured one applies");
+            configured
+        }
+        None => configured,
+    }
+    .profile();
+    match row
+        .adjustments
+        .as_deref()
+        .map(serde_json::from_str::<Adjustments>)
+    {
+        Some(Ok(adjustments)) => adjustments.apply(ready),
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "profile adjustments not understood; ignored");
+            ready
+        }
+        None => ready,
     }
 }
