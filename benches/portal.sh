@@ -7,14 +7,8 @@ connections=${1:-16}
 seconds=${2:-10}
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 cargo build --release -q
-data=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-MADOGUCHI_DATA_DIR="$data" MADOGUCHI_BIND="127.0.0.1:$port" MADOGUCHI_RATE_LIMIT_PER_MINUTE=0 \
-  MADOGUCHI_MAIL_POLL_SECONDS=1 MADOGUCHI_LOG=warn ./target/release/madoguchi serve >"$data/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+. benches/serve.sh
+start_server 1
 
 jar="$data/cookies"
 csrf() { curl -s -b "$jar" -c "$jar" "$base$1" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"//'; }

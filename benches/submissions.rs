@@ -1,6 +1,10 @@
 //! Submissions per second on SQLite: N requests are filled in beforehand (each by its own
-//! browser-like client), then their final submit is fired by 16 concurrent connections, and the
-//! latency of each submit is recorded. Run: `cargo bench --bench submissions [-- N]`.
+//! browser-like client), then their final submit is fired over 16 concurrent keep-alive
+//! connections (each submit carries its own browser's session cookie), and the latency of each
+//! submit is recorded. Run: `cargo bench --bench submissions [-- N]`.
+//!
+//! With `--prepare BASE FILE` it only fills in N drafts on the server at BASE and writes each
+//! browser's cookie and CSRF token to FILE, for `benches/submissions.sh` to submit with wrk.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,6 +26,16 @@ fn csrf_of(html: &str) -> String {
 }
 
 async fn post(client: &reqwest::Client, url: &str, csrf: &str, fields: &[(&str, &str)]) -> String {
+    post_as(client, None, url, csrf, fields).await
+}
+
+async fn post_as(
+    client: &reqwest::Client,
+    cookie: Option<&str>,
+    url: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+) -> String {
     let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
     form.extend_from_slice(fields);
     let body = form
@@ -34,13 +48,13 @@ async fn post(client: &reqwest::Client, url: &str, csrf: &str, fields: &[(&str, 
         })
         .collect::<Vec<_>>()
         .join("&");
-    let response = client
+    let mut request = client
         .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .expect("POST");
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.body(body).send().await.expect("POST");
     response
         .headers()
         .get("location")
@@ -49,10 +63,11 @@ async fn post(client: &reqwest::Client, url: &str, csrf: &str, fields: &[(&str, 
         .to_string()
 }
 
-/// A client whose draft is complete, ready to submit.
-async fn prepared(base: &str) -> (reqwest::Client, String) {
+/// The session cookie and CSRF token of a browser whose draft is complete, ready to submit.
+async fn prepared(base: &str) -> (String, String) {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
     let client = reqwest::Client::builder()
-        .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
+        .cookie_provider(jar.clone())
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -103,7 +118,32 @@ async fn prepared(base: &str) -> (reqwest::Client, String) {
     )
     .await;
     assert_eq!(next, "/request/review", "draft complete");
-    (client, csrf)
+    let url = reqwest::Url::parse(base).expect("base URL");
+    let cookie = reqwest::cookie::CookieStore::cookies(&*jar, &url)
+        .and_then(|v| v.to_str().ok().map(str::to_string))
+        .expect("session cookie");
+    (cookie, csrf)
+}
+
+/// `count` complete drafts, filled in a few browsers at a time.
+async fn prepare_all(base: &str, count: usize) -> Vec<(String, String)> {
+    let mut drafts = Vec::with_capacity(count);
+    let mut browsers = tokio::task::JoinSet::new();
+    for share in 0..8 {
+        let base = base.to_string();
+        let mine = count / 8 + usize::from(share < count % 8);
+        browsers.spawn(async move {
+            let mut drafts = Vec::with_capacity(mine);
+            for _ in 0..mine {
+                drafts.push(prepared(&base).await);
+            }
+            drafts
+        });
+    }
+    while let Some(done) = browsers.join_next().await {
+        drafts.extend(done.expect("browser"));
+    }
+    drafts
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -125,10 +165,20 @@ fn rss_mib() -> f64 {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let count: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(2000);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let count: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(2000);
+    if let Some(at) = args.iter().position(|a| a == "--prepare") {
+        let (Some(base), Some(file)) = (args.get(at + 1), args.get(at + 2)) else {
+            panic!("usage: submissions N --prepare BASE FILE");
+        };
+        let drafts = prepare_all(base, count).await;
+        let lines: String = drafts
+            .iter()
+            .map(|(cookie, csrf)| format!("{cookie}\t{csrf}\n"))
+            .collect();
+        std::fs::write(file, lines).expect("write the drafts file");
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let vars: BTreeMap<String, String> = [
         ("MADOGUCHI_DATA_DIR", dir.path().display().to_string()),
@@ -146,14 +196,15 @@ async fn main() {
     tokio::spawn(app.run_until_stopped());
 
     let started = Instant::now();
-    let mut clients = Vec::with_capacity(count);
-    for _ in 0..count {
-        clients.push(prepared(&base).await);
-    }
+    let clients = prepare_all(&base, count).await;
     println!(
         "prepared {count} drafts in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    if let Ok(pause) = std::env::var("BENCH_PAUSE_SECONDS") {
+        // Time to attach a profiler to the submission phase alone.
+        tokio::time::sleep(Duration::from_secs(pause.parse().unwrap_or(0))).await;
+    }
 
     let queue = Arc::new(std::sync::Mutex::new(clients));
     let started = Instant::now();
@@ -161,12 +212,19 @@ async fn main() {
     for _ in 0..CONNECTIONS {
         let (queue, base) = (queue.clone(), base.clone());
         workers.spawn(async move {
+            // One keep-alive connection per worker, as a load generator's connection would be.
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(1)
+                .build()
+                .expect("client");
+            let url = format!("{base}/request/submit");
             let mut latencies = Vec::new();
             loop {
                 let next = queue.lock().ok().and_then(|mut q| q.pop());
-                let Some((client, csrf)) = next else { break };
+                let Some((cookie, csrf)) = next else { break };
                 let t = Instant::now();
-                let location = post(&client, &format!("{base}/request/submit"), &csrf, &[]).await;
+                let location = post_as(&client, Some(&cookie), &url, &csrf, &[]).await;
                 latencies.push(t.elapsed());
                 assert_eq!(location, "/request/sent", "submission accepted");
             }

@@ -108,17 +108,11 @@ impl Application {
                 "an administrator chose the operator profile; MADOGUCHI_PROFILE is not used"
             );
         }
-        profiles
-            .clone()
-            .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
         let calendars = Arc::new(CalendarCache::new(profile.calendar(std::iter::empty())));
         calendars
             .fresh(&db)
             .await
             .map_err(|e| StartupError::Setup(e.to_string()))?;
-        calendars
-            .clone()
-            .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
         let fee_schedules = Arc::new(crate::service::fee_schedules::FeeScheduleCache::new(
             config.profile,
         ));
@@ -126,9 +120,11 @@ impl Application {
             .fresh(&db)
             .await
             .map_err(|e| StartupError::Setup(e.to_string()))?;
-        fee_schedules
-            .clone()
-            .spawn_refresh(db.clone(), std::time::Duration::from_secs(5));
+        spawn_settings_refresh(
+            db.clone(),
+            (profiles.clone(), fee_schedules.clone(), calendars.clone()),
+            std::time::Duration::from_secs(5),
+        );
         let mail_from = crate::mail::parse_mailbox(&config.mail_from)
             .map_err(|e| StartupError::Setup(e.to_string()))?;
         if config.reminder_poll_seconds > 0 {
@@ -246,6 +242,32 @@ pub fn open_database(config: &Config) -> Result<Db, StartupError> {
         tracing::info!(count = applied.len(), "applied database migrations");
     }
     Ok(db)
+}
+
+/// Keeps each instance's copy of what administrators change within `every` of the database.
+fn spawn_settings_refresh(
+    db: Db,
+    (profiles, fee_schedules, calendars): (
+        Arc<crate::service::operator_settings::ProfileCache>,
+        Arc<crate::service::fee_schedules::FeeScheduleCache>,
+        Arc<CalendarCache>,
+    ),
+    every: std::time::Duration,
+) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = fee_schedules.fresh(&db).await {
+                tracing::warn!(error = %e, "fee schedule refresh failed; will retry");
+            }
+            if let Err(e) = profiles.fresh(&db).await {
+                tracing::warn!(error = %e, "operator profile refresh failed; will retry");
+            }
+            if let Err(e) = calendars.fresh(&db).await {
+                tracing::warn!(error = %e, "calendar refresh failed; will retry");
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
 }
 
 fn security_headers() -> DefaultHeaders {

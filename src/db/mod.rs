@@ -40,6 +40,7 @@ pub mod schema;
 pub mod setup_links;
 pub mod staff;
 pub mod statistics;
+mod writer;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -8,6 +8,7 @@ use diesel::r2d2::{self, ManageConnection, Pool, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use super::writer::Writer;
 use super::{DatabaseUrl, DbConnection};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -88,6 +89,8 @@ impl ManageConnection for ConnectionManager {
 pub struct Db {
     readers: Pool<ConnectionManager>,
     writer: Pool<ConnectionManager>,
+    /// SQLite's writes from the service go through one thread that commits them in groups.
+    queue: Option<Writer>,
     url: DatabaseUrl,
 }
 
@@ -121,13 +124,18 @@ impl Db {
                 .map_err(|e| DbError::Unavailable(first_line(&e.to_string())))
         };
         let readers = build(pool_size)?;
-        let writer = match url {
-            DatabaseUrl::Sqlite(_) => build(1)?,
-            DatabaseUrl::Postgres(_) => readers.clone(),
+        let (writer, queue) = match url {
+            DatabaseUrl::Sqlite(_) => {
+                let writer = build(1)?;
+                let queue = Writer::start(writer.clone())?;
+                (writer, Some(queue))
+            }
+            DatabaseUrl::Postgres(_) => (readers.clone(), None),
         };
         Ok(Db {
             readers,
             writer,
+            queue,
             url: url.clone(),
         })
     }
@@ -180,12 +188,35 @@ impl Db {
         .await
     }
 
-    /// Runs `f` in one transaction on the writer connection off the async runtime.
+    /// Runs a short read (a few lookups by index, as a requester's pages make) on the calling
+    /// thread when the database is SQLite in this process: handing it to another thread and back
+    /// costs more than the read. On PostgreSQL, which answers over the network, and when no
+    /// connection is free at once, it is [`Db::read`].
+    pub async fn read_indexed<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if let DatabaseUrl::Sqlite(_) = self.url
+            && let Some(mut pooled) = self.readers.try_get()
+        {
+            // One read transaction: one snapshot, and one read lock instead of one per query.
+            let conn: &mut DbConnection = &mut pooled;
+            return conn.transaction(f);
+        }
+        self.read(f).await
+    }
+
+    /// Runs `f` atomically on the writer connection off the async runtime: in a transaction of
+    /// its own on PostgreSQL, in a savepoint of a group commit on SQLite. Returns once committed.
     pub async fn write<T, F>(&self, f: F) -> Result<T, DbError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
         T: Send + 'static,
     {
+        if let Some(queue) = &self.queue {
+            return queue.write(f).await;
+        }
         let pool = self.writer.clone();
         blocking(move || {
             let mut pooled = pool.get()?;

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::Mailbox;
@@ -71,17 +70,6 @@ impl CalendarCache {
                 .collect::<Vec<_>>()
         };
         self.base.with_operator_days(with("closed"), with("open"))
-    }
-
-    pub fn spawn_refresh(self: Arc<Self>, db: Db, every: Duration) {
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = self.fresh(&db).await {
-                    tracing::warn!(error = %e, "calendar refresh failed; will retry");
-                }
-                tokio::time::sleep(every).await;
-            }
-        });
     }
 }
 

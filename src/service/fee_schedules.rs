@@ -3,7 +3,6 @@
 //! its audit record in the same transaction.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -82,17 +81,6 @@ impl FeeScheduleCache {
             }
             None => self.current(),
         })
-    }
-
-    pub fn spawn_refresh(self: Arc<Self>, db: Db, every: Duration) {
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = self.fresh(&db).await {
-                    tracing::warn!(error = %e, "fee schedule refresh failed; will retry");
-                }
-                tokio::time::sleep(every).await;
-            }
-        });
     }
 
     /// Adds `schedule` (checked against the schedules as the database has them now).

@@ -3,7 +3,6 @@
 //! cached with the database's revision like the calendar and the fee schedules.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -73,17 +72,6 @@ impl ProfileCache {
                 .offer(row.revision, profile_of(self.configured, &row)),
             None => self.current(),
         })
-    }
-
-    pub fn spawn_refresh(self: Arc<Self>, db: Db, every: Duration) {
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = self.fresh(&db).await {
-                    tracing::warn!(error = %e, "operator profile refresh failed; will retry");
-                }
-                tokio::time::sleep(every).await;
-            }
-        });
     }
 
     /// Who saved the profile last, at which revision.

@@ -79,11 +79,20 @@ impl AppState {
         &self,
         request: &crate::domain::fees::QuoteRequest,
     ) -> Result<crate::domain::fees::Quote, crate::domain::fees::FeeError> {
-        crate::domain::fees::quote(
-            self.profile().regime,
-            &self.fee_schedules.current().all,
-            request,
-        )
+        let (profile, schedules) = self.schedules_shown();
+        crate::domain::fees::quote(profile.regime, &schedules, request)
+    }
+
+    /// The schedules in force as last refreshed, with the profile they belong to. The profile's
+    /// own schedules come from that very profile (not from the fee cache, refreshed apart from it),
+    /// so a page showing a newly chosen profile's kinds never quotes the previous profile's fees.
+    fn schedules_shown(&self) -> (Arc<OperatorProfile>, Vec<crate::domain::fees::FeeSchedule>) {
+        let profile = self.profile();
+        let schedules = crate::domain::fee_schedules::merged(
+            &profile.fee_schedules,
+            &self.fee_schedules.current().added,
+        );
+        (profile, schedules)
     }
 
     /// The ways to pay of the schedule in force on `day`.
@@ -91,9 +100,8 @@ impl AppState {
         &self,
         day: chrono::NaiveDate,
     ) -> Option<Vec<crate::domain::fees::PaymentMethod>> {
-        let schedules = self.fee_schedules.current();
-        crate::domain::fees::schedule_in_force(&schedules.all, day)
-            .map(|s| s.payment_methods.clone())
+        let (_, schedules) = self.schedules_shown();
+        crate::domain::fees::schedule_in_force(&schedules, day).map(|s| s.payment_methods.clone())
     }
 
     /// The calendar as last refreshed (for pages that only display days left).
@@ -137,6 +145,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
             web::post().to(staff::logout_everywhere),
         )
         .route("/staff", web::get().to(staff::home))
-        .configure(staff::routes)
-        .configure(|cfg| portal::routes(cfg, limit));
+        // The requester's pages first: the router tries each pattern in turn, and the staff
+        // workspace has dozens with parameters, each matched by a regular expression.
+        .configure(|cfg| portal::routes(cfg, limit))
+        .configure(staff::routes);
 }

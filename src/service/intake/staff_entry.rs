@@ -120,10 +120,11 @@ pub async fn enter(
     } else {
         Utc.from_utc_datetime(&arrived_on.and_hms_opt(3, 0, 0).unwrap_or_default())
     };
+    let calendar = ctx.calendars.fresh(ctx.db).await?;
     let deadline = compute_deadline(
         &ctx.profile
             .decision_deadline_request(kind, received_at, &[], 0, None),
-        &ctx.calendar,
+        &calendar,
     )
     .ok();
     let mut facts = facts;

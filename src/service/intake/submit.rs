@@ -12,7 +12,6 @@ use super::person::PersonDetails;
 use crate::auth::token;
 use crate::db::cases::{self, CaseEventRow, CaseRow};
 use crate::db::{Db, DbConnection, DbError, drafts, outbox};
-use crate::domain::calendar::BusinessCalendar;
 use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::{Actor, Event};
@@ -22,6 +21,7 @@ use crate::domain::lifecycle::{self, CaseFacts, Entry};
 use crate::domain::profile::OperatorProfile;
 use crate::i18n::Lang;
 use crate::mail::{self, MailError, OutgoingMail};
+use crate::service::calendar::CalendarCache;
 use crate::service::notices;
 use crate::storage::crypto::{CryptoError, MasterKey};
 use crate::storage::index::IndexKey;
@@ -37,7 +37,8 @@ pub struct IntakeContext<'a> {
     pub index: &'a IndexKey,
     /// As last refreshed: an administrator's change applies within seconds, as the page says.
     pub profile: std::sync::Arc<OperatorProfile>,
-    pub calendar: std::sync::Arc<BusinessCalendar>,
+    /// Read fresh by the steps that compute a deadline, and only by them.
+    pub calendars: &'a CalendarCache,
     pub mail_from: &'a Mailbox,
     pub public_url: &'a str,
 }
@@ -108,7 +109,7 @@ pub async fn load_draft(
 ) -> Result<Option<StoredDraft>, IntakeError> {
     let digest = token::digest(draft_token);
     let stored = db
-        .read(move |conn| drafts::load(conn, &digest, now.naive_utc()))
+        .read_indexed(move |conn| drafts::load(conn, &digest, now.naive_utc()))
         .await?;
     let record = draft_record(draft_token);
     Ok(match stored {
@@ -403,10 +404,11 @@ async fn confirm(
     let kind = facts.kind;
     let lang = Lang::from_code(&row.lang).unwrap_or_default();
     let received_date = jst_date(now);
+    let calendar = ctx.calendars.fresh(ctx.db).await?;
     let deadline = compute_deadline(
         &ctx.profile
             .decision_deadline_request(kind, now, &[], 0, None),
-        &ctx.calendar,
+        &calendar,
     )
     .ok();
     let mut after = transition.facts.clone();

@@ -128,7 +128,7 @@ pub async fn confirm_code(
         );
     }
     match submit::confirm_by_code(
-        &context(&state).await?,
+        &context(&state),
         &case_id,
         &access_token,
         &field(&form, "code"),
@@ -172,7 +172,7 @@ pub async fn confirm_link(
     if !csrf_matches(&session, &field(&form, "csrf")) {
         return Ok(see_other(&format!("/case/{access_token}")));
     }
-    match submit::confirm_by_link(&context(&state).await?, &access_token, Utc::now()).await {
+    match submit::confirm_by_link(&context(&state), &access_token, Utc::now()).await {
         Ok(_) => Ok(see_other(&format!("/case/{access_token}"))),
         Err(IntakeError::Db(crate::db::DbError::NotFound)) => Err(AppError::NotFound),
         Err(other) => Err(other.into()),
@@ -266,7 +266,7 @@ pub async fn case_page_typed(
     let digest = token::digest(access_token);
     let loaded = state
         .db
-        .read(move |conn| {
+        .read_indexed(move |conn| {
             let Some(row) = cases::find_by_access_token(conn, &digest)? else {
                 return Ok(None);
             };

@@ -25,16 +25,16 @@ const DRAFT_KEY: &str = "draft";
 /// The case the browser just submitted, so the code can be typed in that browser.
 const PENDING_CASE_KEY: &str = "pending_case";
 
-pub async fn context(state: &AppState) -> Result<IntakeContext<'_>, crate::db::DbError> {
-    Ok(IntakeContext {
+pub fn context(state: &AppState) -> IntakeContext<'_> {
+    IntakeContext {
         db: &state.db,
         master: &state.master,
         index: &state.index,
         profile: state.profile(),
-        calendar: state.fresh_calendar().await?,
+        calendars: &state.calendars,
         mail_from: &state.mail_from,
         public_url: &state.config.public_url,
-    })
+    }
 }
 
 impl From<IntakeError> for AppError {
@@ -94,7 +94,7 @@ pub async fn case_by_token(state: &AppState, access_token: &str) -> Result<CaseR
     let digest = crate::auth::token::digest(access_token);
     state
         .db
-        .read(move |conn| cases::find_by_access_token(conn, &digest))
+        .read_indexed(move |conn| cases::find_by_access_token(conn, &digest))
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -630,7 +630,7 @@ pub async fn submit(
             &review_page(&state, page, draft, errors),
         );
     }
-    match submit::submit(&context(&state).await?, &token, draft, page.lang, now).await {
+    match submit::submit(&context(&state), &token, draft, page.lang, now).await {
         Ok(submitted) => {
             remember_pending_case(&session, &submitted.case_id, &submitted.access_token)?;
             Ok(see_other("/request/sent"))

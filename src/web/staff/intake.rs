@@ -186,7 +186,7 @@ pub async fn submit(
         return intake_page(&state, &me, page, errors, form);
     }
     let case_id = staff_entry::enter(
-        &context(&state).await?,
+        &context(&state),
         &me.actor.label(),
         me.staff.role.as_str(),
         entry,
