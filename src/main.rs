@@ -6,5 +6,7 @@ use clap::Parser;
 async fn main() -> std::process::ExitCode {
     let cli = madoguchi::cli::Cli::parse();
     let madoguchi::cli::Exit(code) = madoguchi::cli::run(cli).await;
+    // Past this point no connection may be opened: see `db::quiesce`.
+    let _ = madoguchi::db::quiesce(std::time::Duration::from_secs(15));
     std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -131,6 +131,7 @@ impl Application {
             crate::service::reminders::Sweeper {
                 db: db.clone(),
                 calendars: calendars.clone(),
+                profiles: profiles.clone(),
                 master: Arc::new(MasterKey::new(config.secrets.document_key)),
                 from: mail_from.clone(),
                 public_url: config.public_url.clone(),

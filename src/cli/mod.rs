@@ -190,6 +190,9 @@ async fn sweep(config: &Config) -> Exit {
         calendars: std::sync::Arc::new(crate::service::calendar::CalendarCache::new(
             profile.calendar(std::iter::empty()),
         )),
+        profiles: std::sync::Arc::new(crate::service::operator_settings::ProfileCache::new(
+            config.profile,
+        )),
         master: std::sync::Arc::new(crate::storage::crypto::MasterKey::new(
             config.secrets.document_key,
         )),
@@ -202,9 +205,10 @@ async fn sweep(config: &Config) -> Exit {
     match sweeper.sweep(chrono::Utc::now()).await {
         Ok(swept) => {
             println!(
-                "considered {} cases, sent {} reminders in {:.3} s",
+                "considered {} cases, sent {} reminders, dismissed {} requests in {:.3} s",
                 swept.cases_considered,
                 swept.reminders_sent,
+                swept.dismissed,
                 started.elapsed().as_secs_f64()
             );
             Exit(0)

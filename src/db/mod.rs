@@ -22,6 +22,7 @@ macro_rules! insert_batch {
 pub mod audit;
 pub mod calendar;
 pub mod cases;
+mod connecting;
 pub mod dashboard;
 pub mod decisions;
 pub mod documents;
@@ -41,6 +42,8 @@ pub mod setup_links;
 pub mod staff;
 pub mod statistics;
 mod writer;
+
+pub use connecting::quiesce;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -57,6 +57,24 @@ impl ManageConnection for ConnectionManager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        super::connecting::attempt(|| self.establish()).unwrap_or_else(|| {
+            Err(r2d2::Error::ConnectionError(
+                diesel::ConnectionError::BadConnection("the process is ending".into()),
+            ))
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+impl ConnectionManager {
+    fn establish(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
@@ -72,14 +90,6 @@ impl ManageConnection for ConnectionManager {
                 .map(DbConnection::Postgres)
                 .map_err(r2d2::Error::ConnectionError),
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        std::thread::panicking() || conn.is_broken()
     }
 }
 

@@ -226,8 +226,10 @@ impl EventKind {
             | EventKind::ExtendDeadline
             | EventKind::ApplySpecialExtension
             | EventKind::Close
-            | EventKind::Dismiss
             | EventKind::Transfer => casework,
+            // The system only where the operator configured it, and only for a lapsed 補正
+            // (the lifecycle's guard): the one ground a date alone proves.
+            EventKind::Dismiss => casework || system,
             EventKind::WaiveFee | EventKind::ReturnDraft | EventKind::ApproveDecision => approver,
             EventKind::RequesterAnswered | EventKind::Deliver => requester || casework || system,
             EventKind::InvoiceFee => casework || system,

@@ -271,6 +271,15 @@ fn check(
         {
             Err(Refusal::DeliveryPending)
         }
+        EventKind::Dismiss
+            if *actor == Actor::System
+                && (state != AwaitingRequester || facts.correction_reply_by.is_none()) =>
+        {
+            Err(Refusal::NotPermitted {
+                event,
+                actor: actor.label_en(),
+            })
+        }
         EventKind::Dismiss => match facts.correction_reply_by {
             Some(reply_by) if state == AwaitingRequester && today <= reply_by => {
                 Err(Refusal::ReplyPeriodRunning { reply_by })

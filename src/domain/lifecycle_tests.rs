@@ -184,6 +184,41 @@ fn correction_reply_by_must_not_be_past_and_dismissal_waits_for_it() {
 }
 
 #[test]
+fn the_system_dismisses_only_a_lapsed_correction_request() {
+    let dismiss = Event::Dismiss {
+        reason: "補正なし".into(),
+    };
+    let mut f = national_disclosure();
+    f.state = CaseState::Received;
+    assert!(matches!(
+        apply(&f, &dismiss, &Actor::System, later(30)),
+        Err(Refusal::NotPermitted { .. })
+    ));
+    let asked = step(
+        &f,
+        Event::RequestCorrection {
+            reply_by: d(2025, 6, 16),
+            reason: "x".into(),
+        },
+        &staff(),
+    );
+    assert_eq!(
+        apply(&asked.facts, &dismiss, &Actor::System, now()).unwrap_err(),
+        Refusal::ReplyPeriodRunning {
+            reply_by: d(2025, 6, 16)
+        }
+    );
+    let done = apply(&asked.facts, &dismiss, &Actor::System, later(15)).unwrap();
+    assert_eq!(done.to, CaseState::Dismissed);
+    // Answered in time: back under review, where only staff may dismiss.
+    let answered = step(&asked.facts, Event::RequesterAnswered, &Actor::Requester);
+    assert!(matches!(
+        apply(&answered.facts, &dismiss, &Actor::System, later(30)),
+        Err(Refusal::NotPermitted { .. })
+    ));
+}
+
+#[test]
 fn kinds_without_fees_never_get_one() {
     for (kind, regime) in [
         (RequestKind::Correction, Regime::NationalBody),

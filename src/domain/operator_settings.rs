@@ -29,6 +29,9 @@ pub struct Adjustments {
     pub due_soon_office_days: u32,
     pub correction_reply_days: u32,
     pub unconfirmed_expiry_hours: u32,
+    /// Absent from what was saved before it existed: off, as every ready profile has it.
+    #[serde(default)]
+    pub auto_dismiss_office_days: u32,
 }
 
 /// A whole-number setting's name and its allowed range.
@@ -54,6 +57,12 @@ pub const UNCONFIRMED_EXPIRY: NumberRule = NumberRule {
     min: 1,
     max: 720,
 };
+/// 0 leaves every dismissal to staff; at most six weeks of office days after the reply-by date.
+pub const AUTO_DISMISS: NumberRule = NumberRule {
+    field: "auto_dismiss_office_days",
+    min: 0,
+    max: 30,
+};
 
 impl Adjustments {
     /// The values a profile has now.
@@ -68,6 +77,7 @@ impl Adjustments {
             due_soon_office_days: profile.due_soon_office_days,
             correction_reply_days: profile.correction_reply_days,
             unconfirmed_expiry_hours: profile.unconfirmed_expiry_hours,
+            auto_dismiss_office_days: profile.auto_dismiss_office_days,
         }
     }
 
@@ -93,6 +103,7 @@ impl Adjustments {
         profile.due_soon_office_days = self.due_soon_office_days;
         profile.correction_reply_days = self.correction_reply_days;
         profile.unconfirmed_expiry_hours = self.unconfirmed_expiry_hours;
+        profile.auto_dismiss_office_days = self.auto_dismiss_office_days;
         profile
     }
 
@@ -136,6 +147,10 @@ impl Adjustments {
         note(
             self.unconfirmed_expiry_hours != before.unconfirmed_expiry_hours,
             UNCONFIRMED_EXPIRY.field,
+        );
+        note(
+            self.auto_dismiss_office_days != before.auto_dismiss_office_days,
+            AUTO_DISMISS.field,
         );
         changed
     }
@@ -241,6 +256,7 @@ pub fn parse(
     let due_soon_office_days = number(&DUE_SOON);
     let correction_reply_days = number(&CORRECTION_REPLY);
     let unconfirmed_expiry_hours = number(&UNCONFIRMED_EXPIRY);
+    let auto_dismiss_office_days = number(&AUTO_DISMISS);
 
     if !problems.is_empty() {
         return Err(problems);
@@ -255,6 +271,7 @@ pub fn parse(
         due_soon_office_days,
         correction_reply_days,
         unconfirmed_expiry_hours,
+        auto_dismiss_office_days,
     })
 }
 
@@ -337,6 +354,7 @@ mod tests {
             ("due_soon_office_days", "３"),
             ("correction_reply_days", "21日"),
             ("unconfirmed_expiry_hours", "48 hours"),
+            ("auto_dismiss_office_days", "０"),
         ])
     }
 
@@ -361,9 +379,10 @@ mod tests {
             (
                 read.due_soon_office_days,
                 read.correction_reply_days,
-                read.unconfirmed_expiry_hours
+                read.unconfirmed_expiry_hours,
+                read.auto_dismiss_office_days
             ),
-            (3, 21, 48)
+            (3, 21, 48, 0)
         );
     }
 
@@ -376,6 +395,7 @@ mod tests {
         fields.insert("correction_reply_days", "二週間");
         fields.insert("due_soon_office_days", "0開庁日");
         fields.insert("unconfirmed_expiry_hours", "");
+        fields.insert("auto_dismiss_office_days", "31営業日");
         let problems = submitted(&fields, &["purpose_notice"], &[]).unwrap_err();
         assert_eq!(
             problems,
@@ -388,6 +408,7 @@ mod tests {
                 ("due_soon_office_days", Problem::OutOfRange),
                 ("correction_reply_days", Problem::NotANumber),
                 ("unconfirmed_expiry_hours", Problem::Required),
+                ("auto_dismiss_office_days", Problem::OutOfRange),
             ]
         );
         let none = submitted(&good(), &[], &["counter"]).unwrap_err();

@@ -75,6 +75,9 @@ pub struct OperatorProfile {
     pub unconfirmed_expiry_hours: u32,
     /// Default days given to answer a 補正 (Art. 77(3) "相当の期間"; practice value).
     pub correction_reply_days: u32,
+    /// Office days after an unanswered 補正's reply-by date on which the request is dismissed
+    /// without staff (0: never automatically; the assignee is told and decides).
+    pub auto_dismiss_office_days: u32,
     pub delivery_methods: Vec<DeliveryMethod>,
 }
 
@@ -207,6 +210,7 @@ fn national() -> OperatorProfile {
         due_soon_office_days: 5,
         unconfirmed_expiry_hours: 72,
         correction_reply_days: 14,
+        auto_dismiss_office_days: 0,
         delivery_methods: vec![
             DeliveryMethod::Counter,
             DeliveryMethod::PaperByPost,
@@ -263,6 +267,7 @@ fn private() -> OperatorProfile {
         due_soon_office_days: 3,
         unconfirmed_expiry_hours: 72,
         correction_reply_days: 14,
+        auto_dismiss_office_days: 0,
         delivery_methods: vec![
             DeliveryMethod::ElectronicDownload,
             DeliveryMethod::PaperByPost,
@@ -311,6 +316,7 @@ fn jmimo() -> OperatorProfile {
         due_soon_office_days: 3,
         unconfirmed_expiry_hours: 72,
         correction_reply_days: 14,
+        auto_dismiss_office_days: 0,
         delivery_methods: vec![DeliveryMethod::PaperByPost, DeliveryMethod::DiscByPost],
     }
 }
@@ -368,6 +374,7 @@ fn kanagawa() -> OperatorProfile {
         due_soon_office_days: 5,
         unconfirmed_expiry_hours: 72,
         correction_reply_days: 14,
+        auto_dismiss_office_days: 0,
         delivery_methods: vec![
             DeliveryMethod::Counter,
             DeliveryMethod::PaperByPost,

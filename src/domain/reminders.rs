@@ -124,6 +124,17 @@ pub fn due(
     out
 }
 
+/// The day a request whose 補正 went unanswered by `reply_by` is dismissed without staff, when
+/// the operator set `after_office_days` (0: never; staff decide). Counted in office days so that
+/// an answer posted on the last day, or a closure right after it, still has time to arrive.
+pub fn automatic_dismissal_on(
+    reply_by: NaiveDate,
+    after_office_days: u32,
+    calendar: &BusinessCalendar,
+) -> Option<NaiveDate> {
+    (after_office_days > 0).then(|| calendar.add_office_days(reply_by, after_office_days))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +163,34 @@ mod tests {
             clock_stopped: false,
             reply_by: None,
             payment_asked_on: None,
+        }
+    }
+
+    #[test]
+    fn automatic_dismissal_counts_office_days_after_the_reply_by_date() {
+        // Reply by Monday 2026-12-28; the year-end closure runs to 3 January.
+        assert_eq!(automatic_dismissal_on(d(2026, 12, 28), 0, cal()), None);
+        assert_eq!(
+            automatic_dismissal_on(d(2026, 12, 28), 1, cal()),
+            Some(d(2027, 1, 4))
+        );
+        assert_eq!(
+            automatic_dismissal_on(d(2026, 12, 28), 5, cal()),
+            Some(d(2027, 1, 8))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn automatic_dismissal_falls_on_the_nth_office_day_after(
+            offset in 0i64..2000,
+            after in 1u32..=30,
+        ) {
+            let reply_by = d(2025, 1, 1) + chrono::Duration::days(offset);
+            let on = automatic_dismissal_on(reply_by, after, cal()).unwrap();
+            prop_assert!(on > reply_by);
+            prop_assert!(!cal().is_closed(on));
+            prop_assert_eq!(cal().office_days_between(reply_by, on), after);
         }
     }
 

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod casework;
 pub mod corrections;
 pub mod deadlines;
+pub mod dismissals;
 pub mod documents;
 pub mod fee_schedules;
 pub mod figure_cache;

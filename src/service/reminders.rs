@@ -14,13 +14,18 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::reminders::{self, SweepRow};
 use crate::db::{Db, DbError, outbox, staff};
 use crate::domain::deadline::jst_date;
-use crate::domain::reminders::{ClockView, ReminderKind, ReminderPolicy, due};
+use crate::domain::reminders::{
+    ClockView, ReminderKind, ReminderPolicy, automatic_dismissal_on, due,
+};
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
 use crate::service::calendar::CalendarCache;
+use crate::service::dismissals::{Dismissal, dismiss_lapsed};
 use crate::service::intake::submit::contact_of;
+use crate::service::lifecycle::Desk;
 use crate::service::notices;
+use crate::service::operator_settings::ProfileCache;
 use crate::storage::crypto::MasterKey;
 
 /// Reminders claimed per transaction: bounds a transaction's size on a first sweep over a large,
@@ -34,6 +39,8 @@ const PAYMENT_REMINDER_DAYS: u32 = 10;
 pub struct Sweeper {
     pub db: Db,
     pub calendars: Arc<CalendarCache>,
+    /// For the operator's automatic dismissal of unanswered 補正 requests.
+    pub profiles: Arc<ProfileCache>,
     pub master: Arc<MasterKey>,
     pub from: Mailbox,
     pub public_url: String,
@@ -45,6 +52,8 @@ pub struct Sweeper {
 pub struct Swept {
     pub cases_considered: usize,
     pub reminders_sent: usize,
+    /// Requests dismissed without staff, as the operator configured.
+    pub dismissed: usize,
 }
 
 struct Pending {
@@ -53,12 +62,15 @@ struct Pending {
     key: String,
     /// The requester's address, for reminders to them (opened before the transaction).
     requester: Option<String>,
+    /// When an unanswered 補正 will be dismissed without staff (told to the assignee).
+    dismiss_on: Option<chrono::NaiveDate>,
 }
 
 impl Sweeper {
     pub async fn sweep(&self, now: DateTime<Utc>) -> Result<Swept, DbError> {
         let today = jst_date(now);
         let calendar = self.calendars.fresh(&self.db).await?;
+        let profile = self.profiles.fresh(&self.db).await?;
         let policy = ReminderPolicy {
             deadline_days: &self.deadline_days,
             reply_days: REPLY_REMINDER_DAYS,
@@ -101,6 +113,7 @@ impl Sweeper {
             .map(|(id, at)| (id.as_str(), jst_date(at.and_utc())))
             .collect();
         let mut pending = Vec::new();
+        let mut to_dismiss = Vec::new();
         for row in &rows {
             let view = ClockView {
                 case_id: row.id.clone(),
@@ -111,13 +124,36 @@ impl Sweeper {
                     .flatten(),
                 payment_asked_on: asked.get(row.id.as_str()).copied(),
             };
+            let dismiss_on = view.reply_by.and_then(|reply_by| {
+                automatic_dismissal_on(reply_by, profile.auto_dismiss_office_days, &calendar)
+            });
+            if let (Some(on), Some(reply_by)) = (dismiss_on, view.reply_by)
+                && on <= today
+            {
+                to_dismiss.push((row.id.clone(), reply_by));
+                continue;
+            }
             for kind in due(&view, today, &calendar, &policy) {
                 pending.push(Pending {
                     key: kind.key(&row.id),
                     case: row.clone(),
                     kind,
                     requester: None,
+                    dismiss_on,
                 });
+            }
+        }
+        let mut dismissed = 0;
+        if !to_dismiss.is_empty() {
+            let desk = Desk {
+                master: &self.master,
+                from: &self.from,
+                profile: profile.clone(),
+                calendar: calendar.clone(),
+            };
+            for (case_id, reply_by) in &to_dismiss {
+                let done = dismiss_lapsed(&self.db, &desk, (case_id, *reply_by), now).await?;
+                dismissed += usize::from(done == Dismissal::Dismissed);
             }
         }
         // One range read of what was claimed about these days, rather than a probe per key:
@@ -141,6 +177,7 @@ impl Sweeper {
         let mut swept = Swept {
             cases_considered: rows.len(),
             reminders_sent: 0,
+            dismissed,
         };
         while !pending.is_empty() {
             let batch: Vec<Pending> = pending.drain(..pending.len().min(BATCH)).collect();
@@ -200,7 +237,7 @@ impl Sweeper {
                     }
                     let line = format!(
                         "{}\n  {public_url}/staff/cases/{}",
-                        staff_line(p.kind, &number),
+                        staff_line(p.kind, &number, p.dismiss_on),
                         p.case.id
                     );
                     let assignee = p
@@ -247,8 +284,12 @@ impl Sweeper {
         tokio::spawn(async move {
             loop {
                 match self.sweep(Utc::now()).await {
-                    Ok(s) if s.reminders_sent > 0 => {
-                        tracing::info!(sent = s.reminders_sent, "reminders sent");
+                    Ok(s) if s.reminders_sent > 0 || s.dismissed > 0 => {
+                        tracing::info!(
+                            sent = s.reminders_sent,
+                            dismissed = s.dismissed,
+                            "reminders sent"
+                        );
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "reminder sweep failed; will retry"),
@@ -279,7 +320,7 @@ fn queue(
     }
 }
 
-fn staff_line(kind: ReminderKind, number: &str) -> String {
+fn staff_line(kind: ReminderKind, number: &str, dismiss_on: Option<chrono::NaiveDate>) -> String {
     match kind {
         ReminderKind::Deadline { days, due_on } => format!(
             "{number}: 期限 {due_on}（あと{days}営業日以内） / due {due_on} (within {days} office days)"
@@ -287,9 +328,14 @@ fn staff_line(kind: ReminderKind, number: &str) -> String {
         ReminderKind::Overdue { due_on } => {
             format!("{number}: 期限超過（期限 {due_on}） / overdue (due {due_on})")
         }
-        ReminderKind::ReplyLapsed { reply_by } => format!(
-            "{number}: 補正の回答期限 {reply_by} を過ぎました。却下するか確認してください / no answer by {reply_by}: decide whether to dismiss"
-        ),
+        ReminderKind::ReplyLapsed { reply_by } => match dismiss_on {
+            Some(on) => format!(
+                "{number}: 補正の回答期限 {reply_by} を過ぎました。回答がなければ {on} に自動で却下します / no answer by {reply_by}: dismissed automatically on {on} unless answered"
+            ),
+            None => format!(
+                "{number}: 補正の回答期限 {reply_by} を過ぎました。却下するか確認してください / no answer by {reply_by}: decide whether to dismiss"
+            ),
+        },
         ReminderKind::Reply { .. } | ReminderKind::Payment { .. } => number.to_string(),
     }
 }
@@ -323,5 +369,27 @@ fn requester_notice(case: &SweepRow, kind: ReminderKind, number: &str) -> notice
                 "See your case page for how to pay. We continue once the payment arrives.",
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_assignee_learns_whether_a_lapsed_reply_is_dismissed_automatically() {
+        let reply_by = chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
+        let lapsed = ReminderKind::ReplyLapsed { reply_by };
+        let by_staff = staff_line(lapsed, "2026-000001", None);
+        assert!(
+            by_staff.contains("却下するか確認してください"),
+            "{by_staff}"
+        );
+        let on = chrono::NaiveDate::from_ymd_opt(2027, 1, 8).unwrap();
+        let automatic = staff_line(lapsed, "2026-000001", Some(on));
+        assert!(
+            automatic.contains("2027-01-08 に自動で却下します"),
+            "{automatic}"
+        );
     }
 }

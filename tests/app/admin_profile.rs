@@ -55,6 +55,7 @@ async fn adjust(
         "due_soon_office_days",
         "correction_reply_days",
         "unconfirmed_expiry_hours",
+        "auto_dismiss_office_days",
     ] {
         let value = changes
             .iter()
@@ -86,7 +87,7 @@ async fn choose(app: &TestApp, admin: &reqwest::Client, name: &str) -> Page {
 }
 
 /// Polls `path` on `app` until its page contains `text` (another instance refreshes within 5 s).
-async fn eventually_shows(app: &TestApp, path: &str, text: &str) -> Page {
+pub async fn eventually_shows(app: &TestApp, path: &str, text: &str) -> Page {
     for _ in 0..40 {
         let page = app.get(path).await;
         if page.body.contains(text) {
@@ -154,6 +155,7 @@ async fn an_administrator_chooses_and_adjusts_the_operator_profile_on_every_inst
             ("due_soon_office_days", "0"),
             ("correction_reply_days", "二週間"),
             ("unconfirmed_expiry_hours", ""),
+            ("auto_dismiss_office_days", "31"),
         ],
         &["delivery_paper_by_post"],
         None,
@@ -167,6 +169,7 @@ async fn an_administrator_chooses_and_adjusts_the_operator_profile_on_every_inst
         "期限が近いと表示する日数は1〜20の開庁日にしてください。",
         "日数は数字で入力してください（例: 14）。",
         "時間数を入力してください。",
+        "自動で却下するまでの日数は0〜30の開庁日にしてください（0は職員が判断）。",
     ] {
         assert!(refused.body.contains(message), "{message}");
     }
@@ -185,6 +188,7 @@ async fn an_administrator_chooses_and_adjusts_the_operator_profile_on_every_inst
             ("due_soon_office_days", "５"),
             ("correction_reply_days", "21日"),
             ("unconfirmed_expiry_hours", "48"),
+            ("auto_dismiss_office_days", "５開庁日"),
         ],
         &[
             "kind_disclosure",
@@ -202,6 +206,7 @@ async fn an_administrator_chooses_and_adjusts_the_operator_profile_on_every_inst
             .contains("id=\"operator-name\">架空医療情報センター<")
     );
     assert_eq!(value_of(&saved.body, "correction_reply_days"), "21");
+    assert_eq!(value_of(&saved.body, "auto_dismiss_office_days"), "5");
     assert!(
         saved
             .body
@@ -216,7 +221,8 @@ async fn an_administrator_chooses_and_adjusts_the_operator_profile_on_every_inst
         audited(&world, "profile.adjusted"),
         [Some(
             "private:operator_name_ja,operator_name_en,office_hours_ja,kinds_offered,\
-             delivery_methods,due_soon_office_days,correction_reply_days,unconfirmed_expiry_hours"
+             delivery_methods,due_soon_office_days,correction_reply_days,unconfirmed_expiry_hours,\
+             auto_dismiss_office_days"
                 .into()
         )]
     );

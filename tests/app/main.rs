@@ -8,6 +8,7 @@ mod admin_staff;
 mod browser;
 mod cli;
 mod dashboard;
+mod dismissals;
 mod errors;
 mod helpers;
 mod instances;

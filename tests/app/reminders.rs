@@ -161,6 +161,9 @@ async fn a_sweep_sends_once_and_a_moved_deadline_rearms_the_reminder() {
     let sweeper = madoguchi::service::reminders::Sweeper {
         db: db.clone(),
         calendars,
+        profiles: std::sync::Arc::new(madoguchi::service::operator_settings::ProfileCache::new(
+            madoguchi::domain::profile::ProfileName::National,
+        )),
         master: std::sync::Arc::new(madoguchi::storage::crypto::MasterKey::new(
             config.secrets.document_key,
         )),

@@ -22,6 +22,7 @@ use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
 use crate::domain::kind::RequestKind;
 use crate::domain::lifecycle::FeeStatus;
 use crate::domain::profile::OperatorProfile;
+use crate::domain::reminders::automatic_dismissal_on;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
@@ -218,7 +219,8 @@ struct CasePage {
     messages: Vec<MessageEntry>,
     typed_message: String,
     /// A pending 補正: the date to answer by, and what the help desk asked.
-    correction: Option<(String, String)>,
+    /// The reply-by date, what the desk asked, and when no answer means dismissal (if configured).
+    correction: Option<(String, String, Option<String>)>,
     /// A fee to pay: the amount and the ways to pay it.
     fee_due: Option<(i64, Vec<&'static str>)>,
     withdrawable: bool,
@@ -379,6 +381,18 @@ pub async fn case_page_typed(
         _ => None,
     };
     let correction = (case_state == CaseState::AwaitingRequester).then(|| {
+        let dismissal = open_reply_by
+            .and_then(|d| {
+                automatic_dismissal_on(
+                    d,
+                    state.profile().auto_dismiss_office_days,
+                    &state.calendar(),
+                )
+            })
+            .map(|on| {
+                lang.t("case.correction.dismissal")
+                    .replace("{date}", &on.format("%Y-%m-%d").to_string())
+            });
         let reply_by = open_reply_by
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default();
@@ -388,7 +402,7 @@ pub async fn case_page_typed(
             .find(|m| m.from == lang.t("case.messages.from_desk"))
             .map(|m| m.body.clone())
             .unwrap_or_default();
-        (reply_by, asked)
+        (reply_by, asked, dismissal)
     });
     let status = if errors.is_empty() {
         StatusCode::OK

@@ -14,7 +14,8 @@ use super::roles::Admin;
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::kind::RequestKind;
 use crate::domain::operator_settings::{
-    self, Adjustments, CORRECTION_REPLY, DUE_SOON, NumberRule, Submitted, UNCONFIRMED_EXPIRY,
+    self, AUTO_DISMISS, Adjustments, CORRECTION_REPLY, DUE_SOON, NumberRule, Submitted,
+    UNCONFIRMED_EXPIRY,
 };
 use crate::domain::profile::{OperatorProfile, ProfileName};
 use crate::i18n::Lang;
@@ -101,6 +102,10 @@ fn fields_of(profile: &OperatorProfile) -> Fields {
             UNCONFIRMED_EXPIRY.field.into(),
             values.unconfirmed_expiry_hours.to_string(),
         ),
+        (
+            AUTO_DISMISS.field.into(),
+            values.auto_dismiss_office_days.to_string(),
+        ),
     ]);
     for kind in &values.kinds_offered {
         fields.insert(format!("kind_{kind}"), "on".into());
@@ -144,10 +149,15 @@ async fn profile_page(
         name: rule.field,
         label: page.t(&format!("admin.profile.{}", rule.field)),
         hint: format!(
-            "{} {}–{}",
+            "{} {}–{}{}",
             page.t("admin.profile.range"),
             rule.min,
-            rule.max
+            rule.max,
+            if rule.field == AUTO_DISMISS.field {
+                page.t("admin.profile.auto_dismiss_hint")
+            } else {
+                ""
+            }
         ),
         value: typed.get(rule.field).cloned().unwrap_or_default(),
     };
@@ -155,6 +165,7 @@ async fn profile_page(
         number(&DUE_SOON),
         number(&CORRECTION_REPLY),
         number(&UNCONFIRMED_EXPIRY),
+        number(&AUTO_DISMISS),
     ];
     let ready = ProfileName::ALL
         .iter()
