@@ -342,18 +342,7 @@ async fn a_requester_answers_a_correction_request_on_a_phone() {
         + chrono::Duration::days(14))
     .format("%Y-%m-%d")
     .to_string();
-    done(
-        &app,
-        &clerk,
-        &id,
-        "correction",
-        &[
-            ("item_unclear_scope", "1"),
-            ("text", "訂正を求める住所の登録時期を教えてください。"),
-            ("reply_by", &reply_by),
-        ],
-    )
-    .await;
+    crate::workspace::ask_for_correction(&app, &clerk, &id, &reply_by).await;
 
     browser
         .client

@@ -125,23 +125,7 @@ fn staff_add_generates_or_reads_a_password_and_refuses_duplicates() {
     assert_exit(&again, 2);
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 
-    let mut child = madoguchi(&world)
-        .args([
-            "staff",
-            "add",
-            "--email",
-            "sato@example.jp",
-            "--role",
-            "auditor",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = add_auditor_reading_password(&world, "sato@example.jp", b"short\n");
     assert_exit(&out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("password must be 12 to 128 characters"));
 
@@ -318,22 +302,28 @@ async fn dev_seed_fills_an_empty_database_and_refuses_one_with_real_cases() {
 fn a_command_that_fails_early_exits_cleanly_every_time() {
     let world = World::new();
     for _ in 0..30 {
-        let mut child = madoguchi(&world)
-            .args([
-                "staff",
-                "add",
-                "--email",
-                "early@example.jp",
-                "--role",
-                "auditor",
-                "--password-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(b"short\n").unwrap();
-        assert_exit(&child.wait_with_output().unwrap(), 2);
+        let out = add_auditor_reading_password(&world, "early@example.jp", b"short\n");
+        assert_exit(&out, 2);
     }
+}
+
+/// `staff add` for an auditor with the password typed on standard input.
+fn add_auditor_reading_password(world: &World, email: &str, typed: &[u8]) -> std::process::Output {
+    let mut child = madoguchi(world)
+        .args([
+            "staff",
+            "add",
+            "--email",
+            email,
+            "--role",
+            "auditor",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(typed).unwrap();
+    child.wait_with_output().unwrap()
 }

@@ -18,7 +18,7 @@ use crate::helpers::World;
 use crate::portal::{mails, spawn_portal};
 use crate::retention::instance;
 use crate::uploads::received_case;
-use crate::workspace::{case_id_from_queue, done, staff};
+use crate::workspace::{ask_for_correction, case_id_from_queue, done, staff};
 
 /// Noon in Japan on `day`.
 fn noon(day: NaiveDate) -> DateTime<Utc> {
@@ -80,18 +80,7 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
     let id = case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "take", &[]).await;
     let reply_by = jst_date(Utc::now()) + Duration::days(14);
-    done(
-        &app,
-        &clerk,
-        &id,
-        "correction",
-        &[
-            ("item_unclear_scope", "1"),
-            ("text", "訂正を求める住所の登録時期を教えてください。"),
-            ("reply_by", &reply_by.format("%Y-%m-%d").to_string()),
-        ],
-    )
-    .await;
+    ask_for_correction(&app, &clerk, &id, &reply_by.format("%Y-%m-%d").to_string()).await;
     let (db, _) = instance(&world);
     let calendar = ProfileName::National.profile().calendar([]);
 

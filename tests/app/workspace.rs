@@ -77,6 +77,22 @@ pub async fn done(
     assert_eq!(page.status, 303, "{action}: {}", page.body);
 }
 
+/// Staff ask for a 補正 about the scope, to be answered by `reply_by` (YYYY-MM-DD).
+pub async fn ask_for_correction(app: &TestApp, who: &Staff, case_id: &str, reply_by: &str) {
+    done(
+        app,
+        who,
+        case_id,
+        "correction",
+        &[
+            ("item_unclear_scope", "1"),
+            ("text", "訂正を求める住所の登録時期を教えてください。"),
+            ("reply_by", reply_by),
+        ],
+    )
+    .await;
+}
+
 pub async fn case_page(app: &TestApp, who: &Staff, case_id: &str) -> String {
     app.get_with(&who.client, &format!("/staff/cases/{case_id}"))
         .await
@@ -339,18 +355,7 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
     .await;
     assert_eq!(no_date.status, 422);
     assert!(no_date.body.contains("回答期限を入力してください"));
-    done(
-        &app,
-        &clerk,
-        &id,
-        "correction",
-        &[
-            ("item_unclear_scope", "1"),
-            ("text", "訂正を求める住所の登録時期を教えてください。"),
-            ("reply_by", &days_from_today(14)),
-        ],
-    )
-    .await;
+    ask_for_correction(&app, &clerk, &id, &days_from_today(14)).await;
     let requester_view = app.get(&case_path).await.body;
     assert!(requester_view.contains("訂正を求める住所の登録時期を教えてください。"));
     assert!(
