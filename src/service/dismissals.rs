@@ -19,8 +19,8 @@ pub enum Dismissal {
     Dismissed,
     /// Answered, withdrawn or dismissed meanwhile (by staff or another instance): nothing done.
     NoLongerDue,
-    /// The requester's contact could not be opened, so they could not be told: left to staff,
-    /// who still get the lapsed-reply reminder.
+    /// The requester's contact or the case's data could not be read: left to staff, who still
+    /// get the lapsed-reply reminder.
     Unreadable,
 }
 
@@ -86,6 +86,10 @@ pub async fn dismiss_lapsed(
             Ok(Dismissal::NoLongerDue)
         }
         Err(ApplyError::Db(e)) => Err(e),
-        Err(ApplyError::Corrupt(e)) => Err(DbError::Unavailable(e)),
+        // One unreadable case must not stop every sweep's reminders: left to staff.
+        Err(ApplyError::Corrupt(_)) => {
+            tracing::warn!(case_id, "automatic dismissal skipped: case data unreadable");
+            Ok(Dismissal::Unreadable)
+        }
     }
 }

@@ -131,7 +131,6 @@ impl Sweeper {
                 && on <= today
             {
                 to_dismiss.push((row.id.clone(), reply_by));
-                continue;
             }
             for kind in due(&view, today, &calendar, &policy) {
                 pending.push(Pending {
@@ -143,7 +142,10 @@ impl Sweeper {
                 });
             }
         }
-        let mut dismissed = 0;
+        // No reminder from this sweep's view for a case dismissed now or changed meanwhile; one
+        // that could not be read is left to staff, so its reminders go out.
+        let mut dismissed = HashSet::new();
+        let mut settled = HashSet::new();
         if !to_dismiss.is_empty() {
             let desk = Desk {
                 master: &self.master,
@@ -153,8 +155,14 @@ impl Sweeper {
             };
             for (case_id, reply_by) in &to_dismiss {
                 let done = dismiss_lapsed(&self.db, &desk, (case_id, *reply_by), now).await?;
-                dismissed += usize::from(done == Dismissal::Dismissed);
+                if done == Dismissal::Dismissed {
+                    dismissed.insert(case_id.as_str());
+                }
+                if done != Dismissal::Unreadable {
+                    settled.insert(case_id.as_str());
+                }
             }
+            pending.retain(|p| !settled.contains(p.case.id.as_str()));
         }
         // One range read of what was claimed about these days, rather than a probe per key:
         // at a million cases the probes alone took seconds on PostgreSQL.
@@ -177,7 +185,7 @@ impl Sweeper {
         let mut swept = Swept {
             cases_considered: rows.len(),
             reminders_sent: 0,
-            dismissed,
+            dismissed: dismissed.len(),
         };
         while !pending.is_empty() {
             let batch: Vec<Pending> = pending.drain(..pending.len().min(BATCH)).collect();
