@@ -9,6 +9,7 @@ use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = calendar_days)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct CalendarDayRow {
     pub day: NaiveDate,
     /// `closed` or `open`.
@@ -28,7 +29,7 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<CalendarDayRow>, DbError> {
 pub fn revision(conn: &mut DbConnection) -> Result<i64, DbError> {
     Ok(calendar_revision::table
         .select(calendar_revision::revision)
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .unwrap_or(0))
 }
@@ -47,7 +48,7 @@ pub fn remove(conn: &mut DbConnection, day: NaiveDate) -> Result<Option<Calendar
     let existing = calendar_days::table
         .find(day)
         .select(CalendarDayRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     if existing.is_some() {
         diesel::delete(calendar_days::table.find(day)).execute(conn)?;

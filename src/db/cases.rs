@@ -11,6 +11,7 @@ use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = cases)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct CaseRow {
     pub id: String,
@@ -38,6 +39,7 @@ pub struct CaseRow {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = case_events)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct CaseEventRow {
     pub id: String,
@@ -52,6 +54,7 @@ pub struct CaseEventRow {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = case_pauses)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct PauseRow {
     pub id: String,
@@ -114,21 +117,21 @@ pub fn insert(
     sealed_party: &[u8],
     sealed_content: &[u8],
 ) -> Result<(), DbError> {
-    diesel::insert_into(cases::table)
-        .values(row)
-        .execute(conn)?;
-    diesel::insert_into(case_parties::table)
-        .values((
-            case_parties::case_id.eq(&row.id),
-            case_parties::sealed.eq(sealed_party),
-        ))
-        .execute(conn)?;
-    diesel::insert_into(case_contents::table)
-        .values((
-            case_contents::case_id.eq(&row.id),
-            case_contents::sealed.eq(sealed_content),
-        ))
-        .execute(conn)?;
+    on_backend!(conn, |c| {
+        diesel::insert_into(cases::table).values(row).execute(c)?;
+        diesel::insert_into(case_parties::table)
+            .values((
+                case_parties::case_id.eq(&row.id),
+                case_parties::sealed.eq(sealed_party),
+            ))
+            .execute(c)?;
+        diesel::insert_into(case_contents::table)
+            .values((
+                case_contents::case_id.eq(&row.id),
+                case_contents::sealed.eq(sealed_content),
+            ))
+            .execute(c)?;
+    });
     Ok(())
 }
 
@@ -171,34 +174,35 @@ pub fn record_consent(
     notice_version: &str,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    diesel::insert_into(consents::table)
+    let id = uuid::Uuid::now_v7().to_string();
+    on_backend!(conn, |c| diesel::insert_into(consents::table)
         .values((
-            consents::id.eq(uuid::Uuid::now_v7().to_string()),
+            consents::id.eq(&id),
             consents::case_id.eq(case_id),
             consents::notice_version.eq(notice_version),
             consents::agreed_at.eq(at),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<CaseRow>, DbError> {
-    Ok(cases::table
+    Ok(on_backend!(conn, |c| cases::table
         .find(id)
         .select(CaseRow::as_select())
-        .first(conn)
-        .optional()?)
+        .get_result(c)
+        .optional())?)
 }
 
 pub fn find_by_access_token(
     conn: &mut DbConnection,
     token_hash: &str,
 ) -> Result<Option<CaseRow>, DbError> {
-    Ok(cases::table
+    Ok(on_backend!(conn, |c| cases::table
         .filter(cases::access_token_hash.eq(token_hash))
         .select(CaseRow::as_select())
-        .first(conn)
-        .optional()?)
+        .get_result(c)
+        .optional())?)
 }
 
 pub fn find_by_receipt_and_email(
@@ -210,7 +214,7 @@ pub fn find_by_receipt_and_email(
         .filter(cases::receipt_number.eq(receipt_number))
         .filter(cases::email_index.eq(email_index))
         .select(CaseRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -218,14 +222,14 @@ pub fn sealed_party(conn: &mut DbConnection, case_id: &str) -> Result<Vec<u8>, D
     Ok(case_parties::table
         .find(case_id)
         .select(case_parties::sealed)
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 pub fn sealed_content(conn: &mut DbConnection, case_id: &str) -> Result<Vec<u8>, DbError> {
     Ok(case_contents::table
         .find(case_id)
         .select(case_contents::sealed)
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// Writes the changed row if nobody else changed the case since it was read.
@@ -263,9 +267,9 @@ pub fn update(conn: &mut DbConnection, row: &CaseRow) -> Result<CaseRow, DbError
 }
 
 pub fn append_event(conn: &mut DbConnection, event: &CaseEventRow) -> Result<(), DbError> {
-    diesel::insert_into(case_events::table)
+    on_backend!(conn, |c| diesel::insert_into(case_events::table)
         .values(event)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
@@ -472,7 +476,7 @@ pub fn find_by_receipt_number(
     Ok(cases::table
         .filter(cases::receipt_number.eq(number))
         .select(CaseRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -88,7 +88,7 @@ pub fn stopped(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDate>), DbEr
         .filter(case_pauses::ended_on.is_null())
         .filter(cases::state.eq_any(STOPPED_STATES))
         .select(min(case_pauses::started_on))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok((count, oldest))
 }
 

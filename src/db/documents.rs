@@ -9,6 +9,7 @@ use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = documents)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct DocumentRow {
     pub id: String,
@@ -63,7 +64,7 @@ pub fn find(
         .filter(documents::case_id.eq(case_id))
         .filter(documents::id.eq(document_id))
         .select(DocumentRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

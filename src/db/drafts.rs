@@ -13,19 +13,21 @@ pub fn save(
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let updated = diesel::update(drafts::table.find(token_hash))
-        .set((drafts::sealed.eq(sealed), drafts::expires_at.eq(expires_at)))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(drafts::table)
-            .values((
-                drafts::token_hash.eq(token_hash),
-                drafts::created_at.eq(now),
-                drafts::expires_at.eq(expires_at),
-                drafts::sealed.eq(sealed),
-            ))
-            .execute(conn)?;
-    }
+    on_backend!(conn, |c| {
+        let updated = diesel::update(drafts::table.find(token_hash))
+            .set((drafts::sealed.eq(sealed), drafts::expires_at.eq(expires_at)))
+            .execute(c)?;
+        if updated == 0 {
+            diesel::insert_into(drafts::table)
+                .values((
+                    drafts::token_hash.eq(token_hash),
+                    drafts::created_at.eq(now),
+                    drafts::expires_at.eq(expires_at),
+                    drafts::sealed.eq(sealed),
+                ))
+                .execute(c)?;
+        }
+    });
     Ok(())
 }
 
@@ -38,12 +40,12 @@ pub fn load(
     token_hash: &str,
     now: NaiveDateTime,
 ) -> Result<Option<StoredDraftRow>, DbError> {
-    Ok(drafts::table
+    Ok(on_backend!(conn, |c| drafts::table
         .find(token_hash)
         .filter(drafts::expires_at.gt(now))
         .select((drafts::sealed, drafts::submitted_case_id))
-        .first(conn)
-        .optional()?)
+        .get_result(c)
+        .optional())?)
 }
 
 /// Marks the draft submitted, replacing its content with `sealed_submission` (what a second
@@ -54,7 +56,7 @@ pub fn mark_submitted(
     case_id: &str,
     sealed_submission: &[u8],
 ) -> Result<bool, DbError> {
-    let updated = diesel::update(
+    let updated = on_backend!(conn, |c| diesel::update(
         drafts::table
             .find(token_hash)
             .filter(drafts::submitted_case_id.is_null()),
@@ -63,7 +65,7 @@ pub fn mark_submitted(
         drafts::submitted_case_id.eq(Some(case_id)),
         drafts::sealed.eq(sealed_submission),
     ))
-    .execute(conn)?;
+    .execute(c))?;
     Ok(updated == 1)
 }
 

@@ -9,6 +9,7 @@ use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = fee_schedules)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct FeeScheduleRow {
     pub effective_from: NaiveDate,
     /// `domain::fees::FeeSchedule` as JSON.
@@ -27,7 +28,7 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<FeeScheduleRow>, DbError> {
 pub fn revision(conn: &mut DbConnection) -> Result<i64, DbError> {
     Ok(fee_schedule_revision::table
         .select(fee_schedule_revision::revision)
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .unwrap_or(0))
 }

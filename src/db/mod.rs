@@ -19,9 +19,24 @@ macro_rules! insert_batch {
     };
 }
 
+/// Runs one query on the concrete connection behind the multi-connection, compiled once per
+/// backend. The multi-connection serialises every query to look it up in its statement cache and
+/// boxes every bound value; on the statements that every submission and every requester's page
+/// run, that was 38 % of SQLite's writer thread (perf, 20,000 submissions). The concrete
+/// connection finds its prepared statement by the query's type instead.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
 pub mod audit;
 pub mod calendar;
 pub mod cases;
+mod checkpoint;
 mod connecting;
 pub mod dashboard;
 pub mod decisions;

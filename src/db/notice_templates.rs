@@ -8,6 +8,7 @@ use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = notice_templates)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NoticeTemplateRow {
     /// `domain::outcome::Outcome`'s stable name.
     pub outcome: String,
@@ -26,7 +27,7 @@ pub fn find(
     Ok(notice_templates::table
         .find((outcome, lang))
         .select(NoticeTemplateRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

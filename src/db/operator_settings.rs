@@ -22,7 +22,7 @@ pub struct SettingsRow {
 pub fn current(conn: &mut DbConnection) -> Result<SettingsRow, DbError> {
     Ok(operator_settings::table
         .select(SettingsRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .unwrap_or_default())
 }
@@ -30,7 +30,7 @@ pub fn current(conn: &mut DbConnection) -> Result<SettingsRow, DbError> {
 pub fn revision(conn: &mut DbConnection) -> Result<i64, DbError> {
     Ok(operator_settings::table
         .select(operator_settings::revision)
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .unwrap_or(0))
 }

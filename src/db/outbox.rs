@@ -10,6 +10,7 @@ use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = outbox)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewOutboxMessage {
     pub id: String,
     pub created_at: NaiveDateTime,
@@ -35,9 +36,9 @@ pub struct OutboxRow {
 }
 
 pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage) -> Result<(), DbError> {
-    diesel::insert_into(outbox::table)
+    on_backend!(conn, |c| diesel::insert_into(outbox::table)
         .values(message)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
@@ -76,7 +77,7 @@ pub fn claim_next(
                 outbox::table
                     .find(&id)
                     .select(OutboxRow::as_select())
-                    .first(conn)?,
+                    .get_result(conn)?,
             ));
         }
     }
@@ -123,7 +124,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRow>, DbEr
     Ok(outbox::table
         .find(id)
         .select(OutboxRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

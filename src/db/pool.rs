@@ -8,11 +8,17 @@ use diesel::r2d2::{self, ManageConnection, Pool, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use super::checkpoint::Checkpoints;
 use super::writer::Writer;
 use super::{DatabaseUrl, DbConnection};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// SQLite's default page cache (2 MiB) for each reader; the one writer touches the pages of
+/// every index a write changes, and keeps more of them.
+const READER_CACHE_KIB: u32 = 2048;
+const WRITER_CACHE_KIB: u32 = 16384;
 
 /// Serialises migrations when several instances start at once against one PostgreSQL.
 const MIGRATION_LOCK_KEY: i64 = 0x4d61_646f_6775_6368;
@@ -50,6 +56,8 @@ impl From<r2d2::PoolError> for DbError {
 
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    /// SQLite's page cache per connection, in KiB.
+    cache_kib: u32,
 }
 
 impl ManageConnection for ConnectionManager {
@@ -80,9 +88,17 @@ impl ConnectionManager {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
                 // Per-connection settings: SQLite forgets them when a connection closes.
-                conn.batch_execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
-                )
+                // journal_mode: WAL persists in the file, but a connection that has not read yet
+                // does not know it (and cannot checkpoint). temp_store: a write's savepoint journal
+                // (the group commit's isolation between writes) stays in memory instead of
+                // spilling to a temporary file.
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{}; \
+                     PRAGMA wal_autocheckpoint = {};",
+                    self.cache_kib,
+                    super::checkpoint::WRITER_CHECKPOINT_PAGES
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -117,12 +133,15 @@ impl Db {
         }
         // One direct attempt first: it fails at once with the real reason (r2d2 would retry until
         // its timeout and then report only that it timed out).
-        let manager = ConnectionManager { url: url.clone() };
+        let manager = ConnectionManager {
+            url: url.clone(),
+            cache_kib: READER_CACHE_KIB,
+        };
         manager
             .connect()
             .map_err(|e| DbError::Unavailable(first_line(&e.to_string())))?;
         restrict_permissions(url);
-        let build = |size: u32| {
+        let build = |size: u32, cache_kib: u32| {
             Pool::builder()
                 .max_size(size)
                 // A ping before every checkout costs a query per request; a broken connection is
@@ -130,14 +149,18 @@ impl Db {
                 .test_on_check_out(false)
                 .min_idle(Some(1))
                 .connection_timeout(Duration::from_secs(10))
-                .build(ConnectionManager { url: url.clone() })
+                .build(ConnectionManager {
+                    url: url.clone(),
+                    cache_kib,
+                })
                 .map_err(|e| DbError::Unavailable(first_line(&e.to_string())))
         };
-        let readers = build(pool_size)?;
+        let readers = build(pool_size, READER_CACHE_KIB)?;
         let (writer, queue) = match url {
             DatabaseUrl::Sqlite(_) => {
-                let writer = build(1)?;
-                let queue = Writer::start(writer.clone())?;
+                let writer = build(1, WRITER_CACHE_KIB)?;
+                let checkpoints = Checkpoints::start(build(1, READER_CACHE_KIB)?)?;
+                let queue = Writer::start(writer.clone(), checkpoints)?;
                 (writer, Some(queue))
             }
             DatabaseUrl::Postgres(_) => (readers.clone(), None),
@@ -218,10 +241,11 @@ impl Db {
     }
 
     /// Runs `f` atomically on the writer connection off the async runtime: in a transaction of
-    /// its own on PostgreSQL, in a savepoint of a group commit on SQLite. Returns once committed.
+    /// its own on PostgreSQL, in a group commit on SQLite, where `f` may run more than once
+    /// (`writer.rs`) and must not depend on having run before. Returns once committed.
     pub async fn write<T, F>(&self, f: F) -> Result<T, DbError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
         T: Send + 'static,
     {
         if let Some(queue) = &self.queue {

@@ -20,7 +20,7 @@ pub fn policy(conn: &mut DbConnection) -> Result<PolicyRow, DbError> {
     Ok(retention_policy::table
         .find(1)
         .select(PolicyRow::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 pub fn set_policy(

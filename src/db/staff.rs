@@ -24,6 +24,7 @@ pub struct StaffRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = staff)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewStaff<'a> {
     pub id: &'a str,
     pub email: &'a str,
@@ -48,7 +49,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Staf
     Ok(staff::table
         .filter(staff::email.eq(email))
         .select(StaffRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -56,7 +57,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<StaffRow>, DbErr
     Ok(staff::table
         .find(id)
         .select(StaffRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -1,13 +1,15 @@
 //! SQLite's one writer, fed by a queue. Writes that arrive while another commits wait together and
-//! then share one transaction, each in a savepoint of its own: a burst of submissions costs one
-//! commit instead of one each, and the connection stays on one thread instead of being handed from
-//! thread to thread. A write that fails is rolled back to its savepoint alone; no caller hears of
-//! success before the shared commit has succeeded.
+//! then share one transaction: a burst of submissions costs one commit instead of one each, and
+//! the connection stays on one thread instead of being handed from thread to thread. No caller
+//! hears of success before the shared commit has succeeded.
 //!
-//! Checkpoints stay SQLite's own, run by a commit once the log passes 1,000 pages: that keeps the
-//! log a few megabytes long. Moving them to a thread of their own was measured (wrk, 20,000
-//! submissions): the same throughput, and under constant writes the log then never starts over
-//! and grows without bound, or, checkpointed past a larger size, stalls the writer for longer.
+//! A write that fails is rare (a double click, a stale form), so writes share the transaction
+//! without a savepoint each: savepoints copied every page a write touched into a journal and cost
+//! the writer a tenth of its time (perf, 20,000 submissions). When one write fails, the whole
+//! transaction is rolled back and every write of the batch runs again alone; that is why a write
+//! is `FnMut`, and must not depend on having run before.
+//!
+//! Checkpoints run beside the writer (`checkpoint.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
@@ -17,20 +19,23 @@ use diesel::r2d2::Pool;
 use tokio::sync::oneshot;
 
 use super::DbConnection;
+use super::checkpoint::Checkpoints;
 use super::pool::{ConnectionManager, DbError};
 
 /// Bounds the work lost to one failed commit and the wait of the last write in a batch.
 const MOST_PER_COMMIT: usize = 64;
+const FULL_BATCH: usize = 16;
+const LINGER: std::time::Duration = std::time::Duration::from_micros(800);
 
 trait Job: Send {
-    /// Runs the write in a savepoint of the open transaction.
-    fn run(&mut self, conn: &mut DbConnection);
-    /// Tells the caller, once the shared transaction has committed or failed.
+    /// Runs the write in the open transaction; false when it failed.
+    fn run(&mut self, conn: &mut DbConnection) -> bool;
+    /// Tells the caller, once its transaction has committed or failed.
     fn finish(self: Box<Self>, committed: Result<(), String>);
 }
 
 struct Pending<T, F> {
-    work: Option<F>,
+    work: F,
     outcome: Option<Result<T, DbError>>,
     reply: oneshot::Sender<Result<T, DbError>>,
     span: tracing::Span,
@@ -39,12 +44,13 @@ struct Pending<T, F> {
 impl<T, F> Job for Pending<T, F>
 where
     T: Send,
-    F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send,
+    F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send,
 {
-    fn run(&mut self, conn: &mut DbConnection) {
-        if let Some(work) = self.work.take() {
-            self.outcome = Some(self.span.in_scope(|| conn.transaction(work)));
-        }
+    fn run(&mut self, conn: &mut DbConnection) -> bool {
+        let outcome = self.span.in_scope(|| (self.work)(conn));
+        let ran = outcome.is_ok();
+        self.outcome = Some(outcome);
+        ran
     }
 
     fn finish(self: Box<Self>, committed: Result<(), String>) {
@@ -67,35 +73,51 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer thread on `pool`, a pool of one connection.
-    pub fn start(pool: Pool<ConnectionManager>) -> Result<Writer, DbError> {
+    pub fn start(
+        pool: Pool<ConnectionManager>,
+        checkpoints: Checkpoints,
+    ) -> Result<Writer, DbError> {
         let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || {
+                let mut last_batch = 0;
                 while let Ok(first) = queue.recv() {
                     let mut batch = vec![first];
+                    let linger_until = std::time::Instant::now() + LINGER;
                     while batch.len() < MOST_PER_COMMIT {
                         match queue.try_recv() {
                             Ok(job) => batch.push(job),
+                            Err(_) if last_batch > 1 && batch.len() < FULL_BATCH => {
+                                let left = linger_until
+                                    .saturating_duration_since(std::time::Instant::now());
+                                match queue.recv_timeout(left) {
+                                    Ok(job) => batch.push(job),
+                                    Err(_) => break,
+                                }
+                            }
                             Err(_) => break,
                         }
                     }
+                    last_batch = batch.len();
                     commit_together(&pool, batch);
+                    checkpoints.committed();
                 }
             })
             .map_err(|e| DbError::Unavailable(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer { jobs })
     }
 
-    /// Runs `f` atomically (in its own savepoint) and answers once it is committed.
+    /// Runs `f` atomically and answers once it is committed. `f` may run more than once (see
+    /// the module's note); only its last run is committed.
     pub async fn write<T, F>(&self, f: F) -> Result<T, DbError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
         T: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job = Pending {
-            work: Some(f),
+            work: f,
             outcome: None,
             reply,
             span: tracing::Span::current(),
@@ -109,26 +131,77 @@ fn stopped() -> DbError {
     DbError::Unavailable("the database writer has stopped".into())
 }
 
+enum Shared {
+    Committed,
+    /// A write failed; the transaction was rolled back.
+    OneFailed,
+    Failed(String),
+}
+
 fn commit_together(pool: &Pool<ConnectionManager>, mut batch: Vec<Box<dyn Job>>) {
     // A panicking write drops the pooled connection while unwinding, so the pool discards it
-    // (`has_broken`) and the thread goes on serving the queue with a new one.
-    let committed = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
-        let mut pooled = pool.get().map_err(|e| e.to_string())?;
-        let conn: &mut DbConnection = &mut pooled;
-        conn.transaction::<_, DbError, _>(|conn| {
-            for job in batch.iter_mut() {
-                job.run(conn);
+    // (`has_broken`), its transaction with it, and the thread goes on serving the queue.
+    let shared = catch_unwind(AssertUnwindSafe(|| run_together(pool, &mut batch)))
+        .unwrap_or_else(|_| Shared::Failed("a write failed unexpectedly".into()));
+    match shared {
+        Shared::Committed => batch.into_iter().for_each(|job| job.finish(Ok(()))),
+        Shared::OneFailed => {
+            for mut job in batch {
+                let committed = catch_unwind(AssertUnwindSafe(|| run_alone(pool, job.as_mut())))
+                    .unwrap_or_else(|_| Err("a write failed unexpectedly".into()));
+                job.finish(committed);
             }
-            Ok(())
-        })
-        .map_err(|e| e.to_string())
-    }))
-    .unwrap_or_else(|_| Err("a write failed unexpectedly".into()));
-    if let Err(reason) = &committed {
-        tracing::error!(writes = batch.len(), %reason, "a shared commit failed");
+        }
+        Shared::Failed(reason) => {
+            tracing::error!(writes = batch.len(), %reason, "a shared commit failed");
+            batch
+                .into_iter()
+                .for_each(|job| job.finish(Err(reason.clone())));
+        }
     }
-    for job in batch {
-        job.finish(committed.clone());
+}
+
+fn run_together(pool: &Pool<ConnectionManager>, batch: &mut [Box<dyn Job>]) -> Shared {
+    let mut pooled = match pool.get() {
+        Ok(pooled) => pooled,
+        Err(e) => return Shared::Failed(e.to_string()),
+    };
+    let conn: &mut DbConnection = &mut pooled;
+    let mut one_failed = false;
+    let result = conn.transaction::<_, DbError, _>(|conn| {
+        for job in batch.iter_mut() {
+            if !job.run(conn) {
+                one_failed = true;
+                return Err(DbError::Conflict("rolled back for a failed write".into()));
+            }
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Shared::Committed,
+        Err(_) if one_failed => Shared::OneFailed,
+        Err(e) => Shared::Failed(e.to_string()),
+    }
+}
+
+/// Commits one write in a transaction of its own; a write that fails reports its own error.
+fn run_alone(pool: &Pool<ConnectionManager>, job: &mut dyn Job) -> Result<(), String> {
+    let mut pooled = pool.get().map_err(|e| e.to_string())?;
+    let conn: &mut DbConnection = &mut pooled;
+    let mut failed = false;
+    let result = conn.transaction::<_, DbError, _>(|conn| {
+        failed = !job.run(conn);
+        if failed {
+            Err(DbError::Conflict("rolled back for a failed write".into()))
+        } else {
+            Ok(())
+        }
+    });
+    match result {
+        Ok(()) => Ok(()),
+        // The job holds its own error, which is what its caller hears.
+        Err(_) if failed => Ok(()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -173,7 +246,7 @@ mod tests {
         (dir, db)
     }
 
-    fn insert(n: i64) -> impl FnOnce(&mut crate::db::DbConnection) -> Result<i64, DbError> {
+    fn insert(n: i64) -> impl FnMut(&mut crate::db::DbConnection) -> Result<i64, DbError> {
         move |conn| {
             diesel::sql_query(format!("INSERT INTO numbers (n) VALUES ({n})")).execute(conn)?;
             Ok(n)
@@ -223,17 +296,18 @@ mod tests {
         assert_eq!(failed_rows.n, 0, "a failed write left its row");
     }
 
+    #[derive(diesel::QueryableByName)]
+    struct Log {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        log: i32,
+    }
+
     #[test]
-    fn the_log_is_copied_into_the_database_file_as_it_grows() {
+    fn the_log_is_copied_beside_the_writer_and_starts_over_once_writes_pause() {
         let (dir, db) = database();
-        db.with_reader(|conn| {
-            diesel::sql_query("PRAGMA journal_mode = WAL").execute(conn)?;
-            Ok(())
-        })
-        .expect("WAL");
         let file = dir.path().join("w.db");
         let before = std::fs::metadata(&file).expect("database file").len();
-        // Some 8 MiB: past the 1,000 pages after which a commit checkpoints.
+        // Some 8 MiB of log, more than the background thread copies in one go.
         run(join_all((0..2000).map(|n| {
             db.write(move |conn| {
                 diesel::sql_query(format!(
@@ -243,16 +317,31 @@ mod tests {
                 Ok(())
             })
         })));
-        let after = std::fs::metadata(&file).expect("database file").len();
-        assert!(
-            after > before + 4_000_000,
-            "not checkpointed: {before} → {after} bytes"
-        );
-        let log = std::fs::metadata(dir.path().join("w.db-wal"))
-            .expect("log")
-            .len();
-        assert!(log < 8_000_000, "the log kept growing: {log} bytes");
-        assert_eq!(numbers(&db), 2000);
+        let copied = || std::fs::metadata(&file).expect("database file").len() > before + 8_000_000;
+        let waited = std::time::Instant::now();
+        while !copied() && waited.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(copied(), "the log was not copied into the database file");
+        // The first write after everything was copied starts the log over.
+        let (mut frames, mut written) = (i32::MAX, 0);
+        for n in 2000..2200 {
+            assert_eq!(run(db.write(insert(n))).ok(), Some(n));
+            written += 1;
+            frames = db
+                .with_reader(|conn| {
+                    Ok(diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)")
+                        .get_result::<Log>(conn)?
+                        .log)
+                })
+                .expect("log size");
+            if frames < 100 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert!(frames < 100, "the log did not start over: {frames} frames");
+        assert_eq!(numbers(&db), 2000 + written);
     }
 
     #[test]

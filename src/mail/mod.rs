@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, Utc};
+use lettre::address::Envelope;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, Message, Tokio1Executor};
+use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, Message, Tokio1Executor};
 
 use crate::db::outbox::{self, NewOutboxMessage};
 use crate::db::{DbConnection, DbError};
@@ -36,12 +37,33 @@ pub struct OutgoingMail {
     pub html: Option<String>,
 }
 
-/// What the outbox stores (sealed): the SMTP envelope and the formatted message.
+/// What the outbox stores, sealed: the sender, the recipient and the rendered notice, with the
+/// time it was written (the message's date). The MIME message is composed when it is sent.
 #[derive(serde::Serialize, serde::Deserialize)]
+struct SealedMail {
+    from: String,
+    to: String,
+    subject: String,
+    text: String,
+    html: Option<String>,
+    written_at: DateTime<Utc>,
+}
+
+/// The form entries written before messages were composed at sending: the SMTP envelope and
+/// the formatted message. Still sent as they are.
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 struct SealedEnvelope {
     from: String,
     to: Vec<String>,
     raw_base64: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Sealed {
+    Mail(SealedMail),
+    Envelope(SealedEnvelope),
 }
 
 /// How mail leaves the system.
@@ -76,8 +98,9 @@ pub fn parse_mailbox(raw: &str) -> Result<Mailbox, MailError> {
         .map_err(|_| MailError::Address(raw.to_string()))
 }
 
-/// Builds the message and seals it for the outbox. Pure work, done before the transaction that
-/// stores it, so the single SQLite writer is held only for the insert.
+/// Checks the recipient and seals the notice for the outbox. Pure work, done before the
+/// transaction that stores it, so the single SQLite writer is held only for the insert; the MIME
+/// message is composed by the worker that sends it ([`compose`]), off every request's path.
 pub fn prepare(
     master: &MasterKey,
     from: &Mailbox,
@@ -86,35 +109,17 @@ pub fn prepare(
     case_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<NewOutboxMessage, MailError> {
-    let to = parse_mailbox(&mail.to)?;
+    parse_mailbox(&mail.to)?;
     let id = uuid::Uuid::now_v7().to_string();
-    let domain = from.email.domain().to_string();
-    let builder = Message::builder()
-        .from(from.clone())
-        .to(to.clone())
-        .subject(mail.subject.clone())
-        .message_id(Some(format!("<{id}@{domain}>")))
-        .date(now.into());
-    let text = SinglePart::builder()
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.text.clone());
-    let message = match &mail.html {
-        Some(html) => builder.multipart(
-            MultiPart::alternative().singlepart(text).singlepart(
-                SinglePart::builder()
-                    .header(ContentType::TEXT_HTML)
-                    .body(html.clone()),
-            ),
-        ),
-        None => builder.singlepart(text),
-    }
-    .map_err(|e| MailError::Build(e.to_string()))?;
-    let envelope = SealedEnvelope {
-        from: from.email.to_string(),
-        to: vec![to.email.to_string()],
-        raw_base64: BASE64.encode(message.formatted()),
+    let sealed = SealedMail {
+        from: from.to_string(),
+        to: mail.to.clone(),
+        subject: mail.subject.clone(),
+        text: mail.text.clone(),
+        html: mail.html.clone(),
+        written_at: now,
     };
-    let json = serde_json::to_vec(&envelope).map_err(|e| MailError::Build(e.to_string()))?;
+    let json = serde_json::to_vec(&sealed).map_err(|e| MailError::Build(e.to_string()))?;
     let sealed_message = master.seal_value(&id, &json)?;
     Ok(NewOutboxMessage {
         id,
@@ -124,6 +129,65 @@ pub fn prepare(
         sealed_message,
         next_attempt_at: now.naive_utc(),
     })
+}
+
+/// The SMTP envelope and the formatted message of an outbox entry `id`.
+fn compose(id: &str, sealed: Sealed) -> Result<(Envelope, Vec<u8>), MailError> {
+    let mail = match sealed {
+        Sealed::Envelope(envelope) => {
+            let raw = BASE64
+                .decode(envelope.raw_base64)
+                .map_err(|e| MailError::Build(e.to_string()))?;
+            let from = envelope
+                .from
+                .parse::<Address>()
+                .map_err(|_| MailError::Address(envelope.from))?;
+            let to = envelope
+                .to
+                .iter()
+                .map(|a| {
+                    a.parse::<Address>()
+                        .map_err(|_| MailError::Address(a.clone()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let envelope =
+                Envelope::new(Some(from), to).map_err(|e| MailError::Build(e.to_string()))?;
+            return Ok((envelope, raw));
+        }
+        Sealed::Mail(mail) => mail,
+    };
+    let from = parse_mailbox(&mail.from)?;
+    let to = parse_mailbox(&mail.to)?;
+    let domain = from.email.domain().to_string();
+    let builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(mail.subject)
+        .message_id(Some(format!("<{id}@{domain}>")))
+        .date(mail.written_at.into());
+    let text = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(mail.text);
+    let message = match mail.html {
+        Some(html) => builder.multipart(
+            MultiPart::alternative().singlepart(text).singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(html),
+            ),
+        ),
+        None => builder.singlepart(text),
+    }
+    .map_err(|e| MailError::Build(e.to_string()))?;
+    Ok((message.envelope().clone(), message.formatted()))
+}
+
+/// Opens and composes the outbox entry `id` for sending.
+fn open(master: &MasterKey, id: &str, sealed: &[u8]) -> Result<(Envelope, Vec<u8>), MailError> {
+    let json = master.open_value(id, sealed)?;
+    let sealed: Sealed =
+        serde_json::from_slice(&json).map_err(|e| MailError::Build(e.to_string()))?;
+    compose(id, sealed)
 }
 
 /// Builds, seals and writes the message to the outbox on `conn` (the caller's transaction).
@@ -140,4 +204,80 @@ pub fn enqueue(
     let prepared = prepare(master, from, mail, purpose, case_id, now)?;
     outbox::enqueue(conn, &prepared)?;
     Ok(prepared.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from() -> Mailbox {
+        "窓口 <no-reply@example.jp>".parse().expect("sender")
+    }
+
+    fn text(raw: &[u8]) -> String {
+        String::from_utf8_lossy(raw).replace("\r\n", "\n")
+    }
+
+    #[test]
+    fn a_prepared_notice_is_composed_when_it_is_sent() {
+        let master = MasterKey::new([7; 32]);
+        let now = DateTime::parse_from_rfc3339("2026-12-02T10:00:00+09:00")
+            .expect("time")
+            .with_timezone(&Utc);
+        let mail = OutgoingMail {
+            to: "hanako@example.jp".into(),
+            subject: "受付のお知らせ".into(),
+            text: "請求を受け付けました。".into(),
+            html: None,
+        };
+        let row =
+            prepare(&master, &from(), &mail, "receipt", Some("case-1"), now).expect("prepared");
+        let json = master
+            .open_value(&row.id, &row.sealed_message)
+            .expect("sealed");
+        assert!(
+            !String::from_utf8_lossy(&json).contains("Content-Type"),
+            "composed too early"
+        );
+        let (envelope, raw) = open(&master, &row.id, &row.sealed_message).expect("composed");
+        assert_eq!(envelope.to()[0].to_string(), "hanako@example.jp");
+        let raw = text(&raw);
+        assert!(
+            raw.contains(&format!("Message-ID: <{}@example.jp>", row.id)),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("Date: Wed, 02 Dec 2026 01:00:00 +0000"),
+            "{raw}"
+        );
+        assert!(raw.contains("To: hanako@example.jp"), "{raw}");
+        assert!(raw.contains("Subject: =?utf-8?"), "{raw}");
+        let bad = OutgoingMail {
+            to: "not an address".into(),
+            ..mail
+        };
+        assert!(matches!(
+            prepare(&master, &from(), &bad, "receipt", None, now),
+            Err(MailError::Address(_))
+        ));
+    }
+
+    #[test]
+    fn an_entry_written_formatted_is_sent_as_it_was_written() {
+        let master = MasterKey::new([7; 32]);
+        let raw =
+            b"From: no-reply@example.jp\r\nTo: taro@example.jp\r\nSubject: old\r\n\r\nbody\r\n";
+        let envelope = SealedEnvelope {
+            from: "no-reply@example.jp".into(),
+            to: vec!["taro@example.jp".into()],
+            raw_base64: BASE64.encode(raw),
+        };
+        let id = "0190-old";
+        let sealed = master
+            .seal_value(id, &serde_json::to_vec(&envelope).expect("json"))
+            .expect("sealed");
+        let (envelope, sent) = open(&master, id, &sealed).expect("opened");
+        assert_eq!(sent, raw);
+        assert_eq!(envelope.to()[0].to_string(), "taro@example.jp");
+    }
 }

@@ -4,13 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, Utc};
-use lettre::address::Envelope;
-use lettre::{Address, AsyncTransport};
+use lettre::AsyncTransport;
 
-use super::{SealedEnvelope, Transport};
+use super::{MailError, Transport};
 use crate::db::outbox::{self, OutboxRow};
 use crate::db::{Db, DbError};
 use crate::storage::crypto::MasterKey;
@@ -77,26 +74,11 @@ impl MailWorker {
 
     /// The reason on failure never includes the recipient or the content.
     async fn send(&self, row: &OutboxRow) -> Result<(), String> {
-        let json = self
-            .master
-            .open_value(&row.id, &row.sealed_message)
-            .map_err(|e| e.to_string())?;
-        let sealed: SealedEnvelope =
-            serde_json::from_slice(&json).map_err(|_| "unreadable outbox entry".to_string())?;
-        let raw = BASE64
-            .decode(sealed.raw_base64)
-            .map_err(|_| "unreadable outbox entry".to_string())?;
-        let from = sealed
-            .from
-            .parse::<Address>()
-            .map_err(|_| "invalid sender".to_string())?;
-        let to = sealed
-            .to
-            .iter()
-            .map(|a| a.parse::<Address>())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| "invalid recipient".to_string())?;
-        let envelope = Envelope::new(Some(from), to).map_err(|_| "invalid envelope".to_string())?;
+        let (envelope, raw) =
+            super::open(&self.master, &row.id, &row.sealed_message).map_err(|e| match e {
+                MailError::Address(_) => "invalid address".to_string(),
+                _ => "unreadable outbox entry".to_string(),
+            })?;
         match self.transport.as_ref() {
             Transport::Smtp(smtp) => smtp
                 .send_raw(&envelope, &raw)

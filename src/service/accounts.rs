@@ -237,7 +237,8 @@ pub async fn sign_in(
         };
         audit::append(
             conn,
-            &AuditEvent::new(at, format!("staff:{id}"), action).from_request(client_ip, request_id),
+            &AuditEvent::new(at, format!("staff:{id}"), action)
+                .from_request(client_ip.clone(), request_id.clone()),
         )
     })
     .await?;
@@ -291,7 +292,7 @@ pub async fn change_password(
                     format!("staff:{staff_id}"),
                     "staff.password_changed",
                 )
-                .from_request(client_ip, request_id),
+                .from_request(client_ip.clone(), request_id.clone()),
             )?;
             staff::find(conn, &staff_id)?.ok_or(DbError::NotFound)
         })

@@ -49,7 +49,7 @@ pub struct Desk<'a> {
 }
 
 /// Further rows written in the event's transaction (a ledger entry, a decision, an audit record).
-pub type AlsoWrite = Box<dyn FnOnce(&mut DbConnection, &CaseRow) -> Result<(), DbError> + Send>;
+pub type AlsoWrite = Box<dyn FnMut(&mut DbConnection, &CaseRow) -> Result<(), DbError> + Send>;
 
 /// One event to fire: who fires it, and the notice that goes with it.
 pub struct Firing {
@@ -84,7 +84,7 @@ pub async fn apply(
         actor_label,
         notice,
         message,
-        also,
+        mut also,
     } = firing;
     let facts = parse_facts(&row).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
     let transition = lifecycle::apply(&facts, &event, &actor, now).map_err(ApplyError::Refused)?;
@@ -172,19 +172,19 @@ pub async fn apply(
             if let Some(reason) = clock.pause_begins {
                 cases::open_pause(conn, &saved.id, reason.as_str(), today, reply_by)?;
             }
-            if let Some(sealed) = sealed_message {
+            if let Some(sealed) = &sealed_message {
                 messages::insert(
                     conn,
                     &MessageRow {
                         case_id: saved.id.clone(),
-                        ..sealed
+                        ..sealed.clone()
                     },
                 )?;
             }
-            if let Some(outgoing) = outgoing {
-                outbox::enqueue(conn, &outgoing)?;
+            if let Some(outgoing) = &outgoing {
+                outbox::enqueue(conn, outgoing)?;
             }
-            if let Some(also) = also {
+            if let Some(also) = also.as_mut() {
                 also(conn, &saved)?;
             }
             Ok(saved)

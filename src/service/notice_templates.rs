@@ -83,7 +83,7 @@ pub async fn save(
     Ok(db
         .write(move |conn| {
             let mut changed = Vec::new();
-            for (lang, text) in checked {
+            for (lang, text) in checked.clone() {
                 let before = rows::find(conn, outcome.as_str(), lang.code())?;
                 let stored = if text == built_in(outcome, regime, lang) {
                     None

@@ -210,7 +210,7 @@ impl Sweeper {
                     .collect();
                 let mut digests: BTreeMap<String, Vec<String>> = BTreeMap::new();
                 let mut sent = 0;
-                for p in batch {
+                for p in &batch {
                     let kind = p.kind.as_str();
                     if !reminders::claim(
                         conn,
@@ -231,7 +231,7 @@ impl Sweeper {
                     audit::append(conn, &event)?;
                     let number = p.case.receipt_number.clone().unwrap_or_default();
                     if p.kind.to_requester() {
-                        if let Some(to) = p.requester {
+                        if let Some(to) = p.requester.clone() {
                             let notice = requester_notice(&p.case, p.kind, &number);
                             let mail = OutgoingMail {
                                 to,

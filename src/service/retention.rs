@@ -128,14 +128,14 @@ async fn destroy_case_documents(
     );
     db.write(move |conn| {
         let mut gone = Vec::new();
-        for id in documents {
-            if rows::destroy_expired(conn, &id, now.naive_utc())? {
+        for id in &documents {
+            if rows::destroy_expired(conn, id, now.naive_utc())? {
                 let event =
                     AuditEvent::new(now.naive_utc(), "system", "document.destroyed.retention")
                         .case(&case_id)
-                        .target(&id);
+                        .target(id);
                 audit::append(conn, &event)?;
-                gone.push(id);
+                gone.push(id.clone());
             }
         }
         if !gone.is_empty() {

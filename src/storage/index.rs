@@ -36,11 +36,7 @@ impl IndexKey {
         mac.update(field.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::auth::token::hex(&mac.finalize().into_bytes())
     }
 }
 

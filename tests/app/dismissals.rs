@@ -84,6 +84,20 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
     let (db, _) = instance(&world);
     let calendar = ProfileName::National.profile().calendar([]);
 
+    // The assignee sees the reply-by date; no dismissal day while none is configured.
+    let staff_page = app
+        .get_with(&clerk.client, &format!("/staff/cases/{id}"))
+        .await;
+    assert!(
+        staff_page.body.contains(&format!(
+            "<span id=\"case-reply-by\">{}</span>",
+            reply_by.format("%Y-%m-%d")
+        )),
+        "{}",
+        staff_page.body
+    );
+    assert!(!staff_page.body.contains("case-dismissal"));
+
     // Unless configured, nothing is dismissed however long the reply-by date has passed.
     let long_after = noon(calendar.add_office_days(reply_by, 20));
     let off = sweeper(&world, &db, "a").sweep(long_after).await.unwrap();
@@ -99,6 +113,15 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
         jst_date(fifth).format("%Y-%m-%d")
     );
     crate::admin_profile::eventually_shows(&app, &case_path, &warned).await;
+    // So does the assignee, on the case page.
+    let on_the_day = format!(
+        "（回答がなければ {} に自動で却下）",
+        jst_date(fifth).format("%Y-%m-%d")
+    );
+    let staff_page = app
+        .get_with(&clerk.client, &format!("/staff/cases/{id}"))
+        .await;
+    assert!(staff_page.body.contains(&on_the_day), "{}", staff_page.body);
     let fourth = noon(calendar.add_office_days(reply_by, 4));
     let early = sweeper(&world, &db, "a").sweep(fourth).await.unwrap();
     assert_eq!(early.dismissed, 0);

@@ -77,7 +77,7 @@ pub(super) async fn fire(
     row: CaseRow,
     event: Event,
     action: &'static str,
-    (notice, message, extra): (Option<NoticeTo>, Option<NewMessage>, Option<AlsoWrite>),
+    (notice, message, mut extra): (Option<NoticeTo>, Option<NewMessage>, Option<AlsoWrite>),
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
     let audit_row = actor.audit(now, action, &row.id);
@@ -88,7 +88,7 @@ pub(super) async fn fire(
         notice,
         message,
         also: Some(Box::new(move |conn, saved| {
-            if let Some(extra) = extra {
+            if let Some(extra) = extra.as_mut() {
                 extra(conn, saved)?;
             }
             audit::append(conn, &audit_row)
@@ -206,8 +206,8 @@ pub async fn write(
         .db
         .write(move |conn| {
             messages::insert(conn, &message)?;
-            if let Some(outgoing) = outgoing {
-                crate::db::outbox::enqueue(conn, &outgoing)?;
+            if let Some(outgoing) = &outgoing {
+                crate::db::outbox::enqueue(conn, outgoing)?;
             }
             save_with_audit(conn, &row, event, &audit_row)
         })

@@ -47,7 +47,7 @@ pub async fn record_fee(
         recorded_by: actor.label(),
         sealed_entry,
     };
-    let write_entry: AlsoWrite = Box::new(move |conn, _| fees::insert(conn, &ledger_row));
+    let mut write_entry: AlsoWrite = Box::new(move |conn, _| fees::insert(conn, &ledger_row));
     let action = match kind {
         "invoice" => "fee.invoiced",
         "payment" => "fee.payment_recorded",

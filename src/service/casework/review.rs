@@ -205,8 +205,8 @@ pub async fn review_document(
         .db
         .write(move |conn| {
             documents::record_review(conn, &doc_id, status, &reviewer, now.naive_utc(), &sealed)?;
-            if let Some(message) = message {
-                messages::insert(conn, &message)?;
+            if let Some(message) = &message {
+                messages::insert(conn, message)?;
             }
             save_with_audit(conn, &row, "document_reviewed", &audit_row)
         })

@@ -203,7 +203,7 @@ pub async fn enter(
                 let notice =
                     notices::receipt(lang, &number, kind, arrived_on, deadline.as_ref(), &link);
                 let mail = OutgoingMail {
-                    to: contact,
+                    to: contact.clone(),
                     subject: notice.subject,
                     text: notice.body,
                     html: None,

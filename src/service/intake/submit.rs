@@ -7,7 +7,7 @@ use lettre::message::Mailbox;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::draft::{AgentDetails, PRIVACY_NOTICE_VERSION, RequestContent, RequestDraft};
+use super::draft::{AgentDetails, PRIVACY_NOTICE_VERSION, RequestContent, RequestDraft, Step};
 use super::person::PersonDetails;
 use crate::auth::token;
 use crate::db::cases::{self, CaseEventRow, CaseRow};
@@ -47,6 +47,9 @@ pub struct IntakeContext<'a> {
 pub enum IntakeError {
     #[error("the request is incomplete")]
     Incomplete,
+    /// A step of the form still has a problem; the requester goes back to it.
+    #[error("the request is incomplete from step {0:?}")]
+    IncompleteAt(Step),
     /// The same draft was submitted twice (a double click): the first submission stands.
     #[error("this request was already submitted")]
     AlreadySubmitted,
@@ -160,14 +163,11 @@ pub async fn submit(
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<Submitted, IntakeError> {
-    if draft
-        .first_incomplete_step(&ctx.profile, jst_date(now))
-        .is_some()
-    {
-        return Err(IntakeError::Incomplete);
+    if let Some(step) = draft.first_incomplete_step(&ctx.profile, jst_date(now)) {
+        return Err(IntakeError::IncompleteAt(step));
     }
     let (Some(kind), Some(requester_type)) = (draft.kind, draft.requester_type) else {
-        return Err(IntakeError::Incomplete);
+        return Err(IntakeError::IncompleteAt(Step::Start));
     };
     let facts = ctx
         .profile
@@ -454,7 +454,7 @@ async fn confirm(
             let notice =
                 notices::receipt(lang, &number, kind, received_date, deadline.as_ref(), &link);
             let mail = OutgoingMail {
-                to: contact,
+                to: contact.clone(),
                 subject: notice.subject,
                 text: notice.body,
                 html: None,

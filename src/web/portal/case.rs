@@ -537,13 +537,13 @@ pub async fn lookup_submit(
             let updated = CaseRow {
                 access_token_hash: Some(token::digest(&new_token)),
                 updated_at: now.naive_utc(),
-                ..row
+                ..row.clone()
             };
             let saved = cases::update(conn, &updated)?;
             let lang = Lang::from_code(&saved.lang).unwrap_or_default();
             let notice = notices::case_link(lang, &number, &link);
             let mail = OutgoingMail {
-                to: contact,
+                to: contact.clone(),
                 subject: notice.subject,
                 text: notice.body,
                 html: None,

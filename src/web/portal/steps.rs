@@ -614,9 +614,6 @@ pub async fn submit(
             return Ok(see_other("/request/sent"));
         }
     };
-    if let Some(redirect) = guard(&state, &draft, Step::Review) {
-        return Ok(redirect);
-    }
     let mut errors = FieldErrors::default();
     if !csrf_matches(&session, &field(&form, "csrf")) {
         errors.add_general("field.csrf_expired");
@@ -625,6 +622,11 @@ pub async fn submit(
         errors.add("irreversible", "required");
     }
     if !errors.is_empty() {
+        // A step still incomplete is where the requester goes first; the service checks the
+        // whole draft again when it is submitted.
+        if let Some(redirect) = guard(&state, &draft, Step::Review) {
+            return Ok(redirect);
+        }
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &review_page(&state, page, draft, errors),
@@ -635,7 +637,7 @@ pub async fn submit(
             remember_pending_case(&session, &submitted.case_id, &submitted.access_token)?;
             Ok(see_other("/request/sent"))
         }
-        Err(IntakeError::Incomplete) => Ok(see_other(Step::Start.path())),
+        Err(IntakeError::IncompleteAt(step)) => Ok(see_other(step.path())),
         Err(IntakeError::AlreadySubmitted) => match super::current(&state, &session, now).await? {
             super::Current::Submitted(submitted) => {
                 remember_pending_case(&session, &submitted.case_id, &submitted.access_token)?;

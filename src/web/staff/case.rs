@@ -118,6 +118,9 @@ pub struct CasePage {
     pub delivery_method: String,
     pub correction_items: Vec<(&'static str, &'static str)>,
     pub default_reply_by: String,
+    /// The open 補正's reply-by date and, when the profile dismisses unanswered ones, the day the
+    /// sweep will.
+    pub awaiting_reply: Option<(String, Option<String>)>,
     pub max_extension_days: u32,
     pub staff: Vec<(String, String)>,
     pub document_types: Vec<(&'static str, &'static str)>,
@@ -336,6 +339,7 @@ pub async fn render_case(
         )
         .format("%Y-%m-%d")
         .to_string(),
+        awaiting_reply: awaiting_reply(state, &file),
         max_extension_days: file.facts.max_extension_days,
         staff: workers,
         document_types: crate::domain::identity::DocumentType::ALL
@@ -504,4 +508,25 @@ pub async fn notice(
         page: page.with_staff(&me.staff.display_name),
     };
     render(StatusCode::OK, &letter)
+}
+
+fn awaiting_reply(state: &AppState, file: &file::CaseFile) -> Option<(String, Option<String>)> {
+    if file.facts.state != crate::domain::state::CaseState::AwaitingRequester {
+        return None;
+    }
+    let reply_by = file
+        .pauses
+        .iter()
+        .rev()
+        .find(|p| p.ended_on.is_none())
+        .and_then(|p| p.reply_by)?;
+    let dismissal = crate::domain::reminders::automatic_dismissal_on(
+        reply_by,
+        state.profile().auto_dismiss_office_days,
+        &state.calendar(),
+    );
+    Some((
+        reply_by.format("%Y-%m-%d").to_string(),
+        dismissal.map(|d| d.format("%Y-%m-%d").to_string()),
+    ))
 }

@@ -1,0 +1,1 @@
+CREATE INDEX cases_created_at ON cases (created_at);
