@@ -43,6 +43,7 @@ pub mod decisions;
 pub mod documents;
 pub mod drafts;
 pub mod fee_schedules;
+pub mod figure_snapshots;
 pub mod fees;
 pub mod messages;
 pub mod notice_templates;

@@ -294,6 +294,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    figure_snapshots (name, day) {
+        name -> Text,
+        day -> Date,
+        counted_at -> Timestamp,
+        figures -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
@@ -319,4 +328,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     retention_policy,
     operator_settings,
     notice_templates,
+    figure_snapshots,
 );

@@ -55,16 +55,21 @@ where
     }
 
     /// The figures for `key` and when they were counted: the cached ones if fresh; the cached ones
-    /// while a background recount runs if stale; a count now if there are none for this key.
-    pub async fn get<F, Fut>(
+    /// while a background recount runs if stale; when this instance has none for this key, the
+    /// ones `recall` finds (counted earlier or by another instance) while it recounts, or else a
+    /// count now.
+    pub async fn get<F, Fut, R, RFut>(
         self: &Arc<Self>,
         key: K,
         now: DateTime<Utc>,
         count: F,
+        recall: R,
     ) -> Result<(Arc<T>, DateTime<Utc>), DbError>
     where
         F: FnOnce() -> Fut + 'static,
         Fut: Future<Output = Result<T, DbError>> + 'static,
+        R: FnOnce() -> RFut,
+        RFut: Future<Output = Option<(T, DateTime<Utc>)>>,
     {
         let cached = self.cached(&key);
         match cached {
@@ -72,20 +77,7 @@ where
                 Ok((value, counted_at))
             }
             Some((value, _, counted_at)) => {
-                if !self.refreshing.swap(true, Ordering::AcqRel) {
-                    let cache = self.clone();
-                    actix_web::rt::spawn(async move {
-                        match count().await {
-                            Ok(fresh) => {
-                                cache.store(key, fresh, now);
-                            }
-                            Err(error) => {
-                                tracing::warn!(%error, "recount failed; kept the last figures")
-                            }
-                        }
-                        cache.refreshing.store(false, Ordering::Release);
-                    });
-                }
+                self.recount(key, now, count);
                 Ok((value, counted_at))
             }
             None => {
@@ -93,10 +85,36 @@ where
                 if let Some((value, _, counted_at)) = self.cached(&key) {
                     return Ok((value, counted_at));
                 }
+                if let Some((value, counted_at)) = recall().await {
+                    let value = self.store(key.clone(), value, counted_at);
+                    self.recount(key, now, count);
+                    return Ok((value, counted_at));
+                }
                 let value = count().await?;
                 Ok((self.store(key, value, now), now))
             }
         }
+    }
+
+    /// Counts again in the background unless a recount is already running.
+    fn recount<F, Fut>(self: &Arc<Self>, key: K, now: DateTime<Utc>, count: F)
+    where
+        F: FnOnce() -> Fut + 'static,
+        Fut: Future<Output = Result<T, DbError>> + 'static,
+    {
+        if self.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let cache = self.clone();
+        actix_web::rt::spawn(async move {
+            match count().await {
+                Ok(fresh) => {
+                    cache.store(key, fresh, now);
+                }
+                Err(error) => tracing::warn!(%error, "recount failed; kept the last figures"),
+            }
+            cache.refreshing.store(false, Ordering::Release);
+        });
     }
 
     fn cached(&self, key: &K) -> Option<(Arc<T>, Instant, DateTime<Utc>)> {
@@ -114,6 +132,10 @@ mod tests {
     use std::cell::Cell;
     use std::rc::Rc;
 
+    async fn nothing() -> Option<(u32, DateTime<Utc>)> {
+        None
+    }
+
     #[actix_web::test]
     async fn fresh_figures_are_reused_stale_ones_served_while_one_recount_runs() {
         let cache: Arc<FigureCache<u32, u32>> = FigureCache::new(Duration::from_millis(50));
@@ -126,31 +148,57 @@ mod tests {
             }
         };
         let now = Utc::now();
-        assert_eq!(*cache.get(1, now, counter(10)).await.unwrap().0, 10);
+        assert_eq!(*cache.get(1, now, counter(10), nothing).await.unwrap().0, 10);
         assert_eq!(
-            *cache.get(1, now, counter(11)).await.unwrap().0,
+            *cache.get(1, now, counter(11), nothing).await.unwrap().0,
             10,
             "fresh"
         );
         assert_eq!(counts.get(), 1);
         assert_eq!(
-            *cache.get(2, now, counter(20)).await.unwrap().0,
+            *cache.get(2, now, counter(20), nothing).await.unwrap().0,
             20,
             "new key"
         );
         tokio::time::sleep(Duration::from_millis(60)).await;
         assert_eq!(
-            *cache.get(2, now, counter(21)).await.unwrap().0,
+            *cache.get(2, now, counter(21), nothing).await.unwrap().0,
             20,
             "stale, served"
         );
-        assert_eq!(*cache.get(2, now, counter(22)).await.unwrap().0, 20);
+        assert_eq!(*cache.get(2, now, counter(22), nothing).await.unwrap().0, 20);
         tokio::time::sleep(Duration::from_millis(10)).await;
         assert_eq!(
-            *cache.get(2, now, counter(23)).await.unwrap().0,
+            *cache.get(2, now, counter(23), nothing).await.unwrap().0,
             21,
             "recounted once"
         );
         assert_eq!(counts.get(), 3);
+    }
+
+    #[actix_web::test]
+    async fn recalled_figures_are_served_at_once_while_the_first_count_runs() {
+        let cache: Arc<FigureCache<u32, u32>> = FigureCache::new(Duration::from_secs(60));
+        let counted_before = Utc::now() - chrono::Duration::minutes(3);
+        let counted = Rc::new(Cell::new(false));
+        let count = {
+            let counted = counted.clone();
+            move || async move {
+                counted.set(true);
+                Ok(7)
+            }
+        };
+        let (value, at) = cache
+            .get(1, Utc::now(), count, || async move { Some((5, counted_before)) })
+            .await
+            .unwrap();
+        assert_eq!((*value, at), (5, counted_before), "the recalled figures");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert!(counted.get(), "counted afresh behind them");
+        let (value, _) = cache
+            .get(1, Utc::now(), || async { Ok(8) }, nothing)
+            .await
+            .unwrap();
+        assert_eq!(*value, 7, "the fresh count replaced them");
     }
 }

@@ -163,3 +163,53 @@ async fn every_dashboard_figure_matches_an_independent_count() {
         "late decisions in the last 12 weeks are drawn as late bars"
     );
 }
+
+fn counted_at(html: &str) -> String {
+    let marker = "集計時刻（数秒ごとに自動で再集計します）: ";
+    let start = html.find(marker).expect("counted at") + marker.len();
+    html[start..start + html[start..].find('<').unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn a_new_instance_shows_the_last_figures_at_once_then_counts_its_own() {
+    let world = World::new();
+    let db = crate::helpers::seeded(&world, 60);
+    let first = spawn_portal(&world, "national").await;
+    let boss = staff(&first, &world, Role::Approver, "boss@example.jp").await;
+    let counted = first.get_with(&boss.client, "/staff/dashboard").await;
+    let waiting = figure(&counted.body, 5);
+
+    // One more draft decision waiting for approval since that count.
+    let moved = db
+        .with_writer(|c| {
+            let id: String = dsl::cases
+                .filter(dsl::state.eq("in_review"))
+                .select(dsl::id)
+                .first(c)?;
+            Ok(diesel::update(dsl::cases.find(id))
+                .set(dsl::state.eq("awaiting_approval"))
+                .execute(c)?)
+        })
+        .unwrap();
+    assert_eq!(moved, 1);
+
+    // A second instance (same database and session key) has counted nothing yet: it shows the
+    // figures the first one counted, with their time, and counts afresh behind them.
+    let second = spawn_portal(&world, "national").await;
+    let recalled = second.get_with(&boss.client, "/staff/dashboard").await;
+    assert_eq!(recalled.status, 200);
+    assert_eq!(figure(&recalled.body, 5), waiting);
+    assert_eq!(counted_at(&recalled.body), counted_at(&counted.body));
+    let mut latest = waiting;
+    for _ in 0..50 {
+        latest = figure(
+            &second.get_with(&boss.client, "/staff/dashboard").await.body,
+            5,
+        );
+        if latest == waiting + 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(latest, waiting + 1, "the second instance counted afresh");
+}

@@ -10,6 +10,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 
 use super::roles::Approver;
 use crate::db::dashboard as figures;
+use crate::db::figure_snapshots as snapshots;
 use crate::db::staff as staff_repo;
 use crate::domain::deadline::jst_date;
 use crate::domain::kind::RequestKind;
@@ -80,6 +81,7 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
 }
 
 /// What the dashboard counts in the database; the rest is arithmetic on it.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Counted {
     states: Vec<(String, i64)>,
     kinds: Vec<(String, i64)>,
@@ -90,6 +92,31 @@ pub struct Counted {
     stopped: (i64, Option<NaiveDate>),
     /// Per week from the oldest: received, decided, decided late.
     weeks: Vec<(i64, i64, i64)>,
+}
+
+const SNAPSHOT: &str = "dashboard";
+
+/// Keeps the figures for an instance that has none yet (see `FigureCache`); a failure only costs
+/// that instance a count of its own.
+async fn remember(db: &crate::db::Db, day: NaiveDate, now: chrono::DateTime<Utc>, counted: &Counted) {
+    let Ok(json) = serde_json::to_string(counted) else {
+        return;
+    };
+    let stored = db
+        .write(move |conn| snapshots::save(conn, SNAPSHOT, day, now.naive_utc(), &json))
+        .await;
+    if let Err(error) = stored {
+        tracing::warn!(%error, "dashboard figures not kept");
+    }
+}
+
+async fn recall(db: crate::db::Db, day: NaiveDate) -> Option<(Counted, chrono::DateTime<Utc>)> {
+    let (json, counted_at) = db
+        .read(move |conn| snapshots::load(conn, SNAPSHOT, day))
+        .await
+        .ok()??;
+    let counted = serde_json::from_str(&json).ok()?;
+    Some((counted, counted_at.and_utc()))
 }
 
 /// Buckets receipts and decisions by JST week (counted once per recount, not per view).
@@ -128,27 +155,36 @@ pub async fn show(
     let first_week = week_start(today) - Duration::weeks(WEEKS - 1);
     let since = (first_week.and_hms_opt(0, 0, 0).unwrap_or_default()) - Duration::hours(9);
     let db = state.db.clone();
+    let recall_from = state.db.clone();
     let (counted, counted_at) = state
         .dashboard
-        .get(today, now, move || async move {
-            db.read(move |conn| {
-                Ok(Counted {
-                    states: figures::open_by_state(conn)?,
-                    kinds: figures::open_by_kind(conn)?,
-                    assignees: figures::open_by_assignee(conn, today)?,
-                    overdue: figures::due_between(conn, None, yesterday)?,
-                    due_3: figures::due_between(conn, Some(today), in_3)?,
-                    due_7: figures::due_between(conn, Some(today), in_7)?,
-                    stopped: figures::stopped(conn)?,
-                    weeks: weekly(
-                        first_week,
-                        &figures::received_since(conn, since)?,
-                        &figures::decided_since(conn, first_week)?,
-                    ),
-                })
-            })
-            .await
-        })
+        .get(
+            today,
+            now,
+            move || async move {
+                let counted = db
+                    .read(move |conn| {
+                        Ok(Counted {
+                            states: figures::open_by_state(conn)?,
+                            kinds: figures::open_by_kind(conn)?,
+                            assignees: figures::open_by_assignee(conn, today)?,
+                            overdue: figures::due_between(conn, None, yesterday)?,
+                            due_3: figures::due_between(conn, Some(today), in_3)?,
+                            due_7: figures::due_between(conn, Some(today), in_7)?,
+                            stopped: figures::stopped(conn)?,
+                            weeks: weekly(
+                                first_week,
+                                &figures::received_since(conn, since)?,
+                                &figures::decided_since(conn, first_week)?,
+                            ),
+                        })
+                    })
+                    .await?;
+                remember(&db, today, now, &counted).await;
+                Ok(counted)
+            },
+            move || recall(recall_from, today),
+        )
         .await?;
     let staff = state.db.read(staff_repo::active).await?;
     let Counted {
