@@ -284,19 +284,19 @@ pub fn insert_pauses(conn: &mut DbConnection, pauses: &[PauseRow]) -> Result<(),
 }
 
 pub fn events(conn: &mut DbConnection, case_id: &str) -> Result<Vec<CaseEventRow>, DbError> {
-    Ok(case_events::table
+    Ok(on_backend!(conn, |c| case_events::table
         .filter(case_events::case_id.eq(case_id))
         .order((case_events::at.asc(), case_events::id.asc()))
         .select(CaseEventRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 pub fn pauses(conn: &mut DbConnection, case_id: &str) -> Result<Vec<PauseRow>, DbError> {
-    Ok(case_pauses::table
+    Ok(on_backend!(conn, |c| case_pauses::table
         .filter(case_pauses::case_id.eq(case_id))
         .order(case_pauses::started_on.asc())
         .select(PauseRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 /// Removes unconfirmed submissions created before `before`, with everything attached to them.

@@ -19,7 +19,7 @@ use diesel::r2d2::Pool;
 use super::DbConnection;
 use super::pool::{ConnectionManager, DbError};
 
-/// The writer's own checkpoint runs once the log holds this many pages (4 KiB each).
+/// The writer's own checkpoint runs once the log holds this many pages (4 KiB each: 128 MiB).
 pub const WRITER_CHECKPOINT_PAGES: u32 = 32768;
 
 /// At most one background checkpoint per this interval: each syncs twice, so back-to-back runs

@@ -46,11 +46,11 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[DecisionRow]) -> Result<(), 
 }
 
 pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<DecisionRow>, DbError> {
-    Ok(decisions::table
+    Ok(on_backend!(conn, |c| decisions::table
         .filter(decisions::case_id.eq(case_id))
         .order((decisions::drafted_at.asc(), decisions::id.asc()))
         .select(DecisionRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 /// When an approved decision was issued, and the deadline it was issued against.

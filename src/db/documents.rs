@@ -38,11 +38,11 @@ pub fn insert(conn: &mut DbConnection, row: &DocumentRow) -> Result<(), DbError>
 }
 
 pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<DocumentRow>, DbError> {
-    Ok(documents::table
+    Ok(on_backend!(conn, |c| documents::table
         .filter(documents::case_id.eq(case_id))
         .order(documents::uploaded_at.asc())
         .select(DocumentRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 /// Bytes stored for a case, destroyed documents excluded.

@@ -33,12 +33,12 @@ pub fn visible_to_requester(
     conn: &mut DbConnection,
     case_id: &str,
 ) -> Result<Vec<MessageRow>, DbError> {
-    Ok(messages::table
+    Ok(on_backend!(conn, |c| messages::table
         .filter(messages::case_id.eq(case_id))
         .filter(messages::direction.ne("internal"))
         .order((messages::at.asc(), messages::id.asc()))
         .select(MessageRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 /// Every message of a case, internal notes included (the help desk's view).

@@ -13,6 +13,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use diesel::Connection;
 use diesel::r2d2::Pool;
@@ -24,8 +25,11 @@ use super::pool::{ConnectionManager, DbError};
 
 /// Bounds the work lost to one failed commit and the wait of the last write in a batch.
 const MOST_PER_COMMIT: usize = 64;
+/// Under load (the last commit carried more than one write), a batch of fewer writes than this
+/// waits up to [`LINGER`] for more: every commit rewrites the last page of each index it touches,
+/// so fuller commits write less per write (wrk, 16 connections: p99 about a third lower).
 const FULL_BATCH: usize = 16;
-const LINGER: std::time::Duration = std::time::Duration::from_micros(800);
+const LINGER: Duration = Duration::from_micros(800);
 
 trait Job: Send {
     /// Runs the write in the open transaction; false when it failed.
@@ -83,22 +87,7 @@ impl Writer {
             .spawn(move || {
                 let mut last_batch = 0;
                 while let Ok(first) = queue.recv() {
-                    let mut batch = vec![first];
-                    let linger_until = std::time::Instant::now() + LINGER;
-                    while batch.len() < MOST_PER_COMMIT {
-                        match queue.try_recv() {
-                            Ok(job) => batch.push(job),
-                            Err(_) if last_batch > 1 && batch.len() < FULL_BATCH => {
-                                let left = linger_until
-                                    .saturating_duration_since(std::time::Instant::now());
-                                match queue.recv_timeout(left) {
-                                    Ok(job) => batch.push(job),
-                                    Err(_) => break,
-                                }
-                            }
-                            Err(_) => break,
-                        }
-                    }
+                    let batch = gather(&queue, first, last_batch > 1);
                     last_batch = batch.len();
                     commit_together(&pool, batch);
                     checkpoints.committed();
@@ -125,6 +114,30 @@ impl Writer {
         self.jobs.send(Box::new(job)).map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
+}
+
+/// The writes waiting behind `first`; under load, a short wait for more.
+fn gather(
+    queue: &mpsc::Receiver<Box<dyn Job>>,
+    first: Box<dyn Job>,
+    under_load: bool,
+) -> Vec<Box<dyn Job>> {
+    let mut batch = vec![first];
+    let linger_until = Instant::now() + LINGER;
+    while batch.len() < MOST_PER_COMMIT {
+        let next = match queue.try_recv() {
+            Ok(job) => Ok(job),
+            Err(_) if under_load && batch.len() < FULL_BATCH => {
+                queue.recv_timeout(linger_until.saturating_duration_since(Instant::now()))
+            }
+            Err(_) => break,
+        };
+        match next {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+    batch
 }
 
 fn stopped() -> DbError {

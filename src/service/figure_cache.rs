@@ -148,7 +148,10 @@ mod tests {
             }
         };
         let now = Utc::now();
-        assert_eq!(*cache.get(1, now, counter(10), nothing).await.unwrap().0, 10);
+        assert_eq!(
+            *cache.get(1, now, counter(10), nothing).await.unwrap().0,
+            10
+        );
         assert_eq!(
             *cache.get(1, now, counter(11), nothing).await.unwrap().0,
             10,
@@ -166,7 +169,10 @@ mod tests {
             20,
             "stale, served"
         );
-        assert_eq!(*cache.get(2, now, counter(22), nothing).await.unwrap().0, 20);
+        assert_eq!(
+            *cache.get(2, now, counter(22), nothing).await.unwrap().0,
+            20
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
         assert_eq!(
             *cache.get(2, now, counter(23), nothing).await.unwrap().0,
@@ -189,7 +195,12 @@ mod tests {
             }
         };
         let (value, at) = cache
-            .get(1, Utc::now(), count, || async move { Some((5, counted_before)) })
+            .get(
+                1,
+                Utc::now(),
+                count,
+                || async move { Some((5, counted_before)) },
+            )
             .await
             .unwrap();
         assert_eq!((*value, at), (5, counted_before), "the recalled figures");

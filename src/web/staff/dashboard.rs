@@ -98,7 +98,12 @@ const SNAPSHOT: &str = "dashboard";
 
 /// Keeps the figures for an instance that has none yet (see `FigureCache`); a failure only costs
 /// that instance a count of its own.
-async fn remember(db: &crate::db::Db, day: NaiveDate, now: chrono::DateTime<Utc>, counted: &Counted) {
+async fn remember(
+    db: &crate::db::Db,
+    day: NaiveDate,
+    now: chrono::DateTime<Utc>,
+    counted: &Counted,
+) {
     let Ok(json) = serde_json::to_string(counted) else {
         return;
     };
