@@ -102,10 +102,13 @@ impl ConnectionManager {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
                 // Per-connection settings: SQLite forgets them when a connection closes.
+                // busy_timeout comes first: the pools open connections in parallel, and the first
+                // one on a file whose WAL index is being rebuilt would otherwise fail at once
+                // ("database is locked") on the next pragma.
                 // journal_mode: WAL persists in the file, but a connection that has not read yet
                 // does not know it (and cannot checkpoint).
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                      PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {}; {}",
                     super::checkpoint::WRITER_CHECKPOINT_PAGES,
                     self.role.pragmas()

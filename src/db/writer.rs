@@ -27,9 +27,11 @@ use super::pool::{ConnectionManager, DbError};
 const MOST_PER_COMMIT: usize = 64;
 /// Under load (the last commit carried more than one write), a batch of fewer writes than this
 /// waits up to [`LINGER`] for more: every commit rewrites the last page of each index it touches,
-/// so fuller commits write less per write (wrk, 16 connections: p99 about a third lower).
+/// so fuller commits write less per write (wrk, 16 connections: p99 about a third lower than
+/// with no wait). A longer wait idles the writer while the next requests are still being read:
+/// 300 µs beat 800 µs in each of five paired runs of `benches/submissions.sh` (2 cores).
 const FULL_BATCH: usize = 16;
-const LINGER: Duration = Duration::from_micros(800);
+const LINGER: Duration = Duration::from_micros(300);
 
 trait Job: Send {
     /// Runs the write in the open transaction; false when it failed.
