@@ -1,5 +1,5 @@
 //! The bare stack, for scale: actix-web and diesel committing one SQLite row per request through
-//! a single connection, with the same WAL settings as the application. `benches/bare_stack.sh`
+//! a single connection, in WAL mode with synchronous = NORMAL like the application. `benches/bare_stack.sh`
 //! loads it with wrk exactly as `benches/submissions.sh` loads the application, so the two
 //! figures, taken minutes apart on the same machine, show what the application's own work costs
 //! whatever the machine's speed that day.
