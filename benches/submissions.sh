@@ -19,6 +19,10 @@ echo "== preparing $drafts drafts"
 "$bench" "$drafts" --prepare "$base" "$data/drafts.tsv"
 echo "server RSS before: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
 echo "== submitting: wrk -t2 -c$connections, each draft once"
+cpu_before=$(server_cpu_ticks)
 DRAFTS="$data/drafts.tsv" WRK_THREADS=2 wrk -t2 -c"$connections" -d"${BENCH_SECONDS:-20}s" --latency \
   -s benches/submissions.lua "$base/request/submit"
 echo "server RSS after: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
+# CPU time is steadier than throughput on a shared machine: it tells whether a change made the
+# server do less work even in an hour when the neighbours slow everything down.
+echo "server CPU per submission: $(( ($(server_cpu_ticks) - cpu_before) * 1000000 / $(getconf CLK_TCK) / drafts )) µs"
