@@ -266,6 +266,22 @@ pub fn update(conn: &mut DbConnection, row: &CaseRow) -> Result<CaseRow, DbError
     })
 }
 
+/// Writes the keyed hashes by which staff find a case (see `intake::submit::NOT_YET_SEARCHABLE`).
+pub fn make_searchable(
+    conn: &mut DbConnection,
+    case_id: &str,
+    email_index: &str,
+    name_index: &str,
+) -> Result<(), DbError> {
+    diesel::update(cases::table.find(case_id))
+        .set((
+            cases::email_index.eq(email_index),
+            cases::name_index.eq(name_index),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn append_event(conn: &mut DbConnection, event: &CaseEventRow) -> Result<(), DbError> {
     on_backend!(conn, |c| diesel::insert_into(case_events::table)
         .values(event)

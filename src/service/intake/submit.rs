@@ -27,6 +27,8 @@ use crate::storage::crypto::{CryptoError, MasterKey};
 use crate::storage::index::IndexKey;
 
 const DRAFT_HOURS: i64 = 24;
+/// The search keys of a case that is not yet confirmed; no keyed hash is ever blank.
+pub const NOT_YET_SEARCHABLE: &str = "";
 const CODE_HOURS: i64 = 24;
 pub const CODE_ATTEMPTS: i32 = 5;
 
@@ -207,8 +209,13 @@ pub async fn submit(
         received_at: None,
         due_on: None,
         assignee_id: None,
-        email_index: ctx.index.email(&contact),
-        name_index: ctx.index.name(&person.name),
+        // Staff search and the returning-requester lookup never see an unconfirmed case, and its
+        // address is not yet proven; its search keys are written when it is confirmed. Blank
+        // keys sort together at one end of their indexes, where a commit rewrites one page for
+        // all its submissions, instead of each key dirtying a random page of each index (and a
+        // purged submission leaves nothing to remove from them).
+        email_index: NOT_YET_SEARCHABLE.to_string(),
+        name_index: NOT_YET_SEARCHABLE.to_string(),
         access_token_hash: Some(token::digest(&access_token)),
         confirm_code_hash: Some(token::digest(&format!("{case_id}:{code}"))),
         confirm_attempts: 0,
@@ -436,12 +443,19 @@ async fn confirm(
         Some(agent) => agent.email.trim().to_lowercase(),
         None => party.person.email.clone(),
     };
+    let (email_index, name_index) = (
+        ctx.index.email(&contact),
+        ctx.index.name(&party.person.name),
+    );
     let saved = ctx
         .db
         .write(move |conn| {
             let number = cases::next_receipt_number(conn, received_date.year())?;
             updated.receipt_number = Some(number.clone());
-            let saved = cases::update(conn, &updated)?;
+            let mut saved = cases::update(conn, &updated)?;
+            cases::make_searchable(conn, &saved.id, &email_index, &name_index)?;
+            saved.email_index.clone_from(&email_index);
+            saved.name_index.clone_from(&name_index);
             append_event(
                 conn,
                 &saved.id,
