@@ -13,6 +13,22 @@ pub fn generate() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A private case link: the id of its case, so that the case is found by its primary key, and a
+/// random token. Neither part alone opens the case.
+pub fn case_link(case_id: &str) -> String {
+    format!("{case_id}{CASE_LINK_SEPARATOR}{}", generate())
+}
+
+/// Not in URL-safe base64 nor in a UUID.
+const CASE_LINK_SEPARATOR: char = '.';
+
+/// The case id a link from [`case_link`] names; `None` for links issued before links named cases.
+pub fn case_named_by(link: &str) -> Option<&str> {
+    link.split_once(CASE_LINK_SEPARATOR)
+        .map(|(case_id, _)| case_id)
+        .filter(|case_id| !case_id.is_empty())
+}
+
 pub fn digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
@@ -43,5 +59,20 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+    }
+
+    #[test]
+    fn case_links_name_their_case_and_older_links_none() {
+        let case_id = "019ae3f0-5c1e-7b3a-9f00-0123456789ab";
+        let link = case_link(case_id);
+        assert_eq!(case_named_by(&link), Some(case_id));
+        assert_ne!(link, case_link(case_id));
+        assert!(
+            link.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+            "a link is one URL path segment: {link}"
+        );
+        assert_eq!(case_named_by(&generate()), None);
+        assert_eq!(case_named_by(".abc"), None);
     }
 }

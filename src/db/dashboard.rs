@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 
-use super::cases::{FINISHED_STATES, STOPPED_STATES};
+use super::cases::{FINISHED_STATES, STOPPED_STATES, received};
 use super::schema::{case_pauses, cases};
 use super::{DbConnection, DbError};
 
@@ -38,6 +38,7 @@ pub fn open_by_assignee(
     let overdue: Vec<(Option<String>, i64)> = cases::table
         .filter(cases::state.ne_all(FINISHED_STATES))
         .filter(cases::state.ne_all(STOPPED_STATES))
+        .filter(received())
         .filter(cases::due_on.lt(today))
         .group_by(cases::assignee_id)
         .select((cases::assignee_id, count_star()))
@@ -61,6 +62,7 @@ fn running(query: Boxed<'_>) -> Boxed<'_> {
     query
         .filter(cases::state.ne_all(FINISHED_STATES))
         .filter(cases::state.ne_all(STOPPED_STATES))
+        .filter(received())
         .filter(cases::due_on.is_not_null())
 }
 

@@ -49,6 +49,8 @@ pub mod messages;
 pub mod notice_templates;
 pub mod operator_settings;
 pub mod outbox;
+#[cfg(test)]
+mod plan_tests;
 mod pool;
 pub mod register;
 pub mod reminders;

@@ -85,6 +85,7 @@ diesel::table! {
         confirm_expires_at -> Nullable<Timestamp>,
         version -> BigInt,
         updated_at -> Timestamp,
+        link_digest -> Nullable<Text>,
     }
 }
 

@@ -385,6 +385,7 @@ impl Seeder<'_> {
             confirm_expires_at: None,
             version: 0,
             updated_at: updated.min(now).naive_utc(),
+            link_digest: None,
         };
         let failed =
             |e: crate::service::intake::submit::IntakeError| SeedError::Failed(e.to_string());

@@ -704,3 +704,55 @@ async fn every_portal_page_is_complete_in_both_languages() {
         assert_eq!(visited.len(), 11);
     }
 }
+
+#[tokio::test]
+async fn links_mailed_before_links_named_their_case_still_open_it() {
+    use diesel::prelude::*;
+    use madoguchi::auth::token;
+    use madoguchi::db::schema::cases;
+
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let path = crate::uploads::received_case(&app, &world).await;
+    assert_eq!(app.get(&path).await.status, 200);
+    let link = path.trim_start_matches("/case/");
+    let case_id = token::case_named_by(link)
+        .expect("a new link names its case")
+        .to_string();
+    let forged = token::case_link(&case_id);
+    assert_eq!(
+        app.get(&format!("/case/{forged}")).await.status,
+        404,
+        "the case id alone opens nothing"
+    );
+
+    // A link of the earlier kind: random only, its digest kept in the indexed column.
+    let older = token::generate();
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let digest = token::digest(&older);
+    let named = madoguchi::db::cases::CaseLink::of(link);
+    let receipt = db
+        .with_reader(move |c| madoguchi::db::cases::find_by_link(c, &named))
+        .unwrap()
+        .and_then(|row| row.receipt_number)
+        .expect("a received case has a receipt number");
+    db.with_writer(move |c| {
+        diesel::update(cases::table.find(&case_id))
+            .set((
+                cases::access_token_hash.eq(Some(digest.as_str())),
+                cases::link_digest.eq(None::<&str>),
+            ))
+            .execute(c)?;
+        Ok(())
+    })
+    .unwrap();
+    let page = app.get(&format!("/case/{older}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&receipt), "the same case opens");
+    assert_eq!(
+        app.get(&path).await.status,
+        404,
+        "the case has one working link at a time"
+    );
+}

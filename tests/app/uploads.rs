@@ -338,9 +338,9 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
     let from = madoguchi::mail::parse_mailbox(&config.mail_from).unwrap();
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
     let calendar = std::sync::Arc::new(profile.calendar([]));
-    let digest = madoguchi::auth::token::digest(&token);
+    let link = madoguchi::db::cases::CaseLink::of(&token);
     let row = db
-        .with_reader(move |c| madoguchi::db::cases::find_by_access_token(c, &digest))
+        .with_reader(move |c| madoguchi::db::cases::find_by_link(c, &link))
         .unwrap()
         .unwrap();
     let reply_by = chrono::NaiveDate::from_ymd_opt(2030, 1, 10).unwrap();
@@ -413,11 +413,10 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
     );
     let case_id = db
         .with_reader(move |c| {
-            Ok(madoguchi::db::cases::find_by_access_token(
-                c,
-                &madoguchi::auth::token::digest(&token),
-            )?
-            .map(|r| r.id))
+            Ok(
+                madoguchi::db::cases::find_by_link(c, &madoguchi::db::cases::CaseLink::of(&token))?
+                    .map(|r| r.id),
+            )
         })
         .unwrap()
         .unwrap();
@@ -494,9 +493,9 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
     let from = madoguchi::mail::parse_mailbox(&config.mail_from).unwrap();
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
     let calendar = std::sync::Arc::new(profile.calendar([]));
-    let digest = madoguchi::auth::token::digest(&token);
+    let link = madoguchi::db::cases::CaseLink::of(&token);
     let row = db
-        .with_reader(move |c| madoguchi::db::cases::find_by_access_token(c, &digest))
+        .with_reader(move |c| madoguchi::db::cases::find_by_link(c, &link))
         .unwrap()
         .unwrap();
     let firing = Firing {

@@ -130,7 +130,7 @@ pub async fn enter(
     let mut facts = facts;
     facts.unextended_deadline = deadline.as_ref().map(|d| d.unextended_last_day);
     let case_id = uuid::Uuid::now_v7().to_string();
-    let access_token = token::generate();
+    let access_token = token::case_link(&case_id);
     let person = draft.person.normalised();
     let agent = draft.is_agent().then(|| draft.agent.clone());
     let contact = match &agent {
@@ -163,12 +163,13 @@ pub async fn enter(
         assignee_id: None,
         email_index: ctx.index.email(&contact),
         name_index: ctx.index.name(&person.name),
-        access_token_hash: Some(token::digest(&access_token)),
+        access_token_hash: None,
         confirm_code_hash: None,
         confirm_attempts: 0,
         confirm_expires_at: None,
         version: 0,
         updated_at: now.naive_utc(),
+        link_digest: Some(token::digest(&access_token)),
     };
     let sealed_party = seal_json(ctx.master, &format!("party:{case_id}"), &party)?;
     let sealed_content = seal_json(ctx.master, &format!("content:{case_id}"), &content)?;

@@ -176,7 +176,7 @@ pub async fn submit(
         .new_case(kind, Entry::Online)
         .map_err(|r| IntakeError::Refused(r.code().to_string()))?;
     let case_id = uuid::Uuid::now_v7().to_string();
-    let access_token = token::generate();
+    let access_token = token::case_link(&case_id);
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
     let person = draft.person.normalised();
     let agent = draft.is_agent().then(|| draft.agent.clone());
@@ -210,18 +210,17 @@ pub async fn submit(
         due_on: None,
         assignee_id: None,
         // Staff search and the returning-requester lookup never see an unconfirmed case, and its
-        // address is not yet proven; its search keys are written when it is confirmed. Blank
-        // keys sort together at one end of their indexes, where a commit rewrites one page for
-        // all its submissions, instead of each key dirtying a random page of each index (and a
-        // purged submission leaves nothing to remove from them).
+        // address is not yet proven; its search keys are written when it is confirmed, when it
+        // enters the search indexes (they hold received cases only).
         email_index: NOT_YET_SEARCHABLE.to_string(),
         name_index: NOT_YET_SEARCHABLE.to_string(),
-        access_token_hash: Some(token::digest(&access_token)),
+        access_token_hash: None,
         confirm_code_hash: Some(token::digest(&format!("{case_id}:{code}"))),
         confirm_attempts: 0,
         confirm_expires_at: Some((now + Duration::hours(CODE_HOURS)).naive_utc()),
         version: 0,
         updated_at: now.naive_utc(),
+        link_digest: Some(token::digest(&access_token)),
     };
     let sealed_party = seal_json(ctx.master, &format!("party:{case_id}"), &party)?;
     let sealed_content = seal_json(ctx.master, &format!("content:{case_id}"), &content)?;
@@ -344,10 +343,10 @@ pub async fn confirm_by_link(
     access_token: &str,
     now: DateTime<Utc>,
 ) -> Result<CaseRow, IntakeError> {
-    let digest = token::digest(access_token);
+    let link = cases::CaseLink::of(access_token);
     let row = ctx
         .db
-        .read(move |conn| cases::find_by_access_token(conn, &digest))
+        .read(move |conn| cases::find_by_link(conn, &link))
         .await?
         .ok_or(DbError::NotFound)?;
     confirm(ctx, row, access_token, now).await

@@ -265,11 +265,11 @@ pub async fn case_page_typed(
     errors: FieldErrors,
     typed_message: String,
 ) -> Result<HttpResponse, AppError> {
-    let digest = token::digest(access_token);
+    let link = cases::CaseLink::of(access_token);
     let loaded = state
         .db
         .read_indexed(move |conn| {
-            let Some(row) = cases::find_by_access_token(conn, &digest)? else {
+            let Some(row) = cases::find_by_link(conn, &link)? else {
                 return Ok(None);
             };
             let events = cases::events(conn, &row.id)?;
@@ -520,8 +520,7 @@ pub async fn lookup_submit(
     }
     let email_index = state.index.email(&email);
     let now = Utc::now();
-    let new_token = token::generate();
-    let link = format!("{}/case/{new_token}", state.config.public_url);
+    let public_url = state.config.public_url.clone();
     let (master, from, number) = (
         state.master.clone_key(),
         state.mail_from.clone(),
@@ -534,8 +533,12 @@ pub async fn lookup_submit(
             let Some(row) = cases::find_by_receipt_and_email(conn, &number, &email_index)? else {
                 return Ok(());
             };
+            let new_token = token::case_link(&row.id);
+            let link = format!("{public_url}/case/{new_token}");
             let updated = CaseRow {
-                access_token_hash: Some(token::digest(&new_token)),
+                // The link mailed before stops working.
+                access_token_hash: None,
+                link_digest: Some(token::digest(&new_token)),
                 updated_at: now.naive_utc(),
                 ..row.clone()
             };

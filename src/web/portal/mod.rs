@@ -91,10 +91,10 @@ pub async fn current_draft(
 
 /// The case behind a private link; 404 for an unknown (or replaced, or purged) link.
 pub async fn case_by_token(state: &AppState, access_token: &str) -> Result<CaseRow, AppError> {
-    let digest = crate::auth::token::digest(access_token);
+    let link = cases::CaseLink::of(access_token);
     state
         .db
-        .read_indexed(move |conn| cases::find_by_access_token(conn, &digest))
+        .read_indexed(move |conn| cases::find_by_link(conn, &link))
         .await?
         .ok_or(AppError::NotFound)
 }

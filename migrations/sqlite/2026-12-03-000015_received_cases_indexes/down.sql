@@ -1,0 +1,10 @@
+DROP INDEX cases_queue;
+CREATE INDEX cases_queue ON cases (due_on, received_at, id);
+DROP INDEX cases_received;
+CREATE INDEX cases_received ON cases (received_at, id);
+DROP INDEX cases_received_kind;
+CREATE INDEX cases_received_kind ON cases (received_at, kind);
+DROP INDEX cases_email_index;
+CREATE INDEX cases_email_index ON cases (email_index);
+DROP INDEX cases_name_index;
+CREATE INDEX cases_name_index ON cases (name_index);

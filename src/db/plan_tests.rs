@@ -1,0 +1,145 @@
+//! The indexes that leave unconfirmed submissions out (`WHERE received_at IS NOT NULL`) serve a
+//! query only when its SQL states that condition: these tests run the real queries on SQLite,
+//! capture the SQL they send, and read SQLite's plan for each.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::{Connection, InstrumentationEvent};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::cases::{self, QueueFilter};
+use super::statistics::{self, Period};
+use super::{DatabaseUrl, Db, DbConnection, DbError, dashboard, register};
+
+#[derive(QueryableByName)]
+struct PlanStep {
+    #[diesel(sql_type = Text)]
+    detail: String,
+}
+
+/// Runs `query` and returns, for each statement it sent, SQLite's query plan in one line.
+fn plans_of(query: impl FnOnce(&mut DbConnection) -> Result<(), DbError>) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&DatabaseUrl::Sqlite(dir.path().join("plans.db")), 2).unwrap();
+    db.migrate().unwrap();
+    db.with_writer(|conn| {
+        let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+        let log = sent.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { query, .. } = event {
+                let text = query.to_string();
+                let sql = text.split(" -- binds:").next().unwrap_or_default();
+                log.lock().unwrap().push(sql.to_string());
+            }
+        });
+        query(conn)?;
+        conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+        let statements = sent.lock().unwrap().clone();
+        let mut plans = Vec::new();
+        for sql in statements {
+            // Unbound parameters are NULL; without statistics the plan does not depend on them.
+            let steps: Vec<PlanStep> =
+                diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}")).load(conn)?;
+            let plan = steps
+                .iter()
+                .map(|s| s.detail.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            plans.push((sql, plan));
+        }
+        Ok(plans)
+    })
+    .unwrap()
+}
+
+fn assert_uses(plans: &[(String, String)], index: &str) {
+    assert!(
+        plans.iter().any(|(_, plan)| plan.contains(index)),
+        "no statement used {index}:\n{plans:#?}"
+    );
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn instant(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+#[test]
+fn the_queue_reads_the_received_cases_index_in_order() {
+    let plans = plans_of(|conn| cases::queue(conn, &QueueFilter::default(), 20, 0).map(drop));
+    assert_eq!(plans.len(), 2, "{plans:#?}");
+    for (_, plan) in &plans {
+        assert!(plan.contains("cases_queue"), "{plans:#?}");
+        assert!(
+            !plan.contains("TEMP B-TREE"),
+            "sorted instead of read in order: {plans:#?}"
+        );
+    }
+}
+
+#[test]
+fn staff_search_by_email_and_name_uses_the_search_indexes() {
+    let by_email = plans_of(|conn| {
+        let filter = QueueFilter {
+            email_index: Some("k".into()),
+            ..QueueFilter::default()
+        };
+        cases::queue(conn, &filter, 20, 0).map(drop)
+    });
+    assert_uses(&by_email, "cases_email_index");
+    let by_name = plans_of(|conn| {
+        let filter = QueueFilter {
+            name_index: Some("k".into()),
+            ..QueueFilter::default()
+        };
+        cases::queue(conn, &filter, 20, 0).map(drop)
+    });
+    assert_uses(&by_name, "cases_name_index");
+}
+
+#[test]
+fn dashboard_figures_count_from_the_received_cases_indexes() {
+    let plans = plans_of(|conn| {
+        dashboard::open_by_state(conn)?;
+        dashboard::open_by_kind(conn)?;
+        dashboard::open_by_assignee(conn, day("2026-12-03"))?;
+        dashboard::received_since(conn, instant("2026-06-01 00:00"))?;
+        Ok(())
+    });
+    assert_eq!(plans.len(), 5, "{plans:#?}");
+    // Open cases by state, by kind, by assignee: counted from an index alone.
+    for (sql, plan) in &plans[..3] {
+        assert!(plan.contains("USING COVERING INDEX"), "{sql}\n{plan}");
+    }
+    // Overdue cases per assignee: a seek to the deadlines before today, not a scan of all cases.
+    assert!(plans[3].1.contains("cases_queue (due_on<?"), "{plans:#?}");
+    assert!(plans[4].1.contains("cases_received"), "{plans:#?}");
+}
+
+#[test]
+fn the_register_and_the_yearly_figures_seek_by_receipt_instant() {
+    let plans = plans_of(|conn| {
+        let filter = register::RegisterFilter {
+            received_from: Some(instant("2026-04-01 00:00")),
+            ..register::RegisterFilter::default()
+        };
+        register::page(conn, &filter, None, 50)?;
+        statistics::received(
+            conn,
+            Period {
+                from: instant("2025-03-31 15:00"),
+                until: instant("2026-03-31 15:00"),
+                first: day("2025-04-01"),
+                last: day("2026-03-31"),
+            },
+        )?;
+        Ok(())
+    });
+    assert!(plans[0].1.contains("cases_received"), "{plans:#?}");
+    assert_uses(&plans, "COVERING INDEX cases_received_kind");
+}
