@@ -24,7 +24,7 @@ token=$(python3 - "$data/mail" <<'PY'
 import email, pathlib, re, sys
 for path in pathlib.Path(sys.argv[1]).glob("*.eml"):
     text = email.message_from_bytes(path.read_bytes()).get_payload(decode=True).decode()
-    found = re.search(r"/case/([A-Za-z0-9_-]{43})", text)
+    found = re.search(r"/case/((?:[0-9a-f-]{36}\.)?[A-Za-z0-9_-]{43})", text)
     if found:
         print(found.group(1))
         break
