@@ -16,17 +16,35 @@ pub fn generate() -> String {
 /// A private case link: the id of its case, so that the case is found by its primary key, and a
 /// random token. Neither part alone opens the case.
 pub fn case_link(case_id: &str) -> String {
-    format!("{case_id}{CASE_LINK_SEPARATOR}{}", generate())
+    format!("{case_id}{ID_SEPARATOR}{}", generate())
 }
 
-/// Not in URL-safe base64 nor in a UUID.
-const CASE_LINK_SEPARATOR: char = '.';
+/// Between the id a token names and its secret: not in URL-safe base64 nor in a UUID.
+const ID_SEPARATOR: char = '.';
 
 /// The case id a link from [`case_link`] names; `None` for links issued before links named cases.
 pub fn case_named_by(link: &str) -> Option<&str> {
-    link.split_once(CASE_LINK_SEPARATOR)
+    link.split_once(ID_SEPARATOR)
         .map(|(case_id, _)| case_id)
         .filter(|case_id| !case_id.is_empty())
+}
+
+/// A browser's draft token once its draft is stored: the row's id, so that the draft is found by
+/// its primary key, and the random secret the browser was given before the first save.
+pub fn draft_token(id: i32, secret: &str) -> String {
+    format!("{id}{ID_SEPARATOR}{secret}")
+}
+
+/// The row id a draft token names (none before the draft's first save, and in tokens issued
+/// before tokens named their row) and its secret.
+pub fn draft_token_parts(token: &str) -> (Option<i32>, &str) {
+    match token.split_once(ID_SEPARATOR) {
+        Some((id, secret)) if !secret.is_empty() => match id.parse() {
+            Ok(id) => (Some(id), secret),
+            Err(_) => (None, token),
+        },
+        _ => (None, token),
+    }
 }
 
 pub fn digest(token: &str) -> String {
@@ -74,5 +92,15 @@ mod tests {
         );
         assert_eq!(case_named_by(&generate()), None);
         assert_eq!(case_named_by(".abc"), None);
+    }
+
+    #[test]
+    fn draft_tokens_name_their_row_once_stored() {
+        let secret = generate();
+        assert_eq!(draft_token_parts(&secret), (None, secret.as_str()));
+        let named = draft_token(42, &secret);
+        assert_eq!(draft_token_parts(&named), (Some(42), secret.as_str()));
+        assert_eq!(draft_token_parts("x.abc"), (None, "x.abc"));
+        assert_eq!(draft_token_parts("42."), (None, "42."));
     }
 }

@@ -142,3 +142,67 @@ fn the_register_and_the_yearly_figures_seek_by_receipt_instant() {
     assert!(plans[0].1.contains("cases_received"), "{plans:#?}");
     assert_uses(&plans, "COVERING INDEX cases_received_kind");
 }
+
+#[test]
+fn lookups_by_link_draft_and_receipt_use_their_keys() {
+    use super::drafts::{self, DraftKey};
+    let plans = plans_of(|conn| {
+        let now = instant("2026-12-03 12:00");
+        let named = DraftKey::of("42.secret");
+        drafts::load(conn, &named, now)?;
+        drafts::mark_submitted(conn, &named, "case", b"sealed")?;
+        let older = DraftKey::of("secret");
+        drafts::load(conn, &older, now)?;
+        cases::find_by_link(conn, &cases::CaseLink::of("older-link"))?;
+        cases::find_by_receipt_and_email(conn, "2026-000001", "k")?;
+        Ok(())
+    });
+    assert_eq!(plans.len(), 5, "{plans:#?}");
+    // A token that names its draft: one search of the table's own b-tree.
+    for (sql, plan) in &plans[..2] {
+        assert!(
+            plan.contains("INTEGER PRIMARY KEY (rowid=?)"),
+            "{sql}\n{plan}"
+        );
+    }
+    assert!(plans[2].1.contains("sqlite_autoindex_drafts"), "{plans:#?}");
+    // `= ?` implies IS NOT NULL: the partial unique indexes serve both lookups.
+    assert!(plans[3].1.contains("cases_access_token_hash"), "{plans:#?}");
+    assert!(plans[4].1.contains("cases_receipt_number"), "{plans:#?}");
+}
+
+#[test]
+fn a_case_timeline_reads_the_events_in_key_order() {
+    let plans = plans_of(|conn| cases::events(conn, "case").map(drop));
+    assert_eq!(plans.len(), 1, "{plans:#?}");
+    let plan = &plans[0].1;
+    assert!(plan.contains("PRIMARY KEY (case_id=?)"), "{plan}");
+    assert!(
+        !plan.contains("TEMP B-TREE"),
+        "sorted instead of read in order: {plan}"
+    );
+}
+
+#[test]
+fn the_yearly_figures_count_events_from_their_partial_indexes() {
+    let p = Period {
+        from: instant("2025-03-31 15:00"),
+        until: instant("2026-03-31 15:00"),
+        first: day("2025-04-01"),
+        last: day("2026-03-31"),
+    };
+    let plans = plans_of(|conn| {
+        statistics::entered_states(conn, p)?;
+        statistics::extensions(conn, p)?;
+        Ok(())
+    });
+    assert_eq!(plans.len(), 2, "{plans:#?}");
+    assert!(
+        plans[0].1.contains("case_events_counted_states"),
+        "{plans:#?}"
+    );
+    assert!(
+        plans[1].1.contains("case_events_counted_events"),
+        "{plans:#?}"
+    );
+}

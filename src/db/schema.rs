@@ -169,7 +169,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    drafts (token_hash) {
+    drafts (id) {
+        id -> Integer,
         token_hash -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,

@@ -134,12 +134,8 @@ pub async fn figures(
         db.read(move |conn| rows::received(conn, p)),
         db.read(move |conn| rows::decision_groups(conn, p)),
         db.read(move |conn| rows::timeliness(conn, p)),
-        db.read(move |conn| rows::entered_states(
-            conn,
-            p,
-            &["withdrawn", "dismissed", "transferred"]
-        )),
-        db.read(move |conn| rows::events(conn, p, &["extend_deadline", "apply_special_extension"])),
+        db.read(move |conn| rows::entered_states(conn, p)),
+        db.read(move |conn| rows::extensions(conn, p)),
         db.read(move |conn| rows::corrections(conn, p)),
         db.read(move |conn| rows::fee_movements(conn, p)),
     )?;

@@ -131,12 +131,9 @@ pub fn rate_limit(per_minute: u32) -> Option<RateLimit> {
 /// The whole URL surface in one place.
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
     cfg.route("/", web::get().to(public::home))
-        .route("/lang/{code}", web::get().to(public::switch_language))
         .route("/static/css/app.css", web::get().to(assets::app_css))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
-        .route("/setup/{token}", web::get().to(setup::show))
-        .route("/setup/{token}", web::post().to(setup::submit))
         .route("/staff/login", web::get().to(staff::login_form))
         .route("/staff/login", web::post().to(staff::login_submit))
         .route("/staff/logout", web::post().to(staff::logout))
@@ -145,8 +142,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
             web::post().to(staff::logout_everywhere),
         )
         .route("/staff", web::get().to(staff::home))
-        // The requester's pages first: the router tries each pattern in turn, and the staff
-        // workspace has dozens with parameters, each matched by a regular expression.
+        // The requester's pages before any pattern with a parameter outside them: the router tries
+        // each pattern in turn and matches each parameter pattern with a regular expression, and
+        // the staff workspace has dozens.
         .configure(|cfg| portal::routes(cfg, limit))
+        .route("/lang/{code}", web::get().to(public::switch_language))
+        .route("/setup/{token}", web::get().to(setup::show))
+        .route("/setup/{token}", web::post().to(setup::submit))
         .configure(staff::routes);
 }

@@ -4,3 +4,6 @@ pub mod draft;
 pub mod person;
 pub mod staff_entry;
 pub mod submit;
+
+#[cfg(test)]
+mod draft_store_tests;

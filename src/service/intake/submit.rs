@@ -11,7 +11,8 @@ use super::draft::{AgentDetails, PRIVACY_NOTICE_VERSION, RequestContent, Request
 use super::person::PersonDetails;
 use crate::auth::token;
 use crate::db::cases::{self, CaseEventRow, CaseRow};
-use crate::db::{Db, DbConnection, DbError, drafts, outbox};
+use crate::db::drafts::{self, DraftKey};
+use crate::db::{Db, DbConnection, DbError, outbox};
 use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::{Actor, Event};
@@ -102,8 +103,9 @@ pub fn open_json<T: for<'de> Deserialize<'de>>(
     serde_json::from_slice(&json).map_err(|e| IntakeError::Refused(e.to_string()))
 }
 
-fn draft_record(token: &str) -> String {
-    format!("draft:{}", token::digest(token))
+/// The record a draft is sealed for: the same before and after its token comes to name its row.
+fn draft_record(key: &DraftKey) -> String {
+    format!("draft:{}", key.digest)
 }
 
 pub async fn load_draft(
@@ -112,11 +114,11 @@ pub async fn load_draft(
     draft_token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<StoredDraft>, IntakeError> {
-    let digest = token::digest(draft_token);
+    let key = DraftKey::of(draft_token);
+    let record = draft_record(&key);
     let stored = db
-        .read_indexed(move |conn| drafts::load(conn, &digest, now.naive_utc()))
+        .lookup(move |conn| drafts::load(conn, &key, now.naive_utc()))
         .await?;
-    let record = draft_record(draft_token);
     Ok(match stored {
         Some((sealed, None)) => Some(StoredDraft::Open(Box::new(open_json(
             master, &record, &sealed,
@@ -134,21 +136,25 @@ pub enum StoredDraft {
     Submitted(Submitted),
 }
 
+/// Saves the draft and returns the browser's token for it from now on: on the first save, the
+/// token comes to name the new row (the secret stays the same).
 pub async fn save_draft(
     db: &Db,
     master: &MasterKey,
     draft_token: &str,
     draft: &RequestDraft,
     now: DateTime<Utc>,
-) -> Result<(), IntakeError> {
-    let sealed = seal_json(master, &draft_record(draft_token), draft)?;
-    let digest = token::digest(draft_token);
+) -> Result<String, IntakeError> {
+    let key = DraftKey::of(draft_token);
+    let sealed = seal_json(master, &draft_record(&key), draft)?;
     let expires = now + Duration::hours(DRAFT_HOURS);
-    db.write(move |conn| {
-        drafts::save(conn, &digest, &sealed, now.naive_utc(), expires.naive_utc())
+    let new_row = db
+        .write(move |conn| drafts::save(conn, &key, &sealed, now.naive_utc(), expires.naive_utc()))
+        .await?;
+    Ok(match new_row {
+        Some(id) => token::draft_token(id, token::draft_token_parts(draft_token).1),
+        None => draft_token.to_string(),
     })
-    .await?;
-    Ok(())
 }
 
 /// A new unconfirmed case; the requester gets a link and a code by mail.
@@ -237,12 +243,12 @@ pub async fn submit(
         text: notice.body,
         html: None,
     };
-    let digest = token::digest(draft_token);
+    let draft_key = DraftKey::of(draft_token);
     let submitted = Submitted {
         case_id: case_id.clone(),
         access_token: access_token.clone(),
     };
-    let sealed_submission = seal_json(ctx.master, &draft_record(draft_token), &submitted)?;
+    let sealed_submission = seal_json(ctx.master, &draft_record(&draft_key), &submitted)?;
     let consented_at = draft.consented_at.unwrap_or(now);
     let outgoing = mail::prepare(
         ctx.master,
@@ -255,7 +261,7 @@ pub async fn submit(
     ctx.db
         .write(move |conn| {
             // Spending the draft first makes a second, simultaneous submit of it fail as a whole.
-            if !drafts::mark_submitted(conn, &digest, &row.id, &sealed_submission)? {
+            if !drafts::mark_submitted(conn, &draft_key, &row.id, &sealed_submission)? {
                 return Err(DbError::Conflict("draft already submitted".into()));
             }
             cases::insert(conn, &row, &sealed_party, &sealed_content)?;

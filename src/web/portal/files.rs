@@ -92,7 +92,7 @@ pub async fn download(
     let (case_id, doc_id) = (row.id.clone(), document_id.clone());
     let doc = state
         .db
-        .read_indexed(move |conn| documents::find(conn, &case_id, &doc_id))
+        .lookup(move |conn| documents::find(conn, &case_id, &doc_id))
         .await?
         .filter(|d| downloadable(d, now.naive_utc()))
         .ok_or(AppError::NotFound)?;

@@ -71,10 +71,13 @@ pub async fn current(
 
 fn new_draft_token(session: &Session) -> Result<String, AppError> {
     let token = crate::auth::token::generate();
-    session
-        .insert(DRAFT_KEY, &token)
-        .map_err(AppError::internal)?;
+    keep_draft_token(session, &token)?;
     Ok(token)
+}
+
+/// The token of this browser's draft from now on.
+pub fn keep_draft_token(session: &Session, token: &str) -> Result<(), AppError> {
+    session.insert(DRAFT_KEY, token).map_err(AppError::internal)
 }
 
 /// The draft being filled in; a browser whose draft was submitted starts a new one.
@@ -94,7 +97,7 @@ pub async fn case_by_token(state: &AppState, access_token: &str) -> Result<CaseR
     let link = cases::CaseLink::of(access_token);
     state
         .db
-        .read_indexed(move |conn| cases::find_by_link(conn, &link))
+        .lookup(move |conn| cases::find_by_link(conn, &link))
         .await?
         .ok_or(AppError::NotFound)
 }

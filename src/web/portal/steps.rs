@@ -183,7 +183,10 @@ async fn finish_step(
     step: Step,
 ) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
-    submit::save_draft(&state.db, &state.master, &token, &draft, now).await?;
+    let saved_as = submit::save_draft(&state.db, &state.master, &token, &draft, now).await?;
+    if saved_as != token {
+        super::keep_draft_token(session, &saved_as)?;
+    }
     let profile = &state.profile();
     if form.get("action").is_some_and(|a| a == "back") {
         return Ok(see_other(draft.previous_step(step, profile).path()));
