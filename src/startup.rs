@@ -15,6 +15,7 @@ use chrono::{Duration, Utc};
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::password::Cost;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::mail::Transport;
@@ -59,6 +60,16 @@ impl Application {
     pub async fn build_with(
         config: Config,
         password_cost: Cost,
+    ) -> Result<Application, StartupError> {
+        Application::build_with_clock(config, password_cost, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build_with`], with the clock the pages and use cases read (tests pass a
+    /// [`crate::clock::ShiftedClock`] and move it instead of editing stored times).
+    pub async fn build_with_clock(
+        config: Config,
+        password_cost: Cost,
+        clock: Arc<dyn Clock>,
     ) -> Result<Application, StartupError> {
         let db = open_database(&config)?;
         let setup_link = accounts::setup_link_if_needed(
@@ -165,6 +176,7 @@ impl Application {
             index: IndexKey::derive(&config.secrets.document_key),
             mail_from,
             blobs,
+            clock,
         });
         let cookie_secure = config.cookie_secure;
         let limit = web::rate_limit(config.rate_limit_per_minute);

@@ -15,6 +15,7 @@ use crate::domain::explain::LegalBasis;
 use crate::domain::fees::{Colour, FeeError, PageCount, PaperSize, Quote, QuoteRequest};
 use crate::domain::holidays::{JapaneseHolidays, SUPPORTED_YEARS};
 use crate::domain::kind::RequestKind;
+use crate::domain::lifecycle::{CaseFacts, Entry};
 use crate::domain::profile::ProfileName;
 use crate::domain::text::Bilingual;
 
@@ -243,15 +244,24 @@ pub fn run_deadline(args: &DeadlineArgs) -> Result<String, DomainCliError> {
         (None, None, office) => office,
     };
     let calendar = profile.calendar(args.closed.iter().copied());
-    let mut request = profile.decision_deadline_request(
+    // A disclosure case as the arguments describe it: the request reads its extensions from it.
+    let mut facts = CaseFacts::new(
         RequestKind::Disclosure,
-        args.received,
-        &args.pauses,
-        args.extend,
-        args.today,
-    );
+        profile.regime,
+        Entry::StaffEntered,
+        profile.max_extension_days,
+        profile.payment_wait_stops_clock,
+    )
+    .map_err(|_| DomainCliError::KindNotOffered {
+        profile: profile.name,
+        kind: RequestKind::Disclosure,
+        offered: String::new(),
+    })?;
+    facts.extension_days = Some(args.extend);
+    facts.special_extension_rest_by = args.special_extension;
+    let mut request =
+        profile.decision_deadline_request(&facts, args.received, &args.pauses, args.today);
     request.period = period;
-    request.special_extension_rest_by = args.special_extension;
     request.agency_deadline_rollover |= args.agency_deadline_rollover;
     if args.requester_side {
         request.side = PeriodSide::Requester;

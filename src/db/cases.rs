@@ -9,6 +9,7 @@ use super::schema::{
 };
 use super::{DbConnection, DbError};
 use crate::auth::token;
+use crate::domain::state::CaseState;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = cases)]
@@ -410,16 +411,20 @@ pub struct QueueFilter {
     pub due_by: Option<NaiveDate>,
 }
 
-/// States a case leaves the queue in (decided cases stay until delivered and closed).
-pub const FINISHED_STATES: &[&str] = &[
-    "unconfirmed",
-    "closed",
-    "withdrawn",
-    "dismissed",
-    "transferred",
-];
-/// States in which the decision clock is stopped by the requester.
-pub const STOPPED_STATES: &[&str] = &["awaiting_requester", "awaiting_payment"];
+/// The domain's [`CaseState::LEAVES_QUEUE`], as stored.
+pub const FINISHED_STATES: [&str; 5] = names_of(CaseState::LEAVES_QUEUE);
+/// The domain's [`CaseState::WAITS_ON_REQUESTER`], as stored.
+pub const STOPPED_STATES: [&str; 2] = names_of(CaseState::WAITS_ON_REQUESTER);
+
+const fn names_of<const N: usize>(states: [CaseState; N]) -> [&'static str; N] {
+    let mut names = [""; N];
+    let mut i = 0;
+    while i < N {
+        names[i] = states[i].as_str();
+        i += 1;
+    }
+    names
+}
 
 type Filtered<'a> = cases::BoxedQuery<'a, super::MultiBackend>;
 

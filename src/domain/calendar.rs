@@ -1,4 +1,4 @@
-//! Closed days (閉庁日 / 休業日) and office-day arithmetic (domain.md §5.5).
+//! Closed days (閉庁日 / 休業日) and office-day arithmetic (docs/calendar.md §6-§7).
 //!
 //! National bodies close on Saturdays, Sundays, 祝日法 休日 and 12/29–1/3 (行政機関の休日に関する法律
 //! Art. 1(1)); local bodies by 条例 under 地方自治法 Art. 4-2; private operators by their own business

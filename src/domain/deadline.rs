@@ -1,6 +1,6 @@
-//! Deadlines (domain.md §4, algorithm §4.6).
+//! Deadlines (docs/deadlines.md, algorithm §8).
 //!
-//! `R` is the Asia/Tokyo date of the receipt instant (never the UTC date, §4.2). Calendar-day
+//! `R` is the Asia/Tokyo date of the receipt instant (never the UTC date, §2). Calendar-day
 //! periods count from the day after `R` (民法 Art. 140, 初日不算入) or from `R` itself when the rule
 //! says 「起算して」/「含めて」; 補正 pauses are excluded per episode (Art. 83(1) proviso, convention
 //! `B − A` or `B − A + 1`); one extension of up to the profile maximum (Art. 83(2)); the special
@@ -57,7 +57,7 @@ pub enum Period {
 }
 
 /// How many days a closed 補正 episode from `A` (request for correction) to `B` (corrected request
-/// arrives) removes from the period. domain.md §4.3(2): `B − A` by default; `B − A + 1` is the
+/// arrives) removes from the period. docs/deadlines.md §3: `B − A` by default; `B − A + 1` is the
 /// alternative reading (UNVERIFIED which is right), hence configurable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PauseConvention {
@@ -182,7 +182,7 @@ pub struct SpecialExtensionDates {
     /// The notice must be sent within the Art. 83(1) period.
     pub notice_due: NaiveDate,
     /// A considerable part within 60 days of the request (`R + 60`; whether 補正 days extend it is
-    /// UNVERIFIED, domain.md §11.2 — they are not added).
+    /// UNVERIFIED, docs/deadlines.md §5 — they are not added).
     pub part_due: NaiveDate,
     pub rest_due: NaiveDate,
 }
@@ -204,6 +204,10 @@ pub struct Deadline {
     pub last_office_day: NaiveDate,
     /// The first office day on or after it.
     pub next_office_day: NaiveDate,
+    /// The office day by which to act as of `today`, which every page shows as the due date:
+    /// `last_office_day`, or under an Art. 84 special extension the last office day for a
+    /// considerable part until that day has passed, then the one for the rest.
+    pub due_office_day: NaiveDate,
     /// 24:00 JST on the statutory last day.
     pub ends_at: DateTime<Utc>,
     /// Extension notices must be sent within the unextended period (Art. 83(2)).
@@ -343,7 +347,7 @@ fn validate(req: &DeadlineRequest<'_>, received: NaiveDate) -> Result<(), Deadli
     Ok(())
 }
 
-/// The algorithm of domain.md §4.6, reporting each step to `ex`.
+/// The algorithm of docs/deadlines.md §8, reporting each step to `ex`.
 pub fn compute<E: Explain>(
     req: &DeadlineRequest<'_>,
     cal: &BusinessCalendar,
@@ -551,18 +555,25 @@ pub fn compute<E: Explain>(
         }
     };
 
+    // The day that governs now: under Art. 84 the part's, then (once it has passed) the rest's.
+    let (governing_day, due_office_day) = match (special_extension, req.today) {
+        (Some(s), Some(today)) if today > s.part_due => {
+            (s.rest_due, cal.prev_office_day_on_or_before(s.rest_due))
+        }
+        (Some(s), _) => (s.part_due, cal.prev_office_day_on_or_before(s.part_due)),
+        (None, _) => (statutory, last_office_day),
+    };
     let status = req.today.map(|today| {
         if open_since.is_some() {
             return DeadlineStatus::ClockStopped;
         }
-        let (last_day, office_day) = match special_extension {
-            Some(s) if today <= s.part_due => {
-                (s.part_due, cal.prev_office_day_on_or_before(s.part_due))
-            }
-            Some(s) => (s.rest_due, cal.prev_office_day_on_or_before(s.rest_due)),
-            None => (statutory, last_office_day),
-        };
-        status_on(today, last_day, office_day, req.due_soon_office_days, cal)
+        status_on(
+            today,
+            governing_day,
+            due_office_day,
+            req.due_soon_office_days,
+            cal,
+        )
     });
     if let (Some(today), Some(status)) = (req.today, status) {
         ex.step(|| status_step(today, status, req.due_soon_office_days));
@@ -587,6 +598,7 @@ pub fn compute<E: Explain>(
         statutory_last_day: statutory,
         last_office_day,
         next_office_day,
+        due_office_day,
         ends_at: end_of_jst_day(statutory),
         extension_notice_due,
         special_extension,

@@ -1,4 +1,4 @@
-//! Cases worked out by hand from domain.md §4 (dates checked against a wall calendar).
+//! Cases worked out by hand from docs/deadlines.md (dates checked against a wall calendar).
 
 use super::*;
 use crate::domain::calendar::BusinessCalendar;

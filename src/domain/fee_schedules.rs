@@ -1,5 +1,5 @@
 //! The operator's own fee schedules, added beside the profile's. A new schedule takes effect on a
-//! future day only: the fee of a case is that of its receipt day (product.md §5), so no request
+//! future day only: the fee of a case is that of its receipt day (docs/fees.md §5), so no request
 //! already received, nor one received today, changes its fee. A schedule not yet in force may be
 //! withdrawn; one in force stays, since fees were quoted from it.
 

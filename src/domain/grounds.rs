@@ -1,7 +1,7 @@
-//! Grounds for withholding information in a disclosure decision (domain.md §3): a private operator
-//! may refuse under APPI Art. 33(2)(i)-(iii), a public body under the 不開示情報 of Art. 78(1). The
-//! drafter picks them from this list so the yearly figures can count 不開示 "and its grounds"; the
-//! notice's text still states them in words, as Art. 36 / 82 require.
+//! Grounds for withholding information in a disclosure decision (docs/regimes.md §4): a private
+//! operator may refuse under APPI Art. 33(2)(i)-(iii), a public body under the 不開示情報 of
+//! Art. 78(1). The drafter picks them from this list so the yearly figures can count 不開示 "and
+//! its grounds"; the notice's text still states them in words, as Art. 36 / 82 require.
 
 use crate::domain::names::{UnknownName, stable_names};
 use crate::domain::outcome::Outcome;

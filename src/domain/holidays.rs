@@ -1,4 +1,4 @@
-//! 休日 under 国民の祝日に関する法律 (祝日法), computed from the law (domain.md §5).
+//! 休日 under 国民の祝日に関する法律 (祝日法), computed from the law (docs/calendar.md §2-§5).
 //!
 //! - Art. 2: the 国民の祝日, with their historical changes since 1980 (天皇誕生日 4/29 → 12/23 → 2/23,
 //!   みどりの日 / 昭和の日, Happy Monday from 2000 and 2003, 海の日 from 1996, 山の日 from 2016).
@@ -7,9 +7,10 @@
 //!   Sundays were excluded).
 //! - One-off laws: 1989 大喪の礼, 1990 即位礼正殿の儀, 1993 結婚の儀, 2019 即位 (treated as 祝日 for
 //!   Art. 3), and the 2020/2021 Olympic moves.
-//! - 春分日 / 秋分日 by the approximation valid 1980-2099 (domain.md §5.3). Officially they are
-//!   fixed only about a year ahead, so years after [`LAST_OFFICIAL_YEAR`] are flagged provisional and
-//!   an override list (added / removed dates) lets an operator follow the 官報 without a code change.
+//! - 春分日 / 秋分日 by the approximation valid 1980-2099 (docs/calendar.md §4). Officially they
+//!   are fixed only about a year ahead, so years after [`LAST_OFFICIAL_YEAR`] are flagged
+//!   provisional and an override list (added / removed dates) lets an operator follow the 官報
+//!   without a code change.
 //!
 //! Names are those of the Cabinet Office `syukujitsu.csv`, which calls both 振替休日 and 国民の休日
 //! simply "休日".

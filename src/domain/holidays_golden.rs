@@ -1,5 +1,5 @@
 //! Golden test: every 休日 of 2016-2027 as published by the Cabinet Office (`syukujitsu.csv`,
-//! domain.md [S11]), typed in by hand. 219 dates.
+//! docs/calendar.md §1 [S11]), typed in by hand. 219 dates.
 
 use chrono::NaiveDate;
 

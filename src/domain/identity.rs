@@ -1,4 +1,4 @@
-//! Identity requirements (本人確認, domain.md §6): which documents satisfy which requester type
+//! Identity requirements (本人確認, docs/identity.md): which documents satisfy which requester type
 //! under which policy. The reviewer's checklist, masking rules and upload warnings are in
 //! [`crate::domain::identity_review`].
 
@@ -215,7 +215,7 @@ pub enum AgentExtraProof {
     /// 委任者の印鑑登録証明書 (private practice [S15]).
     SealCertificate,
     /// Either the seal certificate or a copy of the principal's ID (public bodies; the exact list
-    /// is UNVERIFIED, domain.md §6.1).
+    /// is UNVERIFIED, docs/identity.md §2).
     SealCertificateOrPrincipalId,
 }
 
@@ -232,12 +232,12 @@ pub struct IdentityPolicy {
     /// A 住民票 showing the relationship (続柄) may prove parental authority (private practice).
     pub parent_may_use_resident_record: bool,
     pub agent_extra: AgentExtraProof,
-    /// Paper 保険証 are invalid from this day (all expired by 2025-12-01, domain.md §6.3).
+    /// Paper 保険証 are invalid from this day (all expired by 2025-12-01, docs/identity.md §5).
     pub paper_insurance_card_invalid_from: Option<NaiveDate>,
 }
 
 impl IdentityPolicy {
-    /// Public bodies (domain.md §6.1): certificates within 30 days, originals.
+    /// Public bodies (docs/identity.md §2): certificates within 30 days, originals.
     pub fn public_body() -> Self {
         let days30 = |doc_type| Freshness {
             doc_type,
@@ -260,8 +260,8 @@ impl IdentityPolicy {
         }
     }
 
-    /// Private operators (domain.md §6.2): one photo ID or two non-photo IDs; certificates within
-    /// 3 months (common practice, UNVERIFIED as a norm; editable per document type).
+    /// Private operators (docs/identity.md §3): one photo ID or two non-photo IDs; certificates
+    /// within 3 months (common practice, UNVERIFIED as a norm; editable per document type).
     pub fn private_operator() -> Self {
         let days90 = |doc_type| Freshness {
             doc_type,

@@ -1,5 +1,5 @@
 //! What a reviewer checks on each identity document, and what must never be kept
-//! (domain.md §6.3: 番号法 Arts. 15/19/20; 健康保険法 Art. 194-2 告知要求制限).
+//! (docs/identity.md §4: 番号法 Arts. 15/19/20; 健康保険法 Art. 194-2 告知要求制限).
 
 use crate::domain::identity::DocumentType;
 use crate::domain::names::stable_names;

@@ -1,4 +1,4 @@
-//! Request kinds (product.md §2) and which regime knows them (domain.md §3).
+//! Request kinds and which regime knows them (docs/regimes.md §2).
 
 use crate::domain::names::stable_names;
 use crate::domain::regime::Regime;
@@ -22,7 +22,7 @@ pub enum RequestKind {
     /// [`Suspension`]: RequestKind::Suspension
     ThirdPartyStop,
     /// 提供停止・削除の求め under 次世代医療基盤法 (旧法 Art. 30(1); current article number UNVERIFIED,
-    /// domain.md §3.3). Deletion is modelled as operator policy with APPI Art. 35 as fallback.
+    /// docs/regimes.md §7). Deletion is modelled as operator policy with APPI Art. 35 as fallback.
     ProvisionStop,
 }
 

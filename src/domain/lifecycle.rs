@@ -1,4 +1,4 @@
-//! One state machine for every request kind (product.md §3).
+//! One state machine for every request kind (docs/lifecycle.md).
 //!
 //! [`apply`] takes the facts of a case, an event, who fires it and when, and returns the
 //! [`Transition`] (from, to, the clock change and the facts after) or a [`Refusal`] that says why

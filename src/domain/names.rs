@@ -54,7 +54,7 @@ macro_rules! stable_names {
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
             /// The stable snake_case name stored in the database.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($ty::$variant => $name),+
                 }

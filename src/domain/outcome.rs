@@ -1,4 +1,4 @@
-//! Decision outcomes per kind and regime (domain.md §3).
+//! Decision outcomes per kind and regime (docs/regimes.md §3).
 
 use crate::domain::kind::RequestKind;
 use crate::domain::names::stable_names;

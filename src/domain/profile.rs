@@ -1,4 +1,4 @@
-//! Operator profiles (product.md §8): everything that differs between operators, as data.
+//! Operator profiles (docs/operators.md §1): everything that differs between operators, as data.
 //! Ready profiles are named for the command line; [`ProfileName::DEFAULT`] is `national`, the
 //! one whose every rule is fixed by statute.
 
@@ -106,26 +106,27 @@ impl OperatorProfile {
         }
     }
 
-    /// The input for the decision deadline of a case under this profile.
+    /// The input for the decision deadline of a case under this profile. Everything the case
+    /// itself decides (its kind, an Art. 83(2) extension, an Art. 84 special extension) is read
+    /// from its facts, so no caller can leave a part out and two pages cannot disagree.
     pub fn decision_deadline_request<'a>(
         &self,
-        kind: RequestKind,
+        facts: &CaseFacts,
         received_at: DateTime<Utc>,
         pauses: &'a [Pause],
-        extension_days: u32,
         today: Option<NaiveDate>,
     ) -> DeadlineRequest<'a> {
         DeadlineRequest {
             received_at,
             period: self.decision_period,
             side: PeriodSide::Agency,
-            basis: self.decision_basis(kind),
+            basis: self.decision_basis(facts.kind),
             pauses,
             pause_convention: self.pause_convention,
-            extension_days,
+            extension_days: facts.extension_days.unwrap_or(0),
             max_extension_days: self.max_extension_days,
             agency_deadline_rollover: self.agency_deadline_rollover,
-            special_extension_rest_by: None,
+            special_extension_rest_by: facts.special_extension_rest_by,
             due_soon_office_days: self.due_soon_office_days,
             today,
         }
@@ -220,7 +221,7 @@ fn national() -> OperatorProfile {
 }
 
 /// A private business: "遅滞なく" operationalised as 10 office days (about the two weeks of APPI
-/// Art. 39); the fee values are example defaults within the usual 500-1,000円 (domain.md §7),
+/// Art. 39); the fee values are example defaults within the usual 500-1,000円 (docs/fees.md §4),
 /// editable by the operator.
 fn private() -> OperatorProfile {
     OperatorProfile {
@@ -322,7 +323,7 @@ fn jmimo() -> OperatorProfile {
 }
 
 /// The schedule of a local body. UNVERIFIED: the prefectures' 条例 values were not found
-/// (domain.md §11.7); these are operator-editable defaults modelled on 松山市 (request free,
+/// (docs/fees.md §3); these are operator-editable defaults modelled on 松山市 (request free,
 /// copies 10円 A4 B/W, 20円 colour, postage at cost).
 fn local_fees() -> Vec<FeeSchedule> {
     vec![FeeSchedule {
@@ -346,7 +347,7 @@ fn local_fees() -> Vec<FeeSchedule> {
 }
 
 /// 神奈川県 マイME-BYOカルテ: local body, 30-day decisions with 補正 exclusion and extension
-/// (product.md §8); 初日不算入 and the year-end closure are assumed (UNVERIFIED, editable).
+/// (docs/operators.md §3); 初日不算入 and the year-end closure are assumed (UNVERIFIED, editable).
 fn kanagawa() -> OperatorProfile {
     OperatorProfile {
         name: ProfileName::Kanagawa,
@@ -448,7 +449,7 @@ mod tests {
         let received = DateTime::parse_from_rfc3339("2025-04-01T09:00:00+09:00")
             .unwrap()
             .to_utc();
-        let req = p.decision_deadline_request(RequestKind::Correction, received, &[], 0, None);
+        let req = p.decision_deadline_request(&case, received, &[], None);
         assert_eq!(req.basis, LegalBasis::APPI_94);
         assert_eq!(
             ProfileName::Jmimo

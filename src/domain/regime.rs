@@ -1,4 +1,4 @@
-//! Which law governs an operator's requests (domain.md §2).
+//! Which law governs an operator's requests (docs/regimes.md §1).
 
 use crate::domain::names::stable_names;
 

@@ -1,4 +1,5 @@
-//! Case states (product.md §3). Due-soon and overdue are computed from deadlines, never states.
+//! Case states (docs/lifecycle.md §2, §4). Due-soon and overdue are computed from deadlines,
+//! never states.
 
 use serde::Serialize;
 
@@ -87,6 +88,38 @@ impl CaseState {
     /// Before the decision notice: withdrawal, extension and the decision clock apply.
     pub fn is_before_decision(self) -> bool {
         !self.is_terminal() && self != CaseState::Decided
+    }
+
+    /// Identity documents are still taken, from the requester or scanned by the help desk: from
+    /// receipt until the identity is verified, including while a 補正 is open.
+    pub fn takes_documents(self) -> bool {
+        matches!(
+            self,
+            CaseState::Received | CaseState::IdentityReview | CaseState::AwaitingRequester
+        )
+    }
+
+    /// States in which a case is not in the help desk's queue: not yet confirmed, or finished
+    /// (a decided case stays until it is delivered and closed).
+    pub const LEAVES_QUEUE: [CaseState; 5] = [
+        CaseState::Unconfirmed,
+        CaseState::Closed,
+        CaseState::Withdrawn,
+        CaseState::Dismissed,
+        CaseState::Transferred,
+    ];
+
+    pub fn leaves_queue(self) -> bool {
+        Self::LEAVES_QUEUE.contains(&self)
+    }
+
+    /// States in which the case waits on the requester (a 補正 answer or a payment), as the
+    /// queue and the dashboard group them.
+    pub const WAITS_ON_REQUESTER: [CaseState; 2] =
+        [CaseState::AwaitingRequester, CaseState::AwaitingPayment];
+
+    pub fn waits_on_requester(self) -> bool {
+        Self::WAITS_ON_REQUESTER.contains(&self)
     }
 
     /// The clock in this state; `payment_wait_stops_clock` is the operator's policy.

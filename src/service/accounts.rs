@@ -300,6 +300,33 @@ pub async fn change_password(
     Ok(updated)
 }
 
+/// Ends every session of this account, on every device and every instance (their cookies carry
+/// the old epoch), and records it in the audit log in the same write.
+pub async fn sign_out_everywhere(
+    db: &Db,
+    id: &str,
+    now: DateTime<Utc>,
+    audit_context: (Option<String>, Option<String>),
+) -> Result<(), DbError> {
+    let (client_ip, request_id) = audit_context;
+    let staff_id = id.to_string();
+    db.write(move |conn| {
+        staff::bump_auth_epoch(conn, &staff_id)?;
+        audit::append(
+            conn,
+            &AuditEvent::new(
+                now.naive_utc(),
+                format!("staff:{staff_id}"),
+                "staff.signed_out_everywhere",
+            )
+            .from_request(client_ip.clone(), request_id.clone()),
+        )
+    })
+    .await?;
+    tracing::info!(staff_id = %id, "signed out everywhere");
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordChangeError {
     /// The form field and the message code.
@@ -313,14 +340,14 @@ async fn hash_off_thread(
     password_given: String,
     cost: password::Cost,
 ) -> Result<String, AccountError> {
-    actix_web::web::block(move || password::hash(&password_given, cost))
+    tokio::task::spawn_blocking(move || password::hash(&password_given, cost))
         .await
         .map_err(|e| AccountError::Db(DbError::Unavailable(e.to_string())))?
         .map_err(AccountError::from)
 }
 
 async fn verify_off_thread(password_given: String, stored: String) -> bool {
-    actix_web::web::block(move || password::verify(&password_given, &stored))
+    tokio::task::spawn_blocking(move || password::verify(&password_given, &stored))
         .await
         .unwrap_or(false)
 }

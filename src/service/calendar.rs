@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::Mailbox;
 
 use crate::db::audit::{self, AuditEvent};
-use crate::db::calendar::{self as days, CalendarDayRow};
+use crate::db::calendar::{self as days};
 use crate::db::{Db, DbConnection, DbError, cases, outbox, staff};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::deadline::jst_date;
@@ -105,6 +105,13 @@ pub struct CalendarDesk<'a> {
     pub cache: &'a CalendarCache,
     pub master: &'a Arc<MasterKey>,
     pub from: &'a Mailbox,
+}
+
+pub use crate::db::calendar::CalendarDayRow;
+
+/// Every day an administrator opened or closed, as stored.
+pub async fn changed_days(db: &Db) -> Result<Vec<CalendarDayRow>, DbError> {
+    db.read(crate::db::calendar::all).await
 }
 
 /// Applies `change`, recomputes the open deadlines it moves and tells their assignees (or the
@@ -234,7 +241,7 @@ fn recompute(
         }
         let deadline_by = |calendar| {
             deadlines::of_case(profile, calendar, &row, &facts, &episodes, today)
-                .map(|(d, _)| (d.last_office_day, d.unextended_last_day))
+                .map(|(d, _)| (d.due_office_day, d.unextended_last_day))
         };
         let (Some(old), Some(new)) = (deadline_by(old_calendar), deadline_by(new_calendar)) else {
             continue;

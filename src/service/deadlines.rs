@@ -30,13 +30,6 @@ pub fn of_case(
     today: NaiveDate,
 ) -> Option<(Deadline, Explanation)> {
     let received = row.received_at?;
-    let mut request = profile.decision_deadline_request(
-        facts.kind,
-        received.and_utc(),
-        pauses,
-        facts.extension_days.unwrap_or(0),
-        Some(today),
-    );
-    request.special_extension_rest_by = facts.special_extension_rest_by;
+    let request = profile.decision_deadline_request(facts, received.and_utc(), pauses, Some(today));
     compute_deadline_explained(&request, calendar).ok()
 }

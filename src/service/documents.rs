@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use zeroize::Zeroize;
 
+use crate::db::audit::{self, AuditEvent};
 use crate::db::documents::{self, DocumentRow};
 use crate::db::{Db, DbError};
 use crate::domain::identity::DocumentType;
@@ -99,6 +100,9 @@ pub struct Upload<'a> {
     pub attachment: Attachment,
     pub max_bytes: usize,
     pub case_max_bytes: usize,
+    /// The audit record of this upload, written in the same transaction as the document (its
+    /// target becomes the new document's id).
+    pub audit: Option<AuditEvent>,
 }
 
 /// Stores one document. The plaintext buffer is wiped before returning, whatever the outcome.
@@ -138,12 +142,13 @@ async fn store_inner(
         .map_err(|e| UploadError::Storage(e.to_string()))?;
     let store = blobs.clone();
     let (blob_id, blob) = (id.clone(), sealed.blob);
-    actix_web::web::block(move || store.write(&blob_id, &blob))
+    tokio::task::spawn_blocking(move || store.write(&blob_id, &blob))
         .await
         .map_err(|e| UploadError::Storage(e.to_string()))?
         .map_err(|e| UploadError::Storage(e.to_string()))?;
     let state = upload.case_state.to_string();
     let upload_kind = upload.attachment;
+    let audit_row = upload.audit.clone().map(|a| a.target(&id));
     let row = DocumentRow {
         id: id.clone(),
         case_id: upload.case_id.to_string(),
@@ -173,6 +178,9 @@ async fn store_inner(
     let recorded = db
         .write(move |conn| {
             documents::insert(conn, &row)?;
+            if let Some(audit_row) = &audit_row {
+                audit::append(conn, audit_row)?;
+            }
             append_event(
                 conn,
                 &row.case_id,
@@ -207,7 +215,7 @@ pub async fn open_stored(
     };
     let store = blobs.clone();
     let blob_id = row.id.clone();
-    let blob = actix_web::web::block(move || store.read(&blob_id))
+    let blob = tokio::task::spawn_blocking(move || store.read(&blob_id))
         .await
         .map_err(|e| UploadError::Storage(e.to_string()))?
         .map_err(|e| UploadError::Storage(e.to_string()))?;

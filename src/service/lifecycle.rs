@@ -119,7 +119,7 @@ pub async fn apply(
     }
     updated.due_on = deadline
         .filter(|_| transition.to.is_before_decision())
-        .map(|(d, _)| d.last_office_day);
+        .map(|(d, _)| d.due_office_day);
     updated.facts = facts_json(&after).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
     updated.updated_at = now.naive_utc();
     // A request made on paper may have no e-mail address: its notices go by post instead.
@@ -165,7 +165,7 @@ pub async fn apply(
                 Some(from_state),
                 to_state,
             )?;
-            // Every stop and restart of the clock is recorded as an episode (domain.md §4.3(2)).
+            // Every stop and restart of the clock is recorded as an episode (docs/deadlines.md §3).
             if clock.pause_ends.is_some() {
                 cases::close_pause(conn, &saved.id, today)?;
             }

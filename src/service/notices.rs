@@ -86,7 +86,7 @@ pub fn receipt(
             kind_ja: kind.label_ja(),
             kind_en: kind.label_en(),
             received: received.format("%Y-%m-%d").to_string(),
-            due: deadline.map(|d| d.last_office_day.format("%Y-%m-%d").to_string()),
+            due: deadline.map(|d| d.due_office_day.format("%Y-%m-%d").to_string()),
             link,
         }),
     }

@@ -3,14 +3,17 @@
 
 use std::collections::HashMap;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
-use crate::db::register::{RegisterCase, RegisterDecision};
+use crate::db::audit::{self, AuditEvent};
+use crate::db::register::{self as repo, RegisterCase, RegisterDecision};
+use crate::db::{Db, DbError};
 use crate::domain::kind::RequestKind;
 use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
+use crate::service::casework::StaffActor;
 
 /// One case as the register shows it (page and CSV alike).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +170,48 @@ pub fn csv_lines(lines: &[RegisterLine]) -> String {
             ])
         })
         .collect()
+}
+
+pub use crate::db::register::RegisterFilter;
+
+/// How many cases match `filter`, and the first `limit` of them with their decisions.
+pub async fn preview(
+    db: &Db,
+    filter: RegisterFilter,
+    limit: i64,
+) -> Result<(i64, (Vec<RegisterCase>, Vec<RegisterDecision>)), DbError> {
+    db.read(move |conn| {
+        Ok((
+            repo::count(conn, &filter)?,
+            repo::page(conn, &filter, None, limit)?,
+        ))
+    })
+    .await
+}
+
+/// Up to `limit` matching cases after `after` (receipt instant, id), with their decisions.
+pub async fn page(
+    db: &Db,
+    filter: RegisterFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<(Vec<RegisterCase>, Vec<RegisterDecision>), DbError> {
+    db.read(move |conn| repo::page(conn, &filter, after.as_ref(), limit))
+        .await
+}
+
+/// Records in the audit log that `actor` exported the register with the filter `described`.
+pub async fn record_export(
+    db: &Db,
+    actor: &StaffActor,
+    described: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let record = AuditEvent::new(now.naive_utc(), actor.label(), "register.exported")
+        .role(actor.role.as_str())
+        .target(described)
+        .from_request(actor.client_ip.clone(), actor.request_id.clone());
+    db.write(move |conn| audit::append(conn, &record)).await
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::db::audit::{self, AuditEvent};
-use crate::db::retention::{self as rows, KeptDocument, PolicyRow};
+use crate::db::retention::{self as rows, KeptDocument};
 use crate::db::{Db, DbError};
 use crate::domain::deadline::jst_date;
 use crate::domain::retention::{DaysProblem, ENDED, is_due, parse_days};
@@ -153,6 +153,8 @@ async fn destroy_case_documents(
     })
     .await
 }
+
+pub use crate::db::retention::PolicyRow;
 
 pub async fn policy(db: &Db) -> Result<PolicyRow, DbError> {
     db.read(rows::policy).await

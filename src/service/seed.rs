@@ -305,7 +305,7 @@ impl Seeder<'_> {
         let deadline = compute_deadline(
             &self
                 .profile
-                .decision_deadline_request(kind, received_at, &pauses, 0, None),
+                .decision_deadline_request(&facts, received_at, &pauses, None),
             self.calendar,
         )
         .ok();

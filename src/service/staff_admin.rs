@@ -68,7 +68,7 @@ fn record(admin: &StaffActor, now: DateTime<Utc>, action: &str, target: &str) ->
 }
 
 async fn hash(password_given: String, cost: password::Cost) -> Result<String, StaffAdminError> {
-    actix_web::web::block(move || password::hash(&password_given, cost))
+    tokio::task::spawn_blocking(move || password::hash(&password_given, cost))
         .await
         .map_err(|e| StaffAdminError::Db(DbError::Unavailable(e.to_string())))?
         .map_err(StaffAdminError::from)

@@ -21,7 +21,6 @@ use crate::db::Db;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::profile::OperatorProfile;
 use crate::service::calendar::CalendarCache;
-use crate::service::figure_cache::FigureCache;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
 use crate::storage::index::IndexKey;
@@ -40,15 +39,22 @@ pub struct AppState {
     /// Fee schedules (the profile's and the administrator's), cached like the calendar.
     pub fee_schedules: Arc<crate::service::fee_schedules::FeeScheduleCache>,
     /// The dashboard's counts for a given JST day, recounted in the background (see `FigureCache`).
-    pub dashboard: Arc<FigureCache<chrono::NaiveDate, crate::web::staff::Counted>>,
+    pub dashboard: Arc<crate::service::dashboard::DashboardCache>,
     pub master: Arc<MasterKey>,
     pub index: IndexKey,
     pub mail_from: Mailbox,
     /// Encrypted document files.
     pub blobs: BlobStore,
+    /// Where pages and use cases read the time (the system clock outside tests).
+    pub clock: Arc<dyn crate::clock::Clock>,
 }
 
 impl AppState {
+    /// The time now, by the application's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     /// What a write that may move a deadline needs, with the calendar as the database has it.
     pub async fn desk(&self) -> Result<crate::service::lifecycle::Desk<'_>, crate::db::DbError> {
         Ok(crate::service::lifecycle::Desk {

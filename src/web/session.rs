@@ -9,12 +9,12 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use subtle::ConstantTimeEq;
 
 use super::error::AppError;
-use crate::db::staff::{self, StaffRow};
 use crate::domain::role::Role;
+use crate::service::staff_directory::{self, StaffRow};
 use crate::web::AppState;
 
 const STAFF_ID: &str = "staff_id";
@@ -41,8 +41,8 @@ pub fn csrf_matches(session: &Session, submitted: &str) -> bool {
     }
 }
 
-pub fn sign_in(session: &Session, row: &StaffRow) -> Result<(), AppError> {
-    let now = Utc::now().timestamp();
+pub fn sign_in(session: &Session, row: &StaffRow, now: DateTime<Utc>) -> Result<(), AppError> {
+    let now = now.timestamp();
     session.renew();
     session
         .insert(STAFF_ID, &row.id)
@@ -102,14 +102,14 @@ async fn load(req: &HttpRequest) -> Result<CurrentStaff, AppError> {
     ) else {
         return Err(required());
     };
-    let now = Utc::now().timestamp();
+    let now = state.now().timestamp();
     let idle_limit = state.config.session_idle_minutes * 60;
     let absolute_limit = state.config.session_max_hours * 3600;
     if now - seen_at > idle_limit || now - signed_in_at > absolute_limit {
         session.purge();
         return Err(required());
     }
-    let row = state.db.read(move |conn| staff::find(conn, &id)).await?;
+    let row = staff_directory::find(&state.db, &id).await?;
     let Some(row) = row.filter(|r| r.auth_epoch == epoch && r.disabled_at.is_none()) else {
         session.purge();
         return Err(required());

@@ -5,7 +5,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 use validator::Validate;
 
 use super::AppState;
@@ -50,7 +49,7 @@ pub async fn show(
     token: web::Path<String>,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    if !accounts::setup_link_usable(&state.db, &token, Utc::now()).await? {
+    if !accounts::setup_link_usable(&state.db, &token, state.now()).await? {
         return render(StatusCode::NOT_FOUND, &SetupInvalidPage { page });
     }
     render(
@@ -94,13 +93,13 @@ pub async fn submit(
             &state.db,
             &token,
             input.clone(),
-            Utc::now(),
+            state.now(),
             state.password_cost,
         )
         .await
         {
             Ok(row) => {
-                session::sign_in(&session, &row)?;
+                session::sign_in(&session, &row, state.now())?;
                 return Ok(see_other("/staff"));
             }
             Err(AccountError::SetupLinkInvalid) => {

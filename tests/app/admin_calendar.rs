@@ -47,7 +47,7 @@ async fn a_closure_day_moves_exactly_the_deadlines_on_it_and_records_each() {
         403
     );
 
-    // The design rule of domain.md §4.4: an agency's decision period does not roll over, so when
+    // The design rule of docs/deadlines.md §6: an agency's decision period does not roll over, so when
     // its last day is closed the decision is due on the office day before. Closing day D therefore
     // moves exactly the undecided cases due on D, to the office day before it; nothing else.
     let today = madoguchi::domain::deadline::jst_date(chrono::Utc::now());

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use madoguchi::auth::password::Cost;
+use madoguchi::clock::ShiftedClock;
 use madoguchi::config::Config;
 use madoguchi::startup::Application;
 
@@ -136,7 +137,8 @@ impl World {
         if let Ok(filter) = std::env::var("TEST_LOG") {
             madoguchi::telemetry::init(madoguchi::config::LogFormat::Pretty, &filter);
         }
-        let app = Application::build_with(config, Cost::Fast)
+        let clock = ShiftedClock::new();
+        let app = Application::build_with_clock(config, Cost::Fast, Arc::new(clock.clone()))
             .await
             .expect("application starts");
         let base = format!("http://127.0.0.1:{}", app.port());
@@ -148,6 +150,7 @@ impl World {
             base,
             setup_link,
             client: client(),
+            clock,
             _world: self.clone(),
         }
     }
@@ -165,6 +168,8 @@ pub struct TestApp {
     pub base: String,
     pub setup_link: Option<String>,
     pub client: reqwest::Client,
+    /// The application's clock: a test moves it forward instead of editing stored times.
+    pub clock: ShiftedClock,
     _world: World,
 }
 

@@ -61,21 +61,25 @@ async fn a_posted_request_is_entered_back_dated_and_audited() {
     assert!(page.contains("郵送"), "channel shown");
 
     // The deadline counts from the arrival date: 30 days after it (national body).
+    let national = madoguchi::domain::profile::ProfileName::National.profile();
+    let case = national
+        .new_case(
+            madoguchi::domain::kind::RequestKind::Disclosure,
+            madoguchi::domain::lifecycle::Entry::StaffEntered,
+        )
+        .unwrap();
     let expected = madoguchi::domain::deadline::compute_deadline(
-        &madoguchi::domain::profile::ProfileName::National
-            .profile()
-            .decision_deadline_request(
-                madoguchi::domain::kind::RequestKind::Disclosure,
-                chrono::TimeZone::from_utc_datetime(
-                    &chrono::Utc,
-                    &(today - chrono::Duration::days(5))
-                        .and_hms_opt(3, 0, 0)
-                        .unwrap(),
-                ),
-                &[],
-                0,
-                None,
+        &national.decision_deadline_request(
+            &case,
+            chrono::TimeZone::from_utc_datetime(
+                &chrono::Utc,
+                &(today - chrono::Duration::days(5))
+                    .and_hms_opt(3, 0, 0)
+                    .unwrap(),
             ),
+            &[],
+            None,
+        ),
         &madoguchi::domain::profile::ProfileName::National
             .profile()
             .calendar([]),

@@ -4,7 +4,6 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::actions::{fire, lang_of, notice_to};
 use super::{Casework, CaseworkError, StaffActor, corrupt, for_action};
-use crate::db::audit;
 use crate::db::cases::CaseRow;
 use crate::db::documents::{self, DocumentRow};
 use crate::domain::delivery::DeliveryMethod;
@@ -46,6 +45,7 @@ pub async fn add_disclosure_file(
         return Err(CaseworkError::Invalid(vec![("file", "not_decided")]));
     }
     let upload = crate::service::documents::Upload {
+        audit: Some(actor.audit(now, "delivery.file_added", &row.id)),
         case_id: &row.id,
         case_state: &row.state,
         uploaded_by: &actor.label(),
@@ -63,10 +63,6 @@ pub async fn add_disclosure_file(
                 crate::service::documents::UploadError::Db(db) => db.into(),
                 other => corrupt(other),
             })?;
-    let audit_row = actor.audit(now, "delivery.file_added", &row.id).target(&id);
-    cw.db
-        .write(move |conn| audit::append(conn, &audit_row))
-        .await?;
     Ok(id)
 }
 

@@ -19,6 +19,10 @@ use crate::domain::lifecycle::{self, CaseFacts};
 use crate::service::deadlines;
 use crate::service::intake::submit::{self, SealedContent, SealedParty, open_json};
 use crate::service::messages::{Shown, open_all};
+use crate::storage::crypto::MasterKey;
+use crate::storage::files::BlobStore;
+
+pub use crate::db::cases::CaseEventRow as TimelineRow;
 
 pub struct LedgerLine {
     pub at: chrono::NaiveDateTime,
@@ -162,4 +166,36 @@ pub async fn party(
     let party =
         open_json(cw.desk.master, &format!("party:{}", row.id), &sealed).map_err(corrupt)?;
     Ok((row, party))
+}
+
+/// A stored document of a case, decrypted for viewing.
+pub struct OpenedDocument {
+    pub mime: String,
+    pub bytes: zeroize::Zeroizing<Vec<u8>>,
+}
+
+/// Opens one document of a case the actor may open, and records the view in the audit log.
+/// `NotFound` for a document of another case or one already destroyed.
+pub async fn open_document(
+    (db, master, blobs): (&crate::db::Db, &MasterKey, &BlobStore),
+    actor: &StaffActor,
+    (case_id, document_id): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<OpenedDocument, CaseworkError> {
+    let row = open_case(db, actor, case_id, now).await?;
+    let (id, doc_id) = (row.id.clone(), document_id.to_string());
+    let doc = db
+        .read(move |conn| documents::find(conn, &id, &doc_id))
+        .await?
+        .ok_or(CaseworkError::NotFound)?;
+    let bytes = crate::service::documents::open_stored(master, blobs, &doc)
+        .await
+        .map_err(corrupt)?
+        .ok_or(CaseworkError::NotFound)?;
+    let viewed = actor.audit(now, "document.viewed", &row.id).target(&doc.id);
+    db.write(move |conn| audit::append(conn, &viewed)).await?;
+    Ok(OpenedDocument {
+        mime: doc.mime,
+        bytes,
+    })
 }

@@ -147,10 +147,11 @@ pub async fn review_document(
         return Err(CaseworkError::Invalid(vec![("reason", "required")]));
     }
     let mut row = for_action(cw.db, actor, case_id, version, now).await?;
-    if !matches!(
-        row.state.as_str(),
-        "received" | "identity_review" | "awaiting_requester"
-    ) {
+    if !row
+        .state
+        .parse::<crate::domain::state::CaseState>()
+        .is_ok_and(|s| s.takes_documents())
+    {
         return Err(CaseworkError::Invalid(vec![("document", "not_now")]));
     }
     let mut docs = load_documents(cw, &row.id).await?;

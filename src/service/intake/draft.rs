@@ -11,7 +11,7 @@ use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
 use crate::domain::profile::OperatorProfile;
 
-/// The version of this service's privacy notice a requester agrees to (product.md §7).
+/// The version of this service's privacy notice a requester agrees to (docs/data-protection.md §4).
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-21";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -123,7 +123,7 @@ pub async fn enter(
     let calendar = ctx.calendars.fresh(ctx.db).await?;
     let deadline = compute_deadline(
         &ctx.profile
-            .decision_deadline_request(kind, received_at, &[], 0, None),
+            .decision_deadline_request(&facts, received_at, &[], None),
         &calendar,
     )
     .ok();

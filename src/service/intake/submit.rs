@@ -62,6 +62,9 @@ pub enum IntakeError {
     CodeExpired,
     #[error("the case cannot do that now: {0}")]
     Refused(String),
+    /// A stored file could not be read or decrypted.
+    #[error("document storage: {0}")]
+    Storage(String),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
@@ -419,7 +422,7 @@ async fn confirm(
     let calendar = ctx.calendars.fresh(ctx.db).await?;
     let deadline = compute_deadline(
         &ctx.profile
-            .decision_deadline_request(kind, now, &[], 0, None),
+            .decision_deadline_request(&facts, now, &[], None),
         &calendar,
     )
     .ok();

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 
 use super::case::case_page_typed;
 use crate::domain::state::CaseState;
@@ -42,7 +41,7 @@ pub async fn answer(
         errors.add("answer", "too_long");
     } else {
         let desk = state.desk().await?;
-        return match corrections::answer(&state.db, &desk, row, body, Utc::now()).await {
+        return match corrections::answer(&state.db, &desk, row, body, state.now()).await {
             Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),
             Err(ApplyError::Db(db)) => Err(db.into()),
             Err(other) => Err(AppError::internal(other)),

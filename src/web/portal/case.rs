@@ -7,28 +7,19 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 
 use super::{context, pending_case};
-use crate::auth::token;
-use crate::db::cases::{self, CaseRow};
-use crate::db::documents;
-use crate::domain::deadline::{
-    Clock, DeadlineStatus, Pause, Period, compute_deadline_explained, jst_date,
-};
+use crate::domain::deadline::{Clock, DeadlineStatus, Period, jst_date};
 use crate::domain::event::EventKind;
 use crate::domain::identity::DocumentType;
 use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
-use crate::domain::kind::RequestKind;
 use crate::domain::lifecycle::FeeStatus;
 use crate::domain::profile::OperatorProfile;
-use crate::domain::reminders::automatic_dismissal_on;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
-use crate::mail::{self, OutgoingMail};
 use crate::service::intake::submit::{self, IntakeError};
-use crate::service::messages;
-use crate::service::notices;
+use crate::service::portal;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
@@ -133,7 +124,7 @@ pub async fn confirm_code(
         &case_id,
         &access_token,
         &field(&form, "code"),
-        Utc::now(),
+        state.now(),
     )
     .await
     {
@@ -173,7 +164,7 @@ pub async fn confirm_link(
     if !csrf_matches(&session, &field(&form, "csrf")) {
         return Ok(see_other(&format!("/case/{access_token}")));
     }
-    match submit::confirm_by_link(&context(&state), &access_token, Utc::now()).await {
+    match submit::confirm_by_link(&context(&state), &access_token, state.now()).await {
         Ok(_) => Ok(see_other(&format!("/case/{access_token}"))),
         Err(IntakeError::Db(crate::db::DbError::NotFound)) => Err(AppError::NotFound),
         Err(other) => Err(other.into()),
@@ -231,14 +222,6 @@ struct CasePage {
     downloads: Vec<super::files::DownloadEntry>,
 }
 
-/// States in which the requester may still send identity documents.
-pub fn accepts_documents(state: CaseState) -> bool {
-    matches!(
-        state,
-        CaseState::Received | CaseState::IdentityReview | CaseState::AwaitingRequester
-    )
-}
-
 pub async fn show(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
@@ -265,55 +248,25 @@ pub async fn case_page_typed(
     errors: FieldErrors,
     typed_message: String,
 ) -> Result<HttpResponse, AppError> {
-    let link = cases::CaseLink::of(access_token);
-    let loaded = state
-        .db
-        .read_indexed(move |conn| {
-            let Some(row) = cases::find_by_link(conn, &link)? else {
-                return Ok(None);
-            };
-            let events = cases::events(conn, &row.id)?;
-            let pauses = cases::pauses(conn, &row.id)?;
-            let docs = documents::for_case(conn, &row.id)?;
-            let conversation = crate::db::messages::visible_to_requester(conn, &row.id)?;
-            let decisions = crate::db::decisions::for_case(conn, &row.id)?;
-            Ok(Some((row, events, pauses, docs, conversation, decisions)))
-        })
-        .await?;
-    let Some((row, events, pauses, docs, conversation, decisions)) = loaded else {
+    let now = state.now();
+    let Some(case) = portal::case_view(&context(state), access_token, now).await? else {
         return Err(AppError::NotFound);
     };
-    tracing::info!(case_id = %row.id, "requester viewed case");
     let lang = page.lang;
-    let kind: RequestKind = row.kind.parse().map_err(AppError::internal)?;
-    let case_state: CaseState = row.state.parse().map_err(AppError::internal)?;
-    let facts = submit::parse_facts(&row)?;
-    let open_reply_by = pauses
-        .iter()
-        .rev()
-        .find(|p| p.ended_on.is_none())
-        .and_then(|p| p.reply_by);
-    let pauses: Vec<Pause> = pauses
-        .iter()
-        .map(|p| Pause {
-            from: p.started_on,
-            until: p.ended_on,
-        })
-        .collect();
-    let today = jst_date(Utc::now());
-    let deadline = row.received_at.map(|received| {
-        let request = state.profile().decision_deadline_request(
-            kind,
-            received.and_utc(),
-            &pauses,
-            facts.extension_days.unwrap_or(0),
-            Some(today),
-        );
-        compute_deadline_explained(&request, &state.calendar())
-    });
-    let deadline = deadline
-        .and_then(Result::ok)
-        .filter(|_| case_state.is_before_decision());
+    let case_state = case.state();
+    let kind = case.facts.kind;
+    let today = jst_date(now);
+    let portal::RequesterCase {
+        row,
+        facts,
+        deadline,
+        events,
+        documents: docs,
+        messages: conversation,
+        decisions,
+        reply_by: open_reply_by,
+        dismissal_on,
+    } = case;
     let timeline = events
         .iter()
         // What the help desk does internally is not the requester's timeline.
@@ -327,7 +280,7 @@ pub async fn case_page_typed(
         })
         .collect();
     let notices = super::files::issued_notices(&state.master, &facts, lang, &decisions);
-    let downloads = super::files::downloads(&docs, Utc::now().naive_utc());
+    let downloads = super::files::downloads(&docs, now.naive_utc());
     let documents = docs
         .iter()
         .filter(|d| d.purpose != "disclosure")
@@ -349,7 +302,7 @@ pub async fn case_page_typed(
             ),
         })
         .collect();
-    let conversation: Vec<MessageEntry> = messages::open_all(&state.master, conversation)
+    let conversation: Vec<MessageEntry> = conversation
         .into_iter()
         .map(|m| MessageEntry {
             at: jst(m.at),
@@ -381,18 +334,10 @@ pub async fn case_page_typed(
         _ => None,
     };
     let correction = (case_state == CaseState::AwaitingRequester).then(|| {
-        let dismissal = open_reply_by
-            .and_then(|d| {
-                automatic_dismissal_on(
-                    d,
-                    state.profile().auto_dismiss_office_days,
-                    &state.calendar(),
-                )
-            })
-            .map(|on| {
-                lang.t("case.correction.dismissal")
-                    .replace("{date}", &on.format("%Y-%m-%d").to_string())
-            });
+        let dismissal = dismissal_on.map(|on| {
+            lang.t("case.correction.dismissal")
+                .replace("{date}", &on.format("%Y-%m-%d").to_string())
+        });
         let reply_by = open_reply_by
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default();
@@ -421,7 +366,7 @@ pub async fn case_page_typed(
             received: row.received_at.map(jst),
             due: deadline
                 .as_ref()
-                .map(|(d, _)| d.last_office_day.format("%Y-%m-%d").to_string()),
+                .map(|(d, _)| d.due_office_day.format("%Y-%m-%d").to_string()),
             statutory_due: deadline
                 .as_ref()
                 .map(|(d, _)| d.statutory_last_day.format("%Y-%m-%d").to_string()),
@@ -441,7 +386,7 @@ pub async fn case_page_typed(
                 .unwrap_or_default(),
             timeline,
             closed: case_state.is_terminal(),
-            accepts_documents: accepts_documents(case_state),
+            accepts_documents: case_state.takes_documents(),
             correction,
             fee_due,
             messages: conversation,
@@ -518,52 +463,7 @@ pub async fn lookup_submit(
             },
         );
     }
-    let email_index = state.index.email(&email);
-    let now = Utc::now();
-    let public_url = state.config.public_url.clone();
-    let (master, from, number) = (
-        state.master.clone_key(),
-        state.mail_from.clone(),
-        receipt_number.clone(),
-    );
-    let contact = email.clone();
-    state
-        .db
-        .write(move |conn| {
-            let Some(row) = cases::find_by_receipt_and_email(conn, &number, &email_index)? else {
-                return Ok(());
-            };
-            let new_token = token::case_link(&row.id);
-            let link = format!("{public_url}/case/{new_token}");
-            let updated = CaseRow {
-                // The link mailed before stops working.
-                access_token_hash: None,
-                link_digest: Some(token::digest(&new_token)),
-                updated_at: now.naive_utc(),
-                ..row.clone()
-            };
-            let saved = cases::update(conn, &updated)?;
-            let lang = Lang::from_code(&saved.lang).unwrap_or_default();
-            let notice = notices::case_link(lang, &number, &link);
-            let mail = OutgoingMail {
-                to: contact.clone(),
-                subject: notice.subject,
-                text: notice.body,
-                html: None,
-            };
-            mail::enqueue(
-                conn,
-                &master,
-                &from,
-                &mail,
-                "case_link",
-                Some(&saved.id),
-                now,
-            )
-            .map_err(|e| crate::db::DbError::Conflict(e.to_string()))?;
-            Ok(())
-        })
-        .await?;
+    portal::send_case_link(&context(&state), &receipt_number, &email, state.now()).await?;
     render(
         StatusCode::OK,
         &LookupPage {

@@ -3,16 +3,13 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 
-use crate::db::audit::{self, AuditEvent};
-use crate::db::decisions::DecisionRow;
-use crate::db::documents::{self, DocumentRow};
 use crate::domain::grounds::WithholdingGround;
 use crate::domain::lifecycle::CaseFacts;
 use crate::i18n::{Lang, jst_minutes};
 use crate::service::casework::decisions::{ground_labels, remedy, title};
-use crate::service::intake::submit::append_event;
+use crate::service::portal::{self, DecisionRow, DocumentRow, downloadable};
 use crate::storage::crypto::MasterKey;
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -62,12 +59,6 @@ pub struct DownloadEntry {
     pub until: String,
 }
 
-fn downloadable(doc: &DocumentRow, now: NaiveDateTime) -> bool {
-    doc.purpose == "disclosure"
-        && doc.wrapped_key.is_some()
-        && doc.available_until.is_some_and(|until| now < until)
-}
-
 pub fn downloads(docs: &[DocumentRow], now: NaiveDateTime) -> Vec<DownloadEntry> {
     docs.iter()
         .filter(|d| downloadable(d, now))
@@ -87,55 +78,27 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (access_token, document_id) = path.into_inner();
-    let row = super::case_by_token(&state, &access_token).await?;
-    let now = Utc::now();
-    let (case_id, doc_id) = (row.id.clone(), document_id.clone());
-    let doc = state
-        .db
-        .lookup(move |conn| documents::find(conn, &case_id, &doc_id))
-        .await?
-        .filter(|d| downloadable(d, now.naive_utc()))
-        .ok_or(AppError::NotFound)?;
-    let plaintext = crate::service::documents::open_stored(&state.master, &state.blobs, &doc)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let audit_row = AuditEvent::new(
-        now.naive_utc(),
-        format!("requester:{}", row.id),
-        "delivery.downloaded",
+    let file = portal::download(
+        &super::context(&state),
+        &state.blobs,
+        &access_token,
+        &document_id,
+        state.now(),
     )
-    .case(&row.id)
-    .target(&doc.id);
-    let case_state = row.state.clone();
-    let case_id = row.id.clone();
-    state
-        .db
-        .write(move |conn| {
-            audit::append(conn, &audit_row)?;
-            append_event(
-                conn,
-                &case_id,
-                now,
-                "requester",
-                "file_downloaded",
-                Some(&case_state),
-                &case_state,
-            )
-        })
-        .await?;
-    let extension = match doc.mime.as_str() {
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let extension = match file.mime.as_str() {
         "application/pdf" => "pdf",
         "image/png" => "png",
         _ => "jpg",
     };
-    let number = row.receipt_number.unwrap_or_default();
+    let number = file.receipt_number;
     Ok(HttpResponse::Ok()
-        .content_type(doc.mime.as_str())
+        .content_type(file.mime.as_str())
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"disclosure-{number}.{extension}\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(plaintext.to_vec()))
+        .body(file.bytes.to_vec()))
 }

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 
 use crate::domain::state::CaseState;
 use crate::service::messages::{self, MessageError};
@@ -42,7 +41,7 @@ pub async fn send(
             &row.id,
             &row.state,
             &body,
-            Utc::now(),
+            state.now(),
         )
         .await
         {

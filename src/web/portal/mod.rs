@@ -17,9 +17,9 @@ use chrono::{DateTime, Utc};
 
 use super::error::AppError;
 use super::{AppState, RateLimit};
-use crate::db::cases::{self, CaseRow};
 use crate::service::intake::draft::RequestDraft;
 use crate::service::intake::submit::{self, IntakeContext, IntakeError, StoredDraft, Submitted};
+use crate::service::portal::{self, CaseRow};
 
 const DRAFT_KEY: &str = "draft";
 /// The case the browser just submitted, so the code can be typed in that browser.
@@ -94,10 +94,7 @@ pub async fn current_draft(
 
 /// The case behind a private link; 404 for an unknown (or replaced, or purged) link.
 pub async fn case_by_token(state: &AppState, access_token: &str) -> Result<CaseRow, AppError> {
-    let link = cases::CaseLink::of(access_token);
-    state
-        .db
-        .lookup(move |conn| cases::find_by_link(conn, &link))
+    portal::find_case(&context(state), access_token)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -7,7 +7,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::{context, current_draft, remember_pending_case};
 use crate::domain::deadline::jst_date;
@@ -57,7 +56,7 @@ fn kind_options(
     chosen: Option<RequestKind>,
 ) -> Vec<KindOption> {
     let profile = &state.profile();
-    let today = jst_date(Utc::now());
+    let today = jst_date(state.now());
     profile
         .kinds_offered
         .iter()
@@ -153,7 +152,7 @@ pub async fn start_submit(
     page: PageContext,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let (token, mut draft) = current_draft(&state, &session, now).await?;
     draft.kind = field(&form, "kind").parse().ok();
     draft.requester_type = field(&form, "requester_type").parse().ok();
@@ -182,7 +181,7 @@ async fn finish_step(
     draft: RequestDraft,
     step: Step,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let saved_as = submit::save_draft(&state.db, &state.master, &token, &draft, now).await?;
     if saved_as != token {
         super::keep_draft_token(session, &saved_as)?;
@@ -222,7 +221,7 @@ async fn show_step(
     page: PageContext,
     step: Step,
 ) -> Result<HttpResponse, AppError> {
-    let (_, draft) = current_draft(state, session, Utc::now()).await?;
+    let (_, draft) = current_draft(state, session, state.now()).await?;
     if let Some(redirect) = guard(state, &draft, step) {
         return Ok(redirect);
     }
@@ -283,7 +282,7 @@ fn guard(state: &AppState, draft: &RequestDraft, step: Step) -> Option<HttpRespo
         Step::Delivery,
         Step::Review,
     ];
-    let first = draft.first_incomplete_step(profile, jst_date(Utc::now()))?;
+    let first = draft.first_incomplete_step(profile, jst_date(state.now()))?;
     let position = |s: Step| order.iter().position(|o| *o == s);
     (position(first) < position(step)).then(|| see_other(first.path()))
 }
@@ -310,7 +309,7 @@ pub async fn person_submit(
     page: PageContext,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let (token, mut draft) = current_draft(&state, &session, Utc::now()).await?;
+    let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
     let p = &mut draft.person;
     p.name = field(&form, "name");
     p.name_kana = field(&form, "name_kana");
@@ -345,7 +344,7 @@ pub async fn agent_submit(
     page: PageContext,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let (token, mut draft) = current_draft(&state, &session, Utc::now()).await?;
+    let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
     let a = &mut draft.agent;
     a.name = field(&form, "agent_name");
     a.name_kana = field(&form, "agent_name_kana");
@@ -433,7 +432,7 @@ pub async fn content_submit(
     page: PageContext,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let (token, mut draft) = current_draft(&state, &session, Utc::now()).await?;
+    let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
     let c = &mut draft.content;
     c.data_description = field(&form, "data_description");
     c.period = field(&form, "period");
@@ -466,7 +465,7 @@ fn delivery_page(
     draft: RequestDraft,
     errors: FieldErrors,
 ) -> DeliveryPage {
-    let today = jst_date(Utc::now());
+    let today = jst_date(state.now());
     let lang = page.lang;
     let options = match draft.kind {
         Some(kind) => state
@@ -529,7 +528,7 @@ pub async fn delivery_submit(
     page: PageContext,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let (token, mut draft) = current_draft(&state, &session, Utc::now()).await?;
+    let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
     draft.delivery = field(&form, "delivery").parse().ok();
     finish_step(&state, &session, page, &form, token, draft, Step::Delivery).await
 }
@@ -574,7 +573,7 @@ fn review_page(
             pages: Vec::new(),
             discs: 0,
             online: true,
-            date: jst_date(Utc::now()),
+            date: jst_date(state.now()),
             postage: None,
         };
         state
@@ -608,7 +607,7 @@ pub async fn submit(
     page: PageContext,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let (token, draft) = match super::current(&state, &session, now).await? {
         super::Current::Draft(token, draft) => (token, *draft),
         super::Current::Submitted(submitted) => {

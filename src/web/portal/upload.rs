@@ -6,9 +6,8 @@ use actix_multipart::form::bytes::Bytes;
 use actix_multipart::form::text::Text;
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 
-use super::case::{accepts_documents, case_page};
+use super::case::case_page;
 use crate::domain::identity::DocumentType;
 use crate::domain::state::CaseState;
 use crate::service::documents::{self, Upload, UploadError, UploadProblem};
@@ -47,7 +46,7 @@ pub async fn upload(
         .declared_type
         .as_ref()
         .and_then(|t| t.parse::<DocumentType>().ok());
-    let problem = if !accepts_documents(case_state) {
+    let problem = if !case_state.takes_documents() {
         Some(UploadProblem::Closed)
     } else if declared_type.is_none() {
         Some(UploadProblem::NoType)
@@ -67,6 +66,7 @@ pub async fn upload(
     };
     let bytes = form.file.map(|f| f.data.to_vec()).unwrap_or_default();
     let upload = Upload {
+        audit: None,
         case_id: &row.id,
         case_state: &row.state,
         uploaded_by: "requester",
@@ -80,7 +80,7 @@ pub async fn upload(
         &state.blobs,
         upload,
         bytes,
-        Utc::now(),
+        state.now(),
     )
     .await
     {

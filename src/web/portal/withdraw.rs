@@ -6,15 +6,14 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
-use crate::db::cases::CaseRow;
 use crate::domain::event::{Actor, Event};
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::service::intake::submit::contact_of;
 use crate::service::lifecycle::{self, ApplyError, Firing, NoticeTo};
 use crate::service::notices;
+use crate::service::portal::CaseRow;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
@@ -102,7 +101,7 @@ pub async fn withdraw(
         message: None,
         also: None,
     };
-    match lifecycle::apply(&state.db, &desk, row, firing, Utc::now()).await {
+    match lifecycle::apply(&state.db, &desk, row, firing, state.now()).await {
         Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),
         Err(ApplyError::Db(db)) => Err(db.into()),
         Err(other) => Err(AppError::internal(other)),

@@ -9,7 +9,7 @@ use actix_multipart::form::text::Text;
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::case::{CORRECTION_ITEMS, Feedback, casework, render_case};
 use super::roles::{Approver, CaseWorker};
@@ -130,7 +130,7 @@ async fn dispatch(
 ) -> Result<(), CaseworkError> {
     let cw = casework(state).await?;
     let actor = &me.actor;
-    let now = Utc::now();
+    let now = state.now();
     let version: i64 = field(form, "version")
         .parse()
         .map_err(|_| CaseworkError::Conflict)?;
@@ -305,9 +305,9 @@ pub async fn review_draft(
         let version: i64 = field(&form, "version").parse().unwrap_or(-1);
         let case = (case_id.as_str(), version);
         match action.as_str() {
-            "approve" => decisions::approve(&cw, &me.actor, case, Utc::now()).await,
+            "approve" => decisions::approve(&cw, &me.actor, case, state.now()).await,
             _ => {
-                decisions::return_draft(&cw, &me.actor, case, field(&form, "comment"), Utc::now())
+                decisions::return_draft(&cw, &me.actor, case, field(&form, "comment"), state.now())
                     .await
             }
         }
@@ -344,7 +344,7 @@ pub async fn add_file(
         let version = form.version.map_or(-1, |v| v.into_inner());
         let bytes = form.file.map(|f| f.data.to_vec()).unwrap_or_default();
         let cw = casework(&state).await?;
-        delivery::add_disclosure_file(&cw, &me.actor, (&case_id, version), bytes, Utc::now())
+        delivery::add_disclosure_file(&cw, &me.actor, (&case_id, version), bytes, state.now())
             .await
             .map(|_| ())
     };

@@ -8,12 +8,13 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 
 use super::roles::Admin;
-use crate::db::calendar::{self as days, CalendarDayRow};
 use crate::domain::deadline::jst_date;
-use crate::service::calendar::{self, CalendarDesk, DayChange, MovedDeadline};
+use crate::service::calendar::{
+    self, CalendarDayRow, CalendarDesk, DayChange, MovedDeadline, changed_days,
+};
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -80,7 +81,7 @@ async fn calendar_page(
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let calendar = state.fresh_calendar().await?;
-    let rows: Vec<CalendarDayRow> = state.db.read(days::all).await?;
+    let rows: Vec<CalendarDayRow> = changed_days(&state.db).await?;
     let rules = calendar.rules();
     let rule_labels = [
         (rules.saturdays, "admin.calendar.rule.saturdays"),
@@ -142,7 +143,7 @@ pub async fn show(
     page: PageContext,
     query: web::Query<YearQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let this_year = jst_date(Utc::now()).year();
+    let this_year = jst_date(state.now()).year();
     let year = query
         .year
         .filter(|y| (this_year - 5..=this_year + 5).contains(y))
@@ -203,7 +204,7 @@ pub async fn change(
     form: web::Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let now = Utc::now();
+    let now = state.now();
     let today = jst_date(now);
     let parsed = if csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
         change_from(&form, today)

@@ -8,7 +8,7 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::actions::parse_yen;
 use super::roles::Admin;
@@ -287,7 +287,7 @@ async fn fees_page(
     (errors, typed, saved): (FieldErrors, Option<Fields>, Option<&'static str>),
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
-    let today = jst_date(Utc::now());
+    let today = jst_date(state.now());
     let known = state.fee_schedules.fresh(&state.db).await?;
     let kinds = fee_kinds(state);
     let in_force = schedule_in_force(&known.all, today).map(|s| s.effective_from);
@@ -395,7 +395,7 @@ pub async fn add(
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
     match state
         .fee_schedules
-        .add(&state.db, schedule, actor, Utc::now())
+        .add(&state.db, schedule, actor, state.now())
         .await
     {
         Ok(()) => {
@@ -439,7 +439,7 @@ pub async fn withdraw(
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
     match state
         .fee_schedules
-        .withdraw(&state.db, day, actor, Utc::now())
+        .withdraw(&state.db, day, actor, state.now())
         .await
     {
         Ok(()) => {

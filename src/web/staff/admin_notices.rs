@@ -7,7 +7,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::case::NoticeLetter;
 use super::roles::Admin;
@@ -114,6 +113,7 @@ fn sample_letter(
     profile: &OperatorProfile,
     (outcome, lang): (Outcome, Lang),
     text: &str,
+    today: chrono::NaiveDate,
 ) -> Option<NoticeLetter> {
     let regime = profile.regime;
     let kind = profile
@@ -121,7 +121,6 @@ fn sample_letter(
         .iter()
         .copied()
         .find(|k| Outcome::allowed(*k, regime).contains(&outcome))?;
-    let today = jst_date(Utc::now());
     Some(NoticeLetter {
         page: page.clone(),
         back: String::new(),
@@ -161,10 +160,11 @@ async fn edit_page(
         }
     };
     let page = page.with_staff(&me.staff.display_name);
+    let today = jst_date(state.now());
     let previews = if preview {
         [(Lang::Ja, &body_ja), (Lang::En, &body_en)]
             .into_iter()
-            .filter_map(|(lang, text)| sample_letter(&page, &profile, (outcome, lang), text))
+            .filter_map(|(lang, text)| sample_letter(&page, &profile, (outcome, lang), text, today))
             .collect()
     } else {
         Vec::new()
@@ -230,7 +230,7 @@ pub async fn submit(
                 (outcome, profile.regime),
                 [(Lang::Ja, &typed[0]), (Lang::En, &typed[1])],
                 actor,
-                Utc::now(),
+                state.now(),
             )
             .await;
             match saved {
@@ -249,7 +249,7 @@ pub async fn submit(
             }
         }
         "reset" => {
-            notice_templates::reset(&state.db, outcome, actor, Utc::now()).await?;
+            notice_templates::reset(&state.db, outcome, actor, state.now()).await?;
             let shown = (errors, true, Some("admin.notices.reset_done"));
             edit_page(&state, &me, page, (outcome, None), shown).await
         }

@@ -8,7 +8,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::roles::Admin;
 use crate::domain::delivery::DeliveryMethod;
@@ -269,7 +268,7 @@ pub async fn adjust(
             revision_of(&form),
             adjustments,
             actor,
-            Utc::now(),
+            state.now(),
         )
         .await;
     settle(&state, &me, page, form, outcome, "admin.profile.adjusted").await
@@ -299,7 +298,7 @@ pub async fn choose(
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
     let outcome = state
         .profiles
-        .choose(&state.db, revision_of(&form), name, actor, Utc::now())
+        .choose(&state.db, revision_of(&form), name, actor, state.now())
         .await;
     if outcome.is_ok() {
         tracing::info!(profile = %name, "operator profile chosen");

@@ -7,11 +7,10 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::roles::Admin;
-use crate::db::retention::PolicyRow;
 use crate::domain::retention::{DEFAULT_DAYS, MAX_DAYS};
+use crate::service::retention::PolicyRow;
 use crate::service::retention::{self, Overview, PolicyError};
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -40,7 +39,7 @@ async fn retention_page(
     (errors, typed, saved): (FieldErrors, Option<String>, bool),
 ) -> Result<HttpResponse, AppError> {
     let policy = retention::policy(&state.db).await?;
-    let overview = retention::overview(&state.db, Utc::now()).await?;
+    let overview = retention::overview(&state.db, state.now()).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -87,7 +86,7 @@ pub async fn change(
         return retention_page(&state, &me, page, (errors, Some(typed), false)).await;
     }
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
-    match retention::change_policy(&state.db, &typed, actor, Utc::now()).await {
+    match retention::change_policy(&state.db, &typed, actor, state.now()).await {
         Ok(days) => {
             tracing::info!(days, "document retention period changed");
             retention_page(&state, &me, page, (errors, None, true)).await

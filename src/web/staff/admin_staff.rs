@@ -7,13 +7,12 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::roles::Admin;
-use crate::db::staff as staff_repo;
 use crate::domain::role::Role;
 use crate::i18n::jst_minutes;
 use crate::service::staff_admin::{self, AccountChange, NewAccount, StaffAdminError};
+use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
@@ -66,8 +65,8 @@ async fn staff_page(
     (errors, typed, outcome): (FieldErrors, Fields, Outcome),
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
-    let now = Utc::now().naive_utc();
-    let rows = state.db.read(staff_repo::all).await?;
+    let now = state.now().naive_utc();
+    let rows = staff_directory::all(&state.db).await?;
     let accounts = rows
         .into_iter()
         .map(|r| {
@@ -154,7 +153,7 @@ pub async fn create(
         &state.db,
         &me.actor,
         (input, role),
-        Utc::now(),
+        state.now(),
         state.password_cost,
     )
     .await;
@@ -226,12 +225,7 @@ pub async fn change(
         )
         .await;
     };
-    let target = state
-        .db
-        .read({
-            let id = id.clone();
-            move |conn| staff_repo::find(conn, &id)
-        })
+    let target = staff_directory::find(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     let done = staff_admin::change(
@@ -239,7 +233,7 @@ pub async fn change(
         &me.actor,
         &id,
         requested,
-        Utc::now(),
+        state.now(),
         state.password_cost,
     )
     .await;

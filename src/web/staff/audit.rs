@@ -9,9 +9,8 @@ use chrono::NaiveDate;
 
 use super::case_view::actor_name;
 use super::roles::Auditor;
-use crate::db::audit::{self, AuditEvent, AuditFilter};
-use crate::db::staff as staff_repo;
 use crate::i18n::jst_minutes;
+use crate::service::queue::{self, AuditEvent, AuditFilter};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::page::{PageContext, render};
@@ -105,15 +104,7 @@ pub async fn log(
             .and_then(|d| d.succ_opt())
             .and_then(jst_midnight),
     };
-    let (rows, staff) = state
-        .db
-        .read(move |conn| {
-            Ok((
-                audit::search(conn, &filter, LIMIT)?,
-                staff_repo::active(conn)?,
-            ))
-        })
-        .await?;
+    let (rows, staff) = queue::audit_records(&state.db, filter, LIMIT).await?;
     let names = staff.into_iter().map(|s| (s.id, s.display_name)).collect();
     let page = page.with_staff(&auditor.staff.display_name);
     render(
@@ -138,10 +129,7 @@ pub async fn my_trail(
         actor: Some(format!("staff:{}", me.id)),
         ..AuditFilter::default()
     };
-    let rows = state
-        .db
-        .read(move |conn| audit::search(conn, &filter, LIMIT))
-        .await?;
+    let (rows, _) = queue::audit_records(&state.db, filter, LIMIT).await?;
     let names = HashMap::from([(me.id.clone(), me.display_name.clone())]);
     let page = page.with_staff(&me.display_name);
     render(

@@ -6,13 +6,9 @@ use std::collections::HashMap;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::case_view::{self as view, Names};
 use super::roles::CaseWorker;
-use crate::db::audit;
-use crate::db::documents;
-use crate::db::staff as staff_repo;
 use crate::domain::deadline::{jst_date, requester_period_end};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::EventKind;
@@ -22,8 +18,9 @@ use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::service::casework::decisions as decision_text;
 use crate::service::casework::file::{self, CaseFile};
-use crate::service::casework::{Casework, CaseworkError, open_case};
+use crate::service::casework::{Casework, CaseworkError};
 use crate::service::intake::submit::SealedParty;
+use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
@@ -147,7 +144,7 @@ pub const CORRECTION_ITEMS: &[&str] = &[
 ];
 
 pub async fn names(state: &AppState) -> Result<(Names, Vec<(String, String)>), AppError> {
-    let staff = state.db.read(staff_repo::active).await?;
+    let staff = staff_directory::active(&state.db).await?;
     let names = staff
         .iter()
         .map(|s| (s.id.clone(), s.display_name.clone()))
@@ -162,10 +159,9 @@ pub async fn names(state: &AppState) -> Result<(Names, Vec<(String, String)>), A
 
 fn can(file: &CaseFile, me: &CaseWorker) -> Can {
     let has = |k: EventKind| file.allowed.contains(&k);
-    let state = file.row.state.as_str();
     Can {
         start_review: has(EventKind::StartIdentityReview),
-        review_documents: matches!(state, "received" | "identity_review" | "awaiting_requester"),
+        review_documents: file.facts.state.takes_documents(),
         verify: has(EventKind::VerifyIdentity),
         correction: has(EventKind::RequestCorrection),
         invoice: has(EventKind::InvoiceFee),
@@ -183,7 +179,7 @@ fn can(file: &CaseFile, me: &CaseWorker) -> Can {
         assign_others: me.staff.role == Role::Approver && !file.facts.state.is_terminal(),
         take: file.row.assignee_id.as_deref() != Some(me.staff.id.as_str())
             && !file.facts.state.is_terminal(),
-        add_files: state == "decided"
+        add_files: file.facts.state == crate::domain::state::CaseState::Decided
             && file
                 .facts
                 .decided_outcome
@@ -195,7 +191,7 @@ fn request_fee_quote(state: &AppState, file: &CaseFile) -> i64 {
     let date = file
         .row
         .received_at
-        .map_or_else(|| jst_date(Utc::now()), |r| jst_date(r.and_utc()));
+        .map_or_else(|| jst_date(state.now()), |r| jst_date(r.and_utc()));
     let request = QuoteRequest {
         kind: file.facts.kind,
         delivery: file
@@ -249,7 +245,7 @@ pub async fn render_case(
     feedback: Feedback,
 ) -> Result<HttpResponse, AppError> {
     let cw = casework(state).await?;
-    let now = Utc::now();
+    let now = state.now();
     let file = file::load(&cw, &me.actor, case_id, now).await?;
     let (names, workers) = names(state).await?;
     let lang = page.lang;
@@ -380,7 +376,7 @@ pub async fn requester(
     case_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (row, party) =
-        file::party(&casework(&state).await?, &me.actor, &case_id, Utc::now()).await?;
+        file::party(&casework(&state).await?, &me.actor, &case_id, state.now()).await?;
     let lang = page.lang;
     render(
         StatusCode::OK,
@@ -405,26 +401,13 @@ pub async fn document(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (case_id, document_id) = path.into_inner();
-    let now = Utc::now();
-    let row = open_case(&state.db, &me.actor, &case_id, now).await?;
-    let (id, doc_id) = (row.id.clone(), document_id.clone());
-    let doc = state
-        .db
-        .read(move |conn| documents::find(conn, &id, &doc_id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let plaintext = crate::service::documents::open_stored(&state.master, &state.blobs, &doc)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let viewed = me
-        .actor
-        .audit(now, "document.viewed", &row.id)
-        .target(&doc.id);
-    state
-        .db
-        .write(move |conn| audit::append(conn, &viewed))
-        .await?;
+    let doc = file::open_document(
+        (&state.db, &state.master, &state.blobs),
+        &me.actor,
+        (&case_id, &document_id),
+        state.now(),
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type(doc.mime.as_str())
         .insert_header((header::CONTENT_DISPOSITION, "inline"))
@@ -439,7 +422,7 @@ pub async fn document(
                 "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
             },
         ))
-        .body(plaintext.to_vec()))
+        .body(doc.bytes.to_vec()))
 }
 
 #[derive(Template)]
@@ -469,7 +452,7 @@ pub async fn notice(
 ) -> Result<HttpResponse, AppError> {
     let (case_id, decision_id) = path.into_inner();
     let cw = casework(&state).await?;
-    let file = file::load(&cw, &me.actor, &case_id, Utc::now()).await?;
+    let file = file::load(&cw, &me.actor, &case_id, state.now()).await?;
     let decision = file
         .decisions
         .iter()
@@ -478,7 +461,7 @@ pub async fn notice(
     let lang = Lang::from_code(&file.row.lang).unwrap_or_default();
     let regime = file.facts.regime;
     // The letter is addressed by name, so printing it opens (and audits) the requester's details.
-    let (_, party) = file::party(&cw, &me.actor, &case_id, Utc::now()).await?;
+    let (_, party) = file::party(&cw, &me.actor, &case_id, state.now()).await?;
     let addressee = match (&party.agent, lang) {
         (Some(agent), Lang::Ja) => format!("{} 様（{} 様の代理人）", agent.name, party.person.name),
         (Some(agent), Lang::En) => format!("To {} (agent for {})", agent.name, party.person.name),

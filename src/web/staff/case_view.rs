@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::db::cases::CaseEventRow;
 use crate::domain::deadline::{Clock, DeadlineStatus};
 use crate::domain::event::EventKind;
 use crate::domain::fees::LedgerEntry;
@@ -12,6 +11,7 @@ use crate::domain::identity::IdentityEvaluation;
 use crate::domain::identity_review::{CheckItem, MaskingAction, MaskingFinding, checklist};
 use crate::i18n::{Lang, jst_minutes};
 use crate::service::casework::decisions::DecisionView;
+use crate::service::casework::file::TimelineRow as CaseEventRow;
 use crate::service::casework::file::{CaseFile, LedgerLine};
 use crate::service::casework::review::ReviewedDocument;
 use crate::service::messages::Shown;
@@ -262,7 +262,7 @@ pub fn deadline(lang: Lang, file: &CaseFile) -> Option<DeadlineView> {
         return None;
     }
     Some(DeadlineView {
-        last_office_day: d.last_office_day.format("%Y-%m-%d").to_string(),
+        last_office_day: d.due_office_day.format("%Y-%m-%d").to_string(),
         statutory_last_day: d.statutory_last_day.format("%Y-%m-%d").to_string(),
         stopped: matches!(d.clock, Clock::Stopped { .. }),
         overdue: d.status == Some(DeadlineStatus::Overdue),

@@ -6,20 +6,17 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 
 use super::roles::Approver;
-use crate::db::dashboard as figures;
-use crate::db::figure_snapshots as snapshots;
-use crate::db::staff as staff_repo;
 use crate::domain::deadline::jst_date;
 use crate::domain::kind::RequestKind;
 use crate::domain::state::CaseState;
+use crate::service::dashboard::{self, Counted, WEEKS};
+use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::page::{PageContext, render};
-
-const WEEKS: i64 = 12;
 
 pub struct Figure {
     pub label: String,
@@ -75,123 +72,21 @@ fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// The Monday starting the JST week of `day`.
-pub fn week_start(day: NaiveDate) -> NaiveDate {
-    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
-}
-
-/// What the dashboard counts in the database; the rest is arithmetic on it.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct Counted {
-    states: Vec<(String, i64)>,
-    kinds: Vec<(String, i64)>,
-    assignees: Vec<(Option<String>, i64, i64)>,
-    overdue: i64,
-    due_3: i64,
-    due_7: i64,
-    stopped: (i64, Option<NaiveDate>),
-    /// Per week from the oldest: received, decided, decided late.
-    weeks: Vec<(i64, i64, i64)>,
-}
-
-const SNAPSHOT: &str = "dashboard";
-
-/// Keeps the figures for an instance that has none yet (see `FigureCache`); a failure only costs
-/// that instance a count of its own.
-async fn remember(
-    db: &crate::db::Db,
-    day: NaiveDate,
-    now: chrono::DateTime<Utc>,
-    counted: &Counted,
-) {
-    let Ok(json) = serde_json::to_string(counted) else {
-        return;
-    };
-    let stored = db
-        .write(move |conn| snapshots::save(conn, SNAPSHOT, day, now.naive_utc(), &json))
-        .await;
-    if let Err(error) = stored {
-        tracing::warn!(%error, "dashboard figures not kept");
-    }
-}
-
-async fn recall(db: crate::db::Db, day: NaiveDate) -> Option<(Counted, chrono::DateTime<Utc>)> {
-    let (json, counted_at) = db
-        .read(move |conn| snapshots::load(conn, SNAPSHOT, day))
-        .await
-        .ok()??;
-    let counted = serde_json::from_str(&json).ok()?;
-    Some((counted, counted_at.and_utc()))
-}
-
-/// Buckets receipts and decisions by JST week (counted once per recount, not per view).
-fn weekly(
-    first_week: NaiveDate,
-    received: &[chrono::NaiveDateTime],
-    decided: &[(NaiveDate, Option<NaiveDate>)],
-) -> Vec<(i64, i64, i64)> {
-    let mut weeks = vec![(0, 0, 0); WEEKS as usize];
-    let index_of = |day: NaiveDate| ((week_start(day) - first_week).num_days() / 7) as usize;
-    for at in received {
-        if let Some(w) = weeks.get_mut(index_of(jst_date(at.and_utc()))) {
-            w.0 += 1;
-        }
-    }
-    for (day, due_on) in decided {
-        if let Some(w) = weeks.get_mut(index_of(*day)) {
-            w.1 += 1;
-            w.2 += i64::from(due_on.is_some_and(|due| *day > due));
-        }
-    }
-    weeks
-}
-
 pub async fn show(
     state: web::Data<AppState>,
     me: Approver,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let today = jst_date(now);
+    let first_week = dashboard::first_week(today);
     let calendar = state.calendar();
     let in_3 = calendar.add_office_days(today, 3);
     let in_7 = calendar.add_office_days(today, 7);
     let yesterday = today - Duration::days(1);
-    let first_week = week_start(today) - Duration::weeks(WEEKS - 1);
-    let since = (first_week.and_hms_opt(0, 0, 0).unwrap_or_default()) - Duration::hours(9);
-    let db = state.db.clone();
-    let recall_from = state.db.clone();
-    let (counted, counted_at) = state
-        .dashboard
-        .get(
-            today,
-            now,
-            move || async move {
-                let counted = db
-                    .read(move |conn| {
-                        Ok(Counted {
-                            states: figures::open_by_state(conn)?,
-                            kinds: figures::open_by_kind(conn)?,
-                            assignees: figures::open_by_assignee(conn, today)?,
-                            overdue: figures::due_between(conn, None, yesterday)?,
-                            due_3: figures::due_between(conn, Some(today), in_3)?,
-                            due_7: figures::due_between(conn, Some(today), in_7)?,
-                            stopped: figures::stopped(conn)?,
-                            weeks: weekly(
-                                first_week,
-                                &figures::received_since(conn, since)?,
-                                &figures::decided_since(conn, first_week)?,
-                            ),
-                        })
-                    })
-                    .await?;
-                remember(&db, today, now, &counted).await;
-                Ok(counted)
-            },
-            move || recall(recall_from, today),
-        )
-        .await?;
-    let staff = state.db.read(staff_repo::active).await?;
+    let (counted, counted_at) =
+        dashboard::figures(&state.db, &state.dashboard, &calendar, now).await?;
+    let staff = staff_directory::active(&state.db).await?;
     let Counted {
         states,
         kinds,
@@ -304,7 +199,7 @@ pub async fn show(
             longest_stop_days: oldest_stop.map_or(0, |d| (today - d).num_days()),
             by_state: CaseState::ALL
                 .iter()
-                .filter(|s| !crate::db::cases::FINISHED_STATES.contains(&s.as_str()))
+                .filter(|s| !s.leaves_queue())
                 .map(|s| Figure {
                     label: lang.pick(s.label_ja(), s.label_en()).to_string(),
                     count: count_of(states, s.as_str()),

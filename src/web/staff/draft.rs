@@ -8,7 +8,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::actions::refused;
 use super::case::{NoticeLetter, casework};
@@ -79,7 +78,7 @@ async fn draft_page(
     input: DraftInput,
     (with_preview, errors, status): (bool, FieldErrors, StatusCode),
 ) -> Result<HttpResponse, AppError> {
-    let file = file::load(&casework(state).await?, &me.actor, case_id, Utc::now()).await?;
+    let file = file::load(&casework(state).await?, &me.actor, case_id, state.now()).await?;
     let regime = file.facts.regime;
     let lang = page.lang;
     let letter_lang = Lang::from_code(&file.row.lang).unwrap_or_default();
@@ -203,7 +202,7 @@ pub async fn submit(
                     grounds: &input.grounds,
                     text: input.text.as_deref().unwrap_or(""),
                 };
-                decisions::submit(&cw, &me.actor, (&case_id, version), draft, Utc::now()).await
+                decisions::submit(&cw, &me.actor, (&case_id, version), draft, state.now()).await
             }
         }
     };

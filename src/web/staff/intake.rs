@@ -10,7 +10,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::case::casework;
 use super::roles::CaseWorker;
@@ -71,7 +70,7 @@ fn intake_page(
     render(
         status,
         &IntakePage {
-            today: jst_date(Utc::now()).format("%Y-%m-%d").to_string(),
+            today: jst_date(state.now()).format("%Y-%m-%d").to_string(),
             channels: CHANNELS
                 .iter()
                 .map(|c| (*c, lang.t(&format!("staff.case.channel.{c}"))))
@@ -177,7 +176,7 @@ pub async fn submit(
         return intake_page(&state, &me, page, errors, form);
     }
     let entry = entry_from(&form);
-    let today = jst_date(Utc::now());
+    let today = jst_date(state.now());
     let problems = staff_entry::problems(&entry, &state.profile(), today);
     if !problems.is_empty() {
         for (field, code) in problems {
@@ -190,7 +189,7 @@ pub async fn submit(
         &me.actor.label(),
         me.staff.role.as_str(),
         entry,
-        Utc::now(),
+        state.now(),
     )
     .await?;
     Ok(see_other(&format!("/staff/cases/{case_id}")))
@@ -213,7 +212,7 @@ pub async fn add_scan(
     case_id: web::Path<String>,
     MultipartForm(form): MultipartForm<ScanForm>,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let fail =
         |field: &'static str, code: &'static str| CaseworkError::Invalid(vec![(field, code)]);
     let result: Result<(), CaseworkError> = async {
@@ -244,6 +243,7 @@ pub async fn add_scan(
             attachment: Attachment::Requester(declared),
             max_bytes: state.config.upload_max_bytes,
             case_max_bytes: state.config.case_upload_max_bytes,
+            audit: Some(me.actor.audit(now, "document.scanned", &row.id)),
         };
         let cw = casework(&state).await?;
         documents::store(cw.db, cw.desk.master, cw.blobs, upload, bytes, now)
@@ -253,11 +253,6 @@ pub async fn add_scan(
                 UploadError::Db(db) => db.into(),
                 other => CaseworkError::Corrupt(other.to_string()),
             })?;
-        let audit_row = me.actor.audit(now, "document.scanned", &row.id);
-        state
-            .db
-            .write(move |conn| crate::db::audit::append(conn, &audit_row))
-            .await?;
         Ok(())
     }
     .await;

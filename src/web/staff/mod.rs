@@ -11,7 +11,6 @@ mod audit;
 mod case;
 mod case_view;
 mod dashboard;
-pub use dashboard::Counted;
 mod draft;
 mod intake;
 mod queue;
@@ -23,14 +22,12 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::AppState;
 use super::error::AppError;
 use super::form::FieldErrors;
 use super::page::{PageContext, render, safe_next, see_other};
 use super::session::{self, CurrentStaff};
-use crate::db::staff as staff_repo;
 use crate::service::accounts::{self, AccountError};
 
 pub fn login_url(next: &str) -> String {
@@ -105,13 +102,13 @@ pub async fn login_submit(
             &state.db,
             &form.email,
             form.password,
-            Utc::now(),
+            state.now(),
             audit_context,
         )
         .await
         {
             Ok(row) => {
-                session::sign_in(&session, &row)?;
+                session::sign_in(&session, &row, state.now())?;
                 return Ok(see_other(&next));
             }
             Err(AccountError::BadCredentials) => errors.add_general("login.bad_credentials"),
@@ -151,16 +148,19 @@ pub async fn logout_everywhere(
     state: web::Data<AppState>,
     staff: CurrentStaff,
     session: Session,
+    req: HttpRequest,
     form: web::Form<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     if !session::csrf_matches(&session, &form.csrf) {
         return Err(AppError::BadRequest);
     }
-    let id = staff.id.clone();
-    state
-        .db
-        .write(move |conn| staff_repo::bump_auth_epoch(conn, &id))
-        .await?;
+    accounts::sign_out_everywhere(
+        &state.db,
+        &staff.id,
+        state.now(),
+        roles::audit_context(&req),
+    )
+    .await?;
     session::sign_out(&session);
     Ok(see_other("/staff/login"))
 }
@@ -227,13 +227,13 @@ pub async fn change_password(
             &staff.id,
             (form.current_password, form.new_password),
             state.password_cost,
-            Utc::now(),
+            state.now(),
             audit_context,
         )
         .await
         {
             Ok(row) => {
-                session::sign_in(&session, &row)?;
+                session::sign_in(&session, &row, state.now())?;
                 return Ok(see_other("/staff?changed=1"));
             }
             Err(accounts::PasswordChangeError::Field(field, code)) => errors.add(field, code),

@@ -5,16 +5,15 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::roles::CaseWorker;
-use crate::db::cases::{self, CaseRow, QueueFilter};
-use crate::db::staff as staff_repo;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::deadline::jst_date;
 use crate::domain::kind::RequestKind;
 use crate::domain::role::Role;
 use crate::domain::state::CaseState;
+use crate::service::queue::{self, CaseRow, QueueFilter};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::page::{PageContext, render};
@@ -163,7 +162,7 @@ pub fn queue_row(
 ) -> QueueRow {
     let kind = row.kind.parse::<RequestKind>().ok();
     let state = row.state.parse::<CaseState>().ok();
-    let stopped = cases::STOPPED_STATES.contains(&row.state.as_str());
+    let stopped = state.is_some_and(CaseState::waits_on_requester);
     let days_left = row
         .due_on
         .filter(|_| !stopped)
@@ -202,20 +201,12 @@ pub async fn list(
     let filter = filter_from(&query, &state, &me);
     let page_number = query.page.unwrap_or(1).max(1);
     let offset = i64::from(page_number - 1) * PAGE_SIZE;
-    let (rows, staff) = state
-        .db
-        .read(move |conn| {
-            Ok((
-                cases::queue(conn, &filter, PAGE_SIZE + 1, offset)?,
-                staff_repo::active(conn)?,
-            ))
-        })
-        .await?;
+    let (rows, staff) = queue::cases_page(&state.db, filter, PAGE_SIZE + 1, offset).await?;
     let names: HashMap<String, String> = staff
         .iter()
         .map(|s| (s.id.clone(), s.display_name.clone()))
         .collect();
-    let today = jst_date(Utc::now());
+    let today = jst_date(state.now());
     let lang = page.lang;
     let more = rows.len() as i64 > PAGE_SIZE;
     let rows = rows
@@ -241,7 +232,7 @@ pub async fn list(
                 .collect(),
             states: CaseState::ALL
                 .iter()
-                .filter(|s| !cases::FINISHED_STATES.contains(&s.as_str()))
+                .filter(|s| !s.leaves_queue())
                 .map(|s| (s.as_str(), lang.pick(s.label_ja(), s.label_en())))
                 .collect(),
             staff: staff

@@ -8,19 +8,17 @@ use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::roles::Approver;
-use crate::db::audit::{self, AuditEvent};
-use crate::db::register::{self as repo, RegisterFilter};
-use crate::db::staff as staff_repo;
 use crate::db::{Db, DbError};
 use crate::domain::kind::RequestKind;
 use crate::domain::regime::Regime;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::service::intake::person::birth_date as parse_date;
-use crate::service::register::{self, RegisterLine};
+use crate::service::register::{self, RegisterFilter, RegisterLine};
+use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
@@ -128,8 +126,7 @@ impl RegisterPage {
 }
 
 async fn staff_names(db: &Db) -> Result<HashMap<String, String>, DbError> {
-    let staff = db.read(staff_repo::active).await?;
-    Ok(staff.into_iter().map(|s| (s.id, s.display_name)).collect())
+    Ok(staff_directory::names(&staff_directory::active(db).await?))
 }
 
 async fn register_page(
@@ -143,15 +140,8 @@ async fn register_page(
     let (errors, matching, lines) = match filter_from(&query) {
         Err(errors) => (errors, None, Vec::new()),
         Ok(filter) => {
-            let (count, (cases, decided)) = state
-                .db
-                .read(move |conn| {
-                    Ok((
-                        repo::count(conn, &filter)?,
-                        repo::page(conn, &filter, None, PREVIEW_ROWS)?,
-                    ))
-                })
-                .await?;
+            let (count, (cases, decided)) =
+                register::preview(&state.db, filter, PREVIEW_ROWS).await?;
             let lines = register::lines(lang, state.profile().regime, &names, &cases, &decided);
             (FieldErrors::default(), Some(count), lines)
         }
@@ -216,10 +206,7 @@ impl Export {
             return None;
         }
         let (filter, after) = (self.filter.clone(), self.after.clone());
-        let page = self
-            .db
-            .read(move |conn| repo::page(conn, &filter, after.as_ref(), EXPORT_PAGE))
-            .await;
+        let page = register::page(&self.db, filter, after, EXPORT_PAGE).await;
         let (cases, decided) = match page {
             Ok(page) => page,
             Err(error) => {
@@ -254,15 +241,8 @@ pub async fn csv(
         Ok(filter) => filter,
         Err(_) => return register_page(&state, &me, page, query).await,
     };
-    let now = Utc::now();
-    let record = AuditEvent::new(now.naive_utc(), me.actor.label(), "register.exported")
-        .role(me.staff.role.as_str())
-        .target(query.as_query())
-        .from_request(me.actor.client_ip.clone(), me.actor.request_id.clone());
-    state
-        .db
-        .write(move |conn| audit::append(conn, &record))
-        .await?;
+    let now = state.now();
+    register::record_export(&state.db, &me.actor, query.as_query(), now).await?;
     let export = Export {
         db: state.db.clone(),
         filter,

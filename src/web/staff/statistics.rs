@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::roles::Approver;
 use crate::domain::deadline::jst_date;
@@ -20,12 +19,12 @@ pub struct StatisticsQuery {
 }
 
 /// The basis and year asked for, with today's year as the default and absurd years refused.
-fn chosen(query: &StatisticsQuery) -> (Basis, i32, Vec<i32>) {
+fn chosen(query: &StatisticsQuery, today: chrono::NaiveDate) -> (Basis, i32, Vec<i32>) {
     let basis = match query.basis.as_deref() {
         Some("calendar") => Basis::Calendar,
         _ => Basis::Fiscal,
     };
-    let current = basis.year_of(jst_date(Utc::now()));
+    let current = basis.year_of(today);
     let years: Vec<i32> = (current - 9..=current).rev().collect();
     let year = query.year.filter(|y| years.contains(y)).unwrap_or(current);
     (basis, year, years)
@@ -50,7 +49,7 @@ impl StatisticsPage {
 }
 
 async fn rows_for(state: &AppState, basis: Basis, year: i32) -> Result<Vec<StatRow>, AppError> {
-    let today = jst_date(Utc::now());
+    let today = jst_date(state.now());
     Ok(statistics::figures(&state.db, state.profile().regime, basis, year, today).await?)
 }
 
@@ -60,7 +59,7 @@ pub async fn show(
     page: PageContext,
     query: web::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (basis, year, years) = chosen(&query);
+    let (basis, year, years) = chosen(&query, jst_date(state.now()));
     let rows = rows_for(&state, basis, year).await?;
     let period = basis
         .days(year)
@@ -84,7 +83,7 @@ pub async fn csv(
     _me: Approver,
     query: web::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (basis, year, _) = chosen(&query);
+    let (basis, year, _) = chosen(&query, jst_date(state.now()));
     let rows = rows_for(&state, basis, year).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))

@@ -1,0 +1,238 @@
+//! What a requester sees and does through their private case link: the case page's read model,
+//! a fresh link by receipt number and e-mail address, and the download of disclosed files. Each
+//! use case reads or writes in one call to the database, with its audit record and its mail.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::auth::token;
+use crate::db::audit::{self, AuditEvent};
+use crate::db::{DbError, cases, decisions, documents, messages as message_rows, outbox};
+use crate::domain::deadline::{Deadline, jst_date};
+use crate::domain::explain::Explanation;
+use crate::domain::lifecycle::CaseFacts;
+use crate::domain::reminders::automatic_dismissal_on;
+use crate::domain::state::CaseState;
+use crate::i18n::Lang;
+use crate::mail::{self, OutgoingMail};
+use crate::service::deadlines;
+use crate::service::documents::{UploadError, open_stored};
+use crate::service::intake::submit::{IntakeContext, IntakeError, append_event, parse_facts};
+use crate::service::messages::{Shown, open_all};
+use crate::service::notices;
+
+pub use crate::db::cases::{CaseEventRow, CaseRow};
+pub use crate::db::decisions::DecisionRow;
+pub use crate::db::documents::DocumentRow;
+
+/// The case behind a private link, or None for an unknown (replaced, purged) link.
+pub async fn find_case(ctx: &IntakeContext<'_>, link: &str) -> Result<Option<CaseRow>, DbError> {
+    let link = cases::CaseLink::of(link);
+    ctx.db
+        .lookup(move |conn| cases::find_by_link(conn, &link))
+        .await
+}
+
+/// Everything the requester's case page shows, opened for display.
+pub struct RequesterCase {
+    pub row: CaseRow,
+    pub facts: CaseFacts,
+    /// The decision deadline with its explanation while the case waits for a decision; the same
+    /// function computes the staff page's, so both show the same date and the same steps.
+    pub deadline: Option<(Deadline, Explanation)>,
+    pub events: Vec<CaseEventRow>,
+    pub documents: Vec<DocumentRow>,
+    /// The conversation the requester may read, opened.
+    pub messages: Vec<Shown>,
+    pub decisions: Vec<DecisionRow>,
+    /// The reply-by date of an open 補正.
+    pub reply_by: Option<NaiveDate>,
+    /// The day an unanswered 補正 is dismissed, when the profile dismisses them.
+    pub dismissal_on: Option<NaiveDate>,
+}
+
+impl RequesterCase {
+    pub fn state(&self) -> CaseState {
+        self.facts.state
+    }
+}
+
+/// The case page's data for the holder of `link`, or None when the link names no case.
+pub async fn case_view(
+    ctx: &IntakeContext<'_>,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<RequesterCase>, IntakeError> {
+    let link = cases::CaseLink::of(link);
+    let loaded = ctx
+        .db
+        .read_indexed(move |conn| {
+            let Some(row) = cases::find_by_link(conn, &link)? else {
+                return Ok(None);
+            };
+            let events = cases::events(conn, &row.id)?;
+            let pauses = cases::pauses(conn, &row.id)?;
+            let docs = documents::for_case(conn, &row.id)?;
+            let conversation = message_rows::visible_to_requester(conn, &row.id)?;
+            let decisions = decisions::for_case(conn, &row.id)?;
+            Ok(Some((row, events, pauses, docs, conversation, decisions)))
+        })
+        .await?;
+    let Some((row, events, pauses, documents, conversation, decisions)) = loaded else {
+        return Ok(None);
+    };
+    tracing::info!(case_id = %row.id, "requester viewed case");
+    let facts = parse_facts(&row)?;
+    let reply_by = pauses
+        .iter()
+        .rev()
+        .find(|p| p.ended_on.is_none())
+        .and_then(|p| p.reply_by);
+    let calendar = ctx.calendars.current();
+    let today = jst_date(now);
+    let deadline = deadlines::of_case(
+        &ctx.profile,
+        &calendar,
+        &row,
+        &facts,
+        &deadlines::pauses_of(&pauses),
+        today,
+    )
+    .filter(|_| facts.state.is_before_decision());
+    let dismissal_on = reply_by
+        .and_then(|d| automatic_dismissal_on(d, ctx.profile.auto_dismiss_office_days, &calendar));
+    Ok(Some(RequesterCase {
+        messages: open_all(ctx.master, conversation),
+        row,
+        facts,
+        deadline,
+        events,
+        documents,
+        decisions,
+        reply_by,
+        dismissal_on,
+    }))
+}
+
+/// Mails a fresh private link when `receipt_number` and `email` name a case; does nothing
+/// otherwise, so the caller can answer the same either way. The link mailed before stops working.
+pub async fn send_case_link(
+    ctx: &IntakeContext<'_>,
+    receipt_number: &str,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(), IntakeError> {
+    let email_index = ctx.index.email(email);
+    let number = receipt_number.to_string();
+    let Some(row) = ctx
+        .db
+        .lookup(move |conn| cases::find_by_receipt_and_email(conn, &number, &email_index))
+        .await?
+    else {
+        return Ok(());
+    };
+    let new_token = token::case_link(&row.id);
+    let lang = Lang::from_code(&row.lang).unwrap_or_default();
+    let link = format!("{}/case/{new_token}", ctx.public_url);
+    let notice = notices::case_link(lang, receipt_number, &link);
+    let outgoing = mail::prepare(
+        ctx.master,
+        ctx.mail_from,
+        &OutgoingMail {
+            to: email.to_string(),
+            subject: notice.subject,
+            text: notice.body,
+            html: None,
+        },
+        "case_link",
+        Some(&row.id),
+        now,
+    )?;
+    let case_id = row.id.clone();
+    let updated = CaseRow {
+        access_token_hash: None,
+        link_digest: Some(token::digest(&new_token)),
+        updated_at: now.naive_utc(),
+        ..row
+    };
+    ctx.db
+        .write(move |conn| {
+            cases::update(conn, &updated)?;
+            outbox::enqueue(conn, &outgoing)
+        })
+        .await?;
+    tracing::info!(case_id = %case_id, "case link sent again");
+    Ok(())
+}
+
+/// A disclosed file, decrypted for its download.
+pub struct Download {
+    pub bytes: zeroize::Zeroizing<Vec<u8>>,
+    pub mime: String,
+    pub receipt_number: String,
+}
+
+/// Whether the requester may download `doc` at `now`.
+pub fn downloadable(doc: &DocumentRow, now: chrono::NaiveDateTime) -> bool {
+    doc.purpose == "disclosure"
+        && doc.wrapped_key.is_some()
+        && doc.available_until.is_some_and(|until| now < until)
+}
+
+/// Opens a disclosed file for the holder of `link`, recording the download (audit record and
+/// timeline entry in one write); None when the link, the file or its period does not hold.
+pub async fn download(
+    ctx: &IntakeContext<'_>,
+    blobs: &crate::storage::files::BlobStore,
+    link: &str,
+    document_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Download>, IntakeError> {
+    let Some(row) = find_case(ctx, link).await? else {
+        return Ok(None);
+    };
+    let (case_id, doc_id) = (row.id.clone(), document_id.to_string());
+    let Some(doc) = ctx
+        .db
+        .lookup(move |conn| documents::find(conn, &case_id, &doc_id))
+        .await?
+        .filter(|d| downloadable(d, now.naive_utc()))
+    else {
+        return Ok(None);
+    };
+    let Some(bytes) = open_stored(ctx.master, blobs, &doc)
+        .await
+        .map_err(|e| match e {
+            UploadError::Db(db) => IntakeError::Db(db),
+            other => IntakeError::Storage(other.to_string()),
+        })?
+    else {
+        return Ok(None);
+    };
+    let audit_row = AuditEvent::new(
+        now.naive_utc(),
+        format!("requester:{}", row.id),
+        "delivery.downloaded",
+    )
+    .case(&row.id)
+    .target(&doc.id);
+    let (case_id, case_state) = (row.id.clone(), row.state.clone());
+    ctx.db
+        .write(move |conn| {
+            audit::append(conn, &audit_row)?;
+            append_event(
+                conn,
+                &case_id,
+                now,
+                "requester",
+                "file_downloaded",
+                Some(&case_state),
+                &case_state,
+            )
+        })
+        .await?;
+    Ok(Some(Download {
+        bytes,
+        mime: doc.mime,
+        receipt_number: row.receipt_number.unwrap_or_default(),
+    }))
+}

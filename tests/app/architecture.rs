@@ -1,0 +1,172 @@
+//! The house's rules, read off the source tree: handlers reach the database only through services,
+//! the domain does no I/O and reads no clock, and services know nothing of HTTP. A broken rule
+//! fails with the file and line.
+
+use std::path::{Path, PathBuf};
+
+/// A rule: which files it covers, what they may not say, and why.
+struct Rule {
+    under: &'static str,
+    forbidden: &'static [&'static str],
+    /// Uses of a forbidden prefix that are allowed (the pool handle and its error type).
+    allowed: &'static [&'static str],
+    why: &'static str,
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        under: "src/web",
+        forbidden: &["crate::db::", "use crate::db;", "diesel::"],
+        allowed: &[
+            "crate::db::Db,",
+            "crate::db::Db;",
+            "crate::db::Db)",
+            "crate::db::Db>",
+            "crate::db::DbError",
+            "crate::db::{Db, DbError}",
+        ],
+        why: "handlers call a service; only services use repositories",
+    },
+    Rule {
+        under: "src/domain",
+        forbidden: &[
+            "Utc::now",
+            "Local::now",
+            "SystemTime",
+            "Instant::now",
+            "std::fs",
+            "std::net",
+            "std::env",
+            "std::process",
+            "tokio",
+            "actix",
+            "diesel",
+            "lettre",
+            "rand::",
+            "uuid::",
+            "crate::db",
+            "crate::service",
+            "crate::web",
+            "crate::storage",
+            "crate::mail",
+        ],
+        allowed: &[],
+        why: "the domain is plain Rust: no I/O, no clock (pass `now` in), no framework",
+    },
+    Rule {
+        under: "src/service",
+        forbidden: &[
+            "actix_web::http",
+            "actix_web::web::",
+            "HttpRequest",
+            "HttpResponse",
+            "StatusCode",
+            "actix_session",
+            "actix_multipart",
+            "crate::web",
+        ],
+        allowed: &[],
+        why: "a service is one use case; HTTP belongs to the web layer",
+    },
+];
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// The code of a line, without a trailing `//` comment (doc comments and comments may name
+/// anything).
+fn code_of(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with("//") {
+        return "";
+    }
+    match line.find(" //") {
+        Some(at) if !line[..at].contains('"') => &line[..at],
+        _ => line,
+    }
+}
+
+/// The broken rules in one file's text, as `path:line: text (why)`.
+fn violations(rule: &Rule, path: &str, text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut in_tests = false;
+    for (number, line) in text.lines().enumerate() {
+        // Unit tests at the end of a file may build what they check.
+        if line.trim() == "#[cfg(test)]" {
+            in_tests = true;
+        }
+        if in_tests {
+            continue;
+        }
+        let code = code_of(line);
+        for forbidden in rule.forbidden {
+            let mut rest = code;
+            while let Some(at) = rest.find(forbidden) {
+                let tail = &rest[at..];
+                if !rule.allowed.iter().any(|ok| tail.starts_with(ok)) {
+                    found.push(format!(
+                        "{path}:{}: `{}` ({})",
+                        number + 1,
+                        line.trim(),
+                        rule.why
+                    ));
+                }
+                rest = &rest[at + forbidden.len()..];
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_layers_keep_to_their_rules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut broken = Vec::new();
+    for rule in RULES {
+        let mut files = Vec::new();
+        rust_files(&root.join(rule.under), &mut files);
+        assert!(!files.is_empty(), "no files under {}", rule.under);
+        for file in files {
+            // Unit-test modules kept in files of their own.
+            if file
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with("tests.rs"))
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("source file");
+            let shown = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
+            broken.extend(violations(rule, &shown, &text));
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn the_checker_finds_what_it_looks_for() {
+    let web = &RULES[0];
+    let handler = "use crate::db::Db;\nuse crate::db::cases::{self, CaseRow};\n\
+                   // crate::db::cases in a comment is fine\nfn f(db: &crate::db::Db) {}\n";
+    let found = violations(web, "src/web/x.rs", handler);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("src/web/x.rs:2:"), "{found:?}");
+    let domain = &RULES[1];
+    let clock =
+        "fn today() -> NaiveDate { jst_date(Utc::now()) }\n#[cfg(test)]\nfn t() { Utc::now(); }";
+    assert_eq!(violations(domain, "src/domain/x.rs", clock).len(), 1);
+    let service = &RULES[2];
+    let http = "use actix_web::HttpResponse;\nfn f() -> HttpResponse {}\n";
+    assert_eq!(violations(service, "src/service/x.rs", http).len(), 2);
+}
