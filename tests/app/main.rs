@@ -6,6 +6,7 @@ mod admin_notices;
 mod admin_profile;
 mod admin_staff;
 mod architecture;
+mod atomic_audit;
 mod browser;
 mod cli;
 mod dashboard;

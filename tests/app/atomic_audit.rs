@@ -1,0 +1,198 @@
+//! A change and its audit record are one write: when writing the audit record fails (a trigger
+//! makes the database refuse it), the change is not made either.
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection, SqliteConnection};
+use madoguchi::domain::role::Role;
+use reqwest::multipart::{Form, Part};
+
+use crate::helpers::{World, client, csrf_of};
+use crate::portal::spawn_portal;
+use crate::uploads::JPEG;
+use crate::workspace::{
+    PASSWORD, case_id_from_queue, case_page, person, requested, staff, value_of,
+};
+
+/// Runs `sql` on the deployment's database, whichever backend it is.
+fn execute(world: &World, sql: &str) {
+    if let Some(path) = world.database_url.strip_prefix("sqlite://") {
+        let mut conn = SqliteConnection::establish(path).expect("sqlite");
+        conn.batch_execute(sql).expect("sql");
+    } else {
+        let mut conn = PgConnection::establish(&world.database_url).expect("postgres");
+        conn.batch_execute(sql).expect("sql");
+    }
+}
+
+/// From now on the database refuses audit records with `action`.
+fn refuse_audit(world: &World, action: &str) {
+    if world.database_url.starts_with("sqlite://") {
+        execute(
+            world,
+            &format!(
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
+                 WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'injected'); END;"
+            ),
+        );
+    } else {
+        execute(
+            world,
+            &format!(
+                "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.action = '{action}' THEN RAISE EXCEPTION 'injected'; END IF; \
+                 RETURN NEW; END $$ LANGUAGE plpgsql; \
+                 CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
+                 FOR EACH ROW EXECUTE FUNCTION refuse_audit();"
+            ),
+        );
+    }
+}
+
+fn allow_audit(world: &World) {
+    if world.database_url.starts_with("sqlite://") {
+        execute(world, "DROP TRIGGER refuse_audit;");
+    } else {
+        execute(
+            world,
+            "DROP TRIGGER refuse_audit ON audit_events; DROP FUNCTION refuse_audit();",
+        );
+    }
+}
+
+/// How many rows `sql` (a `SELECT COUNT(*) AS n …`) counts.
+fn count(world: &World, sql: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    use diesel::RunQueryDsl;
+    let rows: Vec<Count> = if let Some(path) = world.database_url.strip_prefix("sqlite://") {
+        let mut conn = SqliteConnection::establish(path).expect("sqlite");
+        diesel::sql_query(sql).load(&mut conn).expect("count")
+    } else {
+        let mut conn = PgConnection::establish(&world.database_url).expect("postgres");
+        diesel::sql_query(sql).load(&mut conn).expect("count")
+    };
+    rows.first().map_or(0, |c| c.n)
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_and_its_audit_record_are_one_write() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let other_device = client();
+    let signed_in = app
+        .sign_in(&other_device, "clerk@example.jp", PASSWORD)
+        .await;
+    assert_eq!(signed_in.status, 303);
+    let audited =
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'staff.signed_out_everywhere'";
+
+    refuse_audit(&world, "staff.signed_out_everywhere");
+    let csrf = csrf_of(&app.get_with(&clerk.client, "/staff").await.body);
+    let failed = app
+        .post_with(
+            &clerk.client,
+            "/staff/logout-everywhere",
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(failed.status, 500, "the write failed as a whole");
+    assert_eq!(count(&world, audited), 0, "no audit record");
+    assert_eq!(
+        app.get_with(&other_device, "/staff").await.status,
+        200,
+        "and no session ended"
+    );
+
+    allow_audit(&world);
+    let done = app
+        .post_with(
+            &clerk.client,
+            "/staff/logout-everywhere",
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(count(&world, audited), 1, "audited once");
+    assert_eq!(
+        app.get_with(&other_device, "/staff").await.status,
+        303,
+        "every session ended"
+    );
+}
+
+#[tokio::test]
+async fn a_staff_scan_and_its_audit_record_are_one_write() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    requested(
+        &app,
+        &world,
+        &[
+            (
+                "/request",
+                vec![
+                    ("kind", "disclosure"),
+                    ("requester_type", "principal"),
+                    ("consent", "2026-11-21"),
+                ],
+            ),
+            ("/request/person", person("goro@example.jp")),
+            (
+                "/request/content",
+                vec![("data_description", "診療記録"), ("period", "2024年")],
+            ),
+            ("/request/delivery", vec![("delivery", "paper_by_post")]),
+        ],
+    )
+    .await;
+    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let id = case_id_from_queue(&app, &clerk).await;
+    let scan = |page: &str| {
+        Form::new()
+            .text("csrf", csrf_of(page))
+            .text("version", value_of(page, "version"))
+            .text("declared_type", "drivers_licence")
+            .part("file", Part::bytes(JPEG.to_vec()).file_name("scan.jpg"))
+    };
+    let documents = format!("SELECT COUNT(*) AS n FROM documents WHERE case_id = '{id}'");
+    let audited = format!(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'document.scanned' AND case_id = '{id}'"
+    );
+    let blobs = || {
+        std::fs::read_dir(world.data_dir.path().join("documents"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+
+    refuse_audit(&world, "document.scanned");
+    let page = case_page(&app, &clerk, &id).await;
+    let failed = clerk
+        .client
+        .post(app.url(&format!("/staff/cases/{id}/documents")))
+        .multipart(scan(&page))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status().as_u16(), 500, "the write failed as a whole");
+    assert_eq!(count(&world, &documents), 0, "no document recorded");
+    assert_eq!(count(&world, &audited), 0, "no audit record");
+    assert_eq!(blobs(), 0, "no encrypted file left behind");
+
+    allow_audit(&world);
+    let page = case_page(&app, &clerk, &id).await;
+    let added = clerk
+        .client
+        .post(app.url(&format!("/staff/cases/{id}/documents")))
+        .multipart(scan(&page))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status().as_u16(), 303);
+    assert_eq!(count(&world, &documents), 1);
+    assert_eq!(count(&world, &audited), 1);
+    assert_eq!(blobs(), 1);
+}
