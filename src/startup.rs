@@ -306,7 +306,7 @@ fn multipart_config(limit: usize) -> actix_multipart::form::MultipartFormConfig 
             if too_large {
                 web::error::AppError::TooLarge.into()
             } else {
-                web::error::AppError::BadRequest.into()
+                web::error::AppError::bad_request("error.400.message").into()
             }
         })
 }

@@ -52,9 +52,14 @@ impl RootSpanBuilder for SafeRootSpan {
         span.record("status", status.as_u16());
         let _entered = span.enter();
         if status.is_server_error() {
+            // The whole cause chain, once per failed request (see the policy in `web::error`).
+            let chain = |error: &Error| match error.as_error::<crate::web::error::AppError>() {
+                Some(app) => app.chain(),
+                None => error.to_string(),
+            };
             let cause = match outcome {
-                Ok(response) => response.response().error().map(ToString::to_string),
-                Err(error) => Some(error.to_string()),
+                Ok(response) => response.response().error().map(chain),
+                Err(error) => Some(chain(error)),
             };
             tracing::error!(cause = cause.as_deref().unwrap_or("-"), "request failed");
         } else {

@@ -1,5 +1,18 @@
-//! The web layer's one error type, mapped once to HTTP, and the error pages. A page shows a
-//! request id on 500 and never a cause or a stack; the cause goes to the log.
+//! The web layer's one error type, mapped once to HTTP, and the error pages.
+//!
+//! # Error policy
+//! - Each layer has one error type: the domain's small enums (`Refusal`, `*Problem`), `DbError`
+//!   for the database, one enum per service, and [`AppError`] here.
+//! - A service error becomes an `AppError` in this file only (the `From` impls below), so every
+//!   mapping from a cause to a status is in one place. Handlers that turn an expected failure
+//!   into a re-shown form (a refusal, a conflict, a wrong code) match the service error
+//!   themselves; everything else goes through `?`.
+//! - An internal error keeps its cause chain. The request's log line records the chain once
+//!   (`telemetry.rs`), with the request id; the page shows the request id and never a cause.
+//!   Causes from sealed personal records are cut before any text that could quote their
+//!   values (a service's `Corrupt` variants carry a kind, not a message).
+//! - Every error has a stable code that is also its message key (`error.404.message`,
+//!   `field.csrf_expired`), so a page, a log line and a test name the same thing.
 
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
@@ -10,9 +23,17 @@ use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use askama::Template;
 use tracing_actix_web::RequestId;
 
+use std::error::Error as StdError;
+use std::panic::Location;
+
 use crate::db::DbError;
 use crate::i18n::Lang;
 use crate::service::accounts::AccountError;
+use crate::service::casework::CaseworkError;
+use crate::service::intake::submit::IntakeError;
+use crate::service::staff_admin::StaffAdminError;
+
+type Cause = Box<dyn StdError + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -20,60 +41,140 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
-    #[error("bad request")]
-    BadRequest,
+    /// The request cannot be acted on; `code` is the message key the page shows.
+    #[error("bad request ({code})")]
+    BadRequest { code: &'static str },
     #[error("request body too large")]
     TooLarge,
     /// A staff page was requested without a valid session: send the person to sign in.
     #[error("sign-in required")]
     SignInRequired { next: String },
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("service unavailable")]
+    Unavailable(#[source] Cause),
+    /// A fault of ours: logged with its cause chain and where it was raised, never shown.
+    #[error("internal error at {at}")]
+    Internal {
+        #[source]
+        cause: Cause,
+        at: &'static Location<'static>,
+    },
 }
 
 impl AppError {
-    pub fn internal(cause: impl std::fmt::Display) -> AppError {
-        AppError::Internal(cause.to_string())
+    /// An internal error caused by `cause`, remembering where it was raised.
+    #[track_caller]
+    pub fn internal(cause: impl Into<Cause>) -> AppError {
+        AppError::Internal {
+            cause: cause.into(),
+            at: Location::caller(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str) -> AppError {
+        AppError::BadRequest { code }
+    }
+
+    /// The stable code of this error, which is also the key of the message a page shows.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "error.404.message",
+            AppError::Forbidden => "error.403.message",
+            AppError::BadRequest { code } => code,
+            AppError::TooLarge => "error.413.message",
+            AppError::SignInRequired { .. } => "error.403.message",
+            AppError::Unavailable(_) => "error.503.message",
+            AppError::Internal { .. } => "error.500.message",
+        }
+    }
+
+    /// The cause chain, outermost first, for the log.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut next = StdError::source(self);
+        while let Some(cause) = next {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        text
     }
 }
 
 impl From<DbError> for AppError {
+    #[track_caller]
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => AppError::NotFound,
-            DbError::Unavailable(why) => AppError::Unavailable(why),
-            other => AppError::Internal(other.to_string()),
+            DbError::Unavailable(_) => AppError::Unavailable(Box::new(e)),
+            other => AppError::internal(other),
         }
     }
 }
 
 impl From<AccountError> for AppError {
+    #[track_caller]
     fn from(e: AccountError) -> Self {
         match e {
             AccountError::Db(db) => db.into(),
-            other => AppError::Internal(other.to_string()),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<CaseworkError> for AppError {
+    #[track_caller]
+    fn from(e: CaseworkError) -> Self {
+        match e {
+            CaseworkError::NotFound => AppError::NotFound,
+            CaseworkError::Forbidden => AppError::Forbidden,
+            CaseworkError::Db(db) => db.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<IntakeError> for AppError {
+    #[track_caller]
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::Db(db) => db.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<StaffAdminError> for AppError {
+    #[track_caller]
+    fn from(e: StaffAdminError) -> Self {
+        match e {
+            StaffAdminError::NotFound => AppError::NotFound,
+            StaffAdminError::Db(db) => db.into(),
+            other => AppError::internal(other),
         }
     }
 }
 
 impl From<askama::Error> for AppError {
+    #[track_caller]
     fn from(e: askama::Error) -> Self {
-        AppError::Internal(format!("template: {e}"))
+        AppError::internal(e)
     }
 }
+
+/// The message key of a failed response, kept for the error page.
+#[derive(Clone, Copy)]
+struct ErrorCode(&'static str);
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -83,7 +184,11 @@ impl ResponseError for AppError {
                 .insert_header((header::LOCATION, super::staff::login_url(next)))
                 .finish(),
             // The body is filled in by `render_error_page`, which knows the language and request id.
-            other => HttpResponse::new(other.status_code()),
+            other => {
+                let mut response = HttpResponse::new(other.status_code());
+                response.extensions_mut().insert(ErrorCode(other.code()));
+                response
+            }
         }
     }
 }
@@ -125,7 +230,11 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
             .unwrap_or_default()
     });
     let title_key = format!("error.{code}.title");
-    let message_key = format!("error.{code}.message");
+    // A 400 says what was wrong when the error named it (an expired form, say).
+    let message_key = match res.response().extensions().get::<ErrorCode>() {
+        Some(ErrorCode(key)) if code == 400 => (*key).to_string(),
+        _ => format!("error.{code}.message"),
+    };
     let body = ErrorPage {
         page,
         status: code,
@@ -152,4 +261,36 @@ pub fn complete_page(status: StatusCode, body: String) -> HttpResponse {
         .body(body);
     response.extensions_mut().insert(CompletePage);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_a_message_and_internal_errors_keep_their_chain() {
+        let io = std::io::Error::other("disk on fire");
+        let errors = [
+            AppError::NotFound,
+            AppError::Forbidden,
+            AppError::bad_request("field.csrf_expired"),
+            AppError::TooLarge,
+            AppError::SignInRequired {
+                next: String::new(),
+            },
+            AppError::Unavailable(Box::new(DbError::Unavailable("pool".into()))),
+            AppError::internal(DbError::Query(
+                diesel::result::Error::BrokenTransactionManager,
+            )),
+        ];
+        for error in &errors {
+            assert!(Lang::has(error.code()), "{}", error.code());
+        }
+        let chain = AppError::internal(io).chain();
+        assert!(
+            chain.starts_with("internal error at src/web/error.rs:"),
+            "{chain}"
+        );
+        assert!(chain.ends_with(": disk on fire"), "{chain}");
+    }
 }

@@ -1,6 +1,7 @@
 //! HTTP: the route table, extractors and handlers. Handlers parse, call a service, render.
 
 mod assets;
+pub mod csrf;
 pub mod error;
 pub mod form;
 mod health;

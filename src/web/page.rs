@@ -9,7 +9,6 @@ use askama::Template;
 use std::future::{Ready, ready};
 
 use super::error::{AppError, complete_page};
-use super::session;
 use crate::i18n::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
@@ -28,7 +27,7 @@ impl PageContext {
             .cookie(LANG_COOKIE)
             .and_then(|c| Lang::from_code(c.value()))
             .unwrap_or_default();
-        let csrf = session::csrf_token(&req.get_session());
+        let csrf = super::csrf::token(&req.get_session());
         PageContext {
             lang,
             path: req.path().to_string(),

@@ -10,7 +10,6 @@ use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use chrono::{DateTime, Utc};
-use subtle::ConstantTimeEq;
 
 use super::error::AppError;
 use crate::domain::role::Role;
@@ -21,25 +20,6 @@ const STAFF_ID: &str = "staff_id";
 const AUTH_EPOCH: &str = "auth_epoch";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const SEEN_AT: &str = "seen_at";
-const CSRF: &str = "csrf";
-
-/// The token every form echoes; created on first use and kept for the session.
-pub fn csrf_token(session: &Session) -> String {
-    if let Ok(Some(token)) = session.get::<String>(CSRF) {
-        return token;
-    }
-    let token = crate::auth::token::generate();
-    // A session that cannot be written yields a token that will not verify; the form then asks to resubmit.
-    let _ = session.insert(CSRF, &token);
-    token
-}
-
-pub fn csrf_matches(session: &Session, submitted: &str) -> bool {
-    match session.get::<String>(CSRF) {
-        Ok(Some(expected)) => expected.as_bytes().ct_eq(submitted.as_bytes()).into(),
-        _ => false,
-    }
-}
 
 pub fn sign_in(session: &Session, row: &StaffRow, now: DateTime<Utc>) -> Result<(), AppError> {
     let now = now.timestamp();
@@ -54,9 +34,8 @@ pub fn sign_in(session: &Session, row: &StaffRow, now: DateTime<Utc>) -> Result<
         .insert(SIGNED_IN_AT, now)
         .map_err(AppError::internal)?;
     session.insert(SEEN_AT, now).map_err(AppError::internal)?;
-    session
-        .insert(CSRF, crate::auth::token::generate())
-        .map_err(AppError::internal)?;
+    // A new token with the new session: forms drawn before signing in are stale.
+    super::csrf::renew(session)?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use askama::Template;
 use validator::Validate;
 
 use super::AppState;
+use super::csrf::CsrfForm;
 use super::error::AppError;
 use super::form::FieldErrors;
 use super::page::{PageContext, render, see_other};
@@ -32,8 +33,6 @@ struct SetupInvalidPage {
 
 #[derive(serde::Deserialize)]
 pub struct SetupForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -69,9 +68,9 @@ pub async fn submit(
     token: web::Path<String>,
     session: Session,
     page: PageContext,
-    form: web::Form<SetupForm>,
+    CsrfForm(posted): CsrfForm<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let input = AccountInput {
         email: form.email,
         display_name: form.display_name,
@@ -85,7 +84,7 @@ pub async fn submit(
     if input.password != form.password_confirm {
         errors.add("password_confirm", "password_mismatch");
     }
-    if !session::csrf_matches(&session, &form.csrf) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
     }
     if errors.is_empty() {

@@ -521,6 +521,14 @@ async fn skipping_ahead_and_stale_tokens_lose_nothing() {
         stale.body.contains("value=\"disclosure\" checked"),
         "what was chosen is kept"
     );
+    // ... on the page, but not saved: a forged or stale post changes no draft.
+    assert!(
+        !app.get("/request")
+            .await
+            .body
+            .contains("value=\"disclosure\" checked"),
+        "the stale form saved nothing"
+    );
     let unknown = app.get("/case/not-a-real-link").await;
     assert_eq!(unknown.status, 404);
 }

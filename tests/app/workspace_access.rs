@@ -94,10 +94,11 @@ async fn every_staff_route_admits_exactly_the_roles_it_should() {
         ("POST", format!("/staff/cases/{id}/files"), workers),
         ("POST", format!("/staff/cases/{id}/approve"), &[Approver]),
         ("POST", format!("/staff/cases/{id}/return"), &[Approver]),
+        ("POST", format!("/staff/cases/{id}/assign"), &[Approver]),
+        ("POST", format!("/staff/cases/{id}/waive"), &[Approver]),
     ];
     for action in [
         "take",
-        "assign",
         "note",
         "message",
         "start-review",

@@ -78,9 +78,6 @@ pub enum CaseworkError {
     /// Someone else changed the case since the page was drawn.
     #[error("the case changed meanwhile")]
     Conflict,
-    /// The form's CSRF token did not match the session (an old tab, a forged post).
-    #[error("the form has expired")]
-    StaleForm,
     #[error("refused: {}", .0.code())]
     Refused(Refusal),
     /// Form input the domain never saw: field and message key.

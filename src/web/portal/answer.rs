@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
 use super::case::case_page_typed;
@@ -10,28 +9,25 @@ use crate::domain::state::CaseState;
 use crate::service::corrections;
 use crate::service::lifecycle::ApplyError;
 use crate::web::AppState;
+use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, see_other};
-use crate::web::session::csrf_matches;
 
 pub async fn answer(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
-    session: Session,
     page: PageContext,
-    form: web::Form<HashMap<String, String>>,
+    CsrfForm(posted): CsrfForm<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
+    let form = posted.form();
     let row = super::case_by_token(&state, &access_token).await?;
     let body = form
         .get("answer")
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
     let mut errors = FieldErrors::default();
-    if !csrf_matches(
-        &session,
-        form.get("csrf").map(String::as_str).unwrap_or_default(),
-    ) {
+    if matches!(posted, Posted::Stale(_)) {
         errors.add_general("field.csrf_expired");
     } else if row.state.parse::<CaseState>().ok() != Some(CaseState::AwaitingRequester) {
         return Ok(see_other(&format!("/case/{access_token}")));

@@ -21,12 +21,12 @@ use crate::i18n::Lang;
 use crate::service::intake::submit::{self, IntakeError};
 use crate::service::portal;
 use crate::web::AppState;
+use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render, see_other};
-use crate::web::session::csrf_matches;
 
-type Form = web::Form<HashMap<String, String>>;
+type Form = CsrfForm<HashMap<String, String>>;
 
 fn field(form: &HashMap<String, String>, name: &str) -> String {
     form.get(name)
@@ -102,13 +102,13 @@ pub async fn confirm_code(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
     let Some((case_id, access_token)) = pending_case(&session) else {
         return Ok(see_other("/request"));
     };
     let mut errors = FieldErrors::default();
-    if !csrf_matches(&session, &field(&form, "csrf")) {
+    let Posted::Fresh(form) = posted else {
         errors.add_general("field.csrf_expired");
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -118,7 +118,7 @@ pub async fn confirm_code(
                 attempts_left: None,
             },
         );
-    }
+    };
     match submit::confirm_by_code(
         &context(&state),
         &case_id,
@@ -157,11 +157,11 @@ pub async fn confirm_code(
 
 pub async fn confirm_link(
     state: web::Data<AppState>,
-    session: Session,
     access_token: web::Path<String>,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
-    if !csrf_matches(&session, &field(&form, "csrf")) {
+    // A stale button shows the page again, where it can be pressed once more.
+    if let Posted::Stale(_) = posted {
         return Ok(see_other(&format!("/case/{access_token}")));
     }
     match submit::confirm_by_link(&context(&state), &access_token, state.now()).await {
@@ -435,14 +435,14 @@ pub async fn lookup_form(page: PageContext) -> Result<HttpResponse, AppError> {
 /// same whether they match or not, so the form reveals nothing about who has made a request.
 pub async fn lookup_submit(
     state: web::Data<AppState>,
-    session: Session,
     page: PageContext,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
-    let receipt_number = field(&form, "receipt_number").replace('－', "-");
-    let email = field(&form, "email");
+    let form = posted.form();
+    let receipt_number = field(form, "receipt_number").replace('－', "-");
+    let email = field(form, "email");
     let mut errors = FieldErrors::default();
-    if !csrf_matches(&session, &field(&form, "csrf")) {
+    if let Posted::Stale(_) = posted {
         errors.add_general("field.csrf_expired");
     }
     if receipt_number.is_empty() {

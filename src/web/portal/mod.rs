@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use super::error::AppError;
 use super::{AppState, RateLimit};
 use crate::service::intake::draft::RequestDraft;
-use crate::service::intake::submit::{self, IntakeContext, IntakeError, StoredDraft, Submitted};
+use crate::service::intake::submit::{self, IntakeContext, StoredDraft, Submitted};
 use crate::service::portal::{self, CaseRow};
 
 const DRAFT_KEY: &str = "draft";
@@ -34,15 +34,6 @@ pub fn context(state: &AppState) -> IntakeContext<'_> {
         calendars: &state.calendars,
         mail_from: &state.mail_from,
         public_url: &state.config.public_url,
-    }
-}
-
-impl From<IntakeError> for AppError {
-    fn from(e: IntakeError) -> Self {
-        match e {
-            IntakeError::Db(db) => db.into(),
-            other => AppError::internal(other),
-        }
     }
 }
 

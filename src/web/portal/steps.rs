@@ -21,12 +21,13 @@ use crate::service::intake::draft::{
 use crate::service::intake::person::FieldProblem;
 use crate::service::intake::submit::{self, IntakeError};
 use crate::web::AppState;
+use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render, see_other};
-use crate::web::session::csrf_matches;
 
-type Form = web::Form<HashMap<String, String>>;
+type Fields = HashMap<String, String>;
+type Form = CsrfForm<Fields>;
 
 fn field(form: &HashMap<String, String>, name: &str) -> String {
     form.get(name)
@@ -150,12 +151,13 @@ pub async fn start_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
+    let form = posted.form();
     let (token, mut draft) = current_draft(&state, &session, now).await?;
-    draft.kind = field(&form, "kind").parse().ok();
-    draft.requester_type = field(&form, "requester_type").parse().ok();
+    draft.kind = field(form, "kind").parse().ok();
+    draft.requester_type = field(form, "requester_type").parse().ok();
     if form
         .get("consent")
         .is_some_and(|v| v == PRIVACY_NOTICE_VERSION)
@@ -168,20 +170,29 @@ pub async fn start_submit(
         draft.consent_version = None;
         draft.consented_at = None;
     }
-    finish_step(&state, &session, page, &form, token, draft, Step::Start).await
+    finish_step(&state, &session, page, &posted, token, draft, Step::Start).await
 }
 
-/// Saves the draft, then either moves on or shows the same step again with its problems.
+/// Saves the draft, then either moves on or shows the same step again with its problems. A
+/// stale form (an old tab) saves nothing: the step is shown again with what was typed.
 async fn finish_step(
     state: &web::Data<AppState>,
     session: &Session,
     page: PageContext,
-    form: &HashMap<String, String>,
+    posted: &Posted<Fields>,
     token: String,
     draft: RequestDraft,
     step: Step,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
+    let form = match posted {
+        Posted::Fresh(form) => form,
+        Posted::Stale(_) => {
+            let mut errors = FieldErrors::default();
+            errors.add_general("field.csrf_expired");
+            return step_page(state, page, draft, errors, step);
+        }
+    };
     let saved_as = submit::save_draft(&state.db, &state.master, &token, &draft, now).await?;
     if saved_as != token {
         super::keep_draft_token(session, &saved_as)?;
@@ -191,7 +202,7 @@ async fn finish_step(
         return Ok(see_other(draft.previous_step(step, profile).path()));
     }
     let today = jst_date(now);
-    let mut problems = match step {
+    let problems = match step {
         Step::Start => draft.start_problems(profile),
         Step::Person => draft.person_problems(today),
         Step::Agent => draft.agent_problems(today),
@@ -199,11 +210,7 @@ async fn finish_step(
         Step::Delivery => draft.delivery_problems(profile),
         Step::Review => Vec::new(),
     };
-    let mut errors = errors_from(&problems);
-    if !csrf_matches(session, &field(form, "csrf")) {
-        errors.add_general("field.csrf_expired");
-        problems.push(("csrf", "expired"));
-    }
+    let errors = errors_from(&problems);
     if problems.is_empty() {
         return Ok(see_other(draft.next_step(step, profile).path()));
     }
@@ -307,19 +314,20 @@ pub async fn person_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
+    let form = posted.form();
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
     let p = &mut draft.person;
-    p.name = field(&form, "name");
-    p.name_kana = field(&form, "name_kana");
-    p.birth_date = field(&form, "birth_date");
-    p.postal_code = field(&form, "postal_code");
-    p.address = field(&form, "address");
-    p.phone = field(&form, "phone");
-    p.email = field(&form, "email");
+    p.name = field(form, "name");
+    p.name_kana = field(form, "name_kana");
+    p.birth_date = field(form, "birth_date");
+    p.postal_code = field(form, "postal_code");
+    p.address = field(form, "address");
+    p.phone = field(form, "phone");
+    p.email = field(form, "email");
     draft.person = draft.person.normalised();
-    finish_step(&state, &session, page, &form, token, draft, Step::Person).await
+    finish_step(&state, &session, page, &posted, token, draft, Step::Person).await
 }
 
 #[derive(Template)]
@@ -342,17 +350,18 @@ pub async fn agent_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
+    let form = posted.form();
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
     let a = &mut draft.agent;
-    a.name = field(&form, "agent_name");
-    a.name_kana = field(&form, "agent_name_kana");
-    a.postal_code = field(&form, "agent_postal_code");
-    a.address = field(&form, "agent_address");
-    a.phone = field(&form, "agent_phone");
-    a.email = field(&form, "agent_email");
-    finish_step(&state, &session, page, &form, token, draft, Step::Agent).await
+    a.name = field(form, "agent_name");
+    a.name_kana = field(form, "agent_name_kana");
+    a.postal_code = field(form, "agent_postal_code");
+    a.address = field(form, "agent_address");
+    a.phone = field(form, "agent_phone");
+    a.email = field(form, "agent_email");
+    finish_step(&state, &session, page, &posted, token, draft, Step::Agent).await
 }
 
 #[derive(Template)]
@@ -430,17 +439,18 @@ pub async fn content_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
+    let form = posted.form();
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
     let c = &mut draft.content;
-    c.data_description = field(&form, "data_description");
-    c.period = field(&form, "period");
-    c.current_content = field(&form, "current_content");
-    c.correct_content = field(&form, "correct_content");
-    c.ground = field(&form, "ground");
-    c.action = field(&form, "action_choice");
-    finish_step(&state, &session, page, &form, token, draft, Step::Content).await
+    c.data_description = field(form, "data_description");
+    c.period = field(form, "period");
+    c.current_content = field(form, "current_content");
+    c.correct_content = field(form, "correct_content");
+    c.ground = field(form, "ground");
+    c.action = field(form, "action_choice");
+    finish_step(&state, &session, page, &posted, token, draft, Step::Content).await
 }
 
 pub struct DeliveryOption {
@@ -526,11 +536,21 @@ pub async fn delivery_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
+    let form = posted.form();
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
-    draft.delivery = field(&form, "delivery").parse().ok();
-    finish_step(&state, &session, page, &form, token, draft, Step::Delivery).await
+    draft.delivery = field(form, "delivery").parse().ok();
+    finish_step(
+        &state,
+        &session,
+        page,
+        &posted,
+        token,
+        draft,
+        Step::Delivery,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -605,7 +625,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    form: Form,
+    CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
     let (token, draft) = match super::current(&state, &session, now).await? {
@@ -617,9 +637,10 @@ pub async fn submit(
         }
     };
     let mut errors = FieldErrors::default();
-    if !csrf_matches(&session, &field(&form, "csrf")) {
+    if let Posted::Stale(_) = posted {
         errors.add_general("field.csrf_expired");
     }
+    let form = posted.form();
     if draft.deletes_data() && form.get("irreversible").is_none_or(|v| v != "yes") {
         errors.add("irreversible", "required");
     }

@@ -4,7 +4,6 @@
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes;
 use actix_multipart::form::text::Text;
-use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
 use super::case::case_page;
@@ -12,10 +11,10 @@ use crate::domain::identity::DocumentType;
 use crate::domain::state::CaseState;
 use crate::service::documents::{self, Upload, UploadError, UploadProblem};
 use crate::web::AppState;
+use crate::web::csrf::{CarriesCsrf, CsrfMultipart, Posted};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, see_other};
-use crate::web::session::csrf_matches;
 
 #[derive(MultipartForm)]
 pub struct UploadForm {
@@ -24,23 +23,27 @@ pub struct UploadForm {
     file: Option<Bytes>,
 }
 
+impl CarriesCsrf for UploadForm {
+    fn csrf(&self) -> &str {
+        self.csrf.as_deref().map_or("", String::as_str)
+    }
+}
+
 pub async fn upload(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
-    session: Session,
     page: PageContext,
-    MultipartForm(form): MultipartForm<UploadForm>,
+    CsrfMultipart(posted): CsrfMultipart<UploadForm>,
 ) -> Result<HttpResponse, AppError> {
     let row = super::case_by_token(&state, &access_token).await?;
     let mut errors = FieldErrors::default();
-    if !form
-        .csrf
-        .as_ref()
-        .is_some_and(|t| csrf_matches(&session, t))
-    {
-        errors.add_general("field.csrf_expired");
-        return case_page(&state, &access_token, page, errors).await;
-    }
+    let form = match posted {
+        Posted::Fresh(form) => form,
+        Posted::Stale(_) => {
+            errors.add_general("field.csrf_expired");
+            return case_page(&state, &access_token, page, errors).await;
+        }
+    };
     let case_state: CaseState = row.state.parse().map_err(AppError::internal)?;
     let declared_type = form
         .declared_type

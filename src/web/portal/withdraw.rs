@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -15,10 +14,10 @@ use crate::service::lifecycle::{self, ApplyError, Firing, NoticeTo};
 use crate::service::notices;
 use crate::service::portal::CaseRow;
 use crate::web::AppState;
+use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render, see_other};
-use crate::web::session::csrf_matches;
 
 #[derive(Template)]
 #[template(path = "portal/withdraw.html")]
@@ -59,16 +58,12 @@ pub async fn confirm_page(
 pub async fn withdraw(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
-    session: Session,
     page: PageContext,
-    form: web::Form<HashMap<String, String>>,
+    CsrfForm(posted): CsrfForm<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let row = super::case_by_token(&state, &access_token).await?;
     let receipt_number = row.receipt_number.clone().unwrap_or_default();
-    if !csrf_matches(
-        &session,
-        form.get("csrf").map(String::as_str).unwrap_or_default(),
-    ) {
+    if matches!(posted, Posted::Stale(_)) {
         let mut errors = FieldErrors::default();
         errors.add_general("field.csrf_expired");
         let token = access_token.into_inner();

@@ -1,12 +1,12 @@
-//! POSTs from the staff case page. Each parses its form, calls one casework function and
-//! redirects back to the case; a refusal re-shows the case with the reason and what was typed.
+//! POSTs from the staff case page: one route and one handler per action, each with the role it
+//! needs in its signature. Each parses its form, calls one casework function and redirects back
+//! to the case; a refusal re-shows the case with the reason and what was typed.
 
 use std::collections::HashMap;
 
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes;
 use actix_multipart::form::text::Text;
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
@@ -22,10 +22,9 @@ use crate::service::casework::review::DocumentReview;
 use crate::service::casework::{CaseworkError, actions, decisions, delivery, fees, review};
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
+use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, see_other};
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -71,14 +70,27 @@ fn date_field(form: &Fields, name: &'static str) -> Result<NaiveDate, CaseworkEr
     }
 }
 
-fn amount_field(form: &Fields) -> Result<Yen, CaseworkError> {
-    match field(form, "amount") {
-        "" => Err(invalid("amount", "required")),
+fn amount_field(form: &Fields, name: &'static str) -> Result<Yen, CaseworkError> {
+    match field(form, name) {
+        "" => Err(invalid(name, "required")),
         raw => match parse_yen(raw) {
-            None => Err(invalid("amount", "invalid")),
-            Some(y) if !y.is_positive() => Err(invalid("amount", "positive")),
+            None => Err(invalid(name, "invalid")),
+            Some(y) if !y.is_positive() => Err(invalid(name, "positive")),
             Some(y) => Ok(y),
         },
+    }
+}
+
+/// Why an action did not happen: the form was stale (decided by the CSRF extractor), or the
+/// service refused.
+pub enum Failure {
+    StaleForm,
+    Casework(CaseworkError),
+}
+
+impl From<CaseworkError> for Failure {
+    fn from(e: CaseworkError) -> Self {
+        Failure::Casework(e)
     }
 }
 
@@ -88,7 +100,7 @@ pub async fn refused(
     me: &CaseWorker,
     page: PageContext,
     case_id: &str,
-    error: CaseworkError,
+    failure: impl Into<Failure>,
     typed: Fields,
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
@@ -96,53 +108,112 @@ pub async fn refused(
         typed,
         ..Feedback::default()
     };
-    match error {
-        CaseworkError::Conflict => {
-            feedback.status = Some(StatusCode::CONFLICT);
-            feedback.errors.add_general("staff.case.conflict");
-        }
-        CaseworkError::StaleForm => {
+    match failure.into() {
+        Failure::StaleForm => {
             feedback.status = Some(StatusCode::UNPROCESSABLE_ENTITY);
             feedback.errors.add_general("field.csrf_expired");
         }
-        CaseworkError::Refused(refusal) => {
+        Failure::Casework(CaseworkError::Conflict) => {
+            feedback.status = Some(StatusCode::CONFLICT);
+            feedback.errors.add_general("staff.case.conflict");
+        }
+        Failure::Casework(CaseworkError::Refused(refusal)) => {
             feedback.status = Some(StatusCode::UNPROCESSABLE_ENTITY);
             let text = refusal.text();
             feedback.refusal = Some(lang.pick(&text.ja, &text.en).to_string());
         }
-        CaseworkError::Invalid(problems) => {
+        Failure::Casework(CaseworkError::Invalid(problems)) => {
             feedback.status = Some(StatusCode::UNPROCESSABLE_ENTITY);
             for (name, code) in problems {
                 feedback.errors.add(name, code);
             }
         }
-        other => return Err(other.into()),
+        Failure::Casework(other) => return Err(other.into()),
     }
     render_case(state, me, page, case_id, feedback).await
 }
 
-async fn dispatch(
+/// What the workspace can do to a case through its page (the route table lists one route each).
+#[derive(Debug, Clone, Copy)]
+pub enum CaseAction {
+    Take,
+    Assign,
+    Note,
+    Message,
+    StartReview,
+    Verify,
+    ReviewDocument,
+    DestroyDocument,
+    Correction,
+    Fee,
+    Waive,
+    Extend,
+    SpecialExtension,
+    ChooseDelivery,
+    Deliver,
+    Close,
+    Dismiss,
+    Approve,
+    Return,
+}
+
+fn version_of(form: &Fields) -> Result<i64, CaseworkError> {
+    field(form, "version")
+        .parse()
+        .map_err(|_| CaseworkError::Conflict)
+}
+
+/// A ledger entry from the fee form (`amount`, `fee_reason`) or the waiver form (`waive_amount`,
+/// `waive_reason`).
+fn fee_entry(form: &Fields, kind: &str) -> Result<crate::domain::fees::LedgerEntry, CaseworkError> {
+    let (amount_name, reason_name) = if kind == "waiver" {
+        ("waive_amount", "waive_reason")
+    } else {
+        ("amount", "fee_reason")
+    };
+    let amount = amount_field(form, amount_name)?;
+    let method = match field(form, "method") {
+        "" => None,
+        raw => Some(
+            raw.parse::<PaymentMethod>()
+                .map_err(|_| invalid("method", "choose"))?,
+        ),
+    };
+    let entry = fees::ledger_entry(
+        kind,
+        amount,
+        method,
+        field(form, "reference"),
+        field(form, reason_name),
+    );
+    as_field(entry, reason_name)
+}
+
+async fn perform(
     state: &AppState,
     me: &CaseWorker,
     case_id: &str,
-    action: &str,
+    action: CaseAction,
     form: &Fields,
 ) -> Result<(), CaseworkError> {
     let cw = casework(state).await?;
     let actor = &me.actor;
     let now = state.now();
-    let version: i64 = field(form, "version")
-        .parse()
-        .map_err(|_| CaseworkError::Conflict)?;
-    let case = (case_id, version);
+    let case = (case_id, version_of(form)?);
     match action {
-        "take" => actions::assign(&cw, actor, case, &me.staff.id, now).await?,
-        "assign" => actions::assign(&cw, actor, case, field(form, "assignee"), now).await?,
-        "note" => actions::write(&cw, actor, case, false, field(form, "note"), now).await?,
-        "message" => actions::write(&cw, actor, case, true, field(form, "message"), now).await?,
-        "start-review" => actions::start_review(&cw, actor, case, now).await?,
-        "verify" => actions::verify_identity(&cw, actor, case, now).await?,
-        "review-document" => {
+        CaseAction::Take => actions::assign(&cw, actor, case, &me.staff.id, now).await?,
+        CaseAction::Assign => {
+            actions::assign(&cw, actor, case, field(form, "assignee"), now).await?
+        }
+        CaseAction::Note => {
+            actions::write(&cw, actor, case, false, field(form, "note"), now).await?
+        }
+        CaseAction::Message => {
+            actions::write(&cw, actor, case, true, field(form, "message"), now).await?
+        }
+        CaseAction::StartReview => actions::start_review(&cw, actor, case, now).await?,
+        CaseAction::Verify => actions::verify_identity(&cw, actor, case, now).await?,
+        CaseAction::ReviewDocument => {
             let verdict = field(form, "verdict");
             if !matches!(verdict, "accept" | "reject") {
                 return Err(invalid("verdict", "choose"));
@@ -172,14 +243,14 @@ async fn dispatch(
             };
             review::review_document(&cw, actor, case, field(form, "document"), review, now).await?
         }
-        "destroy-document" => {
+        CaseAction::DestroyDocument => {
             let finding: MaskingFinding = field(form, "finding")
                 .parse()
                 .map_err(|_| invalid("finding", "choose"))?;
             review::destroy_document(&cw, actor, case, field(form, "document"), finding, now)
                 .await?
         }
-        "correction" => {
+        CaseAction::Correction => {
             let items: Vec<&str> = CORRECTION_ITEMS
                 .iter()
                 .copied()
@@ -200,26 +271,20 @@ async fn dispatch(
             )
             .await?
         }
-        "fee" => {
-            let amount = amount_field(form)?;
-            let method = match field(form, "method") {
-                "" => None,
-                raw => Some(
-                    raw.parse::<PaymentMethod>()
-                        .map_err(|_| invalid("method", "choose"))?,
-                ),
+        CaseAction::Fee => {
+            // A waiver has its own route, for approvers.
+            let kind = match field(form, "entry") {
+                "waiver" => return Err(invalid("entry", "choose")),
+                kind => kind,
             };
-            let entry = fees::ledger_entry(
-                field(form, "entry"),
-                amount,
-                method,
-                field(form, "reference"),
-                field(form, "fee_reason"),
-            );
-            let entry = as_field(entry, "fee_reason")?;
+            let entry = fee_entry(form, kind)?;
             fees::record_fee(&cw, actor, case, entry, now).await?
         }
-        "extend" => {
+        CaseAction::Waive => {
+            let entry = fee_entry(form, "waiver")?;
+            fees::record_fee(&cw, actor, case, entry, now).await?
+        }
+        CaseAction::Extend => {
             let days: u32 = field(form, "days")
                 .parse()
                 .map_err(|_| invalid("days", "invalid"))?;
@@ -229,92 +294,110 @@ async fn dispatch(
                 "extend_reason",
             )?
         }
-        "special-extension" => {
+        CaseAction::SpecialExtension => {
             let rest_by = date_field(form, "rest_by")?;
             let reason = field(form, "special_reason");
             let done = actions::special_extension(&cw, actor, case, rest_by, reason, now).await;
             as_field(done, "special_reason")?
         }
-        "choose-delivery" => {
+        CaseAction::ChooseDelivery => {
             let method: DeliveryMethod = field(form, "method")
                 .parse()
                 .map_err(|_| invalid("delivery_method", "choose"))?;
             delivery::choose_delivery(&cw, actor, case, method, now).await?
         }
-        "deliver" => delivery::deliver(&cw, actor, case, field(form, "dispatch_note"), now).await?,
-        "close" => actions::close(&cw, actor, case, now).await?,
-        "dismiss" => {
+        CaseAction::Deliver => {
+            delivery::deliver(&cw, actor, case, field(form, "dispatch_note"), now).await?
+        }
+        CaseAction::Close => actions::close(&cw, actor, case, now).await?,
+        CaseAction::Dismiss => {
             let reason = field(form, "dismiss_reason");
             as_field(
                 actions::dismiss(&cw, actor, case, reason, now).await,
                 "dismiss_reason",
             )?
         }
-        _ => return Err(CaseworkError::NotFound),
+        CaseAction::Approve => decisions::approve(&cw, actor, case, now).await?,
+        CaseAction::Return => {
+            decisions::return_draft(&cw, actor, case, field(form, "comment"), now).await?
+        }
     };
     Ok(())
 }
 
-/// POST /staff/cases/{id}/{action}
-pub async fn act(
-    state: web::Data<AppState>,
-    me: CaseWorker,
+/// Runs `action` on a fresh form and redirects to the case; a stale form or a refusal shows the
+/// case again with the reason and what was typed.
+async fn run(
+    state: &AppState,
+    me: &CaseWorker,
     page: PageContext,
-    session: Session,
-    path: web::Path<(String, String)>,
-    form: web::Form<Fields>,
+    case_id: &str,
+    posted: Posted<Fields>,
+    action: CaseAction,
 ) -> Result<HttpResponse, AppError> {
-    let (case_id, action) = path.into_inner();
-    let form = form.into_inner();
-    if !csrf_matches(&session, field(&form, "csrf")) {
-        let mut errors = FieldErrors::default();
-        errors.add_general("field.csrf_expired");
-        let feedback = Feedback {
-            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
-            errors,
-            typed: form,
-            ..Feedback::default()
-        };
-        return render_case(&state, &me, page, &case_id, feedback).await;
-    }
-    match dispatch(&state, &me, &case_id, &action, &form).await {
+    let form = match posted {
+        Posted::Fresh(form) => form,
+        Posted::Stale(form) => {
+            return refused(state, me, page, case_id, Failure::StaleForm, form).await;
+        }
+    };
+    match perform(state, me, case_id, action, &form).await {
         Ok(()) => Ok(see_other(&format!("/staff/cases/{case_id}"))),
-        Err(error) => refused(&state, &me, page, &case_id, error, form).await,
+        Err(error) => refused(state, me, page, case_id, error, form).await,
     }
 }
 
-/// POST /staff/cases/{id}/approve and /return: approvers only.
-pub async fn review_draft(
-    state: web::Data<AppState>,
-    approver: Approver,
-    page: PageContext,
-    session: Session,
-    path: web::Path<(String, String)>,
-    form: web::Form<Fields>,
-) -> Result<HttpResponse, AppError> {
-    let (case_id, action) = path.into_inner();
-    let form = form.into_inner();
-    let me = CaseWorker {
-        staff: approver.staff,
-        actor: approver.actor,
-    };
-    let cw = casework(&state).await?;
-    let result = if !csrf_matches(&session, field(&form, "csrf")) {
-        Err(CaseworkError::StaleForm)
-    } else {
-        let version: i64 = field(&form, "version").parse().unwrap_or(-1);
-        let case = (case_id.as_str(), version);
-        match action.as_str() {
-            "approve" => decisions::approve(&cw, &me.actor, case, state.now()).await,
-            _ => {
-                decisions::return_draft(&cw, &me.actor, case, field(&form, "comment"), state.now())
-                    .await
-            }
+/// One handler per action: `POST /staff/cases/{id}/<action>`, with the role it needs.
+macro_rules! case_actions {
+    ($($(#[$doc:meta])* $name:ident: $role:ident => $action:ident;)+) => {$(
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            me: $role,
+            page: PageContext,
+            case_id: web::Path<String>,
+            CsrfForm(posted): CsrfForm<Fields>,
+        ) -> Result<HttpResponse, AppError> {
+            let me = CaseWorker::from(me);
+            run(&state, &me, page, &case_id, posted, CaseAction::$action).await
         }
-    };
-    match result {
-        Ok(_) => Ok(see_other(&format!("/staff/cases/{case_id}"))),
-        Err(error) => refused(&state, &me, page, &case_id, error, form).await,
+    )+};
+}
+
+case_actions! {
+    /// Assign the case to oneself.
+    take: CaseWorker => Take;
+    /// Assign the case to someone else.
+    assign: Approver => Assign;
+    note: CaseWorker => Note;
+    message: CaseWorker => Message;
+    start_review: CaseWorker => StartReview;
+    verify: CaseWorker => Verify;
+    review_document: CaseWorker => ReviewDocument;
+    destroy_document: CaseWorker => DestroyDocument;
+    correction: CaseWorker => Correction;
+    /// Invoice, payment or refund.
+    fee: CaseWorker => Fee;
+    /// Waive a fee (減免).
+    waive: Approver => Waive;
+    extend: CaseWorker => Extend;
+    special_extension: CaseWorker => SpecialExtension;
+    choose_delivery: CaseWorker => ChooseDelivery;
+    deliver: CaseWorker => Deliver;
+    close: CaseWorker => Close;
+    dismiss: CaseWorker => Dismiss;
+    /// Approve the drafted decision (someone other than its drafter).
+    approve: Approver => Approve;
+    /// Return the draft to its drafter with a comment.
+    return_draft: Approver => Return;
+}
+
+impl From<Approver> for CaseWorker {
+    fn from(approver: Approver) -> Self {
+        CaseWorker {
+            staff: approver.staff,
+            actor: approver.actor,
+        }
     }
 }
 
@@ -325,31 +408,34 @@ pub struct FileForm {
     file: Option<Bytes>,
 }
 
+impl CarriesCsrf for FileForm {
+    fn csrf(&self) -> &str {
+        self.csrf.as_deref().map_or("", String::as_str)
+    }
+}
+
 /// POST /staff/cases/{id}/files: one disclosed file, encrypted before it touches disk.
 pub async fn add_file(
     state: web::Data<AppState>,
     me: CaseWorker,
     page: PageContext,
-    session: Session,
     case_id: web::Path<String>,
-    MultipartForm(form): MultipartForm<FileForm>,
+    CsrfMultipart(posted): CsrfMultipart<FileForm>,
 ) -> Result<HttpResponse, AppError> {
-    let result = if !form
-        .csrf
-        .as_ref()
-        .is_some_and(|t| csrf_matches(&session, t))
-    {
-        Err(CaseworkError::StaleForm)
-    } else {
-        let version = form.version.map_or(-1, |v| v.into_inner());
-        let bytes = form.file.map(|f| f.data.to_vec()).unwrap_or_default();
-        let cw = casework(&state).await?;
-        delivery::add_disclosure_file(&cw, &me.actor, (&case_id, version), bytes, state.now())
-            .await
-            .map(|_| ())
+    let result = match posted {
+        Posted::Stale(_) => Err(Failure::StaleForm),
+        Posted::Fresh(form) => {
+            let version = form.version.map_or(-1, |v| v.into_inner());
+            let bytes = form.file.map(|f| f.data.to_vec()).unwrap_or_default();
+            let cw = casework(&state).await?;
+            delivery::add_disclosure_file(&cw, &me.actor, (&case_id, version), bytes, state.now())
+                .await
+                .map(|_| ())
+                .map_err(Failure::from)
+        }
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/staff/cases/{case_id}"))),
-        Err(error) => refused(&state, &me, page, &case_id, error, Fields::new()).await,
+        Err(failure) => refused(&state, &me, page, &case_id, failure, Fields::new()).await,
     }
 }

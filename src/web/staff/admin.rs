@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -17,10 +16,10 @@ use crate::service::calendar::{
 };
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -200,13 +199,12 @@ pub async fn change(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let now = state.now();
     let today = jst_date(now);
-    let parsed = if csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+    let parsed = if fresh {
         change_from(&form, today)
     } else {
         let mut errors = FieldErrors::default();

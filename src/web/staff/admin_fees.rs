@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -24,10 +23,10 @@ use crate::i18n::Lang;
 use crate::service::fee_schedules::ScheduleError;
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -379,11 +378,10 @@ pub async fn add(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+    let (form, fresh) = posted.split();
+    if !fresh {
         let mut errors = FieldErrors::default();
         errors.add_general("field.csrf_expired");
         return fees_page(&state, &me, page, (errors, Some(form), None)).await;
@@ -423,11 +421,10 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+    let (form, fresh) = posted.split();
+    if !fresh {
         let mut errors = FieldErrors::default();
         errors.add_general("field.csrf_expired");
         return fees_page(&state, &me, page, (errors, None, None)).await;

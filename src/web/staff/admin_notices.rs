@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -17,10 +16,10 @@ use crate::i18n::Lang;
 use crate::service::casework::decisions::{remedy, title};
 use crate::service::notice_templates::{self, LANGS, TemplateError, Written};
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -207,17 +206,16 @@ pub async fn submit(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
     code: web::Path<String>,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
     let profile = state.fresh_profile().await?;
     let outcome = outcome_of(&profile, &code)?;
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let typed = [field("body_ja"), field("body_en")];
     let mut errors = FieldErrors::default();
-    if !csrf_matches(&session, &field("csrf")) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
         let shown = (errors, false, None);
         return edit_page(&state, &me, page, (outcome, Some(typed)), shown).await;

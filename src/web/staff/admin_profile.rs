@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -20,10 +19,10 @@ use crate::domain::profile::{OperatorProfile, ProfileName};
 use crate::i18n::Lang;
 use crate::service::operator_settings::{Saved, SettingsError};
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -225,12 +224,11 @@ pub async fn adjust(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let mut errors = FieldErrors::default();
-    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
         return profile_page(&state, &me, page, (errors, Some(form), None)).await;
     }
@@ -279,12 +277,11 @@ pub async fn choose(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let mut errors = FieldErrors::default();
-    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
         return profile_page(&state, &me, page, (errors, None, None)).await;
     }

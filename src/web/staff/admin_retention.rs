@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -13,10 +12,10 @@ use crate::domain::retention::{DEFAULT_DAYS, MAX_DAYS};
 use crate::service::retention::PolicyRow;
 use crate::service::retention::{self, Overview, PolicyError};
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -75,13 +74,12 @@ pub async fn change(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let typed = form.get("document_days").cloned().unwrap_or_default();
     let mut errors = FieldErrors::default();
-    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
         return retention_page(&state, &me, page, (errors, Some(typed), false)).await;
     }

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -14,10 +13,10 @@ use crate::i18n::jst_minutes;
 use crate::service::staff_admin::{self, AccountChange, NewAccount, StaffAdminError};
 use crate::service::staff_directory;
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -132,12 +131,11 @@ pub async fn create(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
-    if !csrf_matches(&session, &field("csrf")) {
+    if !fresh {
         return staff_page(&state, &me, page, (csrf_error(), form, Outcome::default())).await;
     }
     let Ok(role) = field("role").parse::<Role>() else {
@@ -180,11 +178,7 @@ pub async fn create(
 }
 
 fn admin_error(error: StaffAdminError) -> AppError {
-    match error {
-        StaffAdminError::NotFound => AppError::NotFound,
-        StaffAdminError::Db(e) => e.into(),
-        other => AppError::Internal(other.to_string()),
-    }
+    error.into()
 }
 
 /// POST /staff/admin/staff/{id}: changes one account (`change` = role, disable, enable, reset).
@@ -192,13 +186,12 @@ pub async fn change(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    session: Session,
     id: web::Path<String>,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let field = |name: &str| form.get(name).map_or("", |v| v.trim());
-    if !csrf_matches(&session, field("csrf")) {
+    if !fresh {
         return staff_page(
             &state,
             &me,

@@ -16,9 +16,9 @@ use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest};
 use crate::domain::outcome::Outcome;
 use crate::domain::role::Role;
 use crate::i18n::Lang;
+use crate::service::casework::Casework;
 use crate::service::casework::decisions as decision_text;
 use crate::service::casework::file::{self, CaseFile};
-use crate::service::casework::{Casework, CaseworkError};
 use crate::service::intake::submit::SealedParty;
 use crate::service::staff_directory;
 use crate::web::AppState;
@@ -36,17 +36,6 @@ pub async fn casework(state: &AppState) -> Result<Casework<'_>, crate::db::DbErr
         case_max_bytes: state.config.case_upload_max_bytes,
         download_days: 30,
     })
-}
-
-impl From<CaseworkError> for AppError {
-    fn from(e: CaseworkError) -> Self {
-        match e {
-            CaseworkError::NotFound => AppError::NotFound,
-            CaseworkError::Forbidden => AppError::Forbidden,
-            CaseworkError::Db(db) => db.into(),
-            other => AppError::internal(other),
-        }
-    }
 }
 
 /// What went wrong with an action, shown above the case (and the values typed, kept).

@@ -4,12 +4,11 @@
 
 use std::collections::HashMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::actions::refused;
+use super::actions::{Failure, refused};
 use super::case::{NoticeLetter, casework};
 use super::roles::CaseWorker;
 use crate::domain::grounds::WithholdingGround;
@@ -18,10 +17,10 @@ use crate::i18n::Lang;
 use crate::service::casework::decisions::{self, Draft, ground_labels, remedy, title};
 use crate::service::casework::{CaseworkError, file};
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render, see_other};
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -166,9 +165,10 @@ pub async fn preview(
     me: CaseWorker,
     page: PageContext,
     case_id: web::Path<String>,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let input = DraftInput::from_fields(&form);
+    // A preview changes nothing, so a stale form is previewed too.
+    let input = DraftInput::from_fields(posted.form());
     let shown = (true, FieldErrors::default(), StatusCode::OK);
     draft_page(&state, &me, page, &case_id, input, shown).await
 }
@@ -179,18 +179,17 @@ pub async fn submit(
     state: web::Data<AppState>,
     me: CaseWorker,
     page: PageContext,
-    session: Session,
     case_id: web::Path<String>,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form.into_inner();
+    let (fields, fresh) = posted.split();
     let input = DraftInput::from_fields(&fields);
     let mut errors = FieldErrors::default();
-    let result = if !csrf_matches(&session, fields.get("csrf").map_or("", |s| s.as_str())) {
-        Err(CaseworkError::StaleForm)
+    let result: Result<_, Failure> = if !fresh {
+        Err(Failure::StaleForm)
     } else {
         match input.outcome.parse::<Outcome>() {
-            Err(_) => Err(CaseworkError::Invalid(vec![("outcome", "choose")])),
+            Err(_) => Err(CaseworkError::Invalid(vec![("outcome", "choose")]).into()),
             Ok(outcome) => {
                 let version = fields
                     .get("version")
@@ -202,23 +201,25 @@ pub async fn submit(
                     grounds: &input.grounds,
                     text: input.text.as_deref().unwrap_or(""),
                 };
-                decisions::submit(&cw, &me.actor, (&case_id, version), draft, state.now()).await
+                decisions::submit(&cw, &me.actor, (&case_id, version), draft, state.now())
+                    .await
+                    .map_err(Failure::from)
             }
         }
     };
     let status = match result {
         Ok(_) => return Ok(see_other(&format!("/staff/cases/{case_id}"))),
-        Err(CaseworkError::Invalid(problems)) => {
+        Err(Failure::Casework(CaseworkError::Invalid(problems))) => {
             for (name, code) in problems {
                 errors.add(name, code);
             }
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(CaseworkError::StaleForm) => {
+        Err(Failure::StaleForm) => {
             errors.add_general("field.csrf_expired");
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(CaseworkError::Conflict) => {
+        Err(Failure::Casework(CaseworkError::Conflict)) => {
             errors.add_general("staff.case.conflict");
             StatusCode::CONFLICT
         }

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes;
 use actix_multipart::form::text::Text;
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::actions::Failure;
 use super::case::casework;
 use super::roles::CaseWorker;
 use crate::domain::deadline::jst_date;
@@ -25,11 +25,11 @@ use crate::service::intake::draft::{
 use crate::service::intake::person::PersonDetails;
 use crate::service::intake::staff_entry::{self, CHANNELS, StaffEntry};
 use crate::web::AppState;
+use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render, see_other};
 use crate::web::portal::context;
-use crate::web::session::csrf_matches;
 
 type Fields = HashMap<String, String>;
 
@@ -166,12 +166,11 @@ pub async fn submit(
     state: web::Data<AppState>,
     me: CaseWorker,
     page: PageContext,
-    session: Session,
-    form: web::Form<Fields>,
+    CsrfForm(posted): CsrfForm<Fields>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let mut errors = FieldErrors::default();
-    if !csrf_matches(&session, form.get("csrf").map_or("", String::as_str)) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
         return intake_page(&state, &me, page, errors, form);
     }
@@ -203,26 +202,35 @@ pub struct ScanForm {
     file: Option<Bytes>,
 }
 
+impl CarriesCsrf for ScanForm {
+    fn csrf(&self) -> &str {
+        self.csrf.as_deref().map_or("", String::as_str)
+    }
+}
+
 /// POST /staff/cases/{id}/documents: a scanned identity document or proof of authority.
 pub async fn add_scan(
     state: web::Data<AppState>,
     me: CaseWorker,
     page: PageContext,
-    session: Session,
     case_id: web::Path<String>,
-    MultipartForm(form): MultipartForm<ScanForm>,
+    CsrfMultipart(posted): CsrfMultipart<ScanForm>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
     let fail =
         |field: &'static str, code: &'static str| CaseworkError::Invalid(vec![(field, code)]);
+    let Posted::Fresh(form) = posted else {
+        return super::actions::refused(
+            &state,
+            &me,
+            page,
+            &case_id,
+            Failure::StaleForm,
+            Fields::new(),
+        )
+        .await;
+    };
     let result: Result<(), CaseworkError> = async {
-        if !form
-            .csrf
-            .as_ref()
-            .is_some_and(|t| csrf_matches(&session, t))
-        {
-            return Err(CaseworkError::StaleForm);
-        }
         let version = form.version.as_ref().map_or(-1, |v| **v);
         let row = for_action(&state.db, &me.actor, &case_id, version, now).await?;
         let declared: DocumentType = form

@@ -24,6 +24,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::AppState;
+use super::csrf::CsrfForm;
 use super::error::AppError;
 use super::form::FieldErrors;
 use super::page::{PageContext, render, safe_next, see_other};
@@ -60,8 +61,6 @@ pub struct LoginQuery {
 #[derive(serde::Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
     #[serde(default)]
     password: String,
@@ -89,12 +88,12 @@ pub async fn login_submit(
     req: HttpRequest,
     session: Session,
     page: PageContext,
-    form: web::Form<LoginForm>,
+    CsrfForm(posted): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let next = safe_next(form.next.as_deref(), "/staff");
     let mut errors = FieldErrors::default();
-    if !session::csrf_matches(&session, &form.csrf) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
     } else {
         let audit_context = roles::audit_context(&req);
@@ -129,16 +128,15 @@ pub async fn login_submit(
     )
 }
 
+/// A form with nothing but its CSRF token (a sign-out button).
 #[derive(serde::Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
+pub struct NoFields {}
 
-pub async fn logout(session: Session, form: web::Form<CsrfOnly>) -> Result<HttpResponse, AppError> {
-    if !session::csrf_matches(&session, &form.csrf) {
-        return Err(AppError::BadRequest);
-    }
+pub async fn logout(
+    session: Session,
+    CsrfForm(posted): CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    posted.fresh()?;
     session::sign_out(&session);
     Ok(see_other("/staff/login"))
 }
@@ -149,11 +147,9 @@ pub async fn logout_everywhere(
     staff: CurrentStaff,
     session: Session,
     req: HttpRequest,
-    form: web::Form<CsrfOnly>,
+    CsrfForm(posted): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    if !session::csrf_matches(&session, &form.csrf) {
-        return Err(AppError::BadRequest);
-    }
+    posted.fresh()?;
     accounts::sign_out_everywhere(
         &state.db,
         &staff.id,
@@ -200,8 +196,6 @@ pub async fn home(
 #[derive(serde::Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current_password: String,
     #[serde(default)]
     new_password: String,
@@ -214,11 +208,11 @@ pub async fn change_password(
     req: HttpRequest,
     session: Session,
     page: PageContext,
-    form: web::Form<PasswordForm>,
+    CsrfForm(posted): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let (form, fresh) = posted.split();
     let mut errors = FieldErrors::default();
-    if !session::csrf_matches(&session, &form.csrf) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
     } else {
         let audit_context = roles::audit_context(&req);
@@ -327,11 +321,60 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(draft::preview),
         )
         .route("/staff/cases/{id}/files", web::post().to(actions::add_file))
+        // What the workspace can do to a case: one route per action; each handler's extractor
+        // (`CaseWorker` or `Approver`) states who may.
+        .route("/staff/cases/{id}/take", web::post().to(actions::take))
+        .route("/staff/cases/{id}/assign", web::post().to(actions::assign))
+        .route("/staff/cases/{id}/note", web::post().to(actions::note))
         .route(
-            "/staff/cases/{id}/{action:approve|return}",
-            web::post().to(actions::review_draft),
+            "/staff/cases/{id}/message",
+            web::post().to(actions::message),
         )
-        .route("/staff/cases/{id}/{action}", web::post().to(actions::act))
+        .route(
+            "/staff/cases/{id}/start-review",
+            web::post().to(actions::start_review),
+        )
+        .route("/staff/cases/{id}/verify", web::post().to(actions::verify))
+        .route(
+            "/staff/cases/{id}/review-document",
+            web::post().to(actions::review_document),
+        )
+        .route(
+            "/staff/cases/{id}/destroy-document",
+            web::post().to(actions::destroy_document),
+        )
+        .route(
+            "/staff/cases/{id}/correction",
+            web::post().to(actions::correction),
+        )
+        .route("/staff/cases/{id}/fee", web::post().to(actions::fee))
+        .route("/staff/cases/{id}/waive", web::post().to(actions::waive))
+        .route("/staff/cases/{id}/extend", web::post().to(actions::extend))
+        .route(
+            "/staff/cases/{id}/special-extension",
+            web::post().to(actions::special_extension),
+        )
+        .route(
+            "/staff/cases/{id}/choose-delivery",
+            web::post().to(actions::choose_delivery),
+        )
+        .route(
+            "/staff/cases/{id}/deliver",
+            web::post().to(actions::deliver),
+        )
+        .route("/staff/cases/{id}/close", web::post().to(actions::close))
+        .route(
+            "/staff/cases/{id}/dismiss",
+            web::post().to(actions::dismiss),
+        )
+        .route(
+            "/staff/cases/{id}/approve",
+            web::post().to(actions::approve),
+        )
+        .route(
+            "/staff/cases/{id}/return",
+            web::post().to(actions::return_draft),
+        )
         .route("/staff/audit", web::get().to(audit::log))
         .route("/staff/trail", web::get().to(audit::my_trail));
 }
