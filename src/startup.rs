@@ -195,7 +195,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(actix_web::web::FormConfig::default().limit(64 * 1024))
                 .app_data(multipart_config(upload_body_limit))
-                .wrap(ErrorHandlers::new().default_handler(web::error::render_error_page))
+                .wrap(ErrorHandlers::new().default_handler(web::error_page::render_error_page))
                 .wrap(sessions)
                 .wrap(Compress::default())
                 .wrap(security_headers())

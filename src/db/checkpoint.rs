@@ -7,7 +7,7 @@
 //!
 //! The log starts over only when a write begins after every frame was copied. Under a constant
 //! stream of writes this thread never quite catches up, so the writer keeps SQLite's own
-//! checkpoint at a larger size ([`WRITER_CHECKPOINT_PAGES`]) as the bound: by then nearly all the
+//! checkpoint at a larger size (`manager::WRITER_CHECKPOINT_PAGES`) as the bound: by then nearly all the
 //! frames are copied and synced already, its checkpoint is short, and the log starts over.
 
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
@@ -17,10 +17,7 @@ use diesel::RunQueryDsl;
 use diesel::r2d2::Pool;
 
 use super::DbConnection;
-use super::pool::{ConnectionManager, DbError};
-
-/// The writer's own checkpoint runs once the log holds this many pages (4 KiB each: 128 MiB).
-pub const WRITER_CHECKPOINT_PAGES: u32 = 32768;
+use super::manager::{ConnectionManager, DbError};
 
 /// At most one background checkpoint per this interval: each syncs twice, so back-to-back runs
 /// would sync far more often than the log grows. While a checkpoint syncs, the writer's own writes

@@ -45,6 +45,7 @@ pub mod drafts;
 pub mod fee_schedules;
 pub mod fees;
 pub mod figure_snapshots;
+mod manager;
 pub mod messages;
 pub mod notice_templates;
 pub mod operator_settings;

@@ -3,130 +3,22 @@
 
 use std::time::Duration;
 
+use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{self, ManageConnection, Pool, R2D2Connection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::r2d2::{ManageConnection, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::checkpoint::Checkpoints;
+pub use super::manager::DbError;
+use super::manager::{ConnectionManager, Role};
 use super::writer::Writer;
 use super::{DatabaseUrl, DbConnection};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// What a connection is for, which sets SQLite's page cache and where its temporary data goes.
-#[derive(Clone, Copy)]
-enum Role {
-    /// SQLite's default page cache (2 MiB); sorts and groups of the yearly figures spill to
-    /// temporary files (in memory they left the server at 270 MiB after a million cases).
-    Reader,
-    /// The one writer touches the pages of every index a write changes and keeps more of them
-    /// (4 MiB), but not many more: while the file is under 1 GiB, a commit that split a b-tree
-    /// page walks the writer's whole page cache (SQLite parks a page at the number of the
-    /// 1 GiB lock page while it renumbers, and truncation then scans every cached page; gdb on
-    /// the running writer). At 16 MiB that walk was about a tenth of the writer's time (perf);
-    /// at 4 MiB its CPU per submission was lower or equal in four paired benchmark runs.
-    /// Its statement journals stay in memory (spilled to disk they were a tenth of its time).
-    Writer,
-}
-
-impl Role {
-    fn pragmas(self) -> &'static str {
-        match self {
-            Role::Reader => "PRAGMA cache_size = -2048;",
-            Role::Writer => "PRAGMA cache_size = -4096; PRAGMA temp_store = MEMORY;",
-        }
-    }
-}
-
 /// Serialises migrations when several instances start at once against one PostgreSQL.
 const MIGRATION_LOCK_KEY: i64 = 0x4d61_646f_6775_6368;
-
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("record not found")]
-    NotFound,
-    #[error("conflicting change: {0}")]
-    Conflict(String),
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    #[error("database query failed: {0}")]
-    Query(diesel::result::Error),
-}
-
-impl From<diesel::result::Error> for DbError {
-    fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::NotFound => DbError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                DbError::Conflict(info.message().to_string())
-            }
-            other => DbError::Query(other),
-        }
-    }
-}
-
-impl From<r2d2::PoolError> for DbError {
-    fn from(e: r2d2::PoolError) -> Self {
-        DbError::Unavailable(e.to_string())
-    }
-}
-
-pub struct ConnectionManager {
-    url: DatabaseUrl,
-    role: Role,
-}
-
-impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        super::connecting::attempt(|| self.establish()).unwrap_or_else(|| {
-            Err(r2d2::Error::ConnectionError(
-                diesel::ConnectionError::BadConnection("the process is ending".into()),
-            ))
-        })
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        std::thread::panicking() || conn.is_broken()
-    }
-}
-
-impl ConnectionManager {
-    fn establish(&self) -> Result<DbConnection, r2d2::Error> {
-        match &self.url {
-            DatabaseUrl::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
-                    .map_err(r2d2::Error::ConnectionError)?;
-                // Per-connection settings: SQLite forgets them when a connection closes.
-                // busy_timeout comes first: the pools open connections in parallel, and the first
-                // one on a file whose WAL index is being rebuilt would otherwise fail at once
-                // ("database is locked") on the next pragma.
-                // journal_mode: WAL persists in the file, but a connection that has not read yet
-                // does not know it (and cannot checkpoint).
-                conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {}; {}",
-                    super::checkpoint::WRITER_CHECKPOINT_PAGES,
-                    self.role.pragmas()
-                ))
-                .map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
-            }
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
-        }
-    }
-}
 
 /// Readers and the writer. SQLite has one writer at a time, so writes go through a pool of one
 /// connection instead of fighting for the lock; PostgreSQL uses one pool for both.

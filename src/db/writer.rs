@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 
 use super::DbConnection;
 use super::checkpoint::Checkpoints;
-use super::pool::{ConnectionManager, DbError};
+use super::manager::{ConnectionManager, DbError};
 
 /// Bounds the work lost to one failed commit and the wait of the last write in a batch.
 const MOST_PER_COMMIT: usize = 64;

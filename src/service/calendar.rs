@@ -20,8 +20,8 @@ use crate::domain::deadline::jst_date;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
 use crate::mail::{self, OutgoingMail};
+use crate::service::case_record::{facts_json, parse_facts};
 use crate::service::deadlines;
-use crate::service::intake::submit::{facts_json, parse_facts};
 use crate::service::revisioned::Revisioned;
 use crate::storage::crypto::MasterKey;
 

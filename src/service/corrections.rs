@@ -4,18 +4,18 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::db::Db;
 use crate::db::cases::CaseRow;
-use crate::db::{Db, DbError};
 use crate::domain::event::{Actor, Event};
 use crate::i18n::Lang;
-use crate::service::intake::submit::contact_of;
+use crate::service::case_record::{RecordError, contact_of};
 use crate::service::lifecycle::{self, ApplyError, Desk, Firing, NewMessage, NoticeTo};
 use crate::service::notices;
 
-fn contact_error(e: crate::service::intake::submit::IntakeError) -> ApplyError {
+fn contact_error(e: RecordError) -> ApplyError {
     match e {
-        crate::service::intake::submit::IntakeError::Db(db) => ApplyError::Db(db),
-        other => ApplyError::Db(DbError::Conflict(other.to_string())),
+        RecordError::Db(db) => ApplyError::Db(db),
+        other => ApplyError::Corrupt(other.to_string()),
     }
 }
 

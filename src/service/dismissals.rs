@@ -9,7 +9,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, DbError, cases};
 use crate::domain::event::{Actor, Event};
 use crate::i18n::Lang;
-use crate::service::intake::submit::contact_of;
+use crate::service::case_record::contact_of;
 use crate::service::lifecycle::{self, ApplyError, Desk, Firing, NewMessage, NoticeTo};
 use crate::service::notices;
 

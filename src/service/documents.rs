@@ -8,7 +8,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::documents::{self, DocumentRow};
 use crate::db::{Db, DbError};
 use crate::domain::identity::DocumentType;
-use crate::service::intake::submit::append_event;
+use crate::service::case_record::append_event;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
 use crate::storage::sniff::{self, DocumentFormat};

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::messages::{self, MessageRow};
 use crate::db::{Db, DbError};
-use crate::service::intake::submit::append_event;
+use crate::service::case_record::append_event;
 use crate::storage::crypto::MasterKey;
 
 pub const MAX_CHARS: usize = 2000;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod case_record;
 pub mod casework;
 pub mod corrections;
 pub mod dashboard;

@@ -8,15 +8,18 @@ use crate::auth::token;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{DbError, cases, decisions, documents, messages as message_rows, outbox};
 use crate::domain::deadline::{Deadline, jst_date};
+use crate::domain::event::{Actor, Event};
 use crate::domain::explain::Explanation;
 use crate::domain::lifecycle::CaseFacts;
 use crate::domain::reminders::automatic_dismissal_on;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
+use crate::service::case_record::{RecordError, append_event, contact_of, parse_facts};
 use crate::service::deadlines;
 use crate::service::documents::{UploadError, open_stored};
-use crate::service::intake::submit::{IntakeContext, IntakeError, append_event, parse_facts};
+use crate::service::intake::submit::{IntakeContext, IntakeError};
+use crate::service::lifecycle::{self, ApplyError, Firing, NoticeTo};
 use crate::service::messages::{Shown, open_all};
 use crate::service::notices;
 
@@ -235,4 +238,39 @@ pub async fn download(
         mime: doc.mime,
         receipt_number: row.receipt_number.unwrap_or_default(),
     }))
+}
+
+/// The requester withdraws the case (取下げ); they are told by mail. A case that can no longer be
+/// withdrawn (decided meanwhile) is left as it is: `Ok(false)`.
+pub async fn withdraw(
+    db: &crate::db::Db,
+    desk: &crate::service::lifecycle::Desk<'_>,
+    row: CaseRow,
+    now: DateTime<Utc>,
+) -> Result<bool, ApplyError> {
+    let lang = Lang::from_code(&row.lang).unwrap_or_default();
+    let receipt_number = row.receipt_number.clone().unwrap_or_default();
+    let to = contact_of(db, desk.master, &row.id)
+        .await
+        .map_err(|e| match e {
+            RecordError::Db(db) => ApplyError::Db(db),
+            other => ApplyError::Corrupt(other.to_string()),
+        })?;
+    let firing = Firing {
+        event: Event::Withdraw,
+        actor: Actor::Requester,
+        actor_label: "requester".into(),
+        notice: Some(NoticeTo {
+            to,
+            notice: notices::withdrawn(lang, &receipt_number),
+            purpose: "withdrawn",
+        }),
+        message: None,
+        also: None,
+    };
+    match lifecycle::apply(db, desk, row, firing, now).await {
+        Ok(_) => Ok(true),
+        Err(ApplyError::Refused(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
 }

@@ -11,7 +11,7 @@ use crate::db::retention::{self as rows, KeptDocument};
 use crate::db::{Db, DbError};
 use crate::domain::deadline::jst_date;
 use crate::domain::retention::{DaysProblem, ENDED, is_due, parse_days};
-use crate::service::intake::submit::append_event;
+use crate::service::case_record::append_event;
 use crate::storage::files::BlobStore;
 
 /// Cases whose end times are read in one query.

@@ -23,9 +23,9 @@ use crate::domain::lifecycle::{Entry, FeeStatus};
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
+use crate::service::case_record::{SealedContent, SealedParty, facts_json, seal_json};
 use crate::service::intake::draft::RequestContent;
 use crate::service::intake::person::PersonDetails;
-use crate::service::intake::submit::{SealedContent, SealedParty, facts_json, seal_json};
 use crate::storage::crypto::MasterKey;
 use crate::storage::index::IndexKey;
 use std::collections::BTreeMap;
@@ -189,7 +189,7 @@ impl Seeder<'_> {
         if !matches!(row.state.as_str(), "decided" | "closed") {
             return Ok(None);
         }
-        let facts = crate::service::intake::submit::parse_facts(row)
+        let facts = crate::service::case_record::parse_facts(row)
             .map_err(|e| SeedError::Failed(e.to_string()))?;
         let Some(outcome) = facts.decided_outcome else {
             return Ok(None);
@@ -387,8 +387,7 @@ impl Seeder<'_> {
             updated_at: updated.min(now).naive_utc(),
             link_digest: None,
         };
-        let failed =
-            |e: crate::service::intake::submit::IntakeError| SeedError::Failed(e.to_string());
+        let failed = |e: crate::service::case_record::RecordError| SeedError::Failed(e.to_string());
         let sealed_party =
             seal_json(self.master, &format!("party:{id}"), &party).map_err(failed)?;
         let sealed_content =

@@ -14,20 +14,14 @@
 //! - Every error has a stable code that is also its message key (`error.404.message`,
 //!   `field.csrf_expired`), so a page, a log line and a test name the same thing.
 
-use actix_web::body::BoxBody;
-use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
-use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpMessage, HttpResponse, ResponseError};
-use askama::Template;
-use tracing_actix_web::RequestId;
+use actix_web::{HttpResponse, ResponseError};
 
 use std::error::Error as StdError;
 use std::panic::Location;
 
 use crate::db::DbError;
-use crate::i18n::Lang;
 use crate::service::accounts::AccountError;
 use crate::service::casework::CaseworkError;
 use crate::service::intake::submit::IntakeError;
@@ -163,7 +157,21 @@ impl From<askama::Error> for AppError {
 
 /// The message key of a failed response, kept for the error page.
 #[derive(Clone, Copy)]
-struct ErrorCode(&'static str);
+pub struct ErrorCode(pub &'static str);
+
+/// Where someone who must sign in is sent, coming back to `next` afterwards.
+fn login_url(next: &str) -> String {
+    let encoded: String = next
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    format!("/staff/login?next={encoded}")
+}
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
@@ -181,7 +189,7 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         match self {
             AppError::SignInRequired { next } => HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, super::staff::login_url(next)))
+                .insert_header((header::LOCATION, login_url(next)))
                 .finish(),
             // The body is filled in by `render_error_page`, which knows the language and request id.
             other => {
@@ -198,62 +206,6 @@ impl ResponseError for AppError {
 #[derive(Clone, Copy)]
 pub struct CompletePage;
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    page: super::page::PageContext,
-    status: u16,
-    title: &'static str,
-    message: &'static str,
-    request_id: Option<String>,
-}
-
-/// Replaces the body of every 4xx/5xx response that is not already a complete page.
-pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if res.response().extensions().get::<CompletePage>().is_some() {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
-    let status = res.status();
-    let code = match status.as_u16() {
-        400 | 403 | 404 | 413 | 422 | 429 | 503 => status.as_u16(),
-        405 | 415 => 400,
-        s if s >= 500 => 500,
-        _ => 400,
-    };
-    let page = super::page::PageContext::from_http_request(res.request());
-    let lang: Lang = page.lang;
-    let request_id = (code == 500).then(|| {
-        res.request()
-            .extensions()
-            .get::<RequestId>()
-            .map(ToString::to_string)
-            .unwrap_or_default()
-    });
-    let title_key = format!("error.{code}.title");
-    // A 400 says what was wrong when the error named it (an expired form, say).
-    let message_key = match res.response().extensions().get::<ErrorCode>() {
-        Some(ErrorCode(key)) if code == 400 => (*key).to_string(),
-        _ => format!("error.{code}.message"),
-    };
-    let body = ErrorPage {
-        page,
-        status: code,
-        title: lang.t(&title_key),
-        message: lang.t(&message_key),
-        request_id,
-    }
-    .render()
-    .unwrap_or_else(|_| format!("<!doctype html><title>{code}</title><h1>{code}</h1>"));
-    let (req, mut response) = res.into_parts();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    let response = response.set_body(BoxBody::new(body));
-    let res = ServiceResponse::new(req, response).map_into_right_body();
-    Ok(ErrorHandlerResponse::Response(res))
-}
-
 /// Shorthand used by `render` when a form page is deliberately sent with an error status.
 pub fn complete_page(status: StatusCode, body: String) -> HttpResponse {
     let mut response = HttpResponse::build(status)
@@ -266,6 +218,7 @@ pub fn complete_page(status: StatusCode, body: String) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn every_code_is_a_message_and_internal_errors_keep_their_chain() {

@@ -3,6 +3,7 @@
 mod assets;
 pub mod csrf;
 pub mod error;
+pub mod error_page;
 pub mod form;
 mod health;
 pub mod page;

@@ -4,7 +4,8 @@
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpResponse, test, web};
 use madoguchi::telemetry::SafeRootSpan;
-use madoguchi::web::error::{AppError, render_error_page};
+use madoguchi::web::error::AppError;
+use madoguchi::web::error_page::render_error_page;
 use tracing_actix_web::TracingLogger;
 
 async fn fails() -> Result<HttpResponse, AppError> {

@@ -10,7 +10,7 @@ use crate::db::staff as staff_repo;
 use crate::domain::event::Event;
 use crate::domain::role::Role;
 use crate::i18n::Lang;
-use crate::service::intake::submit::contact_of;
+use crate::service::case_record::contact_of;
 use crate::service::lifecycle::{self, AlsoWrite, Firing, NewMessage, NoticeTo};
 use crate::service::messages::MAX_CHARS;
 use crate::service::notices;

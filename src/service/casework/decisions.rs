@@ -15,7 +15,7 @@ use crate::domain::kind::RequestKind;
 use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
 use crate::i18n::Lang;
-use crate::service::intake::submit::contact_of;
+use crate::service::case_record::contact_of;
 use crate::service::lifecycle::{self, Firing, NewMessage, NoticeTo};
 use crate::service::notices::{self, DecisionNotice};
 
@@ -244,7 +244,7 @@ pub async fn submit(
     } = submitted;
     let text = check_text(text)?;
     let row = for_action(cw.db, actor, case_id, version, now).await?;
-    let regime = crate::service::intake::submit::parse_facts(&row)
+    let regime = crate::service::case_record::parse_facts(&row)
         .map_err(corrupt)?
         .regime;
     if let Err(problem) = grounds::check(outcome, regime, grounds) {
@@ -367,7 +367,7 @@ pub async fn approve(
     let row = for_action(cw.db, actor, case_id, version, now).await?;
     let pending = pending_draft(cw, &row.id).await?;
     let view = open(cw, &pending)?;
-    let facts = crate::service::intake::submit::parse_facts(&row).map_err(corrupt)?;
+    let facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
     let lang = Lang::from_code(&row.lang).unwrap_or_default();
     let issued_on = jst_date(now);
     let number = row.receipt_number.clone().unwrap_or_default();

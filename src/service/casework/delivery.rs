@@ -80,7 +80,7 @@ pub async fn deliver(
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
     let mut row = for_action(cw.db, actor, case.0, case.1, now).await?;
-    let mut facts = crate::service::intake::submit::parse_facts(&row).map_err(corrupt)?;
+    let mut facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
     if facts.delivery_method.is_none() {
         // The online form asked how the requester wants the documents; use that choice.
         let case_id = row.id.clone();
@@ -88,8 +88,8 @@ pub async fn deliver(
             .db
             .read(move |conn| crate::db::cases::sealed_content(conn, &case_id))
             .await?;
-        let content: crate::service::intake::submit::SealedContent =
-            crate::service::intake::submit::open_json(
+        let content: crate::service::case_record::SealedContent =
+            crate::service::case_record::open_json(
                 cw.desk.master,
                 &format!("content:{}", row.id),
                 &sealed,
@@ -97,7 +97,7 @@ pub async fn deliver(
             .map_err(corrupt)?;
         let method = content.delivery.ok_or_else(invalid_delivery_method)?;
         row = choose_delivery(cw, actor, (&row.id, row.version), method, now).await?;
-        facts = crate::service::intake::submit::parse_facts(&row).map_err(corrupt)?;
+        facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
     }
     let electronic = facts.delivery_method == Some(DeliveryMethod::ElectronicDownload);
     let case_id = row.id.clone();

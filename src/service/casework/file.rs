@@ -16,8 +16,8 @@ use crate::domain::explain::Explanation;
 use crate::domain::fees::{FeeLedger, LedgerEntry};
 use crate::domain::identity::IdentityEvaluation;
 use crate::domain::lifecycle::{self, CaseFacts};
+use crate::service::case_record::{SealedContent, SealedParty, open_json};
 use crate::service::deadlines;
-use crate::service::intake::submit::{self, SealedContent, SealedParty, open_json};
 use crate::service::messages::{Shown, open_all};
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
@@ -88,7 +88,7 @@ pub async fn load(
             ))
         })
         .await?;
-    let facts = submit::parse_facts(&row).map_err(corrupt)?;
+    let facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
     let today = jst_date(now);
     let deadline = deadlines::of_case(
         &cw.desk.profile,

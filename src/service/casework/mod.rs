@@ -158,7 +158,7 @@ pub fn save_with_audit(
     audit_event: &AuditEvent,
 ) -> Result<CaseRow, DbError> {
     let saved = cases::update(conn, row)?;
-    crate::service::intake::submit::append_event(
+    crate::service::case_record::append_event(
         conn,
         &saved.id,
         audit_event.at.and_utc(),

@@ -14,7 +14,7 @@ use crate::domain::identity::{
 use crate::domain::identity_review::{MaskingAction, MaskingFinding};
 use crate::domain::profile::OperatorProfile;
 use crate::i18n::Lang;
-use crate::service::intake::submit::{facts_json, parse_facts};
+use crate::service::case_record::{facts_json, parse_facts};
 use crate::storage::crypto::MasterKey;
 
 /// What the reviewer recorded (sealed: the reason is written to the requester and may be personal).

@@ -6,9 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 
 use super::draft::RequestDraft;
 use super::person::FieldProblem;
-use super::submit::{
-    IntakeContext, IntakeError, SealedContent, SealedParty, append_event, facts_json, seal_json,
-};
+use super::submit::{IntakeContext, IntakeError};
 use crate::auth::token;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::cases::{self, CaseRow};
@@ -17,6 +15,9 @@ use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::lifecycle::Entry;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
+use crate::service::case_record::{
+    SealedContent, SealedParty, append_event, facts_json, seal_json,
+};
 use crate::service::notices;
 
 /// How a paper or counter request came in.

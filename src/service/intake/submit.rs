@@ -7,22 +7,22 @@ use lettre::message::Mailbox;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::draft::{AgentDetails, PRIVACY_NOTICE_VERSION, RequestContent, RequestDraft, Step};
-use super::person::PersonDetails;
+use super::draft::{PRIVACY_NOTICE_VERSION, RequestDraft, Step};
 use crate::auth::token;
-use crate::db::cases::{self, CaseEventRow, CaseRow};
+use crate::db::cases::{self, CaseRow};
 use crate::db::drafts::{self, DraftKey};
-use crate::db::{Db, DbConnection, DbError, outbox};
+use crate::db::{Db, DbError, outbox};
 use crate::domain::deadline::{compute_deadline, jst_date};
-use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::{Actor, Event};
-use crate::domain::identity::RequesterType;
-use crate::domain::kind::RequestKind;
-use crate::domain::lifecycle::{self, CaseFacts, Entry};
+use crate::domain::lifecycle::{self, Entry};
 use crate::domain::profile::OperatorProfile;
 use crate::i18n::Lang;
 use crate::mail::{self, MailError, OutgoingMail};
 use crate::service::calendar::CalendarCache;
+use crate::service::case_record::{
+    RecordError, SealedContent, SealedParty, append_event, facts_json, open_json, parse_facts,
+    seal_json,
+};
 use crate::service::notices;
 use crate::storage::crypto::{CryptoError, MasterKey};
 use crate::storage::index::IndexKey;
@@ -32,6 +32,16 @@ const DRAFT_HOURS: i64 = 24;
 pub const NOT_YET_SEARCHABLE: &str = "";
 const CODE_HOURS: i64 = 24;
 pub const CODE_ATTEMPTS: i32 = 5;
+
+impl From<RecordError> for IntakeError {
+    fn from(e: RecordError) -> Self {
+        match e {
+            RecordError::Db(db) => IntakeError::Db(db),
+            RecordError::Crypto(c) => IntakeError::Crypto(c),
+            corrupt => IntakeError::Corrupt(corrupt),
+        }
+    }
+}
 
 /// What the intake use cases need from the running service.
 pub struct IntakeContext<'a> {
@@ -65,45 +75,15 @@ pub enum IntakeError {
     /// A stored file could not be read or decrypted.
     #[error("document storage: {0}")]
     Storage(String),
+    /// A stored record is unreadable (see [`RecordError::Corrupt`]).
+    #[error(transparent)]
+    Corrupt(RecordError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Mail(#[from] MailError),
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-/// The requester's identity data, sealed apart from the request content.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SealedParty {
-    pub requester_type: RequesterType,
-    pub person: PersonDetails,
-    pub agent: Option<AgentDetails>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SealedContent {
-    pub kind: RequestKind,
-    pub content: RequestContent,
-    pub delivery: Option<DeliveryMethod>,
-}
-
-pub fn seal_json<T: Serialize>(
-    master: &MasterKey,
-    record: &str,
-    value: &T,
-) -> Result<Vec<u8>, IntakeError> {
-    let json = serde_json::to_vec(value).map_err(|e| IntakeError::Refused(e.to_string()))?;
-    Ok(master.seal_value(record, &json)?)
-}
-
-pub fn open_json<T: for<'de> Deserialize<'de>>(
-    master: &MasterKey,
-    record: &str,
-    sealed: &[u8],
-) -> Result<T, IntakeError> {
-    let json = master.open_value(record, sealed)?;
-    serde_json::from_slice(&json).map_err(|e| IntakeError::Refused(e.to_string()))
 }
 
 /// The record a draft is sealed for: the same before and after its token comes to name its row.
@@ -300,49 +280,6 @@ fn mail_to_db(e: MailError) -> DbError {
         MailError::Db(db) => db,
         other => DbError::Conflict(other.to_string()),
     }
-}
-
-/// Where notices for a case go: the agent when one applies, otherwise the person.
-pub async fn contact_of(db: &Db, master: &MasterKey, case_id: &str) -> Result<String, IntakeError> {
-    let id = case_id.to_string();
-    let sealed = db.read(move |conn| cases::sealed_party(conn, &id)).await?;
-    let party: SealedParty = open_json(master, &format!("party:{case_id}"), &sealed)?;
-    Ok(match &party.agent {
-        Some(agent) => agent.email.trim().to_lowercase(),
-        None => party.person.email.clone(),
-    })
-}
-
-pub fn facts_json(facts: &CaseFacts) -> Result<String, IntakeError> {
-    serde_json::to_string(facts).map_err(|e| IntakeError::Refused(e.to_string()))
-}
-
-pub fn parse_facts(row: &CaseRow) -> Result<CaseFacts, IntakeError> {
-    serde_json::from_str(&row.facts).map_err(|e| IntakeError::Refused(e.to_string()))
-}
-
-pub fn append_event(
-    conn: &mut DbConnection,
-    case_id: &str,
-    at: DateTime<Utc>,
-    actor: &str,
-    event: &str,
-    from_state: Option<&str>,
-    to_state: &str,
-) -> Result<(), DbError> {
-    cases::append_event(
-        conn,
-        &CaseEventRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            case_id: case_id.to_string(),
-            at: at.naive_utc(),
-            actor: actor.to_string(),
-            event: event.to_string(),
-            from_state: from_state.map(str::to_string),
-            to_state: to_state.to_string(),
-            sealed_note: None,
-        },
-    )
 }
 
 /// Confirms the e-mail address of the case behind `access_token` (the link in the mail was

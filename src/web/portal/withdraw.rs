@@ -6,13 +6,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::domain::event::{Actor, Event};
 use crate::domain::state::CaseState;
-use crate::i18n::Lang;
-use crate::service::intake::submit::contact_of;
-use crate::service::lifecycle::{self, ApplyError, Firing, NoticeTo};
-use crate::service::notices;
-use crate::service::portal::CaseRow;
+use crate::service::lifecycle::ApplyError;
+use crate::service::portal::{self, CaseRow};
 use crate::web::AppState;
 use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
@@ -80,24 +76,9 @@ pub async fn withdraw(
     if !withdrawable(&row) {
         return Ok(see_other(&format!("/case/{access_token}")));
     }
-    let lang = Lang::from_code(&row.lang).unwrap_or_default();
-    let to = contact_of(&state.db, &state.master, &row.id).await?;
-    let notice = NoticeTo {
-        to,
-        notice: notices::withdrawn(lang, &receipt_number),
-        purpose: "withdrawn",
-    };
     let desk = state.desk().await?;
-    let firing = Firing {
-        event: Event::Withdraw,
-        actor: Actor::Requester,
-        actor_label: "requester".into(),
-        notice: Some(notice),
-        message: None,
-        also: None,
-    };
-    match lifecycle::apply(&state.db, &desk, row, firing, state.now()).await {
-        Ok(_) | Err(ApplyError::Refused(_)) => Ok(see_other(&format!("/case/{access_token}"))),
+    match portal::withdraw(&state.db, &desk, row, state.now()).await {
+        Ok(_) => Ok(see_other(&format!("/case/{access_token}"))),
         Err(ApplyError::Db(db)) => Err(db.into()),
         Err(other) => Err(AppError::internal(other)),
     }

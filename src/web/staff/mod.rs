@@ -31,19 +31,6 @@ use super::page::{PageContext, render, safe_next, see_other};
 use super::session::{self, CurrentStaff};
 use crate::service::accounts::{self, AccountError};
 
-pub fn login_url(next: &str) -> String {
-    let encoded: String = next
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect();
-    format!("/staff/login?next={encoded}")
-}
-
 #[derive(Template)]
 #[template(path = "staff/login.html")]
 struct LoginPage {
