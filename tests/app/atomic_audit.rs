@@ -1,8 +1,6 @@
 //! A change and its audit record are one write: when writing the audit record fails (a trigger
 //! makes the database refuse it), the change is not made either.
 
-use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection, SqliteConnection};
 use madoguchi::domain::role::Role;
 use reqwest::multipart::{Form, Part};
 
@@ -13,30 +11,17 @@ use crate::workspace::{
     PASSWORD, case_id_from_queue, case_page, person, requested, staff, value_of,
 };
 
-/// Runs `sql` on the deployment's database, whichever backend it is.
-fn execute(world: &World, sql: &str) {
-    if let Some(path) = world.database_url.strip_prefix("sqlite://") {
-        let mut conn = SqliteConnection::establish(path).expect("sqlite");
-        conn.batch_execute(sql).expect("sql");
-    } else {
-        let mut conn = PgConnection::establish(&world.database_url).expect("postgres");
-        conn.batch_execute(sql).expect("sql");
-    }
-}
-
 /// From now on the database refuses audit records with `action`.
 fn refuse_audit(world: &World, action: &str) {
     if world.database_url.starts_with("sqlite://") {
-        execute(
-            world,
+        world.execute(
             &format!(
                 "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
                  WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'injected'); END;"
             ),
         );
     } else {
-        execute(
-            world,
+        world.execute(
             &format!(
                 "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN \
                  IF NEW.action = '{action}' THEN RAISE EXCEPTION 'injected'; END IF; \
@@ -50,31 +35,12 @@ fn refuse_audit(world: &World, action: &str) {
 
 fn allow_audit(world: &World) {
     if world.database_url.starts_with("sqlite://") {
-        execute(world, "DROP TRIGGER refuse_audit;");
+        world.execute( "DROP TRIGGER refuse_audit;");
     } else {
-        execute(
-            world,
+        world.execute(
             "DROP TRIGGER refuse_audit ON audit_events; DROP FUNCTION refuse_audit();",
         );
     }
-}
-
-/// How many rows `sql` (a `SELECT COUNT(*) AS n …`) counts.
-fn count(world: &World, sql: &str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    use diesel::RunQueryDsl;
-    let rows: Vec<Count> = if let Some(path) = world.database_url.strip_prefix("sqlite://") {
-        let mut conn = SqliteConnection::establish(path).expect("sqlite");
-        diesel::sql_query(sql).load(&mut conn).expect("count")
-    } else {
-        let mut conn = PgConnection::establish(&world.database_url).expect("postgres");
-        diesel::sql_query(sql).load(&mut conn).expect("count")
-    };
-    rows.first().map_or(0, |c| c.n)
 }
 
 #[tokio::test]
@@ -100,7 +66,7 @@ async fn signing_out_everywhere_and_its_audit_record_are_one_write() {
         )
         .await;
     assert_eq!(failed.status, 500, "the write failed as a whole");
-    assert_eq!(count(&world, audited), 0, "no audit record");
+    assert_eq!(world.count(audited), 0, "no audit record");
     assert_eq!(
         app.get_with(&other_device, "/staff").await.status,
         200,
@@ -116,7 +82,7 @@ async fn signing_out_everywhere_and_its_audit_record_are_one_write() {
         )
         .await;
     assert_eq!(done.status, 303);
-    assert_eq!(count(&world, audited), 1, "audited once");
+    assert_eq!(world.count(audited), 1, "audited once");
     assert_eq!(
         app.get_with(&other_device, "/staff").await.status,
         303,
@@ -178,8 +144,8 @@ async fn a_staff_scan_and_its_audit_record_are_one_write() {
         .await
         .unwrap();
     assert_eq!(failed.status().as_u16(), 500, "the write failed as a whole");
-    assert_eq!(count(&world, &documents), 0, "no document recorded");
-    assert_eq!(count(&world, &audited), 0, "no audit record");
+    assert_eq!(world.count(&documents), 0, "no document recorded");
+    assert_eq!(world.count(&audited), 0, "no audit record");
     assert_eq!(blobs(), 0, "no encrypted file left behind");
 
     allow_audit(&world);
@@ -192,7 +158,7 @@ async fn a_staff_scan_and_its_audit_record_are_one_write() {
         .await
         .unwrap();
     assert_eq!(added.status().as_u16(), 303);
-    assert_eq!(count(&world, &documents), 1);
-    assert_eq!(count(&world, &audited), 1);
+    assert_eq!(world.count(&documents), 1);
+    assert_eq!(world.count(&audited), 1);
     assert_eq!(blobs(), 1);
 }

@@ -207,6 +207,10 @@ fn request_logs_carry_no_tokens_or_query_strings() {
             .any(|l| l.contains("\"route\":\"/setup/{token}\"")),
         "request logged by route: {log:?}"
     );
+    assert!(
+        log.iter().any(|l| l.contains("\"route\":\"(unmatched)\"")),
+        "the request with the query string was logged too: {log:?}"
+    );
     for line in &log {
         assert!(!line.contains(&token), "token in log: {line}");
         assert!(!line.contains("hanako"), "query string in log: {line}");

@@ -110,6 +110,35 @@ impl World {
         })
     }
 
+    /// Runs `sql` on the deployment's database, whichever backend it is (to set up a fault).
+    pub fn execute(&self, sql: &str) {
+        if let Some(path) = self.database_url.strip_prefix("sqlite://") {
+            let mut conn = diesel::SqliteConnection::establish(path).expect("sqlite");
+            conn.batch_execute(sql).expect("sql");
+        } else {
+            let mut conn = PgConnection::establish(&self.database_url).expect("postgres");
+            conn.batch_execute(sql).expect("sql");
+        }
+    }
+
+    /// What `sql` (a `SELECT COUNT(*) AS n …`) counts in the deployment's database.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        use diesel::RunQueryDsl;
+        let rows: Vec<Count> = if let Some(path) = self.database_url.strip_prefix("sqlite://") {
+            let mut conn = diesel::SqliteConnection::establish(path).expect("sqlite");
+            diesel::sql_query(sql).load(&mut conn).expect("count")
+        } else {
+            let mut conn = PgConnection::establish(&self.database_url).expect("postgres");
+            diesel::sql_query(sql).load(&mut conn).expect("count")
+        };
+        rows.first().map_or(0, |c| c.n)
+    }
+
     pub fn vars(&self) -> BTreeMap<String, String> {
         let mut vars = BTreeMap::new();
         vars.insert(
