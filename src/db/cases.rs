@@ -9,6 +9,7 @@ use super::schema::{
 };
 use super::{DbConnection, DbError};
 use crate::auth::token;
+use crate::domain::kind::RequestKind;
 use crate::domain::state::CaseState;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -19,8 +20,8 @@ pub struct CaseRow {
     pub id: String,
     pub receipt_number: Option<String>,
     pub profile: String,
-    pub kind: String,
-    pub state: String,
+    pub kind: RequestKind,
+    pub state: CaseState,
     pub channel: String,
     pub lang: String,
     pub requester_type: String,

@@ -60,6 +60,7 @@ pub mod schema;
 pub mod setup_links;
 pub mod staff;
 pub mod statistics;
+mod types;
 mod writer;
 
 pub use connecting::quiesce;

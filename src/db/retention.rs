@@ -44,7 +44,7 @@ pub fn set_policy(
 pub struct KeptDocument {
     pub document_id: String,
     pub case_id: String,
-    pub case_state: String,
+    pub case_state: crate::domain::state::CaseState,
 }
 
 pub fn kept_documents_of_ended_cases(

@@ -10,6 +10,7 @@ use crate::domain::delivery::DeliveryMethod;
 use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
 use crate::domain::lifecycle::CaseFacts;
+use crate::domain::state::CaseState;
 use crate::service::intake::draft::{AgentDetails, RequestContent};
 use crate::service::intake::person::PersonDetails;
 use crate::storage::crypto::{CryptoError, MasterKey};
@@ -105,8 +106,8 @@ pub fn append_event(
     at: DateTime<Utc>,
     actor: &str,
     event: &str,
-    from_state: Option<&str>,
-    to_state: &str,
+    from_state: Option<CaseState>,
+    to_state: CaseState,
 ) -> Result<(), DbError> {
     cases::append_event(
         conn,
@@ -116,8 +117,8 @@ pub fn append_event(
             at: at.naive_utc(),
             actor: actor.to_string(),
             event: event.to_string(),
-            from_state: from_state.map(str::to_string),
-            to_state: to_state.to_string(),
+            from_state: from_state.map(|s| s.as_str().to_string()),
+            to_state: to_state.as_str().to_string(),
             sealed_note: None,
         },
     )

@@ -8,6 +8,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::documents::{self, DocumentRow};
 use crate::db::{Db, DbError};
 use crate::domain::identity::DocumentType;
+use crate::domain::state::CaseState;
 use crate::service::case_record::append_event;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
@@ -95,7 +96,7 @@ pub enum Attachment {
 pub struct Upload<'a> {
     pub case_id: &'a str,
     /// The case's state, recorded with the timeline entry (an upload does not change it).
-    pub case_state: &'a str,
+    pub case_state: CaseState,
     pub uploaded_by: &'a str,
     pub attachment: Attachment,
     pub max_bytes: usize,
@@ -146,7 +147,7 @@ async fn store_inner(
         .await
         .map_err(|e| UploadError::Storage(e.to_string()))?
         .map_err(|e| UploadError::Storage(e.to_string()))?;
-    let state = upload.case_state.to_string();
+    let state = upload.case_state;
     let upload_kind = upload.attachment;
     let audit_row = upload.audit.clone().map(|a| a.target(&id));
     let row = DocumentRow {
@@ -190,8 +191,8 @@ async fn store_inner(
                     Attachment::Requester(_) => "document_uploaded",
                     Attachment::Disclosure => "disclosure_file_added",
                 },
-                Some(&state),
-                &state,
+                Some(state),
+                state,
             )
         })
         .await;

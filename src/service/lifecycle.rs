@@ -89,7 +89,7 @@ pub async fn apply(
     let facts = parse_facts(&row).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
     let transition = lifecycle::apply(&facts, &event, &actor, now).map_err(ApplyError::Refused)?;
     let mut updated = row.clone();
-    updated.state = transition.to.as_str().to_string();
+    updated.state = transition.to;
     let mut after = transition.facts.clone();
     let today = jst_date(now);
     let case_id = row.id.clone();
@@ -142,11 +142,7 @@ pub async fn apply(
         }
         None => None,
     };
-    let (from_state, to_state, label) = (
-        transition.from.as_str(),
-        transition.to.as_str(),
-        actor_label.to_string(),
-    );
+    let (from_state, to_state, label) = (transition.from, transition.to, actor_label.to_string());
     let event_name = transition.event.as_str();
     let (clock, reply_by) = (transition.clock, transition.facts.correction_reply_by);
     let sealed_message = match message {
@@ -190,7 +186,7 @@ pub async fn apply(
             Ok(saved)
         })
         .await?;
-    tracing::info!(case_id = %saved.id, event = event_name, from = from_state, to = to_state, "case transition");
+    tracing::info!(case_id = %saved.id, event = event_name, from = from_state.as_str(), to = to_state.as_str(), "case transition");
     Ok((saved, transition))
 }
 

@@ -35,7 +35,7 @@ pub async fn from_requester(
     db: &Db,
     master: &MasterKey,
     case_id: &str,
-    case_state: &str,
+    case_state: crate::domain::state::CaseState,
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<(), MessageError> {
@@ -58,7 +58,7 @@ pub async fn from_requester(
         author: "requester".into(),
         sealed_body,
     };
-    let state = case_state.to_string();
+    let state = case_state;
     db.write(move |conn| {
         messages::insert(conn, &row)?;
         append_event(
@@ -67,8 +67,8 @@ pub async fn from_requester(
             now,
             "requester",
             "message_from_requester",
-            Some(&state),
-            &state,
+            Some(state),
+            state,
         )
     })
     .await?;

@@ -218,7 +218,7 @@ pub async fn download(
     )
     .case(&row.id)
     .target(&doc.id);
-    let (case_id, case_state) = (row.id.clone(), row.state.clone());
+    let (case_id, case_state) = (row.id.clone(), row.state);
     ctx.db
         .write(move |conn| {
             audit::append(conn, &audit_row)?;
@@ -228,8 +228,8 @@ pub async fn download(
                 now,
                 "requester",
                 "file_downloaded",
-                Some(&case_state),
-                &case_state,
+                Some(case_state),
+                case_state,
             )
         })
         .await?;

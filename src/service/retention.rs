@@ -31,7 +31,7 @@ fn ended_states() -> Vec<&'static str> {
 #[derive(Debug)]
 pub struct DueCase {
     pub case_id: String,
-    pub state: String,
+    pub state: crate::domain::state::CaseState,
     pub documents: Vec<String>,
 }
 
@@ -84,7 +84,7 @@ pub async fn due(db: &Db, now: DateTime<Utc>) -> Result<Vec<DueCase>, DbError> {
                 })
                 .map(|c| DueCase {
                     case_id: c.case_id.clone(),
-                    state: c.state.clone(),
+                    state: c.state,
                     documents: c.documents.clone(),
                 }),
         );
@@ -121,11 +121,7 @@ async fn destroy_case_documents(
     case: &DueCase,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, DbError> {
-    let (case_id, state, documents) = (
-        case.case_id.clone(),
-        case.state.clone(),
-        case.documents.clone(),
-    );
+    let (case_id, state, documents) = (case.case_id.clone(), case.state, case.documents.clone());
     db.write(move |conn| {
         let mut gone = Vec::new();
         for id in &documents {
@@ -145,8 +141,8 @@ async fn destroy_case_documents(
                 now,
                 "system",
                 "documents_retention_destroyed",
-                Some(&state),
-                &state,
+                Some(state),
+                state,
             )?;
         }
         Ok(gone)

@@ -186,7 +186,7 @@ impl Seeder<'_> {
         workers: &[String],
         now: DateTime<Utc>,
     ) -> Result<Option<DecisionRow>, SeedError> {
-        if !matches!(row.state.as_str(), "decided" | "closed") {
+        if !matches!(row.state, CaseState::Decided | CaseState::Closed) {
             return Ok(None);
         }
         let facts = crate::service::case_record::parse_facts(row)
@@ -361,8 +361,8 @@ impl Seeder<'_> {
             id: id.clone(),
             receipt_number: None,
             profile: self.profile.name.as_str().to_string(),
-            kind: kind.as_str().to_string(),
-            state: state.as_str().to_string(),
+            kind,
+            state,
             channel: if rng.random_bool(0.7) {
                 "online"
             } else {
@@ -452,12 +452,12 @@ fn write_batch(
             None,
             "received",
         ));
-        if row.state != "received" {
+        if row.state != CaseState::Received {
             events.push(event(
                 row.updated_at,
                 "seeded",
                 Some("received"),
-                &row.state,
+                row.state.as_str(),
             ));
         }
         if let Some((started_on, reply_by)) = pause {

@@ -14,32 +14,26 @@ use crate::workspace::{
 /// From now on the database refuses audit records with `action`.
 fn refuse_audit(world: &World, action: &str) {
     if world.database_url.starts_with("sqlite://") {
-        world.execute(
-            &format!(
-                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
+        world.execute(&format!(
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
                  WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'injected'); END;"
-            ),
-        );
+        ));
     } else {
-        world.execute(
-            &format!(
-                "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN \
+        world.execute(&format!(
+            "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN \
                  IF NEW.action = '{action}' THEN RAISE EXCEPTION 'injected'; END IF; \
                  RETURN NEW; END $$ LANGUAGE plpgsql; \
                  CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
                  FOR EACH ROW EXECUTE FUNCTION refuse_audit();"
-            ),
-        );
+        ));
     }
 }
 
 fn allow_audit(world: &World) {
     if world.database_url.starts_with("sqlite://") {
-        world.execute( "DROP TRIGGER refuse_audit;");
+        world.execute("DROP TRIGGER refuse_audit;");
     } else {
-        world.execute(
-            "DROP TRIGGER refuse_audit ON audit_events; DROP FUNCTION refuse_audit();",
-        );
+        world.execute("DROP TRIGGER refuse_audit ON audit_events; DROP FUNCTION refuse_audit();");
     }
 }
 

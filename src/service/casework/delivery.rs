@@ -8,6 +8,7 @@ use crate::db::cases::CaseRow;
 use crate::db::documents::{self, DocumentRow};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::Event;
+use crate::domain::state::CaseState;
 use crate::service::lifecycle::{AlsoWrite, NewMessage};
 
 /// Records the delivery method chosen by the requester (or on their behalf).
@@ -41,13 +42,13 @@ pub async fn add_disclosure_file(
     now: DateTime<Utc>,
 ) -> Result<String, CaseworkError> {
     let row = for_action(cw.db, actor, case.0, case.1, now).await?;
-    if row.state != "decided" {
+    if row.state != CaseState::Decided {
         return Err(CaseworkError::Invalid(vec![("file", "not_decided")]));
     }
     let upload = crate::service::documents::Upload {
         audit: Some(actor.audit(now, "delivery.file_added", &row.id)),
         case_id: &row.id,
-        case_state: &row.state,
+        case_state: row.state,
         uploaded_by: &actor.label(),
         attachment: crate::service::documents::Attachment::Disclosure,
         max_bytes: cw.max_upload_bytes,

@@ -17,6 +17,7 @@ use crate::db::{Db, DbConnection, DbError};
 use crate::domain::event::Actor;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
+use crate::domain::state::CaseState;
 use crate::service::lifecycle::{ApplyError, Desk};
 use crate::storage::files::BlobStore;
 
@@ -125,7 +126,7 @@ pub async fn open_case(
     let row = db
         .read(move |conn| cases::find(conn, &id))
         .await?
-        .filter(|r| r.state != "unconfirmed")
+        .filter(|r| r.state != CaseState::Unconfirmed)
         .ok_or(CaseworkError::NotFound)?;
     if !actor.may_open(&row) {
         let refused = actor.audit(now, "case.access_refused", case_id);
@@ -164,8 +165,8 @@ pub fn save_with_audit(
         audit_event.at.and_utc(),
         &audit_event.actor,
         timeline_event,
-        Some(&saved.state),
-        &saved.state,
+        Some(saved.state),
+        saved.state,
     )?;
     audit::append(conn, audit_event)?;
     Ok(saved)

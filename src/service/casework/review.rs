@@ -147,11 +147,7 @@ pub async fn review_document(
         return Err(CaseworkError::Invalid(vec![("reason", "required")]));
     }
     let mut row = for_action(cw.db, actor, case_id, version, now).await?;
-    if !row
-        .state
-        .parse::<crate::domain::state::CaseState>()
-        .is_ok_and(|s| s.takes_documents())
-    {
+    if !row.state.takes_documents() {
         return Err(CaseworkError::Invalid(vec![("document", "not_now")]));
     }
     let mut docs = load_documents(cw, &row.id).await?;

@@ -152,8 +152,8 @@ pub async fn enter(
         id: case_id.clone(),
         receipt_number: None,
         profile: ctx.profile.name.as_str().to_string(),
-        kind: kind.as_str().to_string(),
-        state: facts.state.as_str().to_string(),
+        kind,
+        state: facts.state,
         channel: entry.channel.clone(),
         lang: entry.lang.code().into(),
         requester_type: requester_type.as_str().to_string(),
@@ -196,7 +196,7 @@ pub async fn enter(
         .write(move |conn| {
             row.receipt_number = Some(cases::next_receipt_number(conn, arrived_on.year())?);
             cases::insert(conn, &row, &sealed_party, &sealed_content)?;
-            append_event(conn, &row.id, now, &label, "entered", None, &row.state)?;
+            append_event(conn, &row.id, now, &label, "entered", None, row.state)?;
             for a in &audits {
                 audit::append(conn, a)?;
             }

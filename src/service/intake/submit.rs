@@ -16,6 +16,7 @@ use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::event::{Actor, Event};
 use crate::domain::lifecycle::{self, Entry};
 use crate::domain::profile::OperatorProfile;
+use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, MailError, OutgoingMail};
 use crate::service::calendar::CalendarCache;
@@ -188,8 +189,8 @@ pub async fn submit(
         id: case_id.clone(),
         receipt_number: None,
         profile: ctx.profile.name.as_str().to_string(),
-        kind: kind.as_str().to_string(),
-        state: facts.state.as_str().to_string(),
+        kind,
+        state: facts.state,
         channel: "online".into(),
         lang: lang.code().into(),
         requester_type: requester_type.as_str().to_string(),
@@ -261,7 +262,7 @@ pub async fn submit(
                 "requester",
                 "submitted",
                 None,
-                "unconfirmed",
+                CaseState::Unconfirmed,
             )?;
             outbox::enqueue(conn, &outgoing)?;
             Ok(())
@@ -312,7 +313,7 @@ pub async fn confirm_by_code(
         .read(move |conn| cases::find(conn, &id))
         .await?
         .ok_or(DbError::NotFound)?;
-    if row.state != "unconfirmed" {
+    if row.state != CaseState::Unconfirmed {
         return Ok(row);
     }
     let usable = row.confirm_attempts < CODE_ATTEMPTS
@@ -347,7 +348,7 @@ async fn confirm(
     access_token: &str,
     now: DateTime<Utc>,
 ) -> Result<CaseRow, IntakeError> {
-    if row.state != "unconfirmed" {
+    if row.state != CaseState::Unconfirmed {
         return Ok(row);
     }
     let facts = parse_facts(&row)?;
@@ -366,7 +367,7 @@ async fn confirm(
     let mut after = transition.facts.clone();
     after.unextended_deadline = deadline.as_ref().map(|d| d.unextended_last_day);
     let mut updated = row.clone();
-    updated.state = transition.to.as_str().to_string();
+    updated.state = transition.to;
     updated.facts = facts_json(&after)?;
     updated.received_at = Some(now.naive_utc());
     updated.due_on = deadline.as_ref().map(|d| d.last_office_day);
@@ -407,8 +408,8 @@ async fn confirm(
                 now,
                 "requester",
                 "confirm_email",
-                Some(&from_state),
-                &to_state,
+                Some(from_state),
+                to_state,
             )?;
             let notice =
                 notices::receipt(lang, &number, kind, received_date, deadline.as_ref(), &link);

@@ -29,7 +29,7 @@ pub async fn answer(
     let mut errors = FieldErrors::default();
     if matches!(posted, Posted::Stale(_)) {
         errors.add_general("field.csrf_expired");
-    } else if row.state.parse::<CaseState>().ok() != Some(CaseState::AwaitingRequester) {
+    } else if row.state != CaseState::AwaitingRequester {
         return Ok(see_other(&format!("/case/{access_token}")));
     } else if body.is_empty() {
         errors.add("answer", "required");

@@ -24,18 +24,14 @@ pub async fn send(
     let mut errors = FieldErrors::default();
     if matches!(posted, Posted::Stale(_)) {
         errors.add_general("field.csrf_expired");
-    } else if row
-        .state
-        .parse::<CaseState>()
-        .is_ok_and(|s| s == CaseState::Unconfirmed)
-    {
+    } else if row.state == CaseState::Unconfirmed {
         return Ok(see_other(&format!("/case/{access_token}")));
     } else {
         match messages::from_requester(
             &state.db,
             &state.master,
             &row.id,
-            &row.state,
+            row.state,
             &body,
             state.now(),
         )

@@ -8,7 +8,6 @@ use actix_web::{HttpResponse, web};
 
 use super::case::case_page;
 use crate::domain::identity::DocumentType;
-use crate::domain::state::CaseState;
 use crate::service::documents::{self, Upload, UploadError, UploadProblem};
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfMultipart, Posted};
@@ -44,7 +43,7 @@ pub async fn upload(
             return case_page(&state, &access_token, page, errors).await;
         }
     };
-    let case_state: CaseState = row.state.parse().map_err(AppError::internal)?;
+    let case_state = row.state;
     let declared_type = form
         .declared_type
         .as_ref()
@@ -71,7 +70,7 @@ pub async fn upload(
     let upload = Upload {
         audit: None,
         case_id: &row.id,
-        case_state: &row.state,
+        case_state: row.state,
         uploaded_by: "requester",
         attachment: crate::service::documents::Attachment::Requester(declared_type),
         max_bytes: state.config.upload_max_bytes,

@@ -25,9 +25,7 @@ struct WithdrawPage {
 }
 
 fn withdrawable(row: &CaseRow) -> bool {
-    row.state
-        .parse::<CaseState>()
-        .is_ok_and(|s| s.is_before_decision() && s != CaseState::Unconfirmed)
+    row.state.is_before_decision() && row.state != CaseState::Unconfirmed
 }
 
 pub async fn confirm_page(

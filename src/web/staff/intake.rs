@@ -246,7 +246,7 @@ pub async fn add_scan(
         let label = me.actor.label();
         let upload = Upload {
             case_id: &row.id,
-            case_state: &row.state,
+            case_state: row.state,
             uploaded_by: &label,
             attachment: Attachment::Requester(declared),
             max_bytes: state.config.upload_max_bytes,

@@ -160,8 +160,8 @@ pub fn queue_row(
     names: &HashMap<String, String>,
     today: NaiveDate,
 ) -> QueueRow {
-    let kind = row.kind.parse::<RequestKind>().ok();
-    let state = row.state.parse::<CaseState>().ok();
+    let kind = Some(row.kind);
+    let state = Some(row.state);
     let stopped = state.is_some_and(CaseState::waits_on_requester);
     let days_left = row
         .due_on
