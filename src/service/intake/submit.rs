@@ -376,7 +376,7 @@ async fn confirm(
     updated.updated_at = now.naive_utc();
     let link = format!("{}/case/{access_token}", ctx.public_url);
     let (master, from) = (ctx.master.clone_key(), ctx.mail_from.clone());
-    let (from_state, to_state) = (row.state.clone(), updated.state.clone());
+    let (from_state, to_state) = (row.state, updated.state);
     let party: SealedParty = {
         let id = row.id.clone();
         let sealed = ctx
