@@ -10,7 +10,6 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::{World, csrf_of};
 use crate::portal::{mails, spawn_portal};
-use crate::workspace::staff;
 
 type CaseDeadline = (String, String, Option<String>, Option<NaiveDate>);
 
@@ -38,8 +37,8 @@ async fn a_closure_day_moves_exactly_the_deadlines_on_it_and_records_each() {
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
     let calendar = profile.calendar([]);
     let app = spawn_portal(&world, "national").await;
-    let admin = staff(&app, &world, Role::Admin, "admin@example.jp").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
     assert_eq!(
         app.get_with(&boss.client, "/staff/admin/calendar")
             .await

@@ -11,7 +11,6 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::{Page, TestApp, World, csrf_of};
 use crate::portal::spawn_portal;
-use crate::workspace::staff;
 
 fn jst_today() -> chrono::NaiveDate {
     (Utc::now() + chrono::Duration::hours(9)).date_naive()
@@ -106,8 +105,8 @@ fn audit_actions(world: &World) -> Vec<(String, Option<String>)> {
 async fn an_administrator_schedules_a_fee_change_that_applies_from_its_day() {
     let world = World::new();
     let app = spawn_portal(&world, "private").await;
-    let admin = staff(&app, &world, Role::Admin, "admin@example.jp").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
     assert_eq!(
         app.get_with(&boss.client, "/staff/admin/fees").await.status,
         403

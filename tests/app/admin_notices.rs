@@ -9,7 +9,7 @@ use crate::helpers::{Page, TestApp, csrf_of};
 use crate::portal::spawn_portal;
 use crate::retention::instance;
 use crate::uploads::received_case;
-use crate::workspace::{case_id_from_queue, staff};
+use crate::workspace::case_id_from_queue;
 
 const OWN_JA: &str =
     "ご請求のとおり訂正しました。\n\n訂正した内容：（訂正前・訂正後を記載）\n担当：情報公開係";
@@ -33,8 +33,8 @@ fn textarea<'a>(html: &'a str, id: &str) -> &'a str {
 async fn an_administrator_writes_previews_and_resets_a_notice_template() {
     let world = crate::helpers::World::new();
     let app = spawn_portal(&world, "national").await;
-    let admin = staff(&app, &world, Role::Admin, "admin@example.jp").await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let audited = |action: &str| -> Vec<Option<String>> {
         let (db, _) = instance(&world);
         let action = action.to_string();

@@ -10,7 +10,6 @@ use crate::helpers::{Page, TestApp, World, csrf_of};
 use crate::portal::spawn_portal;
 use crate::retention::instance;
 use crate::uploads::received_case;
-use crate::workspace::staff;
 
 fn audited(world: &World, action: &str) -> Vec<Option<String>> {
     let (db, _) = instance(world);
@@ -103,8 +102,8 @@ async fn an_administrator_chooses_and_adjusts_the_operator_profile_on_every_inst
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
     let other = spawn_portal(&world, "national").await;
-    let admin = staff(&app, &world, Role::Admin, "admin@example.jp").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
 
     assert_eq!(
         app.get_with(&boss.client, "/staff/admin/profile")

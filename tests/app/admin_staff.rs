@@ -8,7 +8,6 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::{TestApp, World, client, csrf_of};
 use crate::portal::spawn_portal;
-use crate::workspace::staff;
 
 async fn admin_post(
     app: &TestApp,
@@ -34,8 +33,8 @@ fn one_time_password(html: &str) -> String {
 async fn an_administrator_adds_changes_and_disables_staff_accounts() {
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
-    let admin = staff(&app, &world, Role::Admin, "admin@example.jp").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
     assert_eq!(
         app.get_with(&boss.client, "/staff/admin/staff")
             .await

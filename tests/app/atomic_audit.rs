@@ -7,9 +7,7 @@ use reqwest::multipart::{Form, Part};
 use crate::helpers::{World, client, csrf_of};
 use crate::portal::spawn_portal;
 use crate::uploads::JPEG;
-use crate::workspace::{
-    PASSWORD, case_id_from_queue, case_page, person, requested, staff, value_of,
-};
+use crate::workspace::{PASSWORD, case_id_from_queue, case_page, value_of};
 
 /// From now on the database refuses audit records with `action`.
 fn refuse_audit(world: &World, action: &str) {
@@ -41,7 +39,7 @@ fn allow_audit(world: &World) {
 async fn signing_out_everywhere_and_its_audit_record_are_one_write() {
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let other_device = client();
     let signed_in = app
         .sign_in(&other_device, "clerk@example.jp", PASSWORD)
@@ -88,28 +86,8 @@ async fn signing_out_everywhere_and_its_audit_record_are_one_write() {
 async fn a_staff_scan_and_its_audit_record_are_one_write() {
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
-    requested(
-        &app,
-        &world,
-        &[
-            (
-                "/request",
-                vec![
-                    ("kind", "disclosure"),
-                    ("requester_type", "principal"),
-                    ("consent", "2026-11-21"),
-                ],
-            ),
-            ("/request/person", person("goro@example.jp")),
-            (
-                "/request/content",
-                vec![("data_description", "診療記録"), ("period", "2024年")],
-            ),
-            ("/request/delivery", vec![("delivery", "paper_by_post")]),
-        ],
-    )
-    .await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    app.requester_with_case("goro@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     let scan = |page: &str| {
         Form::new()

@@ -326,7 +326,7 @@ async fn an_agent_requests_disclosure_with_two_documents_on_a_phone() {
 /// explained next to the field, the answer is sent and the request's clock runs again.
 #[tokio::test]
 async fn a_requester_answers_a_correction_request_on_a_phone() {
-    use crate::workspace::{done, staff};
+    use crate::workspace::done;
     use madoguchi::domain::role::Role;
     let world = World::new();
     let app = crate::portal::spawn_portal(&world, "national").await;
@@ -334,7 +334,7 @@ async fn a_requester_answers_a_correction_request_on_a_phone() {
         return;
     };
     let case_path = crate::uploads::received_case(&app, &world).await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let id = crate::workspace::case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "take", &[]).await;
     done(&app, &clerk, &id, "start-review", &[]).await;
@@ -386,7 +386,7 @@ async fn a_requester_answers_a_correction_request_on_a_phone() {
 /// the identity document, verifies and drafts; an approver approves; the notice prints.
 #[tokio::test]
 async fn staff_verify_take_payment_and_an_approver_approves() {
-    use crate::workspace::{PASSWORD, person, requested, staff};
+    use crate::workspace::{PASSWORD, person, requested};
     use madoguchi::domain::role::Role;
 
     let world = World::new();
@@ -424,8 +424,8 @@ async fn staff_verify_take_payment_and_an_approver_approves() {
         None,
     )
     .await;
-    staff(&app, &world, Role::Staff, "clerk@example.jp").await;
-    staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    app.staff(Role::Staff, "clerk@example.jp").await;
+    app.staff(Role::Approver, "boss@example.jp").await;
     let Some(browser) = Browser::start(1280, 1000).await else {
         return;
     };
@@ -570,7 +570,7 @@ async fn the_dashboard_renders_its_chart_without_javascript() {
     let world = World::new();
     crate::helpers::seeded(&world, 800);
     let app = crate::portal::spawn_portal(&world, "national").await;
-    crate::workspace::staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    app.staff(Role::Approver, "boss@example.jp").await;
     let Some(browser) = Browser::start(1280, 1000).await else {
         return;
     };

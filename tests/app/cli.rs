@@ -233,13 +233,9 @@ async fn dev_seed_fills_an_empty_database_and_refuses_one_with_real_cases() {
 
     // Seeded cases look real to the workspace: every open state shows up in the queue.
     let app = crate::portal::spawn_portal(&world, "national").await;
-    let boss = crate::workspace::staff(
-        &app,
-        &world,
-        madoguchi::domain::role::Role::Approver,
-        "boss@example.jp",
-    )
-    .await;
+    let boss = app
+        .staff(madoguchi::domain::role::Role::Approver, "boss@example.jp")
+        .await;
     let queue = app.get_with(&boss.client, "/staff/cases").await.body;
     for state in ["受付", "本人確認中", "審査中"] {
         assert!(queue.contains(&format!("<td>{state}</td>")), "{state}");

@@ -6,7 +6,6 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::World;
 use crate::portal::spawn_portal;
-use crate::workspace::staff;
 
 fn figure(html: &str, n: usize) -> i64 {
     let marker = format!("id=\"figure-{n}\">");
@@ -23,8 +22,8 @@ async fn every_dashboard_figure_matches_an_independent_count() {
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
     let calendar = profile.calendar([]);
     let app = spawn_portal(&world, "national").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     assert_eq!(
         app.get_with(&clerk.client, "/staff/dashboard").await.status,
         403
@@ -175,7 +174,7 @@ async fn a_new_instance_shows_the_last_figures_at_once_then_counts_its_own() {
     let world = World::new();
     let db = crate::helpers::seeded(&world, 60);
     let first = spawn_portal(&world, "national").await;
-    let boss = staff(&first, &world, Role::Approver, "boss@example.jp").await;
+    let boss = first.staff(Role::Approver, "boss@example.jp").await;
     let counted = first.get_with(&boss.client, "/staff/dashboard").await;
     let waiting = figure(&counted.body, 5);
 

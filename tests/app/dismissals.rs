@@ -18,7 +18,7 @@ use crate::helpers::World;
 use crate::portal::{mails, spawn_portal};
 use crate::retention::instance;
 use crate::uploads::received_case;
-use crate::workspace::{ask_for_correction, case_id_from_queue, done, staff};
+use crate::workspace::{ask_for_correction, case_id_from_queue, done};
 
 /// Noon in Japan on `day`.
 fn noon(day: NaiveDate) -> DateTime<Utc> {
@@ -76,7 +76,7 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
     let case_path = received_case(&app, &world).await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "take", &[]).await;
     let reply_by = jst_date(Utc::now()) + Duration::days(14);

@@ -180,7 +180,7 @@ impl World {
             setup_link,
             client: client(),
             clock,
-            _world: self.clone(),
+            world: self.clone(),
         }
     }
 }
@@ -199,7 +199,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The application's clock: a test moves it forward instead of editing stored times.
     pub clock: ShiftedClock,
-    _world: World,
+    /// The deployment this instance serves (its database and data directory).
+    pub world: World,
 }
 
 pub struct Page {

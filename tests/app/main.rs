@@ -17,6 +17,7 @@ mod instances;
 mod mail;
 mod migrations_parity;
 mod pages;
+mod personas;
 mod portal;
 mod register;
 mod reminders;

@@ -11,7 +11,6 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::World;
 use crate::portal::spawn_portal;
-use crate::workspace::staff;
 
 /// CSV lines as fields, without the BOM and the header.
 fn rows(csv: &str) -> Vec<Vec<String>> {
@@ -37,8 +36,8 @@ async fn the_register_lists_every_received_case_once_with_its_decision() {
     let world = World::new();
     let db = crate::helpers::seeded(&world, 300);
     let app = spawn_portal(&world, "national").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     for path in ["/staff/register", "/staff/register.csv"] {
         assert_eq!(app.get_with(&clerk.client, path).await.status, 403);
     }

@@ -13,7 +13,6 @@ use madoguchi::storage::files::BlobStore;
 use crate::helpers::{Page, TestApp, World, csrf_of};
 use crate::portal::spawn_portal;
 use crate::uploads::{JPEG, received_case, upload};
-use crate::workspace::staff;
 
 /// A second handle on the test's database and documents, as another instance would have.
 pub fn instance(world: &World) -> (Db, BlobStore) {
@@ -53,8 +52,8 @@ fn audited(db: &Db, action: &str) -> Vec<(Option<String>, Option<String>)> {
 async fn documents_of_an_ended_request_are_destroyed_after_the_period_set() {
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
-    let admin = staff(&app, &world, Role::Admin, "admin@example.jp").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
     let case = received_case(&app, &world).await;
     let sent = upload(
         &app,

@@ -8,7 +8,7 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::World;
 use crate::portal::spawn_portal;
-use crate::workspace::{PASSWORD, case_id_from_queue, case_page, done, person, requested, staff};
+use crate::workspace::{PASSWORD, case_id_from_queue, case_page, done};
 
 /// The text of the element with `id`, up to the next tag.
 fn text_of(html: &str, id: &str) -> String {
@@ -37,28 +37,8 @@ fn explanation(html: &str) -> Vec<String> {
 async fn a_special_extension_shows_the_same_deadline_to_requester_and_staff() {
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
-    let case_path = requested(
-        &app,
-        &world,
-        &[
-            (
-                "/request",
-                vec![
-                    ("kind", "disclosure"),
-                    ("requester_type", "principal"),
-                    ("consent", "2026-11-21"),
-                ],
-            ),
-            ("/request/person", person("shiro@example.jp")),
-            (
-                "/request/content",
-                vec![("data_description", "診療記録"), ("period", "2024年")],
-            ),
-            ("/request/delivery", vec![("delivery", "paper_by_post")]),
-        ],
-    )
-    .await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let case_path = app.requester_with_case("shiro@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "start-review", &[]).await;
     let today = madoguchi::domain::deadline::jst_date(app.clock.now());

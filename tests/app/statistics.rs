@@ -9,7 +9,6 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::World;
 use crate::portal::spawn_portal;
-use crate::workspace::staff;
 
 fn jst(at: NaiveDateTime) -> NaiveDate {
     (at + Duration::hours(9)).date()
@@ -53,8 +52,8 @@ async fn yearly_figures_match_an_independent_count() {
     let db = crate::helpers::seeded(&world, 500);
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
     let app = spawn_portal(&world, "national").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     assert_eq!(
         app.get_with(&clerk.client, "/staff/statistics")
             .await

@@ -1,12 +1,10 @@
 //! The help-desk workspace over HTTP: whole lifecycles from submission to closure, and the
 //! refusals that keep a case unchanged.
 
-use madoguchi::auth::password::Cost;
 use madoguchi::domain::role::Role;
-use madoguchi::service::accounts::{AccountInput, add_staff};
 use reqwest::multipart::{Form, Part};
 
-use crate::helpers::{Page, TestApp, World, client, csrf_of};
+use crate::helpers::{Page, TestApp, World, csrf_of};
 use crate::portal::{spawn_portal, wait_for_mails};
 use crate::uploads::{JPEG, upload};
 
@@ -15,21 +13,6 @@ pub const PASSWORD: &str = "correct horse battery staple 42";
 /// A signed-in member of staff with their own cookie jar.
 pub struct Staff {
     pub client: reqwest::Client,
-}
-
-pub async fn staff(app: &TestApp, world: &World, role: Role, email: &str) -> Staff {
-    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    let db = madoguchi::startup::open_database(&config).unwrap();
-    let input = AccountInput {
-        email: email.into(),
-        display_name: format!("{} {}", role.label_ja(), email.split('@').next().unwrap()),
-        password: PASSWORD.into(),
-    };
-    add_staff(&db, input, role, chrono::Utc::now(), Cost::Fast).unwrap();
-    let client = client();
-    let signed_in = app.sign_in(&client, email, PASSWORD).await;
-    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
-    Staff { client }
 }
 
 pub fn value_of(html: &str, name: &str) -> String {
@@ -227,8 +210,8 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
         ],
     )
     .await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
 
     // The queue shows the case without the requester's name; search finds it by e-mail.
     let queue = app.get_with(&clerk.client, "/staff/cases").await;
@@ -521,8 +504,8 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
         ],
     )
     .await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "take", &[]).await;
 

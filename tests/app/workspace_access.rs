@@ -6,7 +6,7 @@ use crate::helpers::{World, client, csrf_of};
 use crate::portal::spawn_portal;
 use crate::uploads::{JPEG, upload};
 use crate::workspace::{
-    act, case_id_from_queue, case_page, done, mail_with, person, requested, staff, value_of,
+    act, case_id_from_queue, case_page, done, mail_with, person, requested, value_of,
 };
 
 fn refused(status: u16, location: Option<&str>) -> bool {
@@ -50,7 +50,7 @@ async fn every_staff_route_admits_exactly_the_roles_it_should() {
         (Role::Admin, "ad@example.jp"),
         (Role::Auditor, "au@example.jp"),
     ] {
-        who.push((Some(role), staff(&app, &world, role, email).await.client));
+        who.push((Some(role), app.staff(role, email).await.client));
     }
     who.push((None, client()));
     let id = case_id_from_queue(
@@ -205,9 +205,9 @@ async fn misuse_is_refused_and_changes_nothing() {
         ],
     )
     .await;
-    let alice = staff(&app, &world, Role::Staff, "alice@example.jp").await;
-    let bob = staff(&app, &world, Role::Staff, "bob@example.jp").await;
-    let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+    let alice = app.staff(Role::Staff, "alice@example.jp").await;
+    let bob = app.staff(Role::Staff, "bob@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
     let id = case_id_from_queue(&app, &alice).await;
 
     // A requester's browser (no staff session) is sent to sign in.
@@ -335,7 +335,7 @@ async fn a_my_number_image_is_destroyed_and_a_request_dismissed() {
         ],
     )
     .await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "start-review", &[]).await;
     let mut back_side = JPEG.to_vec();

@@ -6,14 +6,14 @@ use reqwest::multipart::{Form, Part};
 use crate::helpers::{World, csrf_of};
 use crate::portal::spawn_portal;
 use crate::uploads::JPEG;
-use crate::workspace::{case_page, done, staff, value_of};
+use crate::workspace::{case_page, done, value_of};
 
 #[tokio::test]
 async fn a_posted_request_is_entered_back_dated_and_audited() {
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
-    let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
-    let auditor = staff(&app, &world, Role::Auditor, "audit@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let auditor = app.staff(Role::Auditor, "audit@example.jp").await;
 
     let form = app.get_with(&clerk.client, "/staff/intake").await;
     assert_eq!(form.status, 200);

@@ -6,7 +6,7 @@ use crate::helpers::World;
 use crate::portal::spawn_portal;
 use crate::uploads::{JPEG, upload};
 use crate::workspace::{
-    case_id_from_queue, case_page, done, mail_with, person, requested, staff, value_of,
+    case_id_from_queue, case_page, done, mail_with, person, requested, value_of,
 };
 
 struct Run {
@@ -108,8 +108,8 @@ async fn every_kind_runs_from_submission_to_closure() {
         } else {
             requested(&app, &world, &steps).await
         };
-        let clerk = staff(&app, &world, Role::Staff, "clerk@example.jp").await;
-        let boss = staff(&app, &world, Role::Approver, "boss@example.jp").await;
+        let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+        let boss = app.staff(Role::Approver, "boss@example.jp").await;
         let id = case_id_from_queue(&app, &clerk).await;
         done(&app, &clerk, &id, "take", &[]).await;
         done(&app, &clerk, &id, "start-review", &[]).await;
