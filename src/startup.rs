@@ -87,14 +87,14 @@ impl Application {
                 .map_err(StartupError::Setup)?;
         let mail_files = match &transport {
             Transport::Files(_, dir) => Some(dir.clone()),
-            Transport::Smtp(_) => None,
+            Transport::Smtp(_) | Transport::Memory(_) => None,
         };
-        MailWorker {
-            db: db.clone(),
-            master: Arc::new(MasterKey::new(config.secrets.document_key)),
-            transport: Arc::new(transport),
-            worker_id: uuid::Uuid::now_v7().to_string(),
-        }
+        MailWorker::new(
+            db.clone(),
+            Arc::new(MasterKey::new(config.secrets.document_key)),
+            Arc::new(transport),
+            uuid::Uuid::now_v7().to_string(),
+        )
         .spawn(std::time::Duration::from_secs(config.mail_poll_seconds));
         let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
             addr: config.bind.to_string(),
