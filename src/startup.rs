@@ -19,7 +19,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::mail::Transport;
-use crate::mail::worker::MailWorker;
+use crate::mail::worker::{self, MailWorker, MailWorkerHandle};
 use crate::service::accounts;
 use crate::service::calendar::CalendarCache;
 use crate::storage::crypto::MasterKey;
@@ -49,6 +49,7 @@ pub struct Application {
     server: Server,
     setup_link: Option<String>,
     mail_files: Option<std::path::PathBuf>,
+    mail_worker: MailWorkerHandle,
 }
 
 impl Application {
@@ -89,7 +90,7 @@ impl Application {
             Transport::Files(_, dir) => Some(dir.clone()),
             Transport::Smtp(_) | Transport::Memory(_) => None,
         };
-        MailWorker::new(
+        let mail_worker = MailWorker::new(
             db.clone(),
             Arc::new(MasterKey::new(config.secrets.document_key)),
             Arc::new(transport),
@@ -216,6 +217,7 @@ impl Application {
             server,
             setup_link,
             mail_files,
+            mail_worker,
         })
     }
 
@@ -233,8 +235,12 @@ impl Application {
         self.mail_files.as_deref()
     }
 
+    /// Serves until a signal (SIGTERM, SIGINT) stops the server, then stops the mail worker:
+    /// no new claims, and the message in flight sent and recorded (or released).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.mail_worker.shutdown(worker::SHUTDOWN_GRACE).await;
+        served
     }
 }
 

@@ -33,6 +33,10 @@ use crate::storage::crypto::MasterKey;
 
 /// How long a claim lasts before another instance may retry the message, unless renewed.
 pub const LEASE: Duration = Duration::from_secs(120);
+/// How long a stopping instance waits for the message in flight: longer than a relay usually
+/// takes, short enough to end well within the 30 s orchestrators commonly allow after SIGTERM
+/// together with the web server's own drain.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 const FIRST_RETRY_SECONDS: i64 = 30;
 const MAX_RETRY_SECONDS: i64 = 3600;
 

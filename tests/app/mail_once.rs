@@ -225,3 +225,49 @@ async fn a_claim_taken_over_after_its_lease_cannot_be_marked_by_its_first_holder
         .unwrap();
     assert!(!marked && !renewed, "the first holder lost its claim");
 }
+
+/// How many claims are still held.
+fn held_claims(db: &Db) -> i64 {
+    use diesel::prelude::*;
+    use madoguchi::db::schema::outbox as table;
+    db.with_reader(|c| {
+        Ok(table::table
+            .filter(table::claim_expires_at.is_not_null())
+            .count()
+            .get_result(c)?)
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_stopping_worker_finishes_the_message_in_flight_and_claims_no_more() {
+    let world = World::new();
+    let (db, key) = instance(&world);
+    enqueue(&db, key, 3);
+    let relay = MemoryTransport::new().with_delay(Duration::from_millis(400));
+    let handle = worker(&db, key, &relay, "a").spawn(Duration::from_secs(60));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    handle.shutdown(Duration::from_secs(5)).await;
+    assert_eq!(relay.messages().len(), 1, "the one in flight went out");
+    assert_eq!(db.with_reader(outbox::pending_count).unwrap(), 2);
+    assert_eq!(held_claims(&db), 0, "nothing left claimed");
+}
+
+#[tokio::test]
+async fn a_worker_stopped_mid_send_releases_its_claim_for_another_instance() {
+    let world = World::new();
+    let (db, key) = instance(&world);
+    enqueue(&db, key, 1);
+    let slow = MemoryTransport::new().with_delay(Duration::from_secs(30));
+    let handle = worker(&db, key, &slow, "a").spawn(Duration::from_secs(60));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(held_claims(&db), 1);
+    handle.shutdown(Duration::from_millis(100)).await;
+    assert!(slow.messages().is_empty(), "the send was cut short");
+    assert_eq!(held_claims(&db), 0, "released, not left to run out");
+    // Another instance sends it at once, not a lease later.
+    let relay = MemoryTransport::new();
+    let b = worker(&db, key, &relay, "b");
+    assert_eq!(b.drain(Utc::now()).await.unwrap(), (1, 0));
+    assert_eq!(relay.messages().len(), 1);
+}
