@@ -19,7 +19,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::mail::Transport;
-use crate::mail::worker::MailWorker;
+use crate::mail::worker::{self, MailWorker, MailWorkerHandle};
 use crate::service::accounts;
 use crate::service::calendar::CalendarCache;
 use crate::storage::crypto::MasterKey;
@@ -49,6 +49,7 @@ pub struct Application {
     server: Server,
     setup_link: Option<String>,
     mail_files: Option<std::path::PathBuf>,
+    mail_worker: MailWorkerHandle,
 }
 
 impl Application {
@@ -87,14 +88,15 @@ impl Application {
                 .map_err(StartupError::Setup)?;
         let mail_files = match &transport {
             Transport::Files(_, dir) => Some(dir.clone()),
-            Transport::Smtp(_) => None,
+            Transport::Smtp(_) | Transport::Memory(_) => None,
         };
-        MailWorker {
-            db: db.clone(),
-            master: Arc::new(MasterKey::new(config.secrets.document_key)),
-            transport: Arc::new(transport),
-            worker_id: uuid::Uuid::now_v7().to_string(),
-        }
+        let mail_worker = MailWorker::new(
+            db.clone(),
+            Arc::new(MasterKey::new(config.secrets.document_key)),
+            Arc::new(transport),
+            uuid::Uuid::now_v7().to_string(),
+        )
+        .with_clock(clock.clone())
         .spawn(std::time::Duration::from_secs(config.mail_poll_seconds));
         let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
             addr: config.bind.to_string(),
@@ -216,6 +218,7 @@ impl Application {
             server,
             setup_link,
             mail_files,
+            mail_worker,
         })
     }
 
@@ -233,8 +236,12 @@ impl Application {
         self.mail_files.as_deref()
     }
 
+    /// Serves until a signal (SIGTERM, SIGINT) stops the server, then stops the mail worker:
+    /// no new claims, and the message in flight sent and recorded (or released).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.mail_worker.shutdown(worker::SHUTDOWN_GRACE).await;
+        served
     }
 }
 

@@ -1,10 +1,19 @@
 //! Outgoing mail. Messages are built here, sealed and written to the outbox inside the caller's
 //! transaction, and sent later by [`worker`] over SMTP (or written as `.eml` files when no SMTP
 //! server is configured).
+//!
+//! Each message's `Message-ID` is `<outbox id@sender's domain>`, fixed when the message is
+//! composed from what the outbox holds, so every attempt to send one outbox entry carries the same
+//! one. That is what lets a relay or a mail client fold the one duplicate the outbox cannot rule
+//! out (see [`worker`]: the relay accepted the message, and the instance stopped or lost the
+//! database before recording it as sent).
 
 pub mod worker;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -70,6 +79,87 @@ enum Sealed {
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    /// Keeps messages in memory, for tests. [`Transport::from_config`] never returns it: only
+    /// code can make one, so no configuration can make a production instance swallow its mail.
+    Memory(MemoryTransport),
+}
+
+/// A message as the memory transport received it.
+#[derive(Debug, Clone)]
+pub struct MemoryMail {
+    pub envelope: Envelope,
+    pub raw: Vec<u8>,
+}
+
+impl MemoryMail {
+    /// The formatted message as text, with line ends as written (CRLF).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.raw).into_owned()
+    }
+
+    /// The value of the `Message-ID` header.
+    pub fn message_id(&self) -> Option<String> {
+        self.text().lines().find_map(|line| {
+            line.strip_prefix("Message-ID: ")
+                .map(|value| value.trim().to_string())
+        })
+    }
+}
+
+/// The mail kept by [`Transport::Memory`]. Clones share the messages, so a test keeps one clone
+/// and hands another to the worker.
+#[derive(Clone, Default)]
+pub struct MemoryTransport {
+    sent: Arc<Mutex<Vec<MemoryMail>>>,
+    delay: Option<Duration>,
+    lost_replies: Arc<AtomicUsize>,
+}
+
+impl MemoryTransport {
+    pub fn new() -> MemoryTransport {
+        MemoryTransport::default()
+    }
+
+    /// Each send takes `delay`, as over a slow relay.
+    pub fn with_delay(mut self, delay: Duration) -> MemoryTransport {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// The next `count` messages are kept but reported as not sent, as when the connection
+    /// drops after the relay accepted a message and before its reply arrived.
+    pub fn lose_replies(&self, count: usize) {
+        self.lost_replies.store(count, Ordering::SeqCst);
+    }
+
+    /// Every message received so far, in order.
+    pub fn messages(&self) -> Vec<MemoryMail> {
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    async fn send(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), String> {
+        if let Some(delay) = self.delay {
+            tokio::time::sleep(delay).await;
+        }
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(MemoryMail {
+                envelope: envelope.clone(),
+                raw: raw.to_vec(),
+            });
+        let lost = self
+            .lost_replies
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if lost {
+            return Err("memory transport: reply lost".to_string());
+        }
+        Ok(())
+    }
 }
 
 impl Transport {
@@ -131,7 +221,8 @@ pub fn prepare(
     })
 }
 
-/// The SMTP envelope and the formatted message of an outbox entry `id`.
+/// The SMTP envelope and the formatted message of an outbox entry `id`. The same entry always
+/// gives the same `Message-ID` (see the module's note).
 fn compose(id: &str, sealed: Sealed) -> Result<(Envelope, Vec<u8>), MailError> {
     let mail = match sealed {
         Sealed::Envelope(envelope) => {

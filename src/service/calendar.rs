@@ -21,8 +21,8 @@ use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
 use crate::mail::{self, OutgoingMail};
 use crate::service::case_record::{facts_json, parse_facts};
-use crate::service::deadlines;
 use crate::service::revisioned::Revisioned;
+use crate::service::{deadlines, notices};
 use crate::storage::crypto::MasterKey;
 
 pub struct CalendarCache {
@@ -300,16 +300,15 @@ fn tell_assignees(
         .filter(|s| s.role == "approver")
         .map(|s| s.email.as_str())
         .collect();
-    let mut lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut lines: BTreeMap<String, Vec<notices::MovedDeadlineLine>> = BTreeMap::new();
     let ids: Vec<String> = moved.iter().map(|m| m.case_id.clone()).collect();
     let assignees = cases::assignees_of(conn, &ids)?;
     for m in moved {
-        let line = format!(
-            "{}: {} → {}",
-            m.receipt_number,
-            m.from.map_or("-".into(), |d| d.to_string()),
-            m.to
-        );
+        let line = notices::MovedDeadlineLine {
+            number: m.receipt_number.clone(),
+            from: m.from,
+            to: m.to,
+        };
         let assignee = assignees
             .iter()
             .find(|(id, _)| *id == m.case_id)
@@ -328,13 +327,11 @@ fn tell_assignees(
         }
     }
     for (to, list) in lines {
+        let notice = notices::deadlines_moved(&list);
         let mail = OutgoingMail {
             to,
-            subject: "【窓口】期限が変わりました / Deadlines moved".into(),
-            text: format!(
-                "営業日カレンダーの変更により、次の案件の期限が変わりました。\nA change to the business calendar moved these deadlines.\n\n{}\n",
-                list.join("\n")
-            ),
+            subject: notice.subject,
+            text: notice.body,
             html: None,
         };
         // A staff address that no longer parses must not undo the calendar change; the moves

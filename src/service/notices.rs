@@ -1,11 +1,13 @@
-//! Notices to requesters, rendered in their language from text templates. They carry only what
-//! the notice needs: no names, addresses or documents.
+//! Notices to requesters, rendered in their language from text templates, and the notices to
+//! staff (reminders, moved deadlines), rendered from templates beside them in Japanese and
+//! English at once. They carry only what the notice needs: no names, addresses or documents.
 
 use askama::Template;
 use chrono::NaiveDate;
 
 use crate::domain::deadline::Deadline;
 use crate::domain::kind::RequestKind;
+use crate::domain::reminders::ReminderKind;
 use crate::i18n::Lang;
 
 pub struct Notice {
@@ -224,6 +226,57 @@ pub fn decision(lang: Lang, notice: &DecisionNotice<'_>) -> Notice {
     }
 }
 
+/// Staff have no language of their own here, so their notices say everything in Japanese and
+/// English, and their subjects have a prefix of their own.
+const STAFF_SUBJECT_PREFIX: &str = "【窓口】";
+
+/// One case in a reminder digest to a member of staff.
+#[derive(Debug, Clone)]
+pub struct StaffReminder {
+    pub number: String,
+    pub kind: ReminderKind,
+    /// For a lapsed reply: the day the sweep dismisses the request, when it is set to.
+    pub dismiss_on: Option<NaiveDate>,
+    /// The case's page on the staff side.
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/staff_reminders.txt")]
+struct StaffReminders<'a> {
+    items: &'a [StaffReminder],
+}
+
+/// The cases that need a member of staff's attention, one line and link each.
+pub fn staff_reminders(items: &[StaffReminder]) -> Notice {
+    Notice {
+        subject: format!("{STAFF_SUBJECT_PREFIX}期限のお知らせ / Deadline reminders"),
+        body: render(&StaffReminders { items }),
+    }
+}
+
+/// One deadline moved by a change to the business calendar.
+#[derive(Debug, Clone)]
+pub struct MovedDeadlineLine {
+    pub number: String,
+    pub from: Option<NaiveDate>,
+    pub to: NaiveDate,
+}
+
+#[derive(Template)]
+#[template(path = "mail/staff_deadlines_moved.txt")]
+struct DeadlinesMoved<'a> {
+    moves: &'a [MovedDeadlineLine],
+}
+
+/// The deadlines of a member of staff's cases that a calendar change moved.
+pub fn deadlines_moved(moves: &[MovedDeadlineLine]) -> Notice {
+    Notice {
+        subject: format!("{STAFF_SUBJECT_PREFIX}期限が変わりました / Deadlines moved"),
+        body: render(&DeadlinesMoved { moves }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,5 +306,99 @@ mod tests {
         );
         assert!(en.subject.contains("2026-000001"));
         assert!(en.body.contains("Request number: 2026-000001") && en.body.contains("2026-04-01"));
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn staff_reminders_say_what_they_said_before_templates() {
+        let item = |number: &str, kind, dismiss_on| StaffReminder {
+            number: number.into(),
+            kind,
+            dismiss_on,
+            link: format!("https://x.example/staff/cases/{number}"),
+        };
+        let notice = staff_reminders(&[
+            item(
+                "2026-000001",
+                ReminderKind::Deadline {
+                    days: 5,
+                    due_on: day(2026, 12, 25),
+                },
+                None,
+            ),
+            item(
+                "2026-000002",
+                ReminderKind::Overdue {
+                    due_on: day(2026, 12, 1),
+                },
+                None,
+            ),
+            item(
+                "2026-000003",
+                ReminderKind::ReplyLapsed {
+                    reply_by: day(2026, 12, 28),
+                },
+                Some(day(2027, 1, 8)),
+            ),
+            item(
+                "2026-000004",
+                ReminderKind::ReplyLapsed {
+                    reply_by: day(2026, 12, 28),
+                },
+                None,
+            ),
+            item(
+                "2026-000005",
+                ReminderKind::Payment {
+                    asked_on: day(2026, 12, 2),
+                },
+                None,
+            ),
+        ]);
+        assert_eq!(
+            notice.subject,
+            "【窓口】期限のお知らせ / Deadline reminders"
+        );
+        let lines = [
+            "2026-000001: 期限 2026-12-25（あと5営業日以内） / due 2026-12-25 (within 5 office days)\n  https://x.example/staff/cases/2026-000001",
+            "2026-000002: 期限超過（期限 2026-12-01） / overdue (due 2026-12-01)\n  https://x.example/staff/cases/2026-000002",
+            "2026-000003: 補正の回答期限 2026-12-28 を過ぎました。回答がなければ 2027-01-08 に自動で却下します / no answer by 2026-12-28: dismissed automatically on 2027-01-08 unless answered\n  https://x.example/staff/cases/2026-000003",
+            "2026-000004: 補正の回答期限 2026-12-28 を過ぎました。却下するか確認してください / no answer by 2026-12-28: decide whether to dismiss\n  https://x.example/staff/cases/2026-000004",
+            "2026-000005\n  https://x.example/staff/cases/2026-000005",
+        ];
+        assert_eq!(
+            notice.body,
+            format!(
+                "対応が必要な案件があります。\nThese cases need your attention.\n\n{}\n",
+                lines.join("\n")
+            )
+        );
+    }
+
+    #[test]
+    fn moved_deadlines_say_what_they_said_before_templates() {
+        let notice = deadlines_moved(&[
+            MovedDeadlineLine {
+                number: "2026-000001".into(),
+                from: Some(day(2026, 12, 25)),
+                to: day(2026, 12, 28),
+            },
+            MovedDeadlineLine {
+                number: "2026-000002".into(),
+                from: None,
+                to: day(2027, 1, 5),
+            },
+        ]);
+        assert_eq!(
+            notice.subject,
+            "【窓口】期限が変わりました / Deadlines moved"
+        );
+        assert_eq!(
+            notice.body,
+            "営業日カレンダーの変更により、次の案件の期限が変わりました。\nA change to the business calendar moved these deadlines.\n\n2026-000001: 2026-12-25 → 2026-12-28\n2026-000002: - → 2027-01-05\n"
+        );
     }
 }

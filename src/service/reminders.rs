@@ -208,7 +208,7 @@ impl Sweeper {
                     .filter(|s| s.role == "approver")
                     .map(|s| s.email.as_str())
                     .collect();
-                let mut digests: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                let mut digests: BTreeMap<String, Vec<notices::StaffReminder>> = BTreeMap::new();
                 let mut sent = 0;
                 for p in &batch {
                     let kind = p.kind.as_str();
@@ -220,8 +220,7 @@ impl Sweeper {
                         p.kind.about_on(),
                         now.naive_utc(),
                         &instance,
-                    )?
-                    {
+                    )? {
                         continue;
                     }
                     sent += 1;
@@ -243,11 +242,12 @@ impl Sweeper {
                         }
                         continue;
                     }
-                    let line = format!(
-                        "{}\n  {public_url}/staff/cases/{}",
-                        staff_line(p.kind, &number, p.dismiss_on),
-                        p.case.id
-                    );
+                    let line = notices::StaffReminder {
+                        number,
+                        kind: p.kind,
+                        dismiss_on: p.dismiss_on,
+                        link: format!("{public_url}/staff/cases/{}", p.case.id),
+                    };
                     let assignee = p
                         .case
                         .assignee_id
@@ -271,13 +271,11 @@ impl Sweeper {
                     }
                 }
                 for (to, lines) in digests {
+                    let notice = notices::staff_reminders(&lines);
                     let mail = OutgoingMail {
                         to,
-                        subject: "【窓口】期限のお知らせ / Deadline reminders".into(),
-                        text: format!(
-                            "対応が必要な案件があります。\nThese cases need your attention.\n\n{}\n",
-                            lines.join("\n")
-                        ),
+                        subject: notice.subject,
+                        text: notice.body,
                         html: None,
                     };
                     queue(conn, &master, &from, &mail, "staff.reminder", None, now)?;
@@ -328,26 +326,6 @@ fn queue(
     }
 }
 
-fn staff_line(kind: ReminderKind, number: &str, dismiss_on: Option<chrono::NaiveDate>) -> String {
-    match kind {
-        ReminderKind::Deadline { days, due_on } => format!(
-            "{number}: 期限 {due_on}（あと{days}営業日以内） / due {due_on} (within {days} office days)"
-        ),
-        ReminderKind::Overdue { due_on } => {
-            format!("{number}: 期限超過（期限 {due_on}） / overdue (due {due_on})")
-        }
-        ReminderKind::ReplyLapsed { reply_by } => match dismiss_on {
-            Some(on) => format!(
-                "{number}: 補正の回答期限 {reply_by} を過ぎました。回答がなければ {on} に自動で却下します / no answer by {reply_by}: dismissed automatically on {on} unless answered"
-            ),
-            None => format!(
-                "{number}: 補正の回答期限 {reply_by} を過ぎました。却下するか確認してください / no answer by {reply_by}: decide whether to dismiss"
-            ),
-        },
-        ReminderKind::Reply { .. } | ReminderKind::Payment { .. } => number.to_string(),
-    }
-}
-
 fn requester_notice(case: &SweepRow, kind: ReminderKind, number: &str) -> notices::Notice {
     let lang = Lang::from_code(&case.lang).unwrap_or_default();
     match kind {
@@ -387,14 +365,22 @@ mod tests {
     #[test]
     fn the_assignee_learns_whether_a_lapsed_reply_is_dismissed_automatically() {
         let reply_by = chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
-        let lapsed = ReminderKind::ReplyLapsed { reply_by };
-        let by_staff = staff_line(lapsed, "2026-000001", None);
+        let lapsed = |dismiss_on| {
+            notices::staff_reminders(&[notices::StaffReminder {
+                number: "2026-000001".into(),
+                kind: ReminderKind::ReplyLapsed { reply_by },
+                dismiss_on,
+                link: "https://x.example/staff/cases/c".into(),
+            }])
+            .body
+        };
+        let by_staff = lapsed(None);
         assert!(
             by_staff.contains("却下するか確認してください"),
             "{by_staff}"
         );
         let on = chrono::NaiveDate::from_ymd_opt(2027, 1, 8).unwrap();
-        let automatic = staff_line(lapsed, "2026-000001", Some(on));
+        let automatic = lapsed(Some(on));
         assert!(
             automatic.contains("2027-01-08 に自動で却下します"),
             "{automatic}"

@@ -152,17 +152,17 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
     );
     // Queued at the sweep's time, five office days ahead of the clock: sent as of then.
     let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    madoguchi::mail::worker::MailWorker {
-        db: db.clone(),
-        master: Arc::new(madoguchi::storage::crypto::MasterKey::new(
+    madoguchi::mail::worker::MailWorker::new(
+        db.clone(),
+        Arc::new(madoguchi::storage::crypto::MasterKey::new(
             config.secrets.document_key,
         )),
-        transport: Arc::new(
+        Arc::new(
             madoguchi::mail::Transport::from_config(None, world.data_dir.path().join("mail"))
                 .unwrap(),
         ),
-        worker_id: "test".into(),
-    }
+        "test",
+    )
     .drain(fifth)
     .await
     .unwrap();

@@ -15,6 +15,7 @@ mod errors;
 mod helpers;
 mod instances;
 mod mail;
+mod mail_once;
 mod migrations_parity;
 mod pages;
 mod personas;
