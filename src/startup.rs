@@ -44,6 +44,14 @@ pub enum StartupError {
     Setup(String),
 }
 
+/// What a test may replace when it builds the application (production uses [`Application::build`]).
+pub struct Parts {
+    pub password_cost: Cost,
+    pub clock: Arc<dyn Clock>,
+    /// Mail kept in memory instead of files; there is no configuration that selects it.
+    pub memory_mail: Option<crate::mail::MemoryTransport>,
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -62,16 +70,29 @@ impl Application {
         config: Config,
         password_cost: Cost,
     ) -> Result<Application, StartupError> {
-        Application::build_with_clock(config, password_cost, Arc::new(SystemClock)).await
+        Application::build_with_parts(
+            config,
+            Parts {
+                password_cost,
+                clock: Arc::new(SystemClock),
+                memory_mail: None,
+            },
+        )
+        .await
     }
 
-    /// As [`Application::build_with`], with the clock the pages and use cases read (tests pass a
-    /// [`crate::clock::ShiftedClock`] and move it instead of editing stored times).
-    pub async fn build_with_clock(
+    /// As [`Application::build_with`], with the parts tests replace: the clock the pages and use
+    /// cases read, and a transport that keeps mail in memory (only when no SMTP server is
+    /// configured: tests of real SMTP keep it).
+    pub async fn build_with_parts(
         config: Config,
-        password_cost: Cost,
-        clock: Arc<dyn Clock>,
+        parts: Parts,
     ) -> Result<Application, StartupError> {
+        let Parts {
+            password_cost,
+            clock,
+            memory_mail,
+        } = parts;
         let db = open_database(&config)?;
         let setup_link = accounts::setup_link_if_needed(
             &db,
@@ -83,9 +104,11 @@ impl Application {
             source,
         })?
         .map(|token| format!("{}/setup/{token}", config.public_url));
-        let transport =
-            Transport::from_config(config.smtp_url.as_deref(), config.data_path("mail"))
-                .map_err(StartupError::Setup)?;
+        let transport = match memory_mail {
+            Some(memory) if config.smtp_url.is_none() => Transport::Memory(memory),
+            _ => Transport::from_config(config.smtp_url.as_deref(), config.data_path("mail"))
+                .map_err(StartupError::Setup)?,
+        };
         let mail_files = match &transport {
             Transport::Files(_, dir) => Some(dir.clone()),
             Transport::Smtp(_) | Transport::Memory(_) => None,

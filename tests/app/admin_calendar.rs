@@ -176,7 +176,7 @@ async fn a_closure_day_moves_exactly_the_deadlines_on_it_and_records_each() {
     // The people responsible are told: every moved receipt number is in a mail.
     let mut told = String::new();
     for _ in 0..100 {
-        told = mails(world.data_dir.path())
+        told = mails(&world)
             .into_iter()
             .filter(|m| m.contains("期限が変わりました"))
             .collect();

@@ -257,9 +257,7 @@ async fn an_agent_requests_disclosure_with_two_documents_on_a_phone() {
         .click_and_wait(Locator::Css("form[action='/request/submit'] button"))
         .await;
 
-    let mail = crate::portal::wait_for_mails(world.data_dir.path(), 1)
-        .await
-        .remove(0);
+    let mail = crate::portal::wait_for_mails(&world, 1).await.remove(0);
     let code: String = mail
         .split("確認コード:")
         .nth(1)

@@ -157,16 +157,13 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
         Arc::new(madoguchi::storage::crypto::MasterKey::new(
             config.secrets.document_key,
         )),
-        Arc::new(
-            madoguchi::mail::Transport::from_config(None, world.data_dir.path().join("mail"))
-                .unwrap(),
-        ),
+        Arc::new(madoguchi::mail::Transport::Memory(world.mail.clone())),
         "test",
     )
     .drain(fifth)
     .await
     .unwrap();
-    let told: Vec<String> = mails(world.data_dir.path())
+    let told: Vec<String> = mails(&world)
         .into_iter()
         .filter(|m| m.contains("ご請求を却下しました。"))
         .collect();

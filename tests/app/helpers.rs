@@ -9,7 +9,8 @@ use diesel::{Connection, PgConnection};
 use madoguchi::auth::password::Cost;
 use madoguchi::clock::ShiftedClock;
 use madoguchi::config::Config;
-use madoguchi::startup::Application;
+use madoguchi::mail::MemoryTransport;
+use madoguchi::startup::{Application, Parts};
 
 pub fn postgres_selected() -> bool {
     std::env::var("MADOGUCHI_TEST_DATABASE").is_ok_and(|v| v == "postgres")
@@ -73,6 +74,10 @@ impl Drop for PgDatabase {
 pub struct World {
     pub data_dir: Arc<tempfile::TempDir>,
     pub database_url: String,
+    /// Where every instance of this deployment delivers its mail (unless SMTP is configured, or
+    /// `mail_files` asks for the default `.eml` files).
+    pub mail: MemoryTransport,
+    pub mail_files: bool,
     _pg: Option<Arc<PgDatabase>>,
 }
 
@@ -84,6 +89,8 @@ impl World {
             World {
                 database_url: pg.url.clone(),
                 data_dir,
+                mail: MemoryTransport::new(),
+                mail_files: false,
                 _pg: Some(Arc::new(pg)),
             }
         } else {
@@ -94,6 +101,8 @@ impl World {
             World {
                 data_dir,
                 database_url,
+                mail: MemoryTransport::new(),
+                mail_files: false,
                 _pg: None,
             }
         }
@@ -106,6 +115,8 @@ impl World {
         Some(World {
             database_url: pg.url.clone(),
             data_dir: Arc::new(tempfile::tempdir().expect("temp dir")),
+            mail: MemoryTransport::new(),
+            mail_files: false,
             _pg: Some(Arc::new(pg)),
         })
     }
@@ -167,7 +178,12 @@ impl World {
             madoguchi::telemetry::init(madoguchi::config::LogFormat::Pretty, &filter);
         }
         let clock = ShiftedClock::new();
-        let app = Application::build_with_clock(config, Cost::Fast, Arc::new(clock.clone()))
+        let parts = Parts {
+            password_cost: Cost::Fast,
+            clock: Arc::new(clock.clone()),
+            memory_mail: (!self.mail_files).then(|| self.mail.clone()),
+        };
+        let app = Application::build_with_parts(config, parts)
             .await
             .expect("application starts");
         let base = format!("http://127.0.0.1:{}", app.port());

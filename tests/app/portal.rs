@@ -10,7 +10,19 @@ use chrono::Datelike;
 use crate::helpers::{TestApp, World, csrf_of};
 
 /// Every mail written so far, decoded to text.
-pub fn mails(data_dir: &Path) -> Vec<String> {
+/// Every mail the deployment has sent, in the order sent, headers as they are and bodies
+/// decoded.
+pub fn mails(world: &World) -> Vec<String> {
+    world
+        .mail
+        .messages()
+        .iter()
+        .map(|m| decode(&m.text()))
+        .collect()
+}
+
+/// The `.eml` files of a deployment that writes its mail to files (the default without SMTP).
+pub fn mail_files(data_dir: &Path) -> Vec<String> {
     let mut files: Vec<_> = std::fs::read_dir(data_dir.join("mail"))
         .map(|d| {
             d.flatten()
@@ -62,10 +74,10 @@ fn decode(raw: &str) -> String {
 }
 
 /// Waits without blocking the runtime, on which the server's mail worker runs in these tests.
-pub async fn wait_for_mails(data_dir: &Path, count: usize) -> Vec<String> {
+pub async fn wait_for_mails(world: &World, count: usize) -> Vec<String> {
     let started = Instant::now();
     loop {
-        let found = mails(data_dir);
+        let found = mails(world);
         if found.len() >= count || started.elapsed() > Duration::from_secs(20) {
             assert!(
                 found.len() >= count,
@@ -215,7 +227,7 @@ async fn a_person_requests_disclosure_confirms_by_code_and_follows_the_case() {
     let sent = app.post("/request/submit", &[("csrf", &csrf)]).await;
     assert_eq!(sent.location.as_deref(), Some("/request/sent"));
 
-    let confirmation = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    let confirmation = wait_for_mails(&world, 1).await.remove(0);
     assert!(confirmation.contains("To: hanako@example.jp"));
     assert!(
         !confirmation.contains("山田"),
@@ -264,7 +276,7 @@ async fn a_person_requests_disclosure_confirms_by_code_and_follows_the_case() {
         "the deadline is explained"
     );
 
-    let receipt = with(wait_for_mails(world.data_dir.path(), 2).await, "受付番号: ");
+    let receipt = with(wait_for_mails(&world, 2).await, "受付番号: ");
     assert!(receipt.contains(&format!("受付番号: {number}")));
     assert!(
         receipt.contains(&case_path),
@@ -289,10 +301,7 @@ async fn a_person_requests_disclosure_confirms_by_code_and_follows_the_case() {
         .await;
     let message = "一致するご請求がある場合";
     assert!(lookup.body.contains(message) && unknown.body.contains(message));
-    let link_mail = with(
-        wait_for_mails(world.data_dir.path(), 3).await,
-        "確認するためのリンク",
-    );
+    let link_mail = with(wait_for_mails(&world, 3).await, "確認するためのリンク");
     let new_path = format!(
         "/case/{}",
         after(&link_mail, "/case/")
@@ -398,7 +407,7 @@ async fn an_agent_asks_for_erasure_and_confirms_by_link_on_another_instance() {
         .await;
     assert_eq!(sent.location.as_deref(), Some("/request/sent"));
 
-    let confirmation = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    let confirmation = wait_for_mails(&world, 1).await.remove(0);
     assert!(
         confirmation.contains("To: agent@example.jp"),
         "mail goes to the agent"
@@ -494,6 +503,45 @@ async fn a_double_clicked_submit_makes_one_request() {
     assert_eq!(app.get("/request/sent").await.status, 200);
 }
 
+/// Without SMTP the operator's mail is written as `.eml` files under the data directory (what
+/// `cargo run` does on a fresh machine); the other tests keep mail in memory.
+#[tokio::test]
+async fn without_smtp_mail_is_written_as_files() {
+    let mut world = World::new();
+    world.mail_files = true;
+    let app = spawn_portal(&world, "national").await;
+    step(
+        &app,
+        "/request",
+        &[
+            ("kind", "disclosure"),
+            ("requester_type", "principal"),
+            ("consent", "2026-11-21"),
+        ],
+    )
+    .await;
+    step(&app, "/request/person", PERSON).await;
+    step(
+        &app,
+        "/request/content",
+        &[("data_description", "診療記録"), ("period", "2024年")],
+    )
+    .await;
+    step(&app, "/request/delivery", &[("delivery", "paper_by_post")]).await;
+    let csrf = csrf_of(&app.get("/request/review").await.body);
+    app.post("/request/submit", &[("csrf", &csrf)]).await;
+    let started = Instant::now();
+    while mail_files(world.data_dir.path()).is_empty()
+        && started.elapsed() < Duration::from_secs(20)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let files = mail_files(world.data_dir.path());
+    assert_eq!(files.len(), 1, "the confirmation mail as a file");
+    assert!(files[0].contains("確認コード"));
+    assert!(mails(&world).is_empty(), "nothing went to memory");
+}
+
 #[tokio::test]
 async fn skipping_ahead_and_stale_tokens_lose_nothing() {
     let world = World::new();
@@ -561,7 +609,7 @@ async fn unconfirmed_submissions_are_purged_and_their_links_expire() {
     .await;
     let csrf = csrf_of(&app.get("/request/review").await.body);
     app.post("/request/submit", &[("csrf", &csrf)]).await;
-    let mail = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    let mail = wait_for_mails(&world, 1).await.remove(0);
     let path = format!(
         "/case/{}",
         after(&mail, "/case/")
@@ -693,7 +741,7 @@ async fn every_portal_page_is_complete_in_both_languages() {
         check("/request/review".into(), review);
         app.post("/request/submit", &[("csrf", &csrf)]).await;
         check("/request/sent".into(), app.get("/request/sent").await);
-        let mail = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+        let mail = wait_for_mails(&world, 1).await.remove(0);
         let case = format!(
             "/case/{}",
             after(&mail, "/case/")

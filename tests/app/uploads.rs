@@ -47,7 +47,7 @@ pub async fn received_case(app: &TestApp, world: &World) -> String {
     }
     let csrf = csrf_of(&app.get("/request/review").await.body);
     app.post("/request/submit", &[("csrf", &csrf)]).await;
-    let mail = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    let mail = wait_for_mails(&world, 1).await.remove(0);
     let token = mail
         .split("/case/")
         .nth(1)
@@ -265,7 +265,7 @@ async fn a_request_is_withdrawn_after_a_confirmation_page() {
         !page.body.contains("enctype=\"multipart/form-data\""),
         "no uploads on a closed case"
     );
-    let mails = wait_for_mails(world.data_dir.path(), 3).await;
+    let mails = wait_for_mails(&world, 3).await;
     assert!(
         mails.iter().any(|m| m.contains("取下げを受け付けました")),
         "withdrawal confirmed by mail"
@@ -374,7 +374,7 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
         page.body.contains("期限停止中"),
         "the clock is shown as stopped"
     );
-    let mails = wait_for_mails(world.data_dir.path(), 3).await;
+    let mails = wait_for_mails(&world, 3).await;
     let notice = mails
         .iter()
         .find(|m| m.contains("補正のお願い"))
@@ -473,7 +473,7 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
     );
     app.post("/request/submit", &[("csrf", &csrf_of(&review.body))])
         .await;
-    let mail = wait_for_mails(world.data_dir.path(), 1).await.remove(0);
+    let mail = wait_for_mails(&world, 1).await.remove(0);
     let token = mail
         .split("/case/")
         .nth(1)
