@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use diesel::prelude::*;
-use madoguchi::db::schema::{audit_events, fee_schedule_revision, fee_schedules};
+use madoguchi::db::schema::audit_events;
 use madoguchi::domain::role::Role;
 
 use crate::helpers::{Page, TestApp, World, csrf_of};
@@ -249,29 +249,16 @@ async fn an_administrator_schedules_a_fee_change_that_applies_from_its_day() {
     assert!(withdrawn.body.contains("適用予定の設定を取り消しました"));
     assert!(!withdrawn.body.contains(&format!("id=\"schedule-{later}\"")));
 
-    // Time passes: the added schedule's day comes (moved to today in the database, as the
-    // calendar would have it tomorrow), and every instance's quotes follow within seconds.
-    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
-    let db = madoguchi::startup::open_database(&config).unwrap();
-    let today_text = today.to_string();
-    let tomorrow_text = tomorrow.clone();
-    db.with_writer(move |c| {
-        let json: String = fee_schedules::table
-            .find(tomorrow_text.parse::<chrono::NaiveDate>().unwrap())
-            .select(fee_schedules::schedule)
-            .first(c)?;
-        diesel::update(fee_schedules::table)
-            .set((
-                fee_schedules::effective_from.eq(today_text.parse::<chrono::NaiveDate>().unwrap()),
-                fee_schedules::schedule.eq(json.replace(&tomorrow_text, &today_text)),
-            ))
-            .execute(c)?;
-        diesel::update(fee_schedule_revision::table)
-            .set(fee_schedule_revision::revision.eq(fee_schedule_revision::revision + 1))
-            .execute(c)?;
-        Ok(())
-    })
-    .unwrap();
+    // Time passes: the added schedule's day comes, and the quotes follow it.
+    app.clock.advance(chrono::Duration::days(1));
+    let signed_in = app
+        .sign_in(
+            &admin.client,
+            "admin@example.jp",
+            crate::workspace::PASSWORD,
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "signed in again a day later");
     let mut quoted = String::new();
     for _ in 0..40 {
         quoted = quoted_online_fee(&app).await;
@@ -285,7 +272,7 @@ async fn an_administrator_schedules_a_fee_change_that_applies_from_its_day() {
         &app,
         &admin.client,
         "/staff/admin/fees/withdraw",
-        &[("effective_from".into(), today.to_string())],
+        &[("effective_from".into(), tomorrow.clone())],
     )
     .await;
     assert_eq!(in_force.status, 422);
