@@ -82,10 +82,23 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Only same-site absolute paths may be redirect targets, so links cannot bounce people elsewhere.
+/// Only paths on this site may be redirect targets, so links cannot bounce people elsewhere. The
+/// target is resolved the way a browser resolves a `Location` (a WHATWG URL parser, which drops
+/// tabs and newlines and reads `\\` as `/`) against a placeholder origin; anything that leaves
+/// that origin falls back. What comes back is the parsed path and query, percent-encoded, so
+/// it is always a valid header value.
 pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+    let Ok(here) = url::Url::parse("https://madoguchi.invalid/") else {
+        return fallback.to_string();
+    };
+    let resolved = next
+        .filter(|p| p.starts_with('/'))
+        .and_then(|p| here.join(p).ok());
+    match resolved {
+        Some(url) if url.origin() == here.origin() => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        },
         _ => fallback.to_string(),
     }
 }
@@ -112,6 +125,29 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example"), "/"), "/");
         assert_eq!(safe_next(Some("/\\evil"), "/"), "/");
         assert_eq!(safe_next(None, "/x"), "/x");
+        // Browsers drop tabs and newlines before resolving: "/\t/evil.example" is "//evil.example".
+        for hostile in [
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\\/evil.example",
+            "https:/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(hostile), "/"), "/", "{hostile:?}");
+        }
+        // Control characters never reach a header: they are encoded or dropped.
+        for odd in ["/staff\0x", "/a\x7fb", "/a\x0bb\x0cc\x1bd"] {
+            let target = safe_next(Some(odd), "/");
+            assert!(
+                target.starts_with('/') && target.bytes().all(|b| b.is_ascii_graphic()),
+                "{target:?}"
+            );
+        }
+        assert_eq!(
+            safe_next(Some("/staff/cases?page=2"), "/"),
+            "/staff/cases?page=2"
+        );
     }
 
     #[test]

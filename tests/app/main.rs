@@ -23,6 +23,7 @@ mod portal;
 mod register;
 mod reminders;
 mod retention;
+mod security;
 mod setup_and_sign_in;
 mod special_extension;
 mod statistics;
