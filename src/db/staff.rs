@@ -61,26 +61,35 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<StaffRow>, DbErr
         .optional()?)
 }
 
-/// Counts a failed sign-in; locks the account until `lock_until` once `lock_after` failures in a
-/// row are reached.
-pub fn record_failed_login(
+/// Counts a sign-in attempt before its password is checked, in one statement, so parallel
+/// attempts each get their own number: the attempts in a row so far, this one included. None
+/// while the account is locked at `now`.
+pub fn count_attempt(
     conn: &mut DbConnection,
     id: &str,
-    lock_after: i32,
-    lock_until: NaiveDateTime,
-) -> Result<(), DbError> {
-    let failures: i32 = diesel::update(staff::table.find(id))
-        .set(staff::failed_logins.eq(staff::failed_logins + 1))
-        .returning(staff::failed_logins)
-        .get_result(conn)?;
-    if failures >= lock_after {
-        diesel::update(staff::table.find(id))
-            .set((
-                staff::locked_until.eq(Some(lock_until)),
-                staff::failed_logins.eq(0),
-            ))
-            .execute(conn)?;
-    }
+    now: NaiveDateTime,
+) -> Result<Option<i32>, DbError> {
+    Ok(diesel::update(
+        staff::table.find(id).filter(
+            staff::locked_until
+                .is_null()
+                .or(staff::locked_until.le(now)),
+        ),
+    )
+    .set(staff::failed_logins.eq(staff::failed_logins + 1))
+    .returning(staff::failed_logins)
+    .get_result(conn)
+    .optional()?)
+}
+
+/// Locks the account until `until`; the count starts again after it.
+pub fn lock(conn: &mut DbConnection, id: &str, until: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(staff::table.find(id))
+        .set((
+            staff::locked_until.eq(Some(until)),
+            staff::failed_logins.eq(0),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 

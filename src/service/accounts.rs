@@ -17,6 +17,8 @@ pub const LOCK_MINUTES: i64 = 15;
 /// audit log, so every instance sees the same number.
 pub const ADDRESS_LOCK_AFTER_FAILURES: i64 = 20;
 const FAILED: &str = "staff.sign_in_failed";
+/// A sign-in refused unread because the account is locked.
+const LOCKED_OUT: &str = "staff.sign_in_locked";
 
 /// What a person types to create an account. Validated here so the browser form and the command
 /// line apply the same rules.
@@ -212,27 +214,51 @@ pub async fn sign_in(
     if row.disabled_at.is_some() {
         return Err(AccountError::Disabled);
     }
-    if let Some(until) = row
-        .locked_until
-        .map(|t| t.and_utc())
-        .filter(|until| *until > now)
-    {
+    // The attempt is counted before its password is checked: of any number of parallel
+    // attempts, at most LOCK_AFTER_FAILURES have their password evaluated.
+    let id = row.id.clone();
+    let lock_until = now + Duration::minutes(LOCK_MINUTES);
+    let attempt = db
+        .write(move |conn| staff::count_attempt(conn, &id, now.naive_utc()))
+        .await?;
+    let refused = match attempt {
+        None => true,
+        Some(n) => n > LOCK_AFTER_FAILURES,
+    };
+    if refused {
+        let id = row.id.clone();
+        let locked = attempt.is_some();
+        let (ip, request) = (client_ip.clone(), request_id.clone());
+        db.write(move |conn| {
+            if locked {
+                staff::lock(conn, &id, lock_until.naive_utc())?;
+            }
+            audit::append(
+                conn,
+                &AuditEvent::new(now.naive_utc(), format!("staff:{id}"), LOCKED_OUT)
+                    .from_request(ip.clone(), request.clone()),
+            )
+        })
+        .await?;
+        // Locked by this attempt, or earlier (by another instance, perhaps, since `row` was read).
+        let until = match (locked, row.locked_until) {
+            (false, Some(earlier)) if earlier.and_utc() > now => earlier.and_utc(),
+            _ => lock_until,
+        };
         return Err(AccountError::Locked(until));
     }
     let ok = verify_off_thread(password_given, row.password_hash.clone()).await;
     let id = row.id.clone();
+    let last_allowed = attempt == Some(LOCK_AFTER_FAILURES);
     db.write(move |conn| {
         let at = now.naive_utc();
         let action = if ok {
             staff::record_successful_login(conn, &id)?;
             "staff.signed_in"
         } else {
-            staff::record_failed_login(
-                conn,
-                &id,
-                LOCK_AFTER_FAILURES,
-                (now + Duration::minutes(LOCK_MINUTES)).naive_utc(),
-            )?;
+            if last_allowed {
+                staff::lock(conn, &id, lock_until.naive_utc())?;
+            }
             FAILED
         };
         audit::append(

@@ -39,3 +39,51 @@ async fn redirect_targets_never_leave_the_site() {
     assert_eq!(login.status, 200);
     assert!(!login.body.contains("evil.example"), "not even offered");
 }
+
+/// Thirty parallel sign-ins with one right password among them: at most five passwords are
+/// evaluated (the count is taken before each check), the rest are refused as locked.
+#[tokio::test]
+async fn a_burst_of_parallel_sign_ins_evaluates_at_most_five_passwords() {
+    let world = World::new();
+    let app = std::sync::Arc::new(world.spawn().await);
+    app.staff(madoguchi::domain::role::Role::Staff, "target@example.jp")
+        .await;
+    let mut clients = Vec::new();
+    for _ in 0..30 {
+        let c = client();
+        let csrf = crate::helpers::csrf_of(&app.get_with(&c, "/staff/login").await.body);
+        clients.push((c, csrf));
+    }
+    let mut burst = tokio::task::JoinSet::new();
+    for (i, (c, csrf)) in clients.into_iter().enumerate() {
+        let app = app.clone();
+        burst.spawn(async move {
+            let password = if i == 17 {
+                crate::workspace::PASSWORD.to_string()
+            } else {
+                format!("wrong password number {i}")
+            };
+            app.post_with(
+                &c,
+                "/staff/login",
+                &[
+                    ("csrf", &csrf),
+                    ("email", "target@example.jp"),
+                    ("password", &password),
+                ],
+            )
+            .await
+            .status
+        });
+    }
+    while burst.join_next().await.is_some() {}
+    // Less the persona's own sign-in.
+    let evaluated = world.count(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE actor LIKE 'staff:%' \
+         AND action IN ('staff.sign_in_failed', 'staff.signed_in')",
+    ) - 1;
+    assert!(evaluated <= 5, "{evaluated} passwords evaluated");
+    let refused =
+        world.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'staff.sign_in_locked'");
+    assert_eq!(evaluated + refused, 30, "every attempt recorded once");
+}
