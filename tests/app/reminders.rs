@@ -21,7 +21,7 @@ fn reminder_rows(db: &madoguchi::db::Db) -> Vec<(String, String, String)> {
 /// The reminder lines of every staff mail, with the mail's recipient.
 fn staff_lines(world: &World) -> Vec<(String, String)> {
     let mut lines = Vec::new();
-    for mail in mails(&world) {
+    for mail in mails(world) {
         if !mail.contains("These cases need your attention") {
             continue;
         }

@@ -47,7 +47,7 @@ pub async fn received_case(app: &TestApp, world: &World) -> String {
     }
     let csrf = csrf_of(&app.get("/request/review").await.body);
     app.post("/request/submit", &[("csrf", &csrf)]).await;
-    let mail = wait_for_mails(&world, 1).await.remove(0);
+    let mail = wait_for_mails(world, 1).await.remove(0);
     let token = mail
         .split("/case/")
         .nth(1)

@@ -104,8 +104,8 @@ pub async fn requested(
     }
     let csrf = csrf_of(&app.get("/request/review").await.body);
     app.post("/request/submit", &[("csrf", &csrf)]).await;
-    let before = crate::portal::mails(&world).len();
-    let mail = wait_for_mails(&world, before.max(1)).await;
+    let before = crate::portal::mails(world).len();
+    let mail = wait_for_mails(world, before.max(1)).await;
     let mail = mail
         .iter()
         .find(|m| m.contains("/case/") && m.contains("確認コード"))
@@ -144,7 +144,7 @@ pub const PDF: &[u8] =
 /// Waits for the mail containing `needle` (the worker sends within a second or two).
 pub async fn mail_with(world: &World, needle: &str) -> String {
     for _ in 0..100 {
-        if let Some(m) = crate::portal::mails(&world)
+        if let Some(m) = crate::portal::mails(world)
             .into_iter()
             .find(|m| m.contains(needle))
         {
