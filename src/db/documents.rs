@@ -55,6 +55,30 @@ pub fn stored_bytes(conn: &mut DbConnection, case_id: &str) -> Result<i64, DbErr
     Ok(sizes.iter().sum())
 }
 
+/// How many documents a case holds that a person sent or staff scanned (not yet destroyed).
+pub fn sent_count(conn: &mut DbConnection, case_id: &str) -> Result<i64, DbError> {
+    Ok(documents::table
+        .filter(documents::case_id.eq(case_id))
+        .filter(documents::destroyed_at.is_null())
+        .filter(documents::purpose.ne("disclosure"))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Holds the case's row until the transaction ends, so that two uploads to one case check its
+/// quota one after the other. SQLite's single writer already does; PostgreSQL needs the lock.
+pub fn lock_case(conn: &mut DbConnection, case_id: &str) -> Result<(), DbError> {
+    if let DbConnection::Postgres(pg) = conn {
+        use super::schema::cases;
+        cases::table
+            .find(case_id)
+            .select(cases::id)
+            .for_update()
+            .first::<String>(pg)?;
+    }
+    Ok(())
+}
+
 pub fn find(
     conn: &mut DbConnection,
     case_id: &str,

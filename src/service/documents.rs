@@ -23,6 +23,8 @@ pub enum UploadProblem {
     TooLarge,
     #[error("case storage limit reached")]
     CaseLimit,
+    #[error("case holds the most documents allowed")]
+    TooMany,
     #[error("not a JPEG, PNG or PDF")]
     UnsupportedType,
     #[error("HEIC photo")]
@@ -41,6 +43,7 @@ impl UploadProblem {
             UploadProblem::Empty => "empty",
             UploadProblem::TooLarge => "too_large",
             UploadProblem::CaseLimit => "case_limit",
+            UploadProblem::TooMany => "too_many",
             UploadProblem::UnsupportedType => "unsupported",
             UploadProblem::Heic => "heic",
             UploadProblem::ActivePdf => "active_pdf",
@@ -59,6 +62,10 @@ pub enum UploadError {
     #[error(transparent)]
     Db(#[from] DbError),
 }
+
+/// The most identity documents and proofs of authority one case takes (sent or scanned); a
+/// person needs a handful, and each is shown to staff on the case page.
+pub const MAX_DOCUMENTS_PER_CASE: i64 = 20;
 
 /// PDFs that run code or launch programs when opened are refused: staff open these documents.
 fn pdf_has_active_content(bytes: &[u8]) -> bool {
@@ -129,14 +136,8 @@ async fn store_inner(
     now: DateTime<Utc>,
 ) -> Result<String, UploadError> {
     let format = check(plaintext, upload.max_bytes).map_err(UploadError::Rejected)?;
-    let case_id = upload.case_id.to_string();
-    let already = db
-        .read(move |conn| documents::stored_bytes(conn, &case_id))
-        .await?;
     let size = i64::try_from(plaintext.len()).unwrap_or(i64::MAX);
-    if already.saturating_add(size) > i64::try_from(upload.case_max_bytes).unwrap_or(i64::MAX) {
-        return Err(UploadError::Rejected(UploadProblem::CaseLimit));
-    }
+    let case_max = i64::try_from(upload.case_max_bytes).unwrap_or(i64::MAX);
     let id = uuid::Uuid::now_v7().to_string();
     let sealed = master
         .seal_document(&id, plaintext)
@@ -176,8 +177,20 @@ async fn store_inner(
         destroyed_at: None,
         available_until: None,
     };
+    let counted = matches!(upload_kind, Attachment::Requester(_));
+    // The quota and the count are checked in the transaction that stores the row, with the case
+    // locked: parallel uploads cannot all pass a check made before any of them was stored.
     let recorded = db
         .write(move |conn| {
+            documents::lock_case(conn, &row.case_id)?;
+            if documents::stored_bytes(conn, &row.case_id)?.saturating_add(row.size_bytes)
+                > case_max
+            {
+                return Ok(Err(UploadProblem::CaseLimit));
+            }
+            if counted && documents::sent_count(conn, &row.case_id)? >= MAX_DOCUMENTS_PER_CASE {
+                return Ok(Err(UploadProblem::TooMany));
+            }
             documents::insert(conn, &row)?;
             if let Some(audit_row) = &audit_row {
                 audit::append(conn, audit_row)?;
@@ -193,9 +206,18 @@ async fn store_inner(
                 },
                 Some(state),
                 state,
-            )
+            )?;
+            Ok(Ok(()))
         })
         .await;
+    let recorded = match recorded {
+        Ok(Err(problem)) => {
+            let _ = blobs.delete(&id);
+            return Err(UploadError::Rejected(problem));
+        }
+        Ok(Ok(())) => Ok(()),
+        Err(e) => Err(e),
+    };
     if let Err(e) = recorded {
         // Without its row (and key) the blob is unreadable anyway; remove it so nothing lingers.
         let _ = blobs.delete(&id);

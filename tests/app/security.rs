@@ -87,3 +87,70 @@ async fn a_burst_of_parallel_sign_ins_evaluates_at_most_five_passwords() {
         world.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'staff.sign_in_locked'");
     assert_eq!(evaluated + refused, 30, "every attempt recorded once");
 }
+
+/// Parallel uploads cannot together pass the case's quota (it is checked in the transaction that
+/// stores each file), and a case takes at most 20 documents.
+#[tokio::test]
+async fn parallel_uploads_keep_to_the_quota_and_the_count() {
+    let world = World::new();
+    let app = std::sync::Arc::new(
+        world
+            .spawn_with(|vars| {
+                vars.insert("MADOGUCHI_MAIL_POLL_SECONDS".into(), "1".into());
+                vars.insert("MADOGUCHI_PROFILE".into(), "national".into());
+                vars.insert("MADOGUCHI_CASE_UPLOAD_MAX_MB".into(), "1".into());
+            })
+            .await,
+    );
+    let case_path = app.requester_with_case("roku@example.jp").await;
+    let csrf = crate::helpers::csrf_of(&app.get(&case_path).await.body);
+    let mut photo = crate::uploads::JPEG.to_vec();
+    photo.resize(300 * 1024, 0);
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let (app, path, csrf, photo) =
+            (app.clone(), case_path.clone(), csrf.clone(), photo.clone());
+        burst.spawn(async move {
+            crate::uploads::upload(
+                &app,
+                &path,
+                "drivers_licence",
+                &format!("{i}.jpg"),
+                photo,
+                Some(&csrf),
+            )
+            .await
+            .status
+        });
+    }
+    let mut accepted = 0;
+    while let Some(status) = burst.join_next().await {
+        accepted += usize::from(status.unwrap() == 303);
+    }
+    let stored = world.count("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) AS n FROM documents");
+    assert!(stored <= 1024 * 1024, "{stored} bytes stored against 1 MiB");
+    assert_eq!(accepted, 3, "three photos of 300 KiB fit in 1 MiB");
+
+    // Tiny files until the count is reached: the 21st is refused with a message.
+    let mut statuses = Vec::new();
+    for i in 0..20 {
+        let tiny = crate::uploads::JPEG.to_vec();
+        statuses.push(
+            crate::uploads::upload(
+                &app,
+                &case_path,
+                "drivers_licence",
+                &format!("t{i}.jpg"),
+                tiny,
+                Some(&csrf),
+            )
+            .await,
+        );
+    }
+    let refused = statuses
+        .iter()
+        .find(|p| p.status == 422)
+        .expect("refused at the limit");
+    assert!(refused.body.contains("上限（20件）"), "{}", refused.body);
+    assert_eq!(world.count("SELECT COUNT(*) AS n FROM documents"), 20);
+}
