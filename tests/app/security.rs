@@ -127,7 +127,8 @@ async fn parallel_uploads_keep_to_the_quota_and_the_count() {
     while let Some(status) = burst.join_next().await {
         accepted += usize::from(status.unwrap() == 303);
     }
-    let stored = world.count("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) AS n FROM documents");
+    let stored =
+        world.count("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) AS n FROM documents");
     assert!(stored <= 1024 * 1024, "{stored} bytes stored against 1 MiB");
     assert_eq!(accepted, 3, "three photos of 300 KiB fit in 1 MiB");
 
@@ -153,4 +154,54 @@ async fn parallel_uploads_keep_to_the_quota_and_the_count() {
         .expect("refused at the limit");
     assert!(refused.body.contains("上限（20件）"), "{}", refused.body);
     assert_eq!(world.count("SELECT COUNT(*) AS n FROM documents"), 20);
+}
+
+/// Pages with personal data are never cached, private links are not indexed and leak no
+/// referrer, and an HTTPS deployment asks browsers to stay on HTTPS.
+#[tokio::test]
+async fn personal_pages_carry_the_headers_that_keep_them_private() {
+    let world = World::new();
+    let app = world
+        .spawn_with(|vars| {
+            vars.insert("MADOGUCHI_MAIL_POLL_SECONDS".into(), "1".into());
+            vars.insert("MADOGUCHI_PROFILE".into(), "national".into());
+            vars.insert(
+                "MADOGUCHI_PUBLIC_URL".into(),
+                "https://madoguchi.example.jp".into(),
+            );
+            vars.insert("MADOGUCHI_COOKIE_SECURE".into(), "false".into());
+        })
+        .await;
+    let case_path = app.requester_with_case("nana@example.jp").await;
+    let response = app.client.get(app.url(&case_path)).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(header("cache-control"), "no-store");
+    assert_eq!(header("referrer-policy"), "no-referrer");
+    assert_eq!(header("x-robots-tag"), "noindex, nofollow");
+    assert!(header("strict-transport-security").starts_with("max-age="));
+    let home = app.client.get(app.url("/")).send().await.unwrap();
+    assert!(
+        home.headers().get("x-robots-tag").is_none(),
+        "the start page may be found"
+    );
+    let css = app
+        .client
+        .get(app.url("/static/css/app.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        css.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=3600")
+    );
 }
