@@ -225,7 +225,6 @@ impl Application {
                 .wrap(sessions)
                 .wrap(Compress::default())
                 .wrap(security_headers(https))
-                .wrap(actix_web::middleware::from_fn(not_indexed))
                 .wrap(TracingLogger::<SafeRootSpan>::new())
                 .configure(|cfg| web::routes(cfg, &limit))
                 .default_service(actix_web::web::to(|| async {
@@ -317,14 +316,16 @@ fn spawn_settings_refresh(
 
 /// Headers every response gets unless its handler set its own. Pages show personal data and
 /// private links carry their token in the URL: nothing is stored by browsers or proxies (the
-/// stylesheet sets its own caching), and no page tells another site where it came from. Over
-/// HTTPS, browsers are told to use nothing else.
+/// stylesheet sets its own caching), no page tells another site where it came from, and no page
+/// is indexed but the ones that say so (the start page). Over HTTPS, browsers are told to use
+/// nothing else.
 fn security_headers(https: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "no-referrer"))
         .add(("Cache-Control", "no-store"))
+        .add(("X-Robots-Tag", "noindex, nofollow"))
         .add((
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
@@ -336,30 +337,6 @@ fn security_headers(https: bool) -> DefaultHeaders {
         ))
     } else {
         headers
-    }
-}
-
-/// Private-link pages, the workspace and setup links are no search engine's business.
-fn not_indexed<B>(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<B>,
-) -> impl std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>>
-+ 'static
-where
-    B: actix_web::body::MessageBody + 'static,
-{
-    let private = ["/case/", "/staff", "/setup/"]
-        .iter()
-        .any(|prefix| req.path().starts_with(prefix));
-    async move {
-        let mut response = next.call(req).await?;
-        if private {
-            response.headers_mut().insert(
-                actix_web::http::header::HeaderName::from_static("x-robots-tag"),
-                actix_web::http::header::HeaderValue::from_static("noindex, nofollow"),
-            );
-        }
-        Ok(response)
     }
 }
 

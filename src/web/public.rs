@@ -15,8 +15,14 @@ struct HomePage {
     page: PageContext,
 }
 
+/// The start page: the one page search engines may list (every other page says noindex).
 pub async fn home(page: PageContext) -> Result<HttpResponse, AppError> {
-    render(StatusCode::OK, &HomePage { page })
+    let mut response = render(StatusCode::OK, &HomePage { page })?;
+    response.headers_mut().insert(
+        actix_web::http::header::HeaderName::from_static("x-robots-tag"),
+        actix_web::http::header::HeaderValue::from_static("all"),
+    );
+    Ok(response)
 }
 
 #[derive(serde::Deserialize)]
