@@ -35,8 +35,17 @@ curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf "/case/$t
 curl -sf "$base/case/$token" | grep -q '受付番号' || { echo "case page not served"; exit 1; }
 
 cookie=$(awk '$6 == "madoguchi" { print "madoguchi=" $7 }' "$jar")
+# Server CPU per request is steadier than throughput on a shared machine (see submissions.sh).
+run_wrk() {
+  local before out requests
+  before=$(server_cpu_ticks)
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" "$base/case/$token")
+  echo "$out"
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  echo "server CPU per request: $(( ($(server_cpu_ticks) - before) * 1000000 / $(getconf CLK_TCK) / requests )) µs"
+}
 echo "== case page, returning browser (session cookie sent): wrk -t2 -c$connections -d${seconds}s"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/case/$token"
+run_wrk -H "Cookie: $cookie"
 echo "== case page, first visit (no cookie: a new session each time): wrk -t2 -c$connections -d${seconds}s"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency "$base/case/$token"
+run_wrk
 echo "server RSS after the run: $(ps -o rss= -p $server | awk '{printf "%.1f MiB", $1/1024}')"
