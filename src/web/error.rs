@@ -40,6 +40,10 @@ pub enum AppError {
     BadRequest { code: &'static str },
     #[error("request body too large")]
     TooLarge,
+    /// Someone else changed the record meanwhile (an optimistic-lock or uniqueness conflict): the
+    /// person is asked to look again and retry, never shown a 500.
+    #[error("conflicting change")]
+    Conflict(#[source] Cause),
     /// A staff page was requested without a valid session: send the person to sign in.
     #[error("sign-in required")]
     SignInRequired { next: String },
@@ -75,6 +79,7 @@ impl AppError {
             AppError::Forbidden => "error.403.message",
             AppError::BadRequest { code } => code,
             AppError::TooLarge => "error.413.message",
+            AppError::Conflict(_) => "error.409.message",
             AppError::SignInRequired { .. } => "error.403.message",
             AppError::Unavailable(_) => "error.503.message",
             AppError::Internal { .. } => "error.500.message",
@@ -100,6 +105,7 @@ impl From<DbError> for AppError {
         match e {
             DbError::NotFound => AppError::NotFound,
             DbError::Unavailable(_) => AppError::Unavailable(Box::new(e)),
+            DbError::Conflict(_) => AppError::Conflict(Box::new(e)),
             other => AppError::internal(other),
         }
     }
@@ -180,6 +186,7 @@ impl ResponseError for AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
@@ -228,6 +235,7 @@ mod tests {
             AppError::Forbidden,
             AppError::bad_request("field.csrf_expired"),
             AppError::TooLarge,
+            AppError::Conflict(Box::new(DbError::Conflict("version".into()))),
             AppError::SignInRequired {
                 next: String::new(),
             },

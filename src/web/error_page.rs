@@ -29,7 +29,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     }
     let status = res.status();
     let code = match status.as_u16() {
-        400 | 403 | 404 | 413 | 422 | 429 | 503 => status.as_u16(),
+        400 | 403 | 404 | 409 | 413 | 422 | 429 | 503 => status.as_u16(),
         405 | 415 => 400,
         s if s >= 500 => 500,
         _ => 400,

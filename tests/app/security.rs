@@ -208,3 +208,59 @@ async fn personal_pages_carry_the_headers_that_keep_them_private() {
         Some("public, max-age=3600")
     );
 }
+
+/// Forty parallel tries of the e-mail code: each is answered (wrong code, too many tries, or
+/// "changed meanwhile" for tries that raced one another), never with a 500.
+#[tokio::test]
+async fn parallel_code_tries_never_fail_with_a_server_error() {
+    let world = World::new();
+    let app = std::sync::Arc::new(
+        world
+            .spawn_with(|vars| {
+                vars.insert("MADOGUCHI_PROFILE".into(), "national".into());
+            })
+            .await,
+    );
+    for (path, fields) in [
+        (
+            "/request",
+            vec![
+                ("kind", "disclosure"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        ),
+        (
+            "/request/person",
+            crate::workspace::person("hachi@example.jp"),
+        ),
+        (
+            "/request/content",
+            vec![("data_description", "診療記録"), ("period", "2024年")],
+        ),
+        ("/request/delivery", vec![("delivery", "paper_by_post")]),
+    ] {
+        assert_eq!(app.submit(path, path, &fields).await.status, 303, "{path}");
+    }
+    let csrf = crate::helpers::csrf_of(&app.get("/request/review").await.body);
+    assert_eq!(
+        app.post("/request/submit", &[("csrf", &csrf)]).await.status,
+        303
+    );
+    let csrf = crate::helpers::csrf_of(&app.get("/request/sent").await.body);
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (app, csrf) = (app.clone(), csrf.clone());
+        burst.spawn(async move {
+            let code = format!("{:06}", 100_000 + i);
+            app.post("/request/confirm-code", &[("csrf", &csrf), ("code", &code)])
+                .await
+                .status
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = burst.join_next().await {
+        statuses.push(status.unwrap());
+    }
+    assert!(statuses.iter().all(|s| *s < 500), "{statuses:?}");
+}
