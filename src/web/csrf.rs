@@ -84,12 +84,6 @@ impl<T> Posted<T> {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct TokenField {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// An `application/x-www-form-urlencoded` form of type `T`, its token checked.
 pub struct CsrfForm<T>(pub Posted<T>);
 
@@ -109,10 +103,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if body.len() > FORM_LIMIT {
                 return Err(AppError::TooLarge);
             }
-            let TokenField { csrf } = serde_urlencoded::from_bytes(&body)
-                .map_err(|_| AppError::bad_request("error.400.message"))?;
             let form: T = serde_urlencoded::from_bytes(&body)
                 .map_err(|_| AppError::bad_request("error.400.message"))?;
+            // The token is read by scanning the pairs, not by decoding the body a second time.
+            let csrf = url::form_urlencoded::parse(&body)
+                .find(|(name, _)| name == "csrf")
+                .map(|(_, value)| value.into_owned())
+                .unwrap_or_default();
             Ok(CsrfForm(Posted::checked(form, &session, &csrf)))
         })
     }

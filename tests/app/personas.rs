@@ -5,7 +5,7 @@ use madoguchi::auth::password::Cost;
 use madoguchi::domain::role::Role;
 use madoguchi::service::accounts::{AccountInput, add_staff};
 
-use crate::helpers::{TestApp, client};
+use crate::helpers::{TestApp, client, csrf_of};
 use crate::workspace::{PASSWORD, Staff, person, requested};
 
 impl TestApp {
@@ -28,26 +28,37 @@ impl TestApp {
     /// A principal's disclosure request (records, paper by post) submitted through the portal
     /// and confirmed; returns the requester's case path.
     pub async fn requester_with_case(&self, email: &'static str) -> String {
-        requested(
-            self,
-            &self.world,
-            &[
-                (
-                    "/request",
-                    vec![
-                        ("kind", "disclosure"),
-                        ("requester_type", "principal"),
-                        ("consent", "2026-11-21"),
-                    ],
-                ),
-                ("/request/person", person(email)),
-                (
-                    "/request/content",
-                    vec![("data_description", "診療記録"), ("period", "2024年")],
-                ),
-                ("/request/delivery", vec![("delivery", "paper_by_post")]),
-            ],
-        )
-        .await
+        requested(self, &self.world, &disclosure_steps(email)).await
     }
+
+    /// The same request submitted in this app's browser, its e-mail address not yet confirmed.
+    pub async fn submitted_request(&self, email: &'static str) {
+        for (path, fields) in disclosure_steps(email) {
+            let sent = self.submit(path, path, &fields).await;
+            assert_eq!(sent.status, 303, "{path}: {}", sent.body);
+        }
+        let csrf = csrf_of(&self.get("/request/review").await.body);
+        let submitted = self.post("/request/submit", &[("csrf", &csrf)]).await;
+        assert_eq!(submitted.status, 303, "{}", submitted.body);
+    }
+}
+
+/// The portal's steps for a principal's disclosure request of records, paper by post.
+fn disclosure_steps(email: &'static str) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        (
+            "/request",
+            vec![
+                ("kind", "disclosure"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        ),
+        ("/request/person", person(email)),
+        (
+            "/request/content",
+            vec![("data_description", "診療記録"), ("period", "2024年")],
+        ),
+        ("/request/delivery", vec![("delivery", "paper_by_post")]),
+    ]
 }

@@ -510,26 +510,7 @@ async fn without_smtp_mail_is_written_as_files() {
     let mut world = World::new();
     world.mail_files = true;
     let app = spawn_portal(&world, "national").await;
-    step(
-        &app,
-        "/request",
-        &[
-            ("kind", "disclosure"),
-            ("requester_type", "principal"),
-            ("consent", "2026-11-21"),
-        ],
-    )
-    .await;
-    step(&app, "/request/person", PERSON).await;
-    step(
-        &app,
-        "/request/content",
-        &[("data_description", "診療記録"), ("period", "2024年")],
-    )
-    .await;
-    step(&app, "/request/delivery", &[("delivery", "paper_by_post")]).await;
-    let csrf = csrf_of(&app.get("/request/review").await.body);
-    app.post("/request/submit", &[("csrf", &csrf)]).await;
+    app.submitted_request("kyu@example.jp").await;
     let started = Instant::now();
     while mail_files(world.data_dir.path()).is_empty()
         && started.elapsed() < Duration::from_secs(20)
