@@ -49,6 +49,36 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash(&super::token::generate(), Cost::Standard).unwrap_or_default())
 }
 
+/// Passwords people choose most often (12 characters or longer, lower-cased, sorted): the part of
+/// the SecLists "10 million passwords, top 1 million" list that our length rule lets through
+/// (CC BY-SA 3.0; docs/security.md). NIST SP 800-63B §5.1.1.2 asks to refuse them.
+const COMMON: &str = include_str!("common_passwords.txt");
+
+/// Why a new password is refused, beyond its length: it is on the list of common passwords, is
+/// one character repeated, or contains the account's e-mail name.
+pub fn weakness(password: &str, email: &str) -> Option<&'static str> {
+    let lowered = password.to_lowercase();
+    if COMMON
+        .lines()
+        .collect::<Vec<_>>()
+        .binary_search(&lowered.as_str())
+        .is_ok()
+    {
+        return Some("password_common");
+    }
+    let mut chars = lowered.chars();
+    if let Some(first) = chars.next()
+        && chars.all(|c| c == first)
+    {
+        return Some("password_common");
+    }
+    let local = email.split('@').next().unwrap_or("").to_lowercase();
+    if local.chars().count() >= 4 && lowered.contains(&local) {
+        return Some("password_personal");
+    }
+    None
+}
+
 /// Generates a password for `staff add` when the operator does not supply one.
 pub fn generate() -> String {
     super::token::generate()
@@ -65,5 +95,19 @@ mod tests {
         assert!(verify("correct horse battery", &stored));
         assert!(!verify("correct horse batterY", &stored));
         assert!(!verify("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn common_and_personal_passwords_are_refused() {
+        assert_eq!(weakness("qwerty123456", "a@x.jp"), Some("password_common"));
+        assert_eq!(weakness("QWERTY123456", "a@x.jp"), Some("password_common"));
+        assert_eq!(weakness("zzzzzzzzzzzz", "a@x.jp"), Some("password_common"));
+        assert_eq!(
+            weakness("tanaka-hanako-2026", "hanako@x.jp"),
+            Some("password_personal")
+        );
+        assert_eq!(weakness("correct horse battery staple", "a@x.jp"), None);
+        let list: Vec<&str> = COMMON.lines().collect();
+        assert!(list.windows(2).all(|w| w[0] < w[1]), "sorted for binary search");
     }
 }

@@ -337,7 +337,7 @@ fn add_staff(
         display_name,
         password: password.clone(),
     };
-    match accounts::add_staff(&db, input, role, chrono::Utc::now(), Cost::Standard) {
+    match accounts::add_staff(&db, input, (role, generated), chrono::Utc::now(), Cost::Standard) {
         Ok(row) => {
             println!("created {} account for {} (id {})", role, row.email, row.id);
             if generated {
@@ -356,6 +356,10 @@ fn add_staff(
                             password::MIN_LENGTH,
                             password::MAX_LENGTH
                         ),
+                        "password_common" => {
+                            "is one of the passwords people choose most often".to_string()
+                        }
+                        "password_personal" => "contains the e-mail address's name".to_string(),
                         other => other.to_string(),
                     };
                     eprintln!("error: {field} {why}");

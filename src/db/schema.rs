@@ -13,6 +13,46 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
+        must_change_password -> Integer,
+        totp_secret -> Nullable<Text>,
+        totp_enabled_at -> Nullable<Timestamp>,
+        totp_last_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    staff_sessions (token_digest) {
+        token_digest -> Text,
+        staff_id -> Text,
+        auth_epoch -> BigInt,
+        created_at -> Timestamp,
+        seen_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    staff_recovery_codes (staff_id, code_digest) {
+        staff_id -> Text,
+        code_digest -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    security_settings (id) {
+        id -> Integer,
+        mfa_roles -> Text,
+        changed_by -> Nullable<Text>,
+        changed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    case_links (case_id, link_digest) {
+        case_id -> Text,
+        link_digest -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -249,6 +289,9 @@ diesel::joinable!(consents -> cases (case_id));
 diesel::joinable!(documents -> cases (case_id));
 diesel::joinable!(messages -> cases (case_id));
 diesel::joinable!(cases -> staff (assignee_id));
+diesel::joinable!(staff_sessions -> staff (staff_id));
+diesel::joinable!(staff_recovery_codes -> staff (staff_id));
+diesel::joinable!(case_links -> cases (case_id));
 
 diesel::table! {
     fee_schedules (effective_from) {
@@ -331,4 +374,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     operator_settings,
     notice_templates,
     figure_snapshots,
+    staff_sessions,
+    staff_recovery_codes,
+    security_settings,
+    case_links,
 );

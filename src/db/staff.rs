@@ -20,6 +20,12 @@ pub struct StaffRow {
     pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
+    /// 1 while the password is one someone else chose (to be changed at the next sign-in).
+    pub must_change_password: i32,
+    /// The TOTP secret, sealed under the master key.
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<NaiveDateTime>,
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -32,6 +38,8 @@ pub struct NewStaff<'a> {
     pub role: &'a str,
     pub password_hash: &'a str,
     pub created_at: NaiveDateTime,
+    /// 1 when someone else chose the password (it must be changed at the first sign-in).
+    pub must_change_password: i32,
 }
 
 pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
@@ -103,6 +111,14 @@ pub fn record_successful_login(conn: &mut DbConnection, id: &str) -> Result<(), 
     Ok(())
 }
 
+/// Takes back one counted attempt (a right password before a second step).
+pub fn uncount_attempt(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
+    diesel::update(staff::table.find(id).filter(staff::failed_logins.gt(0)))
+        .set(staff::failed_logins.eq(staff::failed_logins - 1))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Invalidates every session of this account on every instance ("sign out everywhere").
 pub fn bump_auth_epoch(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
     diesel::update(staff::table.find(id))
@@ -120,12 +136,19 @@ pub fn active(conn: &mut DbConnection) -> Result<Vec<StaffRow>, DbError> {
         .load(conn)?)
 }
 
-/// Replaces the password hash and ends every other session (the epoch moves on).
-pub fn set_password(conn: &mut DbConnection, id: &str, password_hash: &str) -> Result<(), DbError> {
+/// Replaces the password hash and ends every other session (the epoch moves on). `one_time`
+/// when an administrator chose it: the account must change it at its next sign-in.
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: &str,
+    password_hash: &str,
+    one_time: bool,
+) -> Result<(), DbError> {
     diesel::update(staff::table.find(id))
         .set((
             staff::password_hash.eq(password_hash),
             staff::auth_epoch.eq(staff::auth_epoch + 1),
+            staff::must_change_password.eq(i32::from(one_time)),
         ))
         .execute(conn)?;
     Ok(())

@@ -36,6 +36,19 @@ pub struct AccountInput {
 }
 
 impl AccountInput {
+    /// The field rules, then the password's strength: a password of the right length may still
+    /// be one everybody tries first.
+    pub fn check(&self) -> Result<(), validator::ValidationErrors> {
+        self.validate()?;
+        if let Some(code) = password::weakness(&self.password, &self.email) {
+            let mut errors = validator::ValidationErrors::new();
+            errors.add("password", validator::ValidationError::new(code));
+            return Err(errors);
+        }
+        Ok(())
+    }
+
+
     pub fn normalised(mut self) -> Self {
         self.email = self.email.trim().to_lowercase();
         self.display_name = self.display_name.trim().to_string();
@@ -112,7 +125,7 @@ pub async fn complete_setup(
     cost: password::Cost,
 ) -> Result<StaffRow, AccountError> {
     let input = input.normalised();
-    input.validate()?;
+    input.check()?;
     let password_hash = hash_off_thread(input.password.clone(), cost).await?;
     let digest = token::digest(token);
     let created = db
@@ -121,7 +134,7 @@ pub async fn complete_setup(
             if !setup_links::consume(conn, &digest, at)? || staff::count(conn)? > 0 {
                 return Ok(None);
             }
-            let row = insert_staff(conn, &input, Role::Admin, &password_hash, now)?;
+            let row = insert_staff(conn, &input, Role::Admin, &password_hash, now, false)?;
             setup_links::retire_all(conn, at)?;
             audit::append(
                 conn,
@@ -134,19 +147,20 @@ pub async fn complete_setup(
     created.ok_or(AccountError::SetupLinkInvalid)
 }
 
-/// Creates an account from the command line.
+/// Creates an account from the command line. `one_time` when the password was generated for
+/// someone else to use once: the account must change it at its first sign-in.
 pub fn add_staff(
     db: &Db,
     input: AccountInput,
-    role: Role,
+    (role, one_time): (Role, bool),
     now: DateTime<Utc>,
     cost: password::Cost,
 ) -> Result<StaffRow, AccountError> {
     let input = input.normalised();
-    input.validate()?;
+    input.check()?;
     let password_hash = password::hash(&input.password, cost)?;
     let row = db.with_writer(|conn| {
-        let row = insert_staff(conn, &input, role, &password_hash, now)?;
+        let row = insert_staff(conn, &input, role, &password_hash, now, one_time)?;
         audit::append(
             conn,
             &AuditEvent::new(now.naive_utc(), "cli", "staff.created")
@@ -163,6 +177,7 @@ fn insert_staff(
     role: Role,
     password_hash: &str,
     now: DateTime<Utc>,
+    one_time: bool,
 ) -> Result<StaffRow, DbError> {
     let id = uuid::Uuid::now_v7().to_string();
     staff::insert(
@@ -174,6 +189,7 @@ fn insert_staff(
             role: role.as_str(),
             password_hash,
             created_at: now.naive_utc(),
+            must_change_password: i32::from(one_time),
         },
     )?;
     staff::find(conn, &id)?.ok_or(DbError::NotFound)
@@ -250,9 +266,16 @@ pub async fn sign_in(
     let ok = verify_off_thread(password_given, row.password_hash.clone()).await;
     let id = row.id.clone();
     let last_allowed = attempt == Some(LOCK_AFTER_FAILURES);
+    let second_factor = row.totp_enabled_at.is_some();
     db.write(move |conn| {
         let at = now.naive_utc();
-        let action = if ok {
+        let action = if ok && second_factor {
+            // The right password neither counts as a failure nor clears the failures: only the
+            // second step does, so an attacker who has the password gets no fresh tries at the
+            // code by typing it again.
+            staff::uncount_attempt(conn, &id)?;
+            "staff.password_accepted"
+        } else if ok {
             staff::record_successful_login(conn, &id)?;
             "staff.signed_in"
         } else {
@@ -300,6 +323,9 @@ pub async fn change_password(
         .read(move |conn| staff::find(conn, &staff_id))
         .await?
         .ok_or(DbError::NotFound)?;
+    if let Some(code) = password::weakness(&new, &row.email) {
+        return Err(PasswordChangeError::Field("new_password", code));
+    }
     if !verify_off_thread(current, row.password_hash.clone()).await {
         return Err(PasswordChangeError::Field("current_password", "wrong"));
     }
@@ -310,7 +336,7 @@ pub async fn change_password(
     let staff_id = id.to_string();
     let updated = db
         .write(move |conn| {
-            staff::set_password(conn, &staff_id, &hash)?;
+            staff::set_password(conn, &staff_id, &hash, false)?;
             audit::append(
                 conn,
                 &AuditEvent::new(

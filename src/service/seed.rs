@@ -169,6 +169,7 @@ impl Seeder<'_> {
                         // Not a valid hash: seeded accounts cannot sign in.
                         password_hash: "!seeded",
                         created_at: now.naive_utc(),
+                        must_change_password: 0,
                     },
                 )?;
                 Ok(id)

@@ -102,6 +102,8 @@ pub async fn create(
                     role: role.as_str(),
                     password_hash: &password_hash,
                     created_at: now.naive_utc(),
+                    // The administrator saw this password: the person changes it first.
+                    must_change_password: 1,
                 },
             )?;
             audit::append(conn, &record(&audit_with, now, "staff.created", &id))?;
@@ -162,7 +164,7 @@ pub async fn change(
                 "staff.enabled"
             }
             AccountChange::ResetPassword => {
-                staff::set_password(conn, &id, new_hash.as_deref().unwrap_or_default())?;
+                staff::set_password(conn, &id, new_hash.as_deref().unwrap_or_default(), true)?;
                 "staff.password_reset"
             }
         };

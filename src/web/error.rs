@@ -47,6 +47,10 @@ pub enum AppError {
     /// A staff page was requested without a valid session: send the person to sign in.
     #[error("sign-in required")]
     SignInRequired { next: String },
+    /// A signed-in account that must first do something (change a one-time password, set up a
+    /// second factor): sent to the page where it does.
+    #[error("a step is owed first")]
+    Owes(&'static str),
     #[error("service unavailable")]
     Unavailable(#[source] Cause),
     /// A fault of ours: logged with its cause chain and where it was raised, never shown.
@@ -81,6 +85,7 @@ impl AppError {
             AppError::TooLarge => "error.413.message",
             AppError::Conflict(_) => "error.409.message",
             AppError::SignInRequired { .. } => "error.403.message",
+            AppError::Owes(_) => "error.403.message",
             AppError::Unavailable(_) => "error.503.message",
             AppError::Internal { .. } => "error.500.message",
         }
@@ -187,7 +192,7 @@ impl ResponseError for AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::Owes(_) => StatusCode::SEE_OTHER,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -197,6 +202,9 @@ impl ResponseError for AppError {
         match self {
             AppError::SignInRequired { next } => HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, login_url(next)))
+                .finish(),
+            AppError::Owes(page) => HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, *page))
                 .finish(),
             // The body is filled in by `render_error_page`, which knows the language and request id.
             other => {
@@ -239,6 +247,7 @@ mod tests {
             AppError::SignInRequired {
                 next: String::new(),
             },
+            AppError::Owes("/staff"),
             AppError::Unavailable(Box::new(DbError::Unavailable("pool".into()))),
             AppError::internal(DbError::Query(
                 diesel::result::Error::BrokenTransactionManager,

@@ -1,7 +1,8 @@
 //! The session cookie (encrypted, shared by every instance that has the same key) and the staff
-//! extractors. The cookie holds only ids, times and the CSRF token; `auth_epoch` is compared with
-//! the database on each request so "sign out everywhere" and disabling an account take effect at
-//! once although cookies cannot be revoked.
+//! extractor. The cookie holds only a session token and the CSRF token; the session itself is a
+//! row on the server (`service::sessions`), so signing out, an idle time-out, a role change or a
+//! disabled account end it on every instance at once, and a copy of the cookie saved before
+//! opens nothing afterwards.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,41 +10,59 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use chrono::{DateTime, Utc};
+use chrono::Duration;
 
 use super::error::AppError;
 use crate::domain::role::Role;
-use crate::service::staff_directory::{self, StaffRow};
+use crate::service::second_factor;
+use crate::service::sessions::{self, SessionLimits};
+use crate::service::staff_directory::StaffRow;
 use crate::web::AppState;
 
-const STAFF_ID: &str = "staff_id";
-const AUTH_EPOCH: &str = "auth_epoch";
-const SIGNED_IN_AT: &str = "signed_in_at";
-const SEEN_AT: &str = "seen_at";
+/// The session token; its digest names the session's row on the server.
+const STAFF_SESSION: &str = "staff_session";
 
-pub fn sign_in(session: &Session, row: &StaffRow, now: DateTime<Utc>) -> Result<(), AppError> {
-    let now = now.timestamp();
+fn limits(state: &AppState) -> SessionLimits {
+    SessionLimits {
+        idle: Duration::minutes(state.config.session_idle_minutes),
+        absolute: Duration::hours(state.config.session_max_hours),
+    }
+}
+
+/// Starts a server-side session for an account that has just proved who it is, in a new cookie.
+pub async fn sign_in(
+    state: &AppState,
+    session: &Session,
+    row: &StaffRow,
+) -> Result<(), AppError> {
+    let token = sessions::start(&state.db, row, state.now(), limits(state)).await?;
     session.renew();
     session
-        .insert(STAFF_ID, &row.id)
+        .insert(STAFF_SESSION, token)
         .map_err(AppError::internal)?;
-    session
-        .insert(AUTH_EPOCH, row.auth_epoch)
-        .map_err(AppError::internal)?;
-    session
-        .insert(SIGNED_IN_AT, now)
-        .map_err(AppError::internal)?;
-    session.insert(SEEN_AT, now).map_err(AppError::internal)?;
     // A new token with the new session: forms drawn before signing in are stale.
     super::csrf::renew(session)?;
     Ok(())
 }
 
-pub fn sign_out(session: &Session) {
+/// Ends this browser's session on the server (a saved copy of the cookie opens nothing after)
+/// and empties the cookie.
+pub async fn sign_out(
+    state: &AppState,
+    session: &Session,
+    staff_id: Option<&str>,
+    audit_context: (Option<String>, Option<String>),
+) -> Result<(), AppError> {
+    if let (Ok(Some(token)), Some(staff_id)) = (session.get::<String>(STAFF_SESSION), staff_id) {
+        sessions::end(&state.db, &token, staff_id, state.now(), audit_context).await?;
+    }
     session.purge();
+    Ok(())
 }
 
-/// A signed-in staff member, checked against the database on every request.
+/// A signed-in staff member with nothing left to do before working: checked against the
+/// database on every request. An account that must first change a one-time password or set up
+/// a second factor is sent to its account page.
 #[derive(Debug, Clone)]
 pub struct CurrentStaff {
     pub id: String,
@@ -52,9 +71,52 @@ pub struct CurrentStaff {
     pub role: Role,
 }
 
+/// A signed-in staff member who may still owe a step (a new password, a second factor): what the
+/// account page, the password change, the second-factor setup and signing out take.
+#[derive(Debug, Clone)]
+pub struct AccountHolder {
+    pub staff: CurrentStaff,
+    pub owes: Option<Obligation>,
+}
+
+/// What an account must do before it may work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Obligation {
+    /// The password is one an administrator (or the command line) chose.
+    ChangePassword,
+    /// The role must sign in with a second factor and the account has none yet.
+    SetUpSecondFactor,
+}
+
+impl Obligation {
+    /// Where the account is sent to do it.
+    pub fn page(self) -> &'static str {
+        match self {
+            Obligation::ChangePassword => "/staff?owes=password",
+            Obligation::SetUpSecondFactor => "/staff/security",
+        }
+    }
+}
+
 impl FromRequest for CurrentStaff {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<CurrentStaff, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let holder = load(&req).await?;
+            match holder.owes {
+                Some(step) => Err(AppError::Owes(step.page())),
+                None => Ok(holder.staff),
+            }
+        })
+    }
+}
+
+impl FromRequest for AccountHolder {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<AccountHolder, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
@@ -62,7 +124,7 @@ impl FromRequest for CurrentStaff {
     }
 }
 
-async fn load(req: &HttpRequest) -> Result<CurrentStaff, AppError> {
+async fn load(req: &HttpRequest) -> Result<AccountHolder, AppError> {
     let session = req.get_session();
     let next = req
         .uri()
@@ -73,35 +135,53 @@ async fn load(req: &HttpRequest) -> Result<CurrentStaff, AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::internal("no app state"))?;
-    let (Some(id), Some(epoch), Some(signed_in_at), Some(seen_at)) = (
-        session.get::<String>(STAFF_ID).ok().flatten(),
-        session.get::<i64>(AUTH_EPOCH).ok().flatten(),
-        session.get::<i64>(SIGNED_IN_AT).ok().flatten(),
-        session.get::<i64>(SEEN_AT).ok().flatten(),
-    ) else {
+    let Some(token) = session.get::<String>(STAFF_SESSION).ok().flatten() else {
         return Err(required());
     };
-    let now = state.now().timestamp();
-    let idle_limit = state.config.session_idle_minutes * 60;
-    let absolute_limit = state.config.session_max_hours * 3600;
-    if now - seen_at > idle_limit || now - signed_in_at > absolute_limit {
-        session.purge();
-        return Err(required());
-    }
-    let row = staff_directory::find(&state.db, &id).await?;
-    let Some(row) = row.filter(|r| r.auth_epoch == epoch && r.disabled_at.is_none()) else {
+    let Some(row) = sessions::current(&state.db, &token, state.now(), limits(state)).await? else {
         session.purge();
         return Err(required());
     };
     let role = row.role.parse::<Role>().map_err(AppError::internal)?;
-    // Refreshing at most once a minute keeps the cookie from being rewritten on every request.
-    if now - seen_at >= 60 {
-        let _ = session.insert(SEEN_AT, now);
-    }
-    Ok(CurrentStaff {
-        id: row.id,
-        email: row.email,
-        display_name: row.display_name,
-        role,
+    let owes = if row.must_change_password != 0 {
+        Some(Obligation::ChangePassword)
+    } else if second_factor::must_enrol(&state.db, &row).await? {
+        Some(Obligation::SetUpSecondFactor)
+    } else {
+        None
+    };
+    Ok(AccountHolder {
+        staff: CurrentStaff {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            role,
+        },
+        owes,
     })
+}
+
+/// The cookie's record of a sign-in waiting for its second step: who, in which epoch, since when.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PendingSecondStep {
+    pub staff_id: String,
+    pub auth_epoch: i64,
+    pub started: i64,
+    pub next: String,
+}
+
+const PENDING: &str = "second_step";
+
+pub fn await_second_step(session: &Session, pending: &PendingSecondStep) -> Result<(), AppError> {
+    session.renew();
+    session.insert(PENDING, pending).map_err(AppError::internal)?;
+    super::csrf::renew(session)
+}
+
+pub fn pending_second_step(session: &Session) -> Option<PendingSecondStep> {
+    session.get::<PendingSecondStep>(PENDING).ok().flatten()
+}
+
+pub fn forget_second_step(session: &Session) {
+    session.remove(PENDING);
 }

@@ -5,7 +5,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use validator::Validate;
 
 use super::AppState;
 use super::csrf::CsrfForm;
@@ -77,7 +76,7 @@ pub async fn submit(
         password: form.password,
     }
     .normalised();
-    let mut errors = match input.validate() {
+    let mut errors = match input.check() {
         Ok(()) => FieldErrors::default(),
         Err(e) => FieldErrors::from_validation(&e),
     };
@@ -98,7 +97,7 @@ pub async fn submit(
         .await
         {
             Ok(row) => {
-                session::sign_in(&session, &row, state.now())?;
+                session::sign_in(&state, &session, &row).await?;
                 return Ok(see_other("/staff"));
             }
             Err(AccountError::SetupLinkInvalid) => {

@@ -104,15 +104,36 @@ async fn an_administrator_adds_changes_and_disables_staff_accounts() {
     )
     .await;
     assert_eq!(added.status, 200, "{}", added.body);
-    let password = one_time_password(&added.body);
-    assert!(password.len() >= 12);
+    let one_time = one_time_password(&added.body);
+    assert!(one_time.len() >= 12);
     let yamada = client();
     assert_eq!(
-        app.sign_in(&yamada, "yamada@example.jp", &password)
+        app.sign_in(&yamada, "yamada@example.jp", &one_time)
             .await
             .status,
         303
     );
+    // The password the administrator saw is changed before any work.
+    let owed = app.get_with(&yamada, "/staff/cases").await;
+    assert_eq!(
+        (owed.status, owed.location.as_deref()),
+        (303, Some("/staff?owes=password"))
+    );
+    let home = app.get_with(&yamada, "/staff?owes=password").await;
+    assert!(home.body.contains("仮のパスワード"), "{}", home.body);
+    let password = "a passphrase of her own 7";
+    let changed = app
+        .post_with(
+            &yamada,
+            "/staff/password",
+            &[
+                ("csrf", &csrf_of(&home.body)),
+                ("current_password", &one_time),
+                ("new_password", password),
+            ],
+        )
+        .await;
+    assert_eq!(changed.location.as_deref(), Some("/staff?changed=1"));
     assert_eq!(app.get_with(&yamada, "/staff/cases").await.status, 200);
     assert_eq!(
         app.get_with(&yamada, "/staff/dashboard").await.status,
@@ -141,7 +162,7 @@ async fn an_administrator_adds_changes_and_disables_staff_accounts() {
     .await;
     assert_eq!(promoted.status, 200);
     assert_ne!(app.get_with(&yamada, "/staff/cases").await.status, 200);
-    app.sign_in(&yamada, "yamada@example.jp", &password).await;
+    app.sign_in(&yamada, "yamada@example.jp", password).await;
     assert_eq!(app.get_with(&yamada, "/staff/dashboard").await.status, 200);
 
     // A reset password replaces the old one and signs the person out.
@@ -150,7 +171,7 @@ async fn an_administrator_adds_changes_and_disables_staff_accounts() {
     assert_ne!(fresh, password);
     assert_ne!(app.get_with(&yamada, "/staff/dashboard").await.status, 200);
     assert_ne!(
-        app.sign_in(&yamada, "yamada@example.jp", &password)
+        app.sign_in(&yamada, "yamada@example.jp", password)
             .await
             .status,
         303

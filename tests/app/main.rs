@@ -24,6 +24,7 @@ mod register;
 mod reminders;
 mod retention;
 mod security;
+mod sessions;
 mod setup_and_sign_in;
 mod special_extension;
 mod statistics;

@@ -18,7 +18,7 @@ impl TestApp {
             display_name: format!("{} {}", role.label_ja(), email.split('@').next().unwrap()),
             password: PASSWORD.into(),
         };
-        add_staff(&db, input, role, chrono::Utc::now(), Cost::Fast).unwrap();
+        add_staff(&db, input, (role, false), chrono::Utc::now(), Cost::Fast).unwrap();
         let client = client();
         let signed_in = self.sign_in(&client, email, PASSWORD).await;
         assert_eq!(signed_in.status, 303, "{}", signed_in.body);

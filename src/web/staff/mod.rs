@@ -1,5 +1,6 @@
 //! The staff workspace: sign-in, the queue, the case page and its actions, the audit log.
 
+mod account;
 mod actions;
 mod admin;
 mod admin_fees;
@@ -16,226 +17,43 @@ mod intake;
 mod queue;
 mod register;
 pub mod roles;
+mod second_factor;
 mod statistics;
 
-use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
+use actix_web::web;
 
-use super::AppState;
-use super::csrf::CsrfForm;
-use super::error::AppError;
-use super::form::FieldErrors;
-use super::page::{PageContext, render, safe_next, see_other};
-use super::session::{self, CurrentStaff};
-use crate::service::accounts::{self, AccountError};
-
-#[derive(Template)]
-#[template(path = "staff/login.html")]
-struct LoginPage {
-    page: PageContext,
-    email: String,
-    next: String,
-    errors: FieldErrors,
-}
-
-#[derive(serde::Deserialize)]
-pub struct LoginQuery {
-    next: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    next: Option<String>,
-}
-
-pub async fn login_form(
-    page: PageContext,
-    query: web::Query<LoginQuery>,
-) -> Result<HttpResponse, AppError> {
-    let next = safe_next(query.next.as_deref(), "/staff");
-    render(
-        StatusCode::OK,
-        &LoginPage {
-            page,
-            email: String::new(),
-            next,
-            errors: FieldErrors::default(),
-        },
-    )
-}
-
-pub async fn login_submit(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: Session,
-    page: PageContext,
-    CsrfForm(posted): CsrfForm<LoginForm>,
-) -> Result<HttpResponse, AppError> {
-    let (form, fresh) = posted.split();
-    let next = safe_next(form.next.as_deref(), "/staff");
-    let mut errors = FieldErrors::default();
-    if !fresh {
-        errors.add_general("field.csrf_expired");
-    } else {
-        let audit_context = roles::audit_context(&req);
-        match accounts::sign_in(
-            &state.db,
-            &form.email,
-            form.password,
-            state.now(),
-            audit_context,
-        )
-        .await
-        {
-            Ok(row) => {
-                session::sign_in(&session, &row, state.now())?;
-                return Ok(see_other(&next));
-            }
-            Err(AccountError::BadCredentials) => errors.add_general("login.bad_credentials"),
-            Err(AccountError::Locked(_)) => errors.add_general("login.locked"),
-            Err(AccountError::Disabled) => errors.add_general("login.disabled"),
-            Err(AccountError::AddressLocked) => errors.add_general("login.address_locked"),
-            Err(other) => return Err(other.into()),
-        }
-    }
-    render(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &LoginPage {
-            page,
-            email: form.email,
-            next,
-            errors,
-        },
-    )
-}
-
-/// A form with nothing but its CSRF token (a sign-out button).
-#[derive(serde::Deserialize)]
-pub struct NoFields {}
-
-pub async fn logout(
-    session: Session,
-    CsrfForm(posted): CsrfForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    posted.fresh()?;
-    session::sign_out(&session);
-    Ok(see_other("/staff/login"))
-}
-
-/// Invalidates this account's sessions on every device and every instance.
-pub async fn logout_everywhere(
-    state: web::Data<AppState>,
-    staff: CurrentStaff,
-    session: Session,
-    req: HttpRequest,
-    CsrfForm(posted): CsrfForm<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    posted.fresh()?;
-    accounts::sign_out_everywhere(
-        &state.db,
-        &staff.id,
-        state.now(),
-        roles::audit_context(&req),
-    )
-    .await?;
-    session::sign_out(&session);
-    Ok(see_other("/staff/login"))
-}
-
-#[derive(Template)]
-#[template(path = "staff/home.html")]
-struct StaffHomePage {
-    page: PageContext,
-    staff: CurrentStaff,
-    errors: FieldErrors,
-    password_changed: bool,
-}
-
-#[derive(serde::Deserialize)]
-pub struct HomeQuery {
-    #[serde(default)]
-    changed: Option<String>,
-}
-
-pub async fn home(
-    staff: CurrentStaff,
-    page: PageContext,
-    query: web::Query<HomeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let page = page.with_staff(&staff.display_name);
-    render(
-        StatusCode::OK,
-        &StaffHomePage {
-            page,
-            staff,
-            errors: FieldErrors::default(),
-            password_changed: query.changed.is_some(),
-        },
-    )
-}
-
-#[derive(serde::Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    current_password: String,
-    #[serde(default)]
-    new_password: String,
-}
-
-/// POST /staff/password: change one's own password; every other session ends.
-pub async fn change_password(
-    state: web::Data<AppState>,
-    staff: CurrentStaff,
-    req: HttpRequest,
-    session: Session,
-    page: PageContext,
-    CsrfForm(posted): CsrfForm<PasswordForm>,
-) -> Result<HttpResponse, AppError> {
-    let (form, fresh) = posted.split();
-    let mut errors = FieldErrors::default();
-    if !fresh {
-        errors.add_general("field.csrf_expired");
-    } else {
-        let audit_context = roles::audit_context(&req);
-        match accounts::change_password(
-            &state.db,
-            &staff.id,
-            (form.current_password, form.new_password),
-            state.password_cost,
-            state.now(),
-            audit_context,
-        )
-        .await
-        {
-            Ok(row) => {
-                session::sign_in(&session, &row, state.now())?;
-                return Ok(see_other("/staff?changed=1"));
-            }
-            Err(accounts::PasswordChangeError::Field(field, code)) => errors.add(field, code),
-            Err(accounts::PasswordChangeError::Db(db)) => return Err(db.into()),
-        }
-    }
-    let page = page.with_staff(&staff.display_name);
-    render(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &StaffHomePage {
-            page,
-            staff,
-            errors,
-            password_changed: false,
-        },
-    )
-}
+pub use account::{home, login_form, login_submit, logout, logout_everywhere};
 
 /// The workspace's routes; each handler's extractor states which roles may call it.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/staff/password", web::post().to(change_password))
+    cfg.route("/staff/password", web::post().to(account::change_password))
+        .route("/staff/login/code", web::get().to(account::code_form))
+        .route("/staff/login/code", web::post().to(account::code_submit))
+        .route("/staff/security", web::get().to(second_factor::show))
+        .route(
+            "/staff/security/enable",
+            web::post().to(second_factor::enable),
+        )
+        .route(
+            "/staff/security/disable",
+            web::post().to(second_factor::disable),
+        )
+        .route(
+            "/staff/security/recovery-codes",
+            web::post().to(second_factor::renew_codes),
+        )
+        .route(
+            "/staff/admin/security",
+            web::get().to(second_factor::admin_show),
+        )
+        .route(
+            "/staff/admin/security",
+            web::post().to(second_factor::admin_change),
+        )
+        .route(
+            "/staff/admin/staff/{id}/second-factor",
+            web::post().to(second_factor::admin_reset),
+        )
         .route("/staff/admin/calendar", web::get().to(admin::show))
         .route("/staff/admin/calendar", web::post().to(admin::change))
         .route("/staff/admin/fees", web::get().to(admin_fees::show))
