@@ -42,6 +42,8 @@ pub struct Config {
     pub case_upload_max_bytes: usize,
     /// Requests per minute per client address on the portal's write endpoints; 0 turns it off.
     pub rate_limit_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (empty: trust no header).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub secrets: Secrets,
 }
 
@@ -183,6 +185,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_RATE_LIMIT_PER_MINUTE",
         "20",
         "portal submissions, confirmations, look-ups and uploads per minute per client address and instance; 0 turns the limit off",
+    ),
+    (
+        "MADOGUCHI_TRUSTED_PROXIES",
+        "",
+        "addresses or networks (10.0.0.0/8, ::1) of reverse proxies whose X-Forwarded-For names the client; empty trusts no header",
     ),
 ];
 
@@ -362,6 +369,15 @@ impl Config {
             20,
             0..=100_000,
         );
+        let trusted_proxies = match parse_networks(get("MADOGUCHI_TRUSTED_PROXIES").unwrap_or("")) {
+            Ok(networks) => networks,
+            Err(bad) => {
+                errors.push(format!(
+                    "MADOGUCHI_TRUSTED_PROXIES: `{bad}` is not an address or network such as 10.0.0.1 or 10.0.0.0/8"
+                ));
+                Vec::new()
+            }
+        };
         let secrets = match secrets::load_or_create(
             &data_dir,
             get("MADOGUCHI_SESSION_KEY"),
@@ -396,6 +412,7 @@ impl Config {
                 upload_max_bytes: upload_max_mb * 1024 * 1024,
                 case_upload_max_bytes: case_upload_max_mb * 1024 * 1024,
                 rate_limit_per_minute,
+                trusted_proxies,
                 secrets,
             }),
             _ => Err(ConfigErrors(errors)),
@@ -405,6 +422,20 @@ impl Config {
     pub fn data_path(&self, name: &str) -> PathBuf {
         self.data_dir.join(name)
     }
+}
+
+/// `10.0.0.0/8, 192.0.2.7` → networks (a bare address is a network of one); the bad entry
+/// otherwise.
+fn parse_networks(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            part.parse::<ipnet::IpNet>()
+                .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| part.to_string())
+        })
+        .collect()
 }
 
 /// `5,1` → [5, 1]; empty means no deadline reminders.

@@ -205,7 +205,7 @@ impl Application {
         });
         let cookie_secure = config.cookie_secure;
         let https = config.public_url.starts_with("https://");
-        let limit = web::rate_limit(config.rate_limit_per_minute);
+        let limit = web::rate_limit(config.rate_limit_per_minute, &config.trusted_proxies);
         // A whole case's worth of documents plus the form fields; single files are checked later
         // so that an oversized photo gets a message on the case page.
         let upload_body_limit = config.case_upload_max_bytes + 1024 * 1024;

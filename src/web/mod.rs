@@ -1,6 +1,7 @@
 //! HTTP: the route table, extractors and handlers. Handlers parse, call a service, render.
 
 mod assets;
+pub mod client_address;
 pub mod csrf;
 pub mod error;
 pub mod error_page;
@@ -120,16 +121,18 @@ impl AppState {
 
 /// Per-address limits on the portal's write endpoints (in memory, so per instance).
 pub type RateLimit = actix_governor::GovernorConfig<
-    actix_governor::PeerIpKeyExtractor,
+    client_address::ClientKey,
     actix_governor::governor::middleware::NoOpMiddleware,
 >;
 
-/// `per_minute` POSTs per client address, with a burst of the same size; None (no limit) for 0.
-pub fn rate_limit(per_minute: u32) -> Option<RateLimit> {
+/// `per_minute` POSTs per client address (behind trusted proxies, the forwarded client's), with
+/// a burst of the same size; None (no limit) for 0.
+pub fn rate_limit(per_minute: u32, proxies: &[ipnet::IpNet]) -> Option<RateLimit> {
     if per_minute == 0 {
         return None;
     }
     actix_governor::GovernorConfigBuilder::default()
+        .key_extractor(client_address::ClientKey(Arc::new(proxies.to_vec())))
         .milliseconds_per_request((60_000 / u64::from(per_minute)).max(1))
         .burst_size(per_minute)
         .methods(vec![actix_web::http::Method::POST])

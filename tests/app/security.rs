@@ -239,3 +239,66 @@ async fn parallel_code_tries_never_fail_with_a_server_error() {
     }
     assert!(statuses.iter().all(|s| *s < 500), "{statuses:?}");
 }
+
+/// Behind a trusted proxy, the address that fails too often is the forwarded client's: one
+/// guesser is stopped, a colleague behind the same proxy is not. A client that writes its own
+/// X-Forwarded-For without a trusted proxy changes nothing.
+#[tokio::test]
+async fn the_address_lock_follows_the_client_behind_a_trusted_proxy() {
+    let world = World::new();
+    let app = world
+        .spawn_with(|vars| {
+            vars.insert("MADOGUCHI_TRUSTED_PROXIES".into(), "127.0.0.1/32".into());
+        })
+        .await;
+    app.create_first_admin("admin@example.jp", crate::workspace::PASSWORD)
+        .await;
+    let forwarded_sign_in = |from: &'static str, email: String, password: &'static str| {
+        let app = &app;
+        async move {
+            let client = client();
+            let form = app.get_with(&client, "/staff/login").await;
+            let csrf = crate::helpers::csrf_of(&form.body);
+            client
+                .post(app.url("/staff/login"))
+                .header("x-forwarded-for", from)
+                .form(&[("csrf", csrf.as_str()), ("email", &email), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for n in 0..madoguchi::service::accounts::ADDRESS_LOCK_AFTER_FAILURES {
+        forwarded_sign_in("203.0.113.9", format!("guess{n}@example.jp"), "wrong wrong wrong")
+            .await;
+    }
+    assert_eq!(
+        forwarded_sign_in(
+            "203.0.113.9",
+            "admin@example.jp".into(),
+            crate::workspace::PASSWORD
+        )
+        .await,
+        422,
+        "the guesser's address is locked"
+    );
+    assert_eq!(
+        forwarded_sign_in(
+            "198.51.100.20",
+            "admin@example.jp".into(),
+            crate::workspace::PASSWORD
+        )
+        .await,
+        303,
+        "a colleague behind the same proxy still signs in"
+    );
+    assert_eq!(
+        world.count(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'staff.sign_in_failed' \
+             AND client_ip = '203.0.113.9'"
+        ),
+        madoguchi::service::accounts::ADDRESS_LOCK_AFTER_FAILURES
+    );
+}

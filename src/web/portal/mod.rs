@@ -111,8 +111,11 @@ pub fn pending_case(session: &Session) -> Option<(String, String)> {
 /// address (POST only), so a script cannot flood the help desk or guess codes.
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
     // Condition needs a middleware even when off; the unused default is never called then.
-    let unused = RateLimit::default();
-    let config = limit.as_ref().unwrap_or(&unused);
+    // (`rate_limit` with a positive rate always gives a configuration.)
+    let unused = super::rate_limit(1, &[]);
+    let Some(config) = limit.as_ref().or(unused.as_ref()) else {
+        return;
+    };
     let limited = |path: &str| {
         web::resource(path.to_string()).wrap(Condition::new(limit.is_some(), Governor::new(config)))
     };

@@ -12,10 +12,17 @@ use crate::service::casework::StaffActor;
 use crate::web::error::AppError;
 use crate::web::session::CurrentStaff;
 
-/// The client address and request id the audit log records with an action.
+/// The client address (behind trusted proxies, the forwarded client's) and request id the audit
+/// log records with an action.
 pub fn audit_context(req: &HttpRequest) -> (Option<String>, Option<String>) {
+    let proxies = req
+        .app_data::<actix_web::web::Data<crate::web::AppState>>()
+        .map(|state| state.config.trusted_proxies.as_slice())
+        .unwrap_or_default();
     (
-        req.peer_addr().map(|a| a.ip().to_string()),
+        crate::web::client_address::TrustedProxies(proxies)
+            .of_request(req)
+            .map(|ip| ip.to_string()),
         req.extensions().get::<RequestId>().map(ToString::to_string),
     )
 }
