@@ -222,12 +222,24 @@ impl CaseLink {
 
 pub fn find_by_link(conn: &mut DbConnection, link: &CaseLink) -> Result<Option<CaseRow>, DbError> {
     Ok(match link {
-        CaseLink::Named { case_id, digest } => on_backend!(conn, |c| cases::table
-            .find(case_id)
-            .filter(cases::link_digest.eq(digest))
-            .select(CaseRow::as_select())
-            .get_result(c)
-            .optional())?,
+        CaseLink::Named { case_id, digest } => {
+            let own = on_backend!(conn, |c| cases::table
+                .find(case_id)
+                .filter(cases::link_digest.eq(digest))
+                .select(CaseRow::as_select())
+                .get_result(c)
+                .optional())?;
+            match own {
+                Some(row) => Some(row),
+                // A link added by a later look-up (`case_links`).
+                None if super::case_links::holds(conn, case_id, digest)? => cases::table
+                    .find(case_id)
+                    .select(CaseRow::as_select())
+                    .get_result(conn)
+                    .optional()?,
+                None => None,
+            }
+        }
         CaseLink::Older { digest } => on_backend!(conn, |c| cases::table
             .filter(cases::access_token_hash.eq(digest))
             .select(CaseRow::as_select())

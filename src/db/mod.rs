@@ -35,6 +35,7 @@ macro_rules! on_backend {
 
 pub mod audit;
 pub mod calendar;
+pub mod case_links;
 pub mod cases;
 mod checkpoint;
 mod connecting;

@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::auth::token;
 use crate::db::audit::{self, AuditEvent};
-use crate::db::{DbError, cases, decisions, documents, messages as message_rows, outbox};
+use crate::db::{
+    DbError, case_links, cases, decisions, documents, messages as message_rows, outbox,
+};
 use crate::domain::deadline::{Deadline, jst_date};
 use crate::domain::event::{Actor, Event};
 use crate::domain::explain::Explanation;
@@ -51,6 +53,8 @@ pub struct RequesterCase {
     pub reply_by: Option<NaiveDate>,
     /// The day an unanswered 補正 is dismissed, when the profile dismisses them.
     pub dismissal_on: Option<NaiveDate>,
+    /// How many links to the case other than the case's own a look-up has mailed.
+    pub other_links: i64,
 }
 
 impl RequesterCase {
@@ -77,10 +81,19 @@ pub async fn case_view(
             let docs = documents::for_case(conn, &row.id)?;
             let conversation = message_rows::visible_to_requester(conn, &row.id)?;
             let decisions = decisions::for_case(conn, &row.id)?;
-            Ok(Some((row, events, pauses, docs, conversation, decisions)))
+            let other_links = case_links::count(conn, &row.id)?;
+            Ok(Some((
+                row,
+                events,
+                pauses,
+                docs,
+                conversation,
+                (decisions, other_links),
+            )))
         })
         .await?;
-    let Some((row, events, pauses, documents, conversation, decisions)) = loaded else {
+    let Some((row, events, pauses, documents, conversation, (decisions, other_links))) = loaded
+    else {
         return Ok(None);
     };
     tracing::info!(case_id = %row.id, "requester viewed case");
@@ -113,28 +126,38 @@ pub async fn case_view(
         decisions,
         reply_by,
         dismissal_on,
+        other_links,
     }))
 }
 
-/// Mails a fresh private link when `receipt_number` and `email` name a case; does nothing
-/// otherwise, so the caller can answer the same either way. The link mailed before stops working.
+/// Mails a new private link when `receipt_number` and `email` name a case. The links the
+/// requester already holds keep working (they end them from the case page), so someone who knows
+/// a receipt number and an address cannot break a requester's link. Whether or not they match,
+/// the same work is done — one read, one mail sealed, one write with its audit record — so the
+/// time taken does not tell either (docs/security.md §5).
 pub async fn send_case_link(
     ctx: &IntakeContext<'_>,
     receipt_number: &str,
     email: &str,
     now: DateTime<Utc>,
+    audit_context: (Option<String>, Option<String>),
 ) -> Result<(), IntakeError> {
     let email_index = ctx.index.email(email);
     let number = receipt_number.to_string();
-    let Some(row) = ctx
+    let found = ctx
         .db
         .lookup(move |conn| cases::find_by_receipt_and_email(conn, &number, &email_index))
-        .await?
-    else {
-        return Ok(());
-    };
-    let new_token = token::case_link(&row.id);
-    let lang = Lang::from_code(&row.lang).unwrap_or_default();
+        .await?;
+    // A case id of the same shape when nothing matched, so the link, the mail and the write
+    // below are the same size and the same work.
+    let case_id = found
+        .as_ref()
+        .map_or_else(|| uuid::Uuid::now_v7().to_string(), |row| row.id.clone());
+    let new_token = token::case_link(&case_id);
+    let lang = found
+        .as_ref()
+        .and_then(|row| Lang::from_code(&row.lang))
+        .unwrap_or_default();
     let link = format!("{}/case/{new_token}", ctx.public_url);
     let notice = notices::case_link(lang, receipt_number, &link);
     let outgoing = mail::prepare(
@@ -147,24 +170,58 @@ pub async fn send_case_link(
             html: None,
         },
         "case_link",
-        Some(&row.id),
+        Some(&case_id),
         now,
     )?;
-    let case_id = row.id.clone();
-    let updated = CaseRow {
-        access_token_hash: None,
-        link_digest: Some(token::digest(&new_token)),
-        updated_at: now.naive_utc(),
-        ..row
-    };
+    let matched = found.is_some();
+    let digest = token::digest(&new_token);
+    let (client_ip, request_id) = audit_context;
+    let written_for = case_id.clone();
     ctx.db
         .write(move |conn| {
-            cases::update(conn, &updated)?;
-            outbox::enqueue(conn, &outgoing)
+            let case_id = &written_for;
+            let at = now.naive_utc();
+            let mut record = AuditEvent::new(at, "requester", "portal.case_link_requested")
+                .from_request(client_ip.clone(), request_id.clone());
+            if matched {
+                case_links::add(conn, case_id, &digest, at)?;
+                outbox::enqueue(conn, &outgoing)?;
+                record = record.case(case_id);
+            }
+            audit::append(conn, &record)
         })
         .await?;
-    tracing::info!(case_id = %case_id, "case link sent again");
+    if matched {
+        tracing::info!(case_id = %case_id, "case link sent again");
+    }
     Ok(())
+}
+
+/// Ends every link to the case except `link` (the one the requester is using), audited.
+pub async fn end_other_links(
+    ctx: &IntakeContext<'_>,
+    link: &str,
+    now: DateTime<Utc>,
+    audit_context: (Option<String>, Option<String>),
+) -> Result<bool, IntakeError> {
+    let Some(row) = find_case(ctx, link).await? else {
+        return Ok(false);
+    };
+    let digest = token::digest(link);
+    let (client_ip, request_id) = audit_context;
+    let case_id = row.id.clone();
+    ctx.db
+        .write(move |conn| {
+            case_links::keep_only(conn, &case_id, &digest)?;
+            audit::append(
+                conn,
+                &AuditEvent::new(now.naive_utc(), "requester", "portal.other_links_ended")
+                    .case(&case_id)
+                    .from_request(client_ip.clone(), request_id.clone()),
+            )
+        })
+        .await?;
+    Ok(true)
 }
 
 /// A disclosed file, decrypted for its download.

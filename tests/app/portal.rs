@@ -309,11 +309,33 @@ async fn a_person_requests_disclosure_confirms_by_code_and_follows_the_case() {
             .next()
             .unwrap_or_default()
     );
-    assert_eq!(app.get(&new_path).await.status, 200);
+    let opened = app.get(&new_path).await;
+    assert_eq!(opened.status, 200);
     assert_eq!(
         app.get(&case_path).await.status,
-        404,
-        "the old link no longer works"
+        200,
+        "the link the requester held still works: a look-up by someone who knows the receipt \
+         number and address cannot break it"
+    );
+    // The requester ends every other link from the case page.
+    assert!(opened.body.contains("このリンク以外をすべて無効にする"));
+    let ended = app
+        .post(
+            &format!("{new_path}/links/end-others"),
+            &[("csrf", &crate::helpers::csrf_of(&opened.body))],
+        )
+        .await;
+    assert_eq!(ended.location.as_deref(), Some(new_path.as_str()));
+    assert_eq!(app.get(&case_path).await.status, 404, "the old link ended");
+    let kept = app.get(&new_path).await;
+    assert_eq!(kept.status, 200);
+    assert!(!kept.body.contains("このリンク以外をすべて無効にする"));
+    assert_eq!(
+        world.count(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'portal.case_link_requested'"
+        ),
+        2,
+        "both look-ups audited, the matching one and the other"
     );
     // Every mail is in the outbox from the moment its use case committed, sent or not: the
     // non-matching lookup (answered before the matching one) put none there.

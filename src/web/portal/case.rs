@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
@@ -21,6 +21,7 @@ use crate::i18n::Lang;
 use crate::service::intake::submit::{self, IntakeError};
 use crate::service::portal;
 use crate::web::AppState;
+use crate::web::staff::roles::audit_context;
 use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
@@ -215,6 +216,9 @@ struct CasePage {
     /// A fee to pay: the amount and the ways to pay it.
     fee_due: Option<(i64, Vec<&'static str>)>,
     withdrawable: bool,
+    /// Links to this case other than the one in use (mailed by look-ups), which the requester
+    /// may end.
+    other_links: i64,
     document_types: Vec<(&'static str, &'static str)>,
     documents: Vec<DocumentEntry>,
     warnings: Vec<&'static str>,
@@ -266,6 +270,7 @@ pub async fn case_page_typed(
         decisions,
         reply_by: open_reply_by,
         dismissal_on,
+        other_links,
     } = case;
     let timeline = events
         .iter()
@@ -392,6 +397,7 @@ pub async fn case_page_typed(
             messages: conversation,
             typed_message,
             withdrawable: case_state.is_before_decision() && case_state != CaseState::Unconfirmed,
+            other_links,
             document_types: DocumentType::ALL
                 .iter()
                 .map(|t| (t.as_str(), lang.pick(t.label_ja(), t.label_en())))
@@ -435,6 +441,7 @@ pub async fn lookup_form(page: PageContext) -> Result<HttpResponse, AppError> {
 /// same whether they match or not, so the form reveals nothing about who has made a request.
 pub async fn lookup_submit(
     state: web::Data<AppState>,
+    req: HttpRequest,
     page: PageContext,
     CsrfForm(posted): Form,
 ) -> Result<HttpResponse, AppError> {
@@ -463,7 +470,25 @@ pub async fn lookup_submit(
             },
         );
     }
-    portal::send_case_link(&context(&state), &receipt_number, &email, state.now()).await?;
+    // The look-up runs after the answer has gone: a match seals and queues a mail that a miss
+    // does not, and the answer must take the same time either way (docs/security.md §5). The
+    // requester who gets no mail (a fault logged here) asks again.
+    let (task_state, context_of_request, now) =
+        (state.clone(), audit_context(&req), state.now());
+    let (number, address) = (receipt_number.clone(), email.clone());
+    actix_web::rt::spawn(async move {
+        let sent = portal::send_case_link(
+            &context(&task_state),
+            &number,
+            &address,
+            now,
+            context_of_request,
+        )
+        .await;
+        if let Err(error) = sent {
+            tracing::error!(error = %error, "case link look-up failed");
+        }
+    });
     render(
         StatusCode::OK,
         &LookupPage {
@@ -488,4 +513,28 @@ mod tests {
             .unwrap();
         assert_eq!(jst(at), "2026-04-01 00:00");
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+/// POST /case/{token}/links/end-others: every link to the case except this one stops working.
+pub async fn end_other_links(
+    state: web::Data<AppState>,
+    access_token: web::Path<String>,
+    req: HttpRequest,
+    CsrfForm(posted): CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    posted.fresh()?;
+    let ended = portal::end_other_links(
+        &context(&state),
+        &access_token,
+        state.now(),
+        audit_context(&req),
+    )
+    .await?;
+    if !ended {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&format!("/case/{access_token}")))
 }

@@ -148,7 +148,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
             "/case/{token}/withdraw",
             web::get().to(withdraw::confirm_page),
         )
-        .route("/case/{token}/withdraw", web::post().to(withdraw::withdraw));
+        .route("/case/{token}/withdraw", web::post().to(withdraw::withdraw))
+        .route(
+            "/case/{token}/links/end-others",
+            web::post().to(case::end_other_links),
+        );
 }
 
 #[cfg(test)]
