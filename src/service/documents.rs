@@ -10,6 +10,7 @@ use crate::db::{Db, DbError};
 use crate::domain::identity::DocumentType;
 use crate::domain::state::CaseState;
 use crate::service::case_record::append_event;
+use crate::service::pdf_safety::PdfVerdict;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
 use crate::storage::sniff::{self, DocumentFormat};
@@ -31,6 +32,8 @@ pub enum UploadProblem {
     Heic,
     #[error("PDF with active content")]
     ActivePdf,
+    #[error("PDF that cannot be read or is encrypted")]
+    UnreadablePdf,
     #[error("document type not chosen")]
     NoType,
     #[error("the case does not take documents now")]
@@ -47,6 +50,7 @@ impl UploadProblem {
             UploadProblem::UnsupportedType => "unsupported",
             UploadProblem::Heic => "heic",
             UploadProblem::ActivePdf => "active_pdf",
+            UploadProblem::UnreadablePdf => "unreadable_pdf",
             UploadProblem::NoType => "no_type",
             UploadProblem::Closed => "closed",
         }
@@ -67,14 +71,6 @@ pub enum UploadError {
 /// person needs a handful, and each is shown to staff on the case page.
 pub const MAX_DOCUMENTS_PER_CASE: i64 = 20;
 
-/// PDFs that run code or launch programs when opened are refused: staff open these documents.
-fn pdf_has_active_content(bytes: &[u8]) -> bool {
-    const MARKERS: [&[u8]; 4] = [b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile"];
-    MARKERS
-        .iter()
-        .any(|m| bytes.windows(m.len()).any(|w| w == *m))
-}
-
 /// Checks what can be checked before anything is stored.
 pub fn check(bytes: &[u8], max_bytes: usize) -> Result<DocumentFormat, UploadProblem> {
     if bytes.is_empty() {
@@ -86,7 +82,13 @@ pub fn check(bytes: &[u8], max_bytes: usize) -> Result<DocumentFormat, UploadPro
     match sniff::recognise(bytes) {
         None => Err(UploadProblem::UnsupportedType),
         Some(DocumentFormat::Heif) => Err(UploadProblem::Heic),
-        Some(DocumentFormat::Pdf) if pdf_has_active_content(bytes) => Err(UploadProblem::ActivePdf),
+        // Staff open these documents: a PDF that would act when opened is refused, and one that
+        // cannot be inspected (damaged, encrypted) too.
+        Some(DocumentFormat::Pdf) => match super::pdf_safety::inspect(bytes) {
+            PdfVerdict::Inert => Ok(DocumentFormat::Pdf),
+            PdfVerdict::Active(_) => Err(UploadProblem::ActivePdf),
+            PdfVerdict::Unreadable => Err(UploadProblem::UnreadablePdf),
+        },
         Some(format) => Ok(format),
     }
 }
@@ -273,7 +275,8 @@ mod tests {
         );
         assert_eq!(
             check(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj", 1024),
-            Ok(DocumentFormat::Pdf)
+            Err(UploadProblem::UnreadablePdf),
+            "no cross-reference table, no pages: nothing a viewer could show"
         );
         assert_eq!(
             check(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic", 1024),

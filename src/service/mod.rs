@@ -19,6 +19,7 @@ pub mod messages;
 pub mod notice_templates;
 pub mod notices;
 pub mod operator_settings;
+pub mod pdf_safety;
 pub mod portal;
 pub mod queue;
 pub mod register;

@@ -285,11 +285,7 @@ async fn an_agent_requests_disclosure_with_two_documents_on_a_phone() {
     let photo = dir.path().join("licence.jpg");
     std::fs::write(&photo, crate::uploads::JPEG).unwrap();
     let pdf = dir.path().join("mandate.pdf");
-    std::fs::write(
-        &pdf,
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
-    )
-    .unwrap();
+    std::fs::write(&pdf, crate::workspace::PDF).unwrap();
     for (doc_type, file) in [("drivers_licence", &photo), ("power_of_attorney", &pdf)] {
         let select = browser
             .client

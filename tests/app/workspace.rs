@@ -138,8 +138,8 @@ pub fn person(email: &'static str) -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-pub const PDF: &[u8] =
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF";
+/// A real one-page PDF (cross-reference table and all), as a scanner would make.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
 
 /// Waits for the mail containing `needle` (the worker sends within a second or two).
 pub async fn mail_with(world: &World, needle: &str) -> String {

@@ -203,6 +203,7 @@ mod tests {
             UploadProblem::UnsupportedType,
             UploadProblem::Heic,
             UploadProblem::ActivePdf,
+            UploadProblem::UnreadablePdf,
             UploadProblem::Closed,
         ];
         keys.extend(problems.iter().map(|p| format!("field.file.{}", p.code())));

@@ -399,18 +399,23 @@ pub async fn document(
     .await?;
     Ok(HttpResponse::Ok()
         .content_type(doc.mime.as_str())
-        .insert_header((header::CONTENT_DISPOSITION, "inline"))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        // Images open in a sandbox; Chromium's PDF viewer refuses sandboxed documents, and PDFs
-        // with scripts were refused at upload, so PDFs keep the site-wide policy.
+        // Images open in a sandbox (no script, no origin of ours). Chromium's PDF viewer refuses
+        // sandboxed documents, so a PDF is downloaded and opened outside the site: even one
+        // that slipped past the upload check never runs as this site's page.
         .insert_header((
-            header::CONTENT_SECURITY_POLICY,
+            header::CONTENT_DISPOSITION,
             if doc.mime == "application/pdf" {
-                "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+                "attachment; filename=\"document.pdf\""
             } else {
-                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+                "inline"
             },
         ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .body(doc.bytes.to_vec()))
 }
 
