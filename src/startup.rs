@@ -220,6 +220,8 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(actix_web::web::FormConfig::default().limit(64 * 1024))
+                // The CSRF form extractor reads the body as bytes; its own limit applies.
+                .app_data(actix_web::web::PayloadConfig::new(1024 * 1024))
                 .app_data(multipart_config(upload_body_limit))
                 .wrap(ErrorHandlers::new().default_handler(web::error_page::render_error_page))
                 .wrap(sessions)

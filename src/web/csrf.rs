@@ -3,6 +3,11 @@
 //! [`Posted::Stale`] (an old tab or a forged post: show the form again with what was typed and
 //! "the form expired"). A handler cannot reach the form without being told which it is, and no
 //! handler compares tokens itself.
+//!
+//! The same pass refuses, in every field of every form, characters nobody types (controls,
+//! direction overrides) and what looks like an Individual Number (マイナンバー), which this
+//! service must not collect (docs/security.md §6). The answer is a 400 page that says which and
+//! what to do; the browser's back button returns to the form as typed.
 
 use actix_multipart::form::{MultipartCollect, MultipartForm};
 use actix_session::{Session, SessionExt};
@@ -13,10 +18,13 @@ use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
 use super::error::AppError;
+use crate::domain::text;
 
 const SESSION_KEY: &str = "csrf";
-/// The largest urlencoded form accepted (the longest is a decision draft).
-const FORM_LIMIT: usize = 64 * 1024;
+/// The largest urlencoded form accepted: far above any field's own limit (a decision draft is the
+/// longest), so that a long text meets its field's message, with what was typed kept, and not
+/// this limit.
+const FORM_LIMIT: usize = 1024 * 1024;
 
 /// The token to put in this session's forms (created on first use).
 pub fn token(session: &Session) -> String {
@@ -99,17 +107,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if !urlencoded {
                 return Err(AppError::bad_request("error.400.message"));
             }
-            let body = body.await.map_err(|_| AppError::TooLarge)?;
+            let body = body.await.map_err(|_| AppError::FormTooLarge)?;
             if body.len() > FORM_LIMIT {
-                return Err(AppError::TooLarge);
+                return Err(AppError::FormTooLarge);
             }
             let form: T = serde_urlencoded::from_bytes(&body)
                 .map_err(|_| AppError::bad_request("error.400.message"))?;
-            // The token is read by scanning the pairs, not by decoding the body a second time.
-            let csrf = url::form_urlencoded::parse(&body)
-                .find(|(name, _)| name == "csrf")
-                .map(|(_, value)| value.into_owned())
-                .unwrap_or_default();
+            // One scan of the pairs: the token, and what nobody should send in any field.
+            let mut csrf = String::new();
+            for (name, value) in url::form_urlencoded::parse(&body) {
+                if name == "csrf" {
+                    csrf = value.into_owned();
+                } else if text::unusable_character(&value).is_some() {
+                    return Err(AppError::bad_request("field.unusable_characters"));
+                } else if text::contains_individual_number(&value) {
+                    return Err(AppError::bad_request("field.individual_number"));
+                }
+            }
             Ok(CsrfForm(Posted::checked(form, &session, &csrf)))
         })
     }

@@ -40,6 +40,9 @@ pub enum AppError {
     BadRequest { code: &'static str },
     #[error("request body too large")]
     TooLarge,
+    /// A form's text over the largest body accepted (the fields' own limits come well before).
+    #[error("form too large")]
+    FormTooLarge,
     /// Someone else changed the record meanwhile (an optimistic-lock or uniqueness conflict): the
     /// person is asked to look again and retry, never shown a 500.
     #[error("conflicting change")]
@@ -83,6 +86,7 @@ impl AppError {
             AppError::Forbidden => "error.403.message",
             AppError::BadRequest { code } => code,
             AppError::TooLarge => "error.413.message",
+            AppError::FormTooLarge => "error.413.form",
             AppError::Conflict(_) => "error.409.message",
             AppError::SignInRequired { .. } => "error.403.message",
             AppError::Owes(_) => "error.403.message",
@@ -190,7 +194,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge | AppError::FormTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::SignInRequired { .. } | AppError::Owes(_) => StatusCode::SEE_OTHER,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -243,6 +247,7 @@ mod tests {
             AppError::Forbidden,
             AppError::bad_request("field.csrf_expired"),
             AppError::TooLarge,
+            AppError::FormTooLarge,
             AppError::Conflict(Box::new(DbError::Conflict("version".into()))),
             AppError::SignInRequired {
                 next: String::new(),

@@ -46,7 +46,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     let title_key = format!("error.{code}.title");
     // A 400 says what was wrong when the error named it (an expired form, say).
     let message_key = match res.response().extensions().get::<ErrorCode>() {
-        Some(ErrorCode(key)) if code == 400 => (*key).to_string(),
+        Some(ErrorCode(key)) if code == 400 || code == 413 => (*key).to_string(),
         _ => format!("error.{code}.message"),
     };
     let body = ErrorPage {

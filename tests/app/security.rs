@@ -369,3 +369,48 @@ async fn a_lookup_takes_the_same_time_whether_or_not_it_matches() {
         "a match differs from a miss by {difference} ns of {typical}: the time tells"
     );
 }
+
+/// Characters nobody types and Individual Numbers are refused in every form with a message that
+/// says which and how to go on; nothing is stored. A long text meets its field's own limit, with
+/// what was typed kept, not a page about files.
+#[tokio::test]
+async fn hostile_text_is_refused_with_a_message_and_long_text_kept() {
+    let world = World::new();
+    let app = crate::portal::spawn_portal(&world, "national").await;
+    let case_path = app.requester_with_case("hanako@example.jp").await;
+    let send = |text: String| {
+        let (app, case_path) = (&app, case_path.clone());
+        async move {
+            let case = app.get(&case_path).await;
+            let csrf = crate::helpers::csrf_of(&case.body);
+            app.post(
+                &format!("{case_path}/messages"),
+                &[("csrf", &csrf), ("message", &text)],
+            )
+            .await
+        }
+    };
+    let before = world.count("SELECT COUNT(*) AS n FROM messages");
+    for (text, says) in [
+        ("山田\u{202E}太郎".to_string(), "使用できない文字"),
+        ("a\u{0}b".to_string(), "使用できない文字"),
+        ("色\u{1b}[31m".to_string(), "使用できない文字"),
+        ("私の番号は1234 5678 9018です".to_string(), "マイナンバー"),
+        ("１２３４５６７８９０１８".to_string(), "マイナンバー"),
+    ] {
+        let refused = send(text.clone()).await;
+        assert_eq!(refused.status, 400, "{text:?}");
+        assert!(refused.body.contains(says), "{text:?}: {}", refused.body);
+        assert!(refused.body.contains("「戻る」"), "says how to go on");
+    }
+    assert_eq!(world.count("SELECT COUNT(*) AS n FROM messages"), before);
+
+    let long = "あ".repeat(100_000);
+    let kept = send(long.clone()).await;
+    assert_eq!(kept.status, 422, "the field's limit, not 413");
+    assert!(kept.body.contains(&long), "what was typed is shown again");
+    let huge = send("a".repeat(2 * 1024 * 1024)).await;
+    assert_eq!(huge.status, 413);
+    assert!(huge.body.contains("入力が長すぎる"), "{}", huge.body);
+    assert!(!huge.body.contains("ファイル"), "not a page about files");
+}
