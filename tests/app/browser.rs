@@ -443,6 +443,31 @@ async fn staff_verify_take_payment_and_an_approver_approves() {
     browser.screenshot("staff-queue").await;
     browser.click_and_wait(Locator::Css("table a")).await;
     let case_url = browser.client.current_url().await.unwrap().to_string();
+    // The identity image stays closed, unfetched, until the clerk opens it; the opening is
+    // recorded.
+    let viewed = "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'document.viewed'";
+    assert_eq!(world.count(viewed), 0, "nothing fetched by showing the page");
+    assert!(
+        browser
+            .client
+            .find_all(Locator::Css("img.viewer"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no identity image drawn on the case page"
+    );
+    let image = browser
+        .client
+        .find(Locator::Css("a.document-link"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    browser.client.goto(&go(&image)).await.unwrap();
+    assert_eq!(world.count(viewed), 1, "opened once, recorded once");
+    browser.client.goto(&case_url).await.unwrap();
     browser
         .click_and_wait(Locator::Css("form[action$='/take'] button"))
         .await;
