@@ -280,8 +280,19 @@ async fn serve(config: Config) -> Exit {
     tracing::info!(%bind, "Madoguchi is serving");
     println!("Madoguchi: {public_url}/");
     if let Some(dir) = app.mail_files() {
+        // Said loudly and logged: requesters are waiting for these mails.
+        tracing::warn!(
+            mail_dir = %dir.display(),
+            "no SMTP server configured: mail is NOT being sent"
+        );
         println!(
-            "No SMTP server is configured (MADOGUCHI_SMTP_URL): mail is written as .eml files to {}",
+            "WARNING: no SMTP server is configured (MADOGUCHI_SMTP_URL): mail is NOT being sent. \
+             Each message is written, readable by this user only, to {}",
+            dir.display()
+        );
+        println!(
+            "警告: SMTPサーバーが設定されていないため（MADOGUCHI_SMTP_URL）、メールは送信されません。\
+             メールは {} に、このユーザーだけが読めるファイルとして書き出されます。",
             dir.display()
         );
     }

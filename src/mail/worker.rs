@@ -229,11 +229,15 @@ impl MailWorker {
                 .await
                 .map(|_| ())
                 .map_err(smtp_reason),
-            Transport::Files(files, _) => files
-                .send_raw(&envelope, &raw)
-                .await
-                .map(|_| ())
-                .map_err(|e| format!("file transport: {e}")),
+            Transport::Files(files, dir) => {
+                let id = files
+                    .send_raw(&envelope, &raw)
+                    .await
+                    .map_err(|e| format!("file transport: {e}"))?;
+                // The message holds personal data: readable by the service's own user only.
+                restrict_file(&dir.join(format!("{id}.eml")))
+                    .map_err(|e| format!("file transport: {e}"))
+            }
             Transport::Memory(memory) => memory.send(&envelope, &raw).await,
         }
     }
@@ -339,4 +343,16 @@ mod tests {
         assert_eq!(backoff_seconds(10), 3600);
         assert_eq!(backoff_seconds(i32::MAX), 3600);
     }
+}
+
+/// Owner-only permissions on a file the file transport wrote.
+fn restrict_file(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }

@@ -543,6 +543,16 @@ async fn without_smtp_mail_is_written_as_files() {
     assert_eq!(files.len(), 1, "the confirmation mail as a file");
     assert!(files[0].contains("確認コード"));
     assert!(mails(&world).is_empty(), "nothing went to memory");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = world.data_dir.path().join("mail");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700, "the folder is the service user's only");
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            assert_eq!(mode(&entry.path()), 0o600, "{}", entry.path().display());
+        }
+    }
 }
 
 #[tokio::test]
