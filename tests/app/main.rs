@@ -23,6 +23,7 @@ mod portal;
 mod register;
 mod reminders;
 mod retention;
+mod route_table;
 mod security;
 mod sessions;
 mod setup_and_sign_in;
