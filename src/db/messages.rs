@@ -21,6 +21,36 @@ pub struct MessageRow {
     pub sealed_body: Vec<u8>,
 }
 
+/// Replaces a message's sealed body (a redaction); false when the case holds no such message.
+pub fn replace_body(
+    conn: &mut DbConnection,
+    case_id: &str,
+    id: &str,
+    sealed_body: &[u8],
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        messages::table
+            .filter(messages::id.eq(id))
+            .filter(messages::case_id.eq(case_id)),
+    )
+    .set(messages::sealed_body.eq(sealed_body))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    case_id: &str,
+    id: &str,
+) -> Result<Option<MessageRow>, DbError> {
+    Ok(messages::table
+        .filter(messages::id.eq(id))
+        .filter(messages::case_id.eq(case_id))
+        .select(MessageRow::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
 pub fn insert(conn: &mut DbConnection, row: &MessageRow) -> Result<(), DbError> {
     diesel::insert_into(messages::table)
         .values(row)

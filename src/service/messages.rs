@@ -23,6 +23,7 @@ pub enum MessageError {
 
 /// A message as shown: who wrote it, when, and what it says.
 pub struct Shown {
+    pub id: String,
     pub at: chrono::NaiveDateTime,
     pub from_requester: bool,
     /// `to_requester`, `from_requester` or `internal`.
@@ -75,11 +76,54 @@ pub async fn from_requester(
     Ok(())
 }
 
+/// Replaces every Individual Number in a stored message with asterisks (a number someone wrote
+/// before the forms refused them, or in a letter scanned into a note), audited with who and when.
+/// False when the message holds none or is not the case's.
+pub async fn redact_individual_numbers(
+    db: &Db,
+    master: &MasterKey,
+    actor: &crate::service::casework::StaffActor,
+    (case_id, message_id): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<bool, MessageError> {
+    let (case, id) = (case_id.to_string(), message_id.to_string());
+    let Some(row) = db.read(move |conn| messages::find(conn, &case, &id)).await? else {
+        return Ok(false);
+    };
+    let record = format!("message:{}", row.id);
+    let body = master
+        .open_value(&record, &row.sealed_body)
+        .ok()
+        .and_then(|plain| String::from_utf8(plain.to_vec()).ok())
+        .ok_or_else(|| MessageError::Seal("message cannot be opened".into()))?;
+    if !crate::domain::text::contains_individual_number(&body) {
+        return Ok(false);
+    }
+    let redacted = crate::domain::text::redact_individual_numbers(&body);
+    let sealed = master
+        .seal_value(&record, redacted.as_bytes())
+        .map_err(|e| MessageError::Seal(e.to_string()))?;
+    let audit = actor
+        .audit(now, "message.number_redacted", case_id)
+        .target(message_id);
+    let (case, id) = (case_id.to_string(), message_id.to_string());
+    Ok(db
+        .write(move |conn| {
+            let replaced = messages::replace_body(conn, &case, &id, &sealed)?;
+            if replaced {
+                crate::db::audit::append(conn, &audit)?;
+            }
+            Ok(replaced)
+        })
+        .await?)
+}
+
 /// Messages opened for display. A message that cannot be opened is shown as such rather than
 /// failing the whole page.
 pub fn open_all(master: &MasterKey, rows: Vec<MessageRow>) -> Vec<Shown> {
     rows.into_iter()
         .map(|row| Shown {
+            id: row.id.clone(),
             at: row.at,
             from_requester: row.direction == "from_requester",
             direction: row.direction.clone(),

@@ -213,7 +213,7 @@ async fn every_route_answers_every_role_as_its_rule_says() {
     assert!(checked > 80, "{checked} routes checked");
 }
 
-fn world_case_id(world: &World) -> String {
+pub fn world_case_id(world: &World) -> String {
     #[derive(diesel::QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::Text)]

@@ -414,3 +414,56 @@ async fn hostile_text_is_refused_with_a_message_and_long_text_kept() {
     assert!(huge.body.contains("入力が長すぎる"), "{}", huge.body);
     assert!(!huge.body.contains("ファイル"), "not a page about files");
 }
+
+/// A message stored before the forms refused Individual Numbers (or one typed some other way)
+/// is shown to the clerk with a warning and a button; the redaction replaces the number in the
+/// stored message and is audited.
+#[tokio::test]
+async fn a_clerk_redacts_an_individual_number_in_a_stored_message() {
+    use madoguchi::domain::role::Role;
+    use madoguchi::storage::crypto::MasterKey;
+    let world = World::new();
+    let app = crate::portal::spawn_portal(&world, "national").await;
+    app.requester_with_case("number@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let master = MasterKey::new(config.secrets.document_key);
+    let case_id = crate::route_table::world_case_id(&world);
+    madoguchi::service::messages::from_requester(
+        &db,
+        &master,
+        &case_id,
+        madoguchi::domain::state::CaseState::Received,
+        "私の個人番号は 1234-5678-9018 です",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let page = app
+        .get_with(&clerk.client, &format!("/staff/cases/{case_id}"))
+        .await;
+    assert!(page.body.contains("1234-5678-9018"));
+    assert!(page.body.contains("番号を伏せ字にする"));
+    let message_id = crate::workspace::value_of(&page.body, "message");
+    let done = app
+        .post_with(
+            &clerk.client,
+            &format!("/staff/cases/{case_id}/redact-number"),
+            &[("csrf", &crate::helpers::csrf_of(&page.body)), ("message", &message_id)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let after = app
+        .get_with(&clerk.client, &format!("/staff/cases/{case_id}"))
+        .await;
+    assert!(!after.body.contains("1234-5678-9018"));
+    assert!(after.body.contains("私の個人番号は ＊＊＊＊＊＊＊＊＊＊＊＊ です"));
+    assert!(!after.body.contains("番号を伏せ字にする"));
+    assert_eq!(
+        world.count(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'message.number_redacted'"
+        ),
+        1
+    );
+}

@@ -147,6 +147,9 @@ pub fn identity_missing(lang: Lang, evaluation: &IdentityEvaluation) -> Vec<Stri
 }
 
 pub struct MessageView {
+    pub id: String,
+    /// The body holds what looks like an Individual Number, which a clerk may redact.
+    pub holds_number: bool,
     pub at: String,
     pub direction: String,
     pub author: String,
@@ -157,6 +160,8 @@ pub fn messages(lang: Lang, names: &Names, shown: &[Shown]) -> Vec<MessageView> 
     shown
         .iter()
         .map(|m| MessageView {
+            id: m.id.clone(),
+            holds_number: crate::domain::text::contains_individual_number(&m.body),
             at: jst_minutes(m.at),
             direction: m.direction.clone(),
             author: actor_name(lang, names, &m.author),

@@ -15,6 +15,7 @@ mod dashboard;
 mod draft;
 mod intake;
 mod queue;
+mod redaction;
 mod register;
 pub mod roles;
 mod second_factor;
@@ -131,6 +132,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/staff/cases/{id}/take", web::post().to(actions::take))
         .route("/staff/cases/{id}/assign", web::post().to(actions::assign))
         .route("/staff/cases/{id}/note", web::post().to(actions::note))
+        .route(
+            "/staff/cases/{id}/redact-number",
+            web::post().to(redaction::redact_number),
+        )
         .route(
             "/staff/cases/{id}/message",
             web::post().to(actions::message),
