@@ -638,3 +638,112 @@ async fn the_dashboard_renders_its_chart_without_javascript() {
     browser.screenshot("statistics").await;
     browser.close().await;
 }
+
+/// A second factor in a real browser, without JavaScript: set up from the account page (the QR
+/// code and the key to type), then signing in with a code from the app, then with a recovery
+/// code.
+#[tokio::test]
+async fn an_approver_sets_up_a_second_factor_and_signs_in_with_it() {
+    use crate::workspace::PASSWORD;
+    use madoguchi::auth::totp;
+    use madoguchi::domain::role::Role;
+
+    let world = World::new();
+    let app = world.spawn().await;
+    app.staff(Role::Approver, "boss@example.jp").await;
+    let Some(browser) = Browser::start(420, 900).await else {
+        return;
+    };
+    let go = |path: &str| format!("{}{path}", app.base);
+    let sign_in = || {
+        let browser = &browser;
+        let url = go("/staff/login");
+        async move {
+            browser.client.goto(&url).await.unwrap();
+            browser.fill("email", "boss@example.jp").await;
+            browser.fill("password", PASSWORD).await;
+            browser
+                .click_and_wait(Locator::Css("form button[type=submit]"))
+                .await;
+        }
+    };
+    let enter_code = |code: String| {
+        let browser = &browser;
+        async move {
+            assert!(browser.text().await.contains("確認コードの入力"));
+            browser.fill("code", &code).await;
+            browser
+                .click_and_wait(Locator::Css("form button[type=submit]"))
+                .await;
+        }
+    };
+    let sign_out = || {
+        let browser = &browser;
+        let url = go("/staff");
+        async move {
+            browser.client.goto(&url).await.unwrap();
+            browser
+                .click_and_wait(Locator::Css("form[action='/staff/logout'] button"))
+                .await;
+        }
+    };
+
+    sign_in().await;
+    browser.client.goto(&go("/staff/security")).await.unwrap();
+    assert!(
+        !browser
+            .client
+            .find_all(Locator::Css("figure.qr svg"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a QR code drawn without JavaScript"
+    );
+    browser.screenshot("second-factor-setup").await;
+    let typed = browser
+        .client
+        .find(Locator::Css("code.secret"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "");
+    let secret = totp_rs::Secret::Encoded(typed).to_bytes().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    browser.fill("code", &totp::code_at(&secret, now)).await;
+    browser
+        .click_and_wait(Locator::Css("form[action='/staff/security/enable'] button"))
+        .await;
+    let shown = browser.text().await;
+    assert!(shown.contains("回復コード"), "{shown}");
+    let codes: Vec<String> = {
+        let mut out = Vec::new();
+        for item in browser
+            .client
+            .find_all(Locator::Css("ul.recovery-codes code"))
+            .await
+            .unwrap()
+        {
+            out.push(item.text().await.unwrap());
+        }
+        out
+    };
+    assert_eq!(codes.len(), 10);
+    browser.screenshot("second-factor-recovery-codes").await;
+
+    // Next sign-in: the password, then the app's code for the next step.
+    sign_out().await;
+    sign_in().await;
+    enter_code(totp::code_at(&secret, now + 30)).await;
+    browser.client.goto(&go("/staff/dashboard")).await.unwrap();
+    assert!(!browser.text().await.contains("サインイン"), "signed in");
+
+    // Without the phone: a recovery code.
+    sign_out().await;
+    sign_in().await;
+    enter_code(codes[3].clone()).await;
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/staff", "signed in with a recovery code");
+    browser.close().await;
+}
