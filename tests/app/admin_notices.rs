@@ -106,20 +106,29 @@ async fn an_administrator_writes_previews_and_resets_a_notice_template() {
         &app,
         &admin.client,
         &[
-            ("body_ja", "訂正\u{7}しました"),
+            ("body_ja", "訂正しました"),
             ("body_en", " \r\n "),
             ("action", "save"),
         ],
     )
     .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(
-        refused
-            .body
-            .contains("日本語の文面に印刷できない文字が含まれています")
-    );
     assert!(refused.body.contains("英語の文面を入力してください。"));
     assert!(textarea(&refused.body, "body_ja").contains("しました"));
+    // A control character is refused before the form is read, as in every form, with a page
+    // that says which and that the browser's back button keeps what was typed.
+    let control = post(
+        &app,
+        &admin.client,
+        &[
+            ("body_ja", "訂正\u{7}しました"),
+            ("body_en", &standard_en),
+            ("action", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(control.status, 400);
+    assert!(control.body.contains("使用できない文字"));
     assert!(audited("notice_template.saved").is_empty());
 
     // Saved: only the language that differs from the standard text is recorded.
