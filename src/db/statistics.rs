@@ -122,12 +122,20 @@ pub fn corrections(
         .load(conn)?)
 }
 
-/// Payments and refunds recorded in the period (kind, amount in yen).
+/// Payments, refunds and waivers recorded in the period, and their reversals (kind, amount in
+/// yen).
 pub fn fee_movements(conn: &mut DbConnection, p: Period) -> Result<Vec<(String, i64)>, DbError> {
     Ok(fee_entries::table
         .filter(fee_entries::at.ge(p.from))
         .filter(fee_entries::at.lt(p.until))
-        .filter(fee_entries::entry.eq_any(["payment", "refund"]))
+        .filter(fee_entries::entry.eq_any([
+            "payment",
+            "refund",
+            "waiver",
+            "reversal_payment",
+            "reversal_refund",
+            "reversal_waiver",
+        ]))
         .select((fee_entries::entry, fee_entries::amount))
         .load(conn)?)
 }

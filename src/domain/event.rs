@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::delivery::DeliveryMethod;
+use crate::domain::lifecycle::FeeStatus;
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
 use crate::domain::outcome::Outcome;
@@ -78,14 +79,19 @@ pub enum Event {
     /// The requester's answer arrived; the clock resumes.
     RequesterAnswered,
     /// A request fee, or a copy fee after the page count is known.
+    /// `fee_after` is where the fee stands with this entry, as the case's ledger computes it:
+    /// the ledger decides, the case follows (docs/fees.md §6).
     InvoiceFee {
         amount: Yen,
+        fee_after: FeeStatus,
     },
     RecordPayment {
         amount: Yen,
+        fee_after: FeeStatus,
     },
     WaiveFee {
         reason: String,
+        fee_after: FeeStatus,
     },
     SubmitDraft {
         outcome: Outcome,

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::kind::RequestKind;
-use crate::domain::lifecycle::FeeStatus;
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
 use crate::domain::regime::Regime;
@@ -164,12 +163,18 @@ pub enum FeeError {
     NoPageRate { size: PaperSize, colour: Colour },
     #[error("amounts must be more than 0 yen")]
     NonPositiveAmount,
-    #[error("a waiver or refund needs a reason")]
+    #[error("a waiver, refund or reversal needs a reason")]
     ReasonRequired,
-    #[error("refunds ({refunded}) exceed payments ({paid})")]
-    RefundExceedsPayments { refunded: Yen, paid: Yen },
-    #[error("waivers ({waived}) exceed invoices ({invoiced})")]
-    WaiverExceedsInvoices { waived: Yen, invoiced: Yen },
+    #[error("an entry of more than {max} is not a fee")]
+    AmountTooLarge { max: Yen },
+    #[error("the payment is more than the {owed} owed; confirm to record it")]
+    BeyondOwed { owed: Yen },
+    #[error("a waiver may not exceed the {owed} owed")]
+    WaiverExceedsOwed { owed: Yen },
+    #[error("a refund may not exceed the {overpaid} overpaid")]
+    RefundExceedsOverpayment { overpaid: Yen },
+    #[error("a reversal may not exceed the {recorded} recorded")]
+    ReversalExceedsEntries { recorded: Yen },
 }
 
 const NO_FEE_NOTE: Bilingual = Bilingual::fixed(
@@ -303,103 +308,7 @@ pub fn page_label(size: PaperSize, colour: Colour) -> Bilingual {
     )
 }
 
-/// One entry of a case's fee ledger.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "entry", rename_all = "snake_case")]
-pub enum LedgerEntry {
-    Invoice {
-        amount: Yen,
-        item: FeeItem,
-    },
-    Payment {
-        amount: Yen,
-        method: PaymentMethod,
-        reference: String,
-    },
-    Refund {
-        amount: Yen,
-        reason: String,
-    },
-    Waiver {
-        amount: Yen,
-        reason: String,
-    },
-}
-
-/// The totals of a ledger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct FeeLedger {
-    pub invoiced: Yen,
-    pub paid: Yen,
-    pub refunded: Yen,
-    pub waived: Yen,
-    /// Still owed by the requester (negative: owed to the requester).
-    pub balance: Yen,
-    /// What must be refunded to settle an overpayment.
-    pub overpaid: Yen,
-    pub status: FeeStatus,
-}
-
-impl FeeLedger {
-    /// Sums the entries. `balance = invoiced − waived − paid + refunded`.
-    pub fn from_entries(entries: &[LedgerEntry]) -> Result<FeeLedger, FeeError> {
-        let (mut invoiced, mut paid, mut refunded, mut waived) =
-            (Yen::ZERO, Yen::ZERO, Yen::ZERO, Yen::ZERO);
-        for entry in entries {
-            let amount = match entry {
-                LedgerEntry::Invoice { amount, .. } | LedgerEntry::Payment { amount, .. } => {
-                    *amount
-                }
-                LedgerEntry::Refund { amount, reason } | LedgerEntry::Waiver { amount, reason } => {
-                    if reason.trim().is_empty() {
-                        return Err(FeeError::ReasonRequired);
-                    }
-                    *amount
-                }
-            };
-            if !amount.is_positive() {
-                return Err(FeeError::NonPositiveAmount);
-            }
-            match entry {
-                LedgerEntry::Invoice { .. } => invoiced += amount,
-                LedgerEntry::Payment { .. } => paid += amount,
-                LedgerEntry::Refund { .. } => refunded += amount,
-                LedgerEntry::Waiver { .. } => waived += amount,
-            }
-        }
-        if refunded > paid {
-            return Err(FeeError::RefundExceedsPayments { refunded, paid });
-        }
-        if waived > invoiced {
-            return Err(FeeError::WaiverExceedsInvoices { waived, invoiced });
-        }
-        let balance = invoiced - waived - paid + refunded;
-        let status = if invoiced == Yen::ZERO {
-            FeeStatus::NotRequired
-        } else if balance.is_positive() {
-            FeeStatus::Outstanding { amount: balance }
-        } else {
-            FeeStatus::Settled
-        };
-        Ok(FeeLedger {
-            invoiced,
-            paid,
-            refunded,
-            waived,
-            balance,
-            overpaid: if balance.is_positive() {
-                Yen::ZERO
-            } else {
-                -balance
-            },
-            status,
-        })
-    }
-
-    pub fn is_settled(&self) -> bool {
-        self.status.is_settled()
-    }
-}
+pub use super::ledger::{EntryKind, FeeLedger, LedgerEntry};
 
 #[cfg(test)]
 #[path = "fees_tests.rs"]

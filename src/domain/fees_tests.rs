@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::lifecycle::FeeStatus;
 use crate::domain::profile::ProfileName;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -205,7 +206,7 @@ fn ledger_balance_waiver_and_refund() {
     let l = FeeLedger::from_entries(&[invoice(4000), pay(5000)]).unwrap();
     assert_eq!(
         (l.balance, l.overpaid, l.status),
-        (Yen(-1000), Yen(1000), FeeStatus::Settled)
+        (Yen(-1000), Yen(1000), FeeStatus::Overpaid { amount: Yen(1000) })
     );
     let refund = LedgerEntry::Refund {
         amount: Yen(1000),
@@ -244,6 +245,6 @@ fn ledger_balance_waiver_and_refund() {
                 reason: "x".into()
             }
         ]),
-        Err(FeeError::RefundExceedsPayments { .. })
+        Err(FeeError::RefundExceedsOverpayment { .. })
     ));
 }

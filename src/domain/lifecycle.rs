@@ -30,11 +30,19 @@ pub enum FeeStatus {
     NotRequired,
     Outstanding { amount: Yen },
     Settled,
+    /// Paid beyond what is owed: the difference is to be refunded.
+    Overpaid { amount: Yen },
 }
 
 impl FeeStatus {
+    /// The requester owes nothing (an overpayment included).
     pub fn is_settled(self) -> bool {
         !matches!(self, FeeStatus::Outstanding { .. })
+    }
+
+    /// Neither side owes the other.
+    pub fn is_square(self) -> bool {
+        matches!(self, FeeStatus::NotRequired | FeeStatus::Settled)
     }
 
     pub fn outstanding(self) -> Yen {
@@ -271,6 +279,14 @@ fn check(
         {
             Err(Refusal::DeliveryPending)
         }
+        // A case is closed only when neither side owes the other: an overpayment is refunded
+        // first (docs/fees.md §6).
+        EventKind::Close if !facts.fee.is_square() => Err(match facts.fee {
+            FeeStatus::Overpaid { amount } => Refusal::RefundDue { amount },
+            other => Refusal::FeeNotSettled {
+                outstanding: other.outstanding(),
+            },
+        }),
         EventKind::Dismiss
             if *actor == Actor::System
                 && (state != AwaitingRequester || facts.correction_reply_by.is_none()) =>
@@ -395,31 +411,25 @@ pub fn apply(
             next.correction_reply_by = None;
             next.state = next.resume_state();
         }
-        Event::InvoiceFee { amount } => {
+        // The fee follows the ledger: each entry brings the status the ledger computed.
+        Event::InvoiceFee { amount, fee_after } => {
             if !amount.is_positive() {
                 return Err(Refusal::AmountNotPositive);
             }
-            next.fee = FeeStatus::Outstanding {
-                amount: facts.fee.outstanding() + *amount,
-            };
+            next.fee = *fee_after;
         }
-        Event::RecordPayment { amount } => {
+        Event::RecordPayment { amount, fee_after } => {
             if !amount.is_positive() {
                 return Err(Refusal::AmountNotPositive);
             }
-            let left = facts.fee.outstanding() - *amount;
-            next.fee = if left.is_positive() {
-                FeeStatus::Outstanding { amount: left }
-            } else {
-                FeeStatus::Settled
-            };
+            next.fee = *fee_after;
             if facts.state == CaseState::AwaitingPayment {
                 next.state = next.resume_state();
             }
         }
-        Event::WaiveFee { reason } => {
+        Event::WaiveFee { reason, fee_after } => {
             require_reason(reason)?;
-            next.fee = FeeStatus::Settled;
+            next.fee = *fee_after;
             if facts.state == CaseState::AwaitingPayment {
                 next.state = next.resume_state();
             }

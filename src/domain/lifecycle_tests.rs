@@ -55,7 +55,10 @@ fn a_disclosure_from_submission_to_delivery() {
     assert!(t.clock.starts);
     let t = step(
         &t.facts,
-        Event::InvoiceFee { amount: Yen(300) },
+        Event::InvoiceFee {
+            amount: Yen(300),
+            fee_after: FeeStatus::Outstanding { amount: Yen(300) },
+        },
         &Actor::System,
     );
     let t = step(&t.facts, Event::StartIdentityReview, &staff());
@@ -71,7 +74,10 @@ fn a_disclosure_from_submission_to_delivery() {
     assert_eq!(t.clock.pause_begins, Some(PauseReason::Payment));
     let t = step(
         &t.facts,
-        Event::RecordPayment { amount: Yen(300) },
+        Event::RecordPayment {
+            amount: Yen(300),
+            fee_after: FeeStatus::Settled,
+        },
         &staff(),
     );
     assert_eq!(t.to, CaseState::InReview);
@@ -104,7 +110,7 @@ fn a_disclosure_from_submission_to_delivery() {
         },
         &Actor::Requester,
     );
-    let t = step(&t.facts, Event::InvoiceFee { amount: Yen(110) }, &staff());
+    let t = step(&t.facts, Event::InvoiceFee { amount: Yen(110), fee_after: FeeStatus::Outstanding { amount: Yen(110) } }, &staff());
     assert_eq!(
         apply(&t.facts, &Event::Deliver, &staff(), now()).unwrap_err(),
         Refusal::FeeNotSettled {
@@ -117,7 +123,7 @@ fn a_disclosure_from_submission_to_delivery() {
     );
     let t = step(
         &t.facts,
-        Event::RecordPayment { amount: Yen(110) },
+        Event::RecordPayment { amount: Yen(110), fee_after: FeeStatus::Settled },
         &staff(),
     );
     let t = step(&t.facts, Event::Deliver, &staff());
@@ -228,7 +234,7 @@ fn kinds_without_fees_never_get_one() {
     ] {
         let mut f = CaseFacts::new(kind, regime, Entry::StaffEntered, 30, true).unwrap();
         assert_eq!(
-            apply(&f, &Event::InvoiceFee { amount: Yen(300) }, &staff(), now()).unwrap_err(),
+            apply(&f, &Event::InvoiceFee { amount: Yen(300), fee_after: FeeStatus::Outstanding { amount: Yen(300) } }, &staff(), now()).unwrap_err(),
             Refusal::FeeNotAllowed { kind, regime }
         );
         assert!(!allowed_events(&f, &staff(), now()).contains(&EventKind::InvoiceFee));
@@ -236,7 +242,7 @@ fn kinds_without_fees_never_get_one() {
         assert!(
             apply(
                 &f,
-                &Event::InvoiceFee { amount: Yen(1) },
+                &Event::InvoiceFee { amount: Yen(1), fee_after: FeeStatus::Outstanding { amount: Yen(1) } },
                 &Actor::System,
                 now()
             )
@@ -412,7 +418,8 @@ fn allowed_events_depend_on_role() {
         apply(
             &f,
             &Event::WaiveFee {
-                reason: "生活保護".into()
+                reason: "生活保護".into(),
+                fee_after: FeeStatus::Settled,
             },
             &approver(),
             now()
@@ -425,7 +432,8 @@ fn allowed_events_depend_on_role() {
         apply(
             &f,
             &Event::WaiveFee {
-                reason: "生活保護".into()
+                reason: "生活保護".into(),
+                fee_after: FeeStatus::Settled,
             },
             &staff(),
             now()
@@ -480,9 +488,15 @@ fn alphabet(f: &CaseFacts) -> Vec<Event> {
             reason: "r".into(),
         },
         Event::RequesterAnswered,
-        Event::InvoiceFee { amount: Yen(300) },
-        Event::RecordPayment { amount: Yen(300) },
-        Event::WaiveFee { reason: "r".into() },
+        Event::InvoiceFee {
+            amount: Yen(300),
+            fee_after: FeeStatus::Outstanding { amount: Yen(300) },
+        },
+        Event::RecordPayment {
+            amount: Yen(300),
+            fee_after: FeeStatus::Settled,
+        },
+        Event::WaiveFee { reason: "r".into(), fee_after: FeeStatus::Settled },
         Event::ReturnDraft {
             comment: "c".into(),
         },

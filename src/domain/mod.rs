@@ -26,6 +26,7 @@ pub mod holidays;
 pub mod identity;
 pub mod identity_review;
 pub mod kind;
+pub mod ledger;
 pub mod lifecycle;
 pub mod money;
 pub mod notice_templates;

@@ -29,6 +29,8 @@ pub enum Refusal {
     IdentityNotVerified,
     #[error("the fee is not settled ({outstanding} outstanding)")]
     FeeNotSettled { outstanding: Yen },
+    #[error("{amount} overpaid is to be refunded before the case closes")]
+    RefundDue { amount: Yen },
     #[error("no fee may be charged for a {kind} request under this regime ({regime})")]
     FeeNotAllowed { kind: RequestKind, regime: Regime },
     #[error("there is no outstanding fee")]
@@ -90,6 +92,7 @@ impl Refusal {
             Refusal::IdentityRequirementsNotMet => "identity_requirements_not_met",
             Refusal::IdentityNotVerified => "identity_not_verified",
             Refusal::FeeNotSettled { .. } => "fee_not_settled",
+            Refusal::RefundDue { .. } => "refund_due",
             Refusal::FeeNotAllowed { .. } => "fee_not_allowed",
             Refusal::NothingOutstanding => "nothing_outstanding",
             Refusal::AmountNotPositive => "amount_not_positive",
@@ -131,6 +134,9 @@ impl Refusal {
             Refusal::IdentityNotVerified => "本人確認が完了していません。".into(),
             Refusal::FeeNotSettled { outstanding } => {
                 format!("手数料が納付されていません（未納{outstanding}）。")
+            }
+            Refusal::RefundDue { amount } => {
+                format!("過納の{amount}を還付してから完了してください。")
             }
             Refusal::FeeNotAllowed { kind, regime } => format!(
                 "{}には手数料を課すことができません（{}）。",

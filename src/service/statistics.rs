@@ -282,10 +282,13 @@ pub async fn figures(
             .map(|(_, a)| a)
             .sum()
     };
-    let (paid, refunded) = (sum_of("payment"), sum_of("refund"));
+    // Each net of its reversals (entries recorded in error), as the case ledgers count them.
+    let net = |entry: &str| sum_of(entry) - sum_of(&format!("reversal_{entry}"));
+    let (paid, refunded, waived) = (net("payment"), net("refund"), net("waiver"));
     push(FEES, "収納額", "Received", paid.to_string());
     push(FEES, "還付額", "Refunded", refunded.to_string());
     push(FEES, "差引", "Net", (paid - refunded).to_string());
+    push(FEES, "減免額", "Waived", waived.to_string());
     Ok(out)
 }
 

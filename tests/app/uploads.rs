@@ -499,7 +499,10 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
         .unwrap()
         .unwrap();
     let firing = Firing {
-        event: Event::InvoiceFee { amount: Yen(4000) },
+        event: Event::InvoiceFee {
+            amount: Yen(4000),
+            fee_after: madoguchi::domain::lifecycle::FeeStatus::Outstanding { amount: Yen(4000) },
+        },
         actor: Actor::staff("staff-1", Role::Staff),
         actor_label: "staff:staff-1".into(),
         notice: None,

@@ -546,6 +546,37 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
     )
     .await;
     assert_eq!(negative.status, 422);
+    // More than owed, or a figure no fee reaches: refused until confirmed, or at all.
+    let unconfirmed = act(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "payment"),
+            ("amount", "1,000"),
+            ("method", "bank_transfer"),
+            ("reference", "振込 1234"),
+        ],
+    )
+    .await;
+    assert_eq!(unconfirmed.status, 422);
+    assert!(unconfirmed.body.contains("入金額が未納額を超えています"));
+    let absurd = act(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "payment"),
+            ("amount", "60,006,000"),
+            ("method", "bank_transfer"),
+            ("confirm_beyond_owed", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(absurd.status, 422);
+    assert!(absurd.body.contains("1件の金額が大きすぎます"));
     done(
         &app,
         &clerk,
@@ -556,6 +587,7 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
             ("amount", "1,000"),
             ("method", "bank_transfer"),
             ("reference", "振込 1234"),
+            ("confirm_beyond_owed", "1"),
         ],
     )
     .await;
@@ -577,7 +609,7 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
     )
     .await;
     assert_eq!(too_much.status, 422);
-    assert!(too_much.body.contains("返金額が入金額を超えています"));
+    assert!(too_much.body.contains("還付額が過納額を超えています"));
     done(
         &app,
         &clerk,
@@ -806,4 +838,92 @@ fn decision_timing(
             .first(c)?)
     })
     .unwrap()
+}
+
+/// The ledger decides what is owed: a partial waiver leaves the rest owing (and the payment form
+/// open, and the decision refused), a wrong payment is reversed rather than refunded.
+#[tokio::test]
+async fn a_partial_waiver_leaves_the_rest_owed_and_a_wrong_payment_is_reversed() {
+    let world = World::new();
+    let app = spawn_portal(&world, "private").await;
+    app.requester_with_case("ledger@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let id = case_id_from_queue(&app, &clerk).await;
+    done(&app, &clerk, &id, "take", &[]).await;
+    done(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[("entry", "invoice"), ("amount", "300")],
+    )
+    .await;
+    let too_much = act(
+        &app,
+        &boss,
+        &id,
+        "waive",
+        &[("waive_amount", "301"), ("waive_reason", "生活保護受給")],
+    )
+    .await;
+    assert_eq!(too_much.status, 422);
+    assert!(too_much.body.contains("減免額が未納額を超えています"));
+    done(
+        &app,
+        &boss,
+        &id,
+        "waive",
+        &[("waive_amount", "200"), ("waive_reason", "生活保護受給")],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("id=\"fee-balance\">100円"), "100 still owed");
+    assert!(
+        page.contains("<option value=\"payment\""),
+        "the payment form stays while money is owed"
+    );
+    done(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "payment"),
+            ("amount", "100"),
+            ("method", "bank_transfer"),
+        ],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("id=\"fee-balance\">0円"));
+    // The payment was another case's: reversed with a reason, the 100 is owed again.
+    let no_reason = act(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[("entry", "reversal_payment"), ("amount", "100")],
+    )
+    .await;
+    assert_eq!(no_reason.status, 422);
+    done(
+        &app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "reversal_payment"),
+            ("amount", "100"),
+            ("fee_reason", "別の案件の入金を誤って記録"),
+        ],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("id=\"fee-balance\">100円"), "owed again");
+    assert!(page.contains("取消し（誤記録の訂正）"));
+    assert_eq!(
+        world.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'fee.reversed'"),
+        1
+    );
 }

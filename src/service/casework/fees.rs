@@ -1,4 +1,4 @@
-//! The fee ledger of a case: invoices from the quote, payments, waivers and refunds.
+//! The fee ledger of a case: invoices from the quote, payments, waivers, refunds and reversals.
 
 use chrono::{DateTime, Utc};
 
@@ -7,29 +7,55 @@ use super::{Casework, CaseworkError, StaffActor, corrupt, for_action, save_with_
 use crate::db::cases::CaseRow;
 use crate::db::fees::{self, FeeEntryRow};
 use crate::domain::event::Event;
-use crate::domain::fees::{FeeItem, LedgerEntry, PaymentMethod};
+use super::file::open_ledger;
+use crate::domain::fees::{FeeError, FeeItem, FeeLedger, LedgerEntry, PaymentMethod};
+use crate::service::case_record::{facts_json, parse_facts};
 use crate::domain::money::Yen;
 use crate::service::lifecycle::AlsoWrite;
 
-/// One ledger entry: invoice, payment, waiver or refund.
+/// Why the ledger refuses an entry, as the form's field and message code.
+fn refused(error: FeeError) -> CaseworkError {
+    let (field, code) = match error {
+        FeeError::NonPositiveAmount => ("amount", "positive"),
+        FeeError::AmountTooLarge { .. } => ("amount", "too_large"),
+        FeeError::BeyondOwed { .. } => ("amount", "beyond_owed"),
+        FeeError::WaiverExceedsOwed { .. } => ("amount", "waiver_beyond_owed"),
+        FeeError::RefundExceedsOverpayment { .. } => ("amount", "refund_beyond_overpaid"),
+        FeeError::ReversalExceedsEntries { .. } => ("amount", "reversal_beyond_entries"),
+        FeeError::ReasonRequired => ("reason", "required"),
+        FeeError::NoScheduleInForce { .. } | FeeError::NoPageRate { .. } => ("amount", "invalid"),
+    };
+    CaseworkError::Invalid(vec![(field, code)])
+}
+
+/// Records one ledger entry: invoice, payment, waiver, refund or reversal. The ledger, with the
+/// case's earlier entries, decides whether it may be recorded and where the fee then stands; the
+/// case's facts take that status and nothing else (docs/fees.md §6). `confirmed`: the clerk
+/// confirmed a payment beyond what is owed.
 pub async fn record_fee(
     cw: &Casework<'_>,
     actor: &StaffActor,
     case: (&str, i64),
     entry: LedgerEntry,
+    confirmed: bool,
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
     let row = for_action(cw.db, actor, case.0, case.1, now).await?;
+    let case_id = row.id.clone();
+    let existing = cw
+        .db
+        .read(move |conn| fees::for_case(conn, &case_id))
+        .await?;
+    let before = FeeLedger::from_entries(&open_ledger(cw, &existing)?).map_err(corrupt)?;
+    let after = before.admit(&entry, confirmed).map_err(refused)?;
+    let fee_after = after.status;
     let id = uuid::Uuid::now_v7().to_string();
-    let (kind, amount) = match &entry {
-        LedgerEntry::Invoice { amount, .. } => ("invoice", *amount),
-        LedgerEntry::Payment { amount, .. } => ("payment", *amount),
-        LedgerEntry::Refund { amount, .. } => ("refund", *amount),
-        LedgerEntry::Waiver { amount, .. } => ("waiver", *amount),
+    let amount = entry.amount();
+    // A reversal's row names what it takes back, so yearly figures can net it unopened.
+    let kind = match &entry {
+        LedgerEntry::Reversal { of, .. } => format!("reversal_{}", of.as_str()),
+        other => other.kind_name().to_string(),
     };
-    if !amount.is_positive() {
-        return Err(CaseworkError::Invalid(vec![("amount", "positive")]));
-    }
     let sealed_entry = cw
         .desk
         .master
@@ -42,17 +68,18 @@ pub async fn record_fee(
         id,
         case_id: row.id.clone(),
         at: now.naive_utc(),
-        entry: kind.to_string(),
+        entry: kind.clone(),
         amount: amount.0,
         recorded_by: actor.label(),
         sealed_entry,
     };
     let mut write_entry: AlsoWrite = Box::new(move |conn, _| fees::insert(conn, &ledger_row));
-    let action = match kind {
+    let action = match kind.as_str() {
         "invoice" => "fee.invoiced",
         "payment" => "fee.payment_recorded",
         "waiver" => "fee.waived",
-        _ => "fee.refunded",
+        "refund" => "fee.refunded",
+        _ => "fee.reversed",
     };
     match entry {
         LedgerEntry::Invoice { amount, .. } => {
@@ -68,7 +95,7 @@ pub async fn record_fee(
                 &detail,
             )
             .await?;
-            let event = Event::InvoiceFee { amount };
+            let event = Event::InvoiceFee { amount, fee_after };
             fire(
                 cw,
                 actor,
@@ -81,7 +108,7 @@ pub async fn record_fee(
             .await
         }
         LedgerEntry::Payment { amount, .. } => {
-            let event = Event::RecordPayment { amount };
+            let event = Event::RecordPayment { amount, fee_after };
             fire(
                 cw,
                 actor,
@@ -94,7 +121,7 @@ pub async fn record_fee(
             .await
         }
         LedgerEntry::Waiver { reason, .. } => {
-            let event = Event::WaiveFee { reason };
+            let event = Event::WaiveFee { reason, fee_after };
             fire(
                 cw,
                 actor,
@@ -106,36 +133,27 @@ pub async fn record_fee(
             )
             .await
         }
-        LedgerEntry::Refund { .. } => {
-            // A refund settles an overpayment; it does not move the case.
+        LedgerEntry::Refund { .. } | LedgerEntry::Reversal { .. } => {
+            // Neither moves the case through its states; the fee's status follows the ledger.
+            let mut facts = parse_facts(&row).map_err(corrupt)?;
+            facts.fee = fee_after;
             let mut row = row;
+            row.facts = facts_json(&facts).map_err(corrupt)?;
             row.updated_at = now.naive_utc();
             let audit_row = actor.audit(now, action, &row.id);
-            let case_id = row.id.clone();
-            let existing = cw
-                .db
-                .read(move |conn| fees::for_case(conn, &case_id))
-                .await?;
-            let mut entries = crate::service::casework::file::open_ledger(cw, &existing)?;
-            entries.push(entry_for_check(amount));
-            if crate::domain::fees::FeeLedger::from_entries(&entries).is_err() {
-                return Err(CaseworkError::Invalid(vec![("amount", "too_large")]));
-            }
+            let event_name = if kind == "refund" {
+                "fee_refunded"
+            } else {
+                "fee_reversed"
+            };
             Ok(cw
                 .db
                 .write(move |conn| {
                     write_entry(conn, &row)?;
-                    save_with_audit(conn, &row, "fee_refunded", &audit_row)
+                    save_with_audit(conn, &row, event_name, &audit_row)
                 })
                 .await?)
         }
-    }
-}
-
-fn entry_for_check(amount: Yen) -> LedgerEntry {
-    LedgerEntry::Refund {
-        amount,
-        reason: "check".into(),
     }
 }
 
@@ -169,6 +187,17 @@ pub fn ledger_entry(
         },
         "refund" if reason.trim().is_empty() => return Err(reason_required()),
         "refund" => LedgerEntry::Refund {
+            amount,
+            reason: reason.trim().to_string(),
+        },
+        reversal if reversal.starts_with("reversal_") && reason.trim().is_empty() => {
+            return Err(reason_required());
+        }
+        reversal if reversal.starts_with("reversal_") => LedgerEntry::Reversal {
+            of: reversal
+                .trim_start_matches("reversal_")
+                .parse()
+                .map_err(|()| CaseworkError::Invalid(vec![("entry", "choose")]))?,
             amount,
             reason: reason.trim().to_string(),
         },

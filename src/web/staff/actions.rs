@@ -278,11 +278,12 @@ async fn perform(
                 kind => kind,
             };
             let entry = fee_entry(form, kind)?;
-            fees::record_fee(&cw, actor, case, entry, now).await?
+            let confirmed = field(form, "confirm_beyond_owed") == "1";
+            fees::record_fee(&cw, actor, case, entry, confirmed, now).await?
         }
         CaseAction::Waive => {
             let entry = fee_entry(form, "waiver")?;
-            fees::record_fee(&cw, actor, case, entry, now).await?
+            fees::record_fee(&cw, actor, case, entry, false, now).await?
         }
         CaseAction::Extend => {
             let days: u32 = field(form, "days")

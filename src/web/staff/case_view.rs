@@ -203,6 +203,14 @@ pub fn ledger(lang: Lang, names: &Names, lines: &[LedgerLine]) -> Vec<LedgerView
                 ),
                 LedgerEntry::Refund { amount, reason } => ("refund", amount.0, reason.clone()),
                 LedgerEntry::Waiver { amount, reason } => ("waiver", amount.0, reason.clone()),
+                LedgerEntry::Reversal { of, amount, reason } => (
+                    "reversal",
+                    -amount.0,
+                    format!(
+                        "{}: {reason}",
+                        lang.t(&format!("fee.entry.{}", of.as_str()))
+                    ),
+                ),
             };
             LedgerView {
                 at: jst_minutes(l.at),

@@ -1,0 +1,391 @@
+//! A case's fee ledger: the only place that decides what is owed. Charges, payments, waivers,
+//! refunds and reversals are entries, never edited or deleted; a wrong entry is answered by a
+//! reversal with its reason. The balance is computed from the entries, and "settled" means the
+//! requester owes nothing — no other field decides it (docs/fees.md §6).
+//!
+//! balance = charges − waivers − payments + refunds, each net of its reversals.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::fees::{FeeError, FeeItem, PaymentMethod};
+use crate::domain::lifecycle::FeeStatus;
+use crate::domain::money::Yen;
+
+/// No single entry is larger: fees are hundreds or thousands of yen, copies of a large file tens
+/// of thousands. A figure beyond this is a typing mistake, not a fee.
+pub const MAX_ENTRY: Yen = Yen(10_000_000);
+
+/// One entry of a case's fee ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "entry", rename_all = "snake_case")]
+pub enum LedgerEntry {
+    Invoice {
+        amount: Yen,
+        item: FeeItem,
+    },
+    Payment {
+        amount: Yen,
+        method: PaymentMethod,
+        reference: String,
+    },
+    Refund {
+        amount: Yen,
+        reason: String,
+    },
+    Waiver {
+        amount: Yen,
+        reason: String,
+    },
+    /// Takes back (part of) earlier entries of one kind recorded in error.
+    Reversal {
+        of: EntryKind,
+        amount: Yen,
+        reason: String,
+    },
+}
+
+/// The kinds of entry a reversal can take back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Invoice,
+    Payment,
+    Refund,
+    Waiver,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 4] = [
+        EntryKind::Invoice,
+        EntryKind::Payment,
+        EntryKind::Refund,
+        EntryKind::Waiver,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Invoice => "invoice",
+            EntryKind::Payment => "payment",
+            EntryKind::Refund => "refund",
+            EntryKind::Waiver => "waiver",
+        }
+    }
+}
+
+impl std::str::FromStr for EntryKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        EntryKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
+impl LedgerEntry {
+    pub fn amount(&self) -> Yen {
+        match self {
+            LedgerEntry::Invoice { amount, .. }
+            | LedgerEntry::Payment { amount, .. }
+            | LedgerEntry::Refund { amount, .. }
+            | LedgerEntry::Waiver { amount, .. }
+            | LedgerEntry::Reversal { amount, .. } => *amount,
+        }
+    }
+
+    /// The stored kind name (`invoice`, …, `reversal`).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            LedgerEntry::Invoice { .. } => "invoice",
+            LedgerEntry::Payment { .. } => "payment",
+            LedgerEntry::Refund { .. } => "refund",
+            LedgerEntry::Waiver { .. } => "waiver",
+            LedgerEntry::Reversal { .. } => "reversal",
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            LedgerEntry::Refund { reason, .. }
+            | LedgerEntry::Waiver { reason, .. }
+            | LedgerEntry::Reversal { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// The totals of a ledger, each net of its reversals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FeeLedger {
+    pub invoiced: Yen,
+    pub paid: Yen,
+    pub refunded: Yen,
+    pub waived: Yen,
+    /// Still owed by the requester (negative: owed to the requester).
+    pub balance: Yen,
+    /// What must be refunded to settle an overpayment.
+    pub overpaid: Yen,
+    pub status: FeeStatus,
+}
+
+impl Default for FeeLedger {
+    fn default() -> Self {
+        FeeLedger {
+            invoiced: Yen::ZERO,
+            paid: Yen::ZERO,
+            refunded: Yen::ZERO,
+            waived: Yen::ZERO,
+            balance: Yen::ZERO,
+            overpaid: Yen::ZERO,
+            status: FeeStatus::NotRequired,
+        }
+    }
+}
+
+impl FeeLedger {
+    /// Replays stored entries, each checked as it was when recorded (a payment beyond what was
+    /// owed was confirmed then). An error means the history breaks a rule.
+    pub fn from_entries(entries: &[LedgerEntry]) -> Result<FeeLedger, FeeError> {
+        entries
+            .iter()
+            .try_fold(FeeLedger::default(), |ledger, entry| ledger.admit(entry, true))
+    }
+
+    /// The ledger after `entry`, or why it may not be recorded. `confirmed`: the clerk confirmed
+    /// a payment larger than what is owed (an overpayment to be refunded).
+    pub fn admit(&self, entry: &LedgerEntry, confirmed: bool) -> Result<FeeLedger, FeeError> {
+        let amount = entry.amount();
+        if !amount.is_positive() {
+            return Err(FeeError::NonPositiveAmount);
+        }
+        if amount > MAX_ENTRY {
+            return Err(FeeError::AmountTooLarge { max: MAX_ENTRY });
+        }
+        if entry.reason().is_some_and(|r| r.trim().is_empty()) {
+            return Err(FeeError::ReasonRequired);
+        }
+        let owed = self.balance.max(Yen::ZERO);
+        let mut next = *self;
+        match entry {
+            LedgerEntry::Invoice { .. } => next.invoiced += amount,
+            LedgerEntry::Payment { .. } => {
+                if amount > owed && !confirmed {
+                    return Err(FeeError::BeyondOwed { owed });
+                }
+                next.paid += amount;
+            }
+            LedgerEntry::Waiver { .. } => {
+                if amount > owed {
+                    return Err(FeeError::WaiverExceedsOwed { owed });
+                }
+                next.waived += amount;
+            }
+            LedgerEntry::Refund { .. } => {
+                if amount > self.overpaid {
+                    return Err(FeeError::RefundExceedsOverpayment {
+                        overpaid: self.overpaid,
+                    });
+                }
+                next.refunded += amount;
+            }
+            LedgerEntry::Reversal { of, .. } => {
+                let recorded = match of {
+                    EntryKind::Invoice => &mut next.invoiced,
+                    EntryKind::Payment => &mut next.paid,
+                    EntryKind::Refund => &mut next.refunded,
+                    EntryKind::Waiver => &mut next.waived,
+                };
+                if amount > *recorded {
+                    return Err(FeeError::ReversalExceedsEntries {
+                        recorded: *recorded,
+                    });
+                }
+                *recorded -= amount;
+            }
+        }
+        Ok(next.balanced())
+    }
+
+    fn balanced(mut self) -> FeeLedger {
+        self.balance = self.invoiced - self.waived - self.paid + self.refunded;
+        self.overpaid = (-self.balance).max(Yen::ZERO);
+        self.status = if self.balance.is_positive() {
+            FeeStatus::Outstanding {
+                amount: self.balance,
+            }
+        } else if self.overpaid.is_positive() {
+            FeeStatus::Overpaid {
+                amount: self.overpaid,
+            }
+        } else if self.invoiced == Yen::ZERO {
+            FeeStatus::NotRequired
+        } else {
+            FeeStatus::Settled
+        };
+        self
+    }
+
+    /// The requester owes nothing.
+    pub fn is_settled(&self) -> bool {
+        self.status.is_settled()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arbitrary_entry() -> impl Strategy<Value = (LedgerEntry, bool)> {
+        let amount = (1i64..20_000).prop_map(Yen);
+        let reason = prop_oneof![Just(String::new()), Just("理由".to_string())];
+        let kind = proptest::sample::select(EntryKind::ALL.to_vec());
+        (
+            prop_oneof![
+                amount.clone().prop_map(|amount| LedgerEntry::Invoice {
+                    amount,
+                    item: FeeItem::RequestFee
+                }),
+                amount.clone().prop_map(|amount| LedgerEntry::Payment {
+                    amount,
+                    method: PaymentMethod::Counter,
+                    reference: String::new()
+                }),
+                (amount.clone(), reason.clone())
+                    .prop_map(|(amount, reason)| LedgerEntry::Refund { amount, reason }),
+                (amount.clone(), reason.clone())
+                    .prop_map(|(amount, reason)| LedgerEntry::Waiver { amount, reason }),
+                (kind, amount, reason)
+                    .prop_map(|(of, amount, reason)| LedgerEntry::Reversal { of, amount, reason }),
+            ],
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        /// Whatever a clerk tries, in any order: the balance is charges − waivers − payments +
+        /// refunds, each net of reversals (summed independently here); "settled" holds exactly
+        /// when nothing is owed; nothing refused changes the ledger; and replaying what was
+        /// recorded gives the same ledger.
+        #[test]
+        fn the_balance_is_the_entries_and_nothing_else(tries in proptest::collection::vec(arbitrary_entry(), 0..40)) {
+            let mut ledger = FeeLedger::default();
+            let mut recorded = Vec::new();
+            for (entry, confirmed) in tries {
+                match ledger.admit(&entry, confirmed) {
+                    Ok(next) => {
+                        ledger = next;
+                        recorded.push(entry);
+                    }
+                    Err(_) => {}
+                }
+                let mut sums = std::collections::HashMap::new();
+                for e in &recorded {
+                    let (key, sign) = match e {
+                        LedgerEntry::Reversal { of, .. } => (of.as_str(), -1),
+                        other => (other.kind_name(), 1),
+                    };
+                    *sums.entry(key).or_insert(0i64) += sign * e.amount().0;
+                }
+                let sum = |k: &str| *sums.get(k).unwrap_or(&0);
+                let expected = sum("invoice") - sum("waiver") - sum("payment") + sum("refund");
+                prop_assert_eq!(ledger.balance.0, expected);
+                prop_assert!(sum("invoice") >= 0 && sum("payment") >= 0 && sum("refund") >= 0 && sum("waiver") >= 0);
+                prop_assert_eq!(ledger.is_settled(), expected <= 0);
+                prop_assert_eq!(
+                    matches!(ledger.status, FeeStatus::Settled | FeeStatus::NotRequired),
+                    expected == 0
+                );
+                prop_assert_eq!(FeeLedger::from_entries(&recorded), Ok(ledger));
+            }
+        }
+    }
+
+    fn invoice(yen: i64) -> LedgerEntry {
+        LedgerEntry::Invoice {
+            amount: Yen(yen),
+            item: FeeItem::RequestFee,
+        }
+    }
+
+    fn pay(yen: i64) -> LedgerEntry {
+        LedgerEntry::Payment {
+            amount: Yen(yen),
+            method: PaymentMethod::Counter,
+            reference: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_partial_waiver_leaves_the_rest_owed() {
+        let l = FeeLedger::from_entries(&[invoice(300)]).unwrap();
+        let l = l
+            .admit(
+                &LedgerEntry::Waiver {
+                    amount: Yen(200),
+                    reason: "経済的困難".into(),
+                },
+                false,
+            )
+            .unwrap();
+        assert_eq!(l.status, FeeStatus::Outstanding { amount: Yen(100) });
+        assert!(!l.is_settled());
+    }
+
+    #[test]
+    fn overpayments_need_a_confirmation_and_refunds_stop_at_them() {
+        let l = FeeLedger::from_entries(&[invoice(300)]).unwrap();
+        assert_eq!(
+            l.admit(&pay(60_006_000), true),
+            Err(FeeError::AmountTooLarge { max: MAX_ENTRY })
+        );
+        assert_eq!(
+            l.admit(&pay(3000), false),
+            Err(FeeError::BeyondOwed { owed: Yen(300) })
+        );
+        let l = l.admit(&pay(3000), true).unwrap();
+        assert_eq!(l.status, FeeStatus::Overpaid { amount: Yen(2700) });
+        let refund = |yen| LedgerEntry::Refund {
+            amount: Yen(yen),
+            reason: "過納".into(),
+        };
+        assert_eq!(
+            l.admit(&refund(2701), false),
+            Err(FeeError::RefundExceedsOverpayment {
+                overpaid: Yen(2700)
+            })
+        );
+        let l = l.admit(&refund(2700), false).unwrap();
+        assert_eq!(l.status, FeeStatus::Settled);
+    }
+
+    #[test]
+    fn a_wrong_payment_is_reversed_not_refunded() {
+        let l = FeeLedger::from_entries(&[invoice(300), pay(300)]).unwrap();
+        assert!(l.is_settled());
+        let l = l
+            .admit(
+                &LedgerEntry::Reversal {
+                    of: EntryKind::Payment,
+                    amount: Yen(300),
+                    reason: "別の案件の入金を誤って記録".into(),
+                },
+                false,
+            )
+            .unwrap();
+        assert_eq!(l.status, FeeStatus::Outstanding { amount: Yen(300) });
+        assert_eq!(
+            l.admit(
+                &LedgerEntry::Reversal {
+                    of: EntryKind::Payment,
+                    amount: Yen(1),
+                    reason: "x".into(),
+                },
+                false
+            ),
+            Err(FeeError::ReversalExceedsEntries {
+                recorded: Yen::ZERO
+            })
+        );
+    }
+}
