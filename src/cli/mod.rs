@@ -348,7 +348,13 @@ fn add_staff(
         display_name,
         password: password.clone(),
     };
-    match accounts::add_staff(&db, input, (role, generated), chrono::Utc::now(), Cost::Standard) {
+    match accounts::add_staff(
+        &db,
+        input,
+        (role, generated),
+        chrono::Utc::now(),
+        Cost::Standard,
+    ) {
         Ok(row) => {
             println!("created {} account for {} (id {})", role, row.email, row.id);
             if generated {

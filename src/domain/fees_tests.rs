@@ -206,7 +206,11 @@ fn ledger_balance_waiver_and_refund() {
     let l = FeeLedger::from_entries(&[invoice(4000), pay(5000)]).unwrap();
     assert_eq!(
         (l.balance, l.overpaid, l.status),
-        (Yen(-1000), Yen(1000), FeeStatus::Overpaid { amount: Yen(1000) })
+        (
+            Yen(-1000),
+            Yen(1000),
+            FeeStatus::Overpaid { amount: Yen(1000) }
+        )
     );
     let refund = LedgerEntry::Refund {
         amount: Yen(1000),

@@ -148,7 +148,9 @@ impl FeeLedger {
     pub fn from_entries(entries: &[LedgerEntry]) -> Result<FeeLedger, FeeError> {
         entries
             .iter()
-            .try_fold(FeeLedger::default(), |ledger, entry| ledger.admit(entry, true))
+            .try_fold(FeeLedger::default(), |ledger, entry| {
+                ledger.admit(entry, true)
+            })
     }
 
     /// The ledger after `entry`, or why it may not be recorded. `confirmed`: the clerk confirmed
@@ -255,8 +257,11 @@ mod tests {
                     .prop_map(|(amount, reason)| LedgerEntry::Refund { amount, reason }),
                 (amount.clone(), reason.clone())
                     .prop_map(|(amount, reason)| LedgerEntry::Waiver { amount, reason }),
-                (kind, amount, reason)
-                    .prop_map(|(of, amount, reason)| LedgerEntry::Reversal { of, amount, reason }),
+                (kind, amount, reason).prop_map(|(of, amount, reason)| LedgerEntry::Reversal {
+                    of,
+                    amount,
+                    reason
+                }),
             ],
             any::<bool>(),
         )

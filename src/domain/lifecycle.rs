@@ -28,10 +28,14 @@ use crate::domain::state::{CaseState, ClockPhase, PauseReason};
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum FeeStatus {
     NotRequired,
-    Outstanding { amount: Yen },
+    Outstanding {
+        amount: Yen,
+    },
     Settled,
     /// Paid beyond what is owed: the difference is to be refunded.
-    Overpaid { amount: Yen },
+    Overpaid {
+        amount: Yen,
+    },
 }
 
 impl FeeStatus {
@@ -270,9 +274,8 @@ fn check(
         EventKind::Deliver if facts.delivery_method.is_none() => {
             Err(Refusal::DeliveryMethodNotChosen)
         }
-        EventKind::Deliver if !facts.fee.is_settled() => Err(Refusal::FeeNotSettled {
-            outstanding: facts.fee.outstanding(),
-        }),
+        // Delivering closes the case: neither side may owe the other (docs/fees.md §6).
+        EventKind::Deliver if !facts.fee.is_square() => Err(fee_refusal(facts.fee)),
         EventKind::Close
             if decided_needs_delivery
                 && facts.delivery_choice_due.is_none_or(|due| today <= due) =>
@@ -281,12 +284,7 @@ fn check(
         }
         // A case is closed only when neither side owes the other: an overpayment is refunded
         // first (docs/fees.md §6).
-        EventKind::Close if !facts.fee.is_square() => Err(match facts.fee {
-            FeeStatus::Overpaid { amount } => Refusal::RefundDue { amount },
-            other => Refusal::FeeNotSettled {
-                outstanding: other.outstanding(),
-            },
-        }),
+        EventKind::Close if !facts.fee.is_square() => Err(fee_refusal(facts.fee)),
         EventKind::Dismiss
             if *actor == Actor::System
                 && (state != AwaitingRequester || facts.correction_reply_by.is_none()) =>
@@ -306,6 +304,16 @@ fn check(
             Err(Refusal::TransferOnlyForPublicBodies)
         }
         _ => Ok(()),
+    }
+}
+
+/// Why a case cannot end with its fee where it stands.
+fn fee_refusal(fee: FeeStatus) -> Refusal {
+    match fee {
+        FeeStatus::Overpaid { amount } => Refusal::RefundDue { amount },
+        other => Refusal::FeeNotSettled {
+            outstanding: other.outstanding(),
+        },
     }
 }
 

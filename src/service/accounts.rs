@@ -48,7 +48,6 @@ impl AccountInput {
         Ok(())
     }
 
-
     pub fn normalised(mut self) -> Self {
         self.email = self.email.trim().to_lowercase();
         self.display_name = self.display_name.trim().to_string();

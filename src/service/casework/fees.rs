@@ -3,14 +3,14 @@
 use chrono::{DateTime, Utc};
 
 use super::actions::{fire, lang_of, notice_to};
+use super::file::open_ledger;
 use super::{Casework, CaseworkError, StaffActor, corrupt, for_action, save_with_audit};
 use crate::db::cases::CaseRow;
 use crate::db::fees::{self, FeeEntryRow};
 use crate::domain::event::Event;
-use super::file::open_ledger;
 use crate::domain::fees::{FeeError, FeeItem, FeeLedger, LedgerEntry, PaymentMethod};
-use crate::service::case_record::{facts_json, parse_facts};
 use crate::domain::money::Yen;
+use crate::service::case_record::{facts_json, parse_facts};
 use crate::service::lifecycle::AlsoWrite;
 
 /// Why the ledger refuses an entry, as the form's field and message code.
