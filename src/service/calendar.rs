@@ -1,9 +1,6 @@
 //! The operator's business calendar as every instance sees it, and changes to it.
 //!
-//! Each instance caches the calendar with the database's revision number. Writes that compute a
-//! deadline ask for a `fresh` calendar (one tiny query compares revisions); pages that only
-//! display days left use the `current` one, which a background task refreshes every few seconds.
-//! Changing a day recomputes, in the same transaction, every open deadline the change moves,
+//! Each instance keeps the calendar in a [`CalendarCache`]. Changing a day recomputes, in the same transaction, every open deadline the change moves,
 //! records each move in the audit log and tells the assignee.
 
 use std::collections::BTreeMap;
@@ -20,58 +17,10 @@ use crate::domain::deadline::jst_date;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
 use crate::mail::{self, OutgoingMail};
+use crate::service::caches::CalendarCache;
 use crate::service::case_record::{facts_json, parse_facts};
-use crate::service::revisioned::Revisioned;
 use crate::service::{deadlines, notices};
 use crate::storage::crypto::MasterKey;
-
-pub struct CalendarCache {
-    /// The profile's rules with no operator days; every refresh starts from it.
-    base: BusinessCalendar,
-    loaded: Revisioned<BusinessCalendar>,
-}
-
-impl CalendarCache {
-    pub fn new(base: BusinessCalendar) -> CalendarCache {
-        CalendarCache {
-            loaded: Revisioned::new(base.clone()),
-            base,
-        }
-    }
-
-    /// The calendar as last loaded (at most one refresh interval old).
-    pub fn current(&self) -> Arc<BusinessCalendar> {
-        self.loaded.current()
-    }
-
-    /// The calendar as the database has it now.
-    pub async fn fresh(&self, db: &Db) -> Result<Arc<BusinessCalendar>, DbError> {
-        let known = self.loaded.revision();
-        let loaded = db
-            .read(move |conn| {
-                let revision = days::revision(conn)?;
-                if revision == known {
-                    return Ok(None);
-                }
-                Ok(Some((revision, days::all(conn)?)))
-            })
-            .await?;
-        Ok(match loaded {
-            Some((revision, rows)) => self.loaded.offer(revision, self.build(&rows)),
-            None => self.current(),
-        })
-    }
-
-    pub fn build(&self, rows: &[CalendarDayRow]) -> BusinessCalendar {
-        let with = |status: &str| {
-            rows.iter()
-                .filter(|r| r.status == status)
-                .map(|r| r.day)
-                .collect::<Vec<_>>()
-        };
-        self.base.with_operator_days(with("closed"), with("open"))
-    }
-}
 
 /// One change an administrator makes to a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +80,7 @@ pub async fn change_day(
         .filter(|s| s.is_before_decision() && **s != CaseState::Unconfirmed)
         .map(|s| s.as_str())
         .collect();
-    let base = desk.cache.base.clone();
+    let base = desk.cache.base().clone();
     let profile = desk.profile.clone();
     let (master, from) = (desk.master.clone(), desk.from.clone());
     let moved = db

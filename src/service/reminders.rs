@@ -20,12 +20,12 @@ use crate::domain::reminders::{
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
-use crate::service::calendar::CalendarCache;
+use crate::service::caches::CalendarCache;
+use crate::service::caches::ProfileCache;
 use crate::service::case_record::contact_of;
 use crate::service::dismissals::{Dismissal, dismiss_lapsed};
 use crate::service::lifecycle::Desk;
 use crate::service::notices;
-use crate::service::operator_settings::ProfileCache;
 use crate::storage::crypto::MasterKey;
 
 /// Reminders claimed per transaction: bounds a transaction's size on a first sweep over a large,

@@ -19,7 +19,7 @@ use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, MailError, OutgoingMail};
-use crate::service::calendar::CalendarCache;
+use crate::service::caches::CalendarCache;
 use crate::service::case_record::{
     RecordError, SealedContent, SealedParty, append_event, facts_json, open_json, parse_facts,
     seal_json,

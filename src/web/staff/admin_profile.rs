@@ -17,7 +17,8 @@ use crate::domain::operator_settings::{
 };
 use crate::domain::profile::{OperatorProfile, ProfileName};
 use crate::i18n::Lang;
-use crate::service::operator_settings::{Saved, SettingsError};
+use crate::service::caches::Saved;
+use crate::service::operator_settings::SettingsError;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
