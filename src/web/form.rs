@@ -62,3 +62,18 @@ impl FieldErrors {
             .collect()
     }
 }
+
+/// The values of a posted form by field name, to fill the form in again when it is shown with
+/// its problems (pages whose template looks values up by name). Only text fields are kept.
+pub fn typed_values<T: serde::Serialize>(form: &T) -> std::collections::HashMap<String, String> {
+    match serde_json::to_value(form) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .filter_map(|(name, value)| match value {
+                serde_json::Value::String(text) => Some((name, text)),
+                _ => None,
+            })
+            .collect(),
+        _ => std::collections::HashMap::new(),
+    }
+}
