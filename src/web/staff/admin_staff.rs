@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::{Deserialize, Serialize};
 
 use super::roles::Admin;
 use crate::domain::role::Role;
@@ -15,10 +16,61 @@ use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, typed_values};
 use crate::web::page::{PageContext, render};
 
 type Fields = HashMap<String, String>;
+
+/// The form adding an account, as posted.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NewStaffForm {
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+}
+
+impl NewStaffForm {
+    /// The account and its role; the service checks the name and address.
+    fn parse(&self) -> Result<(NewAccount, Role), FieldErrors> {
+        let Ok(role) = self.role.parse::<Role>() else {
+            let mut errors = FieldErrors::default();
+            errors.add("role", "choose");
+            return Err(errors);
+        };
+        let account = NewAccount {
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+        };
+        Ok((account, role))
+    }
+}
+
+/// A change to one account: `change` is `role` (with the new `role`), `disable`, `enable` or
+/// `reset`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AccountChangeForm {
+    pub change: String,
+    pub role: String,
+}
+
+impl AccountChangeForm {
+    fn parse(&self) -> Option<AccountChange> {
+        match self.change.trim() {
+            "role" => self
+                .role
+                .trim()
+                .parse::<Role>()
+                .ok()
+                .map(AccountChange::Role),
+            "disable" => Some(AccountChange::Disable),
+            "enable" => Some(AccountChange::Enable),
+            "reset" => Some(AccountChange::ResetPassword),
+            _ => None,
+        }
+    }
+}
 
 pub struct AccountLine {
     pub id: String,
@@ -131,21 +183,18 @@ pub async fn create(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<NewStaffForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
-    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let typed = typed_values(&form);
     if !fresh {
-        return staff_page(&state, &me, page, (csrf_error(), form, Outcome::default())).await;
+        return staff_page(&state, &me, page, (csrf_error(), typed, Outcome::default())).await;
     }
-    let Ok(role) = field("role").parse::<Role>() else {
-        let mut errors = FieldErrors::default();
-        errors.add("role", "choose");
-        return staff_page(&state, &me, page, (errors, form, Outcome::default())).await;
-    };
-    let input = NewAccount {
-        email: field("email"),
-        display_name: field("display_name"),
+    let (input, role) = match form.parse() {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return staff_page(&state, &me, page, (errors, typed, Outcome::default())).await;
+        }
     };
     let created = staff_admin::create(
         &state.db,
@@ -167,11 +216,11 @@ pub async fn create(
         }
         Err(StaffAdminError::Invalid(problems)) => {
             let errors = FieldErrors::from_validation(&problems);
-            staff_page(&state, &me, page, (errors, form, Outcome::default())).await
+            staff_page(&state, &me, page, (errors, typed, Outcome::default())).await
         }
         Err(StaffAdminError::EmailTaken) => {
             errors.add("email", "email_taken");
-            staff_page(&state, &me, page, (errors, form, Outcome::default())).await
+            staff_page(&state, &me, page, (errors, typed, Outcome::default())).await
         }
         Err(other) => Err(admin_error(other)),
     }
@@ -187,10 +236,9 @@ pub async fn change(
     me: Admin,
     page: PageContext,
     id: web::Path<String>,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<AccountChangeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
-    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
     if !fresh {
         return staff_page(
             &state,
@@ -200,14 +248,7 @@ pub async fn change(
         )
         .await;
     }
-    let requested = match field("change") {
-        "role" => field("role").parse::<Role>().ok().map(AccountChange::Role),
-        "disable" => Some(AccountChange::Disable),
-        "enable" => Some(AccountChange::Enable),
-        "reset" => Some(AccountChange::ResetPassword),
-        _ => None,
-    };
-    let Some(requested) = requested else {
+    let Some(requested) = form.parse() else {
         let mut errors = FieldErrors::default();
         errors.add_general("admin.staff.choose_change");
         return staff_page(
