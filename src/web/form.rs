@@ -1,6 +1,7 @@
 //! Field errors for re-shown forms: each error is a catalogue key `field.<name>.<code>`, shown
 //! next to its field and in a summary at the top that links to the field.
 
+use serde::Deserialize;
 use validator::ValidationErrors;
 
 use crate::i18n::Lang;
@@ -77,3 +78,7 @@ pub fn typed_values<T: serde::Serialize>(form: &T) -> std::collections::HashMap<
         _ => std::collections::HashMap::new(),
     }
 }
+
+/// A form with nothing but its CSRF token (a confirm or withdraw button).
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenOnly {}
