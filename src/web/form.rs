@@ -64,9 +64,14 @@ impl FieldErrors {
     }
 }
 
+/// A form's values as typed, by field name, for pages whose template fills a form in again by
+/// looking its fields up by name. Never what a handler reads a form from: that is the form's own
+/// struct.
+pub type TypedValues = std::collections::HashMap<String, String>;
+
 /// The values of a posted form by field name, to fill the form in again when it is shown with
-/// its problems (pages whose template looks values up by name). Only text fields are kept.
-pub fn typed_values<T: serde::Serialize>(form: &T) -> std::collections::HashMap<String, String> {
+/// its problems. Only text fields are kept.
+pub fn typed_values<T: serde::Serialize>(form: &T) -> TypedValues {
     match serde_json::to_value(form) {
         Ok(serde_json::Value::Object(fields)) => fields
             .into_iter()
@@ -75,7 +80,7 @@ pub fn typed_values<T: serde::Serialize>(form: &T) -> std::collections::HashMap<
                 _ => None,
             })
             .collect(),
-        _ => std::collections::HashMap::new(),
+        _ => TypedValues::new(),
     }
 }
 

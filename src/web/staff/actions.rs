@@ -2,7 +2,7 @@
 //! needs in its signature. Each parses its form, calls one casework function and redirects back
 //! to the case; a refusal re-shows the case with the reason and what was typed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes;
@@ -26,7 +26,7 @@ use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
 use crate::web::error::AppError;
-use crate::web::form::typed_values;
+use crate::web::form::{TypedValues, typed_values};
 use crate::web::page::{PageContext, see_other};
 
 /// `12,000`, `１２０００円`, `¥300` → yen; None when it is not a whole number.
@@ -107,7 +107,7 @@ pub async fn refused(
     page: PageContext,
     case_id: &str,
     failure: impl Into<Failure>,
-    typed: HashMap<String, String>,
+    typed: TypedValues,
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let mut feedback = Feedback {
@@ -606,6 +606,6 @@ pub async fn add_file(
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/staff/cases/{case_id}"))),
-        Err(failure) => refused(&state, &me, page, &case_id, failure, HashMap::new()).await,
+        Err(failure) => refused(&state, &me, page, &case_id, failure, TypedValues::new()).await,
     }
 }

@@ -2,8 +2,6 @@
 //! operator's own closures and openings, and a change form. A change that moves open deadlines
 //! lists them on the page it returns.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -19,7 +17,7 @@ use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::{FieldErrors, typed_values};
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
 
 /// The change form as posted.
@@ -57,7 +55,7 @@ struct CalendarPage {
     holidays: Vec<RuleDay>,
     operator_days: Vec<OperatorDay>,
     errors: FieldErrors,
-    typed: HashMap<String, String>,
+    typed: TypedValues,
     /// After a change: what it moved (None before any change).
     moved: Option<Vec<MovedDeadline>>,
 }
@@ -85,11 +83,7 @@ async fn calendar_page(
     me: &Admin,
     page: PageContext,
     year: i32,
-    (errors, typed, moved): (
-        FieldErrors,
-        HashMap<String, String>,
-        Option<Vec<MovedDeadline>>,
-    ),
+    (errors, typed, moved): (FieldErrors, TypedValues, Option<Vec<MovedDeadline>>),
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let calendar = state.fresh_calendar().await?;
@@ -255,7 +249,7 @@ pub async fn change(
         &me,
         page,
         year,
-        (FieldErrors::default(), HashMap::new(), Some(moved)),
+        (FieldErrors::default(), TypedValues::new(), Some(moved)),
     )
     .await
 }

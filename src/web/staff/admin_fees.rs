@@ -2,7 +2,7 @@
 //! form, filled in from the schedule in force, to add one from a future day. A schedule not yet in
 //! force may be withdrawn.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -26,10 +26,8 @@ use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::{FieldErrors, typed_values};
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
-
-type Fields = HashMap<String, String>;
 
 /// The form adding a schedule, as posted. Its per-kind, per-page-rate and per-method fields are
 /// named from the domain's lists (`kind_field`, `page_field`, `method_field`), so they are kept
@@ -80,7 +78,7 @@ struct FeesPage {
     page_rates: Vec<(String, String)>,
     methods: Vec<(String, &'static str)>,
     errors: FieldErrors,
-    typed: Fields,
+    typed: TypedValues,
     saved: Option<&'static str>,
 }
 
@@ -125,8 +123,8 @@ fn fee_kinds(state: &AppState) -> Vec<RequestKind> {
 }
 
 /// The form's fields filled in from `schedule` (a starting point for the next one).
-fn fields_of(schedule: &FeeSchedule, kinds: &[RequestKind]) -> Fields {
-    let mut out = Fields::new();
+fn fields_of(schedule: &FeeSchedule, kinds: &[RequestKind]) -> TypedValues {
+    let mut out = TypedValues::new();
     for kind in kinds {
         if let Some(fee) = schedule.request_fees.iter().find(|f| f.kind == *kind) {
             out.insert(kind_field(*kind, "standard"), fee.standard.0.to_string());
@@ -319,7 +317,7 @@ async fn fees_page(
     state: &AppState,
     me: &Admin,
     page: PageContext,
-    (errors, typed, saved): (FieldErrors, Option<Fields>, Option<&'static str>),
+    (errors, typed, saved): (FieldErrors, Option<TypedValues>, Option<&'static str>),
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let today = jst_date(state.now());

@@ -2,7 +2,7 @@
 //! not editable), the operator's own values (editable), and, until the first request arrives, the
 //! choice of another ready profile.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -24,10 +24,8 @@ use crate::service::operator_settings::SettingsError;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::{FieldErrors, typed_values};
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
-
-type Fields = HashMap<String, String>;
 
 /// The adjustment form as posted. The boxes are named `kind_<RequestKind>` and
 /// `delivery_<DeliveryMethod>` from the domain's lists, so they are kept by name in `ticked`.
@@ -133,7 +131,7 @@ struct ProfilePage {
     period: String,
     max_extension_days: u32,
     saved: Saved,
-    typed: Fields,
+    typed: TypedValues,
     kinds: Vec<Choice>,
     deliveries: Vec<Choice>,
     numbers: Vec<NumberField>,
@@ -154,9 +152,9 @@ fn regime_label(lang: Lang, profile: &OperatorProfile) -> &'static str {
 }
 
 /// The form's fields as the profile has them now.
-fn fields_of(profile: &OperatorProfile) -> Fields {
+fn fields_of(profile: &OperatorProfile) -> TypedValues {
     let values = Adjustments::of(profile);
-    let mut fields = Fields::from([
+    let mut fields = TypedValues::from([
         ("operator_name_ja".into(), values.operator_name_ja),
         ("operator_name_en".into(), values.operator_name_en),
         ("office_hours_ja".into(), values.office_hours_ja),
@@ -191,7 +189,7 @@ async fn profile_page(
     state: &AppState,
     me: &Admin,
     page: PageContext,
-    (errors, typed, outcome): (FieldErrors, Option<Fields>, Option<&'static str>),
+    (errors, typed, outcome): (FieldErrors, Option<TypedValues>, Option<&'static str>),
 ) -> Result<HttpResponse, AppError> {
     let profile = state.fresh_profile().await?;
     let saved = state.profiles.saved(&state.db).await?;
@@ -359,7 +357,7 @@ pub async fn choose(
         &state,
         &me,
         page,
-        Fields::new(),
+        TypedValues::new(),
         outcome,
         "admin.profile.chosen",
     )
@@ -370,7 +368,7 @@ async fn settle(
     state: &AppState,
     me: &Admin,
     page: PageContext,
-    typed: Fields,
+    typed: TypedValues,
     outcome: Result<(), SettingsError>,
     done: &'static str,
 ) -> Result<HttpResponse, AppError> {

@@ -1,8 +1,6 @@
 //! Staff accounts for administrators: the list, a form to add someone (their one-time password is
 //! shown once, to hand over), and per account a role change, disable / re-enable and a password reset.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -16,10 +14,8 @@ use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::{FieldErrors, typed_values};
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
-
-type Fields = HashMap<String, String>;
 
 /// The form adding an account, as posted.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -99,7 +95,7 @@ struct StaffPage {
     accounts: Vec<AccountLine>,
     roles: Vec<(&'static str, &'static str)>,
     errors: FieldErrors,
-    typed: Fields,
+    typed: TypedValues,
     outcome: Outcome,
 }
 
@@ -113,7 +109,7 @@ async fn staff_page(
     state: &AppState,
     me: &Admin,
     page: PageContext,
-    (errors, typed, outcome): (FieldErrors, Fields, Outcome),
+    (errors, typed, outcome): (FieldErrors, TypedValues, Outcome),
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let now = state.now().naive_utc();
@@ -168,7 +164,11 @@ pub async fn show(
     me: Admin,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let shown = (FieldErrors::default(), Fields::new(), Outcome::default());
+    let shown = (
+        FieldErrors::default(),
+        TypedValues::new(),
+        Outcome::default(),
+    );
     staff_page(&state, &me, page, shown).await
 }
 
@@ -212,7 +212,7 @@ pub async fn create(
                 who: row.display_name,
                 one_time_password: Some(password),
             };
-            staff_page(&state, &me, page, (errors, Fields::new(), outcome)).await
+            staff_page(&state, &me, page, (errors, TypedValues::new(), outcome)).await
         }
         Err(StaffAdminError::Invalid(problems)) => {
             let errors = FieldErrors::from_validation(&problems);
@@ -244,7 +244,7 @@ pub async fn change(
             &state,
             &me,
             page,
-            (csrf_error(), Fields::new(), Outcome::default()),
+            (csrf_error(), TypedValues::new(), Outcome::default()),
         )
         .await;
     }
@@ -255,7 +255,7 @@ pub async fn change(
             &state,
             &me,
             page,
-            (errors, Fields::new(), Outcome::default()),
+            (errors, TypedValues::new(), Outcome::default()),
         )
         .await;
     };
@@ -289,7 +289,7 @@ pub async fn change(
                 &state,
                 &me,
                 page,
-                (FieldErrors::default(), Fields::new(), outcome),
+                (FieldErrors::default(), TypedValues::new(), outcome),
             )
             .await
         }
@@ -300,7 +300,7 @@ pub async fn change(
                 &state,
                 &me,
                 page,
-                (errors, Fields::new(), Outcome::default()),
+                (errors, TypedValues::new(), Outcome::default()),
             )
             .await
         }

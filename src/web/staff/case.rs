@@ -1,8 +1,6 @@
 //! The staff case page, the requester's details (audited), the document viewer and the
 //! printable decision notice.
 
-use std::collections::HashMap;
-
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -23,7 +21,7 @@ use crate::service::casework::file::{self, CaseFile};
 use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TypedValues};
 use crate::web::page::{PageContext, render};
 
 pub async fn casework(state: &AppState) -> Result<Casework<'_>, crate::db::DbError> {
@@ -44,7 +42,7 @@ pub struct Feedback {
     pub status: Option<StatusCode>,
     pub errors: FieldErrors,
     pub refusal: Option<String>,
-    pub typed: HashMap<String, String>,
+    pub typed: TypedValues,
 }
 
 /// Which actions the page offers: the domain's allowed events, plus what is not an event.

@@ -1,8 +1,6 @@
 //! Staff intake: a request that came by post, e-mail or at the counter, typed in from the paper.
 //! Scanned documents are added on the case page afterwards (like the requester's own uploads).
 
-use std::collections::HashMap;
-
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes;
 use actix_multipart::form::text::Text;
@@ -28,7 +26,7 @@ use crate::service::intake::staff_entry::{self, CHANNELS, StaffEntry};
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
 use crate::web::error::AppError;
-use crate::web::form::{FieldErrors, typed_values};
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render, see_other};
 use crate::web::portal::context;
 
@@ -68,7 +66,7 @@ pub struct IntakeForm {
 struct IntakePage {
     page: PageContext,
     errors: FieldErrors,
-    typed: HashMap<String, String>,
+    typed: TypedValues,
     today: String,
     channels: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -89,7 +87,7 @@ fn intake_page(
     me: &CaseWorker,
     page: PageContext,
     errors: FieldErrors,
-    typed: HashMap<String, String>,
+    typed: TypedValues,
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let status = if errors.is_empty() {
@@ -147,7 +145,13 @@ pub async fn form(
     me: CaseWorker,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    intake_page(&state, &me, page, FieldErrors::default(), HashMap::new())
+    intake_page(
+        &state,
+        &me,
+        page,
+        FieldErrors::default(),
+        TypedValues::new(),
+    )
 }
 
 impl From<IntakeForm> for StaffEntry {
@@ -258,7 +262,7 @@ pub async fn add_scan(
             page,
             &case_id,
             Failure::StaleForm,
-            HashMap::new(),
+            TypedValues::new(),
         )
         .await;
     };
@@ -299,7 +303,7 @@ pub async fn add_scan(
     match result {
         Ok(()) => Ok(see_other(&format!("/staff/cases/{case_id}#documents"))),
         Err(error) => {
-            super::actions::refused(&state, &me, page, &case_id, error, HashMap::new()).await
+            super::actions::refused(&state, &me, page, &case_id, error, TypedValues::new()).await
         }
     }
 }
