@@ -6,14 +6,17 @@ use diesel::prelude::*;
 
 use super::schema::{cases, decisions};
 use super::{DbConnection, DbError, MultiBackend};
+use crate::domain::channel::RequestChannel;
+use crate::domain::kind::RequestKind;
+use crate::domain::state::CaseState;
 
 #[derive(Debug, Clone, Default)]
 pub struct RegisterFilter {
     /// Received at or after / before these instants (UTC).
     pub received_from: Option<NaiveDateTime>,
     pub received_until: Option<NaiveDateTime>,
-    pub kind: Option<String>,
-    pub state: Option<String>,
+    pub kind: Option<RequestKind>,
+    pub state: Option<CaseState>,
     /// None: anyone; Some(None): unassigned; Some(Some(id)): that staff member.
     pub assignee: Option<Option<String>>,
 }
@@ -22,9 +25,9 @@ pub struct RegisterFilter {
 pub struct RegisterCase {
     pub id: String,
     pub receipt_number: Option<String>,
-    pub kind: String,
-    pub state: String,
-    pub channel: String,
+    pub kind: RequestKind,
+    pub state: CaseState,
+    pub channel: RequestChannel,
     pub received_at: NaiveDateTime,
     pub due_on: Option<NaiveDate>,
     pub assignee_id: Option<String>,
@@ -51,11 +54,11 @@ fn filtered(filter: &RegisterFilter) -> Boxed<'static> {
     if let Some(until) = filter.received_until {
         query = query.filter(cases::received_at.lt(until));
     }
-    if let Some(kind) = &filter.kind {
-        query = query.filter(cases::kind.eq(kind.clone()));
+    if let Some(kind) = filter.kind {
+        query = query.filter(cases::kind.eq(kind));
     }
-    if let Some(state) = &filter.state {
-        query = query.filter(cases::state.eq(state.clone()));
+    if let Some(state) = filter.state {
+        query = query.filter(cases::state.eq(state));
     }
     match &filter.assignee {
         Some(Some(id)) => query = query.filter(cases::assignee_id.eq(id.clone())),

@@ -13,7 +13,10 @@ use diesel::sql_types::{SingleValue, Text};
 use diesel::sqlite::{Sqlite, SqliteValue};
 
 use super::MultiBackend;
+use crate::domain::channel::RequestChannel;
+use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
+use crate::domain::role::Role;
 use crate::domain::state::CaseState;
 
 macro_rules! text_columns {
@@ -89,4 +92,4 @@ macro_rules! text_columns {
     )+};
 }
 
-text_columns!(CaseState, RequestKind);
+text_columns!(CaseState, RequestKind, RequestChannel, RequesterType, Role);

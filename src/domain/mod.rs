@@ -15,6 +15,7 @@
 pub mod names;
 
 pub mod calendar;
+pub mod channel;
 pub mod deadline;
 pub mod delivery;
 pub mod event;

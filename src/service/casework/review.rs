@@ -9,7 +9,7 @@ use crate::db::cases::CaseRow;
 use crate::db::documents::{self, DocumentRow};
 use crate::db::messages::{self, MessageRow};
 use crate::domain::identity::{
-    AcceptedDocument, Channel, DocumentType, Holder, IdentityEvaluation, RequesterType, evaluate,
+    AcceptedDocument, DocumentType, Holder, IdentityEvaluation, RequesterType, evaluate,
 };
 use crate::domain::identity_review::{MaskingAction, MaskingFinding};
 use crate::domain::profile::OperatorProfile;
@@ -59,14 +59,6 @@ pub fn open(master: &MasterKey, row: &DocumentRow) -> Result<ReviewedDocument, C
     })
 }
 
-fn channel_of(row: &CaseRow) -> Channel {
-    if row.channel == "counter" {
-        Channel::InPerson
-    } else {
-        Channel::Remote
-    }
-}
-
 /// Whether the accepted documents satisfy the operator's identity rule for this requester.
 pub fn evaluate_documents(
     profile: &OperatorProfile,
@@ -74,7 +66,7 @@ pub fn evaluate_documents(
     documents: &[ReviewedDocument],
     today: NaiveDate,
 ) -> Result<IdentityEvaluation, CaseworkError> {
-    let requester: RequesterType = row.requester_type.parse().map_err(corrupt)?;
+    let requester: RequesterType = row.requester_type;
     let accepted: Vec<AcceptedDocument> = documents
         .iter()
         .filter(|d| d.row.destroyed_at.is_none() && d.row.status == "accepted")
@@ -91,7 +83,7 @@ pub fn evaluate_documents(
         .collect();
     Ok(evaluate(
         requester,
-        channel_of(row),
+        row.channel.documents_arrive(),
         &accepted,
         &profile.identity_policy,
         today,

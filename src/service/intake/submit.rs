@@ -12,6 +12,7 @@ use crate::auth::token;
 use crate::db::cases::{self, CaseRow};
 use crate::db::drafts::{self, DraftKey};
 use crate::db::{Db, DbError, outbox};
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::event::{Actor, Event};
 use crate::domain::lifecycle::{self, Entry};
@@ -191,9 +192,9 @@ pub async fn submit(
         profile: ctx.profile.name.as_str().to_string(),
         kind,
         state: facts.state,
-        channel: "online".into(),
+        channel: RequestChannel::Online,
         lang: lang.code().into(),
-        requester_type: requester_type.as_str().to_string(),
+        requester_type,
         facts: facts_json(&facts)?,
         created_at: now.naive_utc(),
         received_at: None,

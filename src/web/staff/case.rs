@@ -7,6 +7,7 @@ use askama::Template;
 
 use super::case_view::{self as view, Names};
 use super::roles::CaseWorker;
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{jst_date, requester_period_end};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::EventKind;
@@ -187,7 +188,7 @@ fn request_fee_quote(state: &AppState, file: &CaseFile) -> i64 {
             .unwrap_or(DeliveryMethod::ElectronicDownload),
         pages: Vec::new(),
         discs: 0,
-        online: file.row.channel == "online",
+        online: file.row.channel == RequestChannel::Online,
         date,
         postage: None,
     };
@@ -250,13 +251,10 @@ pub async fn render_case(
         receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
         kind: lang.pick(kind.label_ja(), kind.label_en()),
         state: lang.pick(file.facts.state.label_ja(), file.facts.state.label_en()),
-        requester_type: file
-            .row
-            .requester_type
-            .parse::<crate::domain::identity::RequesterType>()
-            .map_or("", |t| {
-                lang.t(&format!("request.requester_type.{}", t.as_str()))
-            }),
+        requester_type: lang.t(&format!(
+            "request.requester_type.{}",
+            file.row.requester_type.as_str()
+        )),
         channel: lang.t(&format!("staff.case.channel.{}", file.row.channel)),
         received: file
             .row

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::actions::Failure;
 use super::case::casework;
 use super::roles::CaseWorker;
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::jst_date;
 use crate::domain::identity::{DocumentType, RequesterType};
 use crate::i18n::Lang;
@@ -22,7 +23,7 @@ use crate::service::intake::draft::{
     RequestDraft,
 };
 use crate::service::intake::person::PersonDetails;
-use crate::service::intake::staff_entry::{self, CHANNELS, StaffEntry};
+use crate::service::intake::staff_entry::{self, StaffEntry};
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
 use crate::web::error::AppError;
@@ -99,9 +100,9 @@ fn intake_page(
         status,
         &IntakePage {
             today: jst_date(state.now()).format("%Y-%m-%d").to_string(),
-            channels: CHANNELS
+            channels: RequestChannel::ON_PAPER
                 .iter()
-                .map(|c| (*c, lang.t(&format!("staff.case.channel.{c}"))))
+                .map(|c| (c.as_str(), lang.t(&format!("staff.case.channel.{c}"))))
                 .collect(),
             kinds: state
                 .profile()
@@ -189,7 +190,7 @@ impl From<IntakeForm> for StaffEntry {
             delivery: form.delivery.parse().ok(),
         };
         StaffEntry {
-            channel: form.channel,
+            channel: form.channel.parse().ok(),
             arrived_on: form.arrived_on,
             draft,
             lang: Lang::from_code(&form.lang).unwrap_or_default(),
