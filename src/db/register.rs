@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::schema::{cases, decisions};
 use super::{DbConnection, DbError, MultiBackend};
 use crate::domain::channel::RequestChannel;
+use crate::domain::document::DecisionStatus;
 use crate::domain::kind::RequestKind;
 use crate::domain::state::CaseState;
 
@@ -109,7 +110,7 @@ pub fn page(
     } else {
         // By case id alone, approval checked here: with `status` in the query the planner may
         // prefer walking every approved decision by the figures' index over 2,000 lookups.
-        let found: Vec<(String, RegisterDecision)> = decisions::table
+        let found: Vec<(DecisionStatus, RegisterDecision)> = decisions::table
             .filter(decisions::case_id.eq_any(ids))
             .select((
                 decisions::status,
@@ -123,7 +124,7 @@ pub fn page(
             .load(conn)?;
         found
             .into_iter()
-            .filter(|(status, _)| status == "approved")
+            .filter(|(status, _)| *status == DecisionStatus::Approved)
             .map(|(_, decision)| decision)
             .collect()
     };

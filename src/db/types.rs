@@ -14,6 +14,7 @@ use diesel::sqlite::{Sqlite, SqliteValue};
 
 use super::MultiBackend;
 use crate::domain::channel::RequestChannel;
+use crate::domain::document::{DecisionStatus, DocumentPurpose, DocumentStatus};
 use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
 use crate::domain::role::Role;
@@ -92,4 +93,13 @@ macro_rules! text_columns {
     )+};
 }
 
-text_columns!(CaseState, RequestKind, RequestChannel, RequesterType, Role);
+text_columns!(
+    CaseState,
+    RequestKind,
+    RequestChannel,
+    RequesterType,
+    Role,
+    DocumentPurpose,
+    DocumentStatus,
+    DecisionStatus,
+);

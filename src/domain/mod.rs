@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod channel;
 pub mod deadline;
 pub mod delivery;
+pub mod document;
 pub mod event;
 pub mod explain;
 pub mod fee_schedules;

@@ -18,6 +18,7 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{Pause, compute_deadline, jst_date};
 use crate::domain::delivery::DeliveryMethod;
+use crate::domain::document::DecisionStatus;
 use crate::domain::grounds::WithholdingGround;
 use crate::domain::identity::RequesterType;
 use crate::domain::lifecycle::{Entry, FeeStatus};
@@ -213,7 +214,7 @@ impl Seeder<'_> {
             sealed_text,
             drafted_by: workers[0].clone(),
             drafted_at: at,
-            status: "approved".into(),
+            status: DecisionStatus::Approved,
             reviewed_by: Some(workers[workers.len() - 1].clone()),
             reviewed_at: Some(at),
             sealed_comment: None,

@@ -8,6 +8,7 @@ use super::{Casework, CaseworkError, StaffActor, corrupt, for_action, save_with_
 use crate::db::cases::CaseRow;
 use crate::db::documents::{self, DocumentRow};
 use crate::db::messages::{self, MessageRow};
+use crate::domain::document::DocumentStatus;
 use crate::domain::identity::{
     AcceptedDocument, DocumentType, Holder, IdentityEvaluation, RequesterType, evaluate,
 };
@@ -69,7 +70,7 @@ pub fn evaluate_documents(
     let requester: RequesterType = row.requester_type;
     let accepted: Vec<AcceptedDocument> = documents
         .iter()
-        .filter(|d| d.row.destroyed_at.is_none() && d.row.status == "accepted")
+        .filter(|d| d.row.destroyed_at.is_none() && d.row.status == DocumentStatus::Accepted)
         .filter_map(|d| {
             let review = d.review.as_ref()?;
             Some(AcceptedDocument {
@@ -149,12 +150,7 @@ pub async fn review_document(
     else {
         return Err(CaseworkError::NotFound);
     };
-    doc.row.status = if review.accepted {
-        "accepted"
-    } else {
-        "rejected"
-    }
-    .into();
+    doc.row.status = DocumentStatus::of_verdict(review.accepted);
     doc.review = Some(review.clone());
     let today = crate::domain::deadline::jst_date(now);
     let met = evaluate_documents(&cw.desk.profile, &row, &docs, today)?.is_satisfied();
@@ -181,11 +177,7 @@ pub async fn review_document(
         );
         Some(requester_message(cw, actor, &row.id, &body, now)?)
     };
-    let status = if review.accepted {
-        "accepted"
-    } else {
-        "rejected"
-    };
+    let status = DocumentStatus::of_verdict(review.accepted);
     let audit_row = actor
         .audit(now, &format!("document.{status}"), &row.id)
         .target(document_id);

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::{context, pending_case};
 use crate::domain::deadline::{Clock, DeadlineStatus, Period, jst_date};
+use crate::domain::document::DocumentStatus;
 use crate::domain::event::EventKind;
 use crate::domain::identity::DocumentType;
 use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
@@ -289,7 +290,7 @@ pub async fn case_page_typed(
     let downloads = super::files::downloads(&docs, now.naive_utc());
     let documents = docs
         .iter()
-        .filter(|d| d.purpose != "disclosure")
+        .filter(|d| d.purpose.from_requester())
         .map(|d| DocumentEntry {
             kind: d
                 .declared_type
@@ -301,9 +302,9 @@ pub async fn case_page_typed(
             status: page.t_in(
                 "case.documents.status.",
                 if d.destroyed_at.is_some() {
-                    "destroyed"
+                    DocumentStatus::Destroyed.as_str()
                 } else {
-                    &d.status
+                    d.status.as_str()
                 },
             ),
         })

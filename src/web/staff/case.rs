@@ -10,6 +10,7 @@ use super::roles::CaseWorker;
 use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{jst_date, requester_period_end};
 use crate::domain::delivery::DeliveryMethod;
+use crate::domain::document::DecisionStatus;
 use crate::domain::event::EventKind;
 use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest};
 use crate::domain::outcome::Outcome;
@@ -472,7 +473,7 @@ pub async fn notice(
         text: decision.text.clone(),
         grounds: decision_text::ground_labels(&decision.grounds, lang),
         remedy: decision_text::remedy(regime, lang),
-        draft: decision.status != "approved",
+        draft: decision.status != DecisionStatus::Approved,
         page: page.with_staff(&me.staff.display_name),
     };
     render(StatusCode::OK, &letter)
