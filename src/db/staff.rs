@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::staff;
 use super::{DbConnection, DbError};
+use crate::domain::role::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = staff)]
@@ -20,6 +21,14 @@ pub struct StaffRow {
     pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
+}
+
+impl StaffRow {
+    /// The stored role, parsed; None for a role this version does not know (written by a newer
+    /// one), which then grants nothing.
+    pub fn known_role(&self) -> Option<Role> {
+        self.role.parse().ok()
+    }
 }
 
 #[derive(Debug, Insertable)]

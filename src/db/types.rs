@@ -13,6 +13,7 @@ use diesel::sql_types::{SingleValue, Text};
 use diesel::sqlite::{Sqlite, SqliteValue};
 
 use super::MultiBackend;
+use crate::domain::calendar::DayOverride;
 use crate::domain::channel::RequestChannel;
 use crate::domain::document::{DecisionStatus, DocumentPurpose, DocumentStatus};
 use crate::domain::identity::RequesterType;
@@ -102,4 +103,5 @@ text_columns!(
     DocumentPurpose,
     DocumentStatus,
     DecisionStatus,
+    DayOverride,
 );

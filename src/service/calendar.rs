@@ -12,9 +12,10 @@ use lettre::message::Mailbox;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::calendar::{self as days};
 use crate::db::{Db, DbConnection, DbError, cases, outbox, staff};
-use crate::domain::calendar::BusinessCalendar;
+use crate::domain::calendar::{BusinessCalendar, DayOverride};
 use crate::domain::deadline::jst_date;
 use crate::domain::profile::OperatorProfile;
+use crate::domain::role::Role;
 use crate::domain::state::CaseState;
 use crate::mail::{self, OutgoingMail};
 use crate::service::caches::CalendarCache;
@@ -77,7 +78,7 @@ pub async fn change_day(
     let today = jst_date(now);
     let before_decision: Vec<&'static str> = CaseState::ALL
         .iter()
-        .filter(|s| s.is_before_decision() && **s != CaseState::Unconfirmed)
+        .filter(|s| s.awaits_decision())
         .map(|s| s.as_str())
         .collect();
     let base = desk.cache.base().clone();
@@ -92,15 +93,15 @@ pub async fn change_day(
             match &change {
                 DayChange::Close { note, .. } | DayChange::Open { note, .. } => {
                     let status = if matches!(change, DayChange::Close { .. }) {
-                        "closed"
+                        DayOverride::Closed
                     } else {
-                        "open"
+                        DayOverride::Open
                     };
                     days::put(
                         conn,
                         &CalendarDayRow {
                             day,
-                            status: status.into(),
+                            status,
                             note: note.clone(),
                             changed_by: actor_id.clone(),
                             changed_at: now.naive_utc(),
@@ -113,13 +114,13 @@ pub async fn change_day(
             }
             let new_rows = days::all(conn)?;
             let calendar_of = |rows: &[CalendarDayRow]| {
-                let with = |status: &str| {
+                let with = |status: DayOverride| {
                     rows.iter()
                         .filter(|r| r.status == status)
                         .map(|r| r.day)
                         .collect::<Vec<_>>()
                 };
-                base.with_operator_days(with("closed"), with("open"))
+                base.with_operator_days(with(DayOverride::Closed), with(DayOverride::Open))
             };
             let (old_calendar, new_calendar) = (calendar_of(&old_rows), calendar_of(&new_rows));
             let audit_row = AuditEvent::new(now.naive_utc(), label.clone(), "calendar.changed")
@@ -246,7 +247,7 @@ fn tell_assignees(
     let people = staff::active(conn)?;
     let approvers: Vec<&str> = people
         .iter()
-        .filter(|s| s.role == "approver")
+        .filter(|s| s.known_role() == Some(Role::Approver))
         .map(|s| s.email.as_str())
         .collect();
     let mut lines: BTreeMap<String, Vec<notices::MovedDeadlineLine>> = BTreeMap::new();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::Revisioned;
 use crate::db::calendar::{self as days, CalendarDayRow};
 use crate::db::{Db, DbError};
-use crate::domain::calendar::BusinessCalendar;
+use crate::domain::calendar::{BusinessCalendar, DayOverride};
 
 pub struct CalendarCache {
     /// The profile's rules with no operator days; every refresh starts from it.
@@ -52,12 +52,13 @@ impl CalendarCache {
     }
 
     pub fn build(&self, rows: &[CalendarDayRow]) -> BusinessCalendar {
-        let with = |status: &str| {
+        let with = |status: DayOverride| {
             rows.iter()
                 .filter(|r| r.status == status)
                 .map(|r| r.day)
                 .collect::<Vec<_>>()
         };
-        self.base.with_operator_days(with("closed"), with("open"))
+        self.base
+            .with_operator_days(with(DayOverride::Closed), with(DayOverride::Open))
     }
 }

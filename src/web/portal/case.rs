@@ -398,7 +398,7 @@ pub async fn case_page_typed(
             fee_due,
             messages: conversation,
             typed_message,
-            withdrawable: case_state.is_before_decision() && case_state != CaseState::Unconfirmed,
+            withdrawable: case_state.awaits_decision(),
             document_types: DocumentType::ALL
                 .iter()
                 .map(|t| (t.as_str(), lang.pick(t.label_ja(), t.label_en())))

@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::domain::state::CaseState;
 use crate::service::lifecycle::ApplyError;
 use crate::service::portal::{self, CaseRow};
 use crate::web::AppState;
@@ -23,7 +22,7 @@ struct WithdrawPage {
 }
 
 fn withdrawable(row: &CaseRow) -> bool {
-    row.state.is_before_decision() && row.state != CaseState::Unconfirmed
+    row.state.awaits_decision()
 }
 
 pub async fn confirm_page(

@@ -9,6 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::roles::Admin;
+use crate::domain::calendar::DayOverride;
 use crate::domain::deadline::jst_date;
 use crate::service::calendar::{
     self, CalendarDayRow, CalendarDesk, DayChange, MovedDeadline, changed_days,
@@ -131,7 +132,7 @@ async fn calendar_page(
                 .map(|r| OperatorDay {
                     date: r.day.to_string(),
                     weekday: weekday(lang, r.day),
-                    closed: r.status == "closed",
+                    closed: r.status == DayOverride::Closed,
                     note: r.note,
                 })
                 .collect(),

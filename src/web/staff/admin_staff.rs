@@ -117,7 +117,7 @@ async fn staff_page(
     let accounts = rows
         .into_iter()
         .map(|r| {
-            let role = r.role.parse::<Role>().unwrap_or(Role::Staff);
+            let role = r.known_role().unwrap_or(Role::Staff);
             AccountLine {
                 me: r.id == me.staff.id,
                 role: role.as_str(),

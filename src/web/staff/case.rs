@@ -140,7 +140,7 @@ pub async fn names(state: &AppState) -> Result<(Names, Vec<(String, String)>), A
         .collect();
     let workers = staff
         .into_iter()
-        .filter(|s| matches!(s.role.as_str(), "staff" | "approver"))
+        .filter(|s| s.known_role().is_some_and(Role::works_cases))
         .map(|s| (s.id, s.display_name))
         .collect();
     Ok((names, workers))

@@ -236,7 +236,7 @@ pub async fn list(
                 .collect(),
             staff: staff
                 .into_iter()
-                .filter(|s| matches!(s.role.as_str(), "staff" | "approver"))
+                .filter(|s| s.known_role().is_some_and(Role::works_cases))
                 .map(|s| (s.id, s.display_name))
                 .collect(),
             query,
