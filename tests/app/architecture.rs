@@ -1,7 +1,7 @@
 //! The house's rules, read off the source tree: handlers reach the database only through services,
-//! the domain does no I/O and reads no clock, services know nothing of HTTP, and handlers read a
-//! form through its own struct, never as a map of names to strings. A broken rule fails with the
-//! file and line.
+//! the domain does no I/O and reads no clock, services know nothing of HTTP, handlers read a form
+//! through its own struct, never as a map of names to strings, and no code compares a state, a
+//! status, a channel, a role or a kind with a string. A broken rule fails with the file and line.
 
 use std::path::{Path, PathBuf};
 
@@ -84,6 +84,26 @@ const RULES: &[Rule] = &[
         allowed: &[],
         why: "a handler takes its form as a struct of its own (Deserialize, then TryFrom or parse \
               into the domain value), so no field is picked by a string name",
+    },
+    Rule {
+        under: "src",
+        forbidden: &[
+            "state == \"",
+            "state != \"",
+            "status == \"",
+            "status != \"",
+            "channel == \"",
+            "channel != \"",
+            "role == \"",
+            "role != \"",
+            "purpose == \"",
+            "purpose != \"",
+            "kind == \"",
+            "kind != \"",
+        ],
+        allowed: &[],
+        why: "states, statuses, channels, roles and kinds are read into the domain's enums at the \
+              database boundary (db::types); compare enums, and keep predicates in the domain",
     },
 ];
 
@@ -193,4 +213,7 @@ fn the_checker_finds_what_it_looks_for() {
 fn c(CsrfForm(p): CsrfForm<NoteForm>) {}
 ";
     assert_eq!(violations(forms, "src/web/x.rs", untyped).len(), 2);
+    let names = &RULES[4];
+    let stringly = "if row.state == \"received\" {}\nif row.state == CaseState::Received {}\n";
+    assert_eq!(violations(names, "src/service/x.rs", stringly).len(), 1);
 }
