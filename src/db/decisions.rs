@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::decisions;
 use super::{DbConnection, DbError};
 use crate::domain::document::DecisionStatus;
+use crate::domain::outcome::Outcome;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = decisions)]
@@ -14,7 +15,7 @@ use crate::domain::document::DecisionStatus;
 pub struct DecisionRow {
     pub id: String,
     pub case_id: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     /// The notice's text (grounds, the content of a correction, …), sealed.
     pub sealed_text: Vec<u8>,
     pub drafted_by: String,

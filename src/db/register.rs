@@ -9,6 +9,7 @@ use super::{DbConnection, DbError, MultiBackend};
 use crate::domain::channel::RequestChannel;
 use crate::domain::document::DecisionStatus;
 use crate::domain::kind::RequestKind;
+use crate::domain::outcome::Outcome;
 use crate::domain::state::CaseState;
 
 #[derive(Debug, Clone, Default)]
@@ -38,7 +39,7 @@ pub struct RegisterCase {
 #[derive(Debug, Clone, Queryable)]
 pub struct RegisterDecision {
     pub case_id: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub issued_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
 }

@@ -8,7 +8,6 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::register::{self as repo, RegisterCase, RegisterDecision};
 use crate::db::{Db, DbError};
-use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
 use crate::i18n::Lang;
 use crate::service::casework::StaffActor;
@@ -77,9 +76,7 @@ pub fn lines(
             let kind = label(c.kind.label_ja(), c.kind.label_en());
             let state = label(c.state.label_ja(), c.state.label_en());
             let outcome = decision.map_or(String::new(), |d| {
-                d.outcome.parse::<Outcome>().map_or(d.outcome.clone(), |o| {
-                    label(o.label_ja(regime), o.label_en())
-                })
+                label(d.outcome.label_ja(regime), d.outcome.label_en())
             });
             let deadline = c.due_on.or(decision.and_then(|d| d.due_on));
             let timeliness = match decision.map(|d| (d.issued_on, d.due_on)) {
@@ -205,6 +202,7 @@ mod tests {
     use super::*;
     use crate::domain::channel::RequestChannel;
     use crate::domain::kind::RequestKind;
+    use crate::domain::outcome::Outcome;
     use crate::domain::state::CaseState;
     use chrono::{NaiveDate, NaiveDateTime};
 
@@ -240,7 +238,7 @@ mod tests {
         ];
         let decided = vec![RegisterDecision {
             case_id: "c1".into(),
-            outcome: "partial_disclosure".into(),
+            outcome: Outcome::PartialDisclosure,
             issued_on: d(2026, 6, 3),
             due_on: d(2026, 6, 1),
         }];

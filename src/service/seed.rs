@@ -210,7 +210,7 @@ impl Seeder<'_> {
         Ok(Some(DecisionRow {
             id,
             case_id: row.id.clone(),
-            outcome: outcome.as_str().to_string(),
+            outcome,
             sealed_text,
             drafted_by: workers[0].clone(),
             drafted_at: at,

@@ -200,7 +200,7 @@ pub fn open(cw: &Casework<'_>, row: &DecisionRow) -> Result<DecisionView, Casewo
     };
     Ok(DecisionView {
         id: row.id.clone(),
-        outcome: row.outcome.parse().map_err(corrupt)?,
+        outcome: row.outcome,
         text: String::from_utf8_lossy(&text).into_owned(),
         drafted_by: row.drafted_by.clone(),
         drafted_at: row.drafted_at,
@@ -265,7 +265,7 @@ pub async fn submit(
     let draft = DecisionRow {
         id,
         case_id: row.id.clone(),
-        outcome: outcome.as_str().to_string(),
+        outcome,
         sealed_text,
         drafted_by: actor.id.clone(),
         drafted_at: now.naive_utc(),

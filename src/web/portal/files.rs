@@ -34,7 +34,7 @@ pub fn issued_notices(
     rows.iter()
         .filter(|d| d.status == DecisionStatus::Approved)
         .filter_map(|d| {
-            let outcome = d.outcome.parse().ok()?;
+            let outcome = d.outcome;
             let text = master
                 .open_value(&format!("decision:{}", d.id), &d.sealed_text)
                 .ok()?;

@@ -609,3 +609,62 @@ pub async fn add_file(
         Err(failure) => refused(&state, &me, page, &case_id, failure, TypedValues::new()).await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posted<F: DeserializeOwned>(body: &str) -> F {
+        serde_urlencoded::from_str(body).expect("a urlencoded form")
+    }
+
+    #[test]
+    fn a_review_keeps_every_ticked_box_and_what_was_typed() {
+        let form: ReviewDocumentForm = posted(
+            "csrf=t&version=3&document=d1&verdict=reject&holder=agent&issued_on=2026-04-01\
+             &check_document_type=1&check_name_matches=1&reason=+blurred+",
+        );
+        assert_eq!(form.version(), "3");
+        let Ok(CaseAction::ReviewDocument { document, review }) = form.parse() else {
+            panic!("a valid review");
+        };
+        assert_eq!(document, "d1");
+        assert!(!review.accepted);
+        assert_eq!(review.holder, Holder::Agent);
+        assert_eq!(review.checked, ["document_type", "name_matches"]);
+        assert_eq!(review.reason, "blurred");
+        let typed = typed_values(&form);
+        assert_eq!(typed.get("reason").map(String::as_str), Some(" blurred "));
+        assert_eq!(
+            typed.get("check_name_matches").map(String::as_str),
+            Some("1")
+        );
+    }
+
+    #[test]
+    fn an_invalid_form_names_its_field() {
+        let problem = |result: Result<CaseAction, CaseworkError>| match result {
+            Err(CaseworkError::Invalid(list)) => list,
+            other => panic!("expected a field problem, got {other:?}"),
+        };
+        let correction: CorrectionForm = posted("version=1&reply_by=2026-05-01");
+        assert_eq!(problem(correction.parse()), [("text", "required")]);
+        let fee: FeeForm = posted("version=1&entry=payment&amount=-5");
+        assert_eq!(problem(fee.parse()), [("amount", "positive")]);
+        let waiver: FeeForm = posted("version=1&entry=waiver&amount=100");
+        assert_eq!(problem(waiver.parse()), [("entry", "choose")]);
+        let extend: ExtendForm = posted("version=1&days=thirty");
+        assert_eq!(problem(extend.parse()), [("days", "invalid")]);
+    }
+
+    #[test]
+    fn a_correction_asks_for_the_ticked_items_only() {
+        let form: CorrectionForm =
+            posted("version=1&item_missing_document=1&item_unknown=1&reply_by=2026-05-01");
+        let Ok(CaseAction::Correction { items, text, .. }) = form.parse() else {
+            panic!("a valid correction");
+        };
+        assert_eq!(items, ["missing_document"]);
+        assert_eq!(text, "");
+    }
+}
