@@ -21,7 +21,7 @@ use crate::db::{Db, DbError};
 use crate::mail::Transport;
 use crate::mail::worker::{self, MailWorker, MailWorkerHandle};
 use crate::service::accounts;
-use crate::service::calendar::CalendarCache;
+use crate::service::caches::CalendarCache;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
 use crate::storage::index::IndexKey;
@@ -130,9 +130,7 @@ impl Application {
             .map_err(|e| StartupError::SessionKey(e.to_string()))?;
         // Every ready profile closes on the same days (a unit test of `domain::profile` holds
         // them to it), so the calendar does not depend on which one an administrator chooses.
-        let profiles = Arc::new(crate::service::operator_settings::ProfileCache::new(
-            config.profile,
-        ));
+        let profiles = Arc::new(crate::service::caches::ProfileCache::new(config.profile));
         let profile = profiles
             .fresh(&db)
             .await
@@ -149,7 +147,7 @@ impl Application {
             .fresh(&db)
             .await
             .map_err(|e| StartupError::Setup(e.to_string()))?;
-        let fee_schedules = Arc::new(crate::service::fee_schedules::FeeScheduleCache::new(
+        let fee_schedules = Arc::new(crate::service::caches::FeeScheduleCache::new(
             config.profile,
         ));
         fee_schedules
@@ -194,9 +192,7 @@ impl Application {
             fee_schedules,
             // Counting every open case takes about a second at a million cases; a manager's
             // dashboard a few seconds old is fine, and the page says when it was counted.
-            dashboard: crate::service::figure_cache::FigureCache::new(
-                std::time::Duration::from_secs(10),
-            ),
+            dashboard: crate::service::caches::FigureCache::new(std::time::Duration::from_secs(10)),
             master: Arc::new(MasterKey::new(config.secrets.document_key)),
             index: IndexKey::derive(&config.secrets.document_key),
             mail_from,
@@ -294,8 +290,8 @@ pub fn open_database(config: &Config) -> Result<Db, StartupError> {
 fn spawn_settings_refresh(
     db: Db,
     (profiles, fee_schedules, calendars): (
-        Arc<crate::service::operator_settings::ProfileCache>,
-        Arc<crate::service::fee_schedules::FeeScheduleCache>,
+        Arc<crate::service::caches::ProfileCache>,
+        Arc<crate::service::caches::FeeScheduleCache>,
         Arc<CalendarCache>,
     ),
     every: std::time::Duration,

@@ -187,12 +187,10 @@ async fn sweep(config: &Config) -> Exit {
     let profile = config.profile.profile();
     let sweeper = crate::service::reminders::Sweeper {
         db,
-        calendars: std::sync::Arc::new(crate::service::calendar::CalendarCache::new(
+        calendars: std::sync::Arc::new(crate::service::caches::CalendarCache::new(
             profile.calendar(std::iter::empty()),
         )),
-        profiles: std::sync::Arc::new(crate::service::operator_settings::ProfileCache::new(
-            config.profile,
-        )),
+        profiles: std::sync::Arc::new(crate::service::caches::ProfileCache::new(config.profile)),
         master: std::sync::Arc::new(crate::storage::crypto::MasterKey::new(
             config.secrets.document_key,
         )),
@@ -233,7 +231,7 @@ fn seed(config: &Config, cases: usize, force: bool) -> Exit {
     let index = crate::storage::index::IndexKey::derive(&key);
     // The profile an administrator chose, as the server would apply it.
     let profile = match db.with_reader(crate::db::operator_settings::current) {
-        Ok(row) => crate::service::operator_settings::profile_of(config.profile, &row),
+        Ok(row) => crate::service::caches::profile_of(config.profile, &row),
         Err(e) => {
             eprintln!("error: {e}");
             return Exit(1);

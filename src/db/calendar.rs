@@ -6,14 +6,14 @@ use diesel::prelude::*;
 
 use super::schema::{calendar_days, calendar_revision};
 use super::{DbConnection, DbError};
+use crate::domain::calendar::DayOverride;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = calendar_days)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct CalendarDayRow {
     pub day: NaiveDate,
-    /// `closed` or `open`.
-    pub status: String,
+    pub status: DayOverride,
     pub note: String,
     pub changed_by: String,
     pub changed_at: NaiveDateTime,

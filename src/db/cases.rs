@@ -9,6 +9,8 @@ use super::schema::{
 };
 use super::{DbConnection, DbError};
 use crate::auth::token;
+use crate::domain::channel::RequestChannel;
+use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
 use crate::domain::state::CaseState;
 
@@ -22,9 +24,9 @@ pub struct CaseRow {
     pub profile: String,
     pub kind: RequestKind,
     pub state: CaseState,
-    pub channel: String,
+    pub channel: RequestChannel,
     pub lang: String,
-    pub requester_type: String,
+    pub requester_type: RequesterType,
     pub facts: String,
     pub created_at: NaiveDateTime,
     pub received_at: Option<NaiveDateTime>,
@@ -52,8 +54,8 @@ pub struct CaseEventRow {
     pub at: NaiveDateTime,
     pub actor: String,
     pub event: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub from_state: Option<CaseState>,
+    pub to_state: CaseState,
     pub sealed_note: Option<Vec<u8>>,
 }
 
@@ -409,8 +411,8 @@ pub fn close_pause(
 /// What the help desk filters the queue by; every field optional.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
-    pub kind: Option<String>,
-    pub state: Option<String>,
+    pub kind: Option<RequestKind>,
+    pub state: Option<CaseState>,
     /// `Some(None)`: unassigned cases only.
     pub assignee: Option<Option<String>>,
     pub clock_stopped: bool,
@@ -453,11 +455,11 @@ fn filtered(filter: &QueueFilter) -> Filtered<'static> {
         .filter(cases::state.ne_all(FINISHED_STATES))
         .filter(received())
         .into_boxed();
-    if let Some(kind) = &filter.kind {
-        query = query.filter(cases::kind.eq(kind.clone()));
+    if let Some(kind) = filter.kind {
+        query = query.filter(cases::kind.eq(kind));
     }
-    if let Some(state) = &filter.state {
-        query = query.filter(cases::state.eq(state.clone()));
+    if let Some(state) = filter.state {
+        query = query.filter(cases::state.eq(state));
     }
     match &filter.assignee {
         Some(Some(id)) => query = query.filter(cases::assignee_id.eq(id.clone())),

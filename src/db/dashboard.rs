@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::cases::{FINISHED_STATES, STOPPED_STATES, received};
 use super::schema::{case_pauses, cases};
 use super::{DbConnection, DbError};
+use crate::domain::document::DecisionStatus;
 
 /// Open cases by a text column's value (state, kind or assignee).
 pub fn open_by_state(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, DbError> {
@@ -112,7 +113,7 @@ pub fn decided_since(
 ) -> Result<Vec<(NaiveDate, Option<NaiveDate>)>, DbError> {
     use super::schema::decisions;
     Ok(decisions::table
-        .filter(decisions::status.eq("approved"))
+        .filter(decisions::status.eq(DecisionStatus::Approved))
         .filter(decisions::issued_on.ge(since))
         .select((decisions::issued_on.assume_not_null(), decisions::due_on))
         .load(conn)?)

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::schema::decisions;
 use super::{DbConnection, DbError};
+use crate::domain::document::DecisionStatus;
+use crate::domain::outcome::Outcome;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = decisions)]
@@ -13,13 +15,12 @@ use super::{DbConnection, DbError};
 pub struct DecisionRow {
     pub id: String,
     pub case_id: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     /// The notice's text (grounds, the content of a correction, …), sealed.
     pub sealed_text: Vec<u8>,
     pub drafted_by: String,
     pub drafted_at: NaiveDateTime,
-    /// `pending`, `returned` or `approved`.
-    pub status: String,
+    pub status: DecisionStatus,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<NaiveDateTime>,
     pub sealed_comment: Option<Vec<u8>>,
@@ -67,7 +68,7 @@ pub struct Issued {
 pub fn review_pending(
     conn: &mut DbConnection,
     case_id: &str,
-    status: &str,
+    status: DecisionStatus,
     reviewer: &str,
     at: NaiveDateTime,
     sealed_comment: Option<&[u8]>,
@@ -76,7 +77,7 @@ pub fn review_pending(
     let changed = diesel::update(
         decisions::table
             .filter(decisions::case_id.eq(case_id))
-            .filter(decisions::status.eq("pending")),
+            .filter(decisions::status.eq(DecisionStatus::Pending)),
     )
     .set((
         decisions::status.eq(status),

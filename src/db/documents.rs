@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::documents;
 use super::{DbConnection, DbError};
+use crate::domain::document::{DocumentPurpose, DocumentStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = documents)]
@@ -16,12 +17,12 @@ pub struct DocumentRow {
     pub case_id: String,
     pub uploaded_at: NaiveDateTime,
     pub uploaded_by: String,
-    pub purpose: String,
+    pub purpose: DocumentPurpose,
     pub declared_type: String,
     pub mime: String,
     pub size_bytes: i64,
     pub wrapped_key: Option<Vec<u8>>,
-    pub status: String,
+    pub status: DocumentStatus,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<NaiveDateTime>,
     pub sealed_review: Option<Vec<u8>>,
@@ -60,7 +61,7 @@ pub fn sent_count(conn: &mut DbConnection, case_id: &str) -> Result<i64, DbError
     Ok(documents::table
         .filter(documents::case_id.eq(case_id))
         .filter(documents::destroyed_at.is_null())
-        .filter(documents::purpose.ne("disclosure"))
+        .filter(documents::purpose.ne(DocumentPurpose::Disclosure))
         .count()
         .get_result(conn)?)
 }
@@ -92,11 +93,11 @@ pub fn find(
         .optional()?)
 }
 
-/// Records a reviewer's verdict (`accepted` or `rejected`) unless the document was destroyed.
+/// Records a reviewer's verdict (accepted or rejected) unless the document was destroyed.
 pub fn record_review(
     conn: &mut DbConnection,
     document_id: &str,
-    status: &str,
+    status: DocumentStatus,
     reviewer: &str,
     at: NaiveDateTime,
     sealed_review: &[u8],
@@ -130,7 +131,7 @@ pub fn destroy(
 ) -> Result<(), DbError> {
     diesel::update(documents::table.find(document_id))
         .set((
-            documents::status.eq("destroyed"),
+            documents::status.eq(DocumentStatus::Destroyed),
             documents::wrapped_key.eq(None::<Vec<u8>>),
             documents::destroyed_at.eq(Some(at)),
             documents::reviewed_by.eq(Some(reviewer)),

@@ -1,5 +1,5 @@
 //! The last figures counted for a view, kept so that an instance which has none yet shows them
-//! at once while it counts afresh (`service::figure_cache`).
+//! at once while it counts afresh (`service::caches`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

@@ -6,14 +6,19 @@ use diesel::prelude::*;
 
 use super::schema::{cases, decisions};
 use super::{DbConnection, DbError, MultiBackend};
+use crate::domain::channel::RequestChannel;
+use crate::domain::document::DecisionStatus;
+use crate::domain::kind::RequestKind;
+use crate::domain::outcome::Outcome;
+use crate::domain::state::CaseState;
 
 #[derive(Debug, Clone, Default)]
 pub struct RegisterFilter {
     /// Received at or after / before these instants (UTC).
     pub received_from: Option<NaiveDateTime>,
     pub received_until: Option<NaiveDateTime>,
-    pub kind: Option<String>,
-    pub state: Option<String>,
+    pub kind: Option<RequestKind>,
+    pub state: Option<CaseState>,
     /// None: anyone; Some(None): unassigned; Some(Some(id)): that staff member.
     pub assignee: Option<Option<String>>,
 }
@@ -22,9 +27,9 @@ pub struct RegisterFilter {
 pub struct RegisterCase {
     pub id: String,
     pub receipt_number: Option<String>,
-    pub kind: String,
-    pub state: String,
-    pub channel: String,
+    pub kind: RequestKind,
+    pub state: CaseState,
+    pub channel: RequestChannel,
     pub received_at: NaiveDateTime,
     pub due_on: Option<NaiveDate>,
     pub assignee_id: Option<String>,
@@ -34,7 +39,7 @@ pub struct RegisterCase {
 #[derive(Debug, Clone, Queryable)]
 pub struct RegisterDecision {
     pub case_id: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub issued_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
 }
@@ -51,11 +56,11 @@ fn filtered(filter: &RegisterFilter) -> Boxed<'static> {
     if let Some(until) = filter.received_until {
         query = query.filter(cases::received_at.lt(until));
     }
-    if let Some(kind) = &filter.kind {
-        query = query.filter(cases::kind.eq(kind.clone()));
+    if let Some(kind) = filter.kind {
+        query = query.filter(cases::kind.eq(kind));
     }
-    if let Some(state) = &filter.state {
-        query = query.filter(cases::state.eq(state.clone()));
+    if let Some(state) = filter.state {
+        query = query.filter(cases::state.eq(state));
     }
     match &filter.assignee {
         Some(Some(id)) => query = query.filter(cases::assignee_id.eq(id.clone())),
@@ -106,7 +111,7 @@ pub fn page(
     } else {
         // By case id alone, approval checked here: with `status` in the query the planner may
         // prefer walking every approved decision by the figures' index over 2,000 lookups.
-        let found: Vec<(String, RegisterDecision)> = decisions::table
+        let found: Vec<(DecisionStatus, RegisterDecision)> = decisions::table
             .filter(decisions::case_id.eq_any(ids))
             .select((
                 decisions::status,
@@ -120,7 +125,7 @@ pub fn page(
             .load(conn)?;
         found
             .into_iter()
-            .filter(|(status, _)| status == "approved")
+            .filter(|(status, _)| *status == DecisionStatus::Approved)
             .map(|(_, decision)| decision)
             .collect()
     };

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::reminders;
 use super::{DbConnection, DbError};
+use crate::domain::state::CaseState;
 
 /// Claims `key` in the caller's transaction: true if this call inserted it (send the reminder),
 /// false if it was already there (someone sent it).
@@ -60,7 +61,7 @@ pub fn count_for_case(conn: &mut DbConnection, case_id: &str) -> Result<i64, DbE
 pub struct SweepRow {
     pub id: String,
     pub receipt_number: Option<String>,
-    pub state: String,
+    pub state: CaseState,
     pub due_on: Option<chrono::NaiveDate>,
     pub assignee_id: Option<String>,
     pub lang: String,
@@ -136,7 +137,7 @@ pub fn open_pauses(
 pub fn entered(
     conn: &mut DbConnection,
     case_ids: &[String],
-    state: &str,
+    state: CaseState,
 ) -> Result<Vec<(String, NaiveDateTime)>, DbError> {
     use super::schema::case_events;
     use std::collections::HashMap;
@@ -144,7 +145,7 @@ pub fn entered(
     for chunk in case_ids.chunks(500) {
         // By case id alone, the state checked here: with `to_state` in the query the planner may
         // walk every event that entered the state (the statistics' index) instead of a few per case.
-        let found: Vec<(String, String, NaiveDateTime)> = case_events::table
+        let found: Vec<(String, CaseState, NaiveDateTime)> = case_events::table
             .filter(case_events::case_id.eq_any(chunk))
             .select((case_events::case_id, case_events::to_state, case_events::at))
             .load(conn)?;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{case_events, cases, documents, retention_policy};
 use super::{DbConnection, DbError};
+use crate::domain::document::DocumentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = retention_policy)]
@@ -101,7 +102,7 @@ pub fn destroy_expired(
 pub fn destroyed_after_retention(conn: &mut DbConnection) -> Result<i64, DbError> {
     Ok(documents::table
         .filter(documents::destroyed_at.is_not_null())
-        .filter(documents::status.ne("destroyed"))
+        .filter(documents::status.ne(DocumentStatus::Destroyed))
         .count()
         .get_result(conn)?)
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::staff;
 use super::{DbConnection, DbError};
+use crate::domain::role::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = staff)]
@@ -26,6 +27,14 @@ pub struct StaffRow {
     pub totp_secret: Option<String>,
     pub totp_enabled_at: Option<NaiveDateTime>,
     pub totp_last_step: Option<i64>,
+}
+
+impl StaffRow {
+    /// The stored role, parsed; None for a role this version does not know (written by a newer
+    /// one), which then grants nothing.
+    pub fn known_role(&self) -> Option<Role> {
+        self.role.parse().ok()
+    }
 }
 
 #[derive(Debug, Insertable)]

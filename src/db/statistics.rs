@@ -8,6 +8,7 @@ use diesel::sql_types::Bool;
 
 use super::schema::{case_events, case_pauses, cases, decisions, fee_entries};
 use super::{DbConnection, DbError};
+use crate::domain::document::DecisionStatus;
 
 /// A period as UTC instants `[from, until)` for timestamps and JST dates `[first, last]`.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +43,7 @@ pub struct DecisionGroup {
 macro_rules! issued_in {
     ($p:expr) => {
         decisions::table
-            .filter(decisions::status.eq("approved"))
+            .filter(decisions::status.eq(DecisionStatus::Approved))
             .filter(decisions::issued_on.ge($p.first))
             .filter(decisions::issued_on.le($p.last))
     };

@@ -13,7 +13,13 @@ use diesel::sql_types::{SingleValue, Text};
 use diesel::sqlite::{Sqlite, SqliteValue};
 
 use super::MultiBackend;
+use crate::domain::calendar::DayOverride;
+use crate::domain::channel::RequestChannel;
+use crate::domain::document::{DecisionStatus, DocumentPurpose, DocumentStatus};
+use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
+use crate::domain::outcome::Outcome;
+use crate::domain::role::Role;
 use crate::domain::state::CaseState;
 
 macro_rules! text_columns {
@@ -89,4 +95,15 @@ macro_rules! text_columns {
     )+};
 }
 
-text_columns!(CaseState, RequestKind);
+text_columns!(
+    CaseState,
+    RequestKind,
+    RequestChannel,
+    RequesterType,
+    Role,
+    DocumentPurpose,
+    DocumentStatus,
+    DecisionStatus,
+    DayOverride,
+    Outcome,
+);

@@ -11,7 +11,18 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::holidays::{GENERIC_HOLIDAY_NAME, JapaneseHolidays};
+use crate::domain::names::stable_names;
 use crate::domain::text::Bilingual;
+
+/// What an operator decided about one day, against the rules: closed although the rules open
+/// it, or open although the rules close it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DayOverride {
+    Closed,
+    Open,
+}
+
+stable_names!(DayOverride, "day override", { Closed => "closed", Open => "open" });
 
 /// Which kinds of day an operator is closed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,8 +15,10 @@
 pub mod names;
 
 pub mod calendar;
+pub mod channel;
 pub mod deadline;
 pub mod delivery;
+pub mod document;
 pub mod event;
 pub mod explain;
 pub mod fee_schedules;

@@ -30,6 +30,12 @@ impl Role {
         }
     }
 
+    /// Whether people with this role take and work cases (administrators and auditors do not
+    /// open case files).
+    pub fn works_cases(self) -> bool {
+        matches!(self, Role::Staff | Role::Approver)
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             Role::Staff => "担当者",

@@ -90,6 +90,12 @@ impl CaseState {
         !self.is_terminal() && self != CaseState::Decided
     }
 
+    /// Received (confirmed) and not yet decided: a decision deadline runs or is stopped, and the
+    /// requester may still withdraw.
+    pub fn awaits_decision(self) -> bool {
+        self.is_before_decision() && self != CaseState::Unconfirmed
+    }
+
     /// Identity documents are still taken, from the requester or scanned by the help desk: from
     /// receipt until the identity is verified, including while a 補正 is open.
     pub fn takes_documents(self) -> bool {

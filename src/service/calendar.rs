@@ -1,9 +1,6 @@
 //! The operator's business calendar as every instance sees it, and changes to it.
 //!
-//! Each instance caches the calendar with the database's revision number. Writes that compute a
-//! deadline ask for a `fresh` calendar (one tiny query compares revisions); pages that only
-//! display days left use the `current` one, which a background task refreshes every few seconds.
-//! Changing a day recomputes, in the same transaction, every open deadline the change moves,
+//! Each instance keeps the calendar in a [`CalendarCache`]. Changing a day recomputes, in the same transaction, every open deadline the change moves,
 //! records each move in the audit log and tells the assignee.
 
 use std::collections::BTreeMap;
@@ -15,63 +12,16 @@ use lettre::message::Mailbox;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::calendar::{self as days};
 use crate::db::{Db, DbConnection, DbError, cases, outbox, staff};
-use crate::domain::calendar::BusinessCalendar;
+use crate::domain::calendar::{BusinessCalendar, DayOverride};
 use crate::domain::deadline::jst_date;
 use crate::domain::profile::OperatorProfile;
+use crate::domain::role::Role;
 use crate::domain::state::CaseState;
 use crate::mail::{self, OutgoingMail};
+use crate::service::caches::CalendarCache;
 use crate::service::case_record::{facts_json, parse_facts};
-use crate::service::revisioned::Revisioned;
 use crate::service::{deadlines, notices};
 use crate::storage::crypto::MasterKey;
-
-pub struct CalendarCache {
-    /// The profile's rules with no operator days; every refresh starts from it.
-    base: BusinessCalendar,
-    loaded: Revisioned<BusinessCalendar>,
-}
-
-impl CalendarCache {
-    pub fn new(base: BusinessCalendar) -> CalendarCache {
-        CalendarCache {
-            loaded: Revisioned::new(base.clone()),
-            base,
-        }
-    }
-
-    /// The calendar as last loaded (at most one refresh interval old).
-    pub fn current(&self) -> Arc<BusinessCalendar> {
-        self.loaded.current()
-    }
-
-    /// The calendar as the database has it now.
-    pub async fn fresh(&self, db: &Db) -> Result<Arc<BusinessCalendar>, DbError> {
-        let known = self.loaded.revision();
-        let loaded = db
-            .read(move |conn| {
-                let revision = days::revision(conn)?;
-                if revision == known {
-                    return Ok(None);
-                }
-                Ok(Some((revision, days::all(conn)?)))
-            })
-            .await?;
-        Ok(match loaded {
-            Some((revision, rows)) => self.loaded.offer(revision, self.build(&rows)),
-            None => self.current(),
-        })
-    }
-
-    pub fn build(&self, rows: &[CalendarDayRow]) -> BusinessCalendar {
-        let with = |status: &str| {
-            rows.iter()
-                .filter(|r| r.status == status)
-                .map(|r| r.day)
-                .collect::<Vec<_>>()
-        };
-        self.base.with_operator_days(with("closed"), with("open"))
-    }
-}
 
 /// One change an administrator makes to a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,10 +78,10 @@ pub async fn change_day(
     let today = jst_date(now);
     let before_decision: Vec<&'static str> = CaseState::ALL
         .iter()
-        .filter(|s| s.is_before_decision() && **s != CaseState::Unconfirmed)
+        .filter(|s| s.awaits_decision())
         .map(|s| s.as_str())
         .collect();
-    let base = desk.cache.base.clone();
+    let base = desk.cache.base().clone();
     let profile = desk.profile.clone();
     let (master, from) = (desk.master.clone(), desk.from.clone());
     let moved = db
@@ -143,15 +93,15 @@ pub async fn change_day(
             match &change {
                 DayChange::Close { note, .. } | DayChange::Open { note, .. } => {
                     let status = if matches!(change, DayChange::Close { .. }) {
-                        "closed"
+                        DayOverride::Closed
                     } else {
-                        "open"
+                        DayOverride::Open
                     };
                     days::put(
                         conn,
                         &CalendarDayRow {
                             day,
-                            status: status.into(),
+                            status,
                             note: note.clone(),
                             changed_by: actor_id.clone(),
                             changed_at: now.naive_utc(),
@@ -164,13 +114,13 @@ pub async fn change_day(
             }
             let new_rows = days::all(conn)?;
             let calendar_of = |rows: &[CalendarDayRow]| {
-                let with = |status: &str| {
+                let with = |status: DayOverride| {
                     rows.iter()
                         .filter(|r| r.status == status)
                         .map(|r| r.day)
                         .collect::<Vec<_>>()
                 };
-                base.with_operator_days(with("closed"), with("open"))
+                base.with_operator_days(with(DayOverride::Closed), with(DayOverride::Open))
             };
             let (old_calendar, new_calendar) = (calendar_of(&old_rows), calendar_of(&new_rows));
             let audit_row = AuditEvent::new(now.naive_utc(), label.clone(), "calendar.changed")
@@ -297,7 +247,7 @@ fn tell_assignees(
     let people = staff::active(conn)?;
     let approvers: Vec<&str> = people
         .iter()
-        .filter(|s| s.role == "approver")
+        .filter(|s| s.known_role() == Some(Role::Approver))
         .map(|s| s.email.as_str())
         .collect();
     let mut lines: BTreeMap<String, Vec<notices::MovedDeadlineLine>> = BTreeMap::new();

@@ -117,8 +117,8 @@ pub fn append_event(
             at: at.naive_utc(),
             actor: actor.to_string(),
             event: event.to_string(),
-            from_state: from_state.map(|s| s.as_str().to_string()),
-            to_state: to_state.as_str().to_string(),
+            from_state,
+            to_state,
             sealed_note: None,
         },
     )

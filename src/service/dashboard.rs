@@ -1,5 +1,5 @@
 //! The manager's dashboard figures: counted in the database once every few seconds per instance
-//! (see [`FigureCache`]), kept so a new instance shows the last count at once, and recounted
+//! (see [`DashboardCache`]), kept so a new instance shows the last count at once, and recounted
 //! behind it.
 
 use std::sync::Arc;
@@ -11,7 +11,10 @@ use crate::db::figure_snapshots as snapshots;
 use crate::db::{Db, DbError};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::deadline::jst_date;
-use crate::service::figure_cache::FigureCache;
+use crate::service::caches::FigureCache;
+
+/// The dashboard's counts for a given JST day (see [`FigureCache`]).
+pub type DashboardCache = FigureCache<NaiveDate, Counted>;
 
 /// Weeks the chart shows, the current one last.
 pub const WEEKS: i64 = 12;
@@ -25,8 +28,6 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
 pub fn first_week(today: NaiveDate) -> NaiveDate {
     week_start(today) - Duration::weeks(WEEKS - 1)
 }
-
-pub type DashboardCache = FigureCache<NaiveDate, Counted>;
 
 /// What the dashboard counts in the database; the rest is arithmetic on it.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -47,7 +48,7 @@ pub struct Counted {
 
 const SNAPSHOT: &str = "dashboard";
 
-/// Keeps the figures for an instance that has none yet (see `FigureCache`); a failure only costs
+/// Keeps the figures for an instance that has none yet (see `DashboardCache`); a failure only costs
 /// that instance a count of its own.
 async fn remember(db: &Db, day: NaiveDate, now: DateTime<Utc>, counted: &Counted) {
     let Ok(json) = serde_json::to_string(counted) else {

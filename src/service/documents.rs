@@ -7,6 +7,7 @@ use zeroize::Zeroize;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::documents::{self, DocumentRow};
 use crate::db::{Db, DbError};
+use crate::domain::document::{DocumentPurpose, DocumentStatus};
 use crate::domain::identity::DocumentType;
 use crate::domain::state::CaseState;
 use crate::service::case_record::append_event;
@@ -159,11 +160,10 @@ async fn store_inner(
         uploaded_at: now.naive_utc(),
         uploaded_by: upload.uploaded_by.to_string(),
         purpose: match upload.attachment {
-            Attachment::Requester(t) if t.is_identity_document() => "identity",
-            Attachment::Requester(_) => "authority",
-            Attachment::Disclosure => "disclosure",
-        }
-        .to_string(),
+            Attachment::Requester(t) if t.is_identity_document() => DocumentPurpose::Identity,
+            Attachment::Requester(_) => DocumentPurpose::Authority,
+            Attachment::Disclosure => DocumentPurpose::Disclosure,
+        },
         declared_type: match upload.attachment {
             Attachment::Requester(t) => t.as_str(),
             Attachment::Disclosure => "disclosure",
@@ -172,7 +172,7 @@ async fn store_inner(
         mime: format.mime().to_string(),
         size_bytes: size,
         wrapped_key: Some(sealed.wrapped_key),
-        status: "submitted".into(),
+        status: DocumentStatus::Submitted,
         reviewed_by: None,
         reviewed_at: None,
         sealed_review: None,

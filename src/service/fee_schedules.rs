@@ -1,35 +1,16 @@
-//! Fee schedules as every instance sees them: the chosen profile's, with the ones an administrator added
-//! (cached with the database's revision, like the calendar), and adding or withdrawing one with
-//! its audit record in the same transaction.
-
-use std::sync::Arc;
+//! Adding or withdrawing a fee schedule, with its audit record in the same transaction. Every
+//! instance reads the schedules (the chosen profile's and the ones an administrator added)
+//! through its [`FeeScheduleCache`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::audit::{self, AuditEvent};
 use crate::db::fee_schedules::{self as rows, FeeScheduleRow};
-use crate::db::operator_settings as settings;
 use crate::db::{Db, DbError};
 use crate::domain::deadline::jst_date;
-use crate::domain::fee_schedules::{ScheduleProblem, check_new, may_withdraw, merged};
+use crate::domain::fee_schedules::{ScheduleProblem, check_new, may_withdraw};
 use crate::domain::fees::FeeSchedule;
-use crate::domain::profile::ProfileName;
-use crate::service::revisioned::Revisioned;
-
-/// Every schedule in force at some time, and which of them an administrator added.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Schedules {
-    pub all: Vec<FeeSchedule>,
-    pub added: Vec<FeeSchedule>,
-}
-
-pub struct FeeScheduleCache {
-    /// The ready profile whose schedules apply until an administrator chooses another.
-    configured: ProfileName,
-    /// Keyed by the sum of the fee and operator-settings revisions: both only grow, so the sum
-    /// grows whenever either changes, and a change of the chosen profile reloads the base too.
-    loaded: Revisioned<Schedules>,
-}
+use crate::service::caches::FeeScheduleCache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleError {
@@ -42,47 +23,6 @@ pub enum ScheduleError {
 }
 
 impl FeeScheduleCache {
-    pub fn new(configured: ProfileName) -> FeeScheduleCache {
-        FeeScheduleCache {
-            loaded: Revisioned::new(Schedules {
-                all: configured.profile().fee_schedules,
-                added: Vec::new(),
-            }),
-            configured,
-        }
-    }
-
-    /// As last loaded (at most one refresh interval old): for quotes shown on pages.
-    pub fn current(&self) -> Arc<Schedules> {
-        self.loaded.current()
-    }
-
-    /// As the database has them now.
-    pub async fn fresh(&self, db: &Db) -> Result<Arc<Schedules>, DbError> {
-        let known = self.loaded.revision();
-        let loaded = db
-            .read(move |conn| {
-                let revision = rows::revision(conn)? + settings::revision(conn)?;
-                if revision == known {
-                    return Ok(None);
-                }
-                let chosen = settings::current(conn)?.profile;
-                Ok(Some((revision, chosen, rows::all(conn)?)))
-            })
-            .await?;
-        Ok(match loaded {
-            Some((revision, chosen, found)) => {
-                let base = chosen
-                    .and_then(|name| name.parse::<ProfileName>().ok())
-                    .unwrap_or(self.configured)
-                    .profile()
-                    .fee_schedules;
-                self.loaded.offer(revision, build(&base, &found))
-            }
-            None => self.current(),
-        })
-    }
-
     /// Adds `schedule` (checked against the schedules as the database has them now).
     pub async fn add(
         &self,
@@ -162,23 +102,5 @@ impl FeeScheduleCache {
         } else {
             Err(ScheduleError::NotWithdrawable)
         }
-    }
-}
-
-fn build(base: &[FeeSchedule], found: &[FeeScheduleRow]) -> Schedules {
-    let added: Vec<FeeSchedule> = found
-        .iter()
-        .filter_map(|row| match serde_json::from_str(&row.schedule) {
-            Ok(schedule) => Some(schedule),
-            Err(e) => {
-                // Written by this application; unreadable means a newer version wrote it.
-                tracing::warn!(day = %row.effective_from, error = %e, "fee schedule not understood; ignored");
-                None
-            }
-        })
-        .collect();
-    Schedules {
-        all: merged(base, &added),
-        added,
     }
 }

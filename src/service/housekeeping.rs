@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, DbError, cases, drafts};
-use crate::service::operator_settings::ProfileCache;
+use crate::service::caches::ProfileCache;
 use crate::storage::files::BlobStore;
 
 #[derive(Debug, Default, PartialEq, Eq)]

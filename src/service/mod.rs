@@ -2,6 +2,7 @@
 //! records in one transaction.
 
 pub mod accounts;
+pub mod caches;
 pub mod calendar;
 pub mod case_record;
 pub mod casework;
@@ -11,7 +12,6 @@ pub mod deadlines;
 pub mod dismissals;
 pub mod documents;
 pub mod fee_schedules;
-pub mod figure_cache;
 pub mod housekeeping;
 pub mod intake;
 pub mod lifecycle;
@@ -25,7 +25,6 @@ pub mod queue;
 pub mod register;
 pub mod reminders;
 pub mod retention;
-pub mod revisioned;
 pub mod second_factor;
 pub mod seed;
 pub mod sessions;

@@ -1,32 +1,15 @@
-//! The operator profile as every instance sees it: the ready profile an administrator chose (or
-//! the one MADOGUCHI_PROFILE names, until one is chosen) with the administrator's adjustments,
-//! cached with the database's revision like the calendar and the fee schedules.
+//! Saving the operator profile: the ready profile an administrator chose (or the one
+//! MADOGUCHI_PROFILE names, until one is chosen) with the administrator's adjustments, each save
+//! audited in its transaction. Every instance reads it through its [`ProfileCache`].
 
-use std::sync::Arc;
-
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::db::audit::{self, AuditEvent};
-use crate::db::operator_settings::{self as rows, SettingsRow};
+use crate::db::operator_settings as rows;
 use crate::db::{Db, DbError};
 use crate::domain::operator_settings::{Adjustments, Problem};
-use crate::domain::profile::{OperatorProfile, ProfileName};
-use crate::service::revisioned::Revisioned;
-
-pub struct ProfileCache {
-    configured: ProfileName,
-    loaded: Revisioned<OperatorProfile>,
-}
-
-/// Who last saved the profile, and the revision a form was rendered at.
-#[derive(Debug, Clone)]
-pub struct Saved {
-    pub revision: i64,
-    pub changed_by: Option<String>,
-    pub changed_at: Option<NaiveDateTime>,
-    /// Whether an administrator has saved a profile (otherwise the configured one applies).
-    pub administered: bool,
-}
+use crate::domain::profile::ProfileName;
+use crate::service::caches::ProfileCache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -43,53 +26,6 @@ pub enum SettingsError {
 }
 
 impl ProfileCache {
-    pub fn new(configured: ProfileName) -> ProfileCache {
-        ProfileCache {
-            configured,
-            loaded: Revisioned::new(configured.profile()),
-        }
-    }
-
-    /// As last loaded (at most one refresh interval old): for pages.
-    pub fn current(&self) -> Arc<OperatorProfile> {
-        self.loaded.current()
-    }
-
-    /// As the database has it now: for writes that depend on it.
-    pub async fn fresh(&self, db: &Db) -> Result<Arc<OperatorProfile>, DbError> {
-        let known = self.loaded.revision();
-        let loaded = db
-            .read(move |conn| {
-                if rows::revision(conn)? == known {
-                    return Ok(None);
-                }
-                Ok(Some(rows::current(conn)?))
-            })
-            .await?;
-        Ok(match loaded {
-            Some(row) => self
-                .loaded
-                .offer(row.revision, profile_of(self.configured, &row)),
-            None => self.current(),
-        })
-    }
-
-    /// Who saved the profile last, at which revision.
-    pub async fn saved(&self, db: &Db) -> Result<Saved, DbError> {
-        let row = db.read(rows::current).await?;
-        Ok(Saved {
-            revision: row.revision,
-            administered: row.profile.is_some(),
-            changed_by: row.changed_by,
-            changed_at: row.changed_at,
-        })
-    }
-
-    /// Whether a ready profile may still be exchanged (no request received yet).
-    pub async fn may_exchange(&self, db: &Db) -> Result<bool, DbError> {
-        Ok(!db.read(rows::any_case).await?)
-    }
-
     /// Saves `adjustments` to the profile in use, over revision `seen`.
     pub async fn adjust(
         &self,
@@ -165,32 +101,5 @@ impl ProfileCache {
         outcome?;
         self.fresh(db).await?;
         Ok(())
-    }
-}
-
-/// The profile a settings row describes: its ready profile (or `configured`, until one is chosen)
-/// with its adjustments.
-pub fn profile_of(configured: ProfileName, row: &SettingsRow) -> OperatorProfile {
-    let ready = match row.profile.as_deref().map(str::parse::<ProfileName>) {
-        Some(Ok(name)) => name,
-        Some(Err(e)) => {
-            // Written by this application; unreadable means a newer version wrote it.
-            tracing::warn!(error = %e, "chosen profile not understood; the configured one applies");
-            configured
-        }
-        None => configured,
-    }
-    .profile();
-    match row
-        .adjustments
-        .as_deref()
-        .map(serde_json::from_str::<Adjustments>)
-    {
-        Some(Ok(adjustments)) => adjustments.apply(ready),
-        Some(Err(e)) => {
-            tracing::warn!(error = %e, "profile adjustments not understood; ignored");
-            ready
-        }
-        None => ready,
     }
 }

@@ -10,6 +10,7 @@ use crate::db::{
     DbError, case_links, cases, decisions, documents, messages as message_rows, outbox,
 };
 use crate::domain::deadline::{Deadline, jst_date};
+use crate::domain::document::DocumentPurpose;
 use crate::domain::event::{Actor, Event};
 use crate::domain::explain::Explanation;
 use crate::domain::lifecycle::CaseFacts;
@@ -233,7 +234,7 @@ pub struct Download {
 
 /// Whether the requester may download `doc` at `now`.
 pub fn downloadable(doc: &DocumentRow, now: chrono::NaiveDateTime) -> bool {
-    doc.purpose == "disclosure"
+    doc.purpose == DocumentPurpose::Disclosure
         && doc.wrapped_key.is_some()
         && doc.available_until.is_some_and(|until| now < until)
 }

@@ -8,10 +8,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::register::{self as repo, RegisterCase, RegisterDecision};
 use crate::db::{Db, DbError};
-use crate::domain::kind::RequestKind;
-use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
-use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::service::casework::StaffActor;
 
@@ -76,18 +73,10 @@ pub fn lines(
         .map(|c| {
             let decision = decision_of.get(c.id.as_str());
             let label = |ja: &'static str, en: &'static str| lang.pick(ja, en).to_string();
-            let kind = c
-                .kind
-                .parse::<RequestKind>()
-                .map_or(c.kind.clone(), |k| label(k.label_ja(), k.label_en()));
-            let state = c
-                .state
-                .parse::<CaseState>()
-                .map_or(c.state.clone(), |s| label(s.label_ja(), s.label_en()));
+            let kind = label(c.kind.label_ja(), c.kind.label_en());
+            let state = label(c.state.label_ja(), c.state.label_en());
             let outcome = decision.map_or(String::new(), |d| {
-                d.outcome.parse::<Outcome>().map_or(d.outcome.clone(), |o| {
-                    label(o.label_ja(regime), o.label_en())
-                })
+                label(d.outcome.label_ja(regime), d.outcome.label_en())
             });
             let deadline = c.due_on.or(decision.and_then(|d| d.due_on));
             let timeliness = match decision.map(|d| (d.issued_on, d.due_on)) {
@@ -101,13 +90,7 @@ pub fn lines(
                 received_on: (c.received_at + Duration::hours(9)).date().to_string(),
                 kind,
                 state,
-                channel: match c.channel.as_str() {
-                    "online" => label("オンライン", "online"),
-                    "post" => label("郵送", "post"),
-                    "counter" => label("窓口", "counter"),
-                    "email" => label("電子メール", "e-mail"),
-                    other => other.to_string(),
-                },
+                channel: label(c.channel.label_ja(), c.channel.label_en()),
                 deadline: date(deadline),
                 decided_on: date(decision.and_then(|d| d.issued_on)),
                 outcome,
@@ -217,6 +200,10 @@ pub async fn record_export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::channel::RequestChannel;
+    use crate::domain::kind::RequestKind;
+    use crate::domain::outcome::Outcome;
+    use crate::domain::state::CaseState;
     use chrono::{NaiveDate, NaiveDateTime};
 
     fn at(s: &str) -> NaiveDateTime {
@@ -230,9 +217,9 @@ mod tests {
             RegisterCase {
                 id: "c1".into(),
                 receipt_number: Some("2026-000001".into()),
-                kind: "disclosure".into(),
-                state: "closed".into(),
-                channel: "post".into(),
+                kind: RequestKind::Disclosure,
+                state: CaseState::Closed,
+                channel: RequestChannel::Post,
                 // 16:00 UTC is 01:00 JST the next day.
                 received_at: at("2026-04-30 16:00"),
                 due_on: None,
@@ -241,9 +228,9 @@ mod tests {
             RegisterCase {
                 id: "c2".into(),
                 receipt_number: None,
-                kind: "correction".into(),
-                state: "in_review".into(),
-                channel: "online".into(),
+                kind: RequestKind::Correction,
+                state: CaseState::InReview,
+                channel: RequestChannel::Online,
                 received_at: at("2026-05-02 01:00"),
                 due_on: d(2026, 6, 1),
                 assignee_id: None,
@@ -251,7 +238,7 @@ mod tests {
         ];
         let decided = vec![RegisterDecision {
             case_id: "c1".into(),
-            outcome: "partial_disclosure".into(),
+            outcome: Outcome::PartialDisclosure,
             issued_on: d(2026, 6, 3),
             due_on: d(2026, 6, 1),
         }];

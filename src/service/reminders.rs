@@ -17,15 +17,16 @@ use crate::domain::deadline::jst_date;
 use crate::domain::reminders::{
     ClockView, ReminderKind, ReminderPolicy, automatic_dismissal_on, due,
 };
+use crate::domain::role::Role;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
-use crate::service::calendar::CalendarCache;
+use crate::service::caches::CalendarCache;
+use crate::service::caches::ProfileCache;
 use crate::service::case_record::contact_of;
 use crate::service::dismissals::{Dismissal, dismiss_lapsed};
 use crate::service::lifecycle::Desk;
 use crate::service::notices;
-use crate::service::operator_settings::ProfileCache;
 use crate::storage::crypto::MasterKey;
 
 /// Reminders claimed per transaction: bounds a transaction's size on a first sweep over a large,
@@ -81,7 +82,7 @@ impl Sweeper {
         let waiting = [CaseState::AwaitingRequester, CaseState::AwaitingPayment];
         let running: Vec<&'static str> = CaseState::ALL
             .iter()
-            .filter(|s| s.is_before_decision() && **s != CaseState::Unconfirmed)
+            .filter(|s| s.awaits_decision())
             .filter(|s| !waiting.contains(s))
             .map(|s| s.as_str())
             .collect();
@@ -92,13 +93,13 @@ impl Sweeper {
                 let rows = reminders::sweep_candidates(conn, &running, &waiting, today, horizon)?;
                 let unpaid: Vec<String> = rows
                     .iter()
-                    .filter(|r| r.state == CaseState::AwaitingPayment.as_str())
+                    .filter(|r| r.state == CaseState::AwaitingPayment)
                     .map(|r| r.id.clone())
                     .collect();
                 Ok((
                     rows,
                     reminders::open_pauses(conn)?,
-                    reminders::entered(conn, &unpaid, CaseState::AwaitingPayment.as_str())?,
+                    reminders::entered(conn, &unpaid, CaseState::AwaitingPayment)?,
                 ))
             })
             .await?;
@@ -119,7 +120,7 @@ impl Sweeper {
                 case_id: row.id.clone(),
                 due_on: row.due_on,
                 clock_stopped: stopped.contains(row.id.as_str()),
-                reply_by: (row.state == CaseState::AwaitingRequester.as_str())
+                reply_by: (row.state == CaseState::AwaitingRequester)
                     .then(|| reply_by.get(row.id.as_str()).copied())
                     .flatten(),
                 payment_asked_on: asked.get(row.id.as_str()).copied(),
@@ -205,7 +206,7 @@ impl Sweeper {
                 let people = staff::active(conn)?;
                 let approvers: Vec<&str> = people
                     .iter()
-                    .filter(|s| s.role == "approver")
+                    .filter(|s| s.known_role() == Some(Role::Approver))
                     .map(|s| s.email.as_str())
                     .collect();
                 let mut digests: BTreeMap<String, Vec<notices::StaffReminder>> = BTreeMap::new();

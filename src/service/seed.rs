@@ -15,8 +15,10 @@ use crate::db::schema::cases as cases_table;
 use crate::db::staff::{self, NewStaff};
 use crate::db::{Db, DbError};
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{Pause, compute_deadline, jst_date};
 use crate::domain::delivery::DeliveryMethod;
+use crate::domain::document::DecisionStatus;
 use crate::domain::grounds::WithholdingGround;
 use crate::domain::identity::RequesterType;
 use crate::domain::lifecycle::{Entry, FeeStatus};
@@ -209,11 +211,11 @@ impl Seeder<'_> {
         Ok(Some(DecisionRow {
             id,
             case_id: row.id.clone(),
-            outcome: outcome.as_str().to_string(),
+            outcome,
             sealed_text,
             drafted_by: workers[0].clone(),
             drafted_at: at,
-            status: "approved".into(),
+            status: DecisionStatus::Approved,
             reviewed_by: Some(workers[workers.len() - 1].clone()),
             reviewed_at: Some(at),
             sealed_comment: None,
@@ -365,13 +367,12 @@ impl Seeder<'_> {
             kind,
             state,
             channel: if rng.random_bool(0.7) {
-                "online"
+                RequestChannel::Online
             } else {
-                "post"
-            }
-            .into(),
+                RequestChannel::Post
+            },
             lang: "ja".into(),
-            requester_type: RequesterType::Principal.as_str().into(),
+            requester_type: RequesterType::Principal,
             facts: facts_json(&facts).map_err(|e| SeedError::Failed(e.to_string()))?,
             created_at: received_at.naive_utc(),
             received_at: Some(received_at.naive_utc()),
@@ -436,29 +437,31 @@ fn write_batch(
         let number = next_number.entry(year).or_insert(1);
         row.receipt_number = Some(cases::format_receipt_number(year, *number));
         *number += 1;
-        let event =
-            |at: chrono::NaiveDateTime, name: &str, from: Option<&str>, to: &str| CaseEventRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                case_id: row.id.clone(),
-                at,
-                actor: "system".into(),
-                event: name.into(),
-                from_state: from.map(str::to_string),
-                to_state: to.into(),
-                sealed_note: None,
-            };
+        let event = |at: chrono::NaiveDateTime,
+                     name: &str,
+                     from: Option<CaseState>,
+                     to: CaseState| CaseEventRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            case_id: row.id.clone(),
+            at,
+            actor: "system".into(),
+            event: name.into(),
+            from_state: from,
+            to_state: to,
+            sealed_note: None,
+        };
         events.push(event(
             row.received_at.unwrap_or(row.created_at),
             "entered",
             None,
-            "received",
+            CaseState::Received,
         ));
         if row.state != CaseState::Received {
             events.push(event(
                 row.updated_at,
                 "seeded",
-                Some("received"),
-                row.state.as_str(),
+                Some(CaseState::Received),
+                row.state,
             ));
         }
         if let Some((started_on, reply_by)) = pause {

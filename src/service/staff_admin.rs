@@ -121,7 +121,7 @@ fn leaves_no_admin(
 ) -> Result<bool, DbError> {
     let removes_admin = matches!(change, AccountChange::Disable)
         || matches!(change, AccountChange::Role(r) if r != Role::Admin);
-    if target.role != Role::Admin.as_str() || target.disabled_at.is_some() || !removes_admin {
+    if target.known_role() != Some(Role::Admin) || target.disabled_at.is_some() || !removes_admin {
         return Ok(false);
     }
     Ok(staff::other_active_admins(conn, &target.id)? == 0)

@@ -1,6 +1,7 @@
 //! Field errors for re-shown forms: each error is a catalogue key `field.<name>.<code>`, shown
 //! next to its field and in a summary at the top that links to the field.
 
+use serde::Deserialize;
 use validator::ValidationErrors;
 
 use crate::i18n::Lang;
@@ -62,3 +63,27 @@ impl FieldErrors {
             .collect()
     }
 }
+
+/// A form's values as typed, by field name, for pages whose template fills a form in again by
+/// looking its fields up by name. Never what a handler reads a form from: that is the form's own
+/// struct.
+pub type TypedValues = std::collections::HashMap<String, String>;
+
+/// The values of a posted form by field name, to fill the form in again when it is shown with
+/// its problems. Only text fields are kept.
+pub fn typed_values<T: serde::Serialize>(form: &T) -> TypedValues {
+    match serde_json::to_value(form) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .filter_map(|(name, value)| match value {
+                serde_json::Value::String(text) => Some((name, text)),
+                _ => None,
+            })
+            .collect(),
+        _ => TypedValues::new(),
+    }
+}
+
+/// A form with nothing but its CSRF token (a confirm or withdraw button).
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenOnly {}

@@ -23,7 +23,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::profile::OperatorProfile;
-use crate::service::calendar::CalendarCache;
+use crate::service::caches::{CalendarCache, FeeScheduleCache, ProfileCache};
+use crate::service::dashboard::DashboardCache;
 use crate::storage::crypto::MasterKey;
 use crate::storage::files::BlobStore;
 use crate::storage::index::IndexKey;
@@ -36,13 +37,13 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub password_cost: Cost,
     /// The operator profile (ready-made and adjusted by an administrator), cached like the calendar.
-    pub profiles: Arc<crate::service::operator_settings::ProfileCache>,
+    pub profiles: Arc<ProfileCache>,
     /// The business calendar, cached per instance and checked against the database's revision.
     pub calendars: Arc<CalendarCache>,
     /// Fee schedules (the profile's and the administrator's), cached like the calendar.
-    pub fee_schedules: Arc<crate::service::fee_schedules::FeeScheduleCache>,
+    pub fee_schedules: Arc<FeeScheduleCache>,
     /// The dashboard's counts for a given JST day, recounted in the background (see `FigureCache`).
-    pub dashboard: Arc<crate::service::dashboard::DashboardCache>,
+    pub dashboard: Arc<DashboardCache>,
     pub master: Arc<MasterKey>,
     pub index: IndexKey,
     pub mail_from: Mailbox,

@@ -1,6 +1,7 @@
 //! The house's rules, read off the source tree: handlers reach the database only through services,
-//! the domain does no I/O and reads no clock, and services know nothing of HTTP. A broken rule
-//! fails with the file and line.
+//! the domain does no I/O and reads no clock, services know nothing of HTTP, handlers read a form
+//! through its own struct, never as a map of names to strings, and no code compares a state, a
+//! status, a channel, a role or a kind with a string. A broken rule fails with the file and line.
 
 use std::path::{Path, PathBuf};
 
@@ -67,6 +68,42 @@ const RULES: &[Rule] = &[
         ],
         allowed: &[],
         why: "a service is one use case; HTTP belongs to the web layer",
+    },
+    Rule {
+        under: "src/web",
+        forbidden: &[
+            "Form<HashMap",
+            "Form<BTreeMap",
+            "Form<Fields",
+            "Form<TypedValues",
+            "Query<HashMap",
+            "Query<BTreeMap",
+            "Query<Fields",
+            "Query<TypedValues",
+        ],
+        allowed: &[],
+        why: "a handler takes its form as a struct of its own (Deserialize, then TryFrom or parse \
+              into the domain value), so no field is picked by a string name",
+    },
+    Rule {
+        under: "src",
+        forbidden: &[
+            "state == \"",
+            "state != \"",
+            "status == \"",
+            "status != \"",
+            "channel == \"",
+            "channel != \"",
+            "role == \"",
+            "role != \"",
+            "purpose == \"",
+            "purpose != \"",
+            "kind == \"",
+            "kind != \"",
+        ],
+        allowed: &[],
+        why: "states, statuses, channels, roles and kinds are read into the domain's enums at the \
+              database boundary (db::types); compare enums, and keep predicates in the domain",
     },
 ];
 
@@ -169,4 +206,14 @@ fn the_checker_finds_what_it_looks_for() {
     let service = &RULES[2];
     let http = "use actix_web::HttpResponse;\nfn f() -> HttpResponse {}\n";
     assert_eq!(violations(service, "src/service/x.rs", http).len(), 2);
+    let forms = &RULES[3];
+    let untyped = "fn a(CsrfForm(p): CsrfForm<HashMap<String, String>>) {}
+\
+                   fn b(q: web::Query<Fields>) {}
+fn c(CsrfForm(p): CsrfForm<NoteForm>) {}
+";
+    assert_eq!(violations(forms, "src/web/x.rs", untyped).len(), 2);
+    let names = &RULES[4];
+    let stringly = "if row.state == \"received\" {}\nif row.state == CaseState::Received {}\n";
+    assert_eq!(violations(names, "src/service/x.rs", stringly).len(), 1);
 }

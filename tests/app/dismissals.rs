@@ -11,7 +11,7 @@ use madoguchi::domain::deadline::jst_date;
 use madoguchi::domain::operator_settings::Adjustments;
 use madoguchi::domain::profile::ProfileName;
 use madoguchi::domain::role::Role;
-use madoguchi::service::operator_settings::ProfileCache;
+use madoguchi::service::caches::ProfileCache;
 use madoguchi::service::reminders::Sweeper;
 
 use crate::helpers::World;
@@ -29,7 +29,7 @@ fn sweeper(world: &World, db: &madoguchi::db::Db, name: &str) -> Sweeper {
     let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
     Sweeper {
         db: db.clone(),
-        calendars: Arc::new(madoguchi::service::calendar::CalendarCache::new(
+        calendars: Arc::new(madoguchi::service::caches::CalendarCache::new(
             ProfileName::National.profile().calendar([]),
         )),
         profiles: Arc::new(ProfileCache::new(ProfileName::National)),

@@ -155,13 +155,13 @@ async fn a_sweep_sends_once_and_a_moved_deadline_rearms_the_reminder() {
     let db = crate::helpers::seeded(&world, 200);
     let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
     let profile = madoguchi::domain::profile::ProfileName::National.profile();
-    let calendars = std::sync::Arc::new(madoguchi::service::calendar::CalendarCache::new(
+    let calendars = std::sync::Arc::new(madoguchi::service::caches::CalendarCache::new(
         profile.calendar([]),
     ));
     let sweeper = madoguchi::service::reminders::Sweeper {
         db: db.clone(),
         calendars,
-        profiles: std::sync::Arc::new(madoguchi::service::operator_settings::ProfileCache::new(
+        profiles: std::sync::Arc::new(madoguchi::service::caches::ProfileCache::new(
             madoguchi::domain::profile::ProfileName::National,
         )),
         master: std::sync::Arc::new(madoguchi::storage::crypto::MasterKey::new(

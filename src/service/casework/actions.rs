@@ -114,7 +114,7 @@ pub async fn assign(
         .db
         .read(move |conn| staff_repo::find(conn, &target))
         .await?
-        .filter(|s| s.disabled_at.is_none() && matches!(s.role.as_str(), "staff" | "approver"));
+        .filter(|s| s.disabled_at.is_none() && s.known_role().is_some_and(Role::works_cases));
     if found.is_none() {
         return Err(CaseworkError::Invalid(vec![("assignee", "unknown")]));
     }

@@ -9,6 +9,7 @@ use crate::db::audit;
 use crate::db::cases::CaseRow;
 use crate::db::decisions::{self, DecisionRow};
 use crate::domain::deadline::jst_date;
+use crate::domain::document::DecisionStatus;
 use crate::domain::event::Event;
 use crate::domain::grounds::{self, GroundsProblem, WithholdingGround};
 use crate::domain::kind::RequestKind;
@@ -169,7 +170,7 @@ pub struct DecisionView {
     pub text: String,
     pub drafted_by: String,
     pub drafted_at: chrono::NaiveDateTime,
-    pub status: String,
+    pub status: DecisionStatus,
     pub reviewed_by: Option<String>,
     pub comment: Option<String>,
     pub issued_on: Option<chrono::NaiveDate>,
@@ -199,11 +200,11 @@ pub fn open(cw: &Casework<'_>, row: &DecisionRow) -> Result<DecisionView, Casewo
     };
     Ok(DecisionView {
         id: row.id.clone(),
-        outcome: row.outcome.parse().map_err(corrupt)?,
+        outcome: row.outcome,
         text: String::from_utf8_lossy(&text).into_owned(),
         drafted_by: row.drafted_by.clone(),
         drafted_at: row.drafted_at,
-        status: row.status.clone(),
+        status: row.status,
         reviewed_by: row.reviewed_by.clone(),
         comment: comment.map(|c| String::from_utf8_lossy(&c).into_owned()),
         issued_on: row.issued_on,
@@ -264,11 +265,11 @@ pub async fn submit(
     let draft = DecisionRow {
         id,
         case_id: row.id.clone(),
-        outcome: outcome.as_str().to_string(),
+        outcome,
         sealed_text,
         drafted_by: actor.id.clone(),
         drafted_at: now.naive_utc(),
-        status: "pending".into(),
+        status: DecisionStatus::Pending,
         reviewed_by: None,
         reviewed_at: None,
         sealed_comment: None,
@@ -334,7 +335,7 @@ pub async fn return_draft(
             decisions::review_pending(
                 conn,
                 &saved.id,
-                "returned",
+                DecisionStatus::Returned,
                 &reviewer,
                 now.naive_utc(),
                 Some(&sealed),
@@ -353,7 +354,7 @@ async fn pending_draft(cw: &Casework<'_>, case_id: &str) -> Result<DecisionRow, 
         .await?
         .into_iter()
         .rev()
-        .find(|d| d.status == "pending")
+        .find(|d| d.status == DecisionStatus::Pending)
         .ok_or(CaseworkError::Conflict)
 }
 
@@ -408,7 +409,7 @@ pub async fn approve(
             decisions::review_pending(
                 conn,
                 &saved.id,
-                "approved",
+                DecisionStatus::Approved,
                 &reviewer,
                 now.naive_utc(),
                 None,

@@ -7,6 +7,7 @@ use super::{Casework, CaseworkError, StaffActor, corrupt, for_action};
 use crate::db::cases::CaseRow;
 use crate::db::documents::{self, DocumentRow};
 use crate::domain::delivery::DeliveryMethod;
+use crate::domain::document::DocumentPurpose;
 use crate::domain::event::Event;
 use crate::domain::state::CaseState;
 use crate::service::lifecycle::{AlsoWrite, NewMessage};
@@ -107,7 +108,7 @@ pub async fn deliver(
         .read(move |conn| documents::for_case(conn, &case_id))
         .await?
         .into_iter()
-        .filter(|d| d.purpose == "disclosure" && d.destroyed_at.is_none())
+        .filter(|d| d.purpose == DocumentPurpose::Disclosure && d.destroyed_at.is_none())
         .collect();
     if electronic && files.is_empty() {
         return Err(CaseworkError::Invalid(vec![("file", "none")]));

@@ -74,12 +74,12 @@ pub async fn record_fee(
         sealed_entry,
     };
     let mut write_entry: AlsoWrite = Box::new(move |conn, _| fees::insert(conn, &ledger_row));
-    let action = match kind.as_str() {
-        "invoice" => "fee.invoiced",
-        "payment" => "fee.payment_recorded",
-        "waiver" => "fee.waived",
-        "refund" => "fee.refunded",
-        _ => "fee.reversed",
+    let (action, event_name) = match &entry {
+        LedgerEntry::Invoice { .. } => ("fee.invoiced", "invoice_fee"),
+        LedgerEntry::Payment { .. } => ("fee.payment_recorded", "record_payment"),
+        LedgerEntry::Waiver { .. } => ("fee.waived", "waive_fee"),
+        LedgerEntry::Refund { .. } => ("fee.refunded", "fee_refunded"),
+        LedgerEntry::Reversal { .. } => ("fee.reversed", "fee_reversed"),
     };
     match entry {
         LedgerEntry::Invoice { amount, .. } => {
@@ -141,11 +141,6 @@ pub async fn record_fee(
             row.facts = facts_json(&facts).map_err(corrupt)?;
             row.updated_at = now.naive_utc();
             let audit_row = actor.audit(now, action, &row.id);
-            let event_name = if kind == "refund" {
-                "fee_refunded"
-            } else {
-                "fee_reversed"
-            };
             Ok(cw
                 .db
                 .write(move |conn| {

@@ -8,8 +8,9 @@ use super::{Casework, CaseworkError, StaffActor, corrupt, for_action, save_with_
 use crate::db::cases::CaseRow;
 use crate::db::documents::{self, DocumentRow};
 use crate::db::messages::{self, MessageRow};
+use crate::domain::document::DocumentStatus;
 use crate::domain::identity::{
-    AcceptedDocument, Channel, DocumentType, Holder, IdentityEvaluation, RequesterType, evaluate,
+    AcceptedDocument, DocumentType, Holder, IdentityEvaluation, RequesterType, evaluate,
 };
 use crate::domain::identity_review::{MaskingAction, MaskingFinding};
 use crate::domain::profile::OperatorProfile;
@@ -59,14 +60,6 @@ pub fn open(master: &MasterKey, row: &DocumentRow) -> Result<ReviewedDocument, C
     })
 }
 
-fn channel_of(row: &CaseRow) -> Channel {
-    if row.channel == "counter" {
-        Channel::InPerson
-    } else {
-        Channel::Remote
-    }
-}
-
 /// Whether the accepted documents satisfy the operator's identity rule for this requester.
 pub fn evaluate_documents(
     profile: &OperatorProfile,
@@ -74,10 +67,10 @@ pub fn evaluate_documents(
     documents: &[ReviewedDocument],
     today: NaiveDate,
 ) -> Result<IdentityEvaluation, CaseworkError> {
-    let requester: RequesterType = row.requester_type.parse().map_err(corrupt)?;
+    let requester: RequesterType = row.requester_type;
     let accepted: Vec<AcceptedDocument> = documents
         .iter()
-        .filter(|d| d.row.destroyed_at.is_none() && d.row.status == "accepted")
+        .filter(|d| d.row.destroyed_at.is_none() && d.row.status == DocumentStatus::Accepted)
         .filter_map(|d| {
             let review = d.review.as_ref()?;
             Some(AcceptedDocument {
@@ -91,7 +84,7 @@ pub fn evaluate_documents(
         .collect();
     Ok(evaluate(
         requester,
-        channel_of(row),
+        row.channel.documents_arrive(),
         &accepted,
         &profile.identity_policy,
         today,
@@ -157,12 +150,7 @@ pub async fn review_document(
     else {
         return Err(CaseworkError::NotFound);
     };
-    doc.row.status = if review.accepted {
-        "accepted"
-    } else {
-        "rejected"
-    }
-    .into();
+    doc.row.status = DocumentStatus::of_verdict(review.accepted);
     doc.review = Some(review.clone());
     let today = crate::domain::deadline::jst_date(now);
     let met = evaluate_documents(&cw.desk.profile, &row, &docs, today)?.is_satisfied();
@@ -189,11 +177,7 @@ pub async fn review_document(
         );
         Some(requester_message(cw, actor, &row.id, &body, now)?)
     };
-    let status = if review.accepted {
-        "accepted"
-    } else {
-        "rejected"
-    };
+    let status = DocumentStatus::of_verdict(review.accepted);
     let audit_row = actor
         .audit(now, &format!("document.{status}"), &row.id)
         .target(document_id);

@@ -11,6 +11,7 @@ use crate::auth::token;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::cases::{self, CaseRow};
 use crate::db::outbox;
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::lifecycle::Entry;
 use crate::i18n::Lang;
@@ -20,14 +21,12 @@ use crate::service::case_record::{
 };
 use crate::service::notices;
 
-/// How a paper or counter request came in.
-pub const CHANNELS: &[&str] = &["post", "counter", "email"];
-
 /// Arrivals further back than this are almost certainly typing mistakes.
 const MAX_BACKDATE_DAYS: i64 = 366;
 
 pub struct StaffEntry {
-    pub channel: String,
+    /// How it came in: one of [`RequestChannel::ON_PAPER`] (None when none was chosen).
+    pub channel: Option<RequestChannel>,
     pub arrived_on: String,
     pub draft: RequestDraft,
     pub lang: Lang,
@@ -57,7 +56,10 @@ pub fn problems(
     today: NaiveDate,
 ) -> Vec<FieldProblem> {
     let mut out: Vec<FieldProblem> = Vec::new();
-    if !CHANNELS.contains(&entry.channel.as_str()) {
+    if !entry
+        .channel
+        .is_some_and(|c| RequestChannel::ON_PAPER.contains(&c))
+    {
         out.push(("channel", "required"));
     }
     if let Err(code) = arrival(&entry.arrived_on, today) {
@@ -107,6 +109,7 @@ pub async fn enter(
         return Err(IntakeError::Incomplete);
     }
     let arrived_on = arrival(&entry.arrived_on, today).map_err(|_| IntakeError::Incomplete)?;
+    let channel = entry.channel.ok_or(IntakeError::Incomplete)?;
     let draft = entry.draft;
     let (Some(kind), Some(requester_type)) = (draft.kind, draft.requester_type) else {
         return Err(IntakeError::Incomplete);
@@ -154,9 +157,9 @@ pub async fn enter(
         profile: ctx.profile.name.as_str().to_string(),
         kind,
         state: facts.state,
-        channel: entry.channel.clone(),
+        channel,
         lang: entry.lang.code().into(),
-        requester_type: requester_type.as_str().to_string(),
+        requester_type,
         facts: facts_json(&facts)?,
         created_at: now.naive_utc(),
         received_at: Some(received_at.naive_utc()),
@@ -178,7 +181,7 @@ pub async fn enter(
         AuditEvent::new(now.naive_utc(), staff_label, "case.entered")
             .role(staff_role)
             .case(&case_id)
-            .target(format!("channel:{}", entry.channel)),
+            .target(format!("channel:{channel}")),
     ];
     if arrived_on < today {
         audits.push(

@@ -12,6 +12,7 @@ use crate::auth::token;
 use crate::db::cases::{self, CaseRow};
 use crate::db::drafts::{self, DraftKey};
 use crate::db::{Db, DbError, outbox};
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::event::{Actor, Event};
 use crate::domain::lifecycle::{self, Entry};
@@ -19,7 +20,7 @@ use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, MailError, OutgoingMail};
-use crate::service::calendar::CalendarCache;
+use crate::service::caches::CalendarCache;
 use crate::service::case_record::{
     RecordError, SealedContent, SealedParty, append_event, facts_json, open_json, parse_facts,
     seal_json,
@@ -191,9 +192,9 @@ pub async fn submit(
         profile: ctx.profile.name.as_str().to_string(),
         kind,
         state: facts.state,
-        channel: "online".into(),
+        channel: RequestChannel::Online,
         lang: lang.code().into(),
-        requester_type: requester_type.as_str().to_string(),
+        requester_type,
         facts: facts_json(&facts)?,
         created_at: now.naive_utc(),
         received_at: None,

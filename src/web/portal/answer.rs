@@ -1,33 +1,36 @@
 //! The requester answers a 補正 from the case page; the clock restarts from that day.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
 use super::case::case_page_typed;
 use crate::domain::state::CaseState;
 use crate::service::corrections;
 use crate::service::lifecycle::ApplyError;
 use crate::web::AppState;
-use crate::web::csrf::{CsrfForm, Posted};
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, see_other};
+
+/// The answer to a 補正, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AnswerForm {
+    pub answer: String,
+}
 
 pub async fn answer(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<HashMap<String, String>>,
+    CsrfForm(posted): CsrfForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = posted.form();
+    let (form, fresh) = posted.split();
     let row = super::case_by_token(&state, &access_token).await?;
-    let body = form
-        .get("answer")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default();
+    let body = form.answer.trim().to_string();
     let mut errors = FieldErrors::default();
-    if matches!(posted, Posted::Stale(_)) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
     } else if row.state != CaseState::AwaitingRequester {
         return Ok(see_other(&format!("/case/{access_token}")));

@@ -1,16 +1,16 @@
 //! After submission: confirming the e-mail address, the private case page, and getting a fresh
 //! link by receipt number and e-mail (without revealing whether either exists).
 
-use std::collections::HashMap;
-
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
+use serde::Deserialize;
 
 use super::{context, pending_case};
 use crate::domain::deadline::{Clock, DeadlineStatus, Period, jst_date};
+use crate::domain::document::DocumentStatus;
 use crate::domain::event::EventKind;
 use crate::domain::identity::DocumentType;
 use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
@@ -23,16 +23,23 @@ use crate::service::portal;
 use crate::web::AppState;
 use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TokenOnly};
 use crate::web::page::{PageContext, render, see_other};
 use crate::web::staff::roles::audit_context;
 
-type Form = CsrfForm<HashMap<String, String>>;
+/// The confirmation code the requester was mailed, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    pub code: String,
+}
 
-fn field(form: &HashMap<String, String>, name: &str) -> String {
-    form.get(name)
-        .map(|v| v.trim().to_string())
-        .unwrap_or_default()
+/// A receipt number and an e-mail address, to be sent a fresh link.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LookupForm {
+    pub receipt_number: String,
+    pub email: String,
 }
 
 /// How long a decision takes under this profile, in words.
@@ -103,7 +110,7 @@ pub async fn confirm_code(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some((case_id, access_token)) = pending_case(&session) else {
         return Ok(see_other("/request"));
@@ -124,7 +131,7 @@ pub async fn confirm_code(
         &context(&state),
         &case_id,
         &access_token,
-        &field(&form, "code"),
+        form.code.trim(),
         state.now(),
     )
     .await
@@ -159,7 +166,7 @@ pub async fn confirm_code(
 pub async fn confirm_link(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<TokenOnly>,
 ) -> Result<HttpResponse, AppError> {
     // A stale button shows the page again, where it can be pressed once more.
     if let Posted::Stale(_) = posted {
@@ -288,7 +295,7 @@ pub async fn case_page_typed(
     let downloads = super::files::downloads(&docs, now.naive_utc());
     let documents = docs
         .iter()
-        .filter(|d| d.purpose != "disclosure")
+        .filter(|d| d.purpose.from_requester())
         .map(|d| DocumentEntry {
             kind: d
                 .declared_type
@@ -300,9 +307,9 @@ pub async fn case_page_typed(
             status: page.t_in(
                 "case.documents.status.",
                 if d.destroyed_at.is_some() {
-                    "destroyed"
+                    DocumentStatus::Destroyed.as_str()
                 } else {
-                    &d.status
+                    d.status.as_str()
                 },
             ),
         })
@@ -396,7 +403,7 @@ pub async fn case_page_typed(
             fee_due,
             messages: conversation,
             typed_message,
-            withdrawable: case_state.is_before_decision() && case_state != CaseState::Unconfirmed,
+            withdrawable: case_state.awaits_decision(),
             other_links,
             document_types: DocumentType::ALL
                 .iter()
@@ -443,11 +450,11 @@ pub async fn lookup_submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     page: PageContext,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<LookupForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = posted.form();
-    let receipt_number = field(form, "receipt_number").replace('－', "-");
-    let email = field(form, "email");
+    let receipt_number = form.receipt_number.trim().replace('－', "-");
+    let email = form.email.trim().to_string();
     let mut errors = FieldErrors::default();
     if let Posted::Stale(_) = posted {
         errors.add_general("field.csrf_expired");

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
 
+use crate::domain::document::DecisionStatus;
 use crate::domain::grounds::WithholdingGround;
 use crate::domain::lifecycle::CaseFacts;
 use crate::i18n::{Lang, jst_minutes};
@@ -31,9 +32,9 @@ pub fn issued_notices(
     rows: &[DecisionRow],
 ) -> Vec<IssuedNotice> {
     rows.iter()
-        .filter(|d| d.status == "approved")
+        .filter(|d| d.status == DecisionStatus::Approved)
         .filter_map(|d| {
-            let outcome = d.outcome.parse().ok()?;
+            let outcome = d.outcome;
             let text = master
                 .open_value(&format!("decision:{}", d.id), &d.sealed_text)
                 .ok()?;

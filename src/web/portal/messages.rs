@@ -1,28 +1,34 @@
 //! The requester writes to the help desk from the case page.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
 use crate::domain::state::CaseState;
 use crate::service::messages::{self, MessageError};
 use crate::web::AppState;
-use crate::web::csrf::{CsrfForm, Posted};
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, see_other};
+
+/// A message to the help desk, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MessageForm {
+    pub message: String,
+}
 
 pub async fn send(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<HashMap<String, String>>,
+    CsrfForm(posted): CsrfForm<MessageForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = posted.form();
+    let (form, fresh) = posted.split();
     let row = super::case_by_token(&state, &access_token).await?;
-    let body = form.get("message").cloned().unwrap_or_default();
+    let body = form.message;
     let mut errors = FieldErrors::default();
-    if matches!(posted, Posted::Stale(_)) {
+    if !fresh {
         errors.add_general("field.csrf_expired");
     } else if row.state == CaseState::Unconfirmed {
         return Ok(see_other(&format!("/case/{access_token}")));

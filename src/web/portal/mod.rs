@@ -192,7 +192,7 @@ mod tests {
                 .map(|a| format!("request.content.action.{a}")),
         );
         keys.extend(
-            ["submitted", "accepted", "rejected", "destroyed"]
+            crate::domain::document::DocumentStatus::ALL
                 .iter()
                 .map(|s| format!("case.documents.status.{s}")),
         );

@@ -1,12 +1,12 @@
 //! The request form, one step per page. Each POST saves what was typed before checking it, so a
 //! page shown again with errors (422) keeps everything, and "back" never loses a field.
 
-use std::collections::HashMap;
-
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
 use super::{context, current_draft, remember_pending_case};
 use crate::domain::deadline::jst_date;
@@ -15,24 +15,148 @@ use crate::domain::fees::QuoteRequest;
 use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
 use crate::service::intake::draft::{
-    ACTIONS_PROVISION_STOP, ACTIONS_SUSPENSION, GROUNDS_SUSPENSION, PRIVACY_NOTICE_VERSION,
-    RequestDraft, Step,
+    ACTIONS_PROVISION_STOP, ACTIONS_SUSPENSION, AgentDetails, GROUNDS_SUSPENSION,
+    PRIVACY_NOTICE_VERSION, RequestContent, RequestDraft, Step,
 };
-use crate::service::intake::person::FieldProblem;
+use crate::service::intake::person::{FieldProblem, PersonDetails};
 use crate::service::intake::submit::{self, IntakeError};
 use crate::web::AppState;
-use crate::web::csrf::{CsrfForm, Posted};
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render, see_other};
 
-type Fields = HashMap<String, String>;
-type Form = CsrfForm<Fields>;
+/// Whether the step's form was sent with its "back" button (`action=back`) rather than "next".
+fn pressed_back(action: &str) -> bool {
+    action == "back"
+}
 
-fn field(form: &HashMap<String, String>, name: &str) -> String {
-    form.get(name)
-        .map(|v| v.trim().to_string())
-        .unwrap_or_default()
+fn trimmed(raw: String) -> String {
+    raw.trim().to_string()
+}
+
+/// The start step as posted: what is requested, by whom, and the privacy notice's version when
+/// its box is ticked.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StartForm {
+    pub kind: String,
+    pub requester_type: String,
+    pub consent: String,
+    pub action: String,
+}
+
+impl StartForm {
+    /// Writes the choices into `draft`; consent is dated the first time it is given, at `now`.
+    fn apply(self, draft: &mut RequestDraft, now: DateTime<Utc>) {
+        draft.kind = self.kind.trim().parse().ok();
+        draft.requester_type = self.requester_type.trim().parse().ok();
+        if self.consent == PRIVACY_NOTICE_VERSION {
+            if draft.consent_version.as_deref() != Some(PRIVACY_NOTICE_VERSION) {
+                draft.consented_at = Some(now);
+            }
+            draft.consent_version = Some(PRIVACY_NOTICE_VERSION.to_string());
+        } else {
+            draft.consent_version = None;
+            draft.consented_at = None;
+        }
+    }
+}
+
+/// The person step as posted (the requester, or the person an agent acts for).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PersonForm {
+    pub name: String,
+    pub name_kana: String,
+    pub birth_date: String,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub action: String,
+}
+
+impl From<PersonForm> for PersonDetails {
+    fn from(form: PersonForm) -> PersonDetails {
+        PersonDetails {
+            name: trimmed(form.name),
+            name_kana: trimmed(form.name_kana),
+            birth_date: trimmed(form.birth_date),
+            postal_code: trimmed(form.postal_code),
+            address: trimmed(form.address),
+            phone: trimmed(form.phone),
+            email: trimmed(form.email),
+        }
+    }
+}
+
+/// The agent step as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AgentForm {
+    pub agent_name: String,
+    pub agent_name_kana: String,
+    pub agent_postal_code: String,
+    pub agent_address: String,
+    pub agent_phone: String,
+    pub agent_email: String,
+    pub action: String,
+}
+
+impl From<AgentForm> for AgentDetails {
+    fn from(form: AgentForm) -> AgentDetails {
+        AgentDetails {
+            name: trimmed(form.agent_name),
+            name_kana: trimmed(form.agent_name_kana),
+            postal_code: trimmed(form.agent_postal_code),
+            address: trimmed(form.agent_address),
+            phone: trimmed(form.agent_phone),
+            email: trimmed(form.agent_email),
+        }
+    }
+}
+
+/// The content step as posted (`action_choice` is what is to be stopped or erased; `action` is
+/// the button).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ContentForm {
+    pub data_description: String,
+    pub period: String,
+    pub current_content: String,
+    pub correct_content: String,
+    pub ground: String,
+    pub action_choice: String,
+    pub action: String,
+}
+
+impl From<ContentForm> for RequestContent {
+    fn from(form: ContentForm) -> RequestContent {
+        RequestContent {
+            data_description: trimmed(form.data_description),
+            period: trimmed(form.period),
+            current_content: trimmed(form.current_content),
+            correct_content: trimmed(form.correct_content),
+            ground: trimmed(form.ground),
+            action: trimmed(form.action_choice),
+        }
+    }
+}
+
+/// The delivery step as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeliveryForm {
+    pub delivery: String,
+    pub action: String,
+}
+
+/// The final submit: `irreversible=yes` when a request that deletes data was acknowledged.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SubmitForm {
+    pub irreversible: String,
 }
 
 fn errors_from(problems: &[FieldProblem]) -> FieldErrors {
@@ -151,54 +275,40 @@ pub async fn start_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<StartForm>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
-    let form = posted.form();
+    let (form, fresh) = posted.split();
     let (token, mut draft) = current_draft(&state, &session, now).await?;
-    draft.kind = field(form, "kind").parse().ok();
-    draft.requester_type = field(form, "requester_type").parse().ok();
-    if form
-        .get("consent")
-        .is_some_and(|v| v == PRIVACY_NOTICE_VERSION)
-    {
-        if draft.consent_version.as_deref() != Some(PRIVACY_NOTICE_VERSION) {
-            draft.consented_at = Some(now);
-        }
-        draft.consent_version = Some(PRIVACY_NOTICE_VERSION.to_string());
-    } else {
-        draft.consent_version = None;
-        draft.consented_at = None;
-    }
-    finish_step(&state, &session, page, &posted, token, draft, Step::Start).await
+    let sent = (fresh, pressed_back(&form.action));
+    form.apply(&mut draft, now);
+    finish_step(&state, &session, page, sent, token, draft, Step::Start).await
 }
 
-/// Saves the draft, then either moves on or shows the same step again with its problems. A
-/// stale form (an old tab) saves nothing: the step is shown again with what was typed.
+/// Saves the draft, then either moves on (back, when `back` was pressed) or shows the same step
+/// again with its problems. A stale form (an old tab, `fresh` false) saves nothing: the step is
+/// shown again with what was typed.
 async fn finish_step(
     state: &web::Data<AppState>,
     session: &Session,
     page: PageContext,
-    posted: &Posted<Fields>,
+    (fresh, back): (bool, bool),
     token: String,
     draft: RequestDraft,
     step: Step,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
-    let form = match posted {
-        Posted::Fresh(form) => form,
-        Posted::Stale(_) => {
-            let mut errors = FieldErrors::default();
-            errors.add_general("field.csrf_expired");
-            return step_page(state, page, draft, errors, step);
-        }
-    };
+    if !fresh {
+        let mut errors = FieldErrors::default();
+        errors.add_general("field.csrf_expired");
+        return step_page(state, page, draft, errors, step);
+    }
     let saved_as = submit::save_draft(&state.db, &state.master, &token, &draft, now).await?;
     if saved_as != token {
         super::keep_draft_token(session, &saved_as)?;
     }
     let profile = &state.profile();
-    if form.get("action").is_some_and(|a| a == "back") {
+    if back {
         return Ok(see_other(draft.previous_step(step, profile).path()));
     }
     let today = jst_date(now);
@@ -314,20 +424,13 @@ pub async fn person_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<PersonForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = posted.form();
+    let (form, fresh) = posted.split();
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
-    let p = &mut draft.person;
-    p.name = field(form, "name");
-    p.name_kana = field(form, "name_kana");
-    p.birth_date = field(form, "birth_date");
-    p.postal_code = field(form, "postal_code");
-    p.address = field(form, "address");
-    p.phone = field(form, "phone");
-    p.email = field(form, "email");
-    draft.person = draft.person.normalised();
-    finish_step(&state, &session, page, &posted, token, draft, Step::Person).await
+    let sent = (fresh, pressed_back(&form.action));
+    draft.person = PersonDetails::from(form).normalised();
+    finish_step(&state, &session, page, sent, token, draft, Step::Person).await
 }
 
 #[derive(Template)]
@@ -350,18 +453,13 @@ pub async fn agent_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<AgentForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = posted.form();
+    let (form, fresh) = posted.split();
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
-    let a = &mut draft.agent;
-    a.name = field(form, "agent_name");
-    a.name_kana = field(form, "agent_name_kana");
-    a.postal_code = field(form, "agent_postal_code");
-    a.address = field(form, "agent_address");
-    a.phone = field(form, "agent_phone");
-    a.email = field(form, "agent_email");
-    finish_step(&state, &session, page, &posted, token, draft, Step::Agent).await
+    let sent = (fresh, pressed_back(&form.action));
+    draft.agent = AgentDetails::from(form);
+    finish_step(&state, &session, page, sent, token, draft, Step::Agent).await
 }
 
 #[derive(Template)]
@@ -439,18 +537,13 @@ pub async fn content_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<ContentForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = posted.form();
+    let (form, fresh) = posted.split();
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
-    let c = &mut draft.content;
-    c.data_description = field(form, "data_description");
-    c.period = field(form, "period");
-    c.current_content = field(form, "current_content");
-    c.correct_content = field(form, "correct_content");
-    c.ground = field(form, "ground");
-    c.action = field(form, "action_choice");
-    finish_step(&state, &session, page, &posted, token, draft, Step::Content).await
+    let sent = (fresh, pressed_back(&form.action));
+    draft.content = RequestContent::from(form);
+    finish_step(&state, &session, page, sent, token, draft, Step::Content).await
 }
 
 pub struct DeliveryOption {
@@ -536,21 +629,13 @@ pub async fn delivery_submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<DeliveryForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = posted.form();
+    let (form, fresh) = posted.split();
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
-    draft.delivery = field(form, "delivery").parse().ok();
-    finish_step(
-        &state,
-        &session,
-        page,
-        &posted,
-        token,
-        draft,
-        Step::Delivery,
-    )
-    .await
+    draft.delivery = form.delivery.trim().parse().ok();
+    let sent = (fresh, pressed_back(&form.action));
+    finish_step(&state, &session, page, sent, token, draft, Step::Delivery).await
 }
 
 #[derive(Template)]
@@ -625,7 +710,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     session: Session,
     page: PageContext,
-    CsrfForm(posted): Form,
+    CsrfForm(posted): CsrfForm<SubmitForm>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
     let (token, draft) = match super::current(&state, &session, now).await? {
@@ -637,11 +722,11 @@ pub async fn submit(
         }
     };
     let mut errors = FieldErrors::default();
-    if let Posted::Stale(_) = posted {
+    let (form, fresh) = posted.split();
+    if !fresh {
         errors.add_general("field.csrf_expired");
     }
-    let form = posted.form();
-    if draft.deletes_data() && form.get("irreversible").is_none_or(|v| v != "yes") {
+    if draft.deletes_data() && form.irreversible != "yes" {
         errors.add("irreversible", "required");
     }
     if !errors.is_empty() {

@@ -1,18 +1,15 @@
 //! Withdrawing a request (取下げ), with a page that says what it means before anything happens.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::domain::state::CaseState;
 use crate::service::lifecycle::ApplyError;
 use crate::service::portal::{self, CaseRow};
 use crate::web::AppState;
 use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TokenOnly};
 use crate::web::page::{PageContext, render, see_other};
 
 #[derive(Template)]
@@ -25,7 +22,7 @@ struct WithdrawPage {
 }
 
 fn withdrawable(row: &CaseRow) -> bool {
-    row.state.is_before_decision() && row.state != CaseState::Unconfirmed
+    row.state.awaits_decision()
 }
 
 pub async fn confirm_page(
@@ -53,7 +50,7 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<HashMap<String, String>>,
+    CsrfForm(posted): CsrfForm<TokenOnly>,
 ) -> Result<HttpResponse, AppError> {
     let row = super::case_by_token(&state, &access_token).await?;
     let receipt_number = row.receipt_number.clone().unwrap_or_default();

@@ -2,7 +2,7 @@
 //! needs in its signature. Each parses its form, calls one casework function and redirects back
 //! to the case; a refusal re-shows the case with the reason and what was typed.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes;
@@ -10,11 +10,13 @@ use actix_multipart::form::text::Text;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use super::case::{CORRECTION_ITEMS, Feedback, casework, render_case};
 use super::roles::{Approver, CaseWorker};
 use crate::domain::delivery::DeliveryMethod;
-use crate::domain::fees::PaymentMethod;
+use crate::domain::fees::{LedgerEntry, PaymentMethod};
 use crate::domain::identity::Holder;
 use crate::domain::identity_review::MaskingFinding;
 use crate::domain::money::Yen;
@@ -24,13 +26,8 @@ use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
 use crate::web::error::AppError;
+use crate::web::form::{TypedValues, typed_values};
 use crate::web::page::{PageContext, see_other};
-
-type Fields = HashMap<String, String>;
-
-fn field<'a>(form: &'a Fields, name: &str) -> &'a str {
-    form.get(name).map_or("", |v| v.trim())
-}
 
 /// `12,000`, `１２０００円`, `¥300` → yen; None when it is not a whole number.
 pub fn parse_yen(raw: &str) -> Option<Yen> {
@@ -63,15 +60,24 @@ fn invalid(field: &'static str, code: &'static str) -> CaseworkError {
     CaseworkError::Invalid(vec![(field, code)])
 }
 
-fn date_field(form: &Fields, name: &'static str) -> Result<NaiveDate, CaseworkError> {
-    match field(form, name) {
+fn required_date(raw: &str, name: &'static str) -> Result<NaiveDate, CaseworkError> {
+    match raw.trim() {
         "" => Err(invalid(name, "required")),
         raw => parse_date(raw).ok_or_else(|| invalid(name, "invalid")),
     }
 }
 
-fn amount_field(form: &Fields, name: &'static str) -> Result<Yen, CaseworkError> {
-    match field(form, name) {
+fn optional_date(raw: &str, name: &'static str) -> Result<Option<NaiveDate>, CaseworkError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => parse_date(raw)
+            .map(Some)
+            .ok_or_else(|| invalid(name, "invalid")),
+    }
+}
+
+fn positive_amount(raw: &str, name: &'static str) -> Result<Yen, CaseworkError> {
+    match raw.trim() {
         "" => Err(invalid(name, "required")),
         raw => match parse_yen(raw) {
             None => Err(invalid(name, "invalid")),
@@ -101,7 +107,7 @@ pub async fn refused(
     page: PageContext,
     case_id: &str,
     failure: impl Into<Failure>,
-    typed: Fields,
+    typed: TypedValues,
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let mut feedback = Feedback {
@@ -133,264 +139,435 @@ pub async fn refused(
     render_case(state, me, page, case_id, feedback).await
 }
 
-/// What the workspace can do to a case through its page (the route table lists one route each).
-#[derive(Debug, Clone, Copy)]
+/// What the workspace can do to a case through its page, parsed from the action's form (the
+/// route table lists one route each).
+#[derive(Debug)]
 pub enum CaseAction {
     Take,
-    Assign,
-    Note,
-    Message,
+    Assign {
+        assignee: String,
+    },
+    Note(String),
+    Message(String),
     StartReview,
     Verify,
-    ReviewDocument,
-    DestroyDocument,
-    Correction,
-    Fee,
-    Waive,
-    Extend,
-    SpecialExtension,
-    ChooseDelivery,
-    Deliver,
+    ReviewDocument {
+        document: String,
+        review: DocumentReview,
+    },
+    DestroyDocument {
+        document: String,
+        finding: MaskingFinding,
+    },
+    Correction {
+        items: Vec<&'static str>,
+        text: String,
+        reply_by: NaiveDate,
+    },
+    /// `confirmed`: the clerk confirmed a payment beyond what is owed.
+    Fee {
+        entry: LedgerEntry,
+        confirmed: bool,
+    },
+    Waive(LedgerEntry),
+    Extend {
+        days: u32,
+        reason: String,
+    },
+    SpecialExtension {
+        rest_by: NaiveDate,
+        reason: String,
+    },
+    ChooseDelivery(DeliveryMethod),
+    Deliver {
+        dispatch_note: String,
+    },
     Close,
-    Dismiss,
+    Dismiss {
+        reason: String,
+    },
     Approve,
-    Return,
+    Return {
+        comment: String,
+    },
 }
 
-fn version_of(form: &Fields) -> Result<i64, CaseworkError> {
-    field(form, "version")
-        .parse()
-        .map_err(|_| CaseworkError::Conflict)
+/// Every case form carries the version of the case it was shown at; a form shown before
+/// someone else's change is a conflict, not a change made blindly.
+pub trait CaseForm: DeserializeOwned + Serialize + 'static {
+    fn version(&self) -> &str;
 }
 
-/// A ledger entry from the fee form (`amount`, `fee_reason`) or the waiver form (`waive_amount`,
-/// `waive_reason`).
-fn fee_entry(form: &Fields, kind: &str) -> Result<crate::domain::fees::LedgerEntry, CaseworkError> {
-    let (amount_name, reason_name) = if kind == "waiver" {
-        ("waive_amount", "waive_reason")
-    } else {
-        ("amount", "fee_reason")
-    };
-    let amount = amount_field(form, amount_name)?;
-    let method = match field(form, "method") {
-        "" => None,
-        raw => Some(
-            raw.parse::<PaymentMethod>()
-                .map_err(|_| invalid("method", "choose"))?,
-        ),
-    };
-    let entry = fees::ledger_entry(
-        kind,
-        amount,
-        method,
-        field(form, "reference"),
-        field(form, reason_name),
-    );
-    as_field(entry, reason_name)
+macro_rules! case_forms {
+    ($($(#[$doc:meta])* $form:ident { $($field:ident),* $(,)? })+) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Default, Deserialize, Serialize)]
+        #[serde(default)]
+        pub struct $form {
+            pub version: String,
+            $(pub $field: String,)*
+        }
+
+        impl CaseForm for $form {
+            fn version(&self) -> &str {
+                &self.version
+            }
+        }
+    )+};
 }
 
+case_forms! {
+    /// A button with nothing to fill in (take, start review, verify, close, approve).
+    ButtonForm {}
+    AssignForm { assignee }
+    NoteForm { note }
+    MessageForm { message }
+    DestroyDocumentForm { document, finding }
+    /// Invoice, payment or refund.
+    FeeForm { entry, amount, method, reference, fee_reason, confirm_beyond_owed }
+    WaiveForm { waive_amount, method, reference, waive_reason }
+    ExtendForm { days, extend_reason }
+    SpecialExtensionForm { rest_by, special_reason }
+    ChooseDeliveryForm { method }
+    DeliverForm { dispatch_note }
+    DismissForm { dismiss_reason }
+    ReturnForm { comment }
+}
+
+/// A reviewer's verdict on one identity document. The checklist's boxes are named
+/// `check_<CheckItem>`, one per item the domain lists, so they are collected by name.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ReviewDocumentForm {
+    pub version: String,
+    pub document: String,
+    pub verdict: String,
+    pub holder: String,
+    pub issued_on: String,
+    pub expires_on: String,
+    pub original: String,
+    pub reason: String,
+    #[serde(flatten)]
+    pub ticked: BTreeMap<String, String>,
+}
+
+impl CaseForm for ReviewDocumentForm {
+    fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+/// A 補正 request: the items asked for (boxes named `item_<CORRECTION_ITEMS>`), a text and the
+/// reply-by date.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CorrectionForm {
+    pub version: String,
+    pub text: String,
+    pub reply_by: String,
+    #[serde(flatten)]
+    pub ticked: BTreeMap<String, String>,
+}
+
+impl CaseForm for CorrectionForm {
+    fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+fn payment_method(raw: &str) -> Result<Option<PaymentMethod>, CaseworkError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => raw
+            .parse::<PaymentMethod>()
+            .map(Some)
+            .map_err(|_| invalid("method", "choose")),
+    }
+}
+
+impl FeeForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        // A waiver has its own route, for approvers.
+        let kind = match self.entry.trim() {
+            "waiver" => return Err(invalid("entry", "choose")),
+            kind => kind,
+        };
+        let amount = positive_amount(&self.amount, "amount")?;
+        let method = payment_method(&self.method)?;
+        let entry = fees::ledger_entry(kind, amount, method, &self.reference, &self.fee_reason);
+        Ok(CaseAction::Fee {
+            entry: as_field(entry, "fee_reason")?,
+            confirmed: self.confirm_beyond_owed == "1",
+        })
+    }
+}
+
+impl WaiveForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        let amount = positive_amount(&self.waive_amount, "waive_amount")?;
+        let method = payment_method(&self.method)?;
+        let entry = fees::ledger_entry(
+            "waiver",
+            amount,
+            method,
+            &self.reference,
+            &self.waive_reason,
+        );
+        Ok(CaseAction::Waive(as_field(entry, "waive_reason")?))
+    }
+}
+
+impl ReviewDocumentForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        let accepted = match self.verdict.trim() {
+            "accept" => true,
+            "reject" => false,
+            _ => return Err(invalid("verdict", "choose")),
+        };
+        let review = DocumentReview {
+            accepted,
+            holder: if self.holder.trim() == "agent" {
+                Holder::Agent
+            } else {
+                Holder::Principal
+            },
+            issued_on: optional_date(&self.issued_on, "issued_on")?,
+            expires_on: optional_date(&self.expires_on, "expires_on")?,
+            original: !self.original.trim().is_empty(),
+            checked: self
+                .ticked
+                .keys()
+                .filter_map(|k| k.strip_prefix("check_").map(str::to_string))
+                .collect(),
+            reason: self.reason.trim().to_string(),
+            finding: None,
+        };
+        Ok(CaseAction::ReviewDocument {
+            document: self.document.trim().to_string(),
+            review,
+        })
+    }
+}
+
+impl CorrectionForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        let items: Vec<&'static str> = CORRECTION_ITEMS
+            .iter()
+            .copied()
+            .filter(|item| {
+                self.ticked
+                    .get(&format!("item_{item}"))
+                    .is_some_and(|v| !v.trim().is_empty())
+            })
+            .collect();
+        let text = self.text.trim().to_string();
+        if items.is_empty() && text.is_empty() {
+            return Err(invalid("text", "required"));
+        }
+        let reply_by = required_date(&self.reply_by, "reply_by")?;
+        Ok(CaseAction::Correction {
+            items,
+            text,
+            reply_by,
+        })
+    }
+}
+
+impl ExtendForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        let days = self
+            .days
+            .trim()
+            .parse()
+            .map_err(|_| invalid("days", "invalid"))?;
+        Ok(CaseAction::Extend {
+            days,
+            reason: self.extend_reason.trim().to_string(),
+        })
+    }
+}
+
+impl SpecialExtensionForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        Ok(CaseAction::SpecialExtension {
+            rest_by: required_date(&self.rest_by, "rest_by")?,
+            reason: self.special_reason.trim().to_string(),
+        })
+    }
+}
+
+impl DestroyDocumentForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        let finding = self
+            .finding
+            .trim()
+            .parse()
+            .map_err(|_| invalid("finding", "choose"))?;
+        Ok(CaseAction::DestroyDocument {
+            document: self.document.trim().to_string(),
+            finding,
+        })
+    }
+}
+
+impl ChooseDeliveryForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        self.method
+            .trim()
+            .parse()
+            .map(CaseAction::ChooseDelivery)
+            .map_err(|_| invalid("delivery_method", "choose"))
+    }
+}
+
+/// Calls the one casework function `action` names, on the case at the version the form saw.
 async fn perform(
     state: &AppState,
     me: &CaseWorker,
-    case_id: &str,
+    case: (&str, i64),
     action: CaseAction,
-    form: &Fields,
 ) -> Result<(), CaseworkError> {
     let cw = casework(state).await?;
     let actor = &me.actor;
     let now = state.now();
-    let case = (case_id, version_of(form)?);
     match action {
         CaseAction::Take => actions::assign(&cw, actor, case, &me.staff.id, now).await?,
-        CaseAction::Assign => {
-            actions::assign(&cw, actor, case, field(form, "assignee"), now).await?
+        CaseAction::Assign { assignee } => {
+            actions::assign(&cw, actor, case, &assignee, now).await?
         }
-        CaseAction::Note => {
-            actions::write(&cw, actor, case, false, field(form, "note"), now).await?
-        }
-        CaseAction::Message => {
-            actions::write(&cw, actor, case, true, field(form, "message"), now).await?
+        CaseAction::Note(note) => actions::write(&cw, actor, case, false, &note, now).await?,
+        CaseAction::Message(message) => {
+            actions::write(&cw, actor, case, true, &message, now).await?
         }
         CaseAction::StartReview => actions::start_review(&cw, actor, case, now).await?,
         CaseAction::Verify => actions::verify_identity(&cw, actor, case, now).await?,
-        CaseAction::ReviewDocument => {
-            let verdict = field(form, "verdict");
-            if !matches!(verdict, "accept" | "reject") {
-                return Err(invalid("verdict", "choose"));
-            }
-            let optional_date = |name: &'static str| match field(form, name) {
-                "" => Ok(None),
-                raw => parse_date(raw)
-                    .map(Some)
-                    .ok_or_else(|| invalid(name, "invalid")),
-            };
-            let review = DocumentReview {
-                accepted: verdict == "accept",
-                holder: if field(form, "holder") == "agent" {
-                    Holder::Agent
-                } else {
-                    Holder::Principal
-                },
-                issued_on: optional_date("issued_on")?,
-                expires_on: optional_date("expires_on")?,
-                original: !field(form, "original").is_empty(),
-                checked: form
-                    .keys()
-                    .filter_map(|k| k.strip_prefix("check_").map(str::to_string))
-                    .collect(),
-                reason: field(form, "reason").to_string(),
-                finding: None,
-            };
-            review::review_document(&cw, actor, case, field(form, "document"), review, now).await?
+        CaseAction::ReviewDocument { document, review } => {
+            review::review_document(&cw, actor, case, &document, review, now).await?
         }
-        CaseAction::DestroyDocument => {
-            let finding: MaskingFinding = field(form, "finding")
-                .parse()
-                .map_err(|_| invalid("finding", "choose"))?;
-            review::destroy_document(&cw, actor, case, field(form, "document"), finding, now)
-                .await?
+        CaseAction::DestroyDocument { document, finding } => {
+            review::destroy_document(&cw, actor, case, &document, finding, now).await?
         }
-        CaseAction::Correction => {
-            let items: Vec<&str> = CORRECTION_ITEMS
-                .iter()
-                .copied()
-                .filter(|i| !field(form, &format!("item_{i}")).is_empty())
-                .collect();
-            if items.is_empty() && field(form, "text").is_empty() {
-                return Err(invalid("text", "required"));
-            }
-            let reply_by = date_field(form, "reply_by")?;
-            actions::request_correction(
-                &cw,
-                actor,
-                case,
-                &items,
-                field(form, "text"),
-                reply_by,
-                now,
-            )
-            .await?
-        }
-        CaseAction::Fee => {
-            // A waiver has its own route, for approvers.
-            let kind = match field(form, "entry") {
-                "waiver" => return Err(invalid("entry", "choose")),
-                kind => kind,
-            };
-            let entry = fee_entry(form, kind)?;
-            let confirmed = field(form, "confirm_beyond_owed") == "1";
+        CaseAction::Correction {
+            items,
+            text,
+            reply_by,
+        } => actions::request_correction(&cw, actor, case, &items, &text, reply_by, now).await?,
+        CaseAction::Fee { entry, confirmed } => {
             fees::record_fee(&cw, actor, case, entry, confirmed, now).await?
         }
-        CaseAction::Waive => {
-            let entry = fee_entry(form, "waiver")?;
-            fees::record_fee(&cw, actor, case, entry, false, now).await?
-        }
-        CaseAction::Extend => {
-            let days: u32 = field(form, "days")
-                .parse()
-                .map_err(|_| invalid("days", "invalid"))?;
-            let reason = field(form, "extend_reason");
-            as_field(
-                actions::extend(&cw, actor, case, days, reason, now).await,
-                "extend_reason",
-            )?
-        }
-        CaseAction::SpecialExtension => {
-            let rest_by = date_field(form, "rest_by")?;
-            let reason = field(form, "special_reason");
-            let done = actions::special_extension(&cw, actor, case, rest_by, reason, now).await;
-            as_field(done, "special_reason")?
-        }
-        CaseAction::ChooseDelivery => {
-            let method: DeliveryMethod = field(form, "method")
-                .parse()
-                .map_err(|_| invalid("delivery_method", "choose"))?;
+        CaseAction::Waive(entry) => fees::record_fee(&cw, actor, case, entry, false, now).await?,
+        CaseAction::Extend { days, reason } => as_field(
+            actions::extend(&cw, actor, case, days, &reason, now).await,
+            "extend_reason",
+        )?,
+        CaseAction::SpecialExtension { rest_by, reason } => as_field(
+            actions::special_extension(&cw, actor, case, rest_by, &reason, now).await,
+            "special_reason",
+        )?,
+        CaseAction::ChooseDelivery(method) => {
             delivery::choose_delivery(&cw, actor, case, method, now).await?
         }
-        CaseAction::Deliver => {
-            delivery::deliver(&cw, actor, case, field(form, "dispatch_note"), now).await?
+        CaseAction::Deliver { dispatch_note } => {
+            delivery::deliver(&cw, actor, case, &dispatch_note, now).await?
         }
         CaseAction::Close => actions::close(&cw, actor, case, now).await?,
-        CaseAction::Dismiss => {
-            let reason = field(form, "dismiss_reason");
-            as_field(
-                actions::dismiss(&cw, actor, case, reason, now).await,
-                "dismiss_reason",
-            )?
-        }
+        CaseAction::Dismiss { reason } => as_field(
+            actions::dismiss(&cw, actor, case, &reason, now).await,
+            "dismiss_reason",
+        )?,
         CaseAction::Approve => decisions::approve(&cw, actor, case, now).await?,
-        CaseAction::Return => {
-            decisions::return_draft(&cw, actor, case, field(form, "comment"), now).await?
+        CaseAction::Return { comment } => {
+            decisions::return_draft(&cw, actor, case, &comment, now).await?
         }
     };
     Ok(())
 }
 
-/// Runs `action` on a fresh form and redirects to the case; a stale form or a refusal shows the
-/// case again with the reason and what was typed.
-async fn run(
+/// Parses a fresh form with `parse`, performs the action and redirects to the case; a stale
+/// form, an invalid one or a refusal shows the case again with the reason and what was typed.
+async fn run<F: CaseForm>(
     state: &AppState,
     me: &CaseWorker,
     page: PageContext,
     case_id: &str,
-    posted: Posted<Fields>,
-    action: CaseAction,
+    posted: Posted<F>,
+    parse: impl FnOnce(&F) -> Result<CaseAction, CaseworkError>,
 ) -> Result<HttpResponse, AppError> {
     let form = match posted {
         Posted::Fresh(form) => form,
         Posted::Stale(form) => {
-            return refused(state, me, page, case_id, Failure::StaleForm, form).await;
+            return refused(
+                state,
+                me,
+                page,
+                case_id,
+                Failure::StaleForm,
+                typed_values(&form),
+            )
+            .await;
         }
     };
-    match perform(state, me, case_id, action, &form).await {
+    let done = match form.version().trim().parse::<i64>() {
+        Err(_) => Err(CaseworkError::Conflict),
+        Ok(version) => match parse(&form) {
+            Ok(action) => perform(state, me, (case_id, version), action).await,
+            Err(invalid) => Err(invalid),
+        },
+    };
+    match done {
         Ok(()) => Ok(see_other(&format!("/staff/cases/{case_id}"))),
-        Err(error) => refused(state, me, page, case_id, error, form).await,
+        Err(error) => refused(state, me, page, case_id, error, typed_values(&form)).await,
     }
 }
 
-/// One handler per action: `POST /staff/cases/{id}/<action>`, with the role it needs.
+/// One handler per action: `POST /staff/cases/{id}/<action>`, with the role it needs, the form
+/// it takes and how that form becomes a [`CaseAction`].
 macro_rules! case_actions {
-    ($($(#[$doc:meta])* $name:ident: $role:ident => $action:ident;)+) => {$(
+    ($($(#[$doc:meta])* $name:ident: $role:ident, $form:ty => $parse:expr;)+) => {$(
         $(#[$doc])*
         pub async fn $name(
             state: web::Data<AppState>,
             me: $role,
             page: PageContext,
             case_id: web::Path<String>,
-            CsrfForm(posted): CsrfForm<Fields>,
+            CsrfForm(posted): CsrfForm<$form>,
         ) -> Result<HttpResponse, AppError> {
             let me = CaseWorker::from(me);
-            run(&state, &me, page, &case_id, posted, CaseAction::$action).await
+            run(&state, &me, page, &case_id, posted, $parse).await
         }
     )+};
 }
 
+fn text(raw: &str) -> String {
+    raw.trim().to_string()
+}
+
 case_actions! {
     /// Assign the case to oneself.
-    take: CaseWorker => Take;
+    take: CaseWorker, ButtonForm => |_| Ok(CaseAction::Take);
     /// Assign the case to someone else.
-    assign: Approver => Assign;
-    note: CaseWorker => Note;
-    message: CaseWorker => Message;
-    start_review: CaseWorker => StartReview;
-    verify: CaseWorker => Verify;
-    review_document: CaseWorker => ReviewDocument;
-    destroy_document: CaseWorker => DestroyDocument;
-    correction: CaseWorker => Correction;
+    assign: Approver, AssignForm => |f| Ok(CaseAction::Assign { assignee: text(&f.assignee) });
+    note: CaseWorker, NoteForm => |f| Ok(CaseAction::Note(text(&f.note)));
+    message: CaseWorker, MessageForm => |f| Ok(CaseAction::Message(text(&f.message)));
+    start_review: CaseWorker, ButtonForm => |_| Ok(CaseAction::StartReview);
+    verify: CaseWorker, ButtonForm => |_| Ok(CaseAction::Verify);
+    review_document: CaseWorker, ReviewDocumentForm => ReviewDocumentForm::parse;
+    destroy_document: CaseWorker, DestroyDocumentForm => DestroyDocumentForm::parse;
+    correction: CaseWorker, CorrectionForm => CorrectionForm::parse;
     /// Invoice, payment or refund.
-    fee: CaseWorker => Fee;
+    fee: CaseWorker, FeeForm => FeeForm::parse;
     /// Waive a fee (減免).
-    waive: Approver => Waive;
-    extend: CaseWorker => Extend;
-    special_extension: CaseWorker => SpecialExtension;
-    choose_delivery: CaseWorker => ChooseDelivery;
-    deliver: CaseWorker => Deliver;
-    close: CaseWorker => Close;
-    dismiss: CaseWorker => Dismiss;
+    waive: Approver, WaiveForm => WaiveForm::parse;
+    extend: CaseWorker, ExtendForm => ExtendForm::parse;
+    special_extension: CaseWorker, SpecialExtensionForm => SpecialExtensionForm::parse;
+    choose_delivery: CaseWorker, ChooseDeliveryForm => ChooseDeliveryForm::parse;
+    deliver: CaseWorker, DeliverForm => |f| Ok(CaseAction::Deliver { dispatch_note: text(&f.dispatch_note) });
+    close: CaseWorker, ButtonForm => |_| Ok(CaseAction::Close);
+    dismiss: CaseWorker, DismissForm => |f| Ok(CaseAction::Dismiss { reason: text(&f.dismiss_reason) });
     /// Approve the drafted decision (someone other than its drafter).
-    approve: Approver => Approve;
+    approve: Approver, ButtonForm => |_| Ok(CaseAction::Approve);
     /// Return the draft to its drafter with a comment.
-    return_draft: Approver => Return;
+    return_draft: Approver, ReturnForm => |f| Ok(CaseAction::Return { comment: text(&f.comment) });
 }
 
 impl From<Approver> for CaseWorker {
@@ -437,6 +614,65 @@ pub async fn add_file(
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/staff/cases/{case_id}"))),
-        Err(failure) => refused(&state, &me, page, &case_id, failure, Fields::new()).await,
+        Err(failure) => refused(&state, &me, page, &case_id, failure, TypedValues::new()).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posted<F: DeserializeOwned>(body: &str) -> F {
+        serde_urlencoded::from_str(body).expect("a urlencoded form")
+    }
+
+    #[test]
+    fn a_review_keeps_every_ticked_box_and_what_was_typed() {
+        let form: ReviewDocumentForm = posted(
+            "csrf=t&version=3&document=d1&verdict=reject&holder=agent&issued_on=2026-04-01\
+             &check_document_type=1&check_name_matches=1&reason=+blurred+",
+        );
+        assert_eq!(form.version(), "3");
+        let Ok(CaseAction::ReviewDocument { document, review }) = form.parse() else {
+            panic!("a valid review");
+        };
+        assert_eq!(document, "d1");
+        assert!(!review.accepted);
+        assert_eq!(review.holder, Holder::Agent);
+        assert_eq!(review.checked, ["document_type", "name_matches"]);
+        assert_eq!(review.reason, "blurred");
+        let typed = typed_values(&form);
+        assert_eq!(typed.get("reason").map(String::as_str), Some(" blurred "));
+        assert_eq!(
+            typed.get("check_name_matches").map(String::as_str),
+            Some("1")
+        );
+    }
+
+    #[test]
+    fn an_invalid_form_names_its_field() {
+        let problem = |result: Result<CaseAction, CaseworkError>| match result {
+            Err(CaseworkError::Invalid(list)) => list,
+            other => panic!("expected a field problem, got {other:?}"),
+        };
+        let correction: CorrectionForm = posted("version=1&reply_by=2026-05-01");
+        assert_eq!(problem(correction.parse()), [("text", "required")]);
+        let fee: FeeForm = posted("version=1&entry=payment&amount=-5");
+        assert_eq!(problem(fee.parse()), [("amount", "positive")]);
+        let waiver: FeeForm = posted("version=1&entry=waiver&amount=100");
+        assert_eq!(problem(waiver.parse()), [("entry", "choose")]);
+        let extend: ExtendForm = posted("version=1&days=thirty");
+        assert_eq!(problem(extend.parse()), [("days", "invalid")]);
+    }
+
+    #[test]
+    fn a_correction_asks_for_the_ticked_items_only() {
+        let form: CorrectionForm =
+            posted("version=1&item_missing_document=1&item_unknown=1&reply_by=2026-05-01");
+        let Ok(CaseAction::Correction { items, text, .. }) = form.parse() else {
+            panic!("a valid correction");
+        };
+        assert_eq!(items, ["missing_document"]);
+        assert_eq!(text, "");
     }
 }

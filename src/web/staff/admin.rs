@@ -2,14 +2,14 @@
 //! operator's own closures and openings, and a change form. A change that moves open deadlines
 //! lists them on the page it returns.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use super::roles::Admin;
+use crate::domain::calendar::DayOverride;
 use crate::domain::deadline::jst_date;
 use crate::service::calendar::{
     self, CalendarDayRow, CalendarDesk, DayChange, MovedDeadline, changed_days,
@@ -18,10 +18,18 @@ use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
 
-type Fields = HashMap<String, String>;
+/// The change form as posted.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DayChangeForm {
+    pub day: String,
+    pub day_note: String,
+    /// `close`, `open` or `reset`.
+    pub change: String,
+}
 
 const NOTE_MAX_CHARS: usize = 100;
 
@@ -48,7 +56,7 @@ struct CalendarPage {
     holidays: Vec<RuleDay>,
     operator_days: Vec<OperatorDay>,
     errors: FieldErrors,
-    typed: Fields,
+    typed: TypedValues,
     /// After a change: what it moved (None before any change).
     moved: Option<Vec<MovedDeadline>>,
 }
@@ -76,7 +84,7 @@ async fn calendar_page(
     me: &Admin,
     page: PageContext,
     year: i32,
-    (errors, typed, moved): (FieldErrors, Fields, Option<Vec<MovedDeadline>>),
+    (errors, typed, moved): (FieldErrors, TypedValues, Option<Vec<MovedDeadline>>),
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let calendar = state.fresh_calendar().await?;
@@ -124,7 +132,7 @@ async fn calendar_page(
                 .map(|r| OperatorDay {
                     date: r.day.to_string(),
                     weekday: weekday(lang, r.day),
-                    closed: r.status == "closed",
+                    closed: r.status == DayOverride::Closed,
                     note: r.note,
                 })
                 .collect(),
@@ -150,48 +158,49 @@ pub async fn show(
     calendar_page(&state, &me, page, year, Default::default()).await
 }
 
-/// Reads the change form; every problem is reported at once, next to its field.
-fn change_from(form: &Fields, today: NaiveDate) -> Result<DayChange, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
-    let day = match field("day") {
-        "" => {
-            errors.add("day", "required");
-            None
-        }
-        raw => match parse_date(raw) {
-            None => {
-                errors.add("day", "invalid");
+impl DayChangeForm {
+    /// The change asked for on `today`; every problem is reported at once, next to its field.
+    fn parse(&self, today: NaiveDate) -> Result<DayChange, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let day = match self.day.trim() {
+            "" => {
+                errors.add("day", "required");
                 None
             }
-            // A closure a year back can still move the deadline of an old open case; further
-            // back, or beyond two years ahead, is a typing mistake.
-            Some(d) if d < today - Duration::days(366) || d > today + Duration::days(731) => {
-                errors.add("day", "out_of_range");
-                None
+            raw => match parse_date(raw) {
+                None => {
+                    errors.add("day", "invalid");
+                    None
+                }
+                // A closure a year back can still move the deadline of an old open case; further
+                // back, or beyond two years ahead, is a typing mistake.
+                Some(d) if d < today - Duration::days(366) || d > today + Duration::days(731) => {
+                    errors.add("day", "out_of_range");
+                    None
+                }
+                Some(d) => Some(d),
+            },
+        };
+        let note = self.day_note.trim().to_string();
+        let change = self.change.trim();
+        if change != "reset" {
+            if note.is_empty() {
+                errors.add("day_note", "required");
+            } else if note.chars().count() > NOTE_MAX_CHARS {
+                errors.add("day_note", "too_long");
             }
-            Some(d) => Some(d),
-        },
-    };
-    let note = field("day_note").to_string();
-    let change = field("change");
-    if change != "reset" {
-        if note.is_empty() {
-            errors.add("day_note", "required");
-        } else if note.chars().count() > NOTE_MAX_CHARS {
-            errors.add("day_note", "too_long");
         }
-    }
-    if !matches!(change, "close" | "open" | "reset") {
-        errors.add("change", "required");
-    }
-    match (day, errors.is_empty()) {
-        (Some(day), true) => Ok(match change {
-            "close" => DayChange::Close { day, note },
-            "open" => DayChange::Open { day, note },
-            _ => DayChange::Reset { day },
-        }),
-        _ => Err(errors),
+        if !matches!(change, "close" | "open" | "reset") {
+            errors.add("change", "required");
+        }
+        match (day, errors.is_empty()) {
+            (Some(day), true) => Ok(match change {
+                "close" => DayChange::Close { day, note },
+                "open" => DayChange::Open { day, note },
+                _ => DayChange::Reset { day },
+            }),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -199,13 +208,13 @@ pub async fn change(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<DayChangeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
     let now = state.now();
     let today = jst_date(now);
     let parsed = if fresh {
-        change_from(&form, today)
+        form.parse(today)
     } else {
         let mut errors = FieldErrors::default();
         errors.add_general("field.csrf_expired");
@@ -214,9 +223,9 @@ pub async fn change(
     let change = match parsed {
         Ok(change) => change,
         Err(errors) => {
-            let year = parse_date(form.get("day").map_or("", String::as_str))
-                .map_or(today.year(), |d| d.year());
-            return calendar_page(&state, &me, page, year, (errors, form, None)).await;
+            let year = parse_date(&form.day).map_or(today.year(), |d| d.year());
+            let typed = typed_values(&form);
+            return calendar_page(&state, &me, page, year, (errors, typed, None)).await;
         }
     };
     let year = change.day().year();
@@ -241,7 +250,7 @@ pub async fn change(
         &me,
         page,
         year,
-        (FieldErrors::default(), Fields::new(), Some(moved)),
+        (FieldErrors::default(), TypedValues::new(), Some(moved)),
     )
     .await
 }

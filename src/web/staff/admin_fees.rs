@@ -2,12 +2,13 @@
 //! form, filled in from the schedule in force, to add one from a future day. A schedule not yet in
 //! force may be withdrawn.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::actions::parse_yen;
 use super::roles::Admin;
@@ -25,10 +26,32 @@ use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
 
-type Fields = HashMap<String, String>;
+/// The form adding a schedule, as posted. Its per-kind, per-page-rate and per-method fields are
+/// named from the domain's lists (`kind_field`, `page_field`, `method_field`), so they are kept
+/// by name in `per_item`.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ScheduleForm {
+    pub effective_from: String,
+    pub disc_fee: String,
+    /// `included` or `at_cost`.
+    pub postage: String,
+    pub postage_estimate: String,
+    /// `1` when ticked.
+    pub prepaid: String,
+    #[serde(flatten)]
+    pub per_item: BTreeMap<String, String>,
+}
+
+/// The form withdrawing a scheduled fee schedule.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WithdrawForm {
+    pub effective_from: String,
+}
 
 pub struct ScheduleView {
     pub effective_from: String,
@@ -55,7 +78,7 @@ struct FeesPage {
     page_rates: Vec<(String, String)>,
     methods: Vec<(String, &'static str)>,
     errors: FieldErrors,
-    typed: Fields,
+    typed: TypedValues,
     saved: Option<&'static str>,
 }
 
@@ -100,8 +123,8 @@ fn fee_kinds(state: &AppState) -> Vec<RequestKind> {
 }
 
 /// The form's fields filled in from `schedule` (a starting point for the next one).
-fn fields_of(schedule: &FeeSchedule, kinds: &[RequestKind]) -> Fields {
-    let mut out = Fields::new();
+fn fields_of(schedule: &FeeSchedule, kinds: &[RequestKind]) -> TypedValues {
+    let mut out = TypedValues::new();
     for kind in kinds {
         if let Some(fee) = schedule.request_fees.iter().find(|f| f.kind == *kind) {
             out.insert(kind_field(*kind, "standard"), fee.standard.0.to_string());
@@ -133,81 +156,92 @@ fn fields_of(schedule: &FeeSchedule, kinds: &[RequestKind]) -> Fields {
     out
 }
 
-/// Reads the form; every problem is reported at once, next to its field.
-fn schedule_from(form: &Fields, kinds: &[RequestKind]) -> Result<FeeSchedule, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
-    let effective_from = match field("effective_from") {
-        "" => {
-            errors.add("effective_from", "required");
-            None
-        }
-        raw => parse_date(raw).or_else(|| {
-            errors.add("effective_from", "invalid");
-            None
-        }),
-    };
-    let mut yen = |name: &str, blank: Option<Yen>| -> Option<Yen> {
-        let raw = field(name);
-        if raw.is_empty() {
-            if blank.is_none() {
-                errors.add_message(name, "field.yen.required");
+impl ScheduleForm {
+    /// A field named from the domain's lists, trimmed ("" when absent).
+    fn item(&self, name: &str) -> &str {
+        self.per_item.get(name).map_or("", |v| v.trim())
+    }
+
+    /// The schedule for `kinds`; every problem is reported at once, next to its field.
+    fn parse(&self, kinds: &[RequestKind]) -> Result<FeeSchedule, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let field = |name: &str| match name {
+            "disc_fee" => self.disc_fee.trim(),
+            "postage_estimate" => self.postage_estimate.trim(),
+            generated => self.item(generated),
+        };
+        let effective_from = match self.effective_from.trim() {
+            "" => {
+                errors.add("effective_from", "required");
+                None
             }
-            return blank;
-        }
-        match parse_yen(raw) {
-            Some(y) if y.0 < 0 => errors.add_message(name, "field.yen.invalid"),
-            Some(y) if y > MAX_YEN => errors.add_message(name, "field.yen.too_large"),
-            Some(y) => return Some(y),
-            None => errors.add_message(name, "field.yen.invalid"),
-        }
-        None
-    };
-    let request_fees: Vec<KindFee> = kinds
-        .iter()
-        .filter_map(|kind| {
-            let standard = yen(&kind_field(*kind, "standard"), Some(Yen::ZERO));
-            let online = yen(&kind_field(*kind, "online"), Some(Yen::ZERO));
-            Some(KindFee {
-                kind: *kind,
-                standard: standard?,
-                online: online?,
+            raw => parse_date(raw).or_else(|| {
+                errors.add("effective_from", "invalid");
+                None
+            }),
+        };
+        let mut yen = |name: &str, blank: Option<Yen>| -> Option<Yen> {
+            let raw = field(name);
+            if raw.is_empty() {
+                if blank.is_none() {
+                    errors.add_message(name, "field.yen.required");
+                }
+                return blank;
+            }
+            match parse_yen(raw) {
+                Some(y) if y.0 < 0 => errors.add_message(name, "field.yen.invalid"),
+                Some(y) if y > MAX_YEN => errors.add_message(name, "field.yen.too_large"),
+                Some(y) => return Some(y),
+                None => errors.add_message(name, "field.yen.invalid"),
+            }
+            None
+        };
+        let request_fees: Vec<KindFee> = kinds
+            .iter()
+            .filter_map(|kind| {
+                let standard = yen(&kind_field(*kind, "standard"), Some(Yen::ZERO));
+                let online = yen(&kind_field(*kind, "online"), Some(Yen::ZERO));
+                Some(KindFee {
+                    kind: *kind,
+                    standard: standard?,
+                    online: online?,
+                })
             })
-        })
-        .collect();
-    // A blank page rate means copies of that size and colour are not offered.
-    let page_fees: Vec<PageFee> = PAGE_RATES
-        .iter()
-        .filter(|(size, colour)| !field(&page_field(*size, *colour)).is_empty())
-        .filter_map(|(size, colour)| {
-            Some(PageFee {
-                size: *size,
-                colour: *colour,
-                per_page: yen(&page_field(*size, *colour), None)?,
+            .collect();
+        // A blank page rate means copies of that size and colour are not offered.
+        let page_fees: Vec<PageFee> = PAGE_RATES
+            .iter()
+            .filter(|(size, colour)| !field(&page_field(*size, *colour)).is_empty())
+            .filter_map(|(size, colour)| {
+                Some(PageFee {
+                    size: *size,
+                    colour: *colour,
+                    per_page: yen(&page_field(*size, *colour), None)?,
+                })
             })
-        })
-        .collect();
-    let disc_fee = yen("disc_fee", Some(Yen::ZERO));
-    let postage = match field("postage") {
-        "at_cost" => yen("postage_estimate", None).map(|estimate| Postage::AtCost { estimate }),
-        _ => Some(Postage::Included),
-    };
-    let payment_methods: Vec<PaymentMethod> = PaymentMethod::ALL
-        .iter()
-        .copied()
-        .filter(|m| field(&method_field(*m)) == "1")
-        .collect();
-    match (effective_from, disc_fee, postage, errors.is_empty()) {
-        (Some(effective_from), Some(disc_fee), Some(postage), true) => Ok(FeeSchedule {
-            effective_from,
-            request_fees,
-            page_fees,
-            disc_fee,
-            postage,
-            payment_methods,
-            prepaid: field("prepaid") == "1",
-        }),
-        _ => Err(errors),
+            .collect();
+        let disc_fee = yen("disc_fee", Some(Yen::ZERO));
+        let postage = match self.postage.trim() {
+            "at_cost" => yen("postage_estimate", None).map(|estimate| Postage::AtCost { estimate }),
+            _ => Some(Postage::Included),
+        };
+        let payment_methods: Vec<PaymentMethod> = PaymentMethod::ALL
+            .iter()
+            .copied()
+            .filter(|m| field(&method_field(*m)) == "1")
+            .collect();
+        match (effective_from, disc_fee, postage, errors.is_empty()) {
+            (Some(effective_from), Some(disc_fee), Some(postage), true) => Ok(FeeSchedule {
+                effective_from,
+                request_fees,
+                page_fees,
+                disc_fee,
+                postage,
+                payment_methods,
+                prepaid: self.prepaid.trim() == "1",
+            }),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -283,7 +317,7 @@ async fn fees_page(
     state: &AppState,
     me: &Admin,
     page: PageContext,
-    (errors, typed, saved): (FieldErrors, Option<Fields>, Option<&'static str>),
+    (errors, typed, saved): (FieldErrors, Option<TypedValues>, Option<&'static str>),
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let today = jst_date(state.now());
@@ -378,17 +412,18 @@ pub async fn add(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<ScheduleForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
+    let typed = typed_values(&form);
     if !fresh {
         let mut errors = FieldErrors::default();
         errors.add_general("field.csrf_expired");
-        return fees_page(&state, &me, page, (errors, Some(form), None)).await;
+        return fees_page(&state, &me, page, (errors, Some(typed), None)).await;
     }
-    let schedule = match schedule_from(&form, &fee_kinds(&state)) {
+    let schedule = match form.parse(&fee_kinds(&state)) {
         Ok(schedule) => schedule,
-        Err(errors) => return fees_page(&state, &me, page, (errors, Some(form), None)).await,
+        Err(errors) => return fees_page(&state, &me, page, (errors, Some(typed), None)).await,
     };
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
     match state
@@ -410,7 +445,7 @@ pub async fn add(
             for (field, problem) in problems {
                 errors.add(field, problem.code());
             }
-            fees_page(&state, &me, page, (errors, Some(form), None)).await
+            fees_page(&state, &me, page, (errors, Some(typed), None)).await
         }
         Err(ScheduleError::NotWithdrawable) => Err(AppError::NotFound),
         Err(ScheduleError::Db(e)) => Err(e.into()),
@@ -421,7 +456,7 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<WithdrawForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
     if !fresh {
@@ -429,7 +464,7 @@ pub async fn withdraw(
         errors.add_general("field.csrf_expired");
         return fees_page(&state, &me, page, (errors, None, None)).await;
     }
-    let day: Option<NaiveDate> = form.get("effective_from").and_then(|d| parse_date(d));
+    let day: Option<NaiveDate> = parse_date(&form.effective_from);
     let Some(day) = day else {
         return Err(AppError::NotFound);
     };

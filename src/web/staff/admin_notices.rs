@@ -1,11 +1,10 @@
 //! Decision-notice templates for administrators: for each outcome the operator can decide, the
 //! text a draft starts from in Japanese and English, previewed as the letter the requester gets.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
 
 use super::case::NoticeLetter;
 use super::roles::Admin;
@@ -21,7 +20,14 @@ use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
 
-type Fields = HashMap<String, String>;
+/// The template form as posted: both texts, and which button (`save`, `reset`, or preview).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoticeTextForm {
+    pub body_ja: String,
+    pub body_en: String,
+    pub action: String,
+}
 
 /// One outcome in the list: its label and, per language, when an administrator last wrote it.
 pub struct OutcomeRow {
@@ -207,13 +213,13 @@ pub async fn submit(
     me: Admin,
     page: PageContext,
     code: web::Path<String>,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<NoticeTextForm>,
 ) -> Result<HttpResponse, AppError> {
     let profile = state.fresh_profile().await?;
     let outcome = outcome_of(&profile, &code)?;
     let (form, fresh) = posted.split();
-    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let typed = [field("body_ja"), field("body_en")];
+    let action = form.action;
+    let typed = [form.body_ja, form.body_en];
     let mut errors = FieldErrors::default();
     if !fresh {
         errors.add_general("field.csrf_expired");
@@ -221,7 +227,7 @@ pub async fn submit(
         return edit_page(&state, &me, page, (outcome, Some(typed)), shown).await;
     }
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
-    match field("action").as_str() {
+    match action.as_str() {
         "save" => {
             let saved = notice_templates::save(
                 &state.db,

@@ -2,11 +2,12 @@
 //! not editable), the operator's own values (editable), and, until the first request arrives, the
 //! choice of another ready profile.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::{Deserialize, Serialize};
 
 use super::roles::Admin;
 use crate::domain::delivery::DeliveryMethod;
@@ -16,15 +17,85 @@ use crate::domain::operator_settings::{
     UNCONFIRMED_EXPIRY,
 };
 use crate::domain::profile::{OperatorProfile, ProfileName};
+use crate::domain::regime::Regime;
 use crate::i18n::Lang;
-use crate::service::operator_settings::{Saved, SettingsError};
+use crate::service::caches::Saved;
+use crate::service::operator_settings::SettingsError;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
 
-type Fields = HashMap<String, String>;
+/// The adjustment form as posted. The boxes are named `kind_<RequestKind>` and
+/// `delivery_<DeliveryMethod>` from the domain's lists, so they are kept by name in `ticked`.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AdjustForm {
+    /// The settings revision the form was shown at.
+    pub revision: String,
+    pub operator_name_ja: String,
+    pub operator_name_en: String,
+    pub office_hours_ja: String,
+    pub office_hours_en: String,
+    pub due_soon_office_days: String,
+    pub correction_reply_days: String,
+    pub unconfirmed_expiry_hours: String,
+    pub auto_dismiss_office_days: String,
+    #[serde(flatten)]
+    pub ticked: BTreeMap<String, String>,
+}
+
+impl AdjustForm {
+    /// The adjustments for a profile of `regime`; every problem is reported with its field.
+    fn parse(
+        &self,
+        regime: Regime,
+    ) -> Result<Adjustments, Vec<(&'static str, operator_settings::Problem)>> {
+        let ticked = |prefix: &str| -> Vec<String> {
+            self.ticked
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .filter_map(|(k, _)| k.strip_prefix(prefix).map(str::to_string))
+                .collect()
+        };
+        let (kinds, delivery_methods) = (ticked("kind_"), ticked("delivery_"));
+        let field = |name: &str| -> &str {
+            match name {
+                "operator_name_ja" => &self.operator_name_ja,
+                "operator_name_en" => &self.operator_name_en,
+                "office_hours_ja" => &self.office_hours_ja,
+                "office_hours_en" => &self.office_hours_en,
+                "due_soon_office_days" => &self.due_soon_office_days,
+                "correction_reply_days" => &self.correction_reply_days,
+                "unconfirmed_expiry_hours" => &self.unconfirmed_expiry_hours,
+                "auto_dismiss_office_days" => &self.auto_dismiss_office_days,
+                _ => "",
+            }
+        };
+        operator_settings::parse(
+            &Submitted {
+                field: &field,
+                kinds: &kinds,
+                delivery_methods: &delivery_methods,
+            },
+            regime,
+        )
+    }
+}
+
+/// The form exchanging the ready profile.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ChooseForm {
+    pub revision: String,
+    pub ready_profile: String,
+}
+
+/// The revision a form was shown at (-1, never current, when it is unreadable).
+fn revision_of(raw: &str) -> i64 {
+    raw.parse().unwrap_or(-1)
+}
 
 /// A tick box: its form name, label and whether it is ticked.
 pub struct Choice {
@@ -60,7 +131,7 @@ struct ProfilePage {
     period: String,
     max_extension_days: u32,
     saved: Saved,
-    typed: Fields,
+    typed: TypedValues,
     kinds: Vec<Choice>,
     deliveries: Vec<Choice>,
     numbers: Vec<NumberField>,
@@ -81,9 +152,9 @@ fn regime_label(lang: Lang, profile: &OperatorProfile) -> &'static str {
 }
 
 /// The form's fields as the profile has them now.
-fn fields_of(profile: &OperatorProfile) -> Fields {
+fn fields_of(profile: &OperatorProfile) -> TypedValues {
     let values = Adjustments::of(profile);
-    let mut fields = Fields::from([
+    let mut fields = TypedValues::from([
         ("operator_name_ja".into(), values.operator_name_ja),
         ("operator_name_en".into(), values.operator_name_en),
         ("office_hours_ja".into(), values.office_hours_ja),
@@ -118,7 +189,7 @@ async fn profile_page(
     state: &AppState,
     me: &Admin,
     page: PageContext,
-    (errors, typed, outcome): (FieldErrors, Option<Fields>, Option<&'static str>),
+    (errors, typed, outcome): (FieldErrors, Option<TypedValues>, Option<&'static str>),
 ) -> Result<HttpResponse, AppError> {
     let profile = state.fresh_profile().await?;
     let saved = state.profiles.saved(&state.db).await?;
@@ -213,49 +284,28 @@ pub async fn show(
     profile_page(&state, &me, page, (FieldErrors::default(), None, None)).await
 }
 
-fn revision_of(form: &Fields) -> i64 {
-    form.get("revision")
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(-1)
-}
-
 /// Saves the operator's own values; every problem is shown next to its field with what was typed.
 pub async fn adjust(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<AdjustForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
+    let typed = typed_values(&form);
     let mut errors = FieldErrors::default();
     if !fresh {
         errors.add_general("field.csrf_expired");
-        return profile_page(&state, &me, page, (errors, Some(form), None)).await;
+        return profile_page(&state, &me, page, (errors, Some(typed), None)).await;
     }
     let profile = state.fresh_profile().await?;
-    let ticked = |prefix: &str| -> Vec<String> {
-        form.iter()
-            .filter(|(_, v)| !v.is_empty())
-            .filter_map(|(k, _)| k.strip_prefix(prefix).map(str::to_string))
-            .collect()
-    };
-    let (kinds, delivery_methods) = (ticked("kind_"), ticked("delivery_"));
-    let field = |name: &str| form.get(name).map_or("", String::as_str);
-    let parsed = operator_settings::parse(
-        &Submitted {
-            field: &field,
-            kinds: &kinds,
-            delivery_methods: &delivery_methods,
-        },
-        profile.regime,
-    );
-    let adjustments = match parsed {
+    let adjustments = match form.parse(profile.regime) {
         Ok(adjustments) => adjustments,
         Err(problems) => {
             for (name, problem) in problems {
                 errors.add(name, problem.code());
             }
-            return profile_page(&state, &me, page, (errors, Some(form), None)).await;
+            return profile_page(&state, &me, page, (errors, Some(typed), None)).await;
         }
     };
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
@@ -263,13 +313,13 @@ pub async fn adjust(
         .profiles
         .adjust(
             &state.db,
-            revision_of(&form),
+            revision_of(&form.revision),
             adjustments,
             actor,
             state.now(),
         )
         .await;
-    settle(&state, &me, page, form, outcome, "admin.profile.adjusted").await
+    settle(&state, &me, page, typed, outcome, "admin.profile.adjusted").await
 }
 
 /// Exchanges the ready profile (only before the first request).
@@ -277,7 +327,7 @@ pub async fn choose(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<ChooseForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
     let mut errors = FieldErrors::default();
@@ -285,17 +335,20 @@ pub async fn choose(
         errors.add_general("field.csrf_expired");
         return profile_page(&state, &me, page, (errors, None, None)).await;
     }
-    let Some(name) = form
-        .get("ready_profile")
-        .and_then(|n| n.parse::<ProfileName>().ok())
-    else {
+    let Ok(name) = form.ready_profile.parse::<ProfileName>() else {
         errors.add("ready_profile", "required");
         return profile_page(&state, &me, page, (errors, None, None)).await;
     };
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
     let outcome = state
         .profiles
-        .choose(&state.db, revision_of(&form), name, actor, state.now())
+        .choose(
+            &state.db,
+            revision_of(&form.revision),
+            name,
+            actor,
+            state.now(),
+        )
         .await;
     if outcome.is_ok() {
         tracing::info!(profile = %name, "operator profile chosen");
@@ -304,7 +357,7 @@ pub async fn choose(
         &state,
         &me,
         page,
-        Fields::new(),
+        TypedValues::new(),
         outcome,
         "admin.profile.chosen",
     )
@@ -315,7 +368,7 @@ async fn settle(
     state: &AppState,
     me: &Admin,
     page: PageContext,
-    typed: Fields,
+    typed: TypedValues,
     outcome: Result<(), SettingsError>,
     done: &'static str,
 ) -> Result<HttpResponse, AppError> {

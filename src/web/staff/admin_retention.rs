@@ -1,11 +1,10 @@
 //! The document retention period for administrators: how long a case's documents are kept after
 //! the case ends, how many are kept now and how many the next sweep will destroy.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
 
 use super::roles::Admin;
 use crate::domain::retention::{DEFAULT_DAYS, MAX_DAYS};
@@ -17,7 +16,12 @@ use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render};
 
-type Fields = HashMap<String, String>;
+/// The retention form as posted (the service reads the number of days).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RetentionForm {
+    pub document_days: String,
+}
 
 #[derive(Template)]
 #[template(path = "staff/admin_retention.html")]
@@ -74,10 +78,10 @@ pub async fn change(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<RetentionForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
-    let typed = form.get("document_days").cloned().unwrap_or_default();
+    let typed = form.document_days;
     let mut errors = FieldErrors::default();
     if !fresh {
         errors.add_general("field.csrf_expired");

@@ -1,11 +1,10 @@
 //! Staff accounts for administrators: the list, a form to add someone (their one-time password is
 //! shown once, to hand over), and per account a role change, disable / re-enable and a password reset.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::{Deserialize, Serialize};
 
 use super::roles::Admin;
 use crate::domain::role::Role;
@@ -15,10 +14,59 @@ use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
 
-type Fields = HashMap<String, String>;
+/// The form adding an account, as posted.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NewStaffForm {
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+}
+
+impl NewStaffForm {
+    /// The account and its role; the service checks the name and address.
+    fn parse(&self) -> Result<(NewAccount, Role), FieldErrors> {
+        let Ok(role) = self.role.parse::<Role>() else {
+            let mut errors = FieldErrors::default();
+            errors.add("role", "choose");
+            return Err(errors);
+        };
+        let account = NewAccount {
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+        };
+        Ok((account, role))
+    }
+}
+
+/// A change to one account: `change` is `role` (with the new `role`), `disable`, `enable` or
+/// `reset`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AccountChangeForm {
+    pub change: String,
+    pub role: String,
+}
+
+impl AccountChangeForm {
+    fn parse(&self) -> Option<AccountChange> {
+        match self.change.trim() {
+            "role" => self
+                .role
+                .trim()
+                .parse::<Role>()
+                .ok()
+                .map(AccountChange::Role),
+            "disable" => Some(AccountChange::Disable),
+            "enable" => Some(AccountChange::Enable),
+            "reset" => Some(AccountChange::ResetPassword),
+            _ => None,
+        }
+    }
+}
 
 pub struct AccountLine {
     pub id: String,
@@ -47,7 +95,7 @@ struct StaffPage {
     accounts: Vec<AccountLine>,
     roles: Vec<(&'static str, &'static str)>,
     errors: FieldErrors,
-    typed: Fields,
+    typed: TypedValues,
     outcome: Outcome,
 }
 
@@ -61,7 +109,7 @@ async fn staff_page(
     state: &AppState,
     me: &Admin,
     page: PageContext,
-    (errors, typed, outcome): (FieldErrors, Fields, Outcome),
+    (errors, typed, outcome): (FieldErrors, TypedValues, Outcome),
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let now = state.now().naive_utc();
@@ -69,7 +117,7 @@ async fn staff_page(
     let accounts = rows
         .into_iter()
         .map(|r| {
-            let role = r.role.parse::<Role>().unwrap_or(Role::Staff);
+            let role = r.known_role().unwrap_or(Role::Staff);
             AccountLine {
                 me: r.id == me.staff.id,
                 role: role.as_str(),
@@ -116,7 +164,11 @@ pub async fn show(
     me: Admin,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let shown = (FieldErrors::default(), Fields::new(), Outcome::default());
+    let shown = (
+        FieldErrors::default(),
+        TypedValues::new(),
+        Outcome::default(),
+    );
     staff_page(&state, &me, page, shown).await
 }
 
@@ -131,21 +183,18 @@ pub async fn create(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<NewStaffForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
-    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let typed = typed_values(&form);
     if !fresh {
-        return staff_page(&state, &me, page, (csrf_error(), form, Outcome::default())).await;
+        return staff_page(&state, &me, page, (csrf_error(), typed, Outcome::default())).await;
     }
-    let Ok(role) = field("role").parse::<Role>() else {
-        let mut errors = FieldErrors::default();
-        errors.add("role", "choose");
-        return staff_page(&state, &me, page, (errors, form, Outcome::default())).await;
-    };
-    let input = NewAccount {
-        email: field("email"),
-        display_name: field("display_name"),
+    let (input, role) = match form.parse() {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return staff_page(&state, &me, page, (errors, typed, Outcome::default())).await;
+        }
     };
     let created = staff_admin::create(
         &state.db,
@@ -163,15 +212,15 @@ pub async fn create(
                 who: row.display_name,
                 one_time_password: Some(password),
             };
-            staff_page(&state, &me, page, (errors, Fields::new(), outcome)).await
+            staff_page(&state, &me, page, (errors, TypedValues::new(), outcome)).await
         }
         Err(StaffAdminError::Invalid(problems)) => {
             let errors = FieldErrors::from_validation(&problems);
-            staff_page(&state, &me, page, (errors, form, Outcome::default())).await
+            staff_page(&state, &me, page, (errors, typed, Outcome::default())).await
         }
         Err(StaffAdminError::EmailTaken) => {
             errors.add("email", "email_taken");
-            staff_page(&state, &me, page, (errors, form, Outcome::default())).await
+            staff_page(&state, &me, page, (errors, typed, Outcome::default())).await
         }
         Err(other) => Err(admin_error(other)),
     }
@@ -187,34 +236,26 @@ pub async fn change(
     me: Admin,
     page: PageContext,
     id: web::Path<String>,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<AccountChangeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
-    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
     if !fresh {
         return staff_page(
             &state,
             &me,
             page,
-            (csrf_error(), Fields::new(), Outcome::default()),
+            (csrf_error(), TypedValues::new(), Outcome::default()),
         )
         .await;
     }
-    let requested = match field("change") {
-        "role" => field("role").parse::<Role>().ok().map(AccountChange::Role),
-        "disable" => Some(AccountChange::Disable),
-        "enable" => Some(AccountChange::Enable),
-        "reset" => Some(AccountChange::ResetPassword),
-        _ => None,
-    };
-    let Some(requested) = requested else {
+    let Some(requested) = form.parse() else {
         let mut errors = FieldErrors::default();
         errors.add_general("admin.staff.choose_change");
         return staff_page(
             &state,
             &me,
             page,
-            (errors, Fields::new(), Outcome::default()),
+            (errors, TypedValues::new(), Outcome::default()),
         )
         .await;
     };
@@ -248,7 +289,7 @@ pub async fn change(
                 &state,
                 &me,
                 page,
-                (FieldErrors::default(), Fields::new(), outcome),
+                (FieldErrors::default(), TypedValues::new(), outcome),
             )
             .await
         }
@@ -259,7 +300,7 @@ pub async fn change(
                 &state,
                 &me,
                 page,
-                (errors, Fields::new(), Outcome::default()),
+                (errors, TypedValues::new(), Outcome::default()),
             )
             .await
         }

@@ -1,16 +1,16 @@
 //! The staff case page, the requester's details (audited), the document viewer and the
 //! printable decision notice.
 
-use std::collections::HashMap;
-
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::case_view::{self as view, Names};
 use super::roles::CaseWorker;
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{jst_date, requester_period_end};
 use crate::domain::delivery::DeliveryMethod;
+use crate::domain::document::DecisionStatus;
 use crate::domain::event::EventKind;
 use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest};
 use crate::domain::outcome::Outcome;
@@ -23,7 +23,7 @@ use crate::service::casework::file::{self, CaseFile};
 use crate::service::staff_directory;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TypedValues};
 use crate::web::page::{PageContext, render};
 
 pub async fn casework(state: &AppState) -> Result<Casework<'_>, crate::db::DbError> {
@@ -44,7 +44,7 @@ pub struct Feedback {
     pub status: Option<StatusCode>,
     pub errors: FieldErrors,
     pub refusal: Option<String>,
-    pub typed: HashMap<String, String>,
+    pub typed: TypedValues,
 }
 
 /// Which actions the page offers: the domain's allowed events, plus what is not an event.
@@ -140,7 +140,7 @@ pub async fn names(state: &AppState) -> Result<(Names, Vec<(String, String)>), A
         .collect();
     let workers = staff
         .into_iter()
-        .filter(|s| matches!(s.role.as_str(), "staff" | "approver"))
+        .filter(|s| s.known_role().is_some_and(Role::works_cases))
         .map(|s| (s.id, s.display_name))
         .collect();
     Ok((names, workers))
@@ -189,7 +189,7 @@ fn request_fee_quote(state: &AppState, file: &CaseFile) -> i64 {
             .unwrap_or(DeliveryMethod::ElectronicDownload),
         pages: Vec::new(),
         discs: 0,
-        online: file.row.channel == "online",
+        online: file.row.channel == RequestChannel::Online,
         date,
         postage: None,
     };
@@ -252,13 +252,10 @@ pub async fn render_case(
         receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
         kind: lang.pick(kind.label_ja(), kind.label_en()),
         state: lang.pick(file.facts.state.label_ja(), file.facts.state.label_en()),
-        requester_type: file
-            .row
-            .requester_type
-            .parse::<crate::domain::identity::RequesterType>()
-            .map_or("", |t| {
-                lang.t(&format!("request.requester_type.{}", t.as_str()))
-            }),
+        requester_type: lang.t(&format!(
+            "request.requester_type.{}",
+            file.row.requester_type.as_str()
+        )),
         channel: lang.t(&format!("staff.case.channel.{}", file.row.channel)),
         received: file
             .row
@@ -481,7 +478,7 @@ pub async fn notice(
         text: decision.text.clone(),
         grounds: decision_text::ground_labels(&decision.grounds, lang),
         remedy: decision_text::remedy(regime, lang),
-        draft: decision.status != "approved",
+        draft: decision.status != DecisionStatus::Approved,
         page: page.with_staff(&me.staff.display_name),
     };
     render(StatusCode::OK, &letter)

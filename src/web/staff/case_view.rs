@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::domain::deadline::{Clock, DeadlineStatus};
+use crate::domain::document::{DecisionStatus, DocumentPurpose};
 use crate::domain::event::EventKind;
 use crate::domain::fees::LedgerEntry;
 use crate::domain::identity::IdentityEvaluation;
@@ -89,7 +90,7 @@ pub fn documents(lang: Lang, names: &Names, docs: &[ReviewedDocument]) -> Vec<Do
                 status: lang.t(&format!("case.documents.status.{}", d.row.status)),
                 inline_image: d.row.mime.starts_with("image/"),
                 destroyed: d.row.destroyed_at.is_some(),
-                disclosure: d.row.purpose == "disclosure",
+                disclosure: d.row.purpose == DocumentPurpose::Disclosure,
                 checks: d
                     .doc_type
                     .map(checklist)
@@ -227,7 +228,8 @@ pub struct DecisionItem {
     pub id: String,
     pub outcome: &'static str,
     pub status: &'static str,
-    pub status_code: String,
+    /// Pending: an approver may approve or return it.
+    pub awaits_approval: bool,
     pub drafted_by: String,
     pub drafted_at: String,
     pub text: String,
@@ -247,7 +249,7 @@ pub fn decisions(
             id: d.id.clone(),
             outcome: lang.pick(d.outcome.label_ja(regime), d.outcome.label_en()),
             status: lang.t(&format!("decision.status.{}", d.status)),
-            status_code: d.status.clone(),
+            awaits_approval: d.status == DecisionStatus::Pending,
             drafted_by: actor_name(lang, names, &format!("staff:{}", d.drafted_by)),
             drafted_at: jst_minutes(d.drafted_at),
             text: d.text.clone(),

@@ -2,11 +2,12 @@
 //! withheld, preview the letter, submit it for approval. A refused submit re-shows this page with
 //! everything typed.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::{Deserialize, Serialize};
 
 use super::actions::{Failure, refused};
 use super::case::{NoticeLetter, casework};
@@ -19,30 +20,43 @@ use crate::service::casework::{CaseworkError, file};
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, typed_values};
 use crate::web::page::{PageContext, render, see_other};
 
-type Fields = HashMap<String, String>;
+/// The draft form (and the page's query) as posted: the grounds' boxes are named
+/// `ground_<WithholdingGround>`, one per ground the regime allows, so they are collected by name.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DraftForm {
+    pub version: String,
+    pub outcome: String,
+    /// None when no text was sent (the page then starts from the outcome's template).
+    pub text: Option<String>,
+    #[serde(flatten)]
+    pub ticked: BTreeMap<String, String>,
+}
 
-/// The draft form as typed: outcome, ticked grounds (`ground_<code>`), text if any was sent.
+/// The draft as typed: outcome (checked against the case when shown or submitted), ticked
+/// grounds, text if any was sent.
 struct DraftInput {
     outcome: String,
     grounds: Vec<WithholdingGround>,
     text: Option<String>,
 }
 
-impl DraftInput {
-    fn from_fields(fields: &Fields) -> DraftInput {
-        let mut grounds: Vec<WithholdingGround> = fields
+impl From<&DraftForm> for DraftInput {
+    fn from(form: &DraftForm) -> DraftInput {
+        let mut grounds: Vec<WithholdingGround> = form
+            .ticked
             .keys()
             .filter_map(|k| k.strip_prefix("ground_"))
             .filter_map(|code| code.parse().ok())
             .collect();
         grounds.sort();
         DraftInput {
-            outcome: fields.get("outcome").cloned().unwrap_or_default(),
+            outcome: form.outcome.clone(),
             grounds,
-            text: fields.get("text").cloned(),
+            text: form.text.clone(),
         }
     }
 }
@@ -152,9 +166,9 @@ pub async fn show(
     me: CaseWorker,
     page: PageContext,
     case_id: web::Path<String>,
-    query: web::Query<Fields>,
+    query: web::Query<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
-    let input = DraftInput::from_fields(&query);
+    let input = DraftInput::from(&*query);
     let shown = (false, FieldErrors::default(), StatusCode::OK);
     draft_page(&state, &me, page, &case_id, input, shown).await
 }
@@ -165,10 +179,10 @@ pub async fn preview(
     me: CaseWorker,
     page: PageContext,
     case_id: web::Path<String>,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
     // A preview changes nothing, so a stale form is previewed too.
-    let input = DraftInput::from_fields(posted.form());
+    let input = DraftInput::from(posted.form());
     let shown = (true, FieldErrors::default(), StatusCode::OK);
     draft_page(&state, &me, page, &case_id, input, shown).await
 }
@@ -180,10 +194,10 @@ pub async fn submit(
     me: CaseWorker,
     page: PageContext,
     case_id: web::Path<String>,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (fields, fresh) = posted.split();
-    let input = DraftInput::from_fields(&fields);
+    let (form, fresh) = posted.split();
+    let input = DraftInput::from(&form);
     let mut errors = FieldErrors::default();
     let result: Result<_, Failure> = if !fresh {
         Err(Failure::StaleForm)
@@ -191,10 +205,7 @@ pub async fn submit(
         match input.outcome.parse::<Outcome>() {
             Err(_) => Err(CaseworkError::Invalid(vec![("outcome", "choose")]).into()),
             Ok(outcome) => {
-                let version = fields
-                    .get("version")
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(-1);
+                let version = form.version.trim().parse().unwrap_or(-1);
                 let cw = casework(&state).await?;
                 let draft = Draft {
                     outcome,
@@ -223,7 +234,9 @@ pub async fn submit(
             errors.add_general("staff.case.conflict");
             StatusCode::CONFLICT
         }
-        Err(other) => return refused(&state, &me, page, &case_id, other, fields).await,
+        Err(other) => {
+            return refused(&state, &me, page, &case_id, other, typed_values(&form)).await;
+        }
     };
     draft_page(&state, &me, page, &case_id, input, (false, errors, status)).await
 }

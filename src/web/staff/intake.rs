@@ -1,18 +1,18 @@
 //! Staff intake: a request that came by post, e-mail or at the counter, typed in from the paper.
 //! Scanned documents are added on the case page afterwards (like the requester's own uploads).
 
-use std::collections::HashMap;
-
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes;
 use actix_multipart::form::text::Text;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::{Deserialize, Serialize};
 
 use super::actions::Failure;
 use super::case::casework;
 use super::roles::CaseWorker;
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::jst_date;
 use crate::domain::identity::{DocumentType, RequesterType};
 use crate::i18n::Lang;
@@ -23,22 +23,51 @@ use crate::service::intake::draft::{
     RequestDraft,
 };
 use crate::service::intake::person::PersonDetails;
-use crate::service::intake::staff_entry::{self, CHANNELS, StaffEntry};
+use crate::service::intake::staff_entry::{self, StaffEntry};
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
 use crate::web::error::AppError;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render, see_other};
 use crate::web::portal::context;
 
-type Fields = HashMap<String, String>;
+/// A request typed in from paper, as posted (kept as typed, to show again with its problems).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct IntakeForm {
+    pub channel: String,
+    pub arrived_on: String,
+    pub lang: String,
+    pub kind: String,
+    pub requester_type: String,
+    pub name: String,
+    pub name_kana: String,
+    pub birth_date: String,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub agent_name: String,
+    pub agent_name_kana: String,
+    pub agent_postal_code: String,
+    pub agent_address: String,
+    pub agent_phone: String,
+    pub agent_email: String,
+    pub data_description: String,
+    pub period: String,
+    pub current_content: String,
+    pub correct_content: String,
+    pub ground: String,
+    pub action: String,
+    pub delivery: String,
+}
 
 #[derive(Template)]
 #[template(path = "staff/intake.html")]
 struct IntakePage {
     page: PageContext,
     errors: FieldErrors,
-    typed: Fields,
+    typed: TypedValues,
     today: String,
     channels: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -59,7 +88,7 @@ fn intake_page(
     me: &CaseWorker,
     page: PageContext,
     errors: FieldErrors,
-    typed: Fields,
+    typed: TypedValues,
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let status = if errors.is_empty() {
@@ -71,9 +100,9 @@ fn intake_page(
         status,
         &IntakePage {
             today: jst_date(state.now()).format("%Y-%m-%d").to_string(),
-            channels: CHANNELS
+            channels: RequestChannel::ON_PAPER
                 .iter()
-                .map(|c| (*c, lang.t(&format!("staff.case.channel.{c}"))))
+                .map(|c| (c.as_str(), lang.t(&format!("staff.case.channel.{c}"))))
                 .collect(),
             kinds: state
                 .profile()
@@ -117,48 +146,55 @@ pub async fn form(
     me: CaseWorker,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    intake_page(&state, &me, page, FieldErrors::default(), Fields::new())
+    intake_page(
+        &state,
+        &me,
+        page,
+        FieldErrors::default(),
+        TypedValues::new(),
+    )
 }
 
-fn entry_from(form: &Fields) -> StaffEntry {
-    let f = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let draft = RequestDraft {
-        consent_version: None,
-        consented_at: None,
-        kind: f("kind").parse().ok(),
-        requester_type: f("requester_type").parse().ok(),
-        person: PersonDetails {
-            name: f("name"),
-            name_kana: f("name_kana"),
-            birth_date: f("birth_date"),
-            postal_code: f("postal_code"),
-            address: f("address"),
-            phone: f("phone"),
-            email: f("email"),
-        },
-        agent: AgentDetails {
-            name: f("agent_name"),
-            name_kana: f("agent_name_kana"),
-            postal_code: f("agent_postal_code"),
-            address: f("agent_address"),
-            phone: f("agent_phone"),
-            email: f("agent_email"),
-        },
-        content: RequestContent {
-            data_description: f("data_description"),
-            period: f("period"),
-            current_content: f("current_content"),
-            correct_content: f("correct_content"),
-            ground: f("ground"),
-            action: f("action"),
-        },
-        delivery: f("delivery").parse().ok(),
-    };
-    StaffEntry {
-        channel: f("channel"),
-        arrived_on: f("arrived_on"),
-        draft,
-        lang: Lang::from_code(&f("lang")).unwrap_or_default(),
+impl From<IntakeForm> for StaffEntry {
+    fn from(form: IntakeForm) -> StaffEntry {
+        let draft = RequestDraft {
+            consent_version: None,
+            consented_at: None,
+            kind: form.kind.parse().ok(),
+            requester_type: form.requester_type.parse().ok(),
+            person: PersonDetails {
+                name: form.name,
+                name_kana: form.name_kana,
+                birth_date: form.birth_date,
+                postal_code: form.postal_code,
+                address: form.address,
+                phone: form.phone,
+                email: form.email,
+            },
+            agent: AgentDetails {
+                name: form.agent_name,
+                name_kana: form.agent_name_kana,
+                postal_code: form.agent_postal_code,
+                address: form.agent_address,
+                phone: form.agent_phone,
+                email: form.agent_email,
+            },
+            content: RequestContent {
+                data_description: form.data_description,
+                period: form.period,
+                current_content: form.current_content,
+                correct_content: form.correct_content,
+                ground: form.ground,
+                action: form.action,
+            },
+            delivery: form.delivery.parse().ok(),
+        };
+        StaffEntry {
+            channel: form.channel.parse().ok(),
+            arrived_on: form.arrived_on,
+            draft,
+            lang: Lang::from_code(&form.lang).unwrap_or_default(),
+        }
     }
 }
 
@@ -166,22 +202,23 @@ pub async fn submit(
     state: web::Data<AppState>,
     me: CaseWorker,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<Fields>,
+    CsrfForm(posted): CsrfForm<IntakeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
     let mut errors = FieldErrors::default();
     if !fresh {
         errors.add_general("field.csrf_expired");
-        return intake_page(&state, &me, page, errors, form);
+        return intake_page(&state, &me, page, errors, typed_values(&form));
     }
-    let entry = entry_from(&form);
+    let typed = typed_values(&form);
+    let entry = StaffEntry::from(form);
     let today = jst_date(state.now());
     let problems = staff_entry::problems(&entry, &state.profile(), today);
     if !problems.is_empty() {
         for (field, code) in problems {
             errors.add(field, code);
         }
-        return intake_page(&state, &me, page, errors, form);
+        return intake_page(&state, &me, page, errors, typed);
     }
     let case_id = staff_entry::enter(
         &context(&state),
@@ -226,7 +263,7 @@ pub async fn add_scan(
             page,
             &case_id,
             Failure::StaleForm,
-            Fields::new(),
+            TypedValues::new(),
         )
         .await;
     };
@@ -267,7 +304,7 @@ pub async fn add_scan(
     match result {
         Ok(()) => Ok(see_other(&format!("/staff/cases/{case_id}#documents"))),
         Err(error) => {
-            super::actions::refused(&state, &me, page, &case_id, error, Fields::new()).await
+            super::actions::refused(&state, &me, page, &case_id, error, TypedValues::new()).await
         }
     }
 }

@@ -88,11 +88,10 @@ pub fn urgency(days_left: Option<i64>, due_soon: u32) -> &'static str {
 }
 
 fn filter_from(query: &QueueQuery, state: &AppState, me: &CaseWorker) -> QueueFilter {
-    let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let q = query.q.trim();
     let mut filter = QueueFilter {
-        kind: non_empty(&query.kind).filter(|k| k.parse::<RequestKind>().is_ok()),
-        state: non_empty(&query.state).filter(|s| s.parse::<CaseState>().is_ok()),
+        kind: query.kind.trim().parse::<RequestKind>().ok(),
+        state: query.state.trim().parse::<CaseState>().ok(),
         assignee: match query.assignee.as_str() {
             "" => None,
             "me" => Some(Some(me.staff.id.clone())),
@@ -237,7 +236,7 @@ pub async fn list(
                 .collect(),
             staff: staff
                 .into_iter()
-                .filter(|s| matches!(s.role.as_str(), "staff" | "approver"))
+                .filter(|s| s.known_role().is_some_and(Role::works_cases))
                 .map(|s| (s.id, s.display_name))
                 .collect(),
             query,

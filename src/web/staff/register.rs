@@ -85,12 +85,11 @@ fn filter_from(query: &RegisterQuery) -> Result<RegisterFilter, FieldErrors> {
     {
         errors.add("received_to", "before_from");
     }
-    let choice = |raw: &str, valid: bool| (!raw.is_empty() && valid).then(|| raw.to_string());
     let filter = RegisterFilter {
         received_from: from.map(jst_midnight),
         received_until: to.map(|d| jst_midnight(d + Duration::days(1))),
-        kind: choice(&query.kind, query.kind.parse::<RequestKind>().is_ok()),
-        state: choice(&query.state, query.state.parse::<CaseState>().is_ok()),
+        kind: query.kind.parse::<RequestKind>().ok(),
+        state: query.state.parse::<CaseState>().ok(),
         assignee: match query.assignee.as_str() {
             "" => None,
             "none" => Some(None),
