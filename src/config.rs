@@ -6,7 +6,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::db::DatabaseUrl;
+use crate::db::{DatabaseUrl, Durability};
 use crate::domain::profile::ProfileName;
 use crate::secrets::{self, Secrets};
 
@@ -24,6 +24,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: DatabaseUrl,
     pub db_pool_size: u32,
+    /// SQLite's `synchronous` setting: FULL unless the operator trades durability for speed.
+    pub sqlite_durability: Durability,
     pub log_format: LogFormat,
     pub log_filter: String,
     pub setup_link_minutes: i64,
@@ -112,6 +114,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_DB_POOL_SIZE",
         "8",
         "database connections per instance (readers for SQLite)",
+    ),
+    (
+        "MADOGUCHI_SQLITE_SYNCHRONOUS",
+        "full",
+        "full: an acknowledged change survives a power cut; normal: faster, the last commits may roll back after one",
     ),
     ("MADOGUCHI_LOG_FORMAT", "pretty", "pretty or json"),
     (
@@ -255,6 +262,19 @@ impl Config {
             12,
             1..=168,
         );
+        let sqlite_durability = match get("MADOGUCHI_SQLITE_SYNCHRONOUS")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("full") => Durability::Full,
+            Some("normal") => Durability::Normal,
+            Some(other) => {
+                errors.push(format!(
+                    "MADOGUCHI_SQLITE_SYNCHRONOUS: `{other}` is neither `full` nor `normal`"
+                ));
+                Durability::Full
+            }
+        };
         let log_format = match get("MADOGUCHI_LOG_FORMAT")
             .map(str::to_ascii_lowercase)
             .as_deref()
@@ -381,6 +401,7 @@ impl Config {
                 data_dir,
                 database_url,
                 db_pool_size,
+                sqlite_durability,
                 log_format,
                 log_filter,
                 setup_link_minutes,
@@ -470,6 +491,24 @@ mod tests {
             DatabaseUrl::Sqlite(dir.path().join("madoguchi.db"))
         );
         assert!(!config.cookie_secure);
+        assert_eq!(config.sqlite_durability, Durability::Full);
+    }
+
+    #[test]
+    fn durability_is_traded_only_when_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::from_vars(&vars(
+            &[("MADOGUCHI_SQLITE_SYNCHRONOUS", "Normal")],
+            dir.path(),
+        ))
+        .unwrap();
+        assert_eq!(config.sqlite_durability, Durability::Normal);
+        let errors = Config::from_vars(&vars(
+            &[("MADOGUCHI_SQLITE_SYNCHRONOUS", "off")],
+            dir.path(),
+        ))
+        .unwrap_err();
+        assert!(errors.to_string().contains("MADOGUCHI_SQLITE_SYNCHRONOUS"));
     }
 
     #[test]

@@ -272,11 +272,14 @@ impl Application {
 /// Connects and migrates; shared by `serve` and `migrate`.
 pub fn open_database(config: &Config) -> Result<Db, StartupError> {
     let url = config.database_url.redacted();
-    let db = Db::connect(&config.database_url, config.db_pool_size).map_err(|source| {
-        StartupError::Database {
-            url: url.clone(),
-            source,
-        }
+    let db = Db::connect_with(
+        &config.database_url,
+        config.db_pool_size,
+        config.sqlite_durability,
+    )
+    .map_err(|source| StartupError::Database {
+        url: url.clone(),
+        source,
     })?;
     let applied = db.migrate().map_err(|source| StartupError::Database {
         url: url.clone(),

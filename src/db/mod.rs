@@ -68,7 +68,7 @@ pub use connecting::quiesce;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use pool::{Db, DbError};
+pub use pool::{Db, DbError, Durability};
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
