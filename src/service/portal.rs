@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::auth::token;
-use crate::db::audit::{self, AuditEvent};
+use crate::db::audit;
 use crate::db::{DbError, cases, decisions, documents, messages as message_rows, outbox};
 use crate::domain::deadline::{Deadline, jst_date};
 use crate::domain::event::{Actor, Event};
@@ -15,7 +15,9 @@ use crate::domain::reminders::automatic_dismissal_on;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
-use crate::service::case_record::{RecordError, append_event, contact_of, parse_facts};
+use crate::service::case_record::{
+    RecordError, append_event, contact_of, parse_facts, requester_audit,
+};
 use crate::service::deadlines;
 use crate::service::documents::{UploadError, open_stored};
 use crate::service::intake::submit::{IntakeContext, IntakeError};
@@ -160,6 +162,7 @@ pub async fn send_case_link(
     ctx.db
         .write(move |conn| {
             cases::update(conn, &updated)?;
+            audit::append(conn, &requester_audit(now, "case.link_resent", &updated.id))?;
             outbox::enqueue(conn, &outgoing)
         })
         .await?;
@@ -211,13 +214,7 @@ pub async fn download(
     else {
         return Ok(None);
     };
-    let audit_row = AuditEvent::new(
-        now.naive_utc(),
-        format!("requester:{}", row.id),
-        "delivery.downloaded",
-    )
-    .case(&row.id)
-    .target(&doc.id);
+    let audit_row = requester_audit(now, "delivery.downloaded", &row.id).target(&doc.id);
     let (case_id, case_state) = (row.id.clone(), row.state);
     ctx.db
         .write(move |conn| {
@@ -266,7 +263,9 @@ pub async fn withdraw(
             purpose: "withdrawn",
         }),
         message: None,
-        also: None,
+        also: Some(Box::new(move |conn, saved| {
+            audit::append(conn, &requester_audit(now, "case.withdrawn", &saved.id))
+        })),
     };
     match lifecycle::apply(db, desk, row, firing, now).await {
         Ok(_) => Ok(true),
