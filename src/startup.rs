@@ -58,6 +58,8 @@ pub struct Application {
     setup_link: Option<String>,
     mail_files: Option<std::path::PathBuf>,
     mail_worker: MailWorkerHandle,
+    db: Db,
+    clock: Arc<dyn Clock>,
 }
 
 impl Application {
@@ -176,6 +178,11 @@ impl Application {
             }
             .spawn(std::time::Duration::from_secs(config.reminder_poll_seconds));
         }
+        crate::service::audit_log::spawn_sealer(
+            db.clone(),
+            clock.clone(),
+            crate::service::audit_log::SEAL_EVERY,
+        );
         let blobs = BlobStore::open(config.data_path("documents")).map_err(|e| {
             StartupError::Setup(format!("{}: {e}", config.data_path("documents").display()))
         })?;
@@ -185,6 +192,7 @@ impl Application {
             profiles.clone(),
             std::time::Duration::from_secs(300),
         );
+        let (sealing_db, sealing_clock) = (db.clone(), clock.clone());
         let state = Data::new(AppState {
             db,
             config: Arc::new(config.clone()),
@@ -243,6 +251,8 @@ impl Application {
             setup_link,
             mail_files,
             mail_worker,
+            db: sealing_db,
+            clock: sealing_clock,
         })
     }
 
@@ -261,10 +271,14 @@ impl Application {
     }
 
     /// Serves until a signal (SIGTERM, SIGINT) stops the server, then stops the mail worker:
-    /// no new claims, and the message in flight sent and recorded (or released).
+    /// no new claims, and the message in flight sent and recorded (or released); last, seals the
+    /// audit records written since the last seal.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.mail_worker.shutdown(worker::SHUTDOWN_GRACE).await;
+        if let Err(e) = crate::service::audit_log::seal(&self.db, self.clock.now()).await {
+            tracing::warn!(error = %e, "could not seal the audit log on the way out");
+        }
         served
     }
 }

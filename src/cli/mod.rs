@@ -10,6 +10,7 @@ use crate::auth::password::{self, Cost};
 use crate::config::Config;
 use crate::domain::role::Role;
 use crate::service::accounts::{self, AccountError, AccountInput};
+use crate::service::audit_log;
 use crate::startup::{self, Application};
 
 #[derive(Debug, Parser)]
@@ -45,6 +46,11 @@ pub enum Command {
     },
     /// Generate keys for MADOGUCHI_SESSION_KEY and MADOGUCHI_DOCUMENT_KEY / 鍵の生成
     Keys,
+    /// Check or seal the tamper-evident audit log / 監査ログの検証
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
     #[command(flatten)]
     Domain(domain_cmds::DomainCommand),
 }
@@ -81,6 +87,15 @@ pub enum DevCommand {
     },
     /// Run one reminder and escalation sweep now and say how long it took / リマインダーを1回実行
     Sweep,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every record and seal; print the latest seal's digest (exit 1 naming the first
+    /// broken record) / 改ざん検知
+    Verify,
+    /// Seal the records written since the last seal now / 未封印の記録を封印
+    Seal,
 }
 
 /// How the process should end: 0 success, 1 failure at run time, 2 bad configuration or arguments.
@@ -130,6 +145,10 @@ pub async fn run(cli: Cli) -> Exit {
             Ok(config) => sweep(&config).await,
             Err(exit) => exit,
         },
+        Command::Audit { action } => match load_config() {
+            Ok(config) => audit(&config, action),
+            Err(exit) => exit,
+        },
         Command::Staff {
             action:
                 StaffCommand::Add {
@@ -172,6 +191,69 @@ fn migrate(config: &Config) -> Exit {
     }
 }
 
+fn audit(config: &Config, action: AuditCommand) -> Exit {
+    let db = match startup::open_database(config) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit(2);
+        }
+    };
+    match action {
+        AuditCommand::Seal => match audit_log::seal_blocking(&db, chrono::Utc::now()) {
+            Ok(run) => {
+                match run.latest {
+                    Some(latest) => println!(
+                        "sealed {} records in {} seals; latest seal {} digest {}",
+                        run.records, run.seals, latest.number, latest.digest
+                    ),
+                    None => println!("nothing to seal"),
+                }
+                Exit(0)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Exit(1)
+            }
+        },
+        AuditCommand::Verify => {
+            let started = std::time::Instant::now();
+            match audit_log::verify(&db) {
+                Ok(Ok(intact)) => {
+                    let seconds = started.elapsed().as_secs_f64();
+                    println!(
+                        "audit log intact: {} records ({} sealed, {} awaiting the next seal) checked in {seconds:.2} s",
+                        intact.records, intact.sealed, intact.pending
+                    );
+                    match intact.latest {
+                        Some((number, digest)) => {
+                            println!("latest seal {number} digest {digest}");
+                        }
+                        None => println!("no seal yet"),
+                    }
+                    Exit(0)
+                }
+                Ok(Err(broken)) => {
+                    eprintln!("audit log broken: {broken}");
+                    Exit(1)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Exit(1)
+                }
+            }
+        }
+    }
+}
+
+/// A command that wrote audit records seals them before it exits, so that none waits for a
+/// server that may not be running (`docs/operations.md §2`).
+fn seal_before_exit(db: &crate::db::Db) {
+    if let Err(e) = audit_log::seal_blocking(db, chrono::Utc::now()) {
+        eprintln!("warning: could not seal the audit log: {e}");
+    }
+}
+
 async fn sweep(config: &Config) -> Exit {
     let db = match startup::open_database(config) {
         Ok(db) => db,
@@ -202,7 +284,9 @@ async fn sweep(config: &Config) -> Exit {
         instance: format!("cli-{}", uuid::Uuid::now_v7()),
     };
     let started = std::time::Instant::now();
-    match sweeper.sweep(chrono::Utc::now()).await {
+    let swept = sweeper.sweep(chrono::Utc::now()).await;
+    seal_before_exit(&sweeper.db);
+    match swept {
         Ok(swept) => {
             println!(
                 "considered {} cases, sent {} reminders, dismissed {} requests in {:.3} s",
@@ -248,7 +332,9 @@ fn seed(config: &Config, cases: usize, force: bool) -> Exit {
         calendar: &calendar,
     };
     let started = std::time::Instant::now();
-    match seeder.seed(cases, force, chrono::Utc::now()) {
+    let seeded = seeder.seed(cases, force, chrono::Utc::now());
+    seal_before_exit(&db);
+    match seeded {
         Ok(total) => {
             println!(
                 "added {cases} seeded cases in {:.1} s; the database now holds {total}",
@@ -337,7 +423,9 @@ fn add_staff(
         display_name,
         password: password.clone(),
     };
-    match accounts::add_staff(&db, input, role, chrono::Utc::now(), Cost::Standard) {
+    let added = accounts::add_staff(&db, input, role, chrono::Utc::now(), Cost::Standard);
+    seal_before_exit(&db);
+    match added {
         Ok(row) => {
             println!("created {} account for {} (id {})", role, row.email, row.id);
             if generated {

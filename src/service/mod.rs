@@ -2,6 +2,7 @@
 //! records in one transaction.
 
 pub mod accounts;
+pub mod audit_log;
 pub mod calendar;
 pub mod case_record;
 pub mod casework;
