@@ -34,6 +34,7 @@ macro_rules! on_backend {
 }
 
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod cases;
 mod checkpoint;

@@ -8,6 +8,7 @@ mod admin_staff;
 mod architecture;
 mod atomic_audit;
 mod audit_log;
+mod backup;
 mod browser;
 mod cli;
 mod dashboard;
