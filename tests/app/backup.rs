@@ -218,3 +218,61 @@ fn damaged_sets_and_bad_targets_are_named_in_one_line() {
     fails(&run(&world, &["backup", "--to", &under_file]), 2);
     fails(&run(&world, &["backup"]), 2);
 }
+
+/// PostgreSQL: pg_dump and pg_restore for the database, the command for the documents
+/// (docs/operations.md §3), where the tools are installed.
+#[tokio::test]
+async fn on_postgres_pg_restore_and_the_documents_part_restore_together() {
+    let Some(world) = World::postgres() else {
+        return;
+    };
+    if std::process::Command::new("pg_dump")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let app = spawn_portal(&world, "national").await;
+    let case = received_case(&app, &world).await;
+    let sent = upload(&app, &case, "drivers_licence", "a.jpg", JPEG.to_vec(), None).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let root = tempfile::tempdir().unwrap();
+    let taken = run(
+        &world,
+        &["backup", "--to", &root.path().display().to_string()],
+    );
+    assert!(taken.status.success(), "{}", out(&taken));
+    assert!(String::from_utf8_lossy(&taken.stdout).contains("pg_dump"));
+    let set = sets(root.path()).remove(0);
+    let dump = root.path().join("madoguchi.pgdump");
+    let dumped = std::process::Command::new("pg_dump")
+        .args(["--format=custom", "--file"])
+        .arg(&dump)
+        .arg(&world.database_url)
+        .output()
+        .unwrap();
+    assert!(dumped.status.success(), "{}", out(&dumped));
+
+    let fresh = World::postgres().unwrap();
+    for file in ["document.key", "session.key"] {
+        std::fs::copy(
+            world.data_dir.path().join(file),
+            fresh.data_dir.path().join(file),
+        )
+        .unwrap();
+    }
+    let set_path = set.display().to_string();
+    let too_early = fails(&run(&fresh, &["restore", "--from", &set_path]), 2);
+    assert!(too_early.contains("pg_restore first"), "{too_early}");
+    let loaded = std::process::Command::new("pg_restore")
+        .args(["--no-owner", "--dbname"])
+        .arg(&fresh.database_url)
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert!(loaded.status.success(), "{}", out(&loaded));
+    let restored = run(&fresh, &["restore", "--from", &set_path]);
+    assert!(restored.status.success(), "{}", out(&restored));
+    assert!(String::from_utf8_lossy(&restored.stdout).contains("1 documents"));
+}
