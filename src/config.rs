@@ -44,6 +44,8 @@ pub struct Config {
     pub case_upload_max_bytes: usize,
     /// Requests per minute per client address on the portal's write endpoints; 0 turns it off.
     pub rate_limit_per_minute: u32,
+    /// A bearer token that opens `/metrics`; without one, only a client on this machine may read it.
+    pub metrics_token: Option<String>,
     pub secrets: Secrets,
 }
 
@@ -190,6 +192,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_RATE_LIMIT_PER_MINUTE",
         "20",
         "portal submissions, confirmations, look-ups and uploads per minute per client address and instance; 0 turns the limit off",
+    ),
+    (
+        "MADOGUCHI_METRICS_TOKEN",
+        "(none: /metrics answers loopback clients only)",
+        "bearer token a monitoring system sends to read /metrics from elsewhere; when set, every reader must send it",
     ),
 ];
 
@@ -382,6 +389,10 @@ impl Config {
             20,
             0..=100_000,
         );
+        let metrics_token = get("MADOGUCHI_METRICS_TOKEN").map(str::to_string);
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            errors.push("MADOGUCHI_METRICS_TOKEN: use at least 16 characters".into());
+        }
         let secrets = match secrets::load_or_create(
             &data_dir,
             get("MADOGUCHI_SESSION_KEY"),
@@ -417,6 +428,7 @@ impl Config {
                 upload_max_bytes: upload_max_mb * 1024 * 1024,
                 case_upload_max_bytes: case_upload_max_mb * 1024 * 1024,
                 rate_limit_per_minute,
+                metrics_token,
                 secrets,
             }),
             _ => Err(ConfigErrors(errors)),

@@ -210,6 +210,7 @@ impl Application {
             mail_from,
             blobs,
             clock,
+            metrics: crate::service::metrics::Metrics::new(),
         });
         let cookie_secure = config.cookie_secure;
         let https = config.public_url.starts_with("https://");
@@ -234,6 +235,7 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(security_headers(https))
                 .wrap(TracingLogger::<SafeRootSpan>::new())
+                .wrap(actix_web::middleware::from_fn(web::metrics::record))
                 .configure(|cfg| web::routes(cfg, &limit))
                 .default_service(actix_web::web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(web::error::AppError::NotFound)

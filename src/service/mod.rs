@@ -18,6 +18,7 @@ pub mod housekeeping;
 pub mod intake;
 pub mod lifecycle;
 pub mod messages;
+pub mod metrics;
 pub mod notice_templates;
 pub mod notices;
 pub mod operator_settings;

@@ -18,6 +18,7 @@ mod helpers;
 mod instances;
 mod mail;
 mod mail_once;
+mod metrics;
 mod migrations_parity;
 mod pages;
 mod personas;
