@@ -60,13 +60,20 @@ pub async fn seal(db: &Db, now: DateTime<Utc>) -> Result<SealRun, AuditLogError>
     }
 }
 
-/// [`seal`] for command-line tools, which run no async writer.
+/// [`seal`] for command-line tools, which run no async writer. Beside a running server on SQLite
+/// a seal can find the database busy (its read turned stale while the server committed); it is
+/// tried again a few times before the command gives up.
 pub fn seal_blocking(db: &Db, now: DateTime<Utc>) -> Result<SealRun, AuditLogError> {
     let mut run = SealRun::default();
+    let mut tries_left = 5;
     loop {
         match db.with_writer(|conn| audit::seal_pending(conn, now.naive_utc())) {
             Ok(Some(sealed)) => run.add(sealed),
             Ok(None) | Err(DbError::Conflict(_)) => return Ok(run),
+            Err(_) if tries_left > 0 => {
+                tries_left -= 1;
+                std::thread::sleep(Duration::from_millis(200));
+            }
             Err(e) => return Err(e.into()),
         }
     }
