@@ -1,5 +1,6 @@
 //! The bare stack, for scale: actix-web and diesel committing one SQLite row per request through
-//! a single connection, in WAL mode with synchronous = NORMAL like the application. `benches/bare_stack.sh`
+//! a single connection, in WAL mode with the application's `synchronous` setting (FULL, or NORMAL
+//! when `MADOGUCHI_SQLITE_SYNCHRONOUS=normal`, as for the application). `benches/bare_stack.sh`
 //! loads it with wrk exactly as `benches/submissions.sh` loads the application, so the two
 //! figures, taken minutes apart on the same machine, show what the application's own work costs
 //! whatever the machine's speed that day.
@@ -40,11 +41,15 @@ async fn main() -> std::io::Result<()> {
         eprintln!("usage: bare_stack BIND_ADDRESS DATABASE_FILE");
         std::process::exit(2);
     };
+    let synchronous = match std::env::var("MADOGUCHI_SQLITE_SYNCHRONOUS") {
+        Ok(value) if value.eq_ignore_ascii_case("normal") => "NORMAL",
+        _ => "FULL",
+    };
     let mut conn = SqliteConnection::establish(file).map_err(std::io::Error::other)?;
-    conn.batch_execute(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-         CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);",
-    )
+    conn.batch_execute(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+         CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);"
+    ))
     .map_err(std::io::Error::other)?;
     let shared: Shared = Arc::new(Mutex::new(conn));
     HttpServer::new(move || {

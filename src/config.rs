@@ -6,7 +6,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::db::DatabaseUrl;
+use crate::db::{DatabaseUrl, Durability};
 use crate::domain::profile::ProfileName;
 use crate::secrets::{self, Secrets};
 
@@ -24,6 +24,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: DatabaseUrl,
     pub db_pool_size: u32,
+    /// SQLite's `synchronous` setting: FULL unless the operator trades durability for speed.
+    pub sqlite_durability: Durability,
     pub log_format: LogFormat,
     pub log_filter: String,
     pub setup_link_minutes: i64,
@@ -44,6 +46,8 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (empty: trust no header).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A bearer token that opens `/metrics`; without one, only a client on this machine may read it.
+    pub metrics_token: Option<String>,
     pub secrets: Secrets,
 }
 
@@ -114,6 +118,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_DB_POOL_SIZE",
         "8",
         "database connections per instance (readers for SQLite)",
+    ),
+    (
+        "MADOGUCHI_SQLITE_SYNCHRONOUS",
+        "full",
+        "full: an acknowledged change survives a power cut; normal: faster, the last commits may roll back after one",
     ),
     ("MADOGUCHI_LOG_FORMAT", "pretty", "pretty or json"),
     (
@@ -191,6 +200,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "",
         "addresses or networks (10.0.0.0/8, ::1) of reverse proxies whose X-Forwarded-For names the client; empty trusts no header",
     ),
+    (
+        "MADOGUCHI_METRICS_TOKEN",
+        "(none: /metrics answers loopback clients only)",
+        "bearer token a monitoring system sends to read /metrics from elsewhere; when set, every reader must send it",
+    ),
 ];
 
 impl Config {
@@ -262,6 +276,19 @@ impl Config {
             12,
             1..=168,
         );
+        let sqlite_durability = match get("MADOGUCHI_SQLITE_SYNCHRONOUS")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("full") => Durability::Full,
+            Some("normal") => Durability::Normal,
+            Some(other) => {
+                errors.push(format!(
+                    "MADOGUCHI_SQLITE_SYNCHRONOUS: `{other}` is neither `full` nor `normal`"
+                ));
+                Durability::Full
+            }
+        };
         let log_format = match get("MADOGUCHI_LOG_FORMAT")
             .map(str::to_ascii_lowercase)
             .as_deref()
@@ -378,6 +405,10 @@ impl Config {
                 Vec::new()
             }
         };
+        let metrics_token = get("MADOGUCHI_METRICS_TOKEN").map(str::to_string);
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            errors.push("MADOGUCHI_METRICS_TOKEN: use at least 16 characters".into());
+        }
         let secrets = match secrets::load_or_create(
             &data_dir,
             get("MADOGUCHI_SESSION_KEY"),
@@ -397,6 +428,7 @@ impl Config {
                 data_dir,
                 database_url,
                 db_pool_size,
+                sqlite_durability,
                 log_format,
                 log_filter,
                 setup_link_minutes,
@@ -413,6 +445,7 @@ impl Config {
                 case_upload_max_bytes: case_upload_max_mb * 1024 * 1024,
                 rate_limit_per_minute,
                 trusted_proxies,
+                metrics_token,
                 secrets,
             }),
             _ => Err(ConfigErrors(errors)),
@@ -501,6 +534,24 @@ mod tests {
             DatabaseUrl::Sqlite(dir.path().join("madoguchi.db"))
         );
         assert!(!config.cookie_secure);
+        assert_eq!(config.sqlite_durability, Durability::Full);
+    }
+
+    #[test]
+    fn durability_is_traded_only_when_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::from_vars(&vars(
+            &[("MADOGUCHI_SQLITE_SYNCHRONOUS", "Normal")],
+            dir.path(),
+        ))
+        .unwrap();
+        assert_eq!(config.sqlite_durability, Durability::Normal);
+        let errors = Config::from_vars(&vars(
+            &[("MADOGUCHI_SQLITE_SYNCHRONOUS", "off")],
+            dir.path(),
+        ))
+        .unwrap_err();
+        assert!(errors.to_string().contains("MADOGUCHI_SQLITE_SYNCHRONOUS"));
     }
 
     #[test]

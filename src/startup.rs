@@ -58,6 +58,8 @@ pub struct Application {
     setup_link: Option<String>,
     mail_files: Option<std::path::PathBuf>,
     mail_worker: MailWorkerHandle,
+    db: Db,
+    clock: Arc<dyn Clock>,
 }
 
 impl Application {
@@ -174,6 +176,11 @@ impl Application {
             }
             .spawn(std::time::Duration::from_secs(config.reminder_poll_seconds));
         }
+        crate::service::audit_log::spawn_sealer(
+            db.clone(),
+            clock.clone(),
+            crate::service::audit_log::SEAL_EVERY,
+        );
         let blobs = BlobStore::open(config.data_path("documents")).map_err(|e| {
             StartupError::Setup(format!("{}: {e}", config.data_path("documents").display()))
         })?;
@@ -183,6 +190,7 @@ impl Application {
             profiles.clone(),
             std::time::Duration::from_secs(300),
         );
+        let (sealing_db, sealing_clock) = (db.clone(), clock.clone());
         let state = Data::new(AppState {
             db,
             config: Arc::new(config.clone()),
@@ -198,6 +206,7 @@ impl Application {
             mail_from,
             blobs,
             clock,
+            metrics: crate::service::metrics::Metrics::new(),
         });
         let cookie_secure = config.cookie_secure;
         let https = config.public_url.starts_with("https://");
@@ -224,6 +233,7 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(security_headers(https))
                 .wrap(TracingLogger::<SafeRootSpan>::new())
+                .wrap(actix_web::middleware::from_fn(web::metrics::record))
                 .configure(|cfg| web::routes(cfg, &limit))
                 .default_service(actix_web::web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(web::error::AppError::NotFound)
@@ -241,6 +251,8 @@ impl Application {
             setup_link,
             mail_files,
             mail_worker,
+            db: sealing_db,
+            clock: sealing_clock,
         })
     }
 
@@ -259,10 +271,14 @@ impl Application {
     }
 
     /// Serves until a signal (SIGTERM, SIGINT) stops the server, then stops the mail worker:
-    /// no new claims, and the message in flight sent and recorded (or released).
+    /// no new claims, and the message in flight sent and recorded (or released); last, seals the
+    /// audit records written since the last seal.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.mail_worker.shutdown(worker::SHUTDOWN_GRACE).await;
+        if let Err(e) = crate::service::audit_log::seal(&self.db, self.clock.now()).await {
+            tracing::warn!(error = %e, "could not seal the audit log on the way out");
+        }
         served
     }
 }
@@ -270,11 +286,14 @@ impl Application {
 /// Connects and migrates; shared by `serve` and `migrate`.
 pub fn open_database(config: &Config) -> Result<Db, StartupError> {
     let url = config.database_url.redacted();
-    let db = Db::connect(&config.database_url, config.db_pool_size).map_err(|source| {
-        StartupError::Database {
-            url: url.clone(),
-            source,
-        }
+    let db = Db::connect_with(
+        &config.database_url,
+        config.db_pool_size,
+        config.sqlite_durability,
+    )
+    .map_err(|source| StartupError::Database {
+        url: url.clone(),
+        source,
     })?;
     let applied = db.migrate().map_err(|source| StartupError::Database {
         url: url.clone(),

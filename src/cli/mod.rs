@@ -10,6 +10,7 @@ use crate::auth::password::{self, Cost};
 use crate::config::Config;
 use crate::domain::role::Role;
 use crate::service::accounts::{self, AccountError, AccountInput};
+use crate::service::{audit_log, backup};
 use crate::startup::{self, Application};
 
 #[derive(Debug, Parser)]
@@ -45,6 +46,29 @@ pub enum Command {
     },
     /// Generate keys for MADOGUCHI_SESSION_KEY and MADOGUCHI_DOCUMENT_KEY / 鍵の生成
     Keys,
+    /// Take a backup set under DIR while the server runs, or check one / バックアップ
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        #[command(subcommand)]
+        action: Option<BackupCommand>,
+        /// Directory the set is written under (as DIR/madoguchi-<UTC time>)
+        #[arg(long, value_name = "DIR")]
+        to: Option<std::path::PathBuf>,
+        /// Copy only the documents the newest set under DIR does not hold
+        #[arg(long)]
+        incremental: bool,
+    },
+    /// Restore a backup set into an empty database and data directory, then check it / リストア
+    Restore {
+        /// The set's directory (DIR/madoguchi-<UTC time>)
+        #[arg(long, value_name = "SET")]
+        from: std::path::PathBuf,
+    },
+    /// Check or seal the tamper-evident audit log / 監査ログの検証
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
     #[command(flatten)]
     Domain(domain_cmds::DomainCommand),
 }
@@ -81,6 +105,24 @@ pub enum DevCommand {
     },
     /// Run one reminder and escalation sweep now and say how long it took / リマインダーを1回実行
     Sweep,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Check a set against its manifest (exit 1 naming what is wrong) / バックアップの検証
+    Verify {
+        /// The set's directory
+        set: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every record and seal; print the latest seal's digest (exit 1 naming the first
+    /// broken record) / 改ざん検知
+    Verify,
+    /// Seal the records written since the last seal now / 未封印の記録を封印
+    Seal,
 }
 
 /// How the process should end: 0 success, 1 failure at run time, 2 bad configuration or arguments.
@@ -130,6 +172,32 @@ pub async fn run(cli: Cli) -> Exit {
             Ok(config) => sweep(&config).await,
             Err(exit) => exit,
         },
+        Command::Backup {
+            action: Some(BackupCommand::Verify { set }),
+            ..
+        } => verify_backup(&set),
+        Command::Backup {
+            action: None,
+            to: Some(root),
+            incremental,
+        } => match load_config() {
+            Ok(config) => take_backup(&config, &root, incremental),
+            Err(exit) => exit,
+        },
+        Command::Backup { .. } => {
+            eprintln!(
+                "error: say where: madoguchi backup --to DIR, or madoguchi backup verify SET"
+            );
+            Exit(2)
+        }
+        Command::Restore { from } => match load_config() {
+            Ok(config) => restore(&config, &from),
+            Err(exit) => exit,
+        },
+        Command::Audit { action } => match load_config() {
+            Ok(config) => audit(&config, action),
+            Err(exit) => exit,
+        },
         Command::Staff {
             action:
                 StaffCommand::Add {
@@ -172,6 +240,166 @@ fn migrate(config: &Config) -> Exit {
     }
 }
 
+fn audit(config: &Config, action: AuditCommand) -> Exit {
+    let db = match startup::open_database(config) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit(2);
+        }
+    };
+    match action {
+        AuditCommand::Seal => match audit_log::seal_blocking(&db, chrono::Utc::now()) {
+            Ok(run) => {
+                match run.latest {
+                    Some(latest) => println!(
+                        "sealed {} records in {} seals; latest seal {} digest {}",
+                        run.records, run.seals, latest.number, latest.digest
+                    ),
+                    None => println!("nothing to seal"),
+                }
+                Exit(0)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Exit(1)
+            }
+        },
+        AuditCommand::Verify => {
+            let started = std::time::Instant::now();
+            match audit_log::verify(&db) {
+                Ok(Ok(intact)) => {
+                    let seconds = started.elapsed().as_secs_f64();
+                    println!(
+                        "audit log intact: {} records ({} sealed, {} awaiting the next seal) checked in {seconds:.2} s",
+                        intact.records, intact.sealed, intact.pending
+                    );
+                    match intact.latest {
+                        Some((number, digest)) => {
+                            println!("latest seal {number} digest {digest}");
+                        }
+                        None => println!("no seal yet"),
+                    }
+                    Exit(0)
+                }
+                Ok(Err(broken)) => {
+                    eprintln!("audit log broken: {broken}");
+                    Exit(1)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Exit(1)
+                }
+            }
+        }
+    }
+}
+
+/// Where the keys are; a set never holds them.
+fn keys_note(config: &Config) -> String {
+    format!(
+        "not in this set: the document key is MADOGUCHI_DOCUMENT_KEY or {dir}/document.key, the session key MADOGUCHI_SESSION_KEY or {dir}/session.key; keep them apart from the set, which is unreadable without the document key",
+        dir = config.data_dir.display()
+    )
+}
+
+fn backup_exit(e: &backup::BackupError) -> Exit {
+    eprintln!("error: {e}");
+    Exit(match e {
+        backup::BackupError::BadInput(_) => 2,
+        _ => 1,
+    })
+}
+
+fn take_backup(config: &Config, root: &std::path::Path, incremental: bool) -> Exit {
+    let db = match startup::open_database(config) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit(2);
+        }
+    };
+    let documents_dir = config.data_path("documents");
+    let sources = backup::Sources {
+        db: &db,
+        documents_dir: &documents_dir,
+        keys: keys_note(config),
+    };
+    let started = std::time::Instant::now();
+    let taken = backup::take(&sources, root, incremental, chrono::Utc::now());
+    seal_before_exit(&db);
+    match taken {
+        Ok(taken) => {
+            println!(
+                "backup set {} ({:?}): {} bytes written, {} documents ({} copied into this set) in {:.1} s",
+                taken.set.display(),
+                taken.manifest.kind,
+                taken.bytes,
+                taken.manifest.documents.len(),
+                taken.copied,
+                started.elapsed().as_secs_f64()
+            );
+            if taken.manifest.database.is_none() {
+                println!(
+                    "database: PostgreSQL is not in the set; back it up with pg_dump (docs/operations.md §3)"
+                );
+            }
+            println!("manifest SHA-256 {}", taken.manifest_sha256);
+            println!("keys: {}", taken.manifest.keys);
+            Exit(0)
+        }
+        Err(e) => backup_exit(&e),
+    }
+}
+
+fn verify_backup(set: &std::path::Path) -> Exit {
+    match backup::verify(set) {
+        Ok(verified) => {
+            println!(
+                "backup set {} is sound: {} files, {} bytes, as its manifest says",
+                set.display(),
+                verified.files,
+                verified.bytes
+            );
+            Exit(0)
+        }
+        Err(e) => backup_exit(&e),
+    }
+}
+
+fn restore(config: &Config, set: &std::path::Path) -> Exit {
+    let documents_dir = config.data_path("documents");
+    let master = crate::storage::crypto::MasterKey::new(config.secrets.document_key);
+    let target = backup::Target {
+        url: &config.database_url,
+        documents_dir: &documents_dir,
+        master: &master,
+    };
+    let started = std::time::Instant::now();
+    match backup::restore(set, &target) {
+        Ok(restored) => {
+            println!(
+                "restored {} cases and {} documents from {} in {:.1} s; integrity check ok; every document opens; audit log intact ({} records)",
+                restored.cases,
+                restored.documents,
+                set.display(),
+                started.elapsed().as_secs_f64(),
+                restored.audit.records
+            );
+            Exit(0)
+        }
+        Err(e) => backup_exit(&e),
+    }
+}
+
+/// A command that wrote audit records seals them before it exits, so that none waits for a
+/// server that may not be running (`docs/operations.md §2`).
+fn seal_before_exit(db: &crate::db::Db) {
+    if let Err(e) = audit_log::seal_blocking(db, chrono::Utc::now()) {
+        eprintln!("warning: could not seal the audit log: {e}");
+    }
+}
+
 async fn sweep(config: &Config) -> Exit {
     let db = match startup::open_database(config) {
         Ok(db) => db,
@@ -200,7 +428,9 @@ async fn sweep(config: &Config) -> Exit {
         instance: format!("cli-{}", uuid::Uuid::now_v7()),
     };
     let started = std::time::Instant::now();
-    match sweeper.sweep(chrono::Utc::now()).await {
+    let swept = sweeper.sweep(chrono::Utc::now()).await;
+    seal_before_exit(&sweeper.db);
+    match swept {
         Ok(swept) => {
             println!(
                 "considered {} cases, sent {} reminders, dismissed {} requests in {:.3} s",
@@ -246,7 +476,9 @@ fn seed(config: &Config, cases: usize, force: bool) -> Exit {
         calendar: &calendar,
     };
     let started = std::time::Instant::now();
-    match seeder.seed(cases, force, chrono::Utc::now()) {
+    let seeded = seeder.seed(cases, force, chrono::Utc::now());
+    seal_before_exit(&db);
+    match seeded {
         Ok(total) => {
             println!(
                 "added {cases} seeded cases in {:.1} s; the database now holds {total}",
@@ -346,13 +578,15 @@ fn add_staff(
         display_name,
         password: password.clone(),
     };
-    match accounts::add_staff(
+    let added = accounts::add_staff(
         &db,
         input,
         (role, generated),
         chrono::Utc::now(),
         Cost::Standard,
-    ) {
+    );
+    seal_before_exit(&db);
+    match added {
         Ok(row) => {
             println!("created {} account for {} (id {})", role, row.email, row.id);
             if generated {

@@ -1,10 +1,12 @@
-//! The audit log: append-only, ids and action codes only.
+//! The audit log: append-only, ids and action codes only; each record written with its digest and
+//! later bound into a seal (`docs/operations.md §2`, `domain::audit_chain`).
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 
-use super::schema::audit_events;
+use super::schema::{audit_events, audit_seal_head, audit_seals};
 use super::{DbConnection, DbError};
+use crate::domain::audit_chain::{self, Record, SealHasher, SealHeader};
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
@@ -62,11 +64,181 @@ impl AuditEvent {
     }
 }
 
+impl AuditEvent {
+    pub fn as_record(&self) -> Record<'_> {
+        Record {
+            id: &self.id,
+            at: self.at,
+            actor: &self.actor,
+            action: &self.action,
+            target: self.target.as_deref(),
+            client_ip: self.client_ip.as_deref(),
+            request_id: self.request_id.as_deref(),
+            role: self.role.as_deref(),
+            case_id: self.case_id.as_deref(),
+        }
+    }
+}
+
+/// Writes `event` with the digest of its content. The time is kept at microseconds, as
+/// PostgreSQL keeps it, so the digest reads back the same from either database.
 pub fn append(conn: &mut DbConnection, event: &AuditEvent) -> Result<(), DbError> {
+    let mut event = event.clone();
+    event.at = event.at.trunc_subsecs(6);
+    let digest = audit_chain::hex(&audit_chain::record_digest(&event.as_record()));
     diesel::insert_into(audit_events::table)
-        .values(event)
+        .values((&event, audit_events::digest.eq(digest)))
         .execute(conn)?;
     Ok(())
+}
+
+/// How many records one seal covers at most: a backlog is sealed in several turns, each a short
+/// transaction with its records in memory.
+pub const MOST_PER_SEAL: i64 = 20_000;
+
+/// A seal just made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub number: i64,
+    pub records: i64,
+    pub digest: String,
+}
+
+/// Seals up to [`MOST_PER_SEAL`] of the records not yet sealed, oldest ids first; None when there
+/// were none. Run in a transaction of its own: the head row's update is the lock that makes
+/// concurrent sealers (other instances, a CLI command) take turns, while writers of records never
+/// wait for it. A record whose transaction commits after this one began waits for the next seal.
+pub fn seal_pending(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<Option<Sealed>, DbError> {
+    let any = audit_events::table
+        .filter(audit_events::seal.is_null())
+        .select(audit_events::id)
+        .first::<String>(conn)
+        .optional()?;
+    if any.is_none() {
+        return Ok(None);
+    }
+    let (number, previous): (i64, String) = diesel::update(audit_seal_head::table.find(1))
+        .set(audit_seal_head::number.eq(audit_seal_head::number + 1))
+        .returning((audit_seal_head::number, audit_seal_head::digest))
+        .get_result(conn)?;
+    // The batch ends at the MOST_PER_SEAL-th pending id; records committed meanwhile with ids
+    // inside it join it (RETURNING says exactly which rows this seal took).
+    let boundary: Option<String> = audit_events::table
+        .filter(audit_events::seal.is_null())
+        .order(audit_events::id)
+        .offset(MOST_PER_SEAL - 1)
+        .select(audit_events::id)
+        .first(conn)
+        .optional()?;
+    let mut records: Vec<AuditEvent> = match boundary {
+        Some(boundary) => on_backend!(conn, |c| diesel::update(
+            audit_events::table
+                .filter(audit_events::seal.is_null())
+                .filter(audit_events::id.le(&boundary))
+        )
+        .set(audit_events::seal.eq(number))
+        .returning(AuditEvent::as_returning())
+        .get_results(c)?),
+        None => on_backend!(conn, |c| diesel::update(
+            audit_events::table.filter(audit_events::seal.is_null())
+        )
+        .set(audit_events::seal.eq(number))
+        .returning(AuditEvent::as_returning())
+        .get_results(c)?),
+    };
+    let (Some(first), Some(last)) = (
+        records.iter().map(|r| r.id.clone()).min(),
+        records.iter().map(|r| r.id.clone()).max(),
+    ) else {
+        // Another sealer took them between the look and the lock; roll back the number.
+        return Err(DbError::Conflict("sealed meanwhile".into()));
+    };
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    let count = records.len() as i64;
+    let mut hasher = SealHasher::new(number, &previous, count);
+    for record in &records {
+        hasher.push(&audit_chain::record_digest(&record.as_record()));
+    }
+    let digest = hasher.finish();
+    diesel::insert_into(audit_seals::table)
+        .values((
+            audit_seals::number.eq(number),
+            audit_seals::sealed_at.eq(now),
+            audit_seals::records.eq(count),
+            audit_seals::first_id.eq(first),
+            audit_seals::last_id.eq(last),
+            audit_seals::previous_digest.eq(previous),
+            audit_seals::digest.eq(&digest),
+        ))
+        .execute(conn)?;
+    diesel::update(audit_seal_head::table.find(1))
+        .set(audit_seal_head::digest.eq(&digest))
+        .execute(conn)?;
+    Ok(Some(Sealed {
+        number,
+        records: count,
+        digest,
+    }))
+}
+
+/// Every seal, and the head (newest number and digest).
+pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String)), DbError> {
+    let rows: Vec<(i64, i64, String, String, String, String)> = audit_seals::table
+        .order(audit_seals::number)
+        .select((
+            audit_seals::number,
+            audit_seals::records,
+            audit_seals::first_id,
+            audit_seals::last_id,
+            audit_seals::previous_digest,
+            audit_seals::digest,
+        ))
+        .load(conn)?;
+    let head = audit_seal_head::table
+        .find(1)
+        .select((audit_seal_head::number, audit_seal_head::digest))
+        .first(conn)?;
+    let seals = rows
+        .into_iter()
+        .map(
+            |(number, records, first_id, last_id, previous_digest, digest)| SealHeader {
+                number,
+                records,
+                first_id,
+                last_id,
+                previous_digest,
+                digest,
+            },
+        )
+        .collect();
+    Ok((seals, head))
+}
+
+/// A record as the auditor's check reads it: content, the digest written with it, its seal.
+pub type StoredRecord = (AuditEvent, Option<String>, Option<i64>);
+
+/// Up to `limit` records after `after` in id order (keyset paging through the primary key).
+pub fn page_after(
+    conn: &mut DbConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<StoredRecord>, DbError> {
+    let mut query = audit_events::table
+        .select((
+            AuditEvent::as_select(),
+            audit_events::digest,
+            audit_events::seal,
+        ))
+        .order(audit_events::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(audit_events::id.gt(after.to_string()));
+    }
+    Ok(query.load(conn)?)
 }
 
 /// What an auditor filters the log by; every field optional.

@@ -69,6 +69,29 @@ impl From<r2d2::PoolError> for DbError {
 pub struct ConnectionManager {
     pub(super) url: DatabaseUrl,
     pub(super) role: Role,
+    pub(super) durability: Durability,
+}
+
+/// When SQLite tells a committer its transaction is done. See `docs/operations.md §1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous = FULL`: the write-ahead log is on the disk before a commit returns, so an
+    /// acknowledged change survives a power cut or an operating-system crash.
+    #[default]
+    Full,
+    /// `synchronous = NORMAL`: the log reaches the disk only at checkpoints; a process crash
+    /// loses nothing, a power cut may roll back the last acknowledged commits. An operator's
+    /// explicit trade of durability for speed (`MADOGUCHI_SQLITE_SYNCHRONOUS=normal`).
+    Normal,
+}
+
+impl Durability {
+    fn pragma(self) -> &'static str {
+        match self {
+            Durability::Full => "PRAGMA synchronous = FULL;",
+            Durability::Normal => "PRAGMA synchronous = NORMAL;",
+        }
+    }
 }
 
 impl ManageConnection for ConnectionManager {
@@ -106,7 +129,8 @@ impl ConnectionManager {
                 // does not know it (and cannot checkpoint).
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {}; {}",
+                     {} PRAGMA wal_autocheckpoint = {}; {}",
+                    self.durability.pragma(),
                     WRITER_CHECKPOINT_PAGES,
                     self.role.pragmas()
                 ))

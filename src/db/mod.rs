@@ -34,6 +34,7 @@ macro_rules! on_backend {
 }
 
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod case_links;
 pub mod cases;
@@ -71,7 +72,7 @@ pub use connecting::quiesce;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use pool::{Db, DbError};
+pub use pool::{Db, DbError, Durability};
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

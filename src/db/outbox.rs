@@ -193,3 +193,14 @@ pub fn pending_count(conn: &mut DbConnection) -> Result<i64, DbError> {
         .count()
         .get_result(conn)?)
 }
+
+/// How many mails wait to be sent, and when the oldest of them was written (for monitoring).
+pub fn unsent(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDateTime>), DbError> {
+    Ok(outbox::table
+        .filter(outbox::sent_at.is_null())
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::min(outbox::created_at),
+        ))
+        .get_result(conn)?)
+}

@@ -10,6 +10,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::checkpoint::Checkpoints;
 pub use super::manager::DbError;
+pub use super::manager::Durability;
 use super::manager::{ConnectionManager, Role};
 use super::writer::Writer;
 use super::{DatabaseUrl, DbConnection};
@@ -32,9 +33,18 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens the pools, creating the SQLite file's directory if needed, and checks that the
-    /// database answers.
+    /// Opens the pools with every commit durable ([`Durability::Full`]).
     pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Db, DbError> {
+        Db::connect_with(url, pool_size, Durability::Full)
+    }
+
+    /// Opens the pools, creating the SQLite file's directory if needed, and checks that the
+    /// database answers. `durability` applies to SQLite (PostgreSQL's is its own setting).
+    pub fn connect_with(
+        url: &DatabaseUrl,
+        pool_size: u32,
+        durability: Durability,
+    ) -> Result<Db, DbError> {
         if let DatabaseUrl::Sqlite(path) = url
             && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
         {
@@ -47,6 +57,7 @@ impl Db {
         let manager = ConnectionManager {
             url: url.clone(),
             role: Role::Reader,
+            durability,
         };
         manager
             .connect()
@@ -63,6 +74,7 @@ impl Db {
                 .build(ConnectionManager {
                     url: url.clone(),
                     role,
+                    durability,
                 })
                 .map_err(|e| DbError::Unavailable(first_line(&e.to_string())))
         };
@@ -239,4 +251,45 @@ fn restrict_permissions(url: &DatabaseUrl) {
 
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::sql_types::Integer;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = Integer)]
+        synchronous: i32,
+    }
+
+    fn synchronous(db: &Db) -> (i32, i32) {
+        let read = |conn: &mut DbConnection| -> Result<i32, DbError> {
+            Ok(diesel::sql_query("PRAGMA synchronous")
+                .get_result::<Setting>(conn)?
+                .synchronous)
+        };
+        let writer = db.with_writer(read).expect("writer");
+        let reader = db.with_reader(read).expect("reader");
+        (writer, reader)
+    }
+
+    /// An acknowledged change must survive a power cut: SQLite's FULL (2) unless the operator
+    /// chose NORMAL (1). `docs/operations.md §1`.
+    #[test]
+    fn every_connection_commits_durably_unless_told_otherwise() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let full = Db::connect(&DatabaseUrl::Sqlite(dir.path().join("full.db")), 2).expect("db");
+        assert_eq!(synchronous(&full), (2, 2));
+        let normal = Db::connect_with(
+            &DatabaseUrl::Sqlite(dir.path().join("normal.db")),
+            2,
+            Durability::Normal,
+        )
+        .expect("db");
+        assert_eq!(synchronous(&normal), (1, 1));
+    }
 }

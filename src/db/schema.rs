@@ -76,6 +76,28 @@ diesel::table! {
         request_id -> Nullable<Text>,
         role -> Nullable<Text>,
         case_id -> Nullable<Text>,
+        digest -> Nullable<Text>,
+        seal -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    audit_seals (number) {
+        number -> BigInt,
+        sealed_at -> Timestamp,
+        records -> BigInt,
+        first_id -> Text,
+        last_id -> Text,
+        previous_digest -> Text,
+        digest -> Text,
+    }
+}
+
+diesel::table! {
+    audit_seal_head (id) {
+        id -> Integer,
+        number -> BigInt,
+        digest -> Text,
     }
 }
 
@@ -352,6 +374,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
     audit_events,
+    audit_seal_head,
+    audit_seals,
     outbox,
     receipt_counters,
     cases,

@@ -14,6 +14,7 @@
 
 pub mod names;
 
+pub mod audit_chain;
 pub mod calendar;
 pub mod channel;
 pub mod deadline;

@@ -100,6 +100,18 @@ pub fn parse_facts(row: &CaseRow) -> Result<CaseFacts, RecordError> {
 }
 
 /// One timeline entry of a case, on the caller's transaction.
+/// The audit record of something a requester did on their case: the case is the only identity a
+/// requester has here, so it is the actor (`docs/data-protection.md §2`). Written in the same
+/// transaction as the change it records.
+pub fn requester_audit(
+    now: DateTime<Utc>,
+    action: &str,
+    case_id: &str,
+) -> crate::db::audit::AuditEvent {
+    crate::db::audit::AuditEvent::new(now.naive_utc(), format!("requester:{case_id}"), action)
+        .case(case_id)
+}
+
 pub fn append_event(
     conn: &mut DbConnection,
     case_id: &str,

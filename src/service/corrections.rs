@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::db::cases::CaseRow;
 use crate::domain::event::{Actor, Event};
 use crate::i18n::Lang;
-use crate::service::case_record::{RecordError, contact_of};
+use crate::service::case_record::{RecordError, contact_of, requester_audit};
 use crate::service::lifecycle::{self, ApplyError, Desk, Firing, NewMessage, NoticeTo};
 use crate::service::notices;
 
@@ -81,7 +81,12 @@ pub async fn answer(
             author: "requester".into(),
             body,
         }),
-        also: None,
+        also: Some(Box::new(move |conn, saved| {
+            crate::db::audit::append(
+                conn,
+                &requester_audit(now, "correction.answered", &saved.id),
+            )
+        })),
     };
     Ok(lifecycle::apply(db, desk, row, firing, now).await?.0)
 }

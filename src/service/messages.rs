@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::db::audit;
 use crate::db::messages::{self, MessageRow};
 use crate::db::{Db, DbError};
-use crate::service::case_record::append_event;
+use crate::service::case_record::{append_event, requester_audit};
 use crate::storage::crypto::MasterKey;
 
 pub const MAX_CHARS: usize = 2000;
@@ -62,6 +63,10 @@ pub async fn from_requester(
     let state = case_state;
     db.write(move |conn| {
         messages::insert(conn, &row)?;
+        audit::append(
+            conn,
+            &requester_audit(now, "message.from_requester", &row.case_id).target(&row.id),
+        )?;
         append_event(
             conn,
             &row.case_id,

@@ -2,6 +2,8 @@
 //! records in one transaction.
 
 pub mod accounts;
+pub mod audit_log;
+pub mod backup;
 pub mod caches;
 pub mod calendar;
 pub mod case_record;
@@ -16,6 +18,7 @@ pub mod housekeeping;
 pub mod intake;
 pub mod lifecycle;
 pub mod messages;
+pub mod metrics;
 pub mod notice_templates;
 pub mod notices;
 pub mod operator_settings;

@@ -18,7 +18,9 @@ use crate::domain::reminders::automatic_dismissal_on;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
-use crate::service::case_record::{RecordError, append_event, contact_of, parse_facts};
+use crate::service::case_record::{
+    RecordError, append_event, contact_of, parse_facts, requester_audit,
+};
 use crate::service::deadlines;
 use crate::service::documents::{UploadError, open_stored};
 use crate::service::intake::submit::{IntakeContext, IntakeError};
@@ -182,14 +184,19 @@ pub async fn send_case_link(
         .write(move |conn| {
             let case_id = &written_for;
             let at = now.naive_utc();
-            let mut record = AuditEvent::new(at, "requester", "portal.case_link_requested")
-                .from_request(client_ip.clone(), request_id.clone());
-            if matched {
+            let record = if matched {
                 case_links::add(conn, case_id, &digest, at)?;
                 outbox::enqueue(conn, &outgoing)?;
-                record = record.case(case_id);
-            }
-            audit::append(conn, &record)
+                requester_audit(now, "case.link_resent", case_id)
+            } else {
+                // A probe by receipt number and address that matched nothing: recorded without a
+                // case, so repeated guessing shows in the log.
+                AuditEvent::new(at, "requester", "case.link_lookup_unmatched")
+            };
+            audit::append(
+                conn,
+                &record.from_request(client_ip.clone(), request_id.clone()),
+            )
         })
         .await?;
     if matched {
@@ -216,8 +223,7 @@ pub async fn end_other_links(
             case_links::keep_only(conn, &case_id, &digest)?;
             audit::append(
                 conn,
-                &AuditEvent::new(now.naive_utc(), "requester", "portal.other_links_ended")
-                    .case(&case_id)
+                &requester_audit(now, "case.other_links_ended", &case_id)
                     .from_request(client_ip.clone(), request_id.clone()),
             )
         })
@@ -269,13 +275,7 @@ pub async fn download(
     else {
         return Ok(None);
     };
-    let audit_row = AuditEvent::new(
-        now.naive_utc(),
-        format!("requester:{}", row.id),
-        "delivery.downloaded",
-    )
-    .case(&row.id)
-    .target(&doc.id);
+    let audit_row = requester_audit(now, "delivery.downloaded", &row.id).target(&doc.id);
     let (case_id, case_state) = (row.id.clone(), row.state);
     ctx.db
         .write(move |conn| {
@@ -324,7 +324,9 @@ pub async fn withdraw(
             purpose: "withdrawn",
         }),
         message: None,
-        also: None,
+        also: Some(Box::new(move |conn, saved| {
+            audit::append(conn, &requester_audit(now, "case.withdrawn", &saved.id))
+        })),
     };
     match lifecycle::apply(db, desk, row, firing, now).await {
         Ok(_) => Ok(true),

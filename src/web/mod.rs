@@ -7,6 +7,7 @@ pub mod error;
 pub mod error_page;
 pub mod form;
 mod health;
+pub mod metrics;
 pub mod page;
 mod portal;
 mod public;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub blobs: BlobStore,
     /// Where pages and use cases read the time (the system clock outside tests).
     pub clock: Arc<dyn crate::clock::Clock>,
+    /// Requests counted and timed for `/metrics`.
+    pub metrics: Arc<crate::service::metrics::Metrics>,
 }
 
 impl AppState {
@@ -146,6 +149,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
         .route("/static/css/app.css", web::get().to(assets::app_css))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(metrics::show))
         .route("/staff/login", web::get().to(staff::login_form))
         .route("/staff/login", web::post().to(staff::login_submit))
         .route("/staff/logout", web::post().to(staff::logout))

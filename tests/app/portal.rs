@@ -332,7 +332,8 @@ async fn a_person_requests_disclosure_confirms_by_code_and_follows_the_case() {
     assert!(!kept.body.contains("このリンク以外をすべて無効にする"));
     assert_eq!(
         world.count(
-            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'portal.case_link_requested'"
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action IN \
+             ('case.link_resent', 'case.link_lookup_unmatched')"
         ),
         2,
         "both look-ups audited, the matching one and the other"

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::draft::{PRIVACY_NOTICE_VERSION, RequestDraft, Step};
 use crate::auth::token;
+use crate::db::audit;
 use crate::db::cases::{self, CaseRow};
 use crate::db::drafts::{self, DraftKey};
 use crate::db::{Db, DbError, outbox};
@@ -23,7 +24,7 @@ use crate::mail::{self, MailError, OutgoingMail};
 use crate::service::caches::CalendarCache;
 use crate::service::case_record::{
     RecordError, SealedContent, SealedParty, append_event, facts_json, open_json, parse_facts,
-    seal_json,
+    requester_audit, seal_json,
 };
 use crate::service::notices;
 use crate::storage::crypto::{CryptoError, MasterKey};
@@ -250,6 +251,7 @@ pub async fn submit(
                 return Err(DbError::Conflict("draft already submitted".into()));
             }
             cases::insert(conn, &row, &sealed_party, &sealed_content)?;
+            audit::append(conn, &requester_audit(now, "request.submitted", &row.id))?;
             cases::record_consent(
                 conn,
                 &row.id,
@@ -332,7 +334,13 @@ pub async fn confirm_by_code(
         failed.updated_at = now.naive_utc();
         let attempts_left = CODE_ATTEMPTS - failed.confirm_attempts;
         ctx.db
-            .write(move |conn| cases::update(conn, &failed))
+            .write(move |conn| {
+                cases::update(conn, &failed)?;
+                audit::append(
+                    conn,
+                    &requester_audit(now, "request.confirmation_code_wrong", &failed.id),
+                )
+            })
             .await?;
         return Err(if attempts_left > 0 {
             IntakeError::WrongCode { attempts_left }
@@ -401,6 +409,7 @@ async fn confirm(
             updated.receipt_number = Some(number.clone());
             let mut saved = cases::update(conn, &updated)?;
             cases::make_searchable(conn, &saved.id, &email_index, &name_index)?;
+            audit::append(conn, &requester_audit(now, "request.confirmed", &saved.id))?;
             saved.email_index.clone_from(&email_index);
             saved.name_index.clone_from(&name_index);
             append_event(

@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 
 use super::case::case_page;
 use crate::domain::identity::DocumentType;
+use crate::service::case_record::requester_audit;
 use crate::service::documents::{self, Upload, UploadError, UploadProblem};
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfMultipart, Posted};
@@ -68,7 +69,7 @@ pub async fn upload(
     };
     let bytes = form.file.map(|f| f.data.to_vec()).unwrap_or_default();
     let upload = Upload {
-        audit: None,
+        audit: Some(requester_audit(state.now(), "document.uploaded", &row.id)),
         case_id: &row.id,
         case_state: row.state,
         uploaded_by: "requester",
