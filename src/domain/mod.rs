@@ -29,6 +29,7 @@ pub mod identity;
 pub mod identity_review;
 pub mod kind;
 pub mod lifecycle;
+pub mod message;
 pub mod money;
 pub mod notice_templates;
 pub mod operator_settings;

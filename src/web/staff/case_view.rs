@@ -10,6 +10,7 @@ use crate::domain::event::EventKind;
 use crate::domain::fees::LedgerEntry;
 use crate::domain::identity::IdentityEvaluation;
 use crate::domain::identity_review::{CheckItem, MaskingAction, MaskingFinding, checklist};
+use crate::domain::message::MessageDirection;
 use crate::i18n::{Lang, jst_minutes};
 use crate::service::casework::decisions::DecisionView;
 use crate::service::casework::file::TimelineRow as CaseEventRow;
@@ -149,7 +150,10 @@ pub fn identity_missing(lang: Lang, evaluation: &IdentityEvaluation) -> Vec<Stri
 
 pub struct MessageView {
     pub at: String,
-    pub direction: String,
+    /// The direction's name, for its label.
+    pub direction: &'static str,
+    /// A note among staff, shown apart.
+    pub internal: bool,
     pub author: String,
     pub body: String,
 }
@@ -159,7 +163,8 @@ pub fn messages(lang: Lang, names: &Names, shown: &[Shown]) -> Vec<MessageView> 
         .iter()
         .map(|m| MessageView {
             at: jst_minutes(m.at),
-            direction: m.direction.clone(),
+            direction: m.direction.as_str(),
+            internal: m.direction == MessageDirection::Internal,
             author: actor_name(lang, names, &m.author),
             body: m.body.clone(),
         })
