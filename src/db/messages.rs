@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::messages;
 use super::{DbConnection, DbError};
+use crate::domain::message::MessageDirection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = messages)]
@@ -16,7 +17,7 @@ pub struct MessageRow {
     pub case_id: String,
     pub at: NaiveDateTime,
     /// `to_requester`, `from_requester` or `internal` (staff notes the requester never sees).
-    pub direction: String,
+    pub direction: MessageDirection,
     pub author: String,
     pub sealed_body: Vec<u8>,
 }
@@ -65,7 +66,7 @@ pub fn visible_to_requester(
 ) -> Result<Vec<MessageRow>, DbError> {
     Ok(on_backend!(conn, |c| messages::table
         .filter(messages::case_id.eq(case_id))
-        .filter(messages::direction.ne("internal"))
+        .filter(messages::direction.ne(MessageDirection::Internal))
         .order((messages::at.asc(), messages::id.asc()))
         .select(MessageRow::as_select())
         .load(c))?)

@@ -18,6 +18,7 @@ use crate::domain::channel::RequestChannel;
 use crate::domain::document::{DecisionStatus, DocumentPurpose, DocumentStatus};
 use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
+use crate::domain::message::MessageDirection;
 use crate::domain::outcome::Outcome;
 use crate::domain::role::Role;
 use crate::domain::state::CaseState;
@@ -106,4 +107,5 @@ text_columns!(
     DecisionStatus,
     DayOverride,
     Outcome,
+    MessageDirection,
 );

@@ -31,6 +31,7 @@ pub mod identity_review;
 pub mod kind;
 pub mod ledger;
 pub mod lifecycle;
+pub mod message;
 pub mod money;
 pub mod notice_templates;
 pub mod operator_settings;

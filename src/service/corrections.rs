@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::db::Db;
 use crate::db::cases::CaseRow;
 use crate::domain::event::{Actor, Event};
+use crate::domain::message::MessageDirection;
 use crate::i18n::Lang;
 use crate::service::case_record::{RecordError, contact_of, requester_audit};
 use crate::service::lifecycle::{self, ApplyError, Desk, Firing, NewMessage, NoticeTo};
@@ -54,7 +55,7 @@ pub async fn request(
             purpose: "correction_requested",
         }),
         message: Some(NewMessage {
-            direction: "to_requester",
+            direction: MessageDirection::ToRequester,
             author: staff_label,
             body: what,
         }),
@@ -77,7 +78,7 @@ pub async fn answer(
         actor_label: "requester".into(),
         notice: None,
         message: Some(NewMessage {
-            direction: "from_requester",
+            direction: MessageDirection::FromRequester,
             author: "requester".into(),
             body,
         }),

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{Db, DbError, cases};
 use crate::domain::event::{Actor, Event};
+use crate::domain::message::MessageDirection;
 use crate::i18n::Lang;
 use crate::service::case_record::contact_of;
 use crate::service::lifecycle::{self, ApplyError, Desk, Firing, NewMessage, NoticeTo};
@@ -74,7 +75,7 @@ pub async fn dismiss_lapsed(
         actor_label: "system".into(),
         notice: Some(notice),
         message: Some(NewMessage {
-            direction: "to_requester",
+            direction: MessageDirection::ToRequester,
             author: "system".into(),
             body: why,
         }),

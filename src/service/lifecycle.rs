@@ -12,6 +12,7 @@ use crate::domain::deadline::Pause;
 use crate::domain::deadline::jst_date;
 use crate::domain::event::{Actor, Event};
 use crate::domain::lifecycle::{self, Transition};
+use crate::domain::message::MessageDirection;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::refusal::Refusal;
 use crate::mail::{self, OutgoingMail};
@@ -64,8 +65,7 @@ pub struct Firing {
 }
 
 pub struct NewMessage {
-    /// `to_requester`, `from_requester` or `internal`.
-    pub direction: &'static str,
+    pub direction: MessageDirection,
     pub author: String,
     pub body: String,
 }
@@ -203,7 +203,7 @@ fn seal_message(
         id,
         case_id: String::new(),
         at: now.naive_utc(),
-        direction: message.direction.to_string(),
+        direction: message.direction,
         author: message.author,
         sealed_body,
     })

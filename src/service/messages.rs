@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::db::audit;
 use crate::db::messages::{self, MessageRow};
 use crate::db::{Db, DbError};
+use crate::domain::message::MessageDirection;
 use crate::service::case_record::{append_event, requester_audit};
 use crate::storage::crypto::MasterKey;
 
@@ -27,8 +28,7 @@ pub struct Shown {
     pub id: String,
     pub at: chrono::NaiveDateTime,
     pub from_requester: bool,
-    /// `to_requester`, `from_requester` or `internal`.
-    pub direction: String,
+    pub direction: MessageDirection,
     pub author: String,
     pub body: String,
 }
@@ -56,7 +56,7 @@ pub async fn from_requester(
         id,
         case_id: case_id.to_string(),
         at: now.naive_utc(),
-        direction: "from_requester".into(),
+        direction: MessageDirection::FromRequester,
         author: "requester".into(),
         sealed_body,
     };
@@ -133,8 +133,8 @@ pub fn open_all(master: &MasterKey, rows: Vec<MessageRow>) -> Vec<Shown> {
         .map(|row| Shown {
             id: row.id.clone(),
             at: row.at,
-            from_requester: row.direction == "from_requester",
-            direction: row.direction.clone(),
+            from_requester: row.direction == MessageDirection::FromRequester,
+            direction: row.direction,
             author: row.author.clone(),
             body: master
                 .open_value(&format!("message:{}", row.id), &row.sealed_body)

@@ -8,6 +8,7 @@ use crate::db::cases::CaseRow;
 use crate::db::messages::{self, MessageRow};
 use crate::db::staff as staff_repo;
 use crate::domain::event::Event;
+use crate::domain::message::MessageDirection;
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::service::case_record::contact_of;
@@ -63,7 +64,7 @@ pub(super) async fn tell_requester(
 ) -> Result<(Option<NoticeTo>, Option<NewMessage>, Option<AlsoWrite>), CaseworkError> {
     let notice = notice_to(cw, row, purpose, headline, why).await?;
     let message = NewMessage {
-        direction: "to_requester",
+        direction: MessageDirection::ToRequester,
         author: actor.label(),
         body: why.to_string(),
     };
@@ -187,11 +188,10 @@ pub async fn write(
         case_id: row.id.clone(),
         at: now.naive_utc(),
         direction: if to_requester {
-            "to_requester"
+            MessageDirection::ToRequester
         } else {
-            "internal"
-        }
-        .into(),
+            MessageDirection::Internal
+        },
         author: actor.label(),
         sealed_body,
     };
@@ -282,7 +282,7 @@ pub async fn request_correction(
         purpose: "correction_requested",
     };
     let message = NewMessage {
-        direction: "to_requester",
+        direction: MessageDirection::ToRequester,
         author: actor.label(),
         body: what.clone(),
     };

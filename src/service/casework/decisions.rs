@@ -13,6 +13,7 @@ use crate::domain::document::DecisionStatus;
 use crate::domain::event::Event;
 use crate::domain::grounds::{self, GroundsProblem, WithholdingGround};
 use crate::domain::kind::RequestKind;
+use crate::domain::message::MessageDirection;
 use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
 use crate::i18n::Lang;
@@ -327,7 +328,7 @@ pub async fn return_draft(
         actor_label: actor.label(),
         notice: None,
         message: Some(NewMessage {
-            direction: "internal",
+            direction: MessageDirection::Internal,
             author: actor.label(),
             body: comment,
         }),

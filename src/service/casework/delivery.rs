@@ -9,6 +9,7 @@ use crate::db::documents::{self, DocumentRow};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::document::DocumentPurpose;
 use crate::domain::event::Event;
+use crate::domain::message::MessageDirection;
 use crate::domain::state::CaseState;
 use crate::service::lifecycle::{AlsoWrite, NewMessage};
 
@@ -144,7 +145,7 @@ pub async fn deliver(
         Ok(())
     });
     let message = (!dispatch_note.trim().is_empty()).then(|| NewMessage {
-        direction: "internal",
+        direction: MessageDirection::Internal,
         author: actor.label(),
         body: dispatch_note.trim().to_string(),
     });

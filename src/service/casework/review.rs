@@ -13,6 +13,7 @@ use crate::domain::identity::{
     AcceptedDocument, DocumentType, Holder, IdentityEvaluation, RequesterType, evaluate,
 };
 use crate::domain::identity_review::{MaskingAction, MaskingFinding};
+use crate::domain::message::MessageDirection;
 use crate::domain::profile::OperatorProfile;
 use crate::i18n::Lang;
 use crate::service::case_record::{facts_json, parse_facts};
@@ -120,7 +121,7 @@ fn requester_message(
         id,
         case_id: case_id.to_string(),
         at: now.naive_utc(),
-        direction: "to_requester".into(),
+        direction: MessageDirection::ToRequester,
         author: actor.label(),
         sealed_body,
     })

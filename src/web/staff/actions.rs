@@ -538,7 +538,8 @@ macro_rules! case_actions {
     )+};
 }
 
-fn text(raw: &str) -> String {
+/// Free text as the services take it: without the spaces around it.
+fn trimmed(raw: &str) -> String {
     raw.trim().to_string()
 }
 
@@ -546,9 +547,9 @@ case_actions! {
     /// Assign the case to oneself.
     take: CaseWorker, ButtonForm => |_| Ok(CaseAction::Take);
     /// Assign the case to someone else.
-    assign: Approver, AssignForm => |f| Ok(CaseAction::Assign { assignee: text(&f.assignee) });
-    note: CaseWorker, NoteForm => |f| Ok(CaseAction::Note(text(&f.note)));
-    message: CaseWorker, MessageForm => |f| Ok(CaseAction::Message(text(&f.message)));
+    assign: Approver, AssignForm => |f| Ok(CaseAction::Assign { assignee: trimmed(&f.assignee) });
+    note: CaseWorker, NoteForm => |f| Ok(CaseAction::Note(trimmed(&f.note)));
+    message: CaseWorker, MessageForm => |f| Ok(CaseAction::Message(trimmed(&f.message)));
     start_review: CaseWorker, ButtonForm => |_| Ok(CaseAction::StartReview);
     verify: CaseWorker, ButtonForm => |_| Ok(CaseAction::Verify);
     review_document: CaseWorker, ReviewDocumentForm => ReviewDocumentForm::parse;
@@ -561,13 +562,13 @@ case_actions! {
     extend: CaseWorker, ExtendForm => ExtendForm::parse;
     special_extension: CaseWorker, SpecialExtensionForm => SpecialExtensionForm::parse;
     choose_delivery: CaseWorker, ChooseDeliveryForm => ChooseDeliveryForm::parse;
-    deliver: CaseWorker, DeliverForm => |f| Ok(CaseAction::Deliver { dispatch_note: text(&f.dispatch_note) });
+    deliver: CaseWorker, DeliverForm => |f| Ok(CaseAction::Deliver { dispatch_note: trimmed(&f.dispatch_note) });
     close: CaseWorker, ButtonForm => |_| Ok(CaseAction::Close);
-    dismiss: CaseWorker, DismissForm => |f| Ok(CaseAction::Dismiss { reason: text(&f.dismiss_reason) });
+    dismiss: CaseWorker, DismissForm => |f| Ok(CaseAction::Dismiss { reason: trimmed(&f.dismiss_reason) });
     /// Approve the drafted decision (someone other than its drafter).
     approve: Approver, ButtonForm => |_| Ok(CaseAction::Approve);
     /// Return the draft to its drafter with a comment.
-    return_draft: Approver, ReturnForm => |f| Ok(CaseAction::Return { comment: text(&f.comment) });
+    return_draft: Approver, ReturnForm => |f| Ok(CaseAction::Return { comment: trimmed(&f.comment) });
 }
 
 impl From<Approver> for CaseWorker {

@@ -10,6 +10,7 @@ use crate::domain::event::EventKind;
 use crate::domain::fees::LedgerEntry;
 use crate::domain::identity::IdentityEvaluation;
 use crate::domain::identity_review::{CheckItem, MaskingAction, MaskingFinding, checklist};
+use crate::domain::message::MessageDirection;
 use crate::i18n::{Lang, jst_minutes};
 use crate::service::casework::decisions::DecisionView;
 use crate::service::casework::file::TimelineRow as CaseEventRow;
@@ -152,7 +153,10 @@ pub struct MessageView {
     /// The body holds what looks like an Individual Number, which a clerk may redact.
     pub holds_number: bool,
     pub at: String,
-    pub direction: String,
+    /// The direction's name, for its label.
+    pub direction: &'static str,
+    /// A note among staff, shown apart.
+    pub internal: bool,
     pub author: String,
     pub body: String,
 }
@@ -164,7 +168,8 @@ pub fn messages(lang: Lang, names: &Names, shown: &[Shown]) -> Vec<MessageView> 
             id: m.id.clone(),
             holds_number: crate::domain::text::contains_individual_number(&m.body),
             at: jst_minutes(m.at),
-            direction: m.direction.clone(),
+            direction: m.direction.as_str(),
+            internal: m.direction == MessageDirection::Internal,
             author: actor_name(lang, names, &m.author),
             body: m.body.clone(),
         })
