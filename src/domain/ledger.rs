@@ -277,12 +277,9 @@ mod tests {
             let mut ledger = FeeLedger::default();
             let mut recorded = Vec::new();
             for (entry, confirmed) in tries {
-                match ledger.admit(&entry, confirmed) {
-                    Ok(next) => {
-                        ledger = next;
-                        recorded.push(entry);
-                    }
-                    Err(_) => {}
+                if let Ok(next) = ledger.admit(&entry, confirmed) {
+                    ledger = next;
+                    recorded.push(entry);
                 }
                 let mut sums = std::collections::HashMap::new();
                 for e in &recorded {
