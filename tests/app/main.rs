@@ -12,6 +12,7 @@ mod cli;
 mod dashboard;
 mod dismissals;
 mod errors;
+mod first_impressions;
 mod helpers;
 mod instances;
 mod mail;
