@@ -160,6 +160,15 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
         Arc::new(madoguchi::mail::Transport::Memory(world.mail.clone())),
         "test",
     )
+    .with_letterhead(
+        madoguchi::startup::letterhead(
+            &config,
+            Arc::new(madoguchi::service::operator_settings::ProfileCache::new(
+                config.profile,
+            )),
+        )
+        .unwrap(),
+    )
     .drain(fifth)
     .await
     .unwrap();
