@@ -108,6 +108,9 @@ mod tests {
         );
         assert_eq!(weakness("correct horse battery staple", "a@x.jp"), None);
         let list: Vec<&str> = COMMON.lines().collect();
-        assert!(list.windows(2).all(|w| w[0] < w[1]), "sorted for binary search");
+        assert!(
+            list.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary search"
+        );
     }
 }

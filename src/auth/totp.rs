@@ -36,14 +36,7 @@ pub fn typed_form(secret: &[u8]) -> String {
 }
 
 fn totp(secret: &[u8]) -> Option<TOTP> {
-    TOTP::new(
-        Algorithm::SHA1,
-        DIGITS,
-        1,
-        STEP_SECONDS,
-        secret.to_vec(),
-    )
-    .ok()
+    TOTP::new(Algorithm::SHA1, DIGITS, 1, STEP_SECONDS, secret.to_vec()).ok()
 }
 
 /// The `otpauth://` link an authenticator app reads from the QR code.
@@ -54,9 +47,10 @@ pub fn otpauth_link(secret: &[u8], issuer: &str, account: &str) -> String {
     // A colon separates issuer and account in the label, so neither may hold one.
     let issuer = issuer.replace(':', " ");
     let account = account.replace(':', " ");
-    let label: String = url::form_urlencoded::byte_serialize(format!("{issuer}:{account}").as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
+    let label: String =
+        url::form_urlencoded::byte_serialize(format!("{issuer}:{account}").as_bytes())
+            .collect::<String>()
+            .replace('+', "%20");
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("secret", &encoded)
         .append_pair("issuer", &issuer)
@@ -203,7 +197,10 @@ mod tests {
         let unique: std::collections::BTreeSet<_> = codes.iter().collect();
         assert_eq!(unique.len(), RECOVERY_CODES);
         let code = &codes[0];
-        assert_eq!(normalise_recovery_code(&code.to_uppercase().replace('-', " ")), *code);
+        assert_eq!(
+            normalise_recovery_code(&code.to_uppercase().replace('-', " ")),
+            *code
+        );
     }
 
     #[test]

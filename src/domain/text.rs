@@ -49,7 +49,8 @@ pub fn unusable_character(text: &str) -> Option<char> {
 pub fn contains_individual_number(text: &str) -> bool {
     let mut digits: Vec<u32> = Vec::new();
     let mut separator_pending = false;
-    let check = |run: &[u32]| run.len() == 12 && individual_number_check_digit(&run[..11]) == run[11];
+    let check =
+        |run: &[u32]| run.len() == 12 && individual_number_check_digit(&run[..11]) == run[11];
     for c in text.chars() {
         let digit = match c {
             '0'..='9' => Some(c as u32 - '0' as u32),
@@ -61,7 +62,10 @@ pub fn contains_individual_number(text: &str) -> bool {
                 digits.push(d);
                 separator_pending = false;
             }
-            None if matches!(c, ' ' | '-' | '－' | '　' | 'ー') && !digits.is_empty() && !separator_pending => {
+            None if matches!(c, ' ' | '-' | '－' | '　' | 'ー')
+                && !digits.is_empty()
+                && !separator_pending =>
+            {
                 separator_pending = true;
             }
             None => {
@@ -111,7 +115,9 @@ pub fn redact_individual_numbers(text: &str) -> String {
                 end += 1;
             } else if count > 0
                 && matches!(c, ' ' | '-' | '－' | '　' | 'ー')
-                && chars.get(end + 1).is_some_and(|n| n.is_ascii_digit() || ('０'..='９').contains(n))
+                && chars
+                    .get(end + 1)
+                    .is_some_and(|n| n.is_ascii_digit() || ('０'..='９').contains(n))
             {
                 end += 1;
             } else {
@@ -147,8 +153,14 @@ mod typed_text_tests {
         assert!(contains_individual_number(VALID));
         assert!(contains_individual_number("番号は1234 5678 9018です"));
         assert!(contains_individual_number("１２３４－５６７８－９０１８"));
-        assert!(!contains_individual_number("123456789010"), "wrong check digit");
-        assert!(!contains_individual_number("1234567890180"), "thirteen digits");
+        assert!(
+            !contains_individual_number("123456789010"),
+            "wrong check digit"
+        );
+        assert!(
+            !contains_individual_number("1234567890180"),
+            "thirteen digits"
+        );
         assert!(!contains_individual_number("電話 03-1234-5678"));
         assert!(!contains_individual_number("2026-000001"));
         assert_eq!(

@@ -87,7 +87,10 @@ pub async fn redact_individual_numbers(
     now: DateTime<Utc>,
 ) -> Result<bool, MessageError> {
     let (case, id) = (case_id.to_string(), message_id.to_string());
-    let Some(row) = db.read(move |conn| messages::find(conn, &case, &id)).await? else {
+    let Some(row) = db
+        .read(move |conn| messages::find(conn, &case, &id))
+        .await?
+    else {
         return Ok(false);
     };
     let record = format!("message:{}", row.id);

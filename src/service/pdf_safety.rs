@@ -234,10 +234,7 @@ mod tests {
         let escaped = String::from_utf8_lossy(&pdf_with(vec![("OpenAction", script)], false))
             .replace("/JavaScript", "/J#61vaScript")
             .replace("/JS", "/J#53");
-        assert!(matches!(
-            inspect(escaped.as_bytes()),
-            PdfVerdict::Active(_)
-        ));
+        assert!(matches!(inspect(escaped.as_bytes()), PdfVerdict::Active(_)));
     }
 
     #[test]

@@ -138,8 +138,8 @@ pub async fn enable(
     now: DateTime<Utc>,
     context: Context,
 ) -> Result<Vec<String>, SecondFactorError> {
-    let step = totp::verify(secret, code, now.timestamp(), None)
-        .ok_or(SecondFactorError::WrongCode)?;
+    let step =
+        totp::verify(secret, code, now.timestamp(), None).ok_or(SecondFactorError::WrongCode)?;
     let sealed = seal(master, staff_id, secret)?;
     let codes = totp::new_recovery_codes();
     let digests: Vec<String> = codes.iter().map(|c| token::digest(c)).collect();
@@ -167,7 +167,10 @@ pub async fn renew_recovery_codes(
     let id = staff_id.to_string();
     db.write(move |conn| {
         second_factor::replace_recovery_codes(conn, &id, &digests)?;
-        audit::append(conn, &event(now, &id, "staff.mfa_recovery_renewed", &context))
+        audit::append(
+            conn,
+            &event(now, &id, "staff.mfa_recovery_renewed", &context),
+        )
     })
     .await?;
     Ok(codes)

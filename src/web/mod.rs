@@ -144,7 +144,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
     cfg.route("/", web::get().to(public::home))
         .route("/static/css/app.css", web::get().to(assets::app_css))
         .route("/favicon.ico", web::get().to(assets::favicon_ico))
-        .route("/static/img/favicon.svg", web::get().to(assets::favicon_svg))
+        .route(
+            "/static/img/favicon.svg",
+            web::get().to(assets::favicon_svg),
+        )
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/staff/login", web::get().to(staff::login_form))

@@ -30,11 +30,7 @@ fn limits(state: &AppState) -> SessionLimits {
 }
 
 /// Starts a server-side session for an account that has just proved who it is, in a new cookie.
-pub async fn sign_in(
-    state: &AppState,
-    session: &Session,
-    row: &StaffRow,
-) -> Result<(), AppError> {
+pub async fn sign_in(state: &AppState, session: &Session, row: &StaffRow) -> Result<(), AppError> {
     let token = sessions::start(&state.db, row, state.now(), limits(state)).await?;
     session.renew();
     session
@@ -174,7 +170,9 @@ const PENDING: &str = "second_step";
 
 pub fn await_second_step(session: &Session, pending: &PendingSecondStep) -> Result<(), AppError> {
     session.renew();
-    session.insert(PENDING, pending).map_err(AppError::internal)?;
+    session
+        .insert(PENDING, pending)
+        .map_err(AppError::internal)?;
     super::csrf::renew(session)
 }
 

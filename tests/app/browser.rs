@@ -446,7 +446,11 @@ async fn staff_verify_take_payment_and_an_approver_approves() {
     // The identity image stays closed, unfetched, until the clerk opens it; the opening is
     // recorded.
     let viewed = "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'document.viewed'";
-    assert_eq!(world.count(viewed), 0, "nothing fetched by showing the page");
+    assert_eq!(
+        world.count(viewed),
+        0,
+        "nothing fetched by showing the page"
+    );
     assert!(
         browser
             .client

@@ -126,3 +126,146 @@ async fn an_agent_is_not_offered_their_own_details_for_the_principal() {
         );
     }
 }
+
+#[tokio::test]
+async fn notices_carry_reply_to_auto_submitted_and_the_operators_signature() {
+    let world = World::new();
+    let app = world
+        .spawn_with(|vars| {
+            vars.insert("MADOGUCHI_MAIL_POLL_SECONDS".into(), "1".into());
+            vars.insert(
+                "MADOGUCHI_MAIL_FROM".into(),
+                "窓口 <madoguchi@example.jp>".into(),
+            );
+            vars.insert(
+                "MADOGUCHI_MAIL_REPLY_TO".into(),
+                "相談窓口 <soudan@example.jp>".into(),
+            );
+        })
+        .await;
+    app.submitted_request("hanako@example.jp").await;
+    crate::portal::wait_for_mails(&world, 1).await;
+    let sent = world.mail.messages();
+    let raw = &sent[0].raw;
+    crate::helpers::check_mail_headers(raw).unwrap();
+    let message = mail_parser::MessageParser::default().parse(raw).unwrap();
+    let reply_to = message.reply_to().and_then(|a| a.first()).unwrap();
+    assert_eq!(reply_to.address(), Some("soudan@example.jp"));
+    assert_eq!(
+        message.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-generated")
+    );
+    let text = message.body_text(0).unwrap().replace("\r\n", "\n");
+    let signature = text.split("\n-- \n").nth(1).unwrap();
+    for line in [
+        "お問い合わせ / Contact: soudan@example.jp",
+        "受付時間: ",
+        "Office hours: ",
+        "http://127.0.0.1:",
+    ] {
+        assert!(signature.contains(line), "{line} in {signature}");
+    }
+}
+
+fn madoguchi(world: &World) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_madoguchi"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("MADOGUCHI_DATA_DIR", world.data_dir.path())
+        .env("DATABASE_URL", &world.database_url)
+        .current_dir(world.data_dir.path());
+    cmd
+}
+
+#[test]
+fn a_command_whose_reader_goes_away_ends_quietly() {
+    let world = World::new();
+    for args in [
+        &["calendar", "holidays", "--from", "1980", "--to", "2099"][..],
+        &["keys"][..],
+        &["--help"][..],
+    ] {
+        // The reading end is closed before the command starts: its first write meets EPIPE.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = madoguchi(&world)
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+            .wait_with_output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+        assert!(
+            out.status.code().is_some(),
+            "{args:?} ended by a signal: {:?}",
+            out.status
+        );
+    }
+}
+
+#[test]
+fn help_lists_every_environment_variable() {
+    let world = World::new();
+    let help = madoguchi(&world).arg("--help").output().unwrap();
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("Environment variables / 環境変数"));
+    for (name, default, _) in madoguchi::config::VARIABLES {
+        assert!(text.contains(name), "{name} in --help");
+        assert!(
+            default.is_empty() || text.contains(&format!("[default: {default}]")),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_added_before_the_first_administrator_leaves_the_setup_link_working() {
+    let world = World::new();
+    let app = world.spawn().await;
+    let link = app.setup_link.clone().expect("a setup link");
+    let out = madoguchi(&world)
+        .args([
+            "staff",
+            "add",
+            "--email",
+            "clerk@example.jp",
+            "--role",
+            "staff",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("no administrator exists yet"), "{stdout}");
+    assert!(
+        stdout.contains("管理者はまだ登録されていません"),
+        "{stdout}"
+    );
+    let form = app.get(&link).await;
+    assert_eq!(
+        form.status, 200,
+        "the link still creates the first administrator"
+    );
+    app.create_first_admin("admin@example.jp", "a long enough passphrase")
+        .await;
+    assert!(app.get("/staff").await.body.contains("管理者"));
+    let restarted = world.spawn().await;
+    assert!(restarted.setup_link.is_none(), "an administrator exists");
+    let out = madoguchi(&world)
+        .args([
+            "staff",
+            "add",
+            "--email",
+            "clerk2@example.jp",
+            "--role",
+            "staff",
+        ])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("no administrator"));
+}

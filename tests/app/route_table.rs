@@ -10,7 +10,11 @@ use proptest::test_runner::TestRunner;
 use crate::helpers::{TestApp, World, client, csrf_of};
 
 /// The files that hold the route table; no other file under `src/web` may add a route.
-const TABLE: [&str; 3] = ["src/web/mod.rs", "src/web/portal/mod.rs", "src/web/staff/mod.rs"];
+const TABLE: [&str; 3] = [
+    "src/web/mod.rs",
+    "src/web/portal/mod.rs",
+    "src/web/staff/mod.rs",
+];
 
 /// (method, path pattern) for every route in the table.
 fn routes() -> Vec<(&'static str, String)> {
@@ -50,7 +54,10 @@ fn routes() -> Vec<(&'static str, String)> {
 #[test]
 fn routes_are_added_only_in_the_route_table() {
     for entry in walk("src/web") {
-        if TABLE.iter().any(|t| entry.ends_with(t.trim_start_matches("src/web/"))) {
+        if TABLE
+            .iter()
+            .any(|t| entry.ends_with(t.trim_start_matches("src/web/")))
+        {
             continue;
         }
         let source = std::fs::read_to_string(&entry).unwrap();
@@ -97,12 +104,18 @@ fn access(method: &str, path: &str) -> Access {
     match path {
         p if !p.starts_with("/staff") => Access::Public,
         "/staff/login" | "/staff/login/code" => Access::Public,
-        "/staff" | "/staff/logout" | "/staff/logout-everywhere" | "/staff/password"
+        "/staff"
+        | "/staff/logout"
+        | "/staff/logout-everywhere"
+        | "/staff/password"
         | "/staff/trail" => Access::Signed,
         p if p.starts_with("/staff/security") => Access::Signed,
         p if p.starts_with("/staff/admin/") => Access::Roles(&[Role::Admin]),
         "/staff/audit" => Access::Roles(&[Role::Auditor]),
-        "/staff/dashboard" | "/staff/statistics" | "/staff/statistics.csv" | "/staff/register"
+        "/staff/dashboard"
+        | "/staff/statistics"
+        | "/staff/statistics.csv"
+        | "/staff/register"
         | "/staff/register.csv" => Access::Roles(&[Role::Approver]),
         p if approver_only.contains(&p) => Access::Roles(&[Role::Approver]),
         p if p.starts_with("/staff/cases") || p == "/staff/intake" => Access::Roles(WORKERS),
@@ -180,7 +193,9 @@ async fn every_route_answers_every_role_as_its_rule_says() {
         // Each role, signed in afresh (a POST may sign out or change what it acts on).
         for (role, email) in &emails {
             let member = client();
-            let signed = app.sign_in(&member, email, crate::workspace::PASSWORD).await;
+            let signed = app
+                .sign_in(&member, email, crate::workspace::PASSWORD)
+                .await;
             assert_eq!(signed.status, 303);
             let csrf = csrf_of(&app.get_with(&member, "/staff").await.body);
             let form = vec![("csrf".to_string(), csrf)];
@@ -208,7 +223,10 @@ async fn every_route_answers_every_role_as_its_rule_says() {
                 // Extractors run together: a body the route cannot read (a plain form posted to
                 // an upload) may be refused before the role is, which lets nobody in either.
                 let refused = status == 403 || (method == "POST" && matches!(status, 400 | 415));
-                assert!(refused, "{method} {path} let {role:?} in: {status} {location:?}");
+                assert!(
+                    refused,
+                    "{method} {path} let {role:?} in: {status} {location:?}"
+                );
             }
         }
         checked += 1;
@@ -308,10 +326,8 @@ async fn no_form_input_gets_a_5xx() {
                 &approver.client
             };
             let csrf = csrf_of(&app.get_with(who, "/staff").await.body);
-            let mut form: Vec<(String, String)> = form_strategy
-                .new_tree(&mut runner)
-                .unwrap()
-                .current();
+            let mut form: Vec<(String, String)> =
+                form_strategy.new_tree(&mut runner).unwrap().current();
             if round % 2 == 0 {
                 form.push(("csrf".into(), csrf));
             }
@@ -320,5 +336,8 @@ async fn no_form_input_gets_a_5xx() {
             tried += 1;
         }
     }
-    assert!(tried >= posts.len(), "every POST route tried at least once ({tried})");
+    assert!(
+        tried >= posts.len(),
+        "every POST route tried at least once ({tried})"
+    );
 }

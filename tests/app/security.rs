@@ -262,7 +262,11 @@ async fn the_address_lock_follows_the_client_behind_a_trusted_proxy() {
             client
                 .post(app.url("/staff/login"))
                 .header("x-forwarded-for", from)
-                .form(&[("csrf", csrf.as_str()), ("email", &email), ("password", password)])
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", &email),
+                    ("password", password),
+                ])
                 .send()
                 .await
                 .unwrap()
@@ -271,8 +275,12 @@ async fn the_address_lock_follows_the_client_behind_a_trusted_proxy() {
         }
     };
     for n in 0..madoguchi::service::accounts::ADDRESS_LOCK_AFTER_FAILURES {
-        forwarded_sign_in("203.0.113.9", format!("guess{n}@example.jp"), "wrong wrong wrong")
-            .await;
+        forwarded_sign_in(
+            "203.0.113.9",
+            format!("guess{n}@example.jp"),
+            "wrong wrong wrong",
+        )
+        .await;
     }
     assert_eq!(
         forwarded_sign_in(
@@ -450,7 +458,10 @@ async fn a_clerk_redacts_an_individual_number_in_a_stored_message() {
         .post_with(
             &clerk.client,
             &format!("/staff/cases/{case_id}/redact-number"),
-            &[("csrf", &crate::helpers::csrf_of(&page.body)), ("message", &message_id)],
+            &[
+                ("csrf", &crate::helpers::csrf_of(&page.body)),
+                ("message", &message_id),
+            ],
         )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
@@ -458,7 +469,11 @@ async fn a_clerk_redacts_an_individual_number_in_a_stored_message() {
         .get_with(&clerk.client, &format!("/staff/cases/{case_id}"))
         .await;
     assert!(!after.body.contains("1234-5678-9018"));
-    assert!(after.body.contains("私の個人番号は ＊＊＊＊＊＊＊＊＊＊＊＊ です"));
+    assert!(
+        after
+            .body
+            .contains("私の個人番号は ＊＊＊＊＊＊＊＊＊＊＊＊ です")
+    );
     assert!(!after.body.contains("番号を伏せ字にする"));
     assert_eq!(
         world.count(

@@ -160,7 +160,10 @@ async fn a_second_factor_is_set_up_used_once_per_code_and_recovered() {
             ],
         )
         .await;
-    assert_eq!(saved.location.as_deref(), Some("/staff/admin/security?saved=1"));
+    assert_eq!(
+        saved.location.as_deref(),
+        Some("/staff/admin/security?saved=1")
+    );
     let sent = app.get_with(&boss.client, "/staff/dashboard").await;
     assert_eq!(sent.location.as_deref(), Some("/staff/security"));
 
@@ -190,7 +193,10 @@ async fn a_second_factor_is_set_up_used_once_per_code_and_recovered() {
     assert_eq!(enabled.status, 200, "{}", enabled.body);
     let codes = recovery_codes_on(&enabled.body);
     assert_eq!(codes.len(), 10);
-    assert_eq!(app.get_with(&boss.client, "/staff/dashboard").await.status, 200);
+    assert_eq!(
+        app.get_with(&boss.client, "/staff/dashboard").await.status,
+        200
+    );
 
     // Signing in now takes a code after the password; the code the setup used is spent, the
     // next step's code works once.

@@ -157,11 +157,7 @@ async fn staff_pages_require_sign_in_and_return_after_it() {
         .sign_in(&visitor, "admin@example.jp", "not the password")
         .await;
     assert_eq!(wrong.status, 422);
-    assert!(
-        wrong
-            .body
-            .contains("サインインできませんでした")
-    );
+    assert!(wrong.body.contains("サインインできませんでした"));
     assert!(
         wrong.body.contains("value=\"admin@example.jp\""),
         "e-mail kept"
@@ -169,9 +165,7 @@ async fn staff_pages_require_sign_in_and_return_after_it() {
 
     let unknown = app.sign_in(&visitor, "nobody@example.jp", PASSWORD).await;
     assert!(
-        unknown
-            .body
-            .contains("サインインできませんでした"),
+        unknown.body.contains("サインインできませんでした"),
         "same message for unknown accounts"
     );
 
@@ -317,6 +311,8 @@ async fn a_password_change_checks_the_old_one_and_ends_other_sessions() {
 /// The error summary of a page (what the person is told), without the rest of the page.
 fn error_summary(body: &str) -> String {
     let start = body.find("error-summary").unwrap_or(0);
-    let end = body[start..].find("</div>").map_or(body.len(), |e| start + e);
+    let end = body[start..]
+        .find("</div>")
+        .map_or(body.len(), |e| start + e);
     body[start..end].to_string()
 }

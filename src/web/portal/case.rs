@@ -21,11 +21,11 @@ use crate::i18n::Lang;
 use crate::service::intake::submit::{self, IntakeError};
 use crate::service::portal;
 use crate::web::AppState;
-use crate::web::staff::roles::audit_context;
 use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 use crate::web::page::{PageContext, render, see_other};
+use crate::web::staff::roles::audit_context;
 
 type Form = CsrfForm<HashMap<String, String>>;
 
@@ -473,8 +473,7 @@ pub async fn lookup_submit(
     // The look-up runs after the answer has gone: a match seals and queues a mail that a miss
     // does not, and the answer must take the same time either way (docs/security.md §5). The
     // requester who gets no mail (a fault logged here) asks again.
-    let (task_state, context_of_request, now) =
-        (state.clone(), audit_context(&req), state.now());
+    let (task_state, context_of_request, now) = (state.clone(), audit_context(&req), state.now());
     let (number, address) = (receipt_number.clone(), email.clone());
     actix_web::rt::spawn(async move {
         let sent = portal::send_case_link(

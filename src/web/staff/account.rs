@@ -194,10 +194,7 @@ pub async fn code_submit(
             Err(other) => return Err(AppError::internal(other)),
         }
     }
-    render(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &CodePage { page, errors },
-    )
+    render(StatusCode::UNPROCESSABLE_ENTITY, &CodePage { page, errors })
 }
 
 /// A form with nothing but its CSRF token (a sign-out button).

@@ -296,10 +296,7 @@ pub async fn admin_change(
             StatusCode::UNPROCESSABLE_ENTITY,
             &AdminSecurityPage {
                 page: page.with_staff(&admin.staff.display_name),
-                roles: Role::ALL
-                    .iter()
-                    .map(|r| (*r, chosen.contains(r)))
-                    .collect(),
+                roles: Role::ALL.iter().map(|r| (*r, chosen.contains(r))).collect(),
                 saved: false,
                 errors,
             },
