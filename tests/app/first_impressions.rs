@@ -269,3 +269,41 @@ async fn staff_added_before_the_first_administrator_leaves_the_setup_link_workin
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("no administrator"));
 }
+
+#[tokio::test]
+async fn seeded_cases_waiting_for_approval_have_a_draft_and_a_readable_timeline() {
+    use diesel::prelude::*;
+    use madoguchi::db::schema::cases::dsl;
+    use madoguchi::domain::role::Role;
+
+    let world = World::new();
+    let db = crate::helpers::seeded(&world, 120);
+    let app = spawn_portal(&world, "national").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let waiting: Vec<String> = db
+        .with_writer(|c| {
+            Ok(dsl::cases
+                .filter(dsl::state.eq("awaiting_approval"))
+                .select(dsl::id)
+                .load(c)?)
+        })
+        .unwrap();
+    assert!(
+        !waiting.is_empty(),
+        "the seed makes cases waiting for approval"
+    );
+    for id in waiting {
+        let page = app
+            .get_with(&boss.client, &format!("/staff/cases/{id}"))
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains(&format!("/staff/cases/{id}/approve")),
+            "a draft to approve on {id}"
+        );
+        assert!(
+            page.body.contains("デモ用データとして作成"),
+            "the seeded event"
+        );
+    }
+}
