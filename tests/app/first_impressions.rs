@@ -307,3 +307,110 @@ async fn seeded_cases_waiting_for_approval_have_a_draft_and_a_readable_timeline(
         );
     }
 }
+
+/// The links of the site header's menu.
+fn menu(body: &str) -> &str {
+    let start = body.find("site-header__nav").expect("menu");
+    let end = start + body[start..].find("</nav>").expect("end of menu");
+    &body[start..end]
+}
+
+#[tokio::test]
+async fn the_menu_offers_only_the_pages_each_role_can_open() {
+    use madoguchi::domain::role::Role;
+
+    let world = World::new();
+    let app = world.spawn().await;
+    for (role, email, shown, hidden) in [
+        (
+            Role::Staff,
+            "clerk@example.jp",
+            &["/staff/cases", "/staff/intake", "/staff/trail"][..],
+            &["/staff/dashboard", "/staff/admin/", "/staff/audit"][..],
+        ),
+        (
+            Role::Approver,
+            "boss@example.jp",
+            &["/staff/cases", "/staff/intake", "/staff/dashboard"][..],
+            &["/staff/admin/", "/staff/audit"][..],
+        ),
+        (
+            Role::Admin,
+            "admin@example.jp",
+            &["/staff/admin/profile", "/staff/trail"][..],
+            &[
+                "/staff/cases",
+                "/staff/intake",
+                "/staff/dashboard",
+                "/staff/audit",
+            ][..],
+        ),
+        (
+            Role::Auditor,
+            "audit@example.jp",
+            &["/staff/audit", "/staff/trail"][..],
+            &[
+                "/staff/cases",
+                "/staff/intake",
+                "/staff/dashboard",
+                "/staff/admin/",
+            ][..],
+        ),
+    ] {
+        let who = app.staff(role, email).await;
+        let home = app.get_with(&who.client, "/staff/trail").await;
+        assert_eq!(home.status, 200);
+        let nav = menu(&home.body);
+        for link in shown {
+            assert!(
+                nav.contains(&format!("href=\"{link}")),
+                "{role:?} sees {link}"
+            );
+            let page = app.get_with(&who.client, link).await;
+            assert_eq!(page.status, 200, "{role:?} can open {link}");
+        }
+        for link in hidden {
+            assert!(
+                !nav.contains(&format!("href=\"{link}")),
+                "{role:?}: no {link}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_reply_by_date_on_a_closed_day_becomes_the_next_office_day() {
+    use madoguchi::domain::role::Role;
+
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    app.requester_with_case("hanako@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let id = crate::workspace::case_id_from_queue(&app, &clerk).await;
+    let page = crate::workspace::case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains("次の開庁日"),
+        "the reply-by field explains office days"
+    );
+    // The first Sunday at least a month ahead.
+    let mut sunday =
+        madoguchi::domain::deadline::jst_date(chrono::Utc::now()) + chrono::Duration::days(30);
+    while chrono::Datelike::weekday(&sunday) != chrono::Weekday::Sun {
+        sunday += chrono::Duration::days(1);
+    }
+    let calendar = madoguchi::domain::profile::ProfileName::National
+        .profile()
+        .calendar([]);
+    let expected = calendar.next_office_day_on_or_after(sunday);
+    assert_ne!(expected, sunday);
+    crate::workspace::ask_for_correction(&app, &clerk, &id, &sunday.format("%Y-%m-%d").to_string())
+        .await;
+    let page = crate::workspace::case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains(&format!(
+            "id=\"case-reply-by\">{}",
+            expected.format("%Y-%m-%d")
+        )),
+        "moved to {expected}"
+    );
+}
