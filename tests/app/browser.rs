@@ -332,10 +332,15 @@ async fn a_requester_answers_a_correction_request_on_a_phone() {
     let id = crate::workspace::case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "take", &[]).await;
     done(&app, &clerk, &id, "start-review", &[]).await;
-    let reply_by = (madoguchi::domain::deadline::jst_date(chrono::Utc::now())
-        + chrono::Duration::days(14))
-    .format("%Y-%m-%d")
-    .to_string();
+    // An office day: one on a closed day would become the next office day.
+    let reply_by = madoguchi::domain::profile::ProfileName::National
+        .profile()
+        .calendar([])
+        .next_office_day_on_or_after(
+            madoguchi::domain::deadline::jst_date(chrono::Utc::now()) + chrono::Duration::days(14),
+        )
+        .format("%Y-%m-%d")
+        .to_string();
     crate::workspace::ask_for_correction(&app, &clerk, &id, &reply_by).await;
 
     browser

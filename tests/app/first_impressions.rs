@@ -414,3 +414,112 @@ async fn a_reply_by_date_on_a_closed_day_becomes_the_next_office_day() {
         "moved to {expected}"
     );
 }
+
+#[tokio::test]
+async fn the_queue_marks_what_the_requester_sent_since_the_assignee_last_looked() {
+    use madoguchi::domain::role::Role;
+
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let case_path = app.requester_with_case("hanako@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let id = crate::workspace::case_id_from_queue(&app, &clerk).await;
+    let marker = format!("id=\"news-message-{id}\"");
+    let queue = app.get_with(&clerk.client, "/staff/cases").await;
+    assert!(!queue.body.contains(&marker), "nothing written yet");
+
+    let write = || async {
+        let csrf = crate::helpers::csrf_of(&app.get(&case_path).await.body);
+        let sent = app
+            .post(
+                &format!("{case_path}/messages"),
+                &[
+                    ("csrf", &csrf),
+                    ("message", "本人確認書類は来週郵送します。"),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, 303, "{}", sent.body);
+    };
+    write().await;
+    let queue = app.get_with(&clerk.client, "/staff/cases").await;
+    assert!(queue.body.contains(&marker), "unassigned: new to everyone");
+    assert!(queue.body.contains("新しいメッセージ"));
+
+    // Opening the case is looking at it.
+    crate::workspace::case_page(&app, &clerk, &id).await;
+    let queue = app.get_with(&clerk.client, "/staff/cases").await;
+    assert!(!queue.body.contains(&marker), "seen");
+
+    // Taken by the clerk: only the clerk's own look counts.
+    crate::workspace::done(&app, &clerk, &id, "take", &[]).await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    write().await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    crate::workspace::case_page(&app, &boss, &id).await;
+    let queue = app.get_with(&clerk.client, "/staff/cases").await;
+    assert!(
+        queue.body.contains(&marker),
+        "an approver's look is not the assignee's"
+    );
+    crate::workspace::case_page(&app, &clerk, &id).await;
+    let queue = app.get_with(&clerk.client, "/staff/cases").await;
+    assert!(!queue.body.contains(&marker));
+}
+
+#[test]
+fn the_deployment_examples_agree_with_the_configuration() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
+    let unit = std::fs::read_to_string(root.join("madoguchi.service")).unwrap();
+    let setting = |name: &str| {
+        unit.lines()
+            .find_map(|l| l.strip_prefix(&format!("Environment={name}=")))
+            .unwrap_or_else(|| panic!("{name} in the unit"))
+            .to_string()
+    };
+    for line in [
+        "StateDirectory=madoguchi",
+        "DynamicUser=yes",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+        "PrivateTmp=yes",
+        "CapabilityBoundingSet=",
+    ] {
+        assert!(unit.lines().any(|l| l == line), "{line}");
+    }
+    assert_eq!(setting("MADOGUCHI_DATA_DIR"), "/var/lib/madoguchi");
+    // The unit's settings are ones the configuration accepts.
+    let world = World::new();
+    let mut vars = world.vars();
+    for name in [
+        "MADOGUCHI_BIND",
+        "MADOGUCHI_LOG_FORMAT",
+        "MADOGUCHI_TRUSTED_PROXIES",
+    ] {
+        vars.insert(name.into(), setting(name));
+    }
+    let config = madoguchi::config::Config::from_vars(&vars).unwrap();
+    assert_eq!(config.trusted_proxies.len(), 2);
+    // The proxy lets through a whole case's uploads and the form around them.
+    let nginx = std::fs::read_to_string(root.join("nginx.conf")).unwrap();
+    let limit: usize = nginx
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("client_max_body_size "))
+        .and_then(|v| v.trim_end_matches(';').trim_end_matches('m').parse().ok())
+        .expect("client_max_body_size");
+    assert!(limit * 1024 * 1024 > config.case_upload_max_bytes);
+    assert!(nginx.contains("proxy_set_header X-Forwarded-For"));
+    if let Ok(out) = std::process::Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(root.join("madoguchi.service"))
+        .output()
+    {
+        let said = String::from_utf8_lossy(&out.stderr);
+        // The binary is not installed here; anything else is a mistake in the unit.
+        let problems: Vec<&str> = said
+            .lines()
+            .filter(|l| !l.contains("/usr/local/bin/madoguchi") && !l.trim().is_empty())
+            .collect();
+        assert!(problems.is_empty(), "systemd-analyze verify: {said}");
+    }
+}
