@@ -341,6 +341,18 @@ fn smtp_reason(e: lettre::transport::smtp::Error) -> String {
     }
 }
 
+/// Owner-only permissions on a file the file transport wrote.
+fn restrict_file(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::backoff_seconds;
@@ -353,16 +365,4 @@ mod tests {
         assert_eq!(backoff_seconds(10), 3600);
         assert_eq!(backoff_seconds(i32::MAX), 3600);
     }
-}
-
-/// Owner-only permissions on a file the file transport wrote.
-fn restrict_file(path: &std::path::Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
 }

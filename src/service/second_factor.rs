@@ -248,7 +248,7 @@ pub async fn complete_sign_in(
     let attempt = db
         .write(move |conn| staff::count_attempt(conn, &id, now.naive_utc()))
         .await?;
-    if !attempt.is_some_and(|n| n <= LOCK_AFTER_FAILURES) {
+    if attempt.is_none_or(|n| n > LOCK_AFTER_FAILURES) {
         let id = staff_id.to_string();
         let lock_until = (now + Duration::minutes(LOCK_MINUTES)).naive_utc();
         let counted = attempt.is_some();

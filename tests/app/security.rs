@@ -367,7 +367,7 @@ async fn a_lookup_takes_the_same_time_whether_or_not_it_matches() {
     paired.sort_unstable();
     let difference = paired[paired.len() / 2].unsigned_abs();
     matched.sort();
-    let typical = matched[matched.len() / 2].as_nanos() as u128;
+    let typical = matched[matched.len() / 2].as_nanos();
     eprintln!(
         "lookup over {} pairs: median {typical} ns, median paired difference {difference} ns",
         paired.len()
