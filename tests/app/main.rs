@@ -14,6 +14,7 @@ mod dismissals;
 mod errors;
 mod first_impressions;
 mod helpers;
+mod html_checker;
 mod instances;
 mod mail;
 mod mail_once;
