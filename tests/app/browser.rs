@@ -19,6 +19,12 @@ pub struct Browser {
 impl Browser {
     /// None when chromedriver is not installed and the test may skip (never under CI).
     pub async fn start(width: u32, height: u32) -> Option<Browser> {
+        Browser::start_with(width, height, false).await
+    }
+
+    /// With `javascript`, pages may run scripts: only for tools injected over WebDriver (axe-core
+    /// waits on timers, which a browser without JavaScript never fires); the app ships none.
+    pub async fn start_with(width: u32, height: u32, javascript: bool) -> Option<Browser> {
         let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
         let driver = match Command::new(&driver_path)
@@ -55,7 +61,10 @@ impl Browser {
                     format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
-                "prefs": { "profile.managed_default_content_settings.javascript": 2 }
+                "prefs": {
+                    "profile.managed_default_content_settings.javascript":
+                        if javascript { 1 } else { 2 }
+                }
             }),
         );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())

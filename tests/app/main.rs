@@ -7,6 +7,7 @@ mod admin_profile;
 mod admin_staff;
 mod architecture;
 mod atomic_audit;
+mod axe;
 mod browser;
 mod cli;
 mod dashboard;
