@@ -34,6 +34,8 @@ pub struct Config {
     pub cookie_secure: bool,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Where replies to notices go (none: to the sender).
+    pub mail_reply_to: Option<String>,
     pub mail_poll_seconds: u64,
     /// Office days before a deadline on which the assignee is reminded, largest first.
     pub reminder_days: Vec<u32>,
@@ -81,6 +83,27 @@ impl fmt::Display for ConfigErrors {
 }
 
 impl std::error::Error for ConfigErrors {}
+
+/// The sender used when `MADOGUCHI_MAIL_FROM` is not set.
+pub const DEFAULT_MAIL_FROM: &str = "Madoguchi <no-reply@localhost>";
+
+impl Config {
+    /// Problems worth a warning at start that do not stop the service, in English and Japanese.
+    pub fn warnings(&self) -> Vec<(&'static str, &'static str)> {
+        let mut warnings = Vec::new();
+        if self.smtp_url.is_some() && self.mail_from == DEFAULT_MAIL_FROM {
+            warnings.push((
+                "MADOGUCHI_SMTP_URL is set but MADOGUCHI_MAIL_FROM is still the default \
+                 no-reply@localhost: relays and recipients reject or discard such mail; set it to \
+                 the operator's address",
+                "MADOGUCHI_SMTP_URL が設定されていますが、送信者 MADOGUCHI_MAIL_FROM が既定の \
+                 no-reply@localhost のままです。このままでは中継サーバーや受信者に拒否・破棄されます。\
+                 事業者のアドレスを設定してください",
+            ));
+        }
+        warnings
+    }
+}
 
 /// Every variable the application reads, with its default and meaning (the README table mirrors it).
 pub const VARIABLES: &[(&str, &str, &str)] = &[
@@ -159,6 +182,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_MAIL_FROM",
         "Madoguchi <no-reply@localhost>",
         "sender of every notice",
+    ),
+    (
+        "MADOGUCHI_MAIL_REPLY_TO",
+        "the sender",
+        "where replies to notices go (the help desk's mailbox)",
     ),
     (
         "MADOGUCHI_MAIL_POLL_SECONDS",
@@ -337,10 +365,19 @@ impl Config {
             errors.push("MADOGUCHI_SMTP_URL: must start with smtp:// or smtps://".to_string());
         }
         let mail_from = get("MADOGUCHI_MAIL_FROM")
-            .unwrap_or("Madoguchi <no-reply@localhost>")
+            .unwrap_or(DEFAULT_MAIL_FROM)
             .to_string();
         if crate::mail::parse_mailbox(&mail_from).is_err() {
             errors.push(format!("MADOGUCHI_MAIL_FROM: `{mail_from}` is not an address such as 窓口 <madoguchi@example.jp>"));
+        }
+        let mail_reply_to = get("MADOGUCHI_MAIL_REPLY_TO")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string);
+        if let Some(reply_to) = &mail_reply_to
+            && crate::mail::parse_mailbox(reply_to).is_err()
+        {
+            errors.push(format!("MADOGUCHI_MAIL_REPLY_TO: `{reply_to}` is not an address such as 窓口 <madoguchi@example.jp>"));
         }
         let mail_poll_seconds = parse_number(
             &mut errors,
@@ -437,6 +474,7 @@ impl Config {
                 cookie_secure,
                 smtp_url,
                 mail_from,
+                mail_reply_to,
                 mail_poll_seconds,
                 reminder_days,
                 reminder_poll_seconds,
@@ -613,5 +651,32 @@ mod tests {
         .unwrap();
         assert!(config.cookie_secure);
         assert_eq!(config.public_url, "https://madoguchi.example.jp");
+    }
+
+    #[test]
+    fn smtp_with_the_default_sender_is_warned_about_and_reply_to_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let smtp = [("MADOGUCHI_SMTP_URL", "smtp://relay.example.jp:25")];
+        let config = Config::from_vars(&vars(&smtp, dir.path())).unwrap();
+        assert_eq!(config.warnings().len(), 1);
+        assert!(config.warnings()[0].0.contains("no-reply@localhost"));
+        let named = Config::from_vars(&vars(
+            &[
+                smtp[0],
+                ("MADOGUCHI_MAIL_FROM", "窓口 <madoguchi@example.jp>"),
+                ("MADOGUCHI_MAIL_REPLY_TO", "soudan@example.jp"),
+            ],
+            dir.path(),
+        ))
+        .unwrap();
+        assert!(named.warnings().is_empty());
+        assert_eq!(named.mail_reply_to.as_deref(), Some("soudan@example.jp"));
+        let files_only = Config::from_vars(&vars(&[], dir.path())).unwrap();
+        assert!(files_only.warnings().is_empty(), "no SMTP: nothing leaves");
+        let bad = Config::from_vars(&vars(
+            &[("MADOGUCHI_MAIL_REPLY_TO", "not an address")],
+            dir.path(),
+        ));
+        assert!(bad.is_err());
     }
 }

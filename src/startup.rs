@@ -115,21 +115,6 @@ impl Application {
             Transport::Files(_, dir) => Some(dir.clone()),
             Transport::Smtp(_) | Transport::Memory(_) => None,
         };
-        let mail_worker = MailWorker::new(
-            db.clone(),
-            Arc::new(MasterKey::new(config.secrets.document_key)),
-            Arc::new(transport),
-            uuid::Uuid::now_v7().to_string(),
-        )
-        .with_clock(clock.clone())
-        .spawn(std::time::Duration::from_secs(config.mail_poll_seconds));
-        let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
-            addr: config.bind.to_string(),
-            source,
-        })?;
-        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
-        let key = Key::try_from(config.secrets.session_key.as_slice())
-            .map_err(|e| StartupError::SessionKey(e.to_string()))?;
         // Every ready profile closes on the same days (a unit test of `domain::profile` holds
         // them to it), so the calendar does not depend on which one an administrator chooses.
         let profiles = Arc::new(crate::service::caches::ProfileCache::new(config.profile));
@@ -144,6 +129,26 @@ impl Application {
                 "an administrator chose the operator profile; MADOGUCHI_PROFILE is not used"
             );
         }
+        let mail_from = crate::mail::parse_mailbox(&config.mail_from)
+            .map_err(|e| StartupError::Setup(e.to_string()))?;
+        let letterhead = letterhead(&config, profiles.clone())
+            .map_err(|e| StartupError::Setup(e.to_string()))?;
+        let mail_worker = MailWorker::new(
+            db.clone(),
+            Arc::new(MasterKey::new(config.secrets.document_key)),
+            Arc::new(transport),
+            uuid::Uuid::now_v7().to_string(),
+        )
+        .with_clock(clock.clone())
+        .with_letterhead(letterhead)
+        .spawn(std::time::Duration::from_secs(config.mail_poll_seconds));
+        let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
+            addr: config.bind.to_string(),
+            source,
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let key = Key::try_from(config.secrets.session_key.as_slice())
+            .map_err(|e| StartupError::SessionKey(e.to_string()))?;
         let calendars = Arc::new(CalendarCache::new(profile.calendar(std::iter::empty())));
         calendars
             .fresh(&db)
@@ -161,8 +166,6 @@ impl Application {
             (profiles.clone(), fee_schedules.clone(), calendars.clone()),
             std::time::Duration::from_secs(5),
         );
-        let mail_from = crate::mail::parse_mailbox(&config.mail_from)
-            .map_err(|e| StartupError::Setup(e.to_string()))?;
         if config.reminder_poll_seconds > 0 {
             crate::service::reminders::Sweeper {
                 db: db.clone(),
@@ -329,6 +332,28 @@ fn spawn_settings_refresh(
             tokio::time::sleep(every).await;
         }
     });
+}
+
+/// What every message of this deployment carries: its Reply-To, and a signature naming the
+/// operator (as an administrator last saved it in `profiles`) and how to reach it.
+pub fn letterhead(
+    config: &Config,
+    profiles: Arc<crate::service::caches::ProfileCache>,
+) -> Result<crate::mail::Letterhead, crate::mail::MailError> {
+    let from = crate::mail::parse_mailbox(&config.mail_from)?;
+    let reply_to = config
+        .mail_reply_to
+        .as_deref()
+        .map(crate::mail::parse_mailbox)
+        .transpose()?;
+    let contact = reply_to.clone().unwrap_or(from);
+    let public_url = config.public_url.clone();
+    Ok(crate::mail::Letterhead {
+        reply_to,
+        signature: Arc::new(move || {
+            crate::mail::signature(&profiles.current(), &contact, &public_url)
+        }),
+    })
 }
 
 /// Headers every response gets unless its handler set its own. Pages show personal data and

@@ -1,8 +1,20 @@
 //! The command line. With no subcommand, `madoguchi` serves.
 
+/// `println!` for the command line's output, which does not panic when nobody reads it any
+/// more (`madoguchi calendar holidays … | head -1` closes the pipe early): see [`write_line`].
+macro_rules! say {
+    () => {
+        $crate::cli::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
 pub mod domain_cmds;
 
 use std::io::BufRead;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use clap::{Parser, Subcommand};
 
@@ -21,7 +33,8 @@ use crate::startup::{self, Application};
     long_about = "Madoguchi (窓口) receives and handles requests about the personal information an \
 organisation holds (開示・訂正・利用停止等の請求).\n\nWith no command it starts the web server. \
 Configuration comes from environment variables (see README); with none, it serves on \
-http://127.0.0.1:8080 with an SQLite database under ./data/."
+http://127.0.0.1:8080 with an SQLite database under ./data/.",
+    after_help = variables_help()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -125,6 +138,59 @@ pub enum AuditCommand {
     Seal,
 }
 
+/// The environment variables `--help` lists, from the table the configuration reads.
+fn variables_help() -> String {
+    let width = crate::config::VARIABLES
+        .iter()
+        .map(|(name, _, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from(
+        "Environment variables / 環境変数 (an optional .env file in the working directory is read too):\n",
+    );
+    for (name, default, meaning) in crate::config::VARIABLES {
+        if default.is_empty() {
+            out.push_str(&format!("  {name:<width$}  {meaning}\n"));
+        } else {
+            out.push_str(&format!(
+                "  {name:<width$}  {meaning} [default: {default}]\n"
+            ));
+        }
+    }
+    out
+}
+
+/// What became of standard output: 0 written, 1 a closed pipe, 2 another error.
+static STDOUT_STATE: AtomicU8 = AtomicU8::new(0);
+
+/// Writes one line to standard output. A reader that went away (EPIPE) is no error: like other
+/// Unix tools, the command stops writing and ends quietly. Any other failure (a full disk) is
+/// reported once on standard error and the command ends with 1.
+pub fn write_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if STDOUT_STATE.load(Ordering::Relaxed) != 0 {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT_STATE.store(1, Ordering::Relaxed);
+        } else {
+            STDOUT_STATE.store(2, Ordering::Relaxed);
+            eprintln!("error: cannot write to standard output: {e}");
+        }
+    }
+}
+
+/// The exit code once the output is written: `code`, unless writing failed for a reason other
+/// than a reader that stopped reading.
+fn after_output(code: i32) -> Exit {
+    match STDOUT_STATE.load(Ordering::Relaxed) {
+        2 => Exit(1),
+        _ => Exit(code),
+    }
+}
+
 /// How the process should end: 0 success, 1 failure at run time, 2 bad configuration or arguments.
 pub struct Exit(pub i32);
 
@@ -133,8 +199,8 @@ pub async fn run(cli: Cli) -> Exit {
         // The rule commands need no configuration, database or logging: they only compute.
         Command::Domain(command) => match domain_cmds::run(command) {
             Ok(output) => {
-                println!("{output}");
-                Exit(0)
+                say!("{output}");
+                after_output(0)
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -142,15 +208,15 @@ pub async fn run(cli: Cli) -> Exit {
             }
         },
         Command::Keys => {
-            println!(
+            say!(
                 "MADOGUCHI_SESSION_KEY={}",
                 crate::secrets::generate_encoded(crate::secrets::SESSION_KEY_LEN)
             );
-            println!(
+            say!(
                 "MADOGUCHI_DOCUMENT_KEY={}",
                 crate::secrets::generate_encoded(crate::secrets::DOCUMENT_KEY_LEN)
             );
-            Exit(0)
+            after_output(0)
         }
         Command::Serve => match load_config() {
             Ok(config) => serve(config).await,
@@ -230,7 +296,7 @@ fn load_config() -> Result<Config, Exit> {
 fn migrate(config: &Config) -> Exit {
     match startup::open_database(config) {
         Ok(_) => {
-            println!("database {} is up to date", config.database_url.redacted());
+            say!("database {} is up to date", config.database_url.redacted());
             Exit(0)
         }
         Err(e) => {
@@ -432,7 +498,7 @@ async fn sweep(config: &Config) -> Exit {
     seal_before_exit(&sweeper.db);
     match swept {
         Ok(swept) => {
-            println!(
+            say!(
                 "considered {} cases, sent {} reminders, dismissed {} requests in {:.3} s",
                 swept.cases_considered,
                 swept.reminders_sent,
@@ -480,7 +546,7 @@ fn seed(config: &Config, cases: usize, force: bool) -> Exit {
     seal_before_exit(&db);
     match seeded {
         Ok(total) => {
-            println!(
+            say!(
                 "added {cases} seeded cases in {:.1} s; the database now holds {total}",
                 started.elapsed().as_secs_f64()
             );
@@ -500,6 +566,11 @@ fn seed(config: &Config, cases: usize, force: bool) -> Exit {
 async fn serve(config: Config) -> Exit {
     let bind = config.bind;
     let public_url = config.public_url.clone();
+    for (en, ja) in config.warnings() {
+        tracing::warn!("{en}");
+        say!("WARNING: {en}");
+        say!("警告: {ja}");
+    }
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(e) => {
@@ -508,19 +579,19 @@ async fn serve(config: Config) -> Exit {
         }
     };
     tracing::info!(%bind, "Madoguchi is serving");
-    println!("Madoguchi: {public_url}/");
+    say!("Madoguchi: {public_url}/");
     if let Some(dir) = app.mail_files() {
         // Said loudly and logged: requesters are waiting for these mails.
         tracing::warn!(
             mail_dir = %dir.display(),
             "no SMTP server configured: mail is NOT being sent"
         );
-        println!(
+        say!(
             "WARNING: no SMTP server is configured (MADOGUCHI_SMTP_URL): mail is NOT being sent. \
              Each message is written, readable by this user only, to {}",
             dir.display()
         );
-        println!(
+        say!(
             "警告: SMTPサーバーが設定されていないため（MADOGUCHI_SMTP_URL）、メールは送信されません。\
              メールは {} に、このユーザーだけが読めるファイルとして書き出されます。",
             dir.display()
@@ -528,15 +599,15 @@ async fn serve(config: Config) -> Exit {
     }
     if let Some(link) = app.setup_link() {
         // Printed, not logged: the link is a credential meant for the operator's eyes only.
-        println!();
-        println!(
-            "No staff account exists yet. Open this one-time link to create the first administrator:"
+        say!();
+        say!(
+            "No administrator exists yet. Open this one-time link to create the first administrator:"
         );
-        println!(
-            "職員アカウントがまだありません。次のリンクから最初の管理者を登録してください（1回限り有効）:"
+        say!(
+            "管理者がまだ登録されていません。次のリンクから最初の管理者を登録してください（1回限り有効）:"
         );
-        println!("  {link}");
-        println!();
+        say!("  {link}");
+        say!();
     }
     match app.run_until_stopped().await {
         Ok(()) => Exit(0),
@@ -588,11 +659,22 @@ fn add_staff(
     seal_before_exit(&db);
     match added {
         Ok(row) => {
-            println!("created {} account for {} (id {})", role, row.email, row.id);
+            say!("created {} account for {} (id {})", role, row.email, row.id);
             if generated {
-                println!("password (shown once; ask them to change it): {password}");
+                say!("password (shown once; ask them to change it): {password}");
             }
-            Exit(0)
+            if role != Role::Admin && matches!(accounts::administrator_exists(&db), Ok(false)) {
+                say!(
+                    "note: no administrator exists yet. The one-time setup link the server prints \
+                     at start still creates the first one; or add one with \
+                     `madoguchi staff add --role admin`."
+                );
+                say!(
+                    "注意: 管理者はまだ登録されていません。サーバー起動時に表示される1回限りのリンクから\
+                     最初の管理者を登録できます（`madoguchi staff add --role admin` でも追加できます）。"
+                );
+            }
+            after_output(0)
         }
         Err(AccountError::Invalid(errors)) => {
             for (field, list) in errors.field_errors() {

@@ -55,6 +55,7 @@ pub mod outbox;
 #[cfg(test)]
 mod plan_tests;
 mod pool;
+pub mod queue_news;
 pub mod register;
 pub mod reminders;
 pub mod retention;

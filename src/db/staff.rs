@@ -171,6 +171,15 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<StaffRow>, DbError> {
         .load(conn)?)
 }
 
+/// Active administrators.
+pub fn active_admins(conn: &mut DbConnection) -> Result<i64, DbError> {
+    Ok(staff::table
+        .filter(staff::role.eq("admin"))
+        .filter(staff::disabled_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
 /// Active administrators other than `except`.
 pub fn other_active_admins(conn: &mut DbConnection, except: &str) -> Result<i64, DbError> {
     Ok(staff::table

@@ -19,7 +19,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, Utc};
 use lettre::address::Envelope;
-use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, Message, Tokio1Executor};
 
 use crate::db::outbox::{self, NewOutboxMessage};
@@ -73,6 +74,89 @@ struct SealedEnvelope {
 enum Sealed {
     Mail(SealedMail),
     Envelope(SealedEnvelope),
+}
+
+/// What every message carries besides its notice: where replies go and who sent it. Applied
+/// when a message is composed for sending, so it never changes what the outbox holds.
+#[derive(Clone)]
+pub struct Letterhead {
+    /// `Reply-To` (none: the sender).
+    pub reply_to: Option<Mailbox>,
+    /// The signature under every text body (empty: none). Called at each sending, so it names
+    /// the operator as an administrator last saved it.
+    pub signature: Arc<dyn Fn() -> String + Send + Sync>,
+}
+
+impl Default for Letterhead {
+    fn default() -> Letterhead {
+        Letterhead {
+            reply_to: None,
+            signature: Arc::new(String::new),
+        }
+    }
+}
+
+/// The signature of every notice: the operator, where to write, when the office is open and the
+/// service's address, in Japanese and English (one mail may be read by either).
+pub fn signature(
+    operator: &crate::domain::profile::OperatorProfile,
+    contact: &Mailbox,
+    public_url: &str,
+) -> String {
+    let label = &operator.label;
+    let hours = &operator.office_hours;
+    let mut out = format!("{} / {}\n", label.ja, label.en);
+    out.push_str(&format!("お問い合わせ / Contact: {}\n", contact.email));
+    if !hours.ja.is_empty() {
+        out.push_str(&format!("受付時間: {}\n", hours.ja));
+    }
+    if !hours.en.is_empty() {
+        out.push_str(&format!("Office hours: {}\n", hours.en));
+    }
+    out.push_str(&format!("{public_url}/\n"));
+    out.push_str(
+        "このメールはシステムから自動で送信しています。\n\
+         This message was sent automatically.\n",
+    );
+    out
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): auto-responders do not answer it, so a notice
+/// never loops with a vacation reply.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_string())
+    }
+}
+
+/// `X-Auto-Response-Suppress: All`: the same request to Microsoft Exchange and Outlook, which
+/// do not read `Auto-Submitted`.
+#[derive(Clone)]
+struct AutoResponseSuppress;
+
+impl Header for AutoResponseSuppress {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("X-Auto-Response-Suppress")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoResponseSuppress)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "All".to_string())
+    }
 }
 
 /// How mail leaves the system.
@@ -223,7 +307,11 @@ pub fn prepare(
 
 /// The SMTP envelope and the formatted message of an outbox entry `id`. The same entry always
 /// gives the same `Message-ID` (see the module's note).
-fn compose(id: &str, sealed: Sealed) -> Result<(Envelope, Vec<u8>), MailError> {
+fn compose(
+    id: &str,
+    sealed: Sealed,
+    letterhead: &Letterhead,
+) -> Result<(Envelope, Vec<u8>), MailError> {
     let mail = match sealed {
         Sealed::Envelope(envelope) => {
             let raw = BASE64
@@ -250,15 +338,33 @@ fn compose(id: &str, sealed: Sealed) -> Result<(Envelope, Vec<u8>), MailError> {
     let from = parse_mailbox(&mail.from)?;
     let to = parse_mailbox(&mail.to)?;
     let domain = from.email.domain().to_string();
+    let reply_to = letterhead.reply_to.clone().unwrap_or_else(|| from.clone());
     let builder = Message::builder()
         .from(from)
+        .reply_to(reply_to)
         .to(to)
         .subject(mail.subject)
         .message_id(Some(format!("<{id}@{domain}>")))
-        .date(mail.written_at.into());
+        .date(mail.written_at.into())
+        .header(AutoSubmitted)
+        .header(AutoResponseSuppress);
+    let signature = (letterhead.signature)();
+    let body = if signature.is_empty() {
+        mail.text
+    } else {
+        // "-- " on a line of its own: mail clients recognise the signature and leave it out of
+        // a quoted reply (RFC 3676 §4.3).
+        let mut body = mail.text;
+        if !body.ends_with('\n') {
+            body.push('\n');
+        }
+        body.push_str("\n-- \n");
+        body.push_str(&signature);
+        body
+    };
     let text = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
-        .body(mail.text);
+        .body(body);
     let message = match mail.html {
         Some(html) => builder.multipart(
             MultiPart::alternative().singlepart(text).singlepart(
@@ -274,11 +380,16 @@ fn compose(id: &str, sealed: Sealed) -> Result<(Envelope, Vec<u8>), MailError> {
 }
 
 /// Opens and composes the outbox entry `id` for sending.
-fn open(master: &MasterKey, id: &str, sealed: &[u8]) -> Result<(Envelope, Vec<u8>), MailError> {
+fn open(
+    master: &MasterKey,
+    id: &str,
+    sealed: &[u8],
+    letterhead: &Letterhead,
+) -> Result<(Envelope, Vec<u8>), MailError> {
     let json = master.open_value(id, sealed)?;
     let sealed: Sealed =
         serde_json::from_slice(&json).map_err(|e| MailError::Build(e.to_string()))?;
-    compose(id, sealed)
+    compose(id, sealed, letterhead)
 }
 
 /// Builds, seals and writes the message to the outbox on `conn` (the caller's transaction).
@@ -330,7 +441,13 @@ mod tests {
             !String::from_utf8_lossy(&json).contains("Content-Type"),
             "composed too early"
         );
-        let (envelope, raw) = open(&master, &row.id, &row.sealed_message).expect("composed");
+        let (envelope, raw) = open(
+            &master,
+            &row.id,
+            &row.sealed_message,
+            &Letterhead::default(),
+        )
+        .expect("composed");
         assert_eq!(envelope.to()[0].to_string(), "hanako@example.jp");
         let raw = text(&raw);
         assert!(
@@ -367,7 +484,7 @@ mod tests {
         let sealed = master
             .seal_value(id, &serde_json::to_vec(&envelope).expect("json"))
             .expect("sealed");
-        let (envelope, sent) = open(&master, id, &sealed).expect("opened");
+        let (envelope, sent) = open(&master, id, &sealed, &Letterhead::default()).expect("opened");
         assert_eq!(sent, raw);
         assert_eq!(envelope.to()[0].to_string(), "taro@example.jp");
     }

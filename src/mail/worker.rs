@@ -25,7 +25,7 @@ use lettre::AsyncTransport;
 use tokio::sync::Notify;
 use tracing::Instrument;
 
-use super::{MailError, Transport};
+use super::{Letterhead, MailError, Transport};
 use crate::clock::{Clock, SystemClock};
 use crate::db::outbox::{self, OutboxRow};
 use crate::db::{Db, DbError};
@@ -50,6 +50,7 @@ pub struct MailWorker {
     lease: Duration,
     stopping: Arc<AtomicBool>,
     lost_claims: AtomicUsize,
+    letterhead: Letterhead,
 }
 
 /// Delay before the attempt after `attempts` failures: 30 s, 1 min, 2 min, … capped at 1 h.
@@ -83,7 +84,14 @@ impl MailWorker {
             lease: LEASE,
             stopping: Arc::new(AtomicBool::new(false)),
             lost_claims: AtomicUsize::new(0),
+            letterhead: Letterhead::default(),
         }
+    }
+
+    /// Adds `letterhead`'s Reply-To and signature to every message it composes.
+    pub fn with_letterhead(mut self, letterhead: Letterhead) -> MailWorker {
+        self.letterhead = letterhead;
+        self
     }
 
     /// Reads claim, lease and outcome times from `clock` (tests move it to expire leases).
@@ -219,10 +227,12 @@ impl MailWorker {
     /// The reason on failure never includes the recipient or the content.
     async fn send(&self, row: &OutboxRow) -> Result<(), String> {
         let (envelope, raw) =
-            super::open(&self.master, &row.id, &row.sealed_message).map_err(|e| match e {
-                MailError::Address(_) => "invalid address".to_string(),
-                _ => "unreadable outbox entry".to_string(),
-            })?;
+            super::open(&self.master, &row.id, &row.sealed_message, &self.letterhead).map_err(
+                |e| match e {
+                    MailError::Address(_) => "invalid address".to_string(),
+                    _ => "unreadable outbox entry".to_string(),
+                },
+            )?;
         match self.transport.as_ref() {
             Transport::Smtp(smtp) => smtp
                 .send_raw(&envelope, &raw)

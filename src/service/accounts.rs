@@ -87,14 +87,16 @@ impl From<DbError> for AccountError {
     }
 }
 
-/// When no staff account exists, issues a one-time setup link token (the caller prints the URL).
+/// When no administrator exists, issues a one-time setup link token (the caller prints the URL).
+/// Accounts of other roles added from the command line before the first administrator do not
+/// count: someone still has to be able to administer.
 pub fn setup_link_if_needed(
     db: &Db,
     now: DateTime<Utc>,
     valid_for: Duration,
 ) -> Result<Option<String>, DbError> {
     db.with_writer(|conn| {
-        if staff::count(conn)? > 0 {
+        if staff::active_admins(conn)? > 0 {
             return Ok(None);
         }
         let token = token::generate();
@@ -114,8 +116,13 @@ pub async fn setup_link_usable(db: &Db, token: &str, now: DateTime<Utc>) -> Resu
         .await
 }
 
+/// Whether an active administrator exists (else the setup link is how the first one is made).
+pub fn administrator_exists(db: &Db) -> Result<bool, DbError> {
+    db.with_writer(|conn| Ok(staff::active_admins(conn)? > 0))
+}
+
 /// Creates the first administrator through a setup link. The link works once, and only while no
-/// account exists.
+/// administrator exists.
 pub async fn complete_setup(
     db: &Db,
     token: &str,
@@ -130,7 +137,7 @@ pub async fn complete_setup(
     let created = db
         .write(move |conn| {
             let at = now.naive_utc();
-            if !setup_links::consume(conn, &digest, at)? || staff::count(conn)? > 0 {
+            if !setup_links::consume(conn, &digest, at)? || staff::active_admins(conn)? > 0 {
                 return Ok(None);
             }
             let row = insert_staff(conn, &input, Role::Admin, &password_hash, now, false)?;

@@ -277,6 +277,23 @@ pub fn deadlines_moved(moves: &[MovedDeadlineLine]) -> Notice {
     }
 }
 
+#[derive(Template)]
+#[template(path = "mail/staff_draft_returned.txt")]
+struct DraftReturned<'a> {
+    number: &'a str,
+    link: &'a str,
+}
+
+/// To the drafter: an approver returned their draft (the reason stays on the case page).
+pub fn draft_returned(number: &str, link: &str) -> Notice {
+    Notice {
+        subject: format!(
+            "{STAFF_SUBJECT_PREFIX}決定の案の差戻し {number} / Draft returned {number}"
+        ),
+        body: render(&DraftReturned { number, link }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

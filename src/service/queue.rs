@@ -1,7 +1,11 @@
 //! The help desk's work lists: the case queue and the audit log, each read with the names of the
 //! staff they mention.
 
-use crate::db::{Db, DbError, audit, cases, staff};
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
+use crate::db::{Db, DbError, audit, cases, queue_news, staff};
 
 pub use crate::db::audit::{AuditEvent, AuditFilter};
 pub use crate::db::cases::{CaseRow, QueueFilter};
@@ -31,4 +35,54 @@ pub async fn audit_records(
 ) -> Result<(Vec<AuditEvent>, Vec<StaffRow>), DbError> {
     db.read(move |conn| Ok((audit::search(conn, &filter, limit)?, staff::active(conn)?)))
         .await
+}
+
+/// What arrived on a case since the person who works on it last opened it: the assignee, or for
+/// an unassigned case anyone at the help desk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseNews {
+    /// The requester wrote.
+    pub message: bool,
+    /// The requester sent a document.
+    pub document: bool,
+}
+
+/// [`CaseNews`] for each of `rows` (a page of the queue), by case id.
+pub async fn news(db: &Db, rows: &[CaseRow]) -> Result<HashMap<String, CaseNews>, DbError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let (latest, opened) = db
+        .read(move |conn| {
+            Ok((
+                queue_news::latest_news(conn, &ids)?,
+                queue_news::last_opened(conn, &ids)?,
+            ))
+        })
+        .await?;
+    let mut news = HashMap::new();
+    for row in rows {
+        let looker = row.assignee_id.as_ref().map(|id| format!("staff:{id}"));
+        let last_look: Option<NaiveDateTime> = opened
+            .iter()
+            .filter(|(case, actor, _)| {
+                case.as_deref() == Some(row.id.as_str())
+                    && looker.as_ref().is_none_or(|l| l == actor)
+            })
+            .filter_map(|(_, _, at)| *at)
+            .max();
+        let newer = |event: &str| {
+            latest.iter().any(|(case, e, at)| {
+                case == &row.id
+                    && e == event
+                    && at.is_some_and(|at| last_look.is_none_or(|seen| at > seen))
+            })
+        };
+        let found = CaseNews {
+            message: newer(queue_news::NEWS_EVENTS[0]),
+            document: newer(queue_news::NEWS_EVENTS[1]),
+        };
+        if found != CaseNews::default() {
+            news.insert(row.id.clone(), found);
+        }
+    }
+    Ok(news)
 }

@@ -181,7 +181,9 @@ impl Seeder<'_> {
         Ok(ids)
     }
 
-    /// The approved decision of a decided or closed case, dated after its receipt.
+    /// The approved decision of a decided or closed case, dated after its receipt; the pending
+    /// draft of a case waiting for approval, in the words of the standard notice, so an approver
+    /// trying the demo has something to approve or return.
     fn decision_for(
         &self,
         rng: &mut StdRng,
@@ -189,11 +191,49 @@ impl Seeder<'_> {
         workers: &[String],
         now: DateTime<Utc>,
     ) -> Result<Option<DecisionRow>, SeedError> {
+        let facts = crate::service::case_record::parse_facts(row)
+            .map_err(|e| SeedError::Failed(e.to_string()))?;
+        let grounds_for = |rng: &mut StdRng, outcome| {
+            if WithholdingGround::required_for(outcome) {
+                let allowed = WithholdingGround::allowed(facts.regime);
+                allowed[rng.random_range(0..allowed.len())]
+                    .as_str()
+                    .to_string()
+            } else {
+                String::new()
+            }
+        };
+        if row.state == CaseState::AwaitingApproval {
+            let Some(outcome) = facts.draft_outcome else {
+                return Ok(None);
+            };
+            let id = format!("seed-{}", uuid::Uuid::new_v4());
+            let lang = crate::i18n::Lang::from_code(&row.lang).unwrap_or_default();
+            let text = crate::service::casework::decisions::template(outcome, facts.regime, lang);
+            let sealed_text = self
+                .master
+                .seal_value(&format!("decision:{id}"), text.as_bytes())
+                .map_err(|e| SeedError::Failed(e.to_string()))?;
+            return Ok(Some(DecisionRow {
+                id,
+                case_id: row.id.clone(),
+                outcome,
+                sealed_text,
+                drafted_by: workers[0].clone(),
+                drafted_at: row.updated_at,
+                status: crate::domain::document::DecisionStatus::Pending,
+                reviewed_by: None,
+                reviewed_at: None,
+                sealed_comment: None,
+                issued_on: None,
+                due_on: None,
+                days_to_decision: None,
+                grounds: grounds_for(rng, outcome),
+            }));
+        }
         if !matches!(row.state, CaseState::Decided | CaseState::Closed) {
             return Ok(None);
         }
-        let facts = crate::service::case_record::parse_facts(row)
-            .map_err(|e| SeedError::Failed(e.to_string()))?;
         let Some(outcome) = facts.decided_outcome else {
             return Ok(None);
         };
@@ -222,14 +262,7 @@ impl Seeder<'_> {
             issued_on: Some(issued_on),
             due_on: facts.unextended_deadline,
             days_to_decision: i32::try_from((issued_on - received).num_days()).ok(),
-            grounds: if WithholdingGround::required_for(outcome) {
-                let allowed = WithholdingGround::allowed(facts.regime);
-                allowed[rng.random_range(0..allowed.len())]
-                    .as_str()
-                    .to_string()
-            } else {
-                String::new()
-            },
+            grounds: grounds_for(rng, outcome),
         }))
     }
 

@@ -147,6 +147,11 @@ pub fn rate_limit(per_minute: u32, proxies: &[ipnet::IpNet]) -> Option<RateLimit
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
     cfg.route("/", web::get().to(public::home))
         .route("/static/css/app.css", web::get().to(assets::app_css))
+        .route("/favicon.ico", web::get().to(assets::favicon_ico))
+        .route(
+            "/static/img/favicon.svg",
+            web::get().to(assets::favicon_svg),
+        )
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::show))

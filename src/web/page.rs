@@ -4,11 +4,13 @@
 use actix_session::SessionExt;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 use std::future::{Ready, ready};
+use std::sync::{Arc, OnceLock};
 
 use super::error::{AppError, complete_page};
+use crate::domain::role::Role;
 use crate::i18n::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
@@ -19,6 +21,30 @@ pub struct PageContext {
     pub path: String,
     pub csrf: String,
     pub staff_name: Option<String>,
+    /// The signed-in member of staff's role, once a staff extractor of this request has read it.
+    role: RoleSlot,
+}
+
+/// Where a request's staff extractor leaves the role it read, for the page built in the same
+/// request: the menu offers only the pages that role can open. Shared through the request's
+/// extensions, so it does not matter which of the two extractors runs first.
+#[derive(Debug, Clone, Default)]
+pub struct RoleSlot(Arc<OnceLock<Role>>);
+
+impl RoleSlot {
+    pub fn of(req: &HttpRequest) -> RoleSlot {
+        if let Some(slot) = req.extensions().get::<RoleSlot>() {
+            return slot.clone();
+        }
+        let slot = RoleSlot::default();
+        req.extensions_mut().insert(slot.clone());
+        slot
+    }
+
+    pub fn set(&self, role: Role) {
+        // A request has one signed-in member of staff: a second extractor finds the same role.
+        let _ = self.0.set(role);
+    }
 }
 
 impl PageContext {
@@ -33,6 +59,7 @@ impl PageContext {
             path: req.path().to_string(),
             csrf,
             staff_name: None,
+            role: RoleSlot::of(req),
         }
     }
 
@@ -57,6 +84,30 @@ impl PageContext {
     pub fn with_staff(mut self, name: &str) -> PageContext {
         self.staff_name = Some(name.to_string());
         self
+    }
+
+    fn role_is(&self, roles: &[Role]) -> bool {
+        self.role.0.get().is_some_and(|role| roles.contains(role))
+    }
+
+    /// The menu's case pages (queue, paper intake): staff and approvers.
+    pub fn menu_cases(&self) -> bool {
+        self.role_is(&[Role::Staff, Role::Approver])
+    }
+
+    /// The dashboard: approvers.
+    pub fn menu_dashboard(&self) -> bool {
+        self.role_is(&[Role::Approver])
+    }
+
+    /// The operator's settings: administrators.
+    pub fn menu_admin(&self) -> bool {
+        self.role_is(&[Role::Admin])
+    }
+
+    /// The audit log: auditors.
+    pub fn menu_audit(&self) -> bool {
+        self.role_is(&[Role::Auditor])
     }
 }
 

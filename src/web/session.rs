@@ -139,6 +139,7 @@ async fn load(req: &HttpRequest) -> Result<AccountHolder, AppError> {
         return Err(required());
     };
     let role = row.role.parse::<Role>().map_err(AppError::internal)?;
+    crate::web::page::RoleSlot::of(req).set(role);
     let owes = if row.must_change_password != 0 {
         Some(Obligation::ChangePassword)
     } else if second_factor::must_enrol(&state.db, &row).await? {

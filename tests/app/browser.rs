@@ -19,6 +19,12 @@ pub struct Browser {
 impl Browser {
     /// None when chromedriver is not installed and the test may skip (never under CI).
     pub async fn start(width: u32, height: u32) -> Option<Browser> {
+        Browser::start_with(width, height, false).await
+    }
+
+    /// With `javascript`, pages may run scripts: only for tools injected over WebDriver (axe-core
+    /// waits on timers, which a browser without JavaScript never fires); the app ships none.
+    pub async fn start_with(width: u32, height: u32, javascript: bool) -> Option<Browser> {
         let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
         let driver = match Command::new(&driver_path)
@@ -55,7 +61,10 @@ impl Browser {
                     format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
-                "prefs": { "profile.managed_default_content_settings.javascript": 2 }
+                "prefs": {
+                    "profile.managed_default_content_settings.javascript":
+                        if javascript { 1 } else { 2 }
+                }
             }),
         );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -332,10 +341,15 @@ async fn a_requester_answers_a_correction_request_on_a_phone() {
     let id = crate::workspace::case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "take", &[]).await;
     done(&app, &clerk, &id, "start-review", &[]).await;
-    let reply_by = (madoguchi::domain::deadline::jst_date(chrono::Utc::now())
-        + chrono::Duration::days(14))
-    .format("%Y-%m-%d")
-    .to_string();
+    // An office day: one on a closed day would become the next office day.
+    let reply_by = madoguchi::domain::profile::ProfileName::National
+        .profile()
+        .calendar([])
+        .next_office_day_on_or_after(
+            madoguchi::domain::deadline::jst_date(chrono::Utc::now()) + chrono::Duration::days(14),
+        )
+        .format("%Y-%m-%d")
+        .to_string();
     crate::workspace::ask_for_correction(&app, &clerk, &id, &reply_by).await;
 
     browser

@@ -79,10 +79,11 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
     let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "take", &[]).await;
-    let reply_by = jst_date(Utc::now()) + Duration::days(14);
+    let calendar = ProfileName::National.profile().calendar([]);
+    // An office day: one on a closed day would become the next office day.
+    let reply_by = calendar.next_office_day_on_or_after(jst_date(Utc::now()) + Duration::days(14));
     ask_for_correction(&app, &clerk, &id, &reply_by.format("%Y-%m-%d").to_string()).await;
     let (db, _) = instance(&world);
-    let calendar = ProfileName::National.profile().calendar([]);
 
     // The assignee sees the reply-by date; no dismissal day while none is configured.
     let staff_page = app
@@ -159,6 +160,15 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
         )),
         Arc::new(madoguchi::mail::Transport::Memory(world.mail.clone())),
         "test",
+    )
+    .with_letterhead(
+        madoguchi::startup::letterhead(
+            &config,
+            Arc::new(madoguchi::service::operator_settings::ProfileCache::new(
+                config.profile,
+            )),
+        )
+        .unwrap(),
     )
     .drain(fifth)
     .await

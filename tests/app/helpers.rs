@@ -79,6 +79,86 @@ pub struct World {
     pub mail: MemoryTransport,
     pub mail_files: bool,
     _pg: Option<Arc<PgDatabase>>,
+    /// Checks every message this deployment sent when the last clone of the world goes.
+    _mail_check: Arc<MailCheck>,
+}
+
+/// Parses, with a standard MIME parser, every message a world's instances sent, when the test
+/// is done with the world, and checks what every notice must carry: the sender, the recipient, a
+/// subject, a date, a stable Message-ID, a Reply-To, `Auto-Submitted: auto-generated` (so
+/// auto-responders stay quiet) and a signature naming the operator and how to reach it.
+pub struct MailCheck(MemoryTransport);
+
+impl MailCheck {
+    fn new(mail: &MemoryTransport) -> Arc<MailCheck> {
+        Arc::new(MailCheck(mail.clone()))
+    }
+}
+
+pub fn check_mail_headers(raw: &[u8]) -> Result<(), String> {
+    let message = mail_parser::MessageParser::default()
+        .parse(raw)
+        .ok_or("not a MIME message")?;
+    let header = |name: &str| {
+        message
+            .header_raw(name)
+            .map(|v| v.trim().to_string())
+            .ok_or(format!("no {name} header"))
+    };
+    if header("Auto-Submitted")? != "auto-generated" {
+        return Err("Auto-Submitted is not auto-generated".into());
+    }
+    header("X-Auto-Response-Suppress")?;
+    let has_address = |a: Option<&mail_parser::Address>| {
+        a.and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .is_some_and(|a| a.contains('@'))
+    };
+    if !has_address(message.from()) {
+        return Err("no From address".into());
+    }
+    if !has_address(message.reply_to()) {
+        return Err("no Reply-To address".into());
+    }
+    if !has_address(message.to()) {
+        return Err("no To address".into());
+    }
+    if message.subject().is_none_or(str::is_empty) {
+        return Err("no subject".into());
+    }
+    if message.date().is_none() {
+        return Err("no Date".into());
+    }
+    if message.message_id().is_none_or(|id| !id.contains('@')) {
+        return Err("no Message-ID".into());
+    }
+    let text = message
+        .body_text(0)
+        .ok_or("no text body")?
+        .replace("\r\n", "\n");
+    let signature = text
+        .split("\n-- \n")
+        .nth(1)
+        .ok_or("no signature (a line \"-- \")")?;
+    if !signature.contains("Contact:") || !signature.contains("http") {
+        return Err(format!(
+            "the signature says not how to reach the operator: {signature}"
+        ));
+    }
+    Ok(())
+}
+
+impl Drop for MailCheck {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        for (i, mail) in self.0.messages().iter().enumerate() {
+            if let Err(problem) = check_mail_headers(&mail.raw) {
+                panic!("message {i} sent by this test: {problem}\n{}", mail.text());
+            }
+        }
+    }
 }
 
 impl World {
@@ -86,10 +166,12 @@ impl World {
         let data_dir = Arc::new(tempfile::tempdir().expect("temp dir"));
         if postgres_selected() {
             let pg = PgDatabase::create().expect("postgres selected");
+            let mail = MemoryTransport::new();
             World {
                 database_url: pg.url.clone(),
                 data_dir,
-                mail: MemoryTransport::new(),
+                _mail_check: MailCheck::new(&mail),
+                mail,
                 mail_files: false,
                 _pg: Some(Arc::new(pg)),
             }
@@ -98,10 +180,12 @@ impl World {
                 "sqlite://{}",
                 data_dir.path().join("madoguchi.db").display()
             );
+            let mail = MemoryTransport::new();
             World {
                 data_dir,
                 database_url,
-                mail: MemoryTransport::new(),
+                _mail_check: MailCheck::new(&mail),
+                mail,
                 mail_files: false,
                 _pg: None,
             }
@@ -112,10 +196,12 @@ impl World {
     /// unreachable outside CI).
     pub fn postgres() -> Option<World> {
         let pg = PgDatabase::create()?;
+        let mail = MemoryTransport::new();
         Some(World {
             database_url: pg.url.clone(),
             data_dir: Arc::new(tempfile::tempdir().expect("temp dir")),
-            mail: MemoryTransport::new(),
+            _mail_check: MailCheck::new(&mail),
+            mail,
             mail_files: false,
             _pg: Some(Arc::new(pg)),
         })

@@ -440,6 +440,11 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
     .await;
     let page = case_page(&app, &clerk, &id).await;
     assert!(page.contains("差し戻し") && page.contains("訂正前と訂正後を明記してください。"));
+    // The drafter is told by mail, without the comment (it stays behind sign-in).
+    let told = mail_with(&world, "差し戻されました").await;
+    assert!(told.contains("To: clerk@example.jp"), "{told}");
+    assert!(told.contains(&format!("/staff/cases/{id}")), "{told}");
+    assert!(!told.contains("訂正前と訂正後を明記してください。"));
     done(
         &app,
         &clerk,

@@ -397,10 +397,15 @@ async fn a_my_number_image_is_destroyed_and_a_request_dismissed() {
     assert_eq!(twice.status, 422);
 
     // While a 補正 reply period runs, the case cannot be dismissed.
-    let reply_by = (madoguchi::domain::deadline::jst_date(chrono::Utc::now())
-        + chrono::Duration::days(14))
-    .format("%Y-%m-%d")
-    .to_string();
+    // An office day: one on a closed day would become the next office day.
+    let reply_by = madoguchi::domain::profile::ProfileName::National
+        .profile()
+        .calendar([])
+        .next_office_day_on_or_after(
+            madoguchi::domain::deadline::jst_date(chrono::Utc::now()) + chrono::Duration::days(14),
+        )
+        .format("%Y-%m-%d")
+        .to_string();
     done(
         &app,
         &clerk,

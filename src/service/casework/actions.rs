@@ -265,6 +265,9 @@ pub async fn request_correction(
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
     let row = for_action(cw.db, actor, case.0, case.1, now).await?;
+    // A requester-side period that ends on a closed day ends on the next office day
+    // (docs/deadlines.md §6): the requester is given that day, not one the office is shut.
+    let reply_by = cw.desk.calendar.next_office_day_on_or_after(reply_by);
     let lang = lang_of(&row);
     let mut what: Vec<String> = items
         .iter()

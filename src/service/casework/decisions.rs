@@ -320,6 +320,16 @@ pub async fn return_draft(
         actor.id.clone(),
         actor.audit(now, "decision.returned", &row.id),
     );
+    // The drafter hears of it by mail, without the comment (it stays behind sign-in).
+    let (drafter, master, from) = (
+        pending.drafted_by.clone(),
+        cw.desk.master.clone_key(),
+        cw.desk.from.clone(),
+    );
+    let notice = crate::service::notices::draft_returned(
+        row.receipt_number.as_deref().unwrap_or("-"),
+        &format!("{}/staff/cases/{}", cw.public_url, row.id),
+    );
     let firing = Firing {
         event: Event::ReturnDraft {
             comment: comment.clone(),
@@ -342,10 +352,46 @@ pub async fn return_draft(
                 Some(&sealed),
                 None,
             )?;
-            audit::append(conn, &audit_row)
+            audit::append(conn, &audit_row)?;
+            tell_drafter(conn, &master, &from, &drafter, &reviewer, &notice, now)
         })),
     };
     Ok(lifecycle::apply(cw.db, &cw.desk, row, firing, now).await?.0)
+}
+
+/// Queues the returned-draft mail to the drafter, unless the drafter returned it themselves or
+/// no longer works here. A staff address that no longer parses does not undo the return.
+fn tell_drafter(
+    conn: &mut crate::db::DbConnection,
+    master: &crate::storage::crypto::MasterKey,
+    from: &lettre::message::Mailbox,
+    drafter: &str,
+    reviewer: &str,
+    notice: &crate::service::notices::Notice,
+    now: DateTime<Utc>,
+) -> Result<(), crate::db::DbError> {
+    if drafter == reviewer {
+        return Ok(());
+    }
+    let Some(person) = crate::db::staff::find(conn, drafter)? else {
+        return Ok(());
+    };
+    if person.disabled_at.is_some() {
+        return Ok(());
+    }
+    let mail = crate::mail::OutgoingMail {
+        to: person.email,
+        subject: notice.subject.clone(),
+        text: notice.body.clone(),
+        html: None,
+    };
+    match crate::mail::prepare(master, from, &mail, "staff.draft_returned", None, now) {
+        Ok(prepared) => crate::db::outbox::enqueue(conn, &prepared),
+        Err(_) => {
+            tracing::warn!("draft-returned notice not queued: bad staff address");
+            Ok(())
+        }
+    }
 }
 
 async fn pending_draft(cw: &Casework<'_>, case_id: &str) -> Result<DecisionRow, CaseworkError> {

@@ -54,6 +54,10 @@ pub struct QueueRow {
     pub urgency: &'static str,
     pub stopped: bool,
     pub assignee: String,
+    /// Since the assignee (anyone, if unassigned) last opened the case: the requester wrote.
+    pub news_message: bool,
+    /// … the requester sent a document.
+    pub news_document: bool,
 }
 
 #[derive(Template)]
@@ -187,6 +191,8 @@ pub fn queue_row(
             .as_ref()
             .and_then(|id| names.get(id).cloned())
             .unwrap_or_default(),
+        news_message: false,
+        news_document: false,
     }
 }
 
@@ -208,12 +214,16 @@ pub async fn list(
     let today = jst_date(state.now());
     let lang = page.lang;
     let more = rows.len() as i64 > PAGE_SIZE;
+    let rows = &rows[..rows.len().min(PAGE_SIZE as usize)];
+    let news = queue::news(&state.db, rows).await?;
     let rows = rows
         .iter()
-        .take(PAGE_SIZE as usize)
         .map(|r| {
             let due_soon = state.profile().due_soon_office_days;
-            queue_row(r, lang, &state.calendar(), due_soon, &names, today)
+            let mut row = queue_row(r, lang, &state.calendar(), due_soon, &names, today);
+            let found = news.get(&r.id).copied().unwrap_or_default();
+            (row.news_message, row.news_document) = (found.message, found.document);
+            row
         })
         .collect();
     let page = page.with_staff(&me.staff.display_name);
