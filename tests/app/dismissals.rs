@@ -164,7 +164,7 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
     .with_letterhead(
         madoguchi::startup::letterhead(
             &config,
-            Arc::new(madoguchi::service::operator_settings::ProfileCache::new(
+            Arc::new(madoguchi::service::caches::ProfileCache::new(
                 config.profile,
             )),
         )
