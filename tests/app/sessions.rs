@@ -240,6 +240,66 @@ async fn a_second_factor_is_set_up_used_once_per_code_and_recovered() {
         world.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'staff.mfa_failed'")
             >= 3
     );
+
+    // A lost phone: an administrator (who must now set up their own first) resets it from the
+    // staff page; the approver's sessions end and the next sign-in asks to set one up again.
+    let admin_setup = app.get_with(&admin.client, "/staff/security").await;
+    let admin_secret = secret_on(&admin_setup.body);
+    let admin_enabled = app
+        .post_with(
+            &admin.client,
+            "/staff/security/enable",
+            &[
+                ("csrf", &csrf_of(&admin_setup.body)),
+                ("code", &totp::code_at(&admin_secret, now)),
+            ],
+        )
+        .await;
+    assert_eq!(admin_enabled.status, 200);
+    let staff_page = app.get_with(&admin.client, "/staff/admin/staff").await;
+    assert!(
+        staff_page.body.contains("二要素認証をリセット"),
+        "{}",
+        staff_page.body
+    );
+    let boss_id = staff_page
+        .body
+        .split("<tr id=\"account-")
+        .find(|row| row.contains("boss@example.jp"))
+        .and_then(|row| row.split('"').next())
+        .unwrap()
+        .to_string();
+    let reset = app
+        .post_with(
+            &admin.client,
+            &format!("/staff/admin/staff/{boss_id}/second-factor"),
+            &[("csrf", &csrf_of(&staff_page.body))],
+        )
+        .await;
+    assert_eq!(
+        reset.location.as_deref(),
+        Some("/staff/admin/staff?mfa_reset=1")
+    );
+    assert_eq!(
+        app.get_with(&phone, "/staff/dashboard").await.status,
+        303,
+        "the approver's sessions ended"
+    );
+    let fresh = crate::helpers::client();
+    let again = app.sign_in(&fresh, "boss@example.jp", PASSWORD).await;
+    assert_eq!(again.location.as_deref(), Some("/staff"), "no code asked");
+    assert_eq!(
+        app.get_with(&fresh, "/staff/dashboard")
+            .await
+            .location
+            .as_deref(),
+        Some("/staff/security"),
+        "the role still requires one: set it up again"
+    );
+    assert_eq!(
+        world.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'staff.mfa_reset'"),
+        1
+    );
 }
 
 #[tokio::test]

@@ -76,6 +76,8 @@ pub struct AccountLine {
     pub role_label: &'static str,
     pub active: bool,
     pub locked: bool,
+    /// The account signs in with a second factor (which an administrator can reset).
+    pub second_factor: bool,
     pub created: String,
     pub me: bool,
 }
@@ -124,6 +126,7 @@ async fn staff_page(
                 role_label: lang.pick(role.label_ja(), role.label_en()),
                 active: r.disabled_at.is_none(),
                 locked: r.locked_until.is_some_and(|until| until > now),
+                second_factor: r.totp_enabled_at.is_some(),
                 created: jst_minutes(r.created_at),
                 id: r.id,
                 display_name: r.display_name,
@@ -158,16 +161,29 @@ async fn staff_page(
     Ok(response)
 }
 
-/// GET /staff/admin/staff
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    mfa_reset: Option<String>,
+}
+
+/// GET /staff/admin/staff (`?mfa_reset=1` after a second factor was reset)
 pub async fn show(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
+    query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
     let shown = (
         FieldErrors::default(),
         TypedValues::new(),
-        Outcome::default(),
+        Outcome {
+            message: query
+                .mfa_reset
+                .is_some()
+                .then_some("admin.staff.second_factor_reset"),
+            ..Outcome::default()
+        },
     );
     staff_page(&state, &me, page, shown).await
 }
