@@ -47,6 +47,7 @@ pub fn unusable_character(text: &str) -> Option<char> {
 /// half- or full-width, possibly in groups split by a space or a hyphen, whose last digit is the
 /// check digit of the first eleven (番号法施行令 第8条). Longer runs of digits are not one.
 pub fn contains_individual_number(text: &str) -> bool {
+    let text = without_identifiers(text);
     let mut digits: Vec<u32> = Vec::new();
     let mut separator_pending = false;
     let check =
@@ -78,6 +79,32 @@ pub fn contains_individual_number(text: &str) -> bool {
         }
     }
     check(&digits)
+}
+
+/// `text` with every token of ASCII letters, digits and hyphens that holds a letter (a UUID, a
+/// reference such as `AB-1234…`) blanked out: its digits are part of an identifier, and a run of
+/// twelve of them in a random id passes the check digit one time in eleven.
+fn without_identifiers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        if token.chars().any(|c| c.is_ascii_alphabetic()) {
+            out.push(' ');
+        } else {
+            out.push_str(token);
+        }
+        token.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
 }
 
 /// The check digit of an Individual Number's first eleven digits.
@@ -163,6 +190,12 @@ mod typed_text_tests {
         );
         assert!(!contains_individual_number("電話 03-1234-5678"));
         assert!(!contains_individual_number("2026-000001"));
+        // Identifiers whose digits happen to form one: a UUID's last group, a reference.
+        assert!(!contains_individual_number(
+            "01a247c4-a5e2-76dd-ae09-123456789018"
+        ));
+        assert!(!contains_individual_number("REF-123456789018"));
+        assert!(contains_individual_number("番号:123456789018。"));
         assert_eq!(
             redact_individual_numbers("番号は1234-5678-9018、電話は03-1234-5678"),
             "番号は＊＊＊＊＊＊＊＊＊＊＊＊、電話は03-1234-5678"
@@ -179,6 +212,14 @@ mod typed_text_tests {
     }
 
     proptest! {
+        /// Ids in forms (cases, documents) are UUIDs: none is ever taken for a number.
+        #[test]
+        fn no_uuid_is_taken_for_an_individual_number(bytes in proptest::array::uniform16(any::<u8>())) {
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let id = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+            prop_assert!(!contains_individual_number(&id));
+        }
+
         #[test]
         fn every_valid_number_is_found_and_redacted(digits in proptest::collection::vec(0u32..10, 11)) {
             let check = individual_number_check_digit(&digits);
