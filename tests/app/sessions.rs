@@ -111,6 +111,27 @@ fn secret_on(page: &str) -> Vec<u8> {
     totp_rs::Secret::Encoded(typed).to_bytes().expect("base32")
 }
 
+/// Sets up a second factor on `client`'s account from its security page; returns the secret
+/// the app would hold, the time its first code was taken for, and the page with the recovery
+/// codes.
+async fn enable_second_factor(app: &TestApp, client: &reqwest::Client) -> (Vec<u8>, i64, String) {
+    let setup = app.get_with(client, "/staff/security").await;
+    let secret = secret_on(&setup.body);
+    let now = chrono::Utc::now().timestamp();
+    let enabled = app
+        .post_with(
+            client,
+            "/staff/security/enable",
+            &[
+                ("csrf", &csrf_of(&setup.body)),
+                ("code", &totp::code_at(&secret, now)),
+            ],
+        )
+        .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    (secret, now, enabled.body)
+}
+
 fn recovery_codes_on(page: &str) -> Vec<String> {
     page.split("<li><code>")
         .skip(1)
@@ -243,19 +264,7 @@ async fn a_second_factor_is_set_up_used_once_per_code_and_recovered() {
 
     // A lost phone: an administrator (who must now set up their own first) resets it from the
     // staff page; the approver's sessions end and the next sign-in asks to set one up again.
-    let admin_setup = app.get_with(&admin.client, "/staff/security").await;
-    let admin_secret = secret_on(&admin_setup.body);
-    let admin_enabled = app
-        .post_with(
-            &admin.client,
-            "/staff/security/enable",
-            &[
-                ("csrf", &csrf_of(&admin_setup.body)),
-                ("code", &totp::code_at(&admin_secret, now)),
-            ],
-        )
-        .await;
-    assert_eq!(admin_enabled.status, 200);
+    enable_second_factor(&app, &admin.client).await;
     let staff_page = app.get_with(&admin.client, "/staff/admin/staff").await;
     assert!(
         staff_page.body.contains("二要素認証をリセット"),
@@ -307,20 +316,7 @@ async fn code_guesses_count_against_the_same_lock_as_passwords() {
     let world = World::new();
     let app = world.spawn().await;
     let boss = app.staff(Role::Approver, "boss@example.jp").await;
-    let setup = app.get_with(&boss.client, "/staff/security").await;
-    let secret = secret_on(&setup.body);
-    let now = chrono::Utc::now().timestamp();
-    let enabled = app
-        .post_with(
-            &boss.client,
-            "/staff/security/enable",
-            &[
-                ("csrf", &csrf_of(&setup.body)),
-                ("code", &totp::code_at(&secret, now)),
-            ],
-        )
-        .await;
-    assert_eq!(enabled.status, 200);
+    enable_second_factor(&app, &boss.client).await;
     // Five wrong codes, each after a right password: the password does not buy fresh tries.
     for _ in 0..madoguchi::service::accounts::LOCK_AFTER_FAILURES {
         let guesser = crate::helpers::client();

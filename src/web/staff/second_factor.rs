@@ -122,6 +122,18 @@ fn refused(mut shown: SecurityPage, field: &str, code: &str) -> Result<HttpRespo
     render(StatusCode::UNPROCESSABLE_ENTITY, &shown)
 }
 
+/// The page with new recovery codes, shown once, and what was done.
+fn with_codes(
+    mut shown: SecurityPage,
+    codes: Vec<String>,
+    done: &'static str,
+) -> Result<HttpResponse, AppError> {
+    shown.codes_left = codes.len() as i64;
+    shown.recovery_codes = codes;
+    shown.done = done;
+    render(StatusCode::OK, &shown)
+}
+
 fn code_problem(error: SecondFactorError) -> Result<&'static str, AppError> {
     match error {
         SecondFactorError::WrongCode => Ok("mfa_code_wrong"),
@@ -167,10 +179,7 @@ pub async fn enable(
             session.remove(ENROLLING);
             shown.enabled = true;
             shown.owes = false;
-            shown.recovery_codes = codes;
-            shown.codes_left = shown.recovery_codes.len() as i64;
-            shown.done = "security.enabled";
-            render(StatusCode::OK, &shown)
+            with_codes(shown, codes, "security.enabled")
         }
         Err(e) => refused(shown, "code", code_problem(e)?),
     }
@@ -185,7 +194,7 @@ pub async fn renew_codes(
     CsrfForm(posted): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
-    let mut shown = page_for(&state, &session, &holder, page).await?;
+    let shown = page_for(&state, &session, &holder, page).await?;
     if !fresh {
         return refused(shown, "", "field.csrf_expired");
     }
@@ -199,12 +208,7 @@ pub async fn renew_codes(
     )
     .await
     {
-        Ok(codes) => {
-            shown.recovery_codes = codes;
-            shown.codes_left = shown.recovery_codes.len() as i64;
-            shown.done = "security.codes_renewed";
-            render(StatusCode::OK, &shown)
-        }
+        Ok(codes) => with_codes(shown, codes, "security.codes_renewed"),
         Err(e) => refused(shown, "renew_code", code_problem(e)?),
     }
 }
