@@ -37,6 +37,7 @@ pub mod notice_templates;
 pub mod operator_settings;
 pub mod outcome;
 pub mod profile;
+pub mod provenance;
 pub mod refusal;
 pub mod regime;
 pub mod reminders;

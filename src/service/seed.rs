@@ -93,7 +93,12 @@ pub struct Seeder<'a> {
     pub calendar: &'a BusinessCalendar,
 }
 
-fn pick_state(rng: &mut StdRng) -> CaseState {
+/// The first cases walk through every state once, so a demo of any size (and a test of one)
+/// has a case in each; the rest are drawn by weight.
+fn pick_state(rng: &mut StdRng, position: usize) -> CaseState {
+    if let Some((state, _)) = STATES.get(position) {
+        return *state;
+    }
     let total: u32 = STATES.iter().map(|(_, w)| w).sum();
     let mut roll = rng.random_range(0..total);
     for (state, weight) in STATES {
@@ -122,8 +127,8 @@ impl Seeder<'_> {
         let mut done = 0;
         while done < count {
             let batch: Vec<_> = (done..count.min(done + BATCH))
-                .map(|_| {
-                    let case = self.one_case(&mut rng, &workers, now)?;
+                .map(|position| {
+                    let case = self.one_case(&mut rng, position, &workers, now)?;
                     let decision = self.decision_for(&mut rng, &case.0, &workers, now)?;
                     Ok::<_, SeedError>((case, decision))
                 })
@@ -270,6 +275,7 @@ impl Seeder<'_> {
     fn one_case(
         &self,
         rng: &mut StdRng,
+        position: usize,
         workers: &[String],
         now: DateTime<Utc>,
     ) -> Result<
@@ -283,7 +289,7 @@ impl Seeder<'_> {
     > {
         let kinds = &self.profile.kinds_offered;
         let kind = kinds[rng.random_range(0..kinds.len())];
-        let state = pick_state(rng);
+        let state = pick_state(rng, position);
         let open = state.is_before_decision();
         // Open cases are recent; finished ones spread over two years.
         let age_days = if open {
