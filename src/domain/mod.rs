@@ -34,6 +34,7 @@ pub mod lifecycle;
 pub mod message;
 pub mod money;
 pub mod notice_templates;
+pub mod office;
 pub mod operator_settings;
 pub mod outcome;
 pub mod profile;

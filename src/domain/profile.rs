@@ -19,6 +19,7 @@ use crate::domain::kind::RequestKind;
 use crate::domain::lifecycle::{CaseFacts, Entry};
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
+use crate::domain::office::Office;
 use crate::domain::refusal::Refusal;
 use crate::domain::regime::Regime;
 use crate::domain::text::Bilingual;
@@ -79,6 +80,8 @@ pub struct OperatorProfile {
     /// without staff (0: never automatically; the assignee is told and decides).
     pub auto_dismiss_office_days: u32,
     pub delivery_methods: Vec<DeliveryMethod>,
+    /// Who the operator is, how it is reached and paid, where originals go.
+    pub office: Office,
 }
 
 impl OperatorProfile {
@@ -217,6 +220,13 @@ fn national() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
+        office: Office::to_confirm(
+            Bilingual::fixed("国の行政機関", "National administrative body"),
+            Bilingual::fixed(
+                "平日（行政機関の休日を除く）の執務時間内",
+                "Office hours on weekdays (except the closed days of administrative organs)",
+            ),
+        ),
     }
 }
 
@@ -274,6 +284,13 @@ fn private() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
+        office: Office::to_confirm(
+            Bilingual::fixed("個人情報取扱事業者", "Private business"),
+            Bilingual::fixed(
+                "平日 9:00〜17:00（土日祝日・年末年始を除く）",
+                "Weekdays 9:00-17:00 (except weekends, holidays and year-end)",
+            ),
+        ),
     }
 }
 
@@ -319,6 +336,16 @@ fn jmimo() -> OperatorProfile {
         correction_reply_days: 14,
         auto_dismiss_office_days: 0,
         delivery_methods: vec![DeliveryMethod::PaperByPost, DeliveryMethod::DiscByPost],
+        office: Office::to_confirm(
+            Bilingual::fixed(
+                "一般財団法人日本医師会医療情報管理機構（J-MIMO）",
+                "J-MIMO (Japan Medical Association Medical Information Management Organization)",
+            ),
+            Bilingual::fixed(
+                "受付時間 9:30〜17:30（土日祝日・年末年始は除く）",
+                "9:30-17:30 (except weekends, holidays and year-end)",
+            ),
+        ),
     }
 }
 
@@ -381,6 +408,16 @@ fn kanagawa() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
+        office: Office::to_confirm(
+            Bilingual::fixed(
+                "神奈川県（マイME-BYOカルテ）",
+                "Kanagawa Prefecture (My ME-BYO Karte)",
+            ),
+            Bilingual::fixed(
+                "平日 8:30〜17:15（祝日・年末年始を除く）",
+                "Weekdays 8:30-17:15 (except holidays and year-end)",
+            ),
+        ),
     }
 }
 
@@ -396,6 +433,16 @@ fn fukushima() -> OperatorProfile {
         office_hours: Bilingual::fixed(
             "平日 8:30〜17:15（祝日・年末年始を除く）",
             "Weekdays 8:30-17:15 (except holidays and year-end)",
+        ),
+        office: Office::to_confirm(
+            Bilingual::fixed(
+                "福島県（LINE公式アカウント）",
+                "Fukushima Prefecture (LINE official account)",
+            ),
+            Bilingual::fixed(
+                "平日 8:30〜17:15（祝日・年末年始を除く）",
+                "Weekdays 8:30-17:15 (except holidays and year-end)",
+            ),
         ),
         ..kanagawa()
     }
