@@ -115,6 +115,37 @@ fn generate<const N: usize>(path: &Path) -> std::io::Result<[u8; N]> {
     }
 }
 
+/// Where a key rotation keeps the new document key until it is finished (docs/operations.md §7).
+pub const NEXT_DOCUMENT_KEY_FILE: &str = "document.key.next";
+
+/// The new document key of a rotation: `new_from_env` when keys come from the environment,
+/// otherwise read from, or generated into, `document.key.next` (so an interrupted rotation
+/// resumes with the same key). `None` when the rotation already swapped the files.
+pub fn next_document_key(
+    data_dir: &Path,
+    new_from_env: Option<&str>,
+) -> Result<[u8; DOCUMENT_KEY_LEN], String> {
+    key::<DOCUMENT_KEY_LEN>(
+        data_dir,
+        "MADOGUCHI_NEW_DOCUMENT_KEY",
+        NEXT_DOCUMENT_KEY_FILE,
+        new_from_env,
+    )
+}
+
+/// Ends a rotation on disk: the current `document.key` is renamed `document.key.retired-<stamp>`
+/// and `document.key.next` becomes `document.key`. Returns the retired key's path.
+pub fn swap_document_keys(data_dir: &Path, stamp: &str) -> std::io::Result<std::path::PathBuf> {
+    let retired = data_dir.join(format!("document.key.retired-{stamp}"));
+    std::fs::rename(data_dir.join("document.key"), &retired)?;
+    std::fs::rename(
+        data_dir.join(NEXT_DOCUMENT_KEY_FILE),
+        data_dir.join("document.key"),
+    )?;
+    std::fs::File::open(data_dir)?.sync_all()?;
+    Ok(retired)
+}
+
 /// The data directory holds the database, keys, documents and mail: owner only.
 pub fn restrict_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]

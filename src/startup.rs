@@ -42,6 +42,8 @@ pub enum StartupError {
     SessionKey(String),
     #[error("{0}")]
     Setup(String),
+    #[error(transparent)]
+    Presence(#[from] crate::service::instances::PresenceError),
 }
 
 /// What a test may replace when it builds the application (production uses [`Application::build`]).
@@ -60,6 +62,7 @@ pub struct Application {
     mail_worker: MailWorkerHandle,
     db: Db,
     clock: Arc<dyn Clock>,
+    presence: crate::service::instances::Presence,
 }
 
 impl Application {
@@ -96,6 +99,12 @@ impl Application {
             memory_mail,
         } = parts;
         let db = open_database(&config)?;
+        let presence = crate::service::instances::announce(
+            &db,
+            &MasterKey::new(config.secrets.document_key),
+            Utc::now(),
+        )?;
+        presence.spawn_heartbeat();
         let setup_link = accounts::setup_link_if_needed(
             &db,
             Utc::now(),
@@ -256,7 +265,13 @@ impl Application {
             mail_worker,
             db: sealing_db,
             clock: sealing_clock,
+            presence,
         })
+    }
+
+    /// Stops the server from outside (tests); [`Application::run_until_stopped`] then returns.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     pub fn port(&self) -> u16 {
@@ -282,6 +297,7 @@ impl Application {
         if let Err(e) = crate::service::audit_log::seal(&self.db, self.clock.now()).await {
             tracing::warn!(error = %e, "could not seal the audit log on the way out");
         }
+        self.presence.leave().await;
         served
     }
 }

@@ -12,6 +12,7 @@ macro_rules! say {
 }
 
 pub mod domain_cmds;
+mod key_rotation;
 
 use std::io::BufRead;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -57,8 +58,13 @@ pub enum Command {
         #[command(subcommand)]
         action: DevCommand,
     },
-    /// Generate keys for MADOGUCHI_SESSION_KEY and MADOGUCHI_DOCUMENT_KEY / 鍵の生成
-    Keys,
+    /// Generate keys for MADOGUCHI_SESSION_KEY and MADOGUCHI_DOCUMENT_KEY, or rotate the
+    /// document key / 鍵の生成・更新
+    #[command(args_conflicts_with_subcommands = true)]
+    Keys {
+        #[command(subcommand)]
+        action: Option<KeysCommand>,
+    },
     /// Take a backup set under DIR while the server runs, or check one / バックアップ
     #[command(args_conflicts_with_subcommands = true)]
     Backup {
@@ -127,6 +133,13 @@ pub enum BackupCommand {
         /// The set's directory
         set: std::path::PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Seal every stored value under a new document key, with every server stopped; run it
+    /// again to finish an interrupted rotation / 文書鍵の更新
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -207,7 +220,13 @@ pub async fn run(cli: Cli) -> Exit {
                 Exit(e.exit_code())
             }
         },
-        Command::Keys => {
+        Command::Keys {
+            action: Some(KeysCommand::Rotate),
+        } => match load_config() {
+            Ok(config) => key_rotation::rotate_keys(&config),
+            Err(exit) => exit,
+        },
+        Command::Keys { action: None } => {
             say!(
                 "MADOGUCHI_SESSION_KEY={}",
                 crate::secrets::generate_encoded(crate::secrets::SESSION_KEY_LEN)
@@ -460,7 +479,7 @@ fn restore(config: &Config, set: &std::path::Path) -> Exit {
 
 /// A command that wrote audit records seals them before it exits, so that none waits for a
 /// server that may not be running (`docs/operations.md §2`).
-fn seal_before_exit(db: &crate::db::Db) {
+pub(crate) fn seal_before_exit(db: &crate::db::Db) {
     if let Err(e) = audit_log::seal_blocking(db, chrono::Utc::now()) {
         eprintln!("warning: could not seal the audit log: {e}");
     }

@@ -602,3 +602,28 @@ pub fn assignees_of(
     }
     Ok(rows)
 }
+
+/// Up to `limit` cases after `after` (in id order) that are in the search indexes, for
+/// rewriting their keyed hashes under a new key.
+pub fn searchable_after(
+    conn: &mut DbConnection,
+    after: &str,
+    limit: i64,
+    not_yet_searchable: &str,
+) -> Result<Vec<String>, DbError> {
+    Ok(cases::table
+        .filter(cases::id.gt(after))
+        .filter(cases::email_index.ne(not_yet_searchable))
+        .order(cases::id)
+        .select(cases::id)
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Any one case's sealed party record, to check at start that the master key opens the data.
+pub fn any_sealed_party(conn: &mut DbConnection) -> Result<Option<(String, Vec<u8>)>, DbError> {
+    Ok(case_parties::table
+        .select((case_parties::case_id, case_parties::sealed))
+        .first(conn)
+        .optional()?)
+}

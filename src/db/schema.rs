@@ -370,6 +370,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    server_instances (id) {
+        id -> Text,
+        started_at -> Timestamp,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    maintenance (name) {
+        name -> Text,
+        started_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
@@ -402,4 +417,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_recovery_codes,
     security_settings,
     case_links,
+    server_instances,
+    maintenance,
 );

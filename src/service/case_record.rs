@@ -14,6 +14,7 @@ use crate::domain::state::CaseState;
 use crate::service::intake::draft::{AgentDetails, RequestContent};
 use crate::service::intake::person::PersonDetails;
 use crate::storage::crypto::{CryptoError, MasterKey};
+use crate::storage::index::IndexKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -55,6 +56,21 @@ pub struct SealedParty {
     pub agent: Option<AgentDetails>,
 }
 
+impl SealedParty {
+    /// Where notices for the case go: the agent when one applies, otherwise the person.
+    pub fn contact(&self) -> String {
+        match &self.agent {
+            Some(agent) => agent.email.trim().to_lowercase(),
+            None => self.person.email.clone(),
+        }
+    }
+
+    /// The keyed hashes staff find the case by: the contact's e-mail and the person's name.
+    pub fn search_keys(&self, index: &IndexKey) -> (String, String) {
+        (index.email(&self.contact()), index.name(&self.person.name))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SealedContent {
     pub kind: RequestKind,
@@ -85,10 +101,7 @@ pub async fn contact_of(db: &Db, master: &MasterKey, case_id: &str) -> Result<St
     let id = case_id.to_string();
     let sealed = db.read(move |conn| cases::sealed_party(conn, &id)).await?;
     let party: SealedParty = open_json(master, &format!("party:{case_id}"), &sealed)?;
-    Ok(match &party.agent {
-        Some(agent) => agent.email.trim().to_lowercase(),
-        None => party.person.email.clone(),
-    })
+    Ok(party.contact())
 }
 
 pub fn facts_json(facts: &CaseFacts) -> Result<String, RecordError> {

@@ -41,6 +41,11 @@ impl MasterKey {
         MasterKey(self.0.clone())
     }
 
+    /// The key's bytes, for deriving the search-index key from it.
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(&Key::<Aes256Gcm>::from(*self.0))
     }
@@ -83,6 +88,52 @@ impl MasterKey {
         sealed: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         open(&self.cipher(), record_id.as_bytes(), sealed).map(Zeroizing::new)
+    }
+}
+
+/// How a sealed value is bound to its record: a value sealed directly (an e-mail, a field), or a
+/// document's data key wrapped by the master key.
+#[derive(Debug, Clone, Copy)]
+pub enum Binding<'a> {
+    Value(&'a str),
+    DocumentKey(&'a str),
+}
+
+impl Binding<'_> {
+    fn aad(&self) -> Vec<u8> {
+        match self {
+            Binding::Value(record) => record.as_bytes().to_vec(),
+            Binding::DocumentKey(record) => key_aad(record),
+        }
+    }
+}
+
+impl MasterKey {
+    /// Whether this key opens `sealed` for its record.
+    pub fn opens(&self, binding: Binding<'_>, sealed: &[u8]) -> bool {
+        open(&self.cipher(), &binding.aad(), sealed).is_ok()
+    }
+
+    /// Opens `sealed` under this key and seals the same plaintext under `new` (key rotation).
+    pub fn reseal(
+        &self,
+        new: &MasterKey,
+        binding: Binding<'_>,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        let aad = binding.aad();
+        let plain = Zeroizing::new(open(&self.cipher(), &aad, sealed)?);
+        seal(&new.cipher(), &aad, &plain)
+    }
+
+    /// A short public name for the key (the first 8 bytes of a labelled SHA-256, in hex), so
+    /// an operator can tell keys apart without showing them.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(b"madoguchi master key fingerprint v1");
+        hasher.update(self.0.as_slice());
+        crate::auth::token::hex(&hasher.finalize()[..8])
     }
 }
 
@@ -134,6 +185,40 @@ fn open(cipher: &Aes256Gcm, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Crypto
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reseal_moves_values_and_document_keys_to_the_new_key() {
+        let (old, new) = (master(1), master(2));
+        let value = old.seal_value("message:1", b"hello").unwrap();
+        let moved = old
+            .reseal(&new, Binding::Value("message:1"), &value)
+            .unwrap();
+        assert!(!old.opens(Binding::Value("message:1"), &moved));
+        assert_eq!(
+            new.open_value("message:1", &moved).unwrap().as_slice(),
+            b"hello"
+        );
+        // Bound to its record: resealing under another record's name fails.
+        assert!(
+            old.reseal(&new, Binding::Value("message:2"), &value)
+                .is_err()
+        );
+
+        let doc = old.seal_document("doc-1", b"scan").unwrap();
+        let wrapped = old
+            .reseal(&new, Binding::DocumentKey("doc-1"), &doc.wrapped_key)
+            .unwrap();
+        assert!(new.opens(Binding::DocumentKey("doc-1"), &wrapped));
+        assert_eq!(
+            new.open_document("doc-1", &wrapped, &doc.blob)
+                .unwrap()
+                .as_slice(),
+            b"scan"
+        );
+        assert!(old.open_document("doc-1", &wrapped, &doc.blob).is_err());
+        assert_ne!(old.fingerprint(), new.fingerprint());
+        assert_eq!(old.fingerprint().len(), 16);
+    }
 
     fn master(byte: u8) -> MasterKey {
         MasterKey::new([byte; 32])

@@ -276,8 +276,11 @@ impl World {
         let setup_link = app
             .setup_link()
             .map(|l| l.replace("http://127.0.0.1:0", &base));
-        tokio::spawn(app.run_until_stopped());
+        let server = app.handle();
+        let running = tokio::spawn(app.run_until_stopped());
         TestApp {
+            server,
+            running: std::sync::Mutex::new(Some(running)),
             base,
             setup_link,
             client: client(),
@@ -303,6 +306,8 @@ pub struct TestApp {
     pub clock: ShiftedClock,
     /// The deployment this instance serves (its database and data directory).
     pub world: World,
+    server: actix_web::dev::ServerHandle,
+    running: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
 }
 
 pub struct Page {
@@ -312,6 +317,19 @@ pub struct Page {
 }
 
 impl TestApp {
+    /// Stops the server as SIGTERM would and waits until it has left (mail worker stopped,
+    /// audit log sealed, instance unregistered).
+    pub async fn stop(&self) {
+        self.server.stop(true).await;
+        let running = self.running.lock().expect("not poisoned").take();
+        if let Some(running) = running {
+            running
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -394,14 +394,8 @@ async fn confirm(
             .await?;
         open_json(ctx.master, &format!("party:{}", row.id), &sealed)?
     };
-    let contact = match &party.agent {
-        Some(agent) => agent.email.trim().to_lowercase(),
-        None => party.person.email.clone(),
-    };
-    let (email_index, name_index) = (
-        ctx.index.email(&contact),
-        ctx.index.name(&party.person.name),
-    );
+    let contact = party.contact();
+    let (email_index, name_index) = party.search_keys(ctx.index);
     let saved = ctx
         .db
         .write(move |conn| {

@@ -1,0 +1,2 @@
+DROP TABLE maintenance;
+DROP TABLE server_instances;
