@@ -249,6 +249,8 @@ pub struct AuditFilter {
     pub action_prefix: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
+    /// Keyset paging: only records older than this (time, id), in the newest-first order.
+    pub older_than: Option<(NaiveDateTime, String)>,
 }
 
 /// The newest `limit` entries matching `filter`, newest first.
@@ -272,6 +274,13 @@ pub fn search(
     }
     if let Some(until) = filter.until {
         query = query.filter(audit_events::at.lt(until));
+    }
+    if let Some((at, id)) = &filter.older_than {
+        query = query.filter(
+            audit_events::at.lt(*at).or(audit_events::at
+                .eq(*at)
+                .and(audit_events::id.lt(id.clone()))),
+        );
     }
     Ok(query
         .order((audit_events::at.desc(), audit_events::id.desc()))

@@ -37,6 +37,30 @@ pub async fn audit_records(
         .await
 }
 
+/// Up to `limit` audit records matching `filter`, newest first (one page of an export).
+pub async fn audit_page(
+    db: &Db,
+    filter: AuditFilter,
+    limit: i64,
+) -> Result<Vec<AuditEvent>, DbError> {
+    db.read(move |conn| audit::search(conn, &filter, limit))
+        .await
+}
+
+/// Records that an auditor exported the log, with the filter used.
+pub async fn record_audit_export(
+    db: &Db,
+    actor: &crate::service::casework::StaffActor,
+    described: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbError> {
+    let record = AuditEvent::new(now.naive_utc(), actor.label(), "audit.exported")
+        .role(actor.role.as_str())
+        .target(described)
+        .from_request(actor.client_ip.clone(), actor.request_id.clone());
+    db.write(move |conn| audit::append(conn, &record)).await
+}
+
 /// What arrived on a case since the person who works on it last opened it: the assignee, or for
 /// an unassigned case anyone at the help desk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -115,7 +115,8 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", guarded.replace('"', "\"\""))
 }
 
-fn row(fields: &[&str]) -> String {
+/// One CSV line: every field quoted, formulas disarmed, CRLF at the end.
+pub fn row(fields: &[&str]) -> String {
     let mut out = fields
         .iter()
         .map(|f| quote(f))

@@ -111,7 +111,7 @@ fn access(method: &str, path: &str) -> Access {
         | "/staff/trail" => Access::Signed,
         p if p.starts_with("/staff/security") => Access::Signed,
         p if p.starts_with("/staff/admin/") => Access::Roles(&[Role::Admin]),
-        "/staff/audit" => Access::Roles(&[Role::Auditor]),
+        "/staff/audit" | "/staff/audit.csv" => Access::Roles(&[Role::Auditor]),
         "/staff/dashboard"
         | "/staff/statistics"
         | "/staff/statistics.csv"

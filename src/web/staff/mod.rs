@@ -186,5 +186,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(actions::return_draft),
         )
         .route("/staff/audit", web::get().to(audit::log))
+        .route("/staff/audit.csv", web::get().to(audit::csv))
         .route("/staff/trail", web::get().to(audit::my_trail));
 }
