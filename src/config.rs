@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::db::{DatabaseUrl, Durability};
 use crate::domain::profile::ProfileName;
 use crate::secrets::{self, Secrets};
+use crate::service::backup_schedule::BackupSchedule;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A bearer token that opens `/metrics`; without one, only a client on this machine may read it.
     pub metrics_token: Option<String>,
+    /// Unattended backups, when `MADOGUCHI_BACKUP_DIR` is set.
+    pub backup_schedule: Option<BackupSchedule>,
     pub secrets: Secrets,
 }
 
@@ -232,6 +235,21 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_METRICS_TOKEN",
         "(none: /metrics answers loopback clients only)",
         "bearer token a monitoring system sends to read /metrics from elsewhere; when set, every reader must send it",
+    ),
+    (
+        "MADOGUCHI_BACKUP_DIR",
+        "(none: no scheduled backups)",
+        "directory for daily backup sets taken by the servers themselves (one instance takes each)",
+    ),
+    (
+        "MADOGUCHI_BACKUP_AT",
+        "02:30",
+        "JST time of day after which the day's set is taken (full on Sundays, incremental otherwise)",
+    ),
+    (
+        "MADOGUCHI_BACKUP_KEEP",
+        "14",
+        "backup sets kept; older ones are removed unless a kept set needs them",
     ),
 ];
 
@@ -446,6 +464,32 @@ impl Config {
         if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
             errors.push("MADOGUCHI_METRICS_TOKEN: use at least 16 characters".into());
         }
+        let backup_schedule = get("MADOGUCHI_BACKUP_DIR")
+            .filter(|dir| !dir.trim().is_empty())
+            .map(|dir| {
+                let at = get("MADOGUCHI_BACKUP_AT").unwrap_or("02:30");
+                let at = match chrono::NaiveTime::parse_from_str(at.trim(), "%H:%M") {
+                    Ok(at) => at,
+                    Err(_) => {
+                        errors.push(format!(
+                            "MADOGUCHI_BACKUP_AT: `{at}` is not a time of day such as 02:30 (JST)"
+                        ));
+                        chrono::NaiveTime::MIN
+                    }
+                };
+                let keep: usize = parse_number(
+                    &mut errors,
+                    get("MADOGUCHI_BACKUP_KEEP"),
+                    "MADOGUCHI_BACKUP_KEEP",
+                    14,
+                    1..=3650,
+                );
+                BackupSchedule {
+                    dir: PathBuf::from(dir),
+                    at,
+                    keep,
+                }
+            });
         let secrets = match secrets::load_or_create(
             &data_dir,
             get("MADOGUCHI_SESSION_KEY"),
@@ -484,6 +528,7 @@ impl Config {
                 rate_limit_per_minute,
                 trusted_proxies,
                 metrics_token,
+                backup_schedule,
                 secrets,
             }),
             _ => Err(ConfigErrors(errors)),

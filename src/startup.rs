@@ -175,6 +175,7 @@ impl Application {
             (profiles.clone(), fee_schedules.clone(), calendars.clone()),
             std::time::Duration::from_secs(5),
         );
+        let metrics = crate::service::metrics::Metrics::new();
         if config.reminder_poll_seconds > 0 {
             crate::service::reminders::Sweeper {
                 db: db.clone(),
@@ -185,6 +186,7 @@ impl Application {
                 public_url: config.public_url.clone(),
                 deadline_days: config.reminder_days.clone(),
                 instance: uuid::Uuid::now_v7().to_string(),
+                metrics: metrics.clone(),
             }
             .spawn(std::time::Duration::from_secs(config.reminder_poll_seconds));
         }
@@ -202,6 +204,14 @@ impl Application {
             profiles.clone(),
             std::time::Duration::from_secs(300),
         );
+        if let Some(schedule) = config.backup_schedule.clone() {
+            crate::service::backup_schedule::spawn(
+                db.clone(),
+                config.data_path("documents"),
+                crate::cli::keys_note(&config),
+                schedule,
+            );
+        }
         let (sealing_db, sealing_clock) = (db.clone(), clock.clone());
         let state = Data::new(AppState {
             db,
@@ -218,7 +228,7 @@ impl Application {
             mail_from,
             blobs,
             clock,
-            metrics: crate::service::metrics::Metrics::new(),
+            metrics,
         });
         let cookie_secure = config.cookie_secure;
         let https = config.public_url.starts_with("https://");

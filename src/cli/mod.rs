@@ -381,7 +381,7 @@ fn audit(config: &Config, action: AuditCommand) -> Exit {
 }
 
 /// Where the keys are; a set never holds them.
-fn keys_note(config: &Config) -> String {
+pub fn keys_note(config: &Config) -> String {
     format!(
         "not in this set: the document key is MADOGUCHI_DOCUMENT_KEY or {dir}/document.key, the session key MADOGUCHI_SESSION_KEY or {dir}/session.key; keep them apart from the set, which is unreadable without the document key",
         dir = config.data_dir.display()
@@ -409,6 +409,7 @@ fn take_backup(config: &Config, root: &std::path::Path, incremental: bool) -> Ex
         db: &db,
         documents_dir: &documents_dir,
         keys: keys_note(config),
+        taken_by: "cli",
     };
     let started = std::time::Instant::now();
     let taken = backup::take(&sources, root, incremental, chrono::Utc::now());
@@ -511,6 +512,7 @@ async fn sweep(config: &Config) -> Exit {
         public_url: config.public_url.clone(),
         deadline_days: config.reminder_days.clone(),
         instance: format!("cli-{}", uuid::Uuid::now_v7()),
+        metrics: crate::service::metrics::Metrics::new(),
     };
     let started = std::time::Instant::now();
     let swept = sweeper.sweep(chrono::Utc::now()).await;

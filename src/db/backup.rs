@@ -2,10 +2,11 @@
 
 use std::path::Path;
 
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::schema::{cases, documents};
+use super::schema::{backup_claims, backup_sets, cases, documents};
 use super::{DbConnection, DbError};
 
 /// Writes a consistent copy of the whole SQLite database to `target` (a new file) while others
@@ -73,4 +74,90 @@ pub fn kept_documents(conn: &mut DbConnection) -> Result<Vec<(String, Vec<u8>)>,
         .into_iter()
         .filter_map(|(id, key)| key.map(|k| (id, k)))
         .collect())
+}
+
+/// Records a set just taken (with the audit record, in one transaction).
+pub fn record_set(
+    conn: &mut DbConnection,
+    name: &str,
+    taken_at: NaiveDateTime,
+    kind: &str,
+    bytes: i64,
+    manifest_sha256: &str,
+    taken_by: &str,
+) -> Result<(), DbError> {
+    diesel::insert_into(backup_sets::table)
+        .values((
+            backup_sets::name.eq(name),
+            backup_sets::taken_at.eq(taken_at),
+            backup_sets::kind.eq(kind),
+            backup_sets::bytes.eq(bytes),
+            backup_sets::manifest_sha256.eq(manifest_sha256),
+            backup_sets::taken_by.eq(taken_by),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// When the newest set was taken, if any.
+pub fn newest_set_at(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, DbError> {
+    Ok(backup_sets::table
+        .select(diesel::dsl::max(backup_sets::taken_at))
+        .first(conn)?)
+}
+
+/// Claims the scheduled backup of `day` for `instance`: true when this instance is to take it.
+/// A claim left unfinished since before `stale_before` (its instance died) is taken over.
+pub fn claim_day(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+    instance: &str,
+    now: NaiveDateTime,
+    stale_before: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let existing: Option<(NaiveDateTime, Option<NaiveDateTime>)> = backup_claims::table
+        .find(day)
+        .select((backup_claims::claimed_at, backup_claims::finished_at))
+        .first(conn)
+        .optional()?;
+    match existing {
+        None => {
+            // ON CONFLICT is not in the multi-backend query builder; both spell it the same.
+            let insert = diesel::insert_into(backup_claims::table)
+                .values((
+                    backup_claims::day.eq(day),
+                    backup_claims::instance.eq(instance),
+                    backup_claims::claimed_at.eq(now),
+                ))
+                .on_conflict_do_nothing();
+            let inserted = on_backend!(conn, |c| insert.execute(c))?;
+            Ok(inserted == 1)
+        }
+        Some((claimed_at, None)) if claimed_at < stale_before => {
+            let taken = diesel::update(
+                backup_claims::table
+                    .find(day)
+                    .filter(backup_claims::claimed_at.eq(claimed_at))
+                    .filter(backup_claims::finished_at.is_null()),
+            )
+            .set((
+                backup_claims::instance.eq(instance),
+                backup_claims::claimed_at.eq(now),
+            ))
+            .execute(conn)?;
+            Ok(taken == 1)
+        }
+        Some(_) => Ok(false),
+    }
+}
+
+pub fn finish_claim(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(backup_claims::table.find(day))
+        .set(backup_claims::finished_at.eq(now))
+        .execute(conn)?;
+    Ok(())
 }

@@ -385,6 +385,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    backup_sets (name) {
+        name -> Text,
+        taken_at -> Timestamp,
+        kind -> Text,
+        bytes -> BigInt,
+        manifest_sha256 -> Text,
+        taken_by -> Text,
+    }
+}
+
+diesel::table! {
+    backup_claims (day) {
+        day -> Date,
+        instance -> Text,
+        claimed_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
@@ -419,4 +439,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_links,
     server_instances,
     maintenance,
+    backup_sets,
+    backup_claims,
 );

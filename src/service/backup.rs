@@ -98,6 +98,8 @@ pub struct Sources<'a> {
     pub documents_dir: &'a Path,
     /// Where the keys are (printed and written into the manifest, never copied).
     pub keys: String,
+    /// Who takes the set, for the audit log and the record: `cli` or `schedule`.
+    pub taken_by: &'static str,
 }
 
 /// Removes a directory being written unless it was completed.
@@ -237,12 +239,25 @@ pub fn take(
     unfinished.done();
     sync_dir(root);
 
-    let record = AuditEvent::new(now.naive_utc(), "cli", "backup.taken").target(format!(
-        "{name} bytes={bytes} manifest_sha256={manifest_sha256}"
-    ));
-    sources
-        .db
-        .with_writer(|conn| audit::append(conn, &record))?;
+    let record = AuditEvent::new(now.naive_utc(), sources.taken_by, "backup.taken").target(
+        format!("{name} bytes={bytes} manifest_sha256={manifest_sha256}"),
+    );
+    let kind = match manifest.kind {
+        SetKind::Full => "full",
+        SetKind::Incremental => "incremental",
+    };
+    sources.db.with_writer(|conn| {
+        repo::record_set(
+            conn,
+            &name,
+            now.naive_utc(),
+            kind,
+            i64::try_from(bytes).unwrap_or(i64::MAX),
+            &manifest_sha256,
+            sources.taken_by,
+        )?;
+        audit::append(conn, &record)
+    })?;
     Ok(Taken {
         set,
         manifest,
@@ -511,6 +526,24 @@ fn check_restored(target: &Target<'_>, documents: usize) -> Result<Restored, Bac
         documents,
         audit,
     })
+}
+
+/// Every complete set under `root` with its manifest, oldest first (names sort by time).
+pub fn sets(root: &Path) -> Result<Vec<(String, Manifest)>, BackupError> {
+    let mut names: Vec<String> = fs::read_dir(root)
+        .map_err(|e| BackupError::BadInput(format!("{}: {e}", root.display())))?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with(SET_PREFIX))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let manifest = read_manifest(&root.join(&name))?;
+            Ok((name, manifest))
+        })
+        .collect()
 }
 
 /// The newest complete set under `root`, by name (names sort by time).

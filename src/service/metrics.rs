@@ -39,11 +39,28 @@ struct Requests {
 #[derive(Default)]
 pub struct Metrics {
     requests: Mutex<Requests>,
+    /// Seconds the last reminder sweep of this instance took.
+    last_sweep: Mutex<Option<f64>>,
 }
 
 impl Metrics {
     pub fn new() -> Arc<Metrics> {
         Arc::new(Metrics::default())
+    }
+
+    /// Records how long a reminder sweep took.
+    pub fn observe_sweep(&self, took: Duration) {
+        *self
+            .last_sweep
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(took.as_secs_f64());
+    }
+
+    fn last_sweep_seconds(&self) -> Option<f64> {
+        *self
+            .last_sweep
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Counts one answered request. `route` is the pattern that matched, never the path.
@@ -108,6 +125,8 @@ pub struct Gauges {
     pub cases_overdue: i64,
     /// When the case figures were counted (they are kept for a few seconds, as on the dashboard).
     pub cases_counted_at: DateTime<Utc>,
+    /// When the newest backup set was taken, by the command or the schedule.
+    pub backup_newest_at: Option<DateTime<Utc>>,
 }
 
 /// Reads the gauges: the outbox at once, the case figures as the dashboard last counted them.
@@ -119,6 +138,10 @@ pub async fn gauges(
 ) -> Result<Gauges, DbError> {
     let (unsent, oldest) = db.read(outbox::unsent).await?;
     let (counted, counted_at) = dashboard::figures(db, cache, calendar, now).await?;
+    let backup_newest_at = db
+        .read(crate::db::backup::newest_set_at)
+        .await?
+        .map(|at| at.and_utc());
     Ok(Gauges {
         outbox_unsent: unsent,
         outbox_oldest_unsent_seconds: oldest.map_or(0.0, |created| {
@@ -127,6 +150,7 @@ pub async fn gauges(
         cases_open: counted.states.iter().map(|(_, n)| n).sum(),
         cases_overdue: counted.overdue,
         cases_counted_at: counted_at,
+        backup_newest_at,
     })
 }
 
@@ -166,6 +190,28 @@ pub fn render(metrics: &Metrics, gauges: &Gauges) -> String {
             "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
         );
     }
+    // Absent rather than a made-up value when there is none: an alert on `absent()` or on the
+    // age catches a deployment that never backs up.
+    let optional = [
+        (
+            "madoguchi_backup_newest_timestamp_seconds",
+            "When the newest backup set was taken.",
+            gauges.backup_newest_at.map(|at| at.timestamp() as f64),
+        ),
+        (
+            "madoguchi_reminder_sweep_duration_seconds",
+            "How long this instance's last reminder and escalation sweep took.",
+            metrics.last_sweep_seconds(),
+        ),
+    ];
+    for (name, help, value) in optional {
+        if let Some(value) = value {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        }
+    }
     out
 }
 
@@ -195,6 +241,7 @@ mod tests {
                 cases_open: 7,
                 cases_overdue: 1,
                 cases_counted_at: DateTime::<Utc>::UNIX_EPOCH,
+                backup_newest_at: None,
             },
         );
         assert!(text.contains(

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod backup;
+pub mod backup_schedule;
 pub mod caches;
 pub mod calendar;
 pub mod case_record;

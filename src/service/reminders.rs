@@ -47,6 +47,8 @@ pub struct Sweeper {
     pub public_url: String,
     pub deadline_days: Vec<u32>,
     pub instance: String,
+    /// Where the sweep's duration is reported for monitoring.
+    pub metrics: Arc<crate::service::metrics::Metrics>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -290,7 +292,10 @@ impl Sweeper {
     pub fn spawn(self, every: Duration) {
         tokio::spawn(async move {
             loop {
-                match self.sweep(Utc::now()).await {
+                let started = std::time::Instant::now();
+                let swept = self.sweep(Utc::now()).await;
+                self.metrics.observe_sweep(started.elapsed());
+                match swept {
                     Ok(s) if s.reminders_sent > 0 || s.dismissed > 0 => {
                         tracing::info!(
                             sent = s.reminders_sent,

@@ -276,3 +276,76 @@ async fn on_postgres_pg_restore_and_the_documents_part_restore_together() {
     assert!(restored.status.success(), "{}", out(&restored));
     assert!(String::from_utf8_lossy(&restored.stdout).contains("1 documents"));
 }
+
+/// With MADOGUCHI_BACKUP_DIR set the servers back up by themselves: of two instances exactly one
+/// takes the day's set, it is recorded and shown to monitoring; a Sunday's full set lets the
+/// older sets go.
+#[tokio::test]
+async fn scheduled_backups_are_taken_once_recorded_and_pruned() {
+    use chrono::Datelike;
+    use madoguchi::service::backup_schedule::{BackupSchedule, run_once};
+
+    let world = World::new();
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().display().to_string();
+    let with_schedule = |vars: &mut std::collections::BTreeMap<String, String>| {
+        vars.insert("MADOGUCHI_BACKUP_DIR".into(), dir.clone());
+        vars.insert("MADOGUCHI_BACKUP_AT".into(), "00:00".into());
+    };
+    let first = world.spawn_with(with_schedule).await;
+    let second = world.spawn_with(with_schedule).await;
+    let mut taken = Vec::new();
+    for _ in 0..100 {
+        taken = sets(root.path());
+        if !taken.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Both instances have looked (their first look is at start); give the slower one a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sets(root.path()).len(), 1, "one set for the day: {taken:?}");
+    assert_eq!(world.count("SELECT COUNT(*) AS n FROM backup_claims"), 1);
+    assert_eq!(
+        world.count("SELECT COUNT(*) AS n FROM backup_sets WHERE taken_by = 'schedule'"),
+        1
+    );
+    let metrics = first.get("/metrics").await;
+    assert!(
+        metrics
+            .body
+            .contains("madoguchi_backup_newest_timestamp_seconds "),
+        "{}",
+        metrics.body
+    );
+    first.stop().await;
+    second.stop().await;
+
+    // A later Sunday: a full set, and the first set, needed by no kept set, goes.
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let db = madoguchi::startup::open_database(&config).unwrap();
+    let schedule = BackupSchedule {
+        dir: root.path().to_path_buf(),
+        at: chrono::NaiveTime::MIN,
+        keep: 1,
+    };
+    let mut sunday = chrono::Utc::now() + chrono::Duration::days(1);
+    while (sunday + chrono::Duration::hours(9)).weekday() != chrono::Weekday::Sun {
+        sunday += chrono::Duration::days(1);
+    }
+    let documents = world.data_dir.path().join("documents");
+    let full = run_once(&db, &documents, "keys".into(), &schedule, "x", sunday)
+        .unwrap()
+        .expect("due and claimed");
+    assert_eq!(sets(root.path()), vec![full.set.clone()]);
+    assert_eq!(
+        world.count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'backup.pruned'"),
+        1
+    );
+    // The same day again: already taken.
+    assert!(
+        run_once(&db, &documents, "keys".into(), &schedule, "y", sunday)
+            .unwrap()
+            .is_none()
+    );
+}

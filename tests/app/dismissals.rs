@@ -40,6 +40,7 @@ fn sweeper(world: &World, db: &madoguchi::db::Db, name: &str) -> Sweeper {
         public_url: "http://localhost".into(),
         deadline_days: vec![5, 1],
         instance: name.into(),
+        metrics: madoguchi::service::metrics::Metrics::new(),
     }
 }
 

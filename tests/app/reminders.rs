@@ -171,6 +171,7 @@ async fn a_sweep_sends_once_and_a_moved_deadline_rearms_the_reminder() {
         public_url: "http://localhost".into(),
         deadline_days: vec![5, 1],
         instance: "test".into(),
+        metrics: madoguchi::service::metrics::Metrics::new(),
     };
     let now = chrono::Utc::now();
     let first = sweeper.sweep(now).await.unwrap();

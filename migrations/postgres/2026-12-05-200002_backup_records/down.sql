@@ -1,0 +1,2 @@
+DROP TABLE backup_claims;
+DROP TABLE backup_sets;
