@@ -85,3 +85,10 @@ pub fn end_maintenance(conn: &mut DbConnection, name: &str) -> Result<(), DbErro
     diesel::delete(maintenance::table.find(name)).execute(conn)?;
     Ok(())
 }
+
+/// Forgets every registered instance: a restored database holds the rows of the servers that ran
+/// when its snapshot was taken, and none of them runs against it.
+pub fn forget_all(conn: &mut DbConnection) -> Result<(), DbError> {
+    diesel::delete(server_instances::table).execute(conn)?;
+    Ok(())
+}

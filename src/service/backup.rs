@@ -470,13 +470,22 @@ fn refuse_cases(url: &DatabaseUrl) -> Result<(), BackupError> {
         return Ok(());
     }
     let db = Db::connect(url, 1)?;
-    let cases = db.with_reader(|conn| {
-        if repo::has_schema(conn)? {
-            repo::case_count(conn)
-        } else {
-            Ok(0)
+    let (cases, running) = db.with_reader(|conn| {
+        if !repo::has_schema(conn)? {
+            return Ok((0, 0));
         }
+        // A database from before servers registered has no such table: no server of this
+        // version runs against it.
+        let since = (Utc::now() - crate::service::key_rotation::SERVER_SILENT_AFTER).naive_utc();
+        let running = crate::db::instances::seen_since(conn, since).map_or(0, |seen| seen.len());
+        Ok((repo::case_count(conn)?, running))
     })?;
+    if running > 0 {
+        return Err(BackupError::BadInput(format!(
+            "{running} server instance(s) use database {} now; stop them before restoring into it",
+            url.redacted()
+        )));
+    }
     if cases > 0 {
         return Err(BackupError::BadInput(format!(
             "database {} holds {cases} cases; restore only into a database without any",
@@ -520,6 +529,7 @@ fn check_restored(target: &Target<'_>, documents: usize) -> Result<Restored, Bac
             )));
         }
     }
+    db.with_writer(crate::db::instances::forget_all)?;
     let cases = db.with_reader(repo::case_count)?;
     Ok(Restored {
         cases,

@@ -165,9 +165,13 @@ async fn a_set_taken_while_serving_restores_with_documents_that_open() {
     assert_eq!(page.status, 200, "the private link opens the restored case");
     assert_eq!(texts(&fresh, "SELECT id AS t FROM documents").len(), 2);
 
-    // Never over data.
+    // Never under a running server, and never over data.
+    let running = run(&fresh, &["restore", "--from", &later_path]);
+    assert!(fails(&running, 2).contains("stop them"));
+    restored_app.stop().await;
     let again = run(&fresh, &["restore", "--from", &later_path]);
-    assert!(fails(&again, 2).contains("holds 1 cases"));
+    let again = fails(&again, 2);
+    assert!(again.contains("holds 1 cases"), "{again}");
 }
 
 #[test]
