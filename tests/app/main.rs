@@ -15,6 +15,7 @@ mod cli;
 mod dashboard;
 mod dismissals;
 mod errors;
+mod faults;
 mod first_impressions;
 mod helpers;
 mod html_checker;

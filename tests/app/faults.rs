@@ -1,0 +1,187 @@
+//! Faults injected into the real binary (docs/operations.md §1): killed with SIGKILL while
+//! requesters submit, the server loses no submission it acknowledged, its database stays sound,
+//! and it starts again at once.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::audit_log::texts;
+use crate::helpers::{World, client, csrf_of};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn start(world: &World, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+        .env_clear()
+        .envs(world.vars())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("MADOGUCHI_BIND", format!("127.0.0.1:{port}"))
+        .current_dir(world.data_dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts")
+}
+
+async fn wait_ready(base: &str) {
+    let started = Instant::now();
+    let http = client();
+    while started.elapsed() < Duration::from_secs(30) {
+        if let Ok(answer) = http.get(format!("{base}/readyz")).send().await
+            && answer.status() == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{base} did not become ready");
+}
+
+async fn form_post(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> Option<u16> {
+    let shown = http.get(format!("{base}{path}")).send().await.ok()?;
+    let csrf = csrf_of(&shown.text().await.ok()?);
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let answer = http
+        .post(format!("{base}{path}"))
+        .form(&form)
+        .send()
+        .await
+        .ok()?;
+    Some(answer.status().as_u16())
+}
+
+/// One requester's whole request; true when the server acknowledged the submission.
+async fn submit_one(base: &str, n: usize) -> bool {
+    let http = client();
+    let email = format!("person{n}@example.jp");
+    let steps: [(&str, Vec<(&str, &str)>); 3] = [
+        (
+            "/request",
+            vec![
+                ("kind", "correction"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        ),
+        (
+            "/request/person",
+            vec![
+                ("name", "山田 花子"),
+                ("name_kana", "ヤマダ ハナコ"),
+                ("birth_date", "1990-04-01"),
+                ("postal_code", "231-8588"),
+                ("address", "横浜市中区日本大通1"),
+                ("phone", "045-210-1111"),
+                ("email", &email),
+            ],
+        ),
+        (
+            "/request/content",
+            vec![
+                ("data_description", "住所"),
+                ("current_content", "旧"),
+                ("correct_content", "新"),
+            ],
+        ),
+    ];
+    for (path, fields) in &steps {
+        if form_post(&http, base, path, fields).await != Some(303) {
+            return false;
+        }
+    }
+    let Ok(review) = http.get(format!("{base}/request/review")).send().await else {
+        return false;
+    };
+    let Ok(review) = review.text().await else {
+        return false;
+    };
+    let csrf = csrf_of(&review);
+    let submitted = http
+        .post(format!("{base}/request/submit"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await;
+    matches!(submitted, Ok(answer) if answer.status() == 303
+        && answer.headers().get("location").is_some_and(|l| l.as_bytes().ends_with(b"/request/sent")))
+}
+
+#[tokio::test]
+async fn a_server_killed_under_intake_load_loses_no_acknowledged_submission() {
+    let world = World::new();
+    let port = free_port();
+    let mut server = start(&world, port);
+    let base = format!("http://127.0.0.1:{port}");
+    wait_ready(&base).await;
+
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut requesters = Vec::new();
+    for _ in 0..12 {
+        let (acknowledged, stop, next, base) = (
+            acknowledged.clone(),
+            stop.clone(),
+            next.clone(),
+            base.clone(),
+        );
+        requesters.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if submit_one(&base, n).await {
+                    acknowledged.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    // Kill it in the middle of the stream, once a good number has been acknowledged.
+    let started = Instant::now();
+    while acknowledged.load(Ordering::Relaxed) < 150 && started.elapsed() < Duration::from_secs(60)
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.kill().expect("SIGKILL");
+    server.wait().expect("reaped");
+    stop.store(true, Ordering::Relaxed);
+    for requester in requesters {
+        requester.await.expect("requester");
+    }
+    let acknowledged = acknowledged.load(Ordering::Relaxed);
+    assert!(acknowledged >= 150, "load was applied: {acknowledged}");
+
+    // Every acknowledged submission is there, and the database is sound.
+    eprintln!("killed after {acknowledged} acknowledged submissions");
+    let stored = world.count("SELECT COUNT(*) AS n FROM cases");
+    assert!(
+        stored >= acknowledged as i64,
+        "{acknowledged} acknowledged, {stored} stored"
+    );
+    if world.database_url.starts_with("sqlite://") {
+        assert_eq!(
+            texts(
+                &world,
+                "SELECT integrity_check AS t FROM pragma_integrity_check"
+            ),
+            vec!["ok".to_string()]
+        );
+    }
+    // It starts again at once (the dead instance's registration does not block it).
+    let port = free_port();
+    let mut again = start(&world, port);
+    wait_ready(&format!("http://127.0.0.1:{port}")).await;
+    assert!(submit_one(&format!("http://127.0.0.1:{port}"), 1_000_000).await);
+    again.kill().expect("stopped");
+    let _ = again.wait();
+}
