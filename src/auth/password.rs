@@ -1,8 +1,8 @@
 //! Argon2id password hashes in PHC string form. Verification reads the parameters from the stored
 //! hash, so the cost can be raised later without invalidating existing accounts.
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 pub const MIN_LENGTH: usize = 12;
@@ -25,8 +25,9 @@ pub fn hash(password: &str, cost: Cost) -> Result<String, HashError> {
         Cost::Standard => Params::default(),
         Cost::Fast => Params::new(1024, 1, 1, None).map_err(|e| HashError(e.to_string()))?,
     };
+    let salt = SaltString::generate(&mut OsRng);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password(password.as_bytes())
+        .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| HashError(e.to_string()))
 }

@@ -73,7 +73,10 @@ impl MasterKey {
         blob: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         let data_key = Zeroizing::new(open(&self.cipher(), &key_aad(record_id), wrapped_key)?);
-        let key = Key::<Aes256Gcm>::try_from(data_key.as_slice()).map_err(|_| CryptoError::Open)?;
+        if data_key.len() != 32 {
+            return Err(CryptoError::Open);
+        }
+        let key = *Key::<Aes256Gcm>::from_slice(data_key.as_slice());
         open(&Aes256Gcm::new(&key), record_id.as_bytes(), blob).map(Zeroizing::new)
     }
 
@@ -170,7 +173,7 @@ fn open(cipher: &Aes256Gcm, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Crypto
         return Err(CryptoError::Format);
     }
     let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-    let nonce = Nonce::try_from(nonce).map_err(|_| CryptoError::Format)?;
+    let nonce = *Nonce::from_slice(nonce);
     cipher
         .decrypt(
             &nonce,
