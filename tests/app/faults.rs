@@ -185,3 +185,136 @@ async fn a_server_killed_under_intake_load_loses_no_acknowledged_submission() {
     again.kill().expect("stopped");
     let _ = again.wait();
 }
+
+/// A PostgreSQL server of the test's own (initdb in a temporary directory), so that stopping it
+/// disturbs no other test. None when the PostgreSQL programs are not installed.
+struct OwnPostgres {
+    dir: tempfile::TempDir,
+    bin: std::path::PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl OwnPostgres {
+    fn start() -> Option<OwnPostgres> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .flatten()
+            .map(|e| e.path().join("bin"))
+            .find(|bin| bin.join("initdb").exists())?;
+        let dir = tempfile::tempdir().ok()?;
+        // PostgreSQL refuses to run as root: the cluster then belongs to the postgres user.
+        let as_postgres = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if as_postgres {
+            Command::new("chown")
+                .args(["postgres", &dir.path().display().to_string()])
+                .status()
+                .ok()?;
+        }
+        let pg = OwnPostgres {
+            dir,
+            bin,
+            port: free_port(),
+            as_postgres,
+        };
+        let data = pg.dir.path().join("data").display().to_string();
+        let made = pg
+            .command(
+                "initdb",
+                &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"],
+            )
+            .stdout(Stdio::null())
+            .status()
+            .ok()?;
+        (made.success() && pg.ctl("start")).then_some(pg)
+    }
+
+    fn command(&self, program: &str, args: &[&str]) -> Command {
+        let program = self.bin.join(program).display().to_string();
+        if self.as_postgres {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--", &program]).args(args);
+            command
+        } else {
+            let mut command = Command::new(program);
+            command.args(args);
+            command
+        }
+    }
+
+    fn ctl(&self, action: &str) -> bool {
+        let data = self.dir.path().join("data").display().to_string();
+        let log = self.dir.path().join("log").display().to_string();
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.path().display()
+        );
+        self.command(
+            "pg_ctl",
+            &[
+                "-D", &data, "-l", &log, "-o", &options, "-m", "fast", "-w", action,
+            ],
+        )
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        self.ctl("stop");
+    }
+}
+
+#[tokio::test]
+async fn the_service_recovers_by_itself_when_postgres_restarts_under_traffic() {
+    if !crate::helpers::postgres_selected() {
+        return;
+    }
+    let Some(pg) = OwnPostgres::start() else {
+        assert!(
+            !crate::helpers::in_ci(),
+            "the PostgreSQL programs are needed under CI"
+        );
+        return;
+    };
+    let mut world = World::new();
+    world.database_url = pg.url();
+    let app = world.spawn().await;
+    assert!(submit_one(&app.base, 1).await);
+    assert_eq!(app.get("/readyz").await.status, 200);
+
+    assert!(pg.ctl("stop"), "PostgreSQL stopped");
+    // Meanwhile: not ready, and a requester gets an answer (an error page), not a hang.
+    let down = app.get("/readyz").await;
+    assert_eq!(down.status, 503, "{}", down.body);
+    let started = Instant::now();
+    assert!(!submit_one(&app.base, 2).await);
+    assert!(started.elapsed() < Duration::from_secs(30));
+
+    assert!(pg.ctl("start"), "PostgreSQL started again");
+    let started = Instant::now();
+    while app.get("/readyz").await.status != 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "ready again without a restart"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for n in 3..13 {
+        assert!(
+            submit_one(&app.base, n).await,
+            "submission {n} after the restart"
+        );
+    }
+    app.stop().await;
+}
