@@ -55,9 +55,19 @@ impl From<diesel::result::Error> for DbError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 DbError::Conflict(info.message().to_string())
             }
+            // The disk under the database is full (SQLITE_FULL; PostgreSQL's disk_full is
+            // reported the same way): the service cannot take changes until space returns,
+            // which is a 503 for the client, not a failure of the request.
+            Error::DatabaseError(_, info) if is_disk_full(info.message()) => DbError::Unavailable(
+                format!("no space left for the database: {}", info.message()),
+            ),
             other => DbError::Query(other),
         }
     }
+}
+
+fn is_disk_full(message: &str) -> bool {
+    message.contains("database or disk is full") || message.contains("No space left on device")
 }
 
 impl From<r2d2::PoolError> for DbError {

@@ -318,3 +318,146 @@ async fn the_service_recovers_by_itself_when_postgres_restarts_under_traffic() {
     }
     app.stop().await;
 }
+
+/// A small filesystem mounted for the test (tmpfs), unmounted when dropped; None where the
+/// machine does not allow mounting.
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(SmallDisk(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+/// The submit's status, or None when an earlier step failed.
+async fn submit_status(base: &str, n: usize) -> Option<u16> {
+    let http = client();
+    let email = format!("person{n}@example.jp");
+    for (path, fields) in [
+        (
+            "/request",
+            vec![
+                ("kind", "correction"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        ),
+        (
+            "/request/person",
+            vec![
+                ("name", "山田 花子"),
+                ("name_kana", "ヤマダ ハナコ"),
+                ("birth_date", "1990-04-01"),
+                ("postal_code", "231-8588"),
+                ("address", "横浜市中区日本大通1"),
+                ("phone", "045-210-1111"),
+                ("email", email.as_str()),
+            ],
+        ),
+        (
+            "/request/content",
+            vec![
+                ("data_description", "住所"),
+                ("current_content", "旧"),
+                ("correct_content", "新"),
+            ],
+        ),
+    ] {
+        let status = form_post(&http, base, path, &fields).await?;
+        if status != 303 {
+            return Some(status);
+        }
+    }
+    let review = http
+        .get(format!("{base}/request/review"))
+        .send()
+        .await
+        .ok()?;
+    let csrf = csrf_of(&review.text().await.ok()?);
+    let answer = http
+        .post(format!("{base}/request/submit"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .ok()?;
+    Some(answer.status().as_u16())
+}
+
+#[tokio::test]
+async fn a_full_disk_gives_a_clear_503_and_the_service_recovers_when_space_returns() {
+    if crate::helpers::postgres_selected() {
+        return; // the data directory's disk is SQLite's; PostgreSQL's disk is its own
+    }
+    let Some(disk) = SmallDisk::mount(24) else {
+        eprintln!("skipping: this machine does not allow mounting a small filesystem");
+        return;
+    };
+    let mut world = World::new();
+    let data_dir = tempfile::tempdir_in(disk.0.path()).unwrap();
+    world.database_url = format!(
+        "sqlite://{}",
+        data_dir.path().join("madoguchi.db").display()
+    );
+    world.data_dir = Arc::new(data_dir);
+    let app = world.spawn().await;
+    assert_eq!(submit_status(&app.base, 0).await, Some(303));
+
+    // Fill the disk.
+    let filler = disk.0.path().join("filler");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 256 * 1024];
+        while file
+            .write_all(&chunk)
+            .and_then(|()| file.sync_all())
+            .is_ok()
+        {}
+    }
+    let mut full = None;
+    for n in 1..400 {
+        match submit_status(&app.base, n).await {
+            Some(303) => continue,
+            other => {
+                full = other;
+                break;
+            }
+        }
+    }
+    assert_eq!(full, Some(503), "a full disk is a 503, not a 500");
+    let page = app.get("/readyz").await;
+    assert!(page.status == 200 || page.status == 503);
+
+    // Space returns: the same process takes submissions again, and the database is sound.
+    std::fs::remove_file(&filler).unwrap();
+    let mut recovered = false;
+    for n in 400..420 {
+        if submit_status(&app.base, n).await == Some(303) {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(recovered, "submissions are taken again once space returns");
+    app.stop().await;
+    assert_eq!(
+        texts(
+            &world,
+            "SELECT integrity_check AS t FROM pragma_integrity_check"
+        ),
+        vec!["ok".to_string()]
+    );
+}
