@@ -47,6 +47,7 @@ pub mod drafts;
 pub mod fee_schedules;
 pub mod fees;
 pub mod figure_snapshots;
+pub mod letters;
 mod manager;
 pub mod messages;
 pub mod notice_templates;

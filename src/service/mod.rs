@@ -16,6 +16,7 @@ pub mod documents;
 pub mod fee_schedules;
 pub mod housekeeping;
 pub mod intake;
+pub mod letters;
 pub mod lifecycle;
 pub mod messages;
 pub mod metrics;

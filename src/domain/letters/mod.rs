@@ -134,8 +134,8 @@ pub struct LetterDraft<'a> {
     /// The requester's name as they gave it.
     pub addressee: &'a str,
     pub sender: &'a Sender,
-    pub body: String,
-    pub particulars: Vec<(Bilingual, String)>,
+    pub body: Bilingual,
+    pub particulars: Vec<(Bilingual, Bilingual)>,
     /// The complaint contact a private operator prints, where it has a public one.
     pub complaint_contact: Option<&'a Bilingual>,
 }
@@ -196,13 +196,13 @@ pub fn compose(draft: &LetterDraft<'_>, settings: &LetterSettings) -> LetterCont
             .sender
             .seal_omitted
             .then(|| pick(&Bilingual::fixed("（公印省略）", "(Official seal omitted)"))),
-        body: draft.body.clone(),
+        body: pick(&draft.body),
         particulars: draft
             .particulars
             .iter()
             .map(|(label, value)| Particular {
                 label: pick(label),
-                value: value.clone(),
+                value: pick(value),
             })
             .collect(),
         remedy,
@@ -260,7 +260,7 @@ mod tests {
             issued_on: NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
             addressee: "山田 太郎",
             sender: &sender,
-            body: "開示します。".into(),
+            body: Bilingual::fixed("開示します。", "We disclose."),
             particulars: vec![],
             complaint_contact: None,
         };

@@ -13,6 +13,7 @@ use crate::domain::document::DecisionStatus;
 use crate::domain::event::Event;
 use crate::domain::grounds::{self, GroundsProblem, WithholdingGround};
 use crate::domain::kind::RequestKind;
+use crate::domain::letters::holes::holes;
 use crate::domain::message::MessageDirection;
 use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
@@ -221,7 +222,21 @@ fn check_text(text: &str) -> Result<String, CaseworkError> {
     if text.chars().count() > MAX_TEXT_CHARS {
         return Err(CaseworkError::Invalid(vec![("decision_text", "too_long")]));
     }
+    refuse_holes(text)?;
     Ok(text.to_string())
+}
+
+/// No letter with a hole: a template place left unfilled (「（該当箇所を記載）」) refuses the draft,
+/// at submission and again at approval (a draft submitted before this check existed).
+fn refuse_holes(text: &str) -> Result<(), CaseworkError> {
+    if holes(text).is_empty() {
+        Ok(())
+    } else {
+        Err(CaseworkError::Invalid(vec![(
+            "decision_text",
+            "placeholder",
+        )]))
+    }
 }
 
 /// What a drafter submits: the outcome, the grounds for anything withheld, the notice's text.
@@ -415,6 +430,7 @@ pub async fn approve(
     let row = for_action(cw.db, actor, case_id, version, now).await?;
     let pending = pending_draft(cw, &row.id).await?;
     let view = open(cw, &pending)?;
+    refuse_holes(&view.text)?;
     let facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
     let lang = Lang::from_code(&row.lang).unwrap_or_default();
     let issued_on = jst_date(now);
@@ -438,6 +454,14 @@ pub async fn approve(
         actor.id.clone(),
         actor.audit(now, "decision.approved", &row.id),
     );
+    let issue = super::actions::letter(cw, actor, now, {
+        let body = view.text.clone();
+        let outcome = view.outcome;
+        let regime = facts.regime;
+        let grounds = view.grounds.clone();
+        move |_| decision_stage(outcome, regime, &body, &grounds)
+    });
+    let mut issue = Some(issue);
     let due_on = row.due_on;
     let days_to_decision = row
         .received_at
@@ -466,10 +490,43 @@ pub async fn approve(
                     days_to_decision,
                 }),
             )?;
+            if let Some(issue) = issue.as_mut() {
+                issue(conn, saved)?;
+            }
             audit::append(conn, &audit_row)
         })),
     };
     Ok(lifecycle::apply(cw.db, &cw.desk, row, firing, now).await?.0)
+}
+
+/// The decision's letter: the approved text, what was decided and, for anything withheld, the
+/// provisions relied on (a 一部開示 is a decision to disclose that names what it withholds).
+fn decision_stage(
+    outcome: Outcome,
+    regime: Regime,
+    text: &str,
+    grounds: &[WithholdingGround],
+) -> crate::service::letters::Stage {
+    use crate::domain::text::Bilingual;
+    let text = Bilingual::owned(text.to_string(), text.to_string());
+    let mut particulars = vec![(
+        Bilingual::fixed("決定の内容", "Decision"),
+        Bilingual::fixed(outcome.label_ja(regime), outcome.label_en()),
+    )];
+    if !grounds.is_empty() {
+        particulars.push((
+            Bilingual::fixed("開示しない部分の根拠条項", "Provisions relied on"),
+            Bilingual::owned(
+                ground_labels(grounds, Lang::Ja).join("\n"),
+                ground_labels(grounds, Lang::En).join("\n"),
+            ),
+        ));
+    }
+    crate::service::letters::Stage {
+        kind: crate::domain::letters::LetterKind::Decision(outcome),
+        body: text,
+        particulars,
+    }
 }
 
 #[cfg(test)]
@@ -484,6 +541,11 @@ mod tests {
                     let ja = template(*outcome, regime, Lang::Ja);
                     let en = template(*outcome, regime, Lang::En);
                     assert!(!ja.is_empty() && !en.is_empty());
+                    // Every starting text has a place to fill, so none can be approved unread.
+                    assert!(
+                        !holes(&ja).is_empty() && !holes(&en).is_empty(),
+                        "{outcome:?}"
+                    );
                     if outcome.refuses() {
                         assert!(ja.contains("理由") && en.contains("Reason"), "{outcome:?}");
                     }

@@ -13,6 +13,7 @@ use super::actions::{Failure, refused};
 use super::case::{NoticeLetter, casework};
 use super::roles::CaseWorker;
 use crate::domain::grounds::WithholdingGround;
+use crate::domain::letters::holes::{Hole, holes};
 use crate::domain::outcome::Outcome;
 use crate::i18n::Lang;
 use crate::service::casework::decisions::{self, Draft, ground_labels, remedy, title};
@@ -80,6 +81,8 @@ struct DraftPage {
     /// Shown only for outcomes that withhold something.
     grounds: Vec<GroundChoice>,
     text: String,
+    /// Template places still in the text, shown when a submission was refused for them.
+    holes: Vec<Hole>,
     preview: Option<NoticeLetter>,
 }
 
@@ -140,6 +143,11 @@ async fn draft_page(
             .collect(),
         _ => Vec::new(),
     };
+    let hole_list = if errors.get(&lang, "decision_text").is_some() {
+        holes(&text)
+    } else {
+        Vec::new()
+    };
     render(
         status,
         &DraftPage {
@@ -153,6 +161,7 @@ async fn draft_page(
                 .collect(),
             outcome: outcome.map(|o| o.as_str().to_string()).unwrap_or_default(),
             grounds,
+            holes: hole_list,
             text,
             preview,
             page,

@@ -1,0 +1,249 @@
+//! Issuing official letters: each stage's service calls [`issue`] inside its own transaction, so
+//! the step and its letter are written together or not at all. The letter is numbered from the
+//! per-fiscal-year counter, composed from the case and the operator's settings, frozen and sealed
+//! (it holds the requester's name). An English requester's letter is kept with its Japanese text,
+//! the authoritative one.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::db::cases::{self, CaseRow};
+use crate::db::letters::{self as rows, LetterRow};
+use crate::db::{Db, DbConnection, DbError};
+use crate::domain::deadline::jst_date;
+use crate::domain::letters::dates::fiscal_year;
+use crate::domain::letters::{
+    LetterContent, LetterDraft, LetterKind, Sender, compose, letter_date,
+};
+use crate::domain::profile::OperatorProfile;
+use crate::domain::text::Bilingual;
+use crate::service::case_record::{SealedParty, open_json, parse_facts};
+use crate::storage::crypto::MasterKey;
+
+/// The one numbering series: every letter of the operator counts in it.
+pub const SERIES: &str = "letters";
+
+/// What issues letters within a transaction: the key that seals them, the profile that words
+/// them, and who issues them.
+pub struct Issuer {
+    master: MasterKey,
+    profile: Arc<OperatorProfile>,
+    issued_by: String,
+}
+
+impl Issuer {
+    pub fn new(master: &MasterKey, profile: Arc<OperatorProfile>, issued_by: String) -> Issuer {
+        Issuer {
+            master: master.clone_key(),
+            profile,
+            issued_by,
+        }
+    }
+}
+
+/// One stage's letter: its kind, its words and its particulars (dates, reasons, amounts).
+pub struct Stage {
+    pub kind: LetterKind,
+    pub body: Bilingual,
+    pub particulars: Vec<(Bilingual, Bilingual)>,
+}
+
+/// A letter as stored: the requester's language first, then the Japanese text where that is
+/// another.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Frozen {
+    pub texts: Vec<LetterContent>,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> DbError {
+    DbError::Unavailable(format!("letter not issued: {e}"))
+}
+
+fn sealing_id(id: &str) -> String {
+    format!("letter:{id}")
+}
+
+/// The sender as this operator's letters print it: the 実施機関 (or the business) once
+/// confirmed, else the operator's name as its pages show it, and the representative where one
+/// is confirmed.
+pub fn sender_of(profile: &OperatorProfile) -> Sender {
+    Sender {
+        organisation: profile
+            .office
+            .organisation
+            .public()
+            .cloned()
+            .unwrap_or_else(|| profile.label.clone()),
+        representative: profile.office.representative.public().cloned().flatten(),
+        seal_omitted: profile.letters.seal_omitted.value,
+    }
+}
+
+/// The complaint contact of a private operator's letters: the one set for letters, else the
+/// help desk, else the operator itself (its name is public on every page).
+pub fn complaint_contact_of(profile: &OperatorProfile) -> Bilingual {
+    profile
+        .letters
+        .complaint_contact
+        .public()
+        .cloned()
+        .flatten()
+        .or_else(|| profile.office.contact.desk.public().cloned())
+        .unwrap_or_else(|| profile.label.clone())
+}
+
+/// A date as particulars print it in both languages.
+pub fn date_value(profile: &OperatorProfile, date: NaiveDate) -> Bilingual {
+    let style = profile.letters.date_style.value;
+    Bilingual::owned(
+        letter_date(date, style, false),
+        letter_date(date, style, true),
+    )
+}
+
+/// Issues `stage`'s letter on `case` in the caller's transaction; returns its number.
+pub fn issue(
+    conn: &mut DbConnection,
+    issuer: &Issuer,
+    case: &CaseRow,
+    stage: &Stage,
+    now: DateTime<Utc>,
+) -> Result<String, DbError> {
+    let profile = &issuer.profile;
+    let facts = parse_facts(case).map_err(corrupt)?;
+    let sealed_party = cases::sealed_party(conn, &case.id)?;
+    let party: SealedParty =
+        open_json(&issuer.master, &format!("party:{}", case.id), &sealed_party).map_err(corrupt)?;
+    let issued_on = jst_date(now);
+    let fy = fiscal_year(issued_on);
+    let seq = rows::next_seq(conn, SERIES, fy)?;
+    let settings = &profile.letters;
+    let number = settings
+        .number_format
+        .value
+        .number(seq, issued_on, settings.date_style.value);
+    let sender = sender_of(profile);
+    let contact = complaint_contact_of(profile);
+    let english = case.lang == "en";
+    let draft = |english: bool| LetterDraft {
+        kind: stage.kind,
+        request: facts.kind,
+        regime: facts.regime,
+        english,
+        number: number.clone(),
+        issued_on,
+        addressee: &party.person.name,
+        sender: &sender,
+        body: stage.body.clone(),
+        particulars: stage.particulars.clone(),
+        complaint_contact: Some(&contact),
+    };
+    let mut texts = vec![compose(&draft(english), settings)];
+    if english {
+        texts.push(compose(&draft(false), settings));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let json = serde_json::to_vec(&Frozen { texts }).map_err(corrupt)?;
+    let sealed_content = issuer
+        .master
+        .seal_value(&sealing_id(&id), &json)
+        .map_err(corrupt)?;
+    rows::insert(
+        conn,
+        &LetterRow {
+            id,
+            case_id: case.id.clone(),
+            kind: stage.kind.code(),
+            series: SERIES.to_string(),
+            fiscal_year: fy,
+            seq,
+            number: number.clone(),
+            issued_on,
+            lang: if english { "en" } else { "ja" }.to_string(),
+            sealed_content,
+            issued_by: issuer.issued_by.clone(),
+            issued_at: now.naive_utc(),
+        },
+    )?;
+    Ok(number)
+}
+
+/// A letter in a case's list: what the requester and staff see before opening it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub title: String,
+    pub date: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    #[error("no such letter")]
+    NotFound,
+    #[error("stored letter unreadable")]
+    Corrupt,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn open_row(master: &MasterKey, row: &LetterRow) -> Result<Frozen, LetterError> {
+    let json = master
+        .open_value(&sealing_id(&row.id), &row.sealed_content)
+        .map_err(|_| LetterError::Corrupt)?;
+    serde_json::from_slice(&json).map_err(|_| LetterError::Corrupt)
+}
+
+/// Every letter sent on a case, oldest first, titled in the language it was sent in.
+pub async fn list(db: &Db, master: &MasterKey, case_id: &str) -> Result<Vec<Listed>, LetterError> {
+    let id = case_id.to_string();
+    let found = db.read(move |conn| rows::for_case(conn, &id)).await?;
+    found
+        .iter()
+        .map(|row| {
+            let frozen = open_row(master, row)?;
+            let first = frozen.texts.first().ok_or(LetterError::Corrupt)?;
+            Ok(Listed {
+                id: row.id.clone(),
+                number: row.number.clone(),
+                issued_on: row.issued_on,
+                title: first.title.clone(),
+                date: first.date.clone(),
+            })
+        })
+        .collect()
+}
+
+/// One letter of a case as sent: in the language it was sent in, or its Japanese text when
+/// `japanese` is asked for.
+pub async fn open(
+    db: &Db,
+    master: &MasterKey,
+    case_id: &str,
+    letter_id: &str,
+    japanese: bool,
+) -> Result<LetterContent, LetterError> {
+    let (case, letter) = (case_id.to_string(), letter_id.to_string());
+    let row = db
+        .read(move |conn| rows::find(conn, &case, &letter))
+        .await?
+        .ok_or(LetterError::NotFound)?;
+    let mut frozen = open_row(master, &row)?;
+    let at = if japanese {
+        frozen
+            .texts
+            .iter()
+            .position(|t| t.lang == "ja")
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    if at < frozen.texts.len() {
+        Ok(frozen.texts.swap_remove(at))
+    } else {
+        Err(LetterError::Corrupt)
+    }
+}
