@@ -247,3 +247,71 @@ pub async fn open(
         Err(LetterError::Corrupt)
     }
 }
+
+/// Opens the listed letters of a case (rows read by the caller's query).
+pub fn listed(master: &MasterKey, found: &[LetterRow]) -> Result<Vec<Listed>, LetterError> {
+    found
+        .iter()
+        .map(|row| {
+            let frozen = open_row(master, row)?;
+            let first = frozen.texts.first().ok_or(LetterError::Corrupt)?;
+            Ok(Listed {
+                id: row.id.clone(),
+                number: row.number.clone(),
+                issued_on: row.issued_on,
+                title: first.title.clone(),
+                date: first.date.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A letter of the case the requester's private link opens (None: no such case or letter).
+pub async fn for_requester(
+    ctx: &crate::service::intake::submit::IntakeContext<'_>,
+    link: &str,
+    letter_id: &str,
+    japanese: bool,
+) -> Result<Option<LetterContent>, LetterError> {
+    let Some(case) = crate::service::portal::find_case(ctx, link).await? else {
+        return Ok(None);
+    };
+    tracing::info!(case_id = %case.id, "requester opened a letter");
+    match open(ctx.db, ctx.master, &case.id, letter_id, japanese).await {
+        Ok(letter) => Ok(Some(letter)),
+        Err(LetterError::NotFound) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// A letter of a case a member of staff may open; opening it (it names the requester) is
+/// audited like opening the requester's details.
+pub async fn for_staff(
+    cw: &crate::service::casework::Casework<'_>,
+    actor: &crate::service::casework::StaffActor,
+    (case_id, letter_id): (&str, &str),
+    japanese: bool,
+    now: DateTime<Utc>,
+) -> Result<LetterContent, crate::service::casework::CaseworkError> {
+    use crate::service::casework::CaseworkError;
+    let row = crate::service::casework::open_case(cw.db, actor, case_id, now).await?;
+    let viewed = actor.audit(now, "letter.viewed", &row.id).target(letter_id);
+    cw.db
+        .write(move |conn| crate::db::audit::append(conn, &viewed))
+        .await?;
+    open(cw.db, cw.desk.master, &row.id, letter_id, japanese)
+        .await
+        .map_err(|e| match e {
+            LetterError::NotFound => CaseworkError::NotFound,
+            LetterError::Corrupt => CaseworkError::Corrupt("letter unreadable".into()),
+            LetterError::Db(db) => db.into(),
+        })
+}
+
+/// The letters of a case for its staff page (the caller has opened the case).
+pub async fn of_case(
+    cw: &crate::service::casework::Casework<'_>,
+    case_id: &str,
+) -> Result<Vec<Listed>, LetterError> {
+    list(cw.db, cw.desk.master, case_id).await
+}

@@ -19,6 +19,7 @@ mod first_impressions;
 mod helpers;
 mod html_checker;
 mod instances;
+mod letters;
 mod mail;
 mod mail_once;
 mod metrics;

@@ -127,7 +127,12 @@ async fn draft_page(
             outcome: letter_lang.pick(o.label_ja(regime), o.label_en()),
             text: text.clone(),
             grounds: ground_labels(&input.grounds, letter_lang),
-            remedy: remedy(regime, letter_lang),
+            remedy: remedy(
+                regime,
+                &state.profile().letters,
+                letter_lang,
+                crate::domain::letters::remedy::Audience::StaffPreview,
+            ),
             draft: true,
         }),
         _ => None,

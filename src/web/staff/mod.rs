@@ -9,7 +9,7 @@ mod admin_profile;
 mod admin_retention;
 mod admin_staff;
 mod audit;
-mod case;
+pub(super) mod case;
 mod case_view;
 mod dashboard;
 mod draft;
@@ -119,6 +119,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/staff/cases/{id}/decisions/{decision}",
             web::get().to(case::notice),
+        )
+        .route(
+            "/staff/cases/{id}/letters/{letter}",
+            web::get().to(crate::web::letters::for_staff),
         )
         .route("/staff/cases/{id}/draft", web::get().to(draft::show))
         .route("/staff/cases/{id}/draft", web::post().to(draft::submit))

@@ -1,0 +1,340 @@
+//! Official letters over HTTP: each stage of a public body's case issues a numbered letter in
+//! 和暦 with its title and sender, the requester and staff open the same letter, a draft with a
+//! template place left unfilled is refused, and a private operator's letter has no 教示.
+
+use madoguchi::clock::Clock;
+use madoguchi::domain::deadline::jst_date;
+use madoguchi::domain::letters::dates::{DateStyle, japanese_date};
+use madoguchi::domain::letters::numbering::NumberFormat;
+use madoguchi::domain::role::Role;
+
+use crate::helpers::{TestApp, World};
+use crate::portal::spawn_portal;
+use crate::uploads::{JPEG, upload};
+use crate::workspace::{
+    Staff, act, case_id_from_queue, case_page, days_from_today, document_ids, done, person,
+    requested,
+};
+
+/// The text of the element with `id`, tags inside it dropped.
+fn text_of(html: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\">");
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no #{id} in {html}"));
+    let rest = &html[start..];
+    let end = ["</span>", "</p>", "</h1>", "</div>"]
+        .iter()
+        .filter_map(|t| rest.find(t))
+        .min()
+        .unwrap();
+    rest[..end].replace("<br>", "\n").trim().to_string()
+}
+
+/// The letter links of a page, in order: (href, title).
+fn letter_links(html: &str, prefix: &str) -> Vec<(String, String)> {
+    html.split(&format!("href=\"{prefix}"))
+        .skip(1)
+        .filter(|s| s.starts_with("/letters/"))
+        .map(|s| {
+            let href = format!("{prefix}{}", &s[..s.find('"').unwrap()]);
+            let title = s[s.find('>').unwrap() + 1..s.find("</a>").unwrap()].to_string();
+            (href, title)
+        })
+        .collect()
+}
+
+/// A requester's case through identity verification: licence and residence record accepted.
+async fn verified(app: &TestApp, case_path: &str, clerk: &Staff, id: &str, public: bool) {
+    done(app, clerk, id, "take", &[]).await;
+    done(app, clerk, id, "start-review", &[]).await;
+    upload(
+        app,
+        case_path,
+        "drivers_licence",
+        "l.jpg",
+        JPEG.to_vec(),
+        None,
+    )
+    .await;
+    if public {
+        let mut pdf = crate::workspace::PDF.to_vec();
+        pdf.extend_from_slice(b"\n% resident record");
+        let form = reqwest::multipart::Form::new()
+            .text(
+                "csrf",
+                crate::helpers::csrf_of(&app.get(case_path).await.body),
+            )
+            .text("declared_type", "resident_record")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf)
+                    .file_name("r.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            );
+        app.client
+            .post(app.url(&format!("{case_path}/documents")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+    }
+    let docs = document_ids(&case_page(app, clerk, id).await);
+    let expires = days_from_today(300);
+    let issued = days_from_today(-3);
+    for (i, doc) in docs.iter().enumerate() {
+        let mut review = vec![
+            ("document", doc.as_str()),
+            ("verdict", "accept"),
+            ("holder", "principal"),
+        ];
+        if i == 0 {
+            review.extend([
+                ("expires_on", expires.as_str()),
+                ("check_name_matches", "1"),
+            ]);
+        } else {
+            review.extend([("issued_on", issued.as_str()), ("original", "1")]);
+        }
+        done(app, clerk, id, "review-document", &review).await;
+    }
+    done(app, clerk, id, "verify", &[]).await;
+}
+
+#[tokio::test]
+async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
+    let world = World::new();
+    let app = spawn_portal(&world, "kanagawa").await;
+    let case_path = app.requester_with_case("letters@example.jp").await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let id = case_id_from_queue(&app, &clerk).await;
+    verified(&app, &case_path, &clerk, &id, true).await;
+    let today = jst_date(app.clock.now());
+
+    done(
+        &app,
+        &clerk,
+        &id,
+        "extend",
+        &[
+            ("days", "30"),
+            ("extend_reason", "対象文書の確認に時間を要するため"),
+        ],
+    )
+    .await;
+    let rest_by = (today + chrono::Duration::days(120))
+        .format("%Y-%m-%d")
+        .to_string();
+    done(
+        &app,
+        &clerk,
+        &id,
+        "special-extension",
+        &[
+            ("rest_by", &rest_by),
+            ("special_reason", "対象文書が著しく大量であるため"),
+        ],
+    )
+    .await;
+
+    // No letter with a hole: the template's places must be filled before approval.
+    let template = app
+        .get_with(
+            &clerk.client,
+            &format!("/staff/cases/{id}/draft?outcome=partial_disclosure"),
+        )
+        .await
+        .body;
+    let start = template.find("id=\"decision_text\"").unwrap();
+    let text = &template[template[start..].find('>').unwrap() + start + 1..];
+    let text = text[..text.find("</textarea>").unwrap()]
+        .replace("&#x28;", "(")
+        .replace("&#x29;", ")");
+    assert!(text.contains("（該当箇所を記載）"), "{text}");
+    let unfilled = act(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[
+            ("outcome", "partial_disclosure"),
+            ("ground_art78_1_2", "1"),
+            ("text", &text),
+        ],
+    )
+    .await;
+    assert_eq!(unfilled.status, 422);
+    assert!(unfilled.body.contains("記入されていない箇所が残っています"));
+    assert!(
+        unfilled
+            .body
+            .contains("3行目: <mark>（該当箇所を記載）</mark>"),
+        "the clerk is shown where: {}",
+        unfilled.body
+    );
+    assert!(
+        unfilled.body.contains("（該当箇所を記載）</textarea>")
+            || unfilled.body.contains("理由：（不開示事由"),
+        "the draft is kept"
+    );
+    done(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[
+            ("outcome", "partial_disclosure"),
+            ("ground_art78_1_2", "1"),
+            (
+                "text",
+                "ご請求のあった保有個人情報のうち、次の部分を除いて開示します。\n開示しない部分：診療記録中の第三者の氏名\n開示しない理由：開示請求者以外の個人に関する情報であるため",
+            ),
+        ],
+    )
+    .await;
+    done(&app, &boss, &id, "approve", &[]).await;
+
+    // Three letters, numbered in order in this fiscal year, each in 和暦.
+    let requester_page = app.get(&case_path).await.body;
+    let links = letter_links(&requester_page, &case_path);
+    let titles: Vec<&str> = links.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "開示決定等の期限の延長について（通知）",
+            "開示決定等の期限の特例規定の適用について（通知）",
+            "保有個人情報の開示をする旨の決定について（通知）",
+        ],
+        "{requester_page}"
+    );
+    let date = japanese_date(today, DateStyle::Japanese);
+    assert!(date.starts_with("令和"), "{date}");
+    for (n, (href, title)) in links.iter().enumerate() {
+        let letter = app.get(href).await;
+        assert_eq!(letter.status, 200);
+        let html = letter.body;
+        let number = NumberFormat::standard().number(n as i64 + 1, today, DateStyle::Japanese);
+        assert!(number.contains("年度個情第"));
+        assert_eq!(text_of(&html, "letter-number"), number);
+        assert_eq!(text_of(&html, "letter-date"), date);
+        assert_eq!(&text_of(&html, "letter-title"), title);
+        assert_eq!(text_of(&html, "letter-addressee"), "山田 花子　様");
+        assert_eq!(
+            text_of(&html, "letter-sender"),
+            "神奈川県（マイME-BYOカルテ）\n（公印省略）"
+        );
+        assert!(html.contains("<article class=\"letter letter--official\""));
+        assert!(requester_page.contains(&number), "listed with its number");
+    }
+    let extension = app.get(&links[0].0).await.body;
+    assert!(
+        extension.contains("延長後の期限")
+            && extension.contains("対象文書の確認に時間を要するため")
+    );
+    assert!(
+        !extension.contains("【教示】"),
+        "an extension is not a 処分"
+    );
+    let special = app.get(&links[1].0).await.body;
+    assert!(special.contains(&japanese_date(
+        today + chrono::Duration::days(120),
+        DateStyle::Japanese
+    )));
+    let decision = app.get(&links[2].0).await.body;
+    assert!(
+        decision.contains("診療記録中の第三者の氏名"),
+        "the withheld part"
+    );
+    assert!(
+        decision.contains("法第78条第1項第2号"),
+        "its ground: {decision}"
+    );
+    let remedy = text_of(&decision, "letter-remedy");
+    assert!(
+        remedy.contains("【教示】") && remedy.contains("3か月以内") && remedy.contains("6か月以内")
+    );
+    assert!(
+        remedy.contains("審査請求をすべき行政庁に対して審査請求"),
+        "an unconfirmed 審査庁 is named by the statute, never as a guessed fact: {remedy}"
+    );
+    assert!(!remedy.contains("要確認"));
+
+    // Staff open and print the same letter from the case page.
+    let staff_page = case_page(&app, &clerk, &id).await;
+    let staff_links = letter_links(&staff_page, &format!("/staff/cases/{id}"));
+    assert_eq!(staff_links.len(), 3);
+    let printed = app.get_with(&clerk.client, &staff_links[2].0).await.body;
+    for part in [
+        "letter-number",
+        "letter-date",
+        "letter-title",
+        "letter-sender",
+        "letter-remedy",
+    ] {
+        assert_eq!(text_of(&printed, part), text_of(&decision, part), "{part}");
+    }
+    let stranger = app
+        .get(&format!("{case_path}/letters/{}", "0".repeat(36)))
+        .await;
+    assert_eq!(stranger.status, 404);
+}
+
+#[tokio::test]
+async fn a_private_operators_letter_has_no_administrative_instruction() {
+    let world = World::new();
+    let app = spawn_portal(&world, "private").await;
+    let case_path = requested(
+        &app,
+        &world,
+        &[
+            (
+                "/request",
+                vec![
+                    ("kind", "correction"),
+                    ("requester_type", "principal"),
+                    ("consent", "2026-11-21"),
+                ],
+            ),
+            ("/request/person", person("private@example.jp")),
+            (
+                "/request/content",
+                vec![
+                    ("data_description", "登録住所"),
+                    ("current_content", "旧住所"),
+                    ("correct_content", "新住所"),
+                ],
+            ),
+        ],
+    )
+    .await;
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let id = case_id_from_queue(&app, &clerk).await;
+    verified(&app, &case_path, &clerk, &id, false).await;
+    done(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[
+            ("outcome", "correct"),
+            ("text", "登録住所を新住所に訂正しました。"),
+        ],
+    )
+    .await;
+    done(&app, &boss, &id, "approve", &[]).await;
+    let links = letter_links(&app.get(&case_path).await.body, &case_path);
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].1, "保有個人データの訂正等の実施について（通知）");
+    let letter = app.get(&links[0].0).await.body;
+    assert!(!letter.contains("教示") && !letter.contains("審査請求"));
+    let closing = text_of(&letter, "letter-remedy");
+    assert!(
+        closing.contains("苦情"),
+        "the operator's complaint contact: {closing}"
+    );
+    assert!(!letter.contains("公印省略"), "a private operator's default");
+}
