@@ -13,7 +13,7 @@ use crate::portal::spawn_portal;
 use crate::uploads::{JPEG, upload};
 use crate::workspace::{
     Staff, act, case_id_from_queue, case_page, days_from_today, document_ids, done, person,
-    requested,
+    requested, value_of,
 };
 
 /// The text of the element with `id`, tags inside it dropped.
@@ -107,6 +107,55 @@ async fn verified(app: &TestApp, case_path: &str, clerk: &Staff, id: &str, publi
 async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
     let world = World::new();
     let app = spawn_portal(&world, "kanagawa").await;
+
+    // The administrator names the 審査庁 and the defendant; a format without a sequence is
+    // refused with its reason and nothing is saved.
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let settings = |number_format: &'static str| {
+        vec![
+            ("number_format", number_format),
+            ("date_style", "japanese"),
+            ("seal_omitted", "on"),
+            ("review_authority_ja", "神奈川県知事"),
+            ("review_authority_en", "the Governor of Kanagawa"),
+            (
+                "lawsuit_defendant_ja",
+                "神奈川県（訴訟において神奈川県を代表する者は神奈川県知事となります。）",
+            ),
+        ]
+    };
+    let save = |fields: Vec<(&'static str, &'static str)>| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let form = app
+                .get_with(&admin.client, "/staff/admin/letters")
+                .await
+                .body;
+            let (csrf, revision) = (crate::helpers::csrf_of(&form), value_of(&form, "revision"));
+            let mut posted = vec![("csrf", csrf.as_str()), ("revision", revision.as_str())];
+            posted.extend(fields);
+            app.post_with(&admin.client, "/staff/admin/letters", &posted)
+                .await
+        }
+    };
+    let refused = save(settings("{era_fy}個情第号")).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("連番の位置 {seq} を入れてください"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("value=\"{era_fy}個情第号\""),
+        "typed value kept"
+    );
+    let empty = save(settings("")).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("文書番号の書式を入力してください"));
+    let saved = save(settings("{era_fy}個情第{seq}号")).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(saved.body.contains("通知書の設定を保存しました"));
+
     let case_path = app.requester_with_case("letters@example.jp").await;
     let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let boss = app.staff(Role::Approver, "boss@example.jp").await;
@@ -257,9 +306,12 @@ async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
         remedy.contains("【教示】") && remedy.contains("3か月以内") && remedy.contains("6か月以内")
     );
     assert!(
-        remedy.contains("審査請求をすべき行政庁に対して審査請求"),
-        "an unconfirmed 審査庁 is named by the statute, never as a guessed fact: {remedy}"
+        remedy.contains("3か月以内に、神奈川県知事に対して審査請求"),
+        "the 教示 names the 審査庁 the operator set: {remedy}"
     );
+    assert!(remedy.contains(
+        "神奈川県（訴訟において神奈川県を代表する者は神奈川県知事となります。）を被告として"
+    ));
     assert!(!remedy.contains("要確認"));
 
     // Staff open and print the same letter from the case page.

@@ -4,6 +4,7 @@ mod account;
 mod actions;
 mod admin;
 mod admin_fees;
+mod admin_letters;
 mod admin_notices;
 mod admin_profile;
 mod admin_retention;
@@ -71,6 +72,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/staff/admin/retention",
             web::post().to(admin_retention::change),
         )
+        .route("/staff/admin/letters", web::get().to(admin_letters::show))
+        .route("/staff/admin/letters", web::post().to(admin_letters::save))
         .route("/staff/admin/notices", web::get().to(admin_notices::list))
         .route(
             "/staff/admin/notices/{outcome}",
