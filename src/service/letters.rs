@@ -315,3 +315,109 @@ pub async fn of_case(
 ) -> Result<Vec<Listed>, LetterError> {
     list(cw.db, cw.desk.master, case_id).await
 }
+
+/// The receipt letter: the receipt number, the day received and the decision deadline.
+pub fn receipt_stage(
+    profile: &OperatorProfile,
+    number: &str,
+    received_on: NaiveDate,
+    due_on: Option<NaiveDate>,
+) -> Stage {
+    let mut particulars = vec![
+        (
+            Bilingual::fixed("受付番号", "Receipt number"),
+            Bilingual::owned(number.to_string(), number.to_string()),
+        ),
+        (
+            Bilingual::fixed("受付日", "Received on"),
+            date_value(profile, received_on),
+        ),
+    ];
+    if let Some(due) = due_on {
+        particulars.push((
+            Bilingual::fixed("決定の期限", "Decision due by"),
+            date_value(profile, due),
+        ));
+    }
+    Stage {
+        kind: LetterKind::Receipt,
+        body: Bilingual::fixed(
+            "次のとおりご請求を受け付けましたので通知します。",
+            "We have received your request as follows.",
+        ),
+        particulars,
+    }
+}
+
+/// `inner` (a fee service's ledger write) followed, in the same transaction, by the letter the
+/// entry calls for: an invoice for a charge, a receipt for a payment; other entries send none.
+pub fn with_fee_letter(
+    cw: &crate::service::casework::Casework<'_>,
+    actor: &crate::service::casework::StaffActor,
+    entry: &crate::domain::fees::LedgerEntry,
+    now: DateTime<Utc>,
+    mut inner: crate::service::lifecycle::AlsoWrite,
+) -> crate::service::lifecycle::AlsoWrite {
+    use crate::domain::fees::LedgerEntry;
+    let profile = cw.desk.profile.clone();
+    let yen = |amount: i64| Bilingual::owned(format!("{amount}円"), format!("JPY {amount}"));
+    let stage = match entry {
+        LedgerEntry::Invoice { amount, .. } => {
+            let mut particulars = vec![(Bilingual::fixed("金額", "Amount"), yen(amount.0))];
+            if let Some(Some(account)) = profile.office.payment.bank_account.public() {
+                particulars.push((
+                    Bilingual::fixed("振込先", "Bank transfer to"),
+                    Bilingual::owned(
+                        format!(
+                            "{} {} {} {} {}",
+                            account.bank,
+                            account.branch,
+                            account.account_type.ja,
+                            account.number,
+                            account.holder
+                        ),
+                        format!(
+                            "{} {} {} {} {}",
+                            account.bank,
+                            account.branch,
+                            account.account_type.en,
+                            account.number,
+                            account.holder
+                        ),
+                    ),
+                ));
+            }
+            Some(Stage {
+                kind: LetterKind::FeeInvoice,
+                body: Bilingual::fixed(
+                    "ご請求に係る手数料について、次のとおり納付をお願いします。納付の方法は、確認用ページにも記載しています。",
+                    "Please pay the fee for your request as follows. The ways to pay are also on your request's page.",
+                ),
+                particulars,
+            })
+        }
+        LedgerEntry::Payment { amount, .. } => Some(Stage {
+            kind: LetterKind::PaymentReceipt,
+            body: Bilingual::fixed(
+                "ご請求に係る手数料を、次のとおり受領しました。",
+                "We have received your payment of the fee as follows.",
+            ),
+            particulars: vec![
+                (Bilingual::fixed("金額", "Amount"), yen(amount.0)),
+                (
+                    Bilingual::fixed("受領日", "Received on"),
+                    date_value(&profile, jst_date(now)),
+                ),
+            ],
+        }),
+        _ => None,
+    };
+    let Some(stage) = stage else {
+        return inner;
+    };
+    let issuer = Issuer::new(cw.desk.master, profile, actor.label());
+    Box::new(move |conn, saved| {
+        inner(conn, saved)?;
+        issue(conn, &issuer, saved, &stage, now).map(|_| ())
+    })
+}

@@ -246,13 +246,14 @@ async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
     .await;
     done(&app, &boss, &id, "approve", &[]).await;
 
-    // Three letters, numbered in order in this fiscal year, each in 和暦.
+    // Four letters (receipt, extension, Art. 84, decision), numbered in order in this fiscal year, each in 和暦.
     let requester_page = app.get(&case_path).await.body;
     let links = letter_links(&requester_page, &case_path);
     let titles: Vec<&str> = links.iter().map(|(_, t)| t.as_str()).collect();
     assert_eq!(
         titles,
         vec![
+            "保有個人情報開示請求の受付について（通知）",
             "開示決定等の期限の延長について（通知）",
             "開示決定等の期限の特例規定の適用について（通知）",
             "保有個人情報の開示をする旨の決定について（通知）",
@@ -278,7 +279,7 @@ async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
         assert!(html.contains("<article class=\"letter letter--official\""));
         assert!(requester_page.contains(&number), "listed with its number");
     }
-    let extension = app.get(&links[0].0).await.body;
+    let extension = app.get(&links[1].0).await.body;
     assert!(
         extension.contains("延長後の期限")
             && extension.contains("対象文書の確認に時間を要するため")
@@ -287,12 +288,12 @@ async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
         !extension.contains("【教示】"),
         "an extension is not a 処分"
     );
-    let special = app.get(&links[1].0).await.body;
+    let special = app.get(&links[2].0).await.body;
     assert!(special.contains(&japanese_date(
         today + chrono::Duration::days(120),
         DateStyle::Japanese
     )));
-    let decision = app.get(&links[2].0).await.body;
+    let decision = app.get(&links[3].0).await.body;
     assert!(
         decision.contains("診療記録中の第三者の氏名"),
         "the withheld part"
@@ -317,8 +318,8 @@ async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
     // Staff open and print the same letter from the case page.
     let staff_page = case_page(&app, &clerk, &id).await;
     let staff_links = letter_links(&staff_page, &format!("/staff/cases/{id}"));
-    assert_eq!(staff_links.len(), 3);
-    let printed = app.get_with(&clerk.client, &staff_links[2].0).await.body;
+    assert_eq!(staff_links.len(), 4);
+    let printed = app.get_with(&clerk.client, &staff_links[3].0).await.body;
     for part in [
         "letter-number",
         "letter-date",
@@ -379,9 +380,12 @@ async fn a_private_operators_letter_has_no_administrative_instruction() {
     .await;
     done(&app, &boss, &id, "approve", &[]).await;
     let links = letter_links(&app.get(&case_path).await.body, &case_path);
-    assert_eq!(links.len(), 1);
-    assert_eq!(links[0].1, "保有個人データの訂正等の実施について（通知）");
-    let letter = app.get(&links[0].0).await.body;
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0].1, "保有個人データの訂正等のご請求の受付について（通知）");
+    assert_eq!(links[1].1, "保有個人データの訂正等の実施について（通知）");
+    let receipt = app.get(&links[0].0).await.body;
+    assert!(receipt.contains("受付番号") && !receipt.contains("letter-remedy"));
+    let letter = app.get(&links[1].0).await.body;
     assert!(!letter.contains("教示") && !letter.contains("審査請求"));
     let closing = text_of(&letter, "letter-remedy");
     assert!(
