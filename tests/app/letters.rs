@@ -45,6 +45,15 @@ fn letter_links(html: &str, prefix: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The path of the first letter listed on a requester's case page.
+pub fn first_letter(case_page: &str, case_path: &str) -> String {
+    letter_links(case_page, case_path)
+        .into_iter()
+        .next()
+        .map(|(href, _)| href)
+        .expect("a letter is listed")
+}
+
 /// A requester's case through identity verification: licence and residence record accepted.
 async fn verified(app: &TestApp, case_path: &str, clerk: &Staff, id: &str, public: bool) {
     done(app, clerk, id, "take", &[]).await;
@@ -381,7 +390,10 @@ async fn a_private_operators_letter_has_no_administrative_instruction() {
     done(&app, &boss, &id, "approve", &[]).await;
     let links = letter_links(&app.get(&case_path).await.body, &case_path);
     assert_eq!(links.len(), 2);
-    assert_eq!(links[0].1, "保有個人データの訂正等のご請求の受付について（通知）");
+    assert_eq!(
+        links[0].1,
+        "保有個人データの訂正等のご請求の受付について（通知）"
+    );
     assert_eq!(links[1].1, "保有個人データの訂正等の実施について（通知）");
     let receipt = app.get(&links[0].0).await.body;
     assert!(receipt.contains("受付番号") && !receipt.contains("letter-remedy"));
@@ -393,4 +405,44 @@ async fn a_private_operators_letter_has_no_administrative_instruction() {
         "the operator's complaint contact: {closing}"
     );
     assert!(!letter.contains("公印省略"), "a private operator's default");
+}
+
+/// Two instances issuing letters at once on one database: every number is given out once, in
+/// one unbroken sequence.
+async fn concurrent_issuers_never_share_a_number(world: &World) {
+    use madoguchi::db::letters::next_seq;
+    let config = madoguchi::config::Config::from_vars(&world.vars()).unwrap();
+    let first = madoguchi::startup::open_database(&config).unwrap();
+    let second = madoguchi::startup::open_database(&config).unwrap();
+    let issue = |db: madoguchi::db::Db| async move {
+        let mut got = Vec::new();
+        for _ in 0..25 {
+            got.push(
+                db.write(|conn| next_seq(conn, "letters", 2026))
+                    .await
+                    .unwrap(),
+            );
+        }
+        got
+    };
+    let (a, b) = tokio::join!(tokio::spawn(issue(first)), tokio::spawn(issue(second)));
+    let mut all: Vec<i64> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+    all.sort();
+    assert_eq!(all, (1..=50).collect::<Vec<i64>>());
+    assert_eq!(
+        world.count("SELECT COUNT(*) AS n FROM letter_counters WHERE series = 'letters'"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn letter_numbers_are_unique_across_instances() {
+    concurrent_issuers_never_share_a_number(&World::new()).await;
+}
+
+#[tokio::test]
+async fn letter_numbers_are_unique_across_instances_on_postgres() {
+    if let Some(world) = World::postgres() {
+        concurrent_issuers_never_share_a_number(&world).await;
+    }
 }
