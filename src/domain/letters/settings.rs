@@ -148,11 +148,10 @@ impl LetterAdjustments {
     /// The settings with these values, each confirmed by the operator; the statutory periods
     /// stay as the statute fixes them.
     pub fn apply(&self, settings: &mut LetterSettings) {
-        let confirmed = |value| Sourced {
-            value,
+        settings.number_format = Sourced {
+            value: self.number_format.clone(),
             provenance: Provenance::ConfirmedByOperator,
         };
-        settings.number_format = confirmed(self.number_format.clone());
         settings.date_style = Sourced {
             value: self.date_style,
             provenance: Provenance::ConfirmedByOperator,

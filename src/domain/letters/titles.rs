@@ -322,10 +322,8 @@ mod tests {
                     prop_assert!(!t.ja.contains(word), "{} in {}", word, t.ja);
                 }
             }
-            if regime.is_public_body() {
-                if let LetterKind::Decision(o) = kind {
-                    prop_assert_eq!(t.ja.contains("しない旨"), o.refuses() && o != Outcome::PartialDisclosure);
-                }
+            if let (true, LetterKind::Decision(o)) = (regime.is_public_body(), kind) {
+                prop_assert_eq!(t.ja.contains("しない旨"), o.refuses() && o != Outcome::PartialDisclosure);
             }
         }
     }
