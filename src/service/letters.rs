@@ -421,3 +421,25 @@ pub fn with_fee_letter(
         issue(conn, &issuer, saved, &stage, now).map(|_| ())
     })
 }
+
+/// The dismissal letter (a 処分: a public body's carries its 教示), with the reason.
+pub fn dismissal_stage(public: bool, reason: &str) -> Stage {
+    Stage {
+        kind: LetterKind::Dismissal,
+        body: if public {
+            Bilingual::fixed(
+                "ご請求について、次の理由により却下しましたので通知します。",
+                "We have dismissed your request for the following reason.",
+            )
+        } else {
+            Bilingual::fixed(
+                "ご請求について、次の理由によりお応えできないことをお知らせします。",
+                "We cannot proceed with your request, for the following reason.",
+            )
+        },
+        particulars: vec![(
+            Bilingual::fixed("理由", "Reason"),
+            Bilingual::owned(reason.to_string(), reason.to_string()),
+        )],
+    }
+}

@@ -484,23 +484,8 @@ pub async fn dismiss(
     .await?;
     let why = reason.clone();
     let public = cw.desk.profile.regime.is_public_body();
-    let issue = letter(cw, actor, now, move |_| Stage {
-        kind: LetterKind::Dismissal,
-        body: if public {
-            Bilingual::fixed(
-                "ご請求について、次の理由により却下しましたので通知します。",
-                "We have dismissed your request for the following reason.",
-            )
-        } else {
-            Bilingual::fixed(
-                "ご請求について、次の理由によりお応えできないことをお知らせします。",
-                "We cannot proceed with your request, for the following reason.",
-            )
-        },
-        particulars: vec![(
-            Bilingual::fixed("理由", "Reason"),
-            Bilingual::owned(why.clone(), why.clone()),
-        )],
+    let issue = letter(cw, actor, now, move |_| {
+        letters::dismissal_stage(public, &why)
     });
     let parts = (parts.0, parts.1, Some(issue));
     let event = Event::Dismiss { reason };
