@@ -446,3 +446,45 @@ async fn letter_numbers_are_unique_across_instances_on_postgres() {
         concurrent_issuers_never_share_a_number(&world).await;
     }
 }
+
+#[tokio::test]
+async fn an_english_requester_gets_an_english_letter_with_the_authoritative_japanese() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    app.get("/lang/en?next=/").await;
+    app.submitted_request("english@example.jp").await;
+    let mail = crate::workspace::mail_with(&world, "/case/").await;
+    let token = mail
+        .split("/case/")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let case_path = format!("/case/{token}");
+    let csrf = crate::helpers::csrf_of(&app.get(&case_path).await.body);
+    let confirmed = app
+        .post(&format!("{case_path}/confirm"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(confirmed.status, 303, "{}", confirmed.body);
+    let page = app.get(&case_path).await.body;
+    let letter = first_letter(&page, &case_path);
+    let english = app.get(&letter).await.body;
+    assert_eq!(
+        text_of(&english, "letter-title"),
+        "Receipt of your request for disclosure"
+    );
+    assert!(text_of(&english, "letter-date").contains("(Reiwa "));
+    assert!(english.contains("The Japanese text of this letter is the authoritative one."));
+    assert!(english.contains("?text=ja"), "links the Japanese text");
+    let japanese = app.get(&format!("{letter}?text=ja")).await.body;
+    assert_eq!(
+        text_of(&japanese, "letter-title"),
+        "保有個人情報開示請求の受付について（通知）"
+    );
+    assert_eq!(
+        text_of(&japanese, "letter-number"),
+        text_of(&english, "letter-number"),
+        "one letter, one number"
+    );
+    assert!(text_of(&japanese, "letter-date").starts_with("令和"));
+}
