@@ -48,6 +48,7 @@ pub mod fee_schedules;
 pub mod fees;
 pub mod figure_snapshots;
 pub mod instances;
+pub mod letters;
 mod manager;
 pub mod messages;
 pub mod notice_templates;

@@ -405,6 +405,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    letters (id) {
+        id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        series -> Text,
+        fiscal_year -> Integer,
+        seq -> BigInt,
+        number -> Text,
+        issued_on -> Date,
+        lang -> Text,
+        sealed_content -> Binary,
+        issued_by -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_counters (series, fiscal_year) {
+        series -> Text,
+        fiscal_year -> Integer,
+        last_seq -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     staff,
     setup_links,
@@ -441,4 +466,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     maintenance,
     backup_sets,
     backup_claims,
+    letters,
+    letter_counters,
 );

@@ -38,6 +38,7 @@ pub const MESSAGES: SealedColumn = SealedColumn::binary("messages", "id", "seale
 pub const DRAFTS: SealedColumn = SealedColumn::binary("drafts", "token_hash", "sealed");
 pub const FEES: SealedColumn = SealedColumn::binary("fee_entries", "id", "sealed_entry");
 pub const DECISIONS: SealedColumn = SealedColumn::binary("decisions", "id", "sealed_text");
+pub const LETTERS: SealedColumn = SealedColumn::binary("letters", "id", "sealed_content");
 pub const COMMENTS: SealedColumn = SealedColumn::binary("decisions", "id", "sealed_comment");
 pub const SECOND_FACTORS: SealedColumn = SealedColumn {
     table: "staff",

@@ -30,6 +30,7 @@ pub mod identity;
 pub mod identity_review;
 pub mod kind;
 pub mod ledger;
+pub mod letters;
 pub mod lifecycle;
 pub mod message;
 pub mod money;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::kind::RequestKind;
+use crate::domain::letters::settings::LetterAdjustments;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::regime::Regime;
 use crate::domain::text::Bilingual;
@@ -32,6 +33,9 @@ pub struct Adjustments {
     /// Absent from what was saved before it existed: off, as every ready profile has it.
     #[serde(default)]
     pub auto_dismiss_office_days: u32,
+    /// The letters page's values, once an administrator saved them (absent: the defaults).
+    #[serde(default)]
+    pub letters: Option<LetterAdjustments>,
 }
 
 /// A whole-number setting's name and its allowed range.
@@ -78,6 +82,7 @@ impl Adjustments {
             correction_reply_days: profile.correction_reply_days,
             unconfirmed_expiry_hours: profile.unconfirmed_expiry_hours,
             auto_dismiss_office_days: profile.auto_dismiss_office_days,
+            letters: LetterAdjustments::saved(&profile.letters),
         }
     }
 
@@ -104,6 +109,9 @@ impl Adjustments {
         profile.correction_reply_days = self.correction_reply_days;
         profile.unconfirmed_expiry_hours = self.unconfirmed_expiry_hours;
         profile.auto_dismiss_office_days = self.auto_dismiss_office_days;
+        if let Some(letters) = &self.letters {
+            letters.apply(&mut profile.letters);
+        }
         profile
     }
 
@@ -152,6 +160,7 @@ impl Adjustments {
             self.auto_dismiss_office_days != before.auto_dismiss_office_days,
             AUTO_DISMISS.field,
         );
+        note(self.letters != before.letters, "letters");
         changed
     }
 }
@@ -272,6 +281,8 @@ pub fn parse(
         correction_reply_days,
         unconfirmed_expiry_hours,
         auto_dismiss_office_days,
+        // The letters page saves these; the profile form leaves them as they are.
+        letters: None,
     })
 }
 

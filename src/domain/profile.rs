@@ -16,6 +16,7 @@ use crate::domain::fees::{
 use crate::domain::holidays::JapaneseHolidays;
 use crate::domain::identity::IdentityPolicy;
 use crate::domain::kind::RequestKind;
+use crate::domain::letters::settings::LetterSettings;
 use crate::domain::lifecycle::{CaseFacts, Entry};
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
@@ -82,6 +83,8 @@ pub struct OperatorProfile {
     pub delivery_methods: Vec<DeliveryMethod>,
     /// Who the operator is, how it is reached and paid, where originals go.
     pub office: Office,
+    /// How its letters are numbered, dated and signed, and what their 教示 names.
+    pub letters: LetterSettings,
 }
 
 impl OperatorProfile {
@@ -187,6 +190,7 @@ fn national() -> OperatorProfile {
         name: ProfileName::National,
         label: Bilingual::fixed("国の行政機関", "National administrative body"),
         regime: Regime::NationalBody,
+        letters: LetterSettings::defaults(Regime::NationalBody, None),
         kinds_offered: PUBLIC_KINDS.to_vec(),
         decision_period: Period::CalendarDays {
             days: 30,
@@ -238,6 +242,7 @@ fn private() -> OperatorProfile {
         name: ProfileName::Private,
         label: Bilingual::fixed("個人情報取扱事業者", "Private business"),
         regime: Regime::PrivateBusiness,
+        letters: LetterSettings::defaults(Regime::PrivateBusiness, None),
         kinds_offered: vec![
             RequestKind::PurposeNotice,
             RequestKind::Disclosure,
@@ -306,6 +311,7 @@ fn jmimo() -> OperatorProfile {
             "J-MIMO (Japan Medical Association Medical Information Management Organization)",
         ),
         regime: Regime::MedicalDataHandler,
+        letters: LetterSettings::defaults(Regime::MedicalDataHandler, None),
         kinds_offered: RequestKind::ALL.to_vec(),
         decision_period: Period::OfficeDays { days: 10 },
         pause_convention: PauseConvention::EndMinusStart,
@@ -383,6 +389,10 @@ fn kanagawa() -> OperatorProfile {
             "Kanagawa Prefecture (My ME-BYO Karte)",
         ),
         regime: Regime::LocalBody,
+        letters: LetterSettings::defaults(
+            Regime::LocalBody,
+            Some(Bilingual::fixed("神奈川県", "Kanagawa Prefecture")),
+        ),
         kinds_offered: PUBLIC_KINDS.to_vec(),
         decision_period: Period::CalendarDays {
             days: 30,
@@ -443,6 +453,10 @@ fn fukushima() -> OperatorProfile {
                 "平日 8:30〜17:15（祝日・年末年始を除く）",
                 "Weekdays 8:30-17:15 (except holidays and year-end)",
             ),
+        ),
+        letters: LetterSettings::defaults(
+            Regime::LocalBody,
+            Some(Bilingual::fixed("福島県", "Fukushima Prefecture")),
         ),
         ..kanagawa()
     }

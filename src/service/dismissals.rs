@@ -67,6 +67,10 @@ pub async fn dismiss_lapsed(
     let audit_row = AuditEvent::new(now.naive_utc(), "system", "case.dismissed")
         .case(row.id.clone())
         .target("automatic");
+    let issuer =
+        crate::service::letters::Issuer::new(desk.master, desk.profile.clone(), "system".into());
+    let stage =
+        crate::service::letters::dismissal_stage(desk.profile.regime.is_public_body(), &why);
     let firing = Firing {
         event: Event::Dismiss {
             reason: why.clone(),
@@ -79,7 +83,10 @@ pub async fn dismiss_lapsed(
             author: "system".into(),
             body: why,
         }),
-        also: Some(Box::new(move |conn, _| audit::append(conn, &audit_row))),
+        also: Some(Box::new(move |conn, saved| {
+            crate::service::letters::issue(conn, &issuer, saved, &stage, now)?;
+            audit::append(conn, &audit_row)
+        })),
     };
     match lifecycle::apply(db, desk, row, firing, now).await {
         Ok(_) => Ok(Dismissal::Dismissed),

@@ -47,6 +47,9 @@ const COLUMNS: &[(SealedColumn, BindingOf)] = &[
     (sealed_columns::DECISIONS, |id| {
         Bound::value(format!("decision:{id}"))
     }),
+    (sealed_columns::LETTERS, |id| {
+        Bound::value(format!("letter:{id}"))
+    }),
     (sealed_columns::COMMENTS, |id| {
         Bound::value(format!("decision-comment:{id}"))
     }),

@@ -19,6 +19,7 @@ pub mod housekeeping;
 pub mod instances;
 pub mod intake;
 pub mod key_rotation;
+pub mod letters;
 pub mod lifecycle;
 pub mod messages;
 pub mod metrics;

@@ -36,8 +36,36 @@ impl ProfileCache {
         now: DateTime<Utc>,
     ) -> Result<(), SettingsError> {
         let profile = self.fresh(db).await?;
+        let mut adjustments = adjustments;
+        if adjustments.letters.is_none() {
+            adjustments.letters = Adjustments::of(&profile).letters;
+        }
         let changed = adjustments.changed_from(&Adjustments::of(&profile));
         let target = format!("{}:{}", profile.name, changed.join(","));
+        self.save(
+            db,
+            seen,
+            (profile.name, adjustments),
+            false,
+            (actor, target),
+            now,
+        )
+        .await
+    }
+
+    /// Saves the letters page's values to the profile in use, over revision `seen`.
+    pub async fn adjust_letters(
+        &self,
+        db: &Db,
+        seen: i64,
+        letters: crate::domain::letters::settings::LetterAdjustments,
+        actor: (&str, &str),
+        now: DateTime<Utc>,
+    ) -> Result<(), SettingsError> {
+        let profile = self.fresh(db).await?;
+        let mut adjustments = Adjustments::of(&profile);
+        adjustments.letters = Some(letters);
+        let target = format!("{}:letters", profile.name);
         self.save(
             db,
             seen,

@@ -58,6 +58,8 @@ pub struct RequesterCase {
     pub dismissal_on: Option<NaiveDate>,
     /// How many links to the case other than the case's own a look-up has mailed.
     pub other_links: i64,
+    /// Every official letter sent on the case.
+    pub letters: Vec<crate::service::letters::Listed>,
 }
 
 impl RequesterCase {
@@ -85,17 +87,19 @@ pub async fn case_view(
             let conversation = message_rows::visible_to_requester(conn, &row.id)?;
             let decisions = decisions::for_case(conn, &row.id)?;
             let other_links = case_links::count(conn, &row.id)?;
+            let letters = crate::db::letters::for_case(conn, &row.id)?;
             Ok(Some((
                 row,
                 events,
                 pauses,
                 docs,
                 conversation,
-                (decisions, other_links),
+                (decisions, other_links, letters),
             )))
         })
         .await?;
-    let Some((row, events, pauses, documents, conversation, (decisions, other_links))) = loaded
+    let Some((row, events, pauses, documents, conversation, (decisions, other_links, letters))) =
+        loaded
     else {
         return Ok(None);
     };
@@ -130,6 +134,8 @@ pub async fn case_view(
         reply_by,
         dismissal_on,
         other_links,
+        letters: crate::service::letters::listed(ctx.master, &letters)
+            .map_err(|e| IntakeError::Storage(e.to_string()))?,
     }))
 }
 

@@ -214,7 +214,12 @@ impl Seeder<'_> {
             };
             let id = format!("seed-{}", uuid::Uuid::new_v4());
             let lang = crate::i18n::Lang::from_code(&row.lang).unwrap_or_default();
-            let text = crate::service::casework::decisions::template(outcome, facts.regime, lang);
+            let mut text =
+                crate::service::casework::decisions::template(outcome, facts.regime, lang);
+            // A demo draft an approver can approve: every place to fill is filled with a sample.
+            for hole in crate::domain::letters::holes::holes(&text.clone()) {
+                text = text.replacen(&hole.text, lang.pick("（記入例）", "Sample text."), 1);
+            }
             let sealed_text = self
                 .master
                 .seal_value(&format!("decision:{id}"), text.as_bytes())

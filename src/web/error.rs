@@ -108,6 +108,18 @@ impl AppError {
     }
 }
 
+impl From<crate::service::letters::LetterError> for AppError {
+    #[track_caller]
+    fn from(e: crate::service::letters::LetterError) -> Self {
+        use crate::service::letters::LetterError;
+        match e {
+            LetterError::NotFound => AppError::NotFound,
+            LetterError::Db(db) => db.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
 impl From<DbError> for AppError {
     #[track_caller]
     fn from(e: DbError) -> Self {

@@ -7,6 +7,7 @@ pub mod error;
 pub mod error_page;
 pub mod form;
 mod health;
+mod letters;
 pub mod metrics;
 pub mod page;
 mod portal;

@@ -76,7 +76,7 @@ async fn an_administrator_writes_previews_and_resets_a_notice_template() {
     assert!(
         shown
             .body
-            .contains("訂正等請求に対する決定について（通知）")
+            .contains("保有個人情報の訂正をする旨の決定について（通知）")
     );
     assert!(shown.body.contains("国の行政機関"));
     assert!(

@@ -63,6 +63,8 @@ async fn pages_have_no_axe_violations() {
     let world = World::new();
     let app = crate::portal::spawn_portal(&world, "national").await;
     app.staff(Role::Approver, "boss@example.jp").await;
+    let case_path = app.requester_with_case("axe@example.jp").await;
+    let letter = crate::letters::first_letter(&app.get(&case_path).await.body, &case_path);
     let Some(browser) = Browser::start_with(390, 844, true).await else {
         return;
     };
@@ -73,7 +75,14 @@ async fn pages_have_no_axe_violations() {
             report.push(format!("{name}: {v}"));
         }
     };
-    for path in ["/", "/request", "/case", "/staff/login", "/no/such/page"] {
+    for path in [
+        "/",
+        "/request",
+        "/case",
+        "/staff/login",
+        "/no/such/page",
+        &letter,
+    ] {
         browser.client.goto(&go(path)).await.unwrap();
         check(path).await;
     }

@@ -593,7 +593,7 @@ async fn staff_verify_take_payment_and_an_approver_approves() {
         .click_and_wait(Locator::Css("a[href*='/decisions/']"))
         .await;
     let notice = browser.text().await;
-    assert!(notice.contains("保有個人データ開示請求に対する決定について（通知）"));
+    assert!(notice.contains("保有個人データの開示について（通知）"));
     assert!(notice.contains("内部評価欄を除いて開示します。"));
     assert!(notice.contains("山田 花子 様"), "addressed by name");
     browser.screenshot("staff-notice").await;

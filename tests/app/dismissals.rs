@@ -146,6 +146,11 @@ async fn an_unanswered_correction_request_is_dismissed_once_on_the_configured_da
         })
         .unwrap();
     assert_eq!(audited, [("system".to_string(), Some("automatic".into()))]);
+    assert_eq!(
+        world.count("SELECT COUNT(*) AS n FROM letters WHERE kind = 'dismissal'"),
+        1,
+        "one dismissal letter, issued with the dismissal"
+    );
 
     // The requester is told why, by mail and on their page.
     let reason = format!(

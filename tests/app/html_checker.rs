@@ -115,6 +115,8 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
     keep("/request/agent", app.get("/request/agent").await.body);
     let case_path = app.requester_with_case("jiro@example.jp").await;
     keep("requester-case", app.get(&case_path).await.body);
+    let letter = crate::letters::first_letter(&app.get(&case_path).await.body, &case_path);
+    keep("requester-letter", app.get(&letter).await.body);
     keep(
         "withdraw",
         app.get(&format!("{case_path}/withdraw")).await.body,
@@ -174,6 +176,7 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
         "/staff/admin/notices/disclose",
         "/staff/admin/retention",
         "/staff/admin/security",
+        "/staff/admin/letters",
     ] {
         keep(
             &format!("admin{path}"),

@@ -77,6 +77,16 @@ async fn case_works(world: &World) {
         .expect("a document link");
     let opened = app.get_with(&clerk.client, &document).await;
     assert_eq!(opened.status, 200, "the document opens: {document}");
+    let letter = page
+        .body
+        .split("href=\"")
+        .find_map(|s| {
+            let href = s.split('"').next()?;
+            href.contains("/letters/").then(|| href.to_string())
+        })
+        .expect("the receipt letter's link");
+    let opened = app.get_with(&clerk.client, &letter).await;
+    assert_eq!(opened.status, 200, "the sealed letter opens: {letter}");
     app.stop().await;
 }
 

@@ -21,6 +21,7 @@ mod helpers;
 mod html_checker;
 mod instances;
 mod key_rotation;
+mod letters;
 mod mail;
 mod mail_once;
 mod metrics;

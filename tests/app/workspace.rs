@@ -161,13 +161,13 @@ fn today() -> String {
         .to_string()
 }
 
-fn days_from_today(days: i64) -> String {
+pub fn days_from_today(days: i64) -> String {
     (madoguchi::domain::deadline::jst_date(chrono::Utc::now()) + chrono::Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()
 }
 
-fn document_ids(html: &str) -> Vec<String> {
+pub fn document_ids(html: &str) -> Vec<String> {
     html.split("name=\"document\" value=\"")
         .skip(1)
         .map(|s| s[..s.find('"').unwrap()].to_string())
@@ -415,7 +415,7 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
     assert!(
         preview
             .body
-            .contains("訂正等請求に対する決定について（通知）")
+            .contains("保有個人情報の訂正をする旨の決定について（通知）")
             && preview.body.contains("【教示】")
     );
     done(
@@ -466,7 +466,7 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
     let notice = mail_with(&world, "決定しましたので通知します").await;
     assert!(notice.contains("登録住所を「旧住所」から「新住所」に訂正しました。"));
     let requester_view = app.get(&case_path).await.body;
-    assert!(requester_view.contains("訂正等請求に対する決定について（通知）"));
+    assert!(requester_view.contains("保有個人情報の訂正をする旨の決定について（通知）"));
     assert!(requester_view.contains(&today()), "dated today");
 
     done(&app, &clerk, &id, "close", &[]).await;

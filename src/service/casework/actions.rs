@@ -8,10 +8,13 @@ use crate::db::cases::CaseRow;
 use crate::db::messages::{self, MessageRow};
 use crate::db::staff as staff_repo;
 use crate::domain::event::Event;
+use crate::domain::letters::LetterKind;
 use crate::domain::message::MessageDirection;
 use crate::domain::role::Role;
+use crate::domain::text::Bilingual;
 use crate::i18n::Lang;
 use crate::service::case_record::contact_of;
+use crate::service::letters::{self, Issuer, Stage};
 use crate::service::lifecycle::{self, AlsoWrite, Firing, NewMessage, NoticeTo};
 use crate::service::messages::MAX_CHARS;
 use crate::service::notices;
@@ -69,6 +72,20 @@ pub(super) async fn tell_requester(
         body: why.to_string(),
     };
     Ok((Some(notice), Some(message), None))
+}
+
+/// Extra rows that issue the stage's official letter in the step's transaction.
+/// `stage` words the letter from the case as the step left it (its new deadline, say).
+pub(crate) fn letter(
+    cw: &Casework<'_>,
+    actor: &StaffActor,
+    now: DateTime<Utc>,
+    stage: impl Fn(&CaseRow) -> Stage + Send + 'static,
+) -> AlsoWrite {
+    let issuer = Issuer::new(cw.desk.master, cw.desk.profile.clone(), actor.label());
+    Box::new(move |conn, saved| {
+        letters::issue(conn, &issuer, saved, &stage(saved), now).map(|_| ())
+    })
 }
 
 /// Fires `event` with an audit record of `action` and optional notice, message and extra rows.
@@ -293,7 +310,37 @@ pub async fn request_correction(
         reply_by,
         reason: what,
     };
-    let parts = (Some(notice), Some(message), None);
+    let profile = cw.desk.profile.clone();
+    let (items_ja, items_en) = (
+        what_in(Lang::Ja, items, text),
+        what_in(Lang::En, items, text),
+    );
+    let public = profile.regime.is_public_body();
+    let issue = letter(cw, actor, now, move |_| Stage {
+        kind: LetterKind::CorrectionRequest,
+        body: if public {
+            Bilingual::fixed(
+                "ご提出いただいた請求書について、次の事項の補正をお願いします。期限までに補正がない場合は、請求を却下することがあります。",
+                "Please amend your request as follows. If it is not amended by the date below, the request may be dismissed.",
+            )
+        } else {
+            Bilingual::fixed(
+                "ご請求の内容について、次の事項をお知らせください。期限までにご回答がない場合は、ご請求にお応えできないことがあります。",
+                "Please tell us the following about your request. Without an answer by the date below, we may be unable to proceed with it.",
+            )
+        },
+        particulars: vec![
+            (
+                Bilingual::fixed("補正を求める事項", "What to amend"),
+                Bilingual::owned(items_ja.clone(), items_en.clone()),
+            ),
+            (
+                Bilingual::fixed("回答期限", "Reply by"),
+                letters::date_value(&profile, reply_by),
+            ),
+        ],
+    });
+    let parts = (Some(notice), Some(message), Some(issue));
     fire(
         cw,
         actor,
@@ -304,6 +351,18 @@ pub async fn request_correction(
         now,
     )
     .await
+}
+
+/// The items of a 補正 in one language, as the letter lists them.
+fn what_in(lang: Lang, items: &[&str], text: &str) -> String {
+    let mut what: Vec<String> = items
+        .iter()
+        .map(|item| format!("・{}", lang.t(&format!("correction.item.{item}"))))
+        .collect();
+    if !text.trim().is_empty() {
+        what.push(text.trim().to_string());
+    }
+    what.join("\n")
 }
 
 /// One extension (Art. 83(2)): the requester is told the new date and why.
@@ -329,6 +388,29 @@ pub async fn extend(
         &reason,
     )
     .await?;
+    let profile = cw.desk.profile.clone();
+    let why = reason.clone();
+    let issue = letter(cw, actor, now, move |saved| Stage {
+        kind: LetterKind::Extension,
+        body: Bilingual::fixed(
+            "ご請求について、個人情報の保護に関する法律の規定により、決定の期限を次のとおり延長しましたので通知します。",
+            "Under the Act on the Protection of Personal Information, we have extended the period for the decision on your request as follows.",
+        ),
+        particulars: vec![
+            (
+                Bilingual::fixed("延長後の期限", "New deadline"),
+                saved
+                    .due_on
+                    .map(|d| letters::date_value(&profile, d))
+                    .unwrap_or_else(|| Bilingual::fixed("-", "-")),
+            ),
+            (
+                Bilingual::fixed("延長の理由", "Reason"),
+                Bilingual::owned(why.clone(), why.clone()),
+            ),
+        ],
+    });
+    let parts = (parts.0, parts.1, Some(issue));
     let event = Event::ExtendDeadline { days, reason };
     fire(cw, actor, row, event, "case.extended", parts, now).await
 }
@@ -357,6 +439,26 @@ pub async fn special_extension(
         &detail,
     )
     .await?;
+    let profile = cw.desk.profile.clone();
+    let why = reason.clone();
+    let issue = letter(cw, actor, now, move |_| Stage {
+        kind: LetterKind::SpecialExtension,
+        body: Bilingual::fixed(
+            "ご請求に係る保有個人情報が著しく大量であるため、個人情報の保護に関する法律の期限の特例規定を適用し、相当の部分について期限内に決定し、残りの部分については次の期限までに決定することとしましたので通知します。",
+            "Because the information you asked for is very large in volume, we apply the special provision on the period: we decide on a reasonable part within the period and on the rest by the date below.",
+        ),
+        particulars: vec![
+            (
+                Bilingual::fixed("特例規定を適用する理由", "Reason"),
+                Bilingual::owned(why.clone(), why.clone()),
+            ),
+            (
+                Bilingual::fixed("残りの部分について決定する期限", "Decision on the rest by"),
+                letters::date_value(&profile, rest_by),
+            ),
+        ],
+    });
+    let parts = (parts.0, parts.1, Some(issue));
     let event = Event::ApplySpecialExtension { rest_by, reason };
     fire(cw, actor, row, event, "case.special_extension", parts, now).await
 }
@@ -380,6 +482,12 @@ pub async fn dismiss(
         &reason,
     )
     .await?;
+    let why = reason.clone();
+    let public = cw.desk.profile.regime.is_public_body();
+    let issue = letter(cw, actor, now, move |_| {
+        letters::dismissal_stage(public, &why)
+    });
+    let parts = (parts.0, parts.1, Some(issue));
     let event = Event::Dismiss { reason };
     fire(cw, actor, row, event, "case.dismissed", parts, now).await
 }

@@ -13,6 +13,7 @@ use crate::domain::document::DecisionStatus;
 use crate::domain::event::Event;
 use crate::domain::grounds::{self, GroundsProblem, WithholdingGround};
 use crate::domain::kind::RequestKind;
+use crate::domain::letters::holes::holes;
 use crate::domain::message::MessageDirection;
 use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
@@ -24,35 +25,14 @@ use crate::service::notices::{self, DecisionNotice};
 /// Longest notice text accepted.
 pub const MAX_TEXT_CHARS: usize = 8000;
 
-/// The letter's title, e.g. 「保有個人情報の開示をする旨の決定について（通知）」.
-pub fn title(kind: RequestKind, outcome: Outcome, regime: Regime, lang: Lang) -> &'static str {
-    let public = regime.is_public_body();
-    match (lang, kind, outcome.refuses()) {
-        (Lang::Ja, RequestKind::PurposeNotice, _) => "利用目的の通知について",
-        (Lang::Ja, RequestKind::Disclosure | RequestKind::ProvisionRecords, false) if public => {
-            "保有個人情報の開示をする旨の決定について（通知）"
-        }
-        (Lang::Ja, RequestKind::Disclosure | RequestKind::ProvisionRecords, true) if public => {
-            "保有個人情報の開示をしない旨の決定等について（通知）"
-        }
-        (Lang::Ja, RequestKind::Disclosure | RequestKind::ProvisionRecords, _) => {
-            "保有個人データ開示請求に対する決定について（通知）"
-        }
-        (Lang::Ja, RequestKind::Correction, _) => "訂正等請求に対する決定について（通知）",
-        (Lang::Ja, RequestKind::Suspension, _) => "利用停止等請求に対する決定について（通知）",
-        (Lang::Ja, RequestKind::ThirdPartyStop | RequestKind::ProvisionStop, _) => {
-            "提供停止請求に対する決定について（通知）"
-        }
-        (Lang::En, RequestKind::PurposeNotice, _) => "Notice of the purpose of use",
-        (Lang::En, RequestKind::Disclosure | RequestKind::ProvisionRecords, _) => {
-            "Decision on your request for disclosure"
-        }
-        (Lang::En, RequestKind::Correction, _) => "Decision on your request for correction",
-        (Lang::En, RequestKind::Suspension, _) => "Decision on your request to suspend use",
-        (Lang::En, RequestKind::ThirdPartyStop | RequestKind::ProvisionStop, _) => {
-            "Decision on your request to stop provision"
-        }
-    }
+/// The letter's title, e.g. 「保有個人情報の開示をする旨の決定について（通知）」 (domain::letters::titles).
+pub fn title(kind: RequestKind, outcome: Outcome, regime: Regime, lang: Lang) -> String {
+    let title = crate::domain::letters::titles::title(
+        crate::domain::letters::LetterKind::Decision(outcome),
+        kind,
+        regime,
+    );
+    lang.pick(&title.ja, &title.en).to_string()
 }
 
 /// The starting text of a draft for `outcome`: what was decided and, for refusals, the place for
@@ -149,15 +129,18 @@ pub fn template(outcome: Outcome, regime: Regime, lang: Lang) -> String {
 }
 
 /// The 教示 a public body must give with a decision it can be challenged on (行政不服審査法 Art. 82,
-/// 行政事件訴訟法 Art. 46); private operators have no such duty.
-pub fn remedy(regime: Regime, lang: Lang) -> &'static str {
+/// 行政事件訴訟法 Art. 46), from the operator's letter settings; private operators have no such duty.
+pub fn remedy(
+    regime: Regime,
+    settings: &crate::domain::letters::settings::LetterSettings,
+    lang: Lang,
+    audience: crate::domain::letters::remedy::Audience,
+) -> String {
     if !regime.is_public_body() {
-        return "";
+        return String::new();
     }
-    lang.pick(
-        "【教示】\nこの決定に不服がある場合は、この決定があったことを知った日の翌日から起算して3か月以内に、審査請求をすることができます（行政不服審査法）。\nまた、この決定があったことを知った日から6か月以内に、処分の取消しの訴えを提起することができます（行政事件訴訟法）。",
-        "[Right of appeal]\nIf you object to this decision, you may file a request for review within 3 months from the day after you learned of it (Administrative Appeal Act), and bring an action for its revocation within 6 months from the day you learned of it (Administrative Case Litigation Act).",
-    )
+    let text = crate::domain::letters::remedy::instruction(settings, audience);
+    lang.pick(&text.ja, &text.en).to_string()
 }
 
 fn decision_key(id: &str) -> String {
@@ -221,7 +204,21 @@ fn check_text(text: &str) -> Result<String, CaseworkError> {
     if text.chars().count() > MAX_TEXT_CHARS {
         return Err(CaseworkError::Invalid(vec![("decision_text", "too_long")]));
     }
+    refuse_holes(text)?;
     Ok(text.to_string())
+}
+
+/// No letter with a hole: a template place left unfilled (「（該当箇所を記載）」) refuses the draft,
+/// at submission and again at approval (a draft submitted before this check existed).
+fn refuse_holes(text: &str) -> Result<(), CaseworkError> {
+    if holes(text).is_empty() {
+        Ok(())
+    } else {
+        Err(CaseworkError::Invalid(vec![(
+            "decision_text",
+            "placeholder",
+        )]))
+    }
 }
 
 /// What a drafter submits: the outcome, the grounds for anything withheld, the notice's text.
@@ -415,6 +412,7 @@ pub async fn approve(
     let row = for_action(cw.db, actor, case_id, version, now).await?;
     let pending = pending_draft(cw, &row.id).await?;
     let view = open(cw, &pending)?;
+    refuse_holes(&view.text)?;
     let facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
     let lang = Lang::from_code(&row.lang).unwrap_or_default();
     let issued_on = jst_date(now);
@@ -423,12 +421,17 @@ pub async fn approve(
         lang,
         &DecisionNotice {
             number: &number,
-            title: title(facts.kind, view.outcome, facts.regime, lang),
+            title: &title(facts.kind, view.outcome, facts.regime, lang),
             issued_on,
             outcome: lang.pick(view.outcome.label_ja(facts.regime), view.outcome.label_en()),
             text: &view.text,
             grounds: ground_labels(&view.grounds, lang),
-            remedy: remedy(facts.regime, lang),
+            remedy: &remedy(
+                facts.regime,
+                &cw.desk.profile.letters,
+                lang,
+                crate::domain::letters::remedy::Audience::Requester,
+            ),
         },
     );
     let to = contact_of(cw.db, cw.desk.master, &row.id)
@@ -438,6 +441,14 @@ pub async fn approve(
         actor.id.clone(),
         actor.audit(now, "decision.approved", &row.id),
     );
+    let issue = super::actions::letter(cw, actor, now, {
+        let body = view.text.clone();
+        let outcome = view.outcome;
+        let regime = facts.regime;
+        let grounds = view.grounds.clone();
+        move |_| decision_stage(outcome, regime, &body, &grounds)
+    });
+    let mut issue = Some(issue);
     let due_on = row.due_on;
     let days_to_decision = row
         .received_at
@@ -466,10 +477,43 @@ pub async fn approve(
                     days_to_decision,
                 }),
             )?;
+            if let Some(issue) = issue.as_mut() {
+                issue(conn, saved)?;
+            }
             audit::append(conn, &audit_row)
         })),
     };
     Ok(lifecycle::apply(cw.db, &cw.desk, row, firing, now).await?.0)
+}
+
+/// The decision's letter: the approved text, what was decided and, for anything withheld, the
+/// provisions relied on (a 一部開示 is a decision to disclose that names what it withholds).
+fn decision_stage(
+    outcome: Outcome,
+    regime: Regime,
+    text: &str,
+    grounds: &[WithholdingGround],
+) -> crate::service::letters::Stage {
+    use crate::domain::text::Bilingual;
+    let text = Bilingual::owned(text.to_string(), text.to_string());
+    let mut particulars = vec![(
+        Bilingual::fixed("決定の内容", "Decision"),
+        Bilingual::fixed(outcome.label_ja(regime), outcome.label_en()),
+    )];
+    if !grounds.is_empty() {
+        particulars.push((
+            Bilingual::fixed("開示しない部分の根拠条項", "Provisions relied on"),
+            Bilingual::owned(
+                ground_labels(grounds, Lang::Ja).join("\n"),
+                ground_labels(grounds, Lang::En).join("\n"),
+            ),
+        ));
+    }
+    crate::service::letters::Stage {
+        kind: crate::domain::letters::LetterKind::Decision(outcome),
+        body: text,
+        particulars,
+    }
 }
 
 #[cfg(test)]
@@ -484,6 +528,11 @@ mod tests {
                     let ja = template(*outcome, regime, Lang::Ja);
                     let en = template(*outcome, regime, Lang::En);
                     assert!(!ja.is_empty() && !en.is_empty());
+                    // Every starting text has a place to fill, so none can be approved unread.
+                    assert!(
+                        !holes(&ja).is_empty() && !holes(&en).is_empty(),
+                        "{outcome:?}"
+                    );
                     if outcome.refuses() {
                         assert!(ja.contains("理由") && en.contains("Reason"), "{outcome:?}");
                     }
@@ -495,7 +544,10 @@ mod tests {
             template(Outcome::FullDisclosure, Regime::PrivateBusiness, Lang::Ja)
                 .contains("保有個人データ")
         );
-        assert!(remedy(Regime::PrivateBusiness, Lang::Ja).is_empty());
-        assert!(remedy(Regime::LocalBody, Lang::Ja).contains("審査請求"));
+        let settings =
+            crate::domain::letters::settings::LetterSettings::defaults(Regime::LocalBody, None);
+        let to = crate::domain::letters::remedy::Audience::Requester;
+        assert!(remedy(Regime::PrivateBusiness, &settings, Lang::Ja, to).is_empty());
+        assert!(remedy(Regime::LocalBody, &settings, Lang::Ja, to).contains("審査請求"));
     }
 }

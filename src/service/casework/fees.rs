@@ -73,7 +73,13 @@ pub async fn record_fee(
         recorded_by: actor.label(),
         sealed_entry,
     };
-    let mut write_entry: AlsoWrite = Box::new(move |conn, _| fees::insert(conn, &ledger_row));
+    let mut write_entry: AlsoWrite = crate::service::letters::with_fee_letter(
+        cw,
+        actor,
+        &entry,
+        now,
+        Box::new(move |conn, _| fees::insert(conn, &ledger_row)),
+    );
     let (action, event_name) = match &entry {
         LedgerEntry::Invoice { .. } => ("fee.invoiced", "invoice_fee"),
         LedgerEntry::Payment { .. } => ("fee.payment_recorded", "record_payment"),

@@ -45,6 +45,8 @@ pub struct CaseFile {
     /// What this actor may do now, by the domain's rules.
     pub allowed: Vec<EventKind>,
     pub content: SealedContent,
+    /// The official letters sent on the case, oldest first.
+    pub letters: Vec<crate::service::letters::Listed>,
 }
 
 pub fn open_ledger(
@@ -129,6 +131,9 @@ pub async fn load(
     )
     .map_err(corrupt)?;
     let allowed = lifecycle::allowed_events(&facts, &actor.actor(), now);
+    let letters = crate::service::letters::of_case(cw, &row.id)
+        .await
+        .map_err(corrupt)?;
     Ok(CaseFile {
         facts,
         events,
@@ -142,6 +147,7 @@ pub async fn load(
         deadline,
         allowed,
         content,
+        letters,
         row,
     })
 }

@@ -195,11 +195,21 @@ pub async fn enter(
     let link = format!("{}/case/{access_token}", ctx.public_url);
     let label = staff_label.to_string();
     let lang = entry.lang;
+    let profile = ctx.profile.clone();
+    let issuer = crate::service::letters::Issuer::new(ctx.master, profile.clone(), label.clone());
     ctx.db
         .write(move |conn| {
             row.receipt_number = Some(cases::next_receipt_number(conn, arrived_on.year())?);
             cases::insert(conn, &row, &sealed_party, &sealed_content)?;
             append_event(conn, &row.id, now, &label, "entered", None, row.state)?;
+            // The receipt letter, on paper for a requester without e-mail as for anyone.
+            let receipt = crate::service::letters::receipt_stage(
+                &profile,
+                row.receipt_number.as_deref().unwrap_or_default(),
+                arrived_on,
+                row.due_on,
+            );
+            crate::service::letters::issue(conn, &issuer, &row, &receipt, now)?;
             for a in &audits {
                 audit::append(conn, a)?;
             }

@@ -26,6 +26,7 @@ use crate::service::case_record::{
     RecordError, SealedContent, SealedParty, append_event, facts_json, open_json, parse_facts,
     requester_audit, seal_json,
 };
+use crate::service::letters;
 use crate::service::notices;
 use crate::storage::crypto::{CryptoError, MasterKey};
 use crate::storage::index::IndexKey;
@@ -396,6 +397,8 @@ async fn confirm(
     };
     let contact = party.contact();
     let (email_index, name_index) = party.search_keys(ctx.index);
+    let profile = ctx.profile.clone();
+    let issuer = letters::Issuer::new(ctx.master, profile.clone(), "system".to_string());
     let saved = ctx
         .db
         .write(move |conn| {
@@ -415,6 +418,13 @@ async fn confirm(
                 Some(from_state),
                 to_state,
             )?;
+            let receipt = letters::receipt_stage(
+                &profile,
+                &number,
+                received_date,
+                deadline.as_ref().map(|d| d.last_office_day),
+            );
+            letters::issue(conn, &issuer, &saved, &receipt, now)?;
             let notice =
                 notices::receipt(lang, &number, kind, received_date, deadline.as_ref(), &link);
             let mail = OutgoingMail {

@@ -231,6 +231,7 @@ struct CasePage {
     warnings: Vec<&'static str>,
     notices: Vec<super::files::IssuedNotice>,
     downloads: Vec<super::files::DownloadEntry>,
+    letters: Vec<crate::service::letters::Listed>,
 }
 
 pub async fn show(
@@ -278,6 +279,7 @@ pub async fn case_page_typed(
         reply_by: open_reply_by,
         dismissal_on,
         other_links,
+        letters,
     } = case;
     let timeline = events
         .iter()
@@ -291,7 +293,12 @@ pub async fn case_page_typed(
             },
         })
         .collect();
-    let notices = super::files::issued_notices(&state.master, &facts, lang, &decisions);
+    let notices = super::files::issued_notices(
+        &state.master,
+        (&facts, &state.profile().letters),
+        lang,
+        &decisions,
+    );
     let downloads = super::files::downloads(&docs, now.naive_utc());
     let documents = docs
         .iter()
@@ -415,6 +422,7 @@ pub async fn case_page_typed(
                 .map(|w| lang.pick(&w.ja, &w.en))
                 .collect(),
             notices,
+            letters,
             downloads,
             page,
         },

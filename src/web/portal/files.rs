@@ -17,17 +17,20 @@ use crate::web::error::AppError;
 
 /// An issued decision notice as the requester reads it.
 pub struct IssuedNotice {
-    pub title: &'static str,
+    pub title: String,
     pub issued_on: String,
     pub outcome: &'static str,
     pub text: String,
     pub grounds: Vec<&'static str>,
-    pub remedy: &'static str,
+    pub remedy: String,
 }
 
 pub fn issued_notices(
     master: &MasterKey,
-    facts: &CaseFacts,
+    (facts, settings): (
+        &CaseFacts,
+        &crate::domain::letters::settings::LetterSettings,
+    ),
     lang: Lang,
     rows: &[DecisionRow],
 ) -> Vec<IssuedNotice> {
@@ -47,7 +50,12 @@ pub fn issued_notices(
                 outcome: lang.pick(outcome.label_ja(facts.regime), outcome.label_en()),
                 text: String::from_utf8_lossy(&text).into_owned(),
                 grounds: ground_labels(&WithholdingGround::split(&d.grounds).ok()?, lang),
-                remedy: remedy(facts.regime, lang),
+                remedy: remedy(
+                    facts.regime,
+                    settings,
+                    lang,
+                    crate::domain::letters::remedy::Audience::Requester,
+                ),
             })
         })
         .collect()

@@ -140,6 +140,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
         )
         .route("/case/{token}", web::get().to(case::show))
         .route("/case/{token}/files/{id}", web::get().to(files::download))
+        .route(
+            "/case/{token}/letters/{letter}",
+            web::get().to(crate::web::letters::for_requester),
+        )
         .service(limited("/case/{token}/confirm").route(web::post().to(case::confirm_link)))
         .service(limited("/case/{token}/documents").route(web::post().to(upload::upload)))
         .service(limited("/case/{token}/messages").route(web::post().to(messages::send)))

@@ -137,7 +137,12 @@ fn sample_letter(
         outcome: lang.pick(outcome.label_ja(regime), outcome.label_en()),
         text: text.to_string(),
         grounds: Vec::new(),
-        remedy: remedy(regime, lang),
+        remedy: remedy(
+            regime,
+            &profile.letters,
+            lang,
+            crate::domain::letters::remedy::Audience::StaffPreview,
+        ),
         draft: true,
     })
 }

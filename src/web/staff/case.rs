@@ -99,6 +99,8 @@ pub struct CasePage {
     pub quote_amount: i64,
     pub payment_methods: Vec<(&'static str, &'static str)>,
     pub decisions: Vec<view::DecisionItem>,
+    /// The official letters sent, each opened and printed from here.
+    pub letters: Vec<crate::service::letters::Listed>,
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub delivery_methods: Vec<(&'static str, &'static str)>,
     pub delivery_method: String,
@@ -294,6 +296,7 @@ pub async fn render_case(
             })
             .collect(),
         decisions: view::decisions(lang, &names, regime, &file.decisions),
+        letters: file.letters.clone(),
         outcomes: Outcome::allowed(kind, regime)
             .iter()
             .map(|o| (o.as_str(), lang.pick(o.label_ja(regime), o.label_en())))
@@ -426,11 +429,11 @@ pub struct NoticeLetter {
     pub operator: String,
     pub receipt_number: String,
     pub issued_on: String,
-    pub title: &'static str,
+    pub title: String,
     pub outcome: &'static str,
     pub text: String,
     pub grounds: Vec<&'static str>,
-    pub remedy: &'static str,
+    pub remedy: String,
     pub draft: bool,
 }
 
@@ -477,7 +480,12 @@ pub async fn notice(
         ),
         text: decision.text.clone(),
         grounds: decision_text::ground_labels(&decision.grounds, lang),
-        remedy: decision_text::remedy(regime, lang),
+        remedy: decision_text::remedy(
+            regime,
+            &state.profile().letters,
+            lang,
+            crate::domain::letters::remedy::Audience::Requester,
+        ),
         draft: decision.status != DecisionStatus::Approved,
         page: page.with_staff(&me.staff.display_name),
     };

@@ -13,6 +13,7 @@ use super::actions::{Failure, refused};
 use super::case::{NoticeLetter, casework};
 use super::roles::CaseWorker;
 use crate::domain::grounds::WithholdingGround;
+use crate::domain::letters::holes::{Hole, holes};
 use crate::domain::outcome::Outcome;
 use crate::i18n::Lang;
 use crate::service::casework::decisions::{self, Draft, ground_labels, remedy, title};
@@ -80,6 +81,8 @@ struct DraftPage {
     /// Shown only for outcomes that withhold something.
     grounds: Vec<GroundChoice>,
     text: String,
+    /// Template places still in the text, shown when a submission was refused for them.
+    holes: Vec<Hole>,
     preview: Option<NoticeLetter>,
 }
 
@@ -124,7 +127,12 @@ async fn draft_page(
             outcome: letter_lang.pick(o.label_ja(regime), o.label_en()),
             text: text.clone(),
             grounds: ground_labels(&input.grounds, letter_lang),
-            remedy: remedy(regime, letter_lang),
+            remedy: remedy(
+                regime,
+                &state.profile().letters,
+                letter_lang,
+                crate::domain::letters::remedy::Audience::StaffPreview,
+            ),
             draft: true,
         }),
         _ => None,
@@ -140,6 +148,11 @@ async fn draft_page(
             .collect(),
         _ => Vec::new(),
     };
+    let hole_list = if errors.get(&lang, "decision_text").is_some() {
+        holes(&text)
+    } else {
+        Vec::new()
+    };
     render(
         status,
         &DraftPage {
@@ -153,6 +166,7 @@ async fn draft_page(
                 .collect(),
             outcome: outcome.map(|o| o.as_str().to_string()).unwrap_or_default(),
             grounds,
+            holes: hole_list,
             text,
             preview,
             page,

@@ -4,12 +4,13 @@ mod account;
 mod actions;
 mod admin;
 mod admin_fees;
+mod admin_letters;
 mod admin_notices;
 mod admin_profile;
 mod admin_retention;
 mod admin_staff;
 mod audit;
-mod case;
+pub(super) mod case;
 mod case_view;
 mod dashboard;
 mod draft;
@@ -71,6 +72,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/staff/admin/retention",
             web::post().to(admin_retention::change),
         )
+        .route("/staff/admin/letters", web::get().to(admin_letters::show))
+        .route("/staff/admin/letters", web::post().to(admin_letters::save))
         .route("/staff/admin/notices", web::get().to(admin_notices::list))
         .route(
             "/staff/admin/notices/{outcome}",
@@ -119,6 +122,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/staff/cases/{id}/decisions/{decision}",
             web::get().to(case::notice),
+        )
+        .route(
+            "/staff/cases/{id}/letters/{letter}",
+            web::get().to(crate::web::letters::for_staff),
         )
         .route("/staff/cases/{id}/draft", web::get().to(draft::show))
         .route("/staff/cases/{id}/draft", web::post().to(draft::submit))

@@ -1,0 +1,2 @@
+DROP TABLE letter_counters;
+DROP TABLE letters;

@@ -1,0 +1,445 @@
+//! Issuing official letters: each stage's service calls [`issue`] inside its own transaction, so
+//! the step and its letter are written together or not at all. The letter is numbered from the
+//! per-fiscal-year counter, composed from the case and the operator's settings, frozen and sealed
+//! (it holds the requester's name). An English requester's letter is kept with its Japanese text,
+//! the authoritative one.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::db::cases::{self, CaseRow};
+use crate::db::letters::{self as rows, LetterRow};
+use crate::db::{Db, DbConnection, DbError};
+use crate::domain::deadline::jst_date;
+use crate::domain::letters::dates::fiscal_year;
+use crate::domain::letters::{
+    LetterContent, LetterDraft, LetterKind, Sender, compose, letter_date,
+};
+use crate::domain::profile::OperatorProfile;
+use crate::domain::text::Bilingual;
+use crate::service::case_record::{SealedParty, open_json, parse_facts};
+use crate::storage::crypto::MasterKey;
+
+/// The one numbering series: every letter of the operator counts in it.
+pub const SERIES: &str = "letters";
+
+/// What issues letters within a transaction: the key that seals them, the profile that words
+/// them, and who issues them.
+pub struct Issuer {
+    master: MasterKey,
+    profile: Arc<OperatorProfile>,
+    issued_by: String,
+}
+
+impl Issuer {
+    pub fn new(master: &MasterKey, profile: Arc<OperatorProfile>, issued_by: String) -> Issuer {
+        Issuer {
+            master: master.clone_key(),
+            profile,
+            issued_by,
+        }
+    }
+}
+
+/// One stage's letter: its kind, its words and its particulars (dates, reasons, amounts).
+pub struct Stage {
+    pub kind: LetterKind,
+    pub body: Bilingual,
+    pub particulars: Vec<(Bilingual, Bilingual)>,
+}
+
+/// A letter as stored: the requester's language first, then the Japanese text where that is
+/// another.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Frozen {
+    pub texts: Vec<LetterContent>,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> DbError {
+    DbError::Unavailable(format!("letter not issued: {e}"))
+}
+
+fn sealing_id(id: &str) -> String {
+    format!("letter:{id}")
+}
+
+/// The sender as this operator's letters print it: the 実施機関 (or the business) once
+/// confirmed, else the operator's name as its pages show it, and the representative where one
+/// is confirmed.
+pub fn sender_of(profile: &OperatorProfile) -> Sender {
+    Sender {
+        organisation: profile
+            .office
+            .organisation
+            .public()
+            .cloned()
+            .unwrap_or_else(|| profile.label.clone()),
+        representative: profile.office.representative.public().cloned().flatten(),
+        seal_omitted: profile.letters.seal_omitted.value,
+    }
+}
+
+/// The complaint contact of a private operator's letters: the one set for letters, else the
+/// help desk, else the operator itself (its name is public on every page).
+pub fn complaint_contact_of(profile: &OperatorProfile) -> Bilingual {
+    profile
+        .letters
+        .complaint_contact
+        .public()
+        .cloned()
+        .flatten()
+        .or_else(|| profile.office.contact.desk.public().cloned())
+        .unwrap_or_else(|| profile.label.clone())
+}
+
+/// A date as particulars print it in both languages.
+pub fn date_value(profile: &OperatorProfile, date: NaiveDate) -> Bilingual {
+    let style = profile.letters.date_style.value;
+    Bilingual::owned(
+        letter_date(date, style, false),
+        letter_date(date, style, true),
+    )
+}
+
+/// Issues `stage`'s letter on `case` in the caller's transaction; returns its number.
+pub fn issue(
+    conn: &mut DbConnection,
+    issuer: &Issuer,
+    case: &CaseRow,
+    stage: &Stage,
+    now: DateTime<Utc>,
+) -> Result<String, DbError> {
+    let profile = &issuer.profile;
+    let facts = parse_facts(case).map_err(corrupt)?;
+    let sealed_party = cases::sealed_party(conn, &case.id)?;
+    let party: SealedParty =
+        open_json(&issuer.master, &format!("party:{}", case.id), &sealed_party).map_err(corrupt)?;
+    let issued_on = jst_date(now);
+    let fy = fiscal_year(issued_on);
+    let seq = rows::next_seq(conn, SERIES, fy)?;
+    let settings = &profile.letters;
+    let number = settings
+        .number_format
+        .value
+        .number(seq, issued_on, settings.date_style.value);
+    let sender = sender_of(profile);
+    let contact = complaint_contact_of(profile);
+    let english = case.lang == "en";
+    let draft = |english: bool| LetterDraft {
+        kind: stage.kind,
+        request: facts.kind,
+        regime: facts.regime,
+        english,
+        number: number.clone(),
+        issued_on,
+        addressee: &party.person.name,
+        sender: &sender,
+        body: stage.body.clone(),
+        particulars: stage.particulars.clone(),
+        complaint_contact: Some(&contact),
+    };
+    let mut texts = vec![compose(&draft(english), settings)];
+    if english {
+        texts.push(compose(&draft(false), settings));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let json = serde_json::to_vec(&Frozen { texts }).map_err(corrupt)?;
+    let sealed_content = issuer
+        .master
+        .seal_value(&sealing_id(&id), &json)
+        .map_err(corrupt)?;
+    rows::insert(
+        conn,
+        &LetterRow {
+            id,
+            case_id: case.id.clone(),
+            kind: stage.kind.code(),
+            series: SERIES.to_string(),
+            fiscal_year: fy,
+            seq,
+            number: number.clone(),
+            issued_on,
+            lang: if english { "en" } else { "ja" }.to_string(),
+            sealed_content,
+            issued_by: issuer.issued_by.clone(),
+            issued_at: now.naive_utc(),
+        },
+    )?;
+    Ok(number)
+}
+
+/// A letter in a case's list: what the requester and staff see before opening it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub title: String,
+    pub date: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    #[error("no such letter")]
+    NotFound,
+    #[error("stored letter unreadable")]
+    Corrupt,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn open_row(master: &MasterKey, row: &LetterRow) -> Result<Frozen, LetterError> {
+    let json = master
+        .open_value(&sealing_id(&row.id), &row.sealed_content)
+        .map_err(|_| LetterError::Corrupt)?;
+    serde_json::from_slice(&json).map_err(|_| LetterError::Corrupt)
+}
+
+/// Every letter sent on a case, oldest first, titled in the language it was sent in.
+pub async fn list(db: &Db, master: &MasterKey, case_id: &str) -> Result<Vec<Listed>, LetterError> {
+    let id = case_id.to_string();
+    let found = db.read(move |conn| rows::for_case(conn, &id)).await?;
+    found
+        .iter()
+        .map(|row| {
+            let frozen = open_row(master, row)?;
+            let first = frozen.texts.first().ok_or(LetterError::Corrupt)?;
+            Ok(Listed {
+                id: row.id.clone(),
+                number: row.number.clone(),
+                issued_on: row.issued_on,
+                title: first.title.clone(),
+                date: first.date.clone(),
+            })
+        })
+        .collect()
+}
+
+/// One letter of a case as sent: in the language it was sent in, or its Japanese text when
+/// `japanese` is asked for.
+pub async fn open(
+    db: &Db,
+    master: &MasterKey,
+    case_id: &str,
+    letter_id: &str,
+    japanese: bool,
+) -> Result<LetterContent, LetterError> {
+    let (case, letter) = (case_id.to_string(), letter_id.to_string());
+    let row = db
+        .read(move |conn| rows::find(conn, &case, &letter))
+        .await?
+        .ok_or(LetterError::NotFound)?;
+    let mut frozen = open_row(master, &row)?;
+    let at = if japanese {
+        frozen
+            .texts
+            .iter()
+            .position(|t| t.lang == "ja")
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    if at < frozen.texts.len() {
+        Ok(frozen.texts.swap_remove(at))
+    } else {
+        Err(LetterError::Corrupt)
+    }
+}
+
+/// Opens the listed letters of a case (rows read by the caller's query).
+pub fn listed(master: &MasterKey, found: &[LetterRow]) -> Result<Vec<Listed>, LetterError> {
+    found
+        .iter()
+        .map(|row| {
+            let frozen = open_row(master, row)?;
+            let first = frozen.texts.first().ok_or(LetterError::Corrupt)?;
+            Ok(Listed {
+                id: row.id.clone(),
+                number: row.number.clone(),
+                issued_on: row.issued_on,
+                title: first.title.clone(),
+                date: first.date.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A letter of the case the requester's private link opens (None: no such case or letter).
+pub async fn for_requester(
+    ctx: &crate::service::intake::submit::IntakeContext<'_>,
+    link: &str,
+    letter_id: &str,
+    japanese: bool,
+) -> Result<Option<LetterContent>, LetterError> {
+    let Some(case) = crate::service::portal::find_case(ctx, link).await? else {
+        return Ok(None);
+    };
+    tracing::info!(case_id = %case.id, "requester opened a letter");
+    match open(ctx.db, ctx.master, &case.id, letter_id, japanese).await {
+        Ok(letter) => Ok(Some(letter)),
+        Err(LetterError::NotFound) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// A letter of a case a member of staff may open; opening it (it names the requester) is
+/// audited like opening the requester's details.
+pub async fn for_staff(
+    cw: &crate::service::casework::Casework<'_>,
+    actor: &crate::service::casework::StaffActor,
+    (case_id, letter_id): (&str, &str),
+    japanese: bool,
+    now: DateTime<Utc>,
+) -> Result<LetterContent, crate::service::casework::CaseworkError> {
+    use crate::service::casework::CaseworkError;
+    let row = crate::service::casework::open_case(cw.db, actor, case_id, now).await?;
+    let viewed = actor.audit(now, "letter.viewed", &row.id).target(letter_id);
+    cw.db
+        .write(move |conn| crate::db::audit::append(conn, &viewed))
+        .await?;
+    open(cw.db, cw.desk.master, &row.id, letter_id, japanese)
+        .await
+        .map_err(|e| match e {
+            LetterError::NotFound => CaseworkError::NotFound,
+            LetterError::Corrupt => CaseworkError::Corrupt("letter unreadable".into()),
+            LetterError::Db(db) => db.into(),
+        })
+}
+
+/// The letters of a case for its staff page (the caller has opened the case).
+pub async fn of_case(
+    cw: &crate::service::casework::Casework<'_>,
+    case_id: &str,
+) -> Result<Vec<Listed>, LetterError> {
+    list(cw.db, cw.desk.master, case_id).await
+}
+
+/// The receipt letter: the receipt number, the day received and the decision deadline.
+pub fn receipt_stage(
+    profile: &OperatorProfile,
+    number: &str,
+    received_on: NaiveDate,
+    due_on: Option<NaiveDate>,
+) -> Stage {
+    let mut particulars = vec![
+        (
+            Bilingual::fixed("受付番号", "Receipt number"),
+            Bilingual::owned(number.to_string(), number.to_string()),
+        ),
+        (
+            Bilingual::fixed("受付日", "Received on"),
+            date_value(profile, received_on),
+        ),
+    ];
+    if let Some(due) = due_on {
+        particulars.push((
+            Bilingual::fixed("決定の期限", "Decision due by"),
+            date_value(profile, due),
+        ));
+    }
+    Stage {
+        kind: LetterKind::Receipt,
+        body: Bilingual::fixed(
+            "次のとおりご請求を受け付けましたので通知します。",
+            "We have received your request as follows.",
+        ),
+        particulars,
+    }
+}
+
+/// `inner` (a fee service's ledger write) followed, in the same transaction, by the letter the
+/// entry calls for: an invoice for a charge, a receipt for a payment; other entries send none.
+pub fn with_fee_letter(
+    cw: &crate::service::casework::Casework<'_>,
+    actor: &crate::service::casework::StaffActor,
+    entry: &crate::domain::fees::LedgerEntry,
+    now: DateTime<Utc>,
+    mut inner: crate::service::lifecycle::AlsoWrite,
+) -> crate::service::lifecycle::AlsoWrite {
+    use crate::domain::fees::LedgerEntry;
+    let profile = cw.desk.profile.clone();
+    let yen = |amount: i64| Bilingual::owned(format!("{amount}円"), format!("JPY {amount}"));
+    let stage = match entry {
+        LedgerEntry::Invoice { amount, .. } => {
+            let mut particulars = vec![(Bilingual::fixed("金額", "Amount"), yen(amount.0))];
+            if let Some(Some(account)) = profile.office.payment.bank_account.public() {
+                particulars.push((
+                    Bilingual::fixed("振込先", "Bank transfer to"),
+                    Bilingual::owned(
+                        format!(
+                            "{} {} {} {} {}",
+                            account.bank,
+                            account.branch,
+                            account.account_type.ja,
+                            account.number,
+                            account.holder
+                        ),
+                        format!(
+                            "{} {} {} {} {}",
+                            account.bank,
+                            account.branch,
+                            account.account_type.en,
+                            account.number,
+                            account.holder
+                        ),
+                    ),
+                ));
+            }
+            Some(Stage {
+                kind: LetterKind::FeeInvoice,
+                body: Bilingual::fixed(
+                    "ご請求に係る手数料について、次のとおり納付をお願いします。納付の方法は、確認用ページにも記載しています。",
+                    "Please pay the fee for your request as follows. The ways to pay are also on your request's page.",
+                ),
+                particulars,
+            })
+        }
+        LedgerEntry::Payment { amount, .. } => Some(Stage {
+            kind: LetterKind::PaymentReceipt,
+            body: Bilingual::fixed(
+                "ご請求に係る手数料を、次のとおり受領しました。",
+                "We have received your payment of the fee as follows.",
+            ),
+            particulars: vec![
+                (Bilingual::fixed("金額", "Amount"), yen(amount.0)),
+                (
+                    Bilingual::fixed("受領日", "Received on"),
+                    date_value(&profile, jst_date(now)),
+                ),
+            ],
+        }),
+        _ => None,
+    };
+    let Some(stage) = stage else {
+        return inner;
+    };
+    let issuer = Issuer::new(cw.desk.master, profile, actor.label());
+    Box::new(move |conn, saved| {
+        inner(conn, saved)?;
+        issue(conn, &issuer, saved, &stage, now).map(|_| ())
+    })
+}
+
+/// The dismissal letter (a 処分: a public body's carries its 教示), with the reason.
+pub fn dismissal_stage(public: bool, reason: &str) -> Stage {
+    Stage {
+        kind: LetterKind::Dismissal,
+        body: if public {
+            Bilingual::fixed(
+                "ご請求について、次の理由により却下しましたので通知します。",
+                "We have dismissed your request for the following reason.",
+            )
+        } else {
+            Bilingual::fixed(
+                "ご請求について、次の理由によりお応えできないことをお知らせします。",
+                "We cannot proceed with your request, for the following reason.",
+            )
+        },
+        particulars: vec![(
+            Bilingual::fixed("理由", "Reason"),
+            Bilingual::owned(reason.to_string(), reason.to_string()),
+        )],
+    }
+}
