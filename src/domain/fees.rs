@@ -175,6 +175,12 @@ pub enum FeeError {
     RefundExceedsOverpayment { overpaid: Yen },
     #[error("a reversal may not exceed the {recorded} recorded")]
     ReversalExceedsEntries { recorded: Yen },
+    #[error("money cannot arrive after today ({today})")]
+    ValueDateInFuture { today: NaiveDate },
+    #[error("money for this case cannot arrive before the case was received ({received})")]
+    ValueDateBeforeReceipt { received: NaiveDate },
+    #[error("another fee entry was recorded since the form was drawn")]
+    LedgerChanged,
 }
 
 const NO_FEE_NOTE: Bilingual = Bilingual::fixed(

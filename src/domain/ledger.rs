@@ -5,6 +5,7 @@
 //!
 //! balance = charges − waivers − payments + refunds, each net of its reversals.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::fees::{FeeError, FeeItem, PaymentMethod};
@@ -14,6 +15,25 @@ use crate::domain::money::Yen;
 /// No single entry is larger: fees are hundreds or thousands of yen, copies of a large file tens
 /// of thousands. A figure beyond this is a typing mistake, not a fee.
 pub const MAX_ENTRY: Yen = Yen(10_000_000);
+
+/// Whether `value_date` can be the day money for a case arrived (or, for a refund, left): not
+/// after `today`, not before the day the case was received. A day before today is allowed (the
+/// post or the bank statement came late) and the caller audits it as back-dated.
+pub fn check_value_date(
+    value_date: NaiveDate,
+    today: NaiveDate,
+    received: Option<NaiveDate>,
+) -> Result<(), FeeError> {
+    if value_date > today {
+        return Err(FeeError::ValueDateInFuture { today });
+    }
+    match received {
+        Some(received) if value_date < received => {
+            Err(FeeError::ValueDateBeforeReceipt { received })
+        }
+        _ => Ok(()),
+    }
+}
 
 /// One entry of a case's fee ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,6 +336,22 @@ mod tests {
             method: PaymentMethod::Counter,
             reference: String::new(),
         }
+    }
+
+    #[test]
+    fn money_arrives_between_the_receipt_and_today() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let (today, received) = (day(10), Some(day(3)));
+        assert_eq!(check_value_date(day(10), today, received), Ok(()));
+        assert_eq!(check_value_date(day(3), today, received), Ok(()));
+        assert_eq!(
+            check_value_date(day(11), today, received),
+            Err(FeeError::ValueDateInFuture { today })
+        );
+        assert_eq!(
+            check_value_date(day(2), today, received),
+            Err(FeeError::ValueDateBeforeReceipt { received: day(3) })
+        );
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! The fee ledger of a case: invoices from the quote, payments, waivers, refunds and reversals.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::actions::{fire, lang_of, notice_to};
 use super::file::open_ledger;
-use super::{Casework, CaseworkError, StaffActor, corrupt, for_action, save_with_audit};
+use super::{Casework, CaseworkError, StaffActor, corrupt, open_case, save_with_audit};
+use crate::db::audit;
 use crate::db::cases::CaseRow;
 use crate::db::fees::{self, FeeEntryRow};
+use crate::domain::deadline::jst_date;
 use crate::domain::event::Event;
 use crate::domain::fees::{FeeError, FeeItem, FeeLedger, LedgerEntry, PaymentMethod};
+use crate::domain::ledger::check_value_date;
 use crate::domain::money::Yen;
 use crate::service::case_record::{facts_json, parse_facts};
 use crate::service::lifecycle::AlsoWrite;
@@ -24,28 +27,75 @@ fn refused(error: FeeError) -> CaseworkError {
         FeeError::ReversalExceedsEntries { .. } => ("amount", "reversal_beyond_entries"),
         FeeError::ReasonRequired => ("reason", "required"),
         FeeError::NoScheduleInForce { .. } | FeeError::NoPageRate { .. } => ("amount", "invalid"),
+        FeeError::ValueDateInFuture { .. } => ("received_on", "future"),
+        FeeError::ValueDateBeforeReceipt { .. } => ("received_on", "before_receipt"),
+        FeeError::LedgerChanged => return CaseworkError::LedgerChanged,
     };
     CaseworkError::Invalid(vec![(field, code)])
 }
 
+/// One ledger entry as a clerk submits it.
+#[derive(Debug, Clone)]
+pub struct FeeInput {
+    pub entry: LedgerEntry,
+    /// The clerk confirmed a payment beyond what is owed.
+    pub confirmed: bool,
+    /// The day the money arrived (a payment) or was paid out (a refund); `None`: today.
+    pub value_date: Option<NaiveDate>,
+    /// How many ledger entries the form was drawn with: a form drawn before someone else's entry
+    /// is refused, so one payment is never recorded twice by two clerks.
+    pub seen_entries: Option<usize>,
+}
+
+impl FeeInput {
+    pub fn new(entry: LedgerEntry) -> FeeInput {
+        FeeInput {
+            entry,
+            confirmed: false,
+            value_date: None,
+            seen_entries: None,
+        }
+    }
+}
+
 /// Records one ledger entry: invoice, payment, waiver, refund or reversal. The ledger, with the
 /// case's earlier entries, decides whether it may be recorded and where the fee then stands; the
-/// case's facts take that status and nothing else (docs/fees.md §6). `confirmed`: the clerk
-/// confirmed a payment beyond what is owed.
+/// case's facts take that status and nothing else (docs/fees.md §6). A payment or refund is
+/// dated the day the money moved; a day before today is audited as back-dated.
 pub async fn record_fee(
     cw: &Casework<'_>,
     actor: &StaffActor,
     case: (&str, i64),
-    entry: LedgerEntry,
-    confirmed: bool,
+    input: FeeInput,
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
-    let row = for_action(cw.db, actor, case.0, case.1, now).await?;
+    let FeeInput {
+        entry,
+        confirmed,
+        value_date,
+        seen_entries,
+    } = input;
+    let row = open_case(cw.db, actor, case.0, now).await?;
     let case_id = row.id.clone();
     let existing = cw
         .db
         .read(move |conn| fees::for_case(conn, &case_id))
         .await?;
+    // The ledger is checked before the case's version: two clerks recording the same payment
+    // from one drawn page are told that an entry was recorded meanwhile, not just "changed".
+    if seen_entries.is_some_and(|seen| seen != existing.len()) {
+        return Err(refused(FeeError::LedgerChanged));
+    }
+    if row.version != case.1 {
+        return Err(CaseworkError::Conflict);
+    }
+    let today = jst_date(now);
+    let value_date = match &entry {
+        LedgerEntry::Payment { .. } | LedgerEntry::Refund { .. } => value_date.unwrap_or(today),
+        _ => today,
+    };
+    let received = row.received_at.map(|at| jst_date(at.and_utc()));
+    check_value_date(value_date, today, received).map_err(refused)?;
     let before = FeeLedger::from_entries(&open_ledger(cw, &existing)?).map_err(corrupt)?;
     let after = before.admit(&entry, confirmed).map_err(refused)?;
     let fee_after = after.status;
@@ -72,8 +122,21 @@ pub async fn record_fee(
         amount: amount.0,
         recorded_by: actor.label(),
         sealed_entry,
+        value_date: Some(value_date),
     };
-    let mut write_entry: AlsoWrite = Box::new(move |conn, _| fees::insert(conn, &ledger_row));
+    // Back-dating is audited with both days (no amount, no name: the ledger holds those).
+    let backdated = (value_date < today).then(|| {
+        actor
+            .audit(now, "fee.backdated", &row.id)
+            .target(format!("{kind} received:{value_date} typed:{today}"))
+    });
+    let mut write_entry: AlsoWrite = Box::new(move |conn, _| {
+        fees::insert(conn, &ledger_row)?;
+        match &backdated {
+            Some(event) => audit::append(conn, event),
+            None => Ok(()),
+        }
+    });
     let (action, event_name) = match &entry {
         LedgerEntry::Invoice { .. } => ("fee.invoiced", "invoice_fee"),
         LedgerEntry::Payment { .. } => ("fee.payment_recorded", "record_payment"),

@@ -79,6 +79,9 @@ pub enum CaseworkError {
     /// Someone else changed the case since the page was drawn.
     #[error("the case changed meanwhile")]
     Conflict,
+    /// Another fee entry was recorded since the fee form was drawn; nothing was recorded.
+    #[error("the fee ledger changed meanwhile")]
+    LedgerChanged,
     #[error("refused: {}", .0.code())]
     Refused(Refusal),
     /// Form input the domain never saw: field and message key.

@@ -16,11 +16,12 @@ use serde::{Deserialize, Serialize};
 use super::case::{CORRECTION_ITEMS, Feedback, casework, render_case};
 use super::roles::{Approver, CaseWorker};
 use crate::domain::delivery::DeliveryMethod;
-use crate::domain::fees::{LedgerEntry, PaymentMethod};
+use crate::domain::fees::PaymentMethod;
 use crate::domain::identity::Holder;
 use crate::domain::identity_review::MaskingFinding;
 use crate::domain::money::Yen;
 use crate::service::casework::review::DocumentReview;
+use crate::service::casework::fees::FeeInput;
 use crate::service::casework::{CaseworkError, actions, decisions, delivery, fees, review};
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
@@ -123,6 +124,10 @@ pub async fn refused(
             feedback.status = Some(StatusCode::CONFLICT);
             feedback.errors.add_general("staff.case.conflict");
         }
+        Failure::Casework(CaseworkError::LedgerChanged) => {
+            feedback.status = Some(StatusCode::CONFLICT);
+            feedback.errors.add_general("staff.case.ledger_changed");
+        }
         Failure::Casework(CaseworkError::Refused(refusal)) => {
             feedback.status = Some(StatusCode::UNPROCESSABLE_ENTITY);
             let text = refusal.text();
@@ -164,12 +169,9 @@ pub enum CaseAction {
         text: String,
         reply_by: NaiveDate,
     },
-    /// `confirmed`: the clerk confirmed a payment beyond what is owed.
-    Fee {
-        entry: LedgerEntry,
-        confirmed: bool,
-    },
-    Waive(LedgerEntry),
+    /// An invoice, payment, refund or reversal; a waiver (approvers only).
+    Fee(FeeInput),
+    Waive(FeeInput),
     Extend {
         days: u32,
         reason: String,
@@ -224,8 +226,10 @@ case_forms! {
     MessageForm { message }
     DestroyDocumentForm { document, finding }
     /// Invoice, payment or refund.
-    FeeForm { entry, amount, method, reference, fee_reason, confirm_beyond_owed }
-    WaiveForm { waive_amount, method, reference, waive_reason }
+    /// Invoice, payment, refund or reversal. `received_on`: the day the money arrived (or left);
+    /// `ledger`: the number of ledger entries the page was drawn with.
+    FeeForm { entry, amount, method, reference, fee_reason, confirm_beyond_owed, received_on, ledger }
+    WaiveForm { waive_amount, method, reference, waive_reason, ledger }
     ExtendForm { days, extend_reason }
     SpecialExtensionForm { rest_by, special_reason }
     ChooseDeliveryForm { method }
@@ -285,6 +289,12 @@ fn payment_method(raw: &str) -> Result<Option<PaymentMethod>, CaseworkError> {
     }
 }
 
+/// The ledger version a fee form carries; a form without one (an old page) is not checked
+/// against the ledger, only against the case's version.
+fn seen_entries(raw: &str) -> Option<usize> {
+    raw.trim().parse().ok()
+}
+
 impl FeeForm {
     fn parse(&self) -> Result<CaseAction, CaseworkError> {
         // A waiver has its own route, for approvers.
@@ -295,10 +305,12 @@ impl FeeForm {
         let amount = positive_amount(&self.amount, "amount")?;
         let method = payment_method(&self.method)?;
         let entry = fees::ledger_entry(kind, amount, method, &self.reference, &self.fee_reason);
-        Ok(CaseAction::Fee {
+        Ok(CaseAction::Fee(FeeInput {
             entry: as_field(entry, "fee_reason")?,
             confirmed: self.confirm_beyond_owed == "1",
-        })
+            value_date: optional_date(&self.received_on, "received_on")?,
+            seen_entries: seen_entries(&self.ledger),
+        }))
     }
 }
 
@@ -313,7 +325,10 @@ impl WaiveForm {
             &self.reference,
             &self.waive_reason,
         );
-        Ok(CaseAction::Waive(as_field(entry, "waive_reason")?))
+        Ok(CaseAction::Waive(FeeInput {
+            seen_entries: seen_entries(&self.ledger),
+            ..FeeInput::new(as_field(entry, "waive_reason")?)
+        }))
     }
 }
 
@@ -452,10 +467,9 @@ async fn perform(
             text,
             reply_by,
         } => actions::request_correction(&cw, actor, case, &items, &text, reply_by, now).await?,
-        CaseAction::Fee { entry, confirmed } => {
-            fees::record_fee(&cw, actor, case, entry, confirmed, now).await?
+        CaseAction::Fee(input) | CaseAction::Waive(input) => {
+            fees::record_fee(&cw, actor, case, input, now).await?
         }
-        CaseAction::Waive(entry) => fees::record_fee(&cw, actor, case, entry, false, now).await?,
         CaseAction::Extend { days, reason } => as_field(
             actions::extend(&cw, actor, case, days, &reason, now).await,
             "extend_reason",

@@ -98,6 +98,8 @@ pub struct CasePage {
     pub balance: i64,
     pub quote_amount: i64,
     pub payment_methods: Vec<(&'static str, &'static str)>,
+    /// Today (JST), the default day a payment arrived.
+    pub today: String,
     pub decisions: Vec<view::DecisionItem>,
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub delivery_methods: Vec<(&'static str, &'static str)>,
@@ -293,6 +295,7 @@ pub async fn render_case(
                 )
             })
             .collect(),
+        today: today.to_string(),
         decisions: view::decisions(lang, &names, regime, &file.decisions),
         outcomes: Outcome::allowed(kind, regime)
             .iter()
