@@ -19,7 +19,8 @@ use crate::domain::delivery::DeliveryMethod;
 use crate::domain::fees::PaymentMethod;
 use crate::domain::identity::Holder;
 use crate::domain::identity_review::MaskingFinding;
-use crate::domain::money::Yen;
+use crate::domain::ledger::MAX_ENTRY;
+use crate::domain::money::{AmountProblem, Yen};
 use crate::service::casework::review::DocumentReview;
 use crate::service::casework::fees::FeeInput;
 use crate::service::casework::{CaseworkError, actions, decisions, delivery, fees, review};
@@ -30,19 +31,15 @@ use crate::web::error::AppError;
 use crate::web::form::{TypedValues, typed_values};
 use crate::web::page::{PageContext, see_other};
 
-/// `12,000`, `１２０００円`, `¥300` → yen; None when it is not a whole number.
+/// `12,000`, `１２０００円`, `¥300` → yen; None when it is not a whole number (0 and negative
+/// amounts are returned for the caller to judge).
 pub fn parse_yen(raw: &str) -> Option<Yen> {
-    let cleaned: String = raw
-        .chars()
-        .filter_map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            '－' | 'ー' | '−' => Some('-'),
-            ',' | '，' | '円' | '¥' | '￥' => None,
-            c if c.is_whitespace() => None,
-            c => Some(c),
-        })
-        .collect();
-    cleaned.parse::<i64>().ok().map(Yen)
+    match Yen::from_typed(raw) {
+        Ok(yen) => Some(yen),
+        Err(AmountProblem::Zero) => Some(Yen::ZERO),
+        Err(AmountProblem::Negative) => Some(Yen(-1)),
+        Err(_) => None,
+    }
 }
 
 /// The service names a form's free-text reason `reason`; the page has several such fields.
@@ -77,14 +74,13 @@ fn optional_date(raw: &str, name: &'static str) -> Result<Option<NaiveDate>, Cas
     }
 }
 
+/// An amount to record: a whole number of yen from 1 to the ledger's cap, each problem with its
+/// own message (empty, not a number, zero, negative, too large).
 fn positive_amount(raw: &str, name: &'static str) -> Result<Yen, CaseworkError> {
-    match raw.trim() {
-        "" => Err(invalid(name, "required")),
-        raw => match parse_yen(raw) {
-            None => Err(invalid(name, "invalid")),
-            Some(y) if !y.is_positive() => Err(invalid(name, "positive")),
-            Some(y) => Ok(y),
-        },
+    match Yen::from_typed(raw) {
+        Err(problem) => Err(invalid(name, problem.code())),
+        Ok(y) if y > MAX_ENTRY => Err(invalid(name, "too_large")),
+        Ok(y) => Ok(y),
     }
 }
 
@@ -673,7 +669,18 @@ mod tests {
         let correction: CorrectionForm = posted("version=1&reply_by=2026-05-01");
         assert_eq!(problem(correction.parse()), [("text", "required")]);
         let fee: FeeForm = posted("version=1&entry=payment&amount=-5");
-        assert_eq!(problem(fee.parse()), [("amount", "positive")]);
+        assert_eq!(problem(fee.parse()), [("amount", "negative")]);
+        let fee: FeeForm = posted("version=1&entry=payment&amount=0");
+        assert_eq!(problem(fee.parse()), [("amount", "zero")]);
+        let fee: FeeForm = posted("version=1&entry=payment&amount=four");
+        assert_eq!(problem(fee.parse()), [("amount", "invalid")]);
+        let fee: FeeForm = posted("version=1&entry=invoice&amount=60%2C006%2C000");
+        assert_eq!(problem(fee.parse()), [("amount", "too_large")]);
+        let fee: FeeForm = posted("version=1&entry=invoice&amount=%EF%BC%94%EF%BC%8C%EF%BC%90%EF%BC%90%EF%BC%90");
+        let Ok(CaseAction::Fee(input)) = fee.parse() else {
+            panic!("「４，０００」 is 4000円");
+        };
+        assert_eq!(input.entry.amount(), Yen(4000));
         let waiver: FeeForm = posted("version=1&entry=waiver&amount=100");
         assert_eq!(problem(waiver.parse()), [("entry", "choose")]);
         let extend: ExtendForm = posted("version=1&days=thirty");
