@@ -252,3 +252,44 @@ fn ledger_balance_waiver_and_refund() {
         Err(FeeError::RefundExceedsOverpayment { .. })
     ));
 }
+
+#[test]
+fn the_request_fee_of_the_receipt_day_is_invoiced_at_receipt() {
+    let national = ProfileName::National.profile();
+    let at = |online| {
+        request_fee_at_receipt(
+            national.regime,
+            &national.fee_schedules,
+            RequestKind::Disclosure,
+            online,
+            d(2026, 12, 1),
+        )
+    };
+    assert_eq!(at(false).map(|e| e.amount()), Some(Yen(300)));
+    assert_eq!(at(true).map(|e| e.amount()), Some(Yen(200)));
+    // A free kind, a day before any schedule, a local body's free request: nothing invoiced.
+    let none = |p: &crate::domain::profile::OperatorProfile, kind, day| {
+        request_fee_at_receipt(p.regime, &p.fee_schedules, kind, false, day)
+    };
+    assert_eq!(
+        none(&national, RequestKind::Correction, d(2026, 12, 1)),
+        None
+    );
+    assert_eq!(
+        none(&national, RequestKind::Disclosure, d(2020, 1, 1)),
+        None
+    );
+    let kanagawa = ProfileName::Kanagawa.profile();
+    assert_eq!(
+        none(&kanagawa, RequestKind::Disclosure, d(2026, 12, 1)),
+        None
+    );
+    let jmimo = ProfileName::Jmimo.profile();
+    assert_eq!(
+        none(&jmimo, RequestKind::PurposeNotice, d(2026, 12, 1)),
+        Some(LedgerEntry::Invoice {
+            amount: Yen(4000),
+            item: FeeItem::RequestFee
+        })
+    );
+}

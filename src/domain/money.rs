@@ -164,7 +164,14 @@ mod tests {
 
     #[test]
     fn amounts_are_read_as_people_type_them() {
-        for typed in ["４，０００", "4,000円", "4000", " ４０００円 ", "¥4,000", "￥４０００"] {
+        for typed in [
+            "４，０００",
+            "4,000円",
+            "4000",
+            " ４０００円 ",
+            "¥4,000",
+            "￥４０００",
+        ] {
             assert_eq!(Yen::from_typed(typed), Ok(Yen(4000)), "{typed}");
         }
         assert_eq!(Yen::from_typed(""), Err(AmountProblem::Empty));
@@ -173,8 +180,20 @@ mod tests {
         assert_eq!(Yen::from_typed("０円"), Err(AmountProblem::Zero));
         assert_eq!(Yen::from_typed("-300"), Err(AmountProblem::Negative));
         assert_eq!(Yen::from_typed("－３００"), Err(AmountProblem::Negative));
-        for typed in ["abc", "4000.5", "4 000 1", "300円円", ",300", "99999999999999999999", "円"] {
-            assert_eq!(Yen::from_typed(typed), Err(AmountProblem::NotANumber), "{typed}");
+        for typed in [
+            "abc",
+            "4000.5",
+            "4 000 1",
+            "300円円",
+            ",300",
+            "99999999999999999999",
+            "円",
+        ] {
+            assert_eq!(
+                Yen::from_typed(typed),
+                Err(AmountProblem::NotANumber),
+                "{typed}"
+            );
         }
     }
 

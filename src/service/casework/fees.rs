@@ -5,16 +5,25 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::actions::{fire, lang_of, notice_to};
 use super::file::open_ledger;
 use super::{Casework, CaseworkError, StaffActor, corrupt, open_case, save_with_audit};
-use crate::db::audit;
+use crate::db::audit::{self, AuditEvent};
 use crate::db::cases::CaseRow;
 use crate::db::fees::{self, FeeEntryRow};
+use crate::db::{DbConnection, DbError};
 use crate::domain::deadline::jst_date;
 use crate::domain::event::Event;
-use crate::domain::fees::{FeeError, FeeItem, FeeLedger, LedgerEntry, PaymentMethod};
+use crate::domain::fees::{
+    FeeError, FeeItem, FeeLedger, FeeSchedule, LedgerEntry, PaymentMethod, request_fee_at_receipt,
+};
+use crate::domain::kind::RequestKind;
 use crate::domain::ledger::check_value_date;
+use crate::domain::lifecycle::FeeStatus;
 use crate::domain::money::Yen;
+use crate::domain::regime::Regime;
+use crate::domain::state::CaseState;
+use crate::service::case_record::append_event;
 use crate::service::case_record::{facts_json, parse_facts};
 use crate::service::lifecycle::AlsoWrite;
+use crate::storage::crypto::{CryptoError, MasterKey};
 
 /// Why the ledger refuses an entry, as the form's field and message code.
 fn refused(error: FeeError) -> CaseworkError {
@@ -261,4 +270,70 @@ pub fn ledger_entry(
         },
         _ => return Err(CaseworkError::Invalid(vec![("entry", "choose")])),
     })
+}
+
+/// The request fee charged when a case is received (online submission confirmed, paper
+/// entered), written by the receipt's own transaction and audited as the system.
+pub struct ReceiptInvoice {
+    row: FeeEntryRow,
+    audit: AuditEvent,
+    /// Where the fee stands once it is charged.
+    pub status: FeeStatus,
+}
+
+impl ReceiptInvoice {
+    /// The charge for `case_id` received at `now`, or `None` when the request costs nothing.
+    /// Its ledger row's id is the case's own, so a second attempt to charge it at receipt fails
+    /// with the receipt (a unique key), never charging twice.
+    pub fn prepare(
+        master: &MasterKey,
+        schedules: &[FeeSchedule],
+        (regime, kind, online): (Regime, RequestKind, bool),
+        case_id: &str,
+        now: DateTime<Utc>,
+        received_on: NaiveDate,
+    ) -> Result<Option<ReceiptInvoice>, CryptoError> {
+        let Some(entry) = request_fee_at_receipt(regime, schedules, kind, online, received_on)
+        else {
+            return Ok(None);
+        };
+        let status = match FeeLedger::from_entries(std::slice::from_ref(&entry)) {
+            Ok(ledger) => ledger.status,
+            Err(_) => return Ok(None),
+        };
+        let id = format!("{case_id}.request_fee");
+        let sealed_entry = master.seal_value(
+            &format!("fee:{id}"),
+            &serde_json::to_vec(&entry).unwrap_or_default(),
+        )?;
+        let row = FeeEntryRow {
+            id,
+            case_id: case_id.to_string(),
+            at: now.naive_utc(),
+            entry: entry.kind_name().to_string(),
+            amount: entry.amount().0,
+            recorded_by: "system".into(),
+            sealed_entry,
+            value_date: Some(received_on),
+        };
+        let audit = AuditEvent::new(now.naive_utc(), "system", "fee.invoiced")
+            .case(case_id)
+            .target(format!("request_fee at receipt, schedule of {received_on}"));
+        Ok(Some(ReceiptInvoice { row, audit, status }))
+    }
+
+    /// Writes the charge, its timeline entry and its audit record.
+    pub fn write(&self, conn: &mut DbConnection, state: CaseState) -> Result<(), DbError> {
+        fees::insert(conn, &self.row)?;
+        append_event(
+            conn,
+            &self.row.case_id,
+            self.row.at.and_utc(),
+            "system",
+            "invoice_fee",
+            Some(state),
+            state,
+        )?;
+        audit::append(conn, &self.audit)
+    }
 }

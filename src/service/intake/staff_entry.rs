@@ -134,6 +134,13 @@ pub async fn enter(
     let mut facts = facts;
     facts.unextended_deadline = deadline.as_ref().map(|d| d.unextended_last_day);
     let case_id = uuid::Uuid::now_v7().to_string();
+    // The request fee of the day the request arrived, charged with the entry itself.
+    let invoice = ctx
+        .receipt_invoice((&case_id, kind, false), now, arrived_on)
+        .await?;
+    if let Some(invoice) = &invoice {
+        facts.fee = invoice.status;
+    }
     let access_token = token::case_link(&case_id);
     let person = draft.person.normalised();
     let agent = draft.is_agent().then(|| draft.agent.clone());
@@ -200,6 +207,9 @@ pub async fn enter(
             row.receipt_number = Some(cases::next_receipt_number(conn, arrived_on.year())?);
             cases::insert(conn, &row, &sealed_party, &sealed_content)?;
             append_event(conn, &row.id, now, &label, "entered", None, row.state)?;
+            if let Some(invoice) = &invoice {
+                invoice.write(conn, row.state)?;
+            }
             for a in &audits {
                 audit::append(conn, a)?;
             }

@@ -21,8 +21,8 @@ use crate::domain::identity::Holder;
 use crate::domain::identity_review::MaskingFinding;
 use crate::domain::ledger::MAX_ENTRY;
 use crate::domain::money::{AmountProblem, Yen};
-use crate::service::casework::review::DocumentReview;
 use crate::service::casework::fees::FeeInput;
+use crate::service::casework::review::DocumentReview;
 use crate::service::casework::{CaseworkError, actions, decisions, delivery, fees, review};
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
@@ -676,7 +676,8 @@ mod tests {
         assert_eq!(problem(fee.parse()), [("amount", "invalid")]);
         let fee: FeeForm = posted("version=1&entry=invoice&amount=60%2C006%2C000");
         assert_eq!(problem(fee.parse()), [("amount", "too_large")]);
-        let fee: FeeForm = posted("version=1&entry=invoice&amount=%EF%BC%94%EF%BC%8C%EF%BC%90%EF%BC%90%EF%BC%90");
+        let fee: FeeForm =
+            posted("version=1&entry=invoice&amount=%EF%BC%94%EF%BC%8C%EF%BC%90%EF%BC%90%EF%BC%90");
         let Ok(CaseAction::Fee(input)) = fee.parse() else {
             panic!("「４，０００」 is 4000円");
         };

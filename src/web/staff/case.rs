@@ -57,6 +57,8 @@ pub struct Can {
     pub invoice: bool,
     pub payment: bool,
     pub waive: bool,
+    /// Money is owed but this member of staff may not waive it: the page says who can.
+    pub waive_by_approver: bool,
     pub refund: bool,
     pub draft: bool,
     pub approve: bool,
@@ -158,6 +160,7 @@ fn can(file: &CaseFile, me: &CaseWorker) -> Can {
         invoice: has(EventKind::InvoiceFee),
         payment: has(EventKind::RecordPayment),
         waive: has(EventKind::WaiveFee),
+        waive_by_approver: has(EventKind::RecordPayment) && !me.staff.role.may_waive_fees(),
         refund: file.ledger.is_some_and(|l| l.overpaid.is_positive()),
         draft: has(EventKind::SubmitDraft),
         approve: has(EventKind::ApproveDecision),

@@ -210,7 +210,16 @@ pub fn ledger(lang: Lang, names: &Names, lines: &[LedgerLine]) -> Vec<LedgerView
                     ),
                 ),
                 LedgerEntry::Refund { amount, reason } => ("refund", amount.0, reason.clone()),
-                LedgerEntry::Waiver { amount, reason } => ("waiver", amount.0, reason.clone()),
+                // Only approvers waive: the one who recorded it approved it.
+                LedgerEntry::Waiver { amount, reason } => (
+                    "waiver",
+                    amount.0,
+                    format!(
+                        "{reason}（{}: {}）",
+                        lang.t("staff.case.waiver_approved_by"),
+                        actor_name(lang, names, &l.recorded_by)
+                    ),
+                ),
                 LedgerEntry::Reversal { of, amount, reason } => (
                     "reversal",
                     -amount.0,
