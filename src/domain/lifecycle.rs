@@ -238,6 +238,16 @@ fn check(
             )
         }
     };
+    // A case waiting for its fee cannot have a decision drafted: say so, not the state's name.
+    if !in_state
+        && event == EventKind::SubmitDraft
+        && state == AwaitingPayment
+        && event.permits(actor)
+    {
+        return Err(Refusal::FeeNotSettled {
+            outstanding: facts.fee.outstanding(),
+        });
+    }
     if !in_state {
         return Err(Refusal::WrongState { event, state });
     }

@@ -1,12 +1,13 @@
 //! The fee ledger over HTTP (#25): the request fee charged at receipt, amounts as people type
 //! them, the day money arrived, two clerks recording one payment, who may waive.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use madoguchi::clock::Clock;
 use madoguchi::domain::role::Role;
 
 use crate::helpers::{TestApp, World, csrf_of};
 use crate::portal::spawn_portal;
+use crate::uploads::{JPEG, upload};
 use crate::workspace::{Staff, act, case_id_from_queue, case_page, done, value_of};
 
 /// Today at the operator (JST) by the app's clock.
@@ -244,4 +245,153 @@ async fn two_clerks_recording_one_payment_record_it_once_and_only_approvers_waiv
         world.count("SELECT COUNT(*) AS n FROM fee_entries WHERE entry = 'waiver'"),
         0
     );
+}
+
+/// A whole J-MIMO disclosure (seed 004: 4,000円 in advance, 50円 a page, 1,500円 a disc): the
+/// fee charged at receipt, the draft refused while it is owed (the clerk told why), a partial
+/// waiver, a payment dated the day it arrived, copies and a disc charged from the count,
+/// delivery refused until they are paid, then delivered and closed; the statistics count it.
+#[tokio::test]
+async fn a_jmimo_disclosure_is_paid_in_advance_and_its_copies_before_delivery() {
+    let world = World::new();
+    let app = spawn_portal(&world, "jmimo").await;
+    let case_path = app.requester_with_case("jmimo@example.jp").await;
+    let received = jst_today(&app);
+    app.clock.advance(Duration::days(2));
+    let today = jst_today(&app);
+    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let id = case_id_from_queue(&app, &clerk).await;
+    done(&app, &clerk, &id, "take", &[]).await;
+    assert_eq!(balance(&case_page(&app, &clerk, &id).await), 4000);
+    done(&app, &clerk, &id, "start-review", &[]).await;
+    upload(
+        &app,
+        &case_path,
+        "drivers_licence",
+        "l.jpg",
+        JPEG.to_vec(),
+        None,
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    let doc = value_of(&page, "document");
+    done(
+        &app,
+        &clerk,
+        &id,
+        "review-document",
+        &[
+            ("document", &doc),
+            ("verdict", "accept"),
+            ("holder", "principal"),
+            ("expires_on", "2031-01-01"),
+        ],
+    )
+    .await;
+    done(&app, &clerk, &id, "verify", &[]).await;
+
+    // Owed in advance: the page says why nothing can be decided, and a draft is refused.
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("id=\"fee-notice\""), "{page}");
+    assert!(page.contains("手数料4,000円が未納です。この窓口の料金表では手数料は事前払い"));
+    let draft = [
+        ("outcome", "full_disclosure"),
+        ("text", "全部を開示します。"),
+    ];
+    let refused = act(&app, &clerk, &id, "draft", &draft).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("未納4,000円"));
+
+    // A partial waiver (approver), then the rest by bank transfer that arrived yesterday.
+    done(
+        &app,
+        &boss,
+        &id,
+        "waive",
+        &[
+            ("waive_amount", "１，０００"),
+            ("waive_reason", "経済的困難"),
+        ],
+    )
+    .await;
+    assert_eq!(balance(&case_page(&app, &clerk, &id).await), 3000);
+    let arrived = (today - Duration::days(1)).to_string();
+    pay(&app, &clerk, &id, "3,000円", &arrived).await;
+    assert_eq!(
+        world.count(&format!(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'fee.backdated' \
+             AND target = 'payment received:{arrived} typed:{today}'"
+        )),
+        1
+    );
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(!page.contains("id=\"fee-notice\""));
+    assert!(page.contains(&format!("<td>{arrived}</td>")));
+    done(&app, &clerk, &id, "draft", &draft).await;
+    done(&app, &boss, &id, "approve", &[]).await;
+
+    // Decided: 20 A4 pages and one disc, charged from the count as the schedule prices them.
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains(
+            "action=\"/staff/cases/{id}/copy-fees\""
+                .replace("{id}", &id)
+                .as_str()
+        )
+    );
+    let nothing = act(&app, &clerk, &id, "copy-fees", &[("pages_a4_mono", "")]).await;
+    assert_eq!(nothing.status, 422);
+    assert!(nothing.body.contains("請求する枚数がありません"));
+    done(
+        &app,
+        &clerk,
+        &id,
+        "copy-fees",
+        &[("pages_a4_mono", "２０"), ("discs", "1")],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert_eq!(balance(&page), 20 * 50 + 1500);
+    assert!(page.contains("写しの交付に要する費用") && page.contains("光ディスク"));
+    assert!(page.contains("写しの交付に要する費用など2,500円が未納です"));
+    let early = act(
+        &app,
+        &clerk,
+        &id,
+        "deliver",
+        &[("dispatch_note", "簡易書留で発送")],
+    )
+    .await;
+    assert_eq!(early.status, 422, "delivery waits for the copies' fee");
+    assert!(early.body.contains("未納2,500円"));
+    pay(&app, &clerk, &id, "2500", &today.to_string()).await;
+    done(
+        &app,
+        &clerk,
+        &id,
+        "deliver",
+        &[("dispatch_note", "簡易書留で発送")],
+    )
+    .await;
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(page.contains("id=\"case-state\">完了"));
+    assert_eq!(balance(&page), 0);
+
+    // The year's figures: 5,500円 received, 1,000円 waived, by the days the money arrived.
+    let fiscal_year = if received.month() < 4 {
+        received.year() - 1
+    } else {
+        received.year()
+    };
+    let (_, csv) = crate::statistics::download(
+        &app,
+        &boss.client,
+        &format!("/staff/statistics.csv?basis=fiscal&year={fiscal_year}"),
+    )
+    .await;
+    let figures = crate::statistics::parse(&csv);
+    let fee = |item: &str| figures[&("手数料（円）".to_string(), item.to_string())].clone();
+    assert_eq!(fee("収納額"), "5500");
+    assert_eq!(fee("減免額"), "1000");
 }

@@ -9,10 +9,13 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::cases::CaseRow;
 use crate::db::fees::{self, FeeEntryRow};
 use crate::db::{DbConnection, DbError};
+use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::jst_date;
+use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::Event;
 use crate::domain::fees::{
-    FeeError, FeeItem, FeeLedger, FeeSchedule, LedgerEntry, PaymentMethod, request_fee_at_receipt,
+    FeeError, FeeItem, FeeLedger, FeeSchedule, LedgerEntry, PageCount, PaymentMethod, QuoteRequest,
+    quote_copies, request_fee_at_receipt,
 };
 use crate::domain::kind::RequestKind;
 use crate::domain::ledger::check_value_date;
@@ -20,7 +23,7 @@ use crate::domain::lifecycle::FeeStatus;
 use crate::domain::money::Yen;
 use crate::domain::regime::Regime;
 use crate::domain::state::CaseState;
-use crate::service::case_record::append_event;
+use crate::service::case_record::{SealedContent, append_event, open_json};
 use crate::service::case_record::{facts_json, parse_facts};
 use crate::service::lifecycle::AlsoWrite;
 use crate::storage::crypto::{CryptoError, MasterKey};
@@ -336,4 +339,152 @@ impl ReceiptInvoice {
         )?;
         audit::append(conn, &self.audit)
     }
+}
+
+/// What a disclosure decided on is handed over as, counted by the clerk before delivery.
+#[derive(Debug, Clone, Default)]
+pub struct CopyOrder {
+    pub pages: Vec<PageCount>,
+    pub discs: u32,
+    /// The actual postage once known; otherwise the schedule's estimate.
+    pub postage: Option<Yen>,
+    /// How many ledger entries the form was drawn with.
+    pub seen_entries: Option<usize>,
+}
+
+/// Charges the copies, discs and postage of a decided disclosure, itemised by the domain's quote
+/// (the schedule in force on the day of receipt), one ledger charge per line, in one
+/// transaction. Delivery then waits for them to be paid (docs/fees.md §7).
+pub async fn invoice_copies(
+    cw: &Casework<'_>,
+    actor: &StaffActor,
+    case: (&str, i64),
+    order: CopyOrder,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, CaseworkError> {
+    let row = open_case(cw.db, actor, case.0, now).await?;
+    let case_id = row.id.clone();
+    let existing = cw
+        .db
+        .read(move |conn| fees::for_case(conn, &case_id))
+        .await?;
+    if order
+        .seen_entries
+        .is_some_and(|seen| seen != existing.len())
+    {
+        return Err(refused(FeeError::LedgerChanged));
+    }
+    if row.version != case.1 {
+        return Err(CaseworkError::Conflict);
+    }
+    let facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
+    let content: SealedContent = {
+        let id = row.id.clone();
+        let sealed = cw
+            .db
+            .read(move |conn| crate::db::cases::sealed_content(conn, &id))
+            .await?;
+        open_json(cw.desk.master, &format!("content:{}", row.id), &sealed).map_err(corrupt)?
+    };
+    let received = row
+        .received_at
+        .map_or_else(|| jst_date(now), |at| jst_date(at.and_utc()));
+    let request = QuoteRequest {
+        kind: facts.kind,
+        delivery: facts
+            .delivery_method
+            .or(content.delivery)
+            .unwrap_or(DeliveryMethod::Counter),
+        pages: order.pages.into_iter().filter(|p| p.pages > 0).collect(),
+        discs: order.discs,
+        online: row.channel == RequestChannel::Online,
+        date: received,
+        postage: order.postage,
+    };
+    let schedules = cw.schedules().await?;
+    let quote = quote_copies(facts.regime, &schedules, &request).map_err(|e| match e {
+        FeeError::NoPageRate { .. } => CaseworkError::Invalid(vec![("pages", "no_rate")]),
+        other => refused(other),
+    })?;
+    if quote.lines.is_empty() {
+        return Err(CaseworkError::Invalid(vec![("pages", "nothing_to_charge")]));
+    }
+    let mut ledger = FeeLedger::from_entries(&open_ledger(cw, &existing)?).map_err(corrupt)?;
+    let mut rows = Vec::new();
+    for line in &quote.lines {
+        let entry = LedgerEntry::Invoice {
+            amount: line.amount_yen,
+            item: line.item,
+        };
+        ledger = ledger.admit(&entry, false).map_err(refused)?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let sealed_entry = cw
+            .desk
+            .master
+            .seal_value(
+                &format!("fee:{id}"),
+                &serde_json::to_vec(&entry).map_err(corrupt)?,
+            )
+            .map_err(corrupt)?;
+        rows.push(FeeEntryRow {
+            id,
+            case_id: row.id.clone(),
+            at: now.naive_utc(),
+            entry: entry.kind_name().to_string(),
+            amount: line.amount_yen.0,
+            recorded_by: actor.label(),
+            sealed_entry,
+            value_date: Some(jst_date(now)),
+        });
+    }
+    let lang = lang_of(&row);
+    let detail = quote
+        .lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{} × {}: {}",
+                lang.pick(&l.label.ja, &l.label.en),
+                l.quantity,
+                l.amount_yen
+            )
+        })
+        .chain(std::iter::once(format!(
+            "{}: {}",
+            lang.pick("合計", "Total"),
+            quote.total_yen
+        )))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let notice = notice_to(
+        cw,
+        &row,
+        "fee_invoiced",
+        (
+            "写しの交付に要する費用のお支払いをお願いします。お支払いを確認してから交付（発送）します。",
+            "Please pay for the copies. They are handed over (sent) once the payment has arrived.",
+        ),
+        &detail,
+    )
+    .await?;
+    let write_rows: AlsoWrite = Box::new(move |conn, _| {
+        for r in &rows {
+            fees::insert(conn, r)?;
+        }
+        Ok(())
+    });
+    let event = Event::InvoiceFee {
+        amount: quote.total_yen,
+        fee_after: ledger.status,
+    };
+    fire(
+        cw,
+        actor,
+        row,
+        event,
+        "fee.copies_invoiced",
+        (Some(notice), None, Some(write_rows)),
+        now,
+    )
+    .await
 }

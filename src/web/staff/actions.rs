@@ -21,7 +21,7 @@ use crate::domain::identity::Holder;
 use crate::domain::identity_review::MaskingFinding;
 use crate::domain::ledger::MAX_ENTRY;
 use crate::domain::money::{AmountProblem, Yen};
-use crate::service::casework::fees::FeeInput;
+use crate::service::casework::fees::{CopyOrder, FeeInput};
 use crate::service::casework::review::DocumentReview;
 use crate::service::casework::{CaseworkError, actions, decisions, delivery, fees, review};
 use crate::service::intake::person::birth_date as parse_date;
@@ -168,6 +168,8 @@ pub enum CaseAction {
     /// An invoice, payment, refund or reversal; a waiver (approvers only).
     Fee(FeeInput),
     Waive(FeeInput),
+    /// Copies, discs and postage of a decided disclosure, counted before delivery.
+    CopyFees(CopyOrder),
     Extend {
         days: u32,
         reason: String,
@@ -226,6 +228,8 @@ case_forms! {
     /// `ledger`: the number of ledger entries the page was drawn with.
     FeeForm { entry, amount, method, reference, fee_reason, confirm_beyond_owed, received_on, ledger }
     WaiveForm { waive_amount, method, reference, waive_reason, ledger }
+    /// Pages by size and colour, discs and the actual postage (blank: the schedule's estimate).
+    CopyFeeForm { pages_a4_mono, pages_a4_colour, pages_a3_mono, pages_a3_colour, discs, postage, ledger }
     ExtendForm { days, extend_reason }
     SpecialExtensionForm { rest_by, special_reason }
     ChooseDeliveryForm { method }
@@ -324,6 +328,74 @@ impl WaiveForm {
         Ok(CaseAction::Waive(FeeInput {
             seen_entries: seen_entries(&self.ledger),
             ..FeeInput::new(as_field(entry, "waive_reason")?)
+        }))
+    }
+}
+
+/// A count typed in a copy-fee form: blank is none.
+fn count(raw: &str, name: &'static str) -> Result<u32, CaseworkError> {
+    let digits: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    match digits.as_str() {
+        "" => Ok(0),
+        d => d.parse().map_err(|_| invalid(name, "count")),
+    }
+}
+
+impl CopyFeeForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        use crate::domain::fees::{Colour, PageCount, PaperSize};
+        let mut pages = Vec::new();
+        for (raw, name, size, colour) in [
+            (
+                &self.pages_a4_mono,
+                "pages_a4_mono",
+                PaperSize::A4,
+                Colour::Mono,
+            ),
+            (
+                &self.pages_a4_colour,
+                "pages_a4_colour",
+                PaperSize::A4,
+                Colour::Colour,
+            ),
+            (
+                &self.pages_a3_mono,
+                "pages_a3_mono",
+                PaperSize::A3,
+                Colour::Mono,
+            ),
+            (
+                &self.pages_a3_colour,
+                "pages_a3_colour",
+                PaperSize::A3,
+                Colour::Colour,
+            ),
+        ] {
+            let n = count(raw, name)?;
+            if n > 0 {
+                pages.push(PageCount {
+                    size,
+                    colour,
+                    pages: n,
+                });
+            }
+        }
+        let postage = match self.postage.trim() {
+            "" => None,
+            raw => Some(positive_amount(raw, "postage")?),
+        };
+        Ok(CaseAction::CopyFees(CopyOrder {
+            pages,
+            discs: count(&self.discs, "discs")?,
+            postage,
+            seen_entries: seen_entries(&self.ledger),
         }))
     }
 }
@@ -466,6 +538,7 @@ async fn perform(
         CaseAction::Fee(input) | CaseAction::Waive(input) => {
             fees::record_fee(&cw, actor, case, input, now).await?
         }
+        CaseAction::CopyFees(order) => fees::invoice_copies(&cw, actor, case, order, now).await?,
         CaseAction::Extend { days, reason } => as_field(
             actions::extend(&cw, actor, case, days, &reason, now).await,
             "extend_reason",
@@ -569,6 +642,8 @@ case_actions! {
     fee: CaseWorker, FeeForm => FeeForm::parse;
     /// Waive a fee (減免).
     waive: Approver, WaiveForm => WaiveForm::parse;
+    /// Charge the copies, discs and postage of a decided disclosure.
+    copy_fees: CaseWorker, CopyFeeForm => CopyFeeForm::parse;
     extend: CaseWorker, ExtendForm => ExtendForm::parse;
     special_extension: CaseWorker, SpecialExtensionForm => SpecialExtensionForm::parse;
     choose_delivery: CaseWorker, ChooseDeliveryForm => ChooseDeliveryForm::parse;

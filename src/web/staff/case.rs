@@ -12,7 +12,9 @@ use crate::domain::deadline::{jst_date, requester_period_end};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::document::DecisionStatus;
 use crate::domain::event::EventKind;
-use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest};
+use crate::domain::fees::{
+    Colour, FeeItem, PaperSize, PaymentMethod, Postage, QuoteRequest, page_label,
+};
 use crate::domain::outcome::Outcome;
 use crate::domain::role::Role;
 use crate::i18n::Lang;
@@ -35,6 +37,7 @@ pub async fn casework(state: &AppState) -> Result<Casework<'_>, crate::db::DbErr
         max_upload_bytes: state.config.upload_max_bytes,
         case_max_bytes: state.config.case_upload_max_bytes,
         download_days: 30,
+        fee_schedules: &state.fee_schedules,
     })
 }
 
@@ -71,6 +74,8 @@ pub struct Can {
     pub assign_others: bool,
     pub take: bool,
     pub add_files: bool,
+    /// Count the copies, discs and postage of a decided disclosure and charge them.
+    pub copy_fees: bool,
 }
 
 #[derive(Template)]
@@ -102,6 +107,13 @@ pub struct CasePage {
     pub payment_methods: Vec<(&'static str, &'static str)>,
     /// Today (JST), the default day a payment arrived.
     pub today: String,
+    /// Why the case waits for money and what to do: shown above the actions, not a hidden button.
+    pub fee_notice: Option<String>,
+    /// The page rates of the schedule of the receipt day: form field and label with its rate.
+    pub page_rates: Vec<(&'static str, String)>,
+    /// The disc field's label with its rate, when the schedule charges for discs.
+    pub disc_label: Option<String>,
+    pub postage_at_cost: bool,
     pub decisions: Vec<view::DecisionItem>,
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub delivery_methods: Vec<(&'static str, &'static str)>,
@@ -173,12 +185,42 @@ fn can(file: &CaseFile, me: &CaseWorker) -> Can {
         assign_others: me.staff.role == Role::Approver && !file.facts.state.is_terminal(),
         take: file.row.assignee_id.as_deref() != Some(me.staff.id.as_str())
             && !file.facts.state.is_terminal(),
+        copy_fees: has(EventKind::InvoiceFee)
+            && file.facts.state == crate::domain::state::CaseState::Decided,
         add_files: file.facts.state == crate::domain::state::CaseState::Decided
             && file
                 .facts
                 .decided_outcome
                 .is_some_and(Outcome::needs_delivery),
     }
+}
+
+/// The copy-fee form's field for pages of one size and colour.
+fn page_field(size: PaperSize, colour: Colour) -> &'static str {
+    match (size, colour) {
+        (PaperSize::A4, Colour::Mono) => "pages_a4_mono",
+        (PaperSize::A4, Colour::Colour) => "pages_a4_colour",
+        (PaperSize::A3, Colour::Mono) => "pages_a3_mono",
+        (PaperSize::A3, Colour::Colour) => "pages_a3_colour",
+    }
+}
+
+/// While money is owed, what it holds up and what the clerk does about it (docs/fees.md §7).
+fn fee_notice(lang: Lang, file: &CaseFile, prepaid: bool) -> Option<String> {
+    let owed = file.facts.fee.outstanding();
+    if !owed.is_positive() || file.facts.state.is_terminal() {
+        return None;
+    }
+    let key = if file.facts.state.is_before_decision() {
+        if prepaid {
+            "staff.case.fee_notice.prepaid"
+        } else {
+            "staff.case.fee_notice.before_decision"
+        }
+    } else {
+        "staff.case.fee_notice.before_delivery"
+    };
+    Some(lang.t(key).replace("{amount}", &owed.to_string()))
 }
 
 fn request_fee_quote(state: &AppState, file: &CaseFile) -> i64 {
@@ -248,6 +290,11 @@ pub async fn render_case(
     let payment_methods = state
         .payment_methods_on(today)
         .unwrap_or_else(|| PaymentMethod::ALL.to_vec());
+    let received_on = file
+        .row
+        .received_at
+        .map_or(today, |at| jst_date(at.and_utc()));
+    let schedule = state.schedule_on(received_on);
     let status = feedback.status.unwrap_or(StatusCode::OK);
     let page = page.with_staff(&me.staff.display_name);
     let kind = file.facts.kind;
@@ -299,6 +346,41 @@ pub async fn render_case(
             })
             .collect(),
         today: today.to_string(),
+        fee_notice: fee_notice(lang, &file, schedule.as_ref().is_some_and(|s| s.prepaid)),
+        page_rates: schedule
+            .as_ref()
+            .map(|s| {
+                s.page_fees
+                    .iter()
+                    .map(|rate| {
+                        let label = page_label(rate.size, rate.colour);
+                        (
+                            page_field(rate.size, rate.colour),
+                            format!(
+                                "{}（{}{}）",
+                                lang.pick(&label.ja, &label.en),
+                                rate.per_page.0,
+                                lang.t("staff.case.per_page")
+                            ),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        disc_label: schedule
+            .as_ref()
+            .filter(|s| s.disc_fee.is_positive())
+            .map(|s| {
+                format!(
+                    "{}（{}{}）",
+                    lang.t("fee.item.disc"),
+                    s.disc_fee.0,
+                    lang.t("staff.case.per_disc")
+                )
+            }),
+        postage_at_cost: schedule
+            .as_ref()
+            .is_some_and(|s| matches!(s.postage, Postage::AtCost { .. })),
         decisions: view::decisions(lang, &names, regime, &file.decisions),
         outcomes: Outcome::allowed(kind, regime)
             .iter()
