@@ -257,6 +257,13 @@ async fn a_jmimo_disclosure_is_paid_in_advance_and_its_copies_before_delivery() 
     let app = spawn_portal(&world, "jmimo").await;
     let case_path = app.requester_with_case("jmimo@example.jp").await;
     let received = jst_today(&app);
+    // The receipt mail and the requester's page say what is owed and how (seed 004's words);
+    // no account or address is shown, the seed gives none.
+    let receipt = crate::workspace::mail_with(&world, "お支払いいただく手数料: 4,000円").await;
+    assert!(receipt.contains("現金書留"));
+    let mine = app.get(&case_path).await.body;
+    assert!(mine.contains("id=\"pay-to\""), "{mine}");
+    assert!(mine.contains("事前に現金書留の送付又は金融機関へのお振込み"));
     app.clock.advance(Duration::days(2));
     let today = jst_today(&app);
     let clerk = app.staff(Role::Staff, "clerk@example.jp").await;

@@ -15,7 +15,7 @@ use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::Event;
 use crate::domain::fees::{
     FeeError, FeeItem, FeeLedger, FeeSchedule, LedgerEntry, PageCount, PaymentMethod, QuoteRequest,
-    quote_copies, request_fee_at_receipt,
+    quote_copies, request_fee_at_receipt, schedule_in_force,
 };
 use crate::domain::kind::RequestKind;
 use crate::domain::ledger::check_value_date;
@@ -26,6 +26,7 @@ use crate::domain::state::CaseState;
 use crate::service::case_record::{SealedContent, append_event, open_json};
 use crate::service::case_record::{facts_json, parse_facts};
 use crate::service::lifecycle::AlsoWrite;
+use crate::service::notices;
 use crate::storage::crypto::{CryptoError, MasterKey};
 
 /// Why the ledger refuses an entry, as the form's field and message code.
@@ -158,7 +159,17 @@ pub async fn record_fee(
     };
     match entry {
         LedgerEntry::Invoice { amount, .. } => {
-            let detail = format!("{}: {} 円 / JPY", lang_of(&row).t("fee.amount"), amount.0);
+            let received = row.received_at.map_or(today, |at| jst_date(at.and_utc()));
+            let schedules = cw.schedules().await?;
+            let methods = schedule_in_force(&schedules, received)
+                .map(|s| s.payment_methods.clone())
+                .unwrap_or_default();
+            let detail = notices::fee_due(
+                lang_of(&row),
+                amount,
+                &methods,
+                &cw.desk.profile.office.payment,
+            );
             let notice = notice_to(
                 cw,
                 &row,
@@ -282,6 +293,9 @@ pub struct ReceiptInvoice {
     audit: AuditEvent,
     /// Where the fee stands once it is charged.
     pub status: FeeStatus,
+    pub amount: Yen,
+    /// The ways to pay of the schedule that priced it.
+    pub methods: Vec<PaymentMethod>,
 }
 
 impl ReceiptInvoice {
@@ -322,7 +336,16 @@ impl ReceiptInvoice {
         let audit = AuditEvent::new(now.naive_utc(), "system", "fee.invoiced")
             .case(case_id)
             .target(format!("request_fee at receipt, schedule of {received_on}"));
-        Ok(Some(ReceiptInvoice { row, audit, status }))
+        let methods = schedule_in_force(schedules, received_on)
+            .map(|s| s.payment_methods.clone())
+            .unwrap_or_default();
+        Ok(Some(ReceiptInvoice {
+            amount: entry.amount(),
+            row,
+            audit,
+            status,
+            methods,
+        }))
     }
 
     /// Writes the charge, its timeline entry and its audit record.
@@ -453,6 +476,14 @@ pub async fn invoice_copies(
             "{}: {}",
             lang.pick("合計", "Total"),
             quote.total_yen
+        )))
+        .chain(std::iter::once(notices::fee_due(
+            lang,
+            quote.total_yen,
+            &schedule_in_force(&schedules, received)
+                .map(|s| s.payment_methods.clone())
+                .unwrap_or_default(),
+            &cw.desk.profile.office.payment,
         )))
         .collect::<Vec<_>>()
         .join("\n");

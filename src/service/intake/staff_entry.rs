@@ -141,6 +141,14 @@ pub async fn enter(
     if let Some(invoice) = &invoice {
         facts.fee = invoice.status;
     }
+    let fee_text = invoice.as_ref().map_or_else(String::new, |i| {
+        notices::fee_due(
+            entry.lang,
+            i.amount,
+            &i.methods,
+            &ctx.profile.office.payment,
+        )
+    });
     let access_token = token::case_link(&case_id);
     let person = draft.person.normalised();
     let agent = draft.is_agent().then(|| draft.agent.clone());
@@ -215,8 +223,15 @@ pub async fn enter(
             }
             if !contact.is_empty() {
                 let number = row.receipt_number.clone().unwrap_or_default();
-                let notice =
-                    notices::receipt(lang, &number, kind, arrived_on, deadline.as_ref(), &link);
+                let notice = notices::receipt(
+                    lang,
+                    &number,
+                    kind,
+                    arrived_on,
+                    deadline.as_ref(),
+                    &link,
+                    &fee_text,
+                );
                 let mail = OutgoingMail {
                     to: contact.clone(),
                     subject: notice.subject,

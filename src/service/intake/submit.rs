@@ -415,6 +415,9 @@ async fn confirm(
     if let Some(invoice) = &invoice {
         after.fee = invoice.status;
     }
+    let fee_text = invoice.as_ref().map_or_else(String::new, |i| {
+        notices::fee_due(lang, i.amount, &i.methods, &ctx.profile.office.payment)
+    });
     let mut updated = row.clone();
     updated.state = transition.to;
     updated.facts = facts_json(&after)?;
@@ -464,8 +467,15 @@ async fn confirm(
             if let Some(invoice) = &invoice {
                 invoice.write(conn, to_state)?;
             }
-            let notice =
-                notices::receipt(lang, &number, kind, received_date, deadline.as_ref(), &link);
+            let notice = notices::receipt(
+                lang,
+                &number,
+                kind,
+                received_date,
+                deadline.as_ref(),
+                &link,
+                &fee_text,
+            );
             let mail = OutgoingMail {
                 to: contact.clone(),
                 subject: notice.subject,

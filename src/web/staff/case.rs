@@ -16,6 +16,7 @@ use crate::domain::fees::{
     Colour, FeeItem, PaperSize, PaymentMethod, Postage, QuoteRequest, page_label,
 };
 use crate::domain::outcome::Outcome;
+use crate::domain::payment_to::{has_unconfirmed, where_to_pay};
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::service::case_record::SealedParty;
@@ -113,6 +114,10 @@ pub struct CasePage {
     pub page_rates: Vec<(&'static str, String)>,
     /// The disc field's label with its rate, when the schedule charges for discs.
     pub disc_label: Option<String>,
+    /// Where the requester pays, as confirmed; and whether some destination still awaits the
+    /// operator's confirmation (then not shown to the requester either).
+    pub payment_to: Vec<String>,
+    pub payment_to_unconfirmed: bool,
     pub postage_at_cost: bool,
     pub decisions: Vec<view::DecisionItem>,
     pub outcomes: Vec<(&'static str, &'static str)>,
@@ -367,6 +372,11 @@ pub async fn render_case(
                     .collect()
             })
             .unwrap_or_default(),
+        payment_to: where_to_pay(&cw.desk.profile.office.payment)
+            .iter()
+            .map(|line| lang.pick(&line.ja, &line.en).to_string())
+            .collect(),
+        payment_to_unconfirmed: has_unconfirmed(&cw.desk.profile.office.payment),
         disc_label: schedule
             .as_ref()
             .filter(|s| s.disc_fee.is_positive())
