@@ -299,6 +299,46 @@ fn build_quote(
     })
 }
 
+/// What a way of delivery adds per unit to the request fee, priced by the same quote as the
+/// copies charged later (and as the command line's `fee quote --pages --discs`): one page of
+/// each rate the schedule has for paper or counter copies, one disc for a disc. The quote shown
+/// before submitting lists these beside the request fee; their total is known once the pages
+/// are counted. Postage is not repeated here: the quote itself carries its estimate.
+pub fn unit_rates(
+    regime: Regime,
+    schedules: &[FeeSchedule],
+    kind: RequestKind,
+    delivery: DeliveryMethod,
+    date: NaiveDate,
+) -> Result<Vec<QuoteLine>, FeeError> {
+    let Some(schedule) = schedule_in_force(schedules, date) else {
+        return Ok(Vec::new());
+    };
+    let pages = match delivery {
+        DeliveryMethod::PaperByPost | DeliveryMethod::Counter => schedule
+            .page_fees
+            .iter()
+            .map(|rate| PageCount {
+                size: rate.size,
+                colour: rate.colour,
+                pages: 1,
+            })
+            .collect(),
+        DeliveryMethod::DiscByPost | DeliveryMethod::ElectronicDownload => Vec::new(),
+    };
+    let req = QuoteRequest {
+        kind,
+        // At the counter: postage, if any, is already in the request's own quote.
+        delivery: DeliveryMethod::Counter,
+        pages,
+        discs: u32::from(delivery == DeliveryMethod::DiscByPost),
+        online: true,
+        date,
+        postage: None,
+    };
+    Ok(quote_copies(regime, schedules, &req)?.lines)
+}
+
 /// The request fee charged when a case is received: the fee of the schedule in force on the day
 /// of receipt (the online rate for a request made online), as a ledger charge. `None` when the
 /// kind carries no fee under the regime, the fee is 0 or no schedule is in force that day.

@@ -293,3 +293,69 @@ fn the_request_fee_of_the_receipt_day_is_invoiced_at_receipt() {
         })
     );
 }
+
+#[test]
+fn the_web_quote_lists_the_lines_the_command_line_quotes() {
+    let p = ProfileName::Jmimo.profile();
+    let day = d(2025, 6, 2);
+    let paper = unit_rates(
+        p.regime,
+        &p.fee_schedules,
+        RequestKind::Disclosure,
+        DeliveryMethod::PaperByPost,
+        day,
+    )
+    .unwrap();
+    let disc = unit_rates(
+        p.regime,
+        &p.fee_schedules,
+        RequestKind::Disclosure,
+        DeliveryMethod::DiscByPost,
+        day,
+    )
+    .unwrap();
+    assert_eq!(
+        paper
+            .iter()
+            .map(|l| (l.item, l.unit_yen))
+            .collect::<Vec<_>>(),
+        [(FeeItem::CopyPages, Yen(50))]
+    );
+    assert_eq!(
+        disc.iter()
+            .map(|l| (l.item, l.unit_yen))
+            .collect::<Vec<_>>(),
+        [(FeeItem::Disc, Yen(1500))]
+    );
+    // The command line's `fee quote --pages 12 --discs 1` has the same lines at the same rates.
+    let cli = p
+        .quote(&QuoteRequest {
+            kind: RequestKind::Disclosure,
+            delivery: DeliveryMethod::PaperByPost,
+            pages: a4_mono(12),
+            discs: 1,
+            online: false,
+            date: day,
+            postage: None,
+        })
+        .unwrap();
+    for line in paper.iter().chain(&disc) {
+        assert!(
+            cli.lines.iter().any(|c| c.item == line.item
+                && c.label == line.label
+                && c.unit_yen == line.unit_yen),
+            "{line:?}"
+        );
+    }
+    assert!(
+        unit_rates(
+            p.regime,
+            &p.fee_schedules,
+            RequestKind::ProvisionStop,
+            DeliveryMethod::PaperByPost,
+            day
+        )
+        .unwrap()
+        .is_empty()
+    );
+}

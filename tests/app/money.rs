@@ -402,3 +402,27 @@ async fn a_jmimo_disclosure_is_paid_in_advance_and_its_copies_before_delivery() 
     assert_eq!(fee("収納額"), "5500");
     assert_eq!(fee("減免額"), "1000");
 }
+
+/// Before submitting, the portal lists the request fee and what copies and discs cost each, the
+/// lines and rates of the domain's quote (the command line's `fee quote --pages --discs`).
+#[tokio::test]
+async fn the_portal_quotes_the_lines_the_command_line_quotes() {
+    let world = World::new();
+    let app = spawn_portal(&world, "jmimo").await;
+    for (path, fields) in crate::personas::disclosure_steps("quote@example.jp") {
+        let sent = app.submit(path, path, &fields).await;
+        assert_eq!(sent.status, 303, "{path}");
+    }
+    let delivery = app.get("/request/delivery").await.body;
+    assert!(
+        delivery.contains("手数料（オンライン請求） 4000円"),
+        "{delivery}"
+    );
+    assert!(delivery.contains("写し（A4・白黒） 50円／1枚"));
+    assert!(delivery.contains("光ディスク（CD-R等） 1500円／1枚"));
+    let review = app.get("/request/review").await.body;
+    let quote = &review[review.find("id=\"fee-quote\"").expect("an itemised quote")..];
+    assert!(quote.contains("手数料（オンライン請求） 4000円"));
+    assert!(quote.contains("合計 4000円"));
+    assert!(quote.contains("写し（A4・白黒） 50円／1枚"));
+}
