@@ -323,6 +323,96 @@ mod tests {
         }
     }
 
+    /// One step of a case's life: a ledger entry (with the clerk's confirmation), or a
+    /// lifecycle event by an actor.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Money(LedgerEntry, bool),
+        Case(usize),
+    }
+
+    fn arbitrary_step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            arbitrary_entry().prop_map(|(entry, confirmed)| Step::Money(entry, confirmed)),
+            (0usize..8).prop_map(Step::Case),
+        ]
+    }
+
+    proptest! {
+        /// Money and the case move together as the services move them (a charge, payment or
+        /// waiver is an event of the case in the same transaction; a refund or reversal only
+        /// changes its fee status): the case's fee is always the ledger's, no decision is
+        /// drafted or approved while money is owed, and no case is delivered or closed unless
+        /// the ledger stands at zero.
+        #[test]
+        fn no_sequence_of_allowed_operations_closes_a_case_owing_money(
+            steps in proptest::collection::vec(arbitrary_step(), 0..60)
+        ) {
+            use crate::domain::delivery::DeliveryMethod;
+            use crate::domain::event::{Actor, Event};
+            use crate::domain::kind::RequestKind;
+            use crate::domain::lifecycle::{CaseFacts, Entry, apply};
+            use crate::domain::outcome::Outcome;
+            use crate::domain::regime::Regime;
+            use crate::domain::role::Role;
+            use crate::domain::state::CaseState;
+
+            let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T01:00:00Z").unwrap().to_utc();
+            let (clerk, approver) = (Actor::staff("s-1", Role::Staff), Actor::staff("a-1", Role::Approver));
+            let regime = Regime::PrivateBusiness;
+            let mut facts = CaseFacts::new(RequestKind::Disclosure, regime, Entry::StaffEntered, 0, true).unwrap();
+            facts.identity_requirements_met = true;
+            let outcome = Outcome::allowed(RequestKind::Disclosure, regime)[0];
+            let mut ledger = FeeLedger::default();
+            for step in steps {
+                match step {
+                    Step::Money(entry, confirmed) => {
+                        let Ok(next) = ledger.admit(&entry, confirmed) else { continue };
+                        let fee_after = next.status;
+                        let event = match &entry {
+                            LedgerEntry::Invoice { amount, .. } => Some(Event::InvoiceFee { amount: *amount, fee_after }),
+                            LedgerEntry::Payment { amount, .. } => Some(Event::RecordPayment { amount: *amount, fee_after }),
+                            LedgerEntry::Waiver { reason, .. } => Some(Event::WaiveFee { reason: reason.clone(), fee_after }),
+                            LedgerEntry::Refund { .. } | LedgerEntry::Reversal { .. } => None,
+                        };
+                        let actor = if matches!(entry, LedgerEntry::Waiver { .. }) { &approver } else { &clerk };
+                        match event {
+                            Some(event) => match apply(&facts, &event, actor, now) {
+                                Ok(t) => facts = t.facts,
+                                // Refused by the case: the entry is not written either.
+                                Err(_) => continue,
+                            },
+                            None if facts.state.is_terminal() => continue,
+                            None => facts.fee = fee_after,
+                        }
+                        ledger = next;
+                    }
+                    Step::Case(which) => {
+                        let (event, actor) = match which {
+                            0 => (Event::StartIdentityReview, &clerk),
+                            1 => (Event::VerifyIdentity, &clerk),
+                            2 => (Event::SubmitDraft { outcome }, &clerk),
+                            3 => (Event::ApproveDecision, &approver),
+                            4 => (Event::ChooseDeliveryMethod { method: DeliveryMethod::PaperByPost }, &clerk),
+                            5 => (Event::Deliver, &clerk),
+                            6 => (Event::Close, &clerk),
+                            _ => (Event::ReturnDraft { comment: "c".into() }, &approver),
+                        };
+                        let Ok(t) = apply(&facts, &event, actor, now) else { continue };
+                        if t.from != t.to && matches!(t.to, CaseState::AwaitingApproval | CaseState::Decided) {
+                            prop_assert!(ledger.balance <= Yen::ZERO, "{:?} with {} owed", t.to, ledger.balance);
+                        }
+                        if t.to == CaseState::Closed {
+                            prop_assert_eq!(ledger.balance, Yen::ZERO);
+                        }
+                        facts = t.facts;
+                    }
+                }
+                prop_assert_eq!(facts.fee, ledger.status);
+            }
+        }
+    }
+
     fn invoice(yen: i64) -> LedgerEntry {
         LedgerEntry::Invoice {
             amount: Yen(yen),
