@@ -13,7 +13,8 @@ use crate::domain::delivery::DeliveryMethod;
 use crate::domain::document::DecisionStatus;
 use crate::domain::event::EventKind;
 use crate::domain::fees::{
-    Colour, FeeItem, PaperSize, PaymentMethod, Postage, QuoteRequest, page_label,
+    Colour, EntryKind, FeeItem, LedgerEntry, PaperSize, PaymentMethod, Postage, QuoteRequest,
+    page_label,
 };
 use crate::domain::outcome::Outcome;
 use crate::domain::payment_to::{has_unconfirmed, where_to_pay};
@@ -108,6 +109,9 @@ pub struct CasePage {
     pub payment_methods: Vec<(&'static str, &'static str)>,
     /// Today (JST), the default day a payment arrived.
     pub today: String,
+    /// The request fee is on the ledger already (charged at receipt): the form does not offer
+    /// to charge it again; a wrong one is reversed, then charged anew.
+    pub request_fee_charged: bool,
     /// Why the case waits for money and what to do: shown above the actions, not a hidden button.
     pub fee_notice: Option<String>,
     /// The page rates of the schedule of the receipt day: form field and label with its rate.
@@ -198,6 +202,34 @@ fn can(file: &CaseFile, me: &CaseWorker) -> Can {
                 .decided_outcome
                 .is_some_and(Outcome::needs_delivery),
     }
+}
+
+/// Whether the ledger holds a request-fee charge not taken back by an invoice reversal.
+fn request_fee_charged(file: &CaseFile) -> bool {
+    let charged: i64 = file
+        .ledger_lines
+        .iter()
+        .map(|l| match &l.entry {
+            LedgerEntry::Invoice {
+                amount,
+                item: FeeItem::RequestFee,
+            } => amount.0,
+            _ => 0,
+        })
+        .sum();
+    let reversed: i64 = file
+        .ledger_lines
+        .iter()
+        .map(|l| match &l.entry {
+            LedgerEntry::Reversal {
+                of: EntryKind::Invoice,
+                amount,
+                ..
+            } => amount.0,
+            _ => 0,
+        })
+        .sum();
+    charged > reversed
 }
 
 /// The copy-fee form's field for pages of one size and colour.
@@ -351,6 +383,7 @@ pub async fn render_case(
             })
             .collect(),
         today: today.to_string(),
+        request_fee_charged: request_fee_charged(&file),
         fee_notice: fee_notice(lang, &file, schedule.as_ref().is_some_and(|s| s.prepaid)),
         page_rates: schedule
             .as_ref()
