@@ -141,6 +141,7 @@ pub async fn enter(
     if let Some(invoice) = &invoice {
         facts.fee = invoice.status;
     }
+    facts.fee_in_advance = ctx.fee_in_advance(arrived_on).await?;
     let fee_text = invoice.as_ref().map_or_else(String::new, |i| {
         notices::fee_due(
             entry.lang,

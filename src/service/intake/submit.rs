@@ -72,6 +72,15 @@ impl IntakeContext<'_> {
         Ok(merged(&self.profile.fee_schedules, &fresh.added))
     }
 
+    /// Whether the schedule of `received_on` asks for the fee before the work (no schedule: yes).
+    pub async fn fee_in_advance(&self, received_on: NaiveDate) -> Result<bool, DbError> {
+        let schedules = self.schedules().await?;
+        Ok(
+            crate::domain::fees::schedule_in_force(&schedules, received_on)
+                .is_none_or(|s| s.prepaid),
+        )
+    }
+
     /// The request fee charged at receipt of a `kind` request on `received_on`, if any.
     pub async fn receipt_invoice(
         &self,
@@ -415,6 +424,7 @@ async fn confirm(
     if let Some(invoice) = &invoice {
         after.fee = invoice.status;
     }
+    after.fee_in_advance = ctx.fee_in_advance(received_date).await?;
     let fee_text = invoice.as_ref().map_or_else(String::new, |i| {
         notices::fee_due(lang, i.amount, &i.methods, &ctx.profile.office.payment)
     });

@@ -243,13 +243,13 @@ fn page_field(size: PaperSize, colour: Colour) -> &'static str {
 }
 
 /// While money is owed, what it holds up and what the clerk does about it (docs/fees.md §7).
-fn fee_notice(lang: Lang, file: &CaseFile, prepaid: bool) -> Option<String> {
+fn fee_notice(lang: Lang, file: &CaseFile) -> Option<String> {
     let owed = file.facts.fee.outstanding();
     if !owed.is_positive() || file.facts.state.is_terminal() {
         return None;
     }
     let key = if file.facts.state.is_before_decision() {
-        if prepaid {
+        if file.facts.fee_in_advance {
             "staff.case.fee_notice.prepaid"
         } else {
             "staff.case.fee_notice.before_decision"
@@ -384,7 +384,7 @@ pub async fn render_case(
             .collect(),
         today: today.to_string(),
         request_fee_charged: request_fee_charged(&file),
-        fee_notice: fee_notice(lang, &file, schedule.as_ref().is_some_and(|s| s.prepaid)),
+        fee_notice: fee_notice(lang, &file),
         page_rates: schedule
             .as_ref()
             .map(|s| {
