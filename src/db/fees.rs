@@ -1,6 +1,6 @@
-//! The fee ledger: one row per invoice, payment, refund or waiver.
+//! The fee ledger: one row per invoice, payment, refund, waiver or reversal.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::fee_entries;
@@ -20,6 +20,9 @@ pub struct FeeEntryRow {
     pub recorded_by: String,
     /// The whole `domain::fees::LedgerEntry` (method, reference, reason), sealed.
     pub sealed_entry: Vec<u8>,
+    /// The day the entry takes effect: a payment's day the money arrived, a refund's day it was
+    /// paid out, any other entry's day recorded (JST). Statistics count money by it.
+    pub value_date: Option<NaiveDate>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &FeeEntryRow) -> Result<(), DbError> {

@@ -250,6 +250,7 @@ diesel::table! {
         amount -> BigInt,
         recorded_by -> Text,
         sealed_entry -> Binary,
+        value_date -> Nullable<Date>,
     }
 }
 

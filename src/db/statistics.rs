@@ -123,12 +123,12 @@ pub fn corrections(
         .load(conn)?)
 }
 
-/// Payments, refunds and waivers recorded in the period, and their reversals (kind, amount in
-/// yen).
+/// Payments, refunds and waivers of the period, and their reversals (kind, amount in yen), by
+/// the day each took effect: a payment counts on the day the money arrived, not the day typed.
 pub fn fee_movements(conn: &mut DbConnection, p: Period) -> Result<Vec<(String, i64)>, DbError> {
     Ok(fee_entries::table
-        .filter(fee_entries::at.ge(p.from))
-        .filter(fee_entries::at.lt(p.until))
+        .filter(fee_entries::value_date.ge(p.first))
+        .filter(fee_entries::value_date.le(p.last))
         .filter(fee_entries::entry.eq_any([
             "payment",
             "refund",

@@ -221,6 +221,7 @@ impl EventKind {
         );
         let requester = matches!(actor, Actor::Requester);
         let system = matches!(actor, Actor::System);
+        let may_waive = matches!(actor, Actor::Staff { role, .. } if role.may_waive_fees());
         match self {
             EventKind::ConfirmEmail => requester,
             EventKind::ExpireUnconfirmed => system,
@@ -236,7 +237,8 @@ impl EventKind {
             // The system only where the operator configured it, and only for a lapsed 補正
             // (the lifecycle's guard): the one ground a date alone proves.
             EventKind::Dismiss => casework || system,
-            EventKind::WaiveFee | EventKind::ReturnDraft | EventKind::ApproveDecision => approver,
+            EventKind::WaiveFee => may_waive,
+            EventKind::ReturnDraft | EventKind::ApproveDecision => approver,
             EventKind::RequesterAnswered | EventKind::Deliver => requester || casework || system,
             EventKind::InvoiceFee => casework || system,
             EventKind::ChooseDeliveryMethod | EventKind::Withdraw => requester || casework,

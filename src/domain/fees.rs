@@ -175,6 +175,12 @@ pub enum FeeError {
     RefundExceedsOverpayment { overpaid: Yen },
     #[error("a reversal may not exceed the {recorded} recorded")]
     ReversalExceedsEntries { recorded: Yen },
+    #[error("money cannot arrive after today ({today})")]
+    ValueDateInFuture { today: NaiveDate },
+    #[error("money for this case cannot arrive before the case was received ({received})")]
+    ValueDateBeforeReceipt { received: NaiveDate },
+    #[error("another fee entry was recorded since the form was drawn")]
+    LedgerChanged,
 }
 
 const NO_FEE_NOTE: Bilingual = Bilingual::fixed(
@@ -290,6 +296,78 @@ fn build_quote(
         lines,
         total_yen: total,
         notes: Vec::new(),
+    })
+}
+
+/// What a way of delivery adds per unit to the request fee, priced by the same quote as the
+/// copies charged later (and as the command line's `fee quote --pages --discs`): one page of
+/// each rate the schedule has for paper or counter copies, one disc for a disc. The quote shown
+/// before submitting lists these beside the request fee; their total is known once the pages
+/// are counted. Postage is not repeated here: the quote itself carries its estimate.
+pub fn unit_rates(
+    regime: Regime,
+    schedules: &[FeeSchedule],
+    kind: RequestKind,
+    delivery: DeliveryMethod,
+    date: NaiveDate,
+) -> Result<Vec<QuoteLine>, FeeError> {
+    let Some(schedule) = schedule_in_force(schedules, date) else {
+        return Ok(Vec::new());
+    };
+    let pages = match delivery {
+        DeliveryMethod::PaperByPost | DeliveryMethod::Counter => schedule
+            .page_fees
+            .iter()
+            .map(|rate| PageCount {
+                size: rate.size,
+                colour: rate.colour,
+                pages: 1,
+            })
+            .collect(),
+        DeliveryMethod::DiscByPost | DeliveryMethod::ElectronicDownload => Vec::new(),
+    };
+    let req = QuoteRequest {
+        kind,
+        // At the counter: postage, if any, is already in the request's own quote.
+        delivery: DeliveryMethod::Counter,
+        pages,
+        discs: u32::from(delivery == DeliveryMethod::DiscByPost),
+        online: true,
+        date,
+        postage: None,
+    };
+    Ok(quote_copies(regime, schedules, &req)?.lines)
+}
+
+/// The request fee charged when a case is received: the fee of the schedule in force on the day
+/// of receipt (the online rate for a request made online), as a ledger charge. `None` when the
+/// kind carries no fee under the regime, the fee is 0 or no schedule is in force that day.
+pub fn request_fee_at_receipt(
+    regime: Regime,
+    schedules: &[FeeSchedule],
+    kind: RequestKind,
+    online: bool,
+    received_on: NaiveDate,
+) -> Option<LedgerEntry> {
+    let req = QuoteRequest {
+        kind,
+        delivery: DeliveryMethod::Counter,
+        pages: Vec::new(),
+        discs: 0,
+        online,
+        date: received_on,
+        postage: None,
+    };
+    let quote = quote(regime, schedules, &req).ok()?;
+    let amount: Yen = quote
+        .lines
+        .iter()
+        .filter(|l| l.item == FeeItem::RequestFee)
+        .map(|l| l.amount_yen)
+        .sum();
+    amount.is_positive().then_some(LedgerEntry::Invoice {
+        amount,
+        item: FeeItem::RequestFee,
     })
 }
 

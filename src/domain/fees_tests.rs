@@ -252,3 +252,110 @@ fn ledger_balance_waiver_and_refund() {
         Err(FeeError::RefundExceedsOverpayment { .. })
     ));
 }
+
+#[test]
+fn the_request_fee_of_the_receipt_day_is_invoiced_at_receipt() {
+    let national = ProfileName::National.profile();
+    let at = |online| {
+        request_fee_at_receipt(
+            national.regime,
+            &national.fee_schedules,
+            RequestKind::Disclosure,
+            online,
+            d(2026, 12, 1),
+        )
+    };
+    assert_eq!(at(false).map(|e| e.amount()), Some(Yen(300)));
+    assert_eq!(at(true).map(|e| e.amount()), Some(Yen(200)));
+    // A free kind, a day before any schedule, a local body's free request: nothing invoiced.
+    let none = |p: &crate::domain::profile::OperatorProfile, kind, day| {
+        request_fee_at_receipt(p.regime, &p.fee_schedules, kind, false, day)
+    };
+    assert_eq!(
+        none(&national, RequestKind::Correction, d(2026, 12, 1)),
+        None
+    );
+    assert_eq!(
+        none(&national, RequestKind::Disclosure, d(2020, 1, 1)),
+        None
+    );
+    let kanagawa = ProfileName::Kanagawa.profile();
+    assert_eq!(
+        none(&kanagawa, RequestKind::Disclosure, d(2026, 12, 1)),
+        None
+    );
+    let jmimo = ProfileName::Jmimo.profile();
+    assert_eq!(
+        none(&jmimo, RequestKind::PurposeNotice, d(2026, 12, 1)),
+        Some(LedgerEntry::Invoice {
+            amount: Yen(4000),
+            item: FeeItem::RequestFee
+        })
+    );
+}
+
+#[test]
+fn the_web_quote_lists_the_lines_the_command_line_quotes() {
+    let p = ProfileName::Jmimo.profile();
+    let day = d(2025, 6, 2);
+    let paper = unit_rates(
+        p.regime,
+        &p.fee_schedules,
+        RequestKind::Disclosure,
+        DeliveryMethod::PaperByPost,
+        day,
+    )
+    .unwrap();
+    let disc = unit_rates(
+        p.regime,
+        &p.fee_schedules,
+        RequestKind::Disclosure,
+        DeliveryMethod::DiscByPost,
+        day,
+    )
+    .unwrap();
+    assert_eq!(
+        paper
+            .iter()
+            .map(|l| (l.item, l.unit_yen))
+            .collect::<Vec<_>>(),
+        [(FeeItem::CopyPages, Yen(50))]
+    );
+    assert_eq!(
+        disc.iter()
+            .map(|l| (l.item, l.unit_yen))
+            .collect::<Vec<_>>(),
+        [(FeeItem::Disc, Yen(1500))]
+    );
+    // The command line's `fee quote --pages 12 --discs 1` has the same lines at the same rates.
+    let cli = p
+        .quote(&QuoteRequest {
+            kind: RequestKind::Disclosure,
+            delivery: DeliveryMethod::PaperByPost,
+            pages: a4_mono(12),
+            discs: 1,
+            online: false,
+            date: day,
+            postage: None,
+        })
+        .unwrap();
+    for line in paper.iter().chain(&disc) {
+        assert!(
+            cli.lines.iter().any(|c| c.item == line.item
+                && c.label == line.label
+                && c.unit_yen == line.unit_yen),
+            "{line:?}"
+        );
+    }
+    assert!(
+        unit_rates(
+            p.regime,
+            &p.fee_schedules,
+            RequestKind::ProvisionStop,
+            DeliveryMethod::PaperByPost,
+            day
+        )
+        .unwrap()
+        .is_empty()
+    );
+}

@@ -5,6 +5,7 @@
 //!
 //! balance = charges − waivers − payments + refunds, each net of its reversals.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::fees::{FeeError, FeeItem, PaymentMethod};
@@ -14,6 +15,25 @@ use crate::domain::money::Yen;
 /// No single entry is larger: fees are hundreds or thousands of yen, copies of a large file tens
 /// of thousands. A figure beyond this is a typing mistake, not a fee.
 pub const MAX_ENTRY: Yen = Yen(10_000_000);
+
+/// Whether `value_date` can be the day money for a case arrived (or, for a refund, left): not
+/// after `today`, not before the day the case was received. A day before today is allowed (the
+/// post or the bank statement came late) and the caller audits it as back-dated.
+pub fn check_value_date(
+    value_date: NaiveDate,
+    today: NaiveDate,
+    received: Option<NaiveDate>,
+) -> Result<(), FeeError> {
+    if value_date > today {
+        return Err(FeeError::ValueDateInFuture { today });
+    }
+    match received {
+        Some(received) if value_date < received => {
+            Err(FeeError::ValueDateBeforeReceipt { received })
+        }
+        _ => Ok(()),
+    }
+}
 
 /// One entry of a case's fee ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,6 +323,98 @@ mod tests {
         }
     }
 
+    /// One step of a case's life: a ledger entry (with the clerk's confirmation), or a
+    /// lifecycle event by an actor.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Money(LedgerEntry, bool),
+        Case(usize),
+    }
+
+    fn arbitrary_step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            arbitrary_entry().prop_map(|(entry, confirmed)| Step::Money(entry, confirmed)),
+            (0usize..8).prop_map(Step::Case),
+        ]
+    }
+
+    proptest! {
+        /// Money and the case move together as the services move them (a charge, payment or
+        /// waiver is an event of the case in the same transaction; a refund or reversal only
+        /// changes its fee status): the case's fee is always the ledger's, no decision is
+        /// drafted or approved while money is owed where the fee is paid in advance, and no
+        /// case is delivered or closed unless the ledger stands at zero.
+        #[test]
+        fn no_sequence_of_allowed_operations_closes_a_case_owing_money(
+            steps in proptest::collection::vec(arbitrary_step(), 0..60),
+            in_advance in any::<bool>(),
+        ) {
+            use crate::domain::delivery::DeliveryMethod;
+            use crate::domain::event::{Actor, Event};
+            use crate::domain::kind::RequestKind;
+            use crate::domain::lifecycle::{CaseFacts, Entry, apply};
+            use crate::domain::outcome::Outcome;
+            use crate::domain::regime::Regime;
+            use crate::domain::role::Role;
+            use crate::domain::state::CaseState;
+
+            let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T01:00:00Z").unwrap().to_utc();
+            let (clerk, approver) = (Actor::staff("s-1", Role::Staff), Actor::staff("a-1", Role::Approver));
+            let regime = Regime::PrivateBusiness;
+            let mut facts = CaseFacts::new(RequestKind::Disclosure, regime, Entry::StaffEntered, 0, true).unwrap();
+            facts.identity_requirements_met = true;
+            facts.fee_in_advance = in_advance;
+            let outcome = Outcome::allowed(RequestKind::Disclosure, regime)[0];
+            let mut ledger = FeeLedger::default();
+            for step in steps {
+                match step {
+                    Step::Money(entry, confirmed) => {
+                        let Ok(next) = ledger.admit(&entry, confirmed) else { continue };
+                        let fee_after = next.status;
+                        let event = match &entry {
+                            LedgerEntry::Invoice { amount, .. } => Some(Event::InvoiceFee { amount: *amount, fee_after }),
+                            LedgerEntry::Payment { amount, .. } => Some(Event::RecordPayment { amount: *amount, fee_after }),
+                            LedgerEntry::Waiver { reason, .. } => Some(Event::WaiveFee { reason: reason.clone(), fee_after }),
+                            LedgerEntry::Refund { .. } | LedgerEntry::Reversal { .. } => None,
+                        };
+                        let actor = if matches!(entry, LedgerEntry::Waiver { .. }) { &approver } else { &clerk };
+                        match event {
+                            Some(event) => match apply(&facts, &event, actor, now) {
+                                Ok(t) => facts = t.facts,
+                                // Refused by the case: the entry is not written either.
+                                Err(_) => continue,
+                            },
+                            None if facts.state.is_terminal() => continue,
+                            None => facts.fee = fee_after,
+                        }
+                        ledger = next;
+                    }
+                    Step::Case(which) => {
+                        let (event, actor) = match which {
+                            0 => (Event::StartIdentityReview, &clerk),
+                            1 => (Event::VerifyIdentity, &clerk),
+                            2 => (Event::SubmitDraft { outcome }, &clerk),
+                            3 => (Event::ApproveDecision, &approver),
+                            4 => (Event::ChooseDeliveryMethod { method: DeliveryMethod::PaperByPost }, &clerk),
+                            5 => (Event::Deliver, &clerk),
+                            6 => (Event::Close, &clerk),
+                            _ => (Event::ReturnDraft { comment: "c".into() }, &approver),
+                        };
+                        let Ok(t) = apply(&facts, &event, actor, now) else { continue };
+                        if in_advance && t.from != t.to && matches!(t.to, CaseState::AwaitingApproval | CaseState::Decided) {
+                            prop_assert!(ledger.balance <= Yen::ZERO, "{:?} with {} owed", t.to, ledger.balance);
+                        }
+                        if t.to == CaseState::Closed {
+                            prop_assert_eq!(ledger.balance, Yen::ZERO);
+                        }
+                        facts = t.facts;
+                    }
+                }
+                prop_assert_eq!(facts.fee, ledger.status);
+            }
+        }
+    }
+
     fn invoice(yen: i64) -> LedgerEntry {
         LedgerEntry::Invoice {
             amount: Yen(yen),
@@ -316,6 +428,22 @@ mod tests {
             method: PaymentMethod::Counter,
             reference: String::new(),
         }
+    }
+
+    #[test]
+    fn money_arrives_between_the_receipt_and_today() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let (today, received) = (day(10), Some(day(3)));
+        assert_eq!(check_value_date(day(10), today, received), Ok(()));
+        assert_eq!(check_value_date(day(3), today, received), Ok(()));
+        assert_eq!(
+            check_value_date(day(11), today, received),
+            Err(FeeError::ValueDateInFuture { today })
+        );
+        assert_eq!(
+            check_value_date(day(2), today, received),
+            Err(FeeError::ValueDateBeforeReceipt { received: day(3) })
+        );
     }
 
     #[test]

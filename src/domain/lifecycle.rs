@@ -4,7 +4,8 @@
 //! [`Transition`] (from, to, the clock change and the facts after) or a [`Refusal`] that says why
 //! not. [`allowed_events`] lists what a given actor may fire now, so pages show only the buttons
 //! that work. Guards:
-//! - a decision is drafted and approved only with identity verified and the fee settled;
+//! - a decision is drafted and approved only with identity verified and, where the fee is paid
+//!   in advance, the fee settled;
 //! - the approver is never the drafter (four-eyes);
 //! - one extension, of 1..=max days, decided before the unextended deadline (Art. 83(2));
 //! - kinds that may not carry a fee never get one (APPI Art. 38(1), 89(1)-(2));
@@ -57,6 +58,11 @@ impl FeeStatus {
     }
 }
 
+/// Cases stored before the schedule's choice was recorded waited for their fee first.
+fn fee_in_advance_by_default() -> bool {
+    true
+}
+
 /// How the request came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,6 +83,10 @@ pub struct CaseFacts {
     pub identity_requirements_met: bool,
     pub identity_verified: bool,
     pub fee: FeeStatus,
+    /// The schedule of the receipt day asks for the fee before the work (事前払い): no decision
+    /// is drafted or approved while it is owed. Otherwise the fee is collected before delivery.
+    #[serde(default = "fee_in_advance_by_default")]
+    pub fee_in_advance: bool,
     /// Operator policy: the clock stops while waiting for payment.
     pub payment_wait_stops_clock: bool,
     pub drafter: Option<StaffId>,
@@ -117,6 +127,7 @@ impl CaseFacts {
             identity_requirements_met: false,
             identity_verified: false,
             fee: FeeStatus::NotRequired,
+            fee_in_advance: true,
             payment_wait_stops_clock,
             drafter: None,
             draft_outcome: None,
@@ -143,7 +154,7 @@ impl CaseFacts {
     fn resume_state(&self) -> CaseState {
         if !self.identity_verified {
             CaseState::IdentityReview
-        } else if !self.fee.is_settled() {
+        } else if self.fee_in_advance && !self.fee.is_settled() {
             CaseState::AwaitingPayment
         } else {
             CaseState::InReview
@@ -238,6 +249,16 @@ fn check(
             )
         }
     };
+    // A case waiting for its fee cannot have a decision drafted: say so, not the state's name.
+    if !in_state
+        && event == EventKind::SubmitDraft
+        && state == AwaitingPayment
+        && event.permits(actor)
+    {
+        return Err(Refusal::FeeNotSettled {
+            outstanding: facts.fee.outstanding(),
+        });
+    }
     if !in_state {
         return Err(Refusal::WrongState { event, state });
     }
@@ -321,7 +342,7 @@ fn decision_guards(facts: &CaseFacts, actor: &Actor, event: EventKind) -> Result
     if !facts.identity_verified {
         return Err(Refusal::IdentityNotVerified);
     }
-    if !facts.fee.is_settled() {
+    if facts.fee_in_advance && !facts.fee.is_settled() {
         return Err(Refusal::FeeNotSettled {
             outstanding: facts.fee.outstanding(),
         });

@@ -709,3 +709,60 @@ proptest! {
         }
     }
 }
+
+/// A schedule not paid in advance (a local body's copies, an operator that invoices after the
+/// decision): the decision goes ahead while the fee is owed, delivery and closing wait for it.
+#[test]
+fn a_fee_not_paid_in_advance_holds_delivery_not_the_decision() {
+    let mut f = national_disclosure();
+    f.fee_in_advance = false;
+    f.identity_requirements_met = true;
+    let t = step(&f, Event::ConfirmEmail, &Actor::Requester);
+    let t = step(
+        &t.facts,
+        Event::InvoiceFee {
+            amount: Yen(300),
+            fee_after: FeeStatus::Outstanding { amount: Yen(300) },
+        },
+        &Actor::System,
+    );
+    let t = step(&t.facts, Event::StartIdentityReview, &staff());
+    let t = step(&t.facts, Event::VerifyIdentity, &staff());
+    assert_eq!(t.to, CaseState::InReview, "not waiting for payment");
+    let t = step(
+        &t.facts,
+        Event::SubmitDraft {
+            outcome: Outcome::PartialDisclosure,
+        },
+        &staff(),
+    );
+    let t = step(&t.facts, Event::ApproveDecision, &approver());
+    let t = step(
+        &t.facts,
+        Event::ChooseDeliveryMethod {
+            method: DeliveryMethod::PaperByPost,
+        },
+        &Actor::Requester,
+    );
+    assert_eq!(
+        apply(&t.facts, &Event::Deliver, &staff(), now()).unwrap_err(),
+        Refusal::FeeNotSettled {
+            outstanding: Yen(300)
+        }
+    );
+    // The same case paid in advance waits for the fee before the decision.
+    let mut g = national_disclosure();
+    g.identity_requirements_met = true;
+    let t = step(&g, Event::ConfirmEmail, &Actor::Requester);
+    let t = step(
+        &t.facts,
+        Event::InvoiceFee {
+            amount: Yen(300),
+            fee_after: FeeStatus::Outstanding { amount: Yen(300) },
+        },
+        &Actor::System,
+    );
+    let t = step(&t.facts, Event::StartIdentityReview, &staff());
+    let t = step(&t.facts, Event::VerifyIdentity, &staff());
+    assert_eq!(t.to, CaseState::AwaitingPayment);
+}

@@ -38,6 +38,7 @@ pub mod notice_templates;
 pub mod office;
 pub mod operator_settings;
 pub mod outcome;
+pub mod payment_to;
 pub mod profile;
 pub mod provenance;
 pub mod refusal;

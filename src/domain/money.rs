@@ -30,6 +30,61 @@ impl Yen {
     }
 }
 
+/// Why a typed amount is not an amount of money to record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountProblem {
+    Empty,
+    /// Not a whole number of yen (letters, a decimal point, two numbers).
+    NotANumber,
+    Zero,
+    Negative,
+}
+
+impl AmountProblem {
+    /// The form's message code.
+    pub fn code(self) -> &'static str {
+        match self {
+            AmountProblem::Empty => "required",
+            AmountProblem::NotANumber => "invalid",
+            AmountProblem::Zero => "zero",
+            AmountProblem::Negative => "negative",
+        }
+    }
+}
+
+impl Yen {
+    /// An amount as people type it: 「４，０００」, "4,000円", "¥4000", " 4000 " are all 4000円.
+    /// Digits may be full-width; commas group thousands; 円 may follow and ¥ precede the number.
+    pub fn from_typed(raw: &str) -> Result<Yen, AmountProblem> {
+        let trimmed = raw.trim_matches(|c: char| c.is_whitespace());
+        if trimmed.is_empty() {
+            return Err(AmountProblem::Empty);
+        }
+        let body = trimmed
+            .strip_suffix('円')
+            .unwrap_or(trimmed)
+            .trim_start_matches(['¥', '￥'])
+            .trim();
+        let mut digits = String::with_capacity(body.len());
+        let mut negative = false;
+        for (i, c) in body.chars().enumerate() {
+            match c {
+                '0'..='9' => digits.push(c),
+                '０'..='９' => digits.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+                ',' | '，' if !digits.is_empty() => {}
+                '-' | '－' | '−' | 'ー' if i == 0 => negative = true,
+                _ => return Err(AmountProblem::NotANumber),
+            }
+        }
+        let value: i64 = digits.parse().map_err(|_| AmountProblem::NotANumber)?;
+        match value {
+            0 => Err(AmountProblem::Zero),
+            _ if negative => Err(AmountProblem::Negative),
+            v => Ok(Yen(v)),
+        }
+    }
+}
+
 impl fmt::Display for Yen {
     /// `1,500円`: the form used on Japanese notices.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -105,6 +160,41 @@ mod tests {
         assert_eq!(Yen(4000).to_string(), "4,000円");
         assert_eq!(Yen(1_234_567).to_string(), "1,234,567円");
         assert_eq!(Yen(-1500).to_string(), "-1,500円");
+    }
+
+    #[test]
+    fn amounts_are_read_as_people_type_them() {
+        for typed in [
+            "４，０００",
+            "4,000円",
+            "4000",
+            " ４０００円 ",
+            "¥4,000",
+            "￥４０００",
+        ] {
+            assert_eq!(Yen::from_typed(typed), Ok(Yen(4000)), "{typed}");
+        }
+        assert_eq!(Yen::from_typed(""), Err(AmountProblem::Empty));
+        assert_eq!(Yen::from_typed("　"), Err(AmountProblem::Empty));
+        assert_eq!(Yen::from_typed("0"), Err(AmountProblem::Zero));
+        assert_eq!(Yen::from_typed("０円"), Err(AmountProblem::Zero));
+        assert_eq!(Yen::from_typed("-300"), Err(AmountProblem::Negative));
+        assert_eq!(Yen::from_typed("－３００"), Err(AmountProblem::Negative));
+        for typed in [
+            "abc",
+            "4000.5",
+            "4 000 1",
+            "300円円",
+            ",300",
+            "99999999999999999999",
+            "円",
+        ] {
+            assert_eq!(
+                Yen::from_typed(typed),
+                Err(AmountProblem::NotANumber),
+                "{typed}"
+            );
+        }
     }
 
     #[test]

@@ -20,7 +20,8 @@ use crate::domain::letters::settings::LetterSettings;
 use crate::domain::lifecycle::{CaseFacts, Entry};
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
-use crate::domain::office::Office;
+use crate::domain::office::{Office, PaymentDestinations};
+use crate::domain::provenance::Sourced;
 use crate::domain::refusal::Refusal;
 use crate::domain::regime::Regime;
 use crate::domain::text::Bilingual;
@@ -46,13 +47,15 @@ impl ProfileName {
     pub const DEFAULT: ProfileName = ProfileName::National;
 
     pub fn profile(self) -> OperatorProfile {
-        match self {
+        let mut profile = match self {
             ProfileName::National => national(),
             ProfileName::Private => private(),
             ProfileName::Jmimo => jmimo(),
             ProfileName::Kanagawa => kanagawa(),
             ProfileName::Fukushima => fukushima(),
-        }
+        };
+        profile.office.payment = payment_destinations(self);
+        profile
     }
 }
 
@@ -154,6 +157,40 @@ impl OperatorProfile {
 
     pub fn quote(&self, req: &QuoteRequest) -> Result<Quote, FeeError> {
         fees::quote(self.regime, &self.fee_schedules, req)
+    }
+}
+
+/// Where each ready profile's fees are paid, from its seed or statute only (docs/fees.md §8);
+/// everything else stays a placeholder to confirm, never shown to the public.
+fn payment_destinations(name: ProfileName) -> PaymentDestinations {
+    let unconfirmed = PaymentDestinations {
+        bank_account: Sourced::to_confirm(None),
+        registered_cash_to: Sourced::to_confirm(None),
+        revenue_stamps: Sourced::to_confirm(false),
+        note: Sourced::to_confirm(None),
+    };
+    match name {
+        // A national body's fee is paid with 収入印紙 (APPI Art. 89(1), 施行令 Art. 27).
+        ProfileName::National => PaymentDestinations {
+            revenue_stamps: Sourced::statute(true, "APPI Art. 89(1); 施行令 Art. 27"),
+            ..unconfirmed
+        },
+        // Seed 004 says the fee is paid in advance by 現金書留 or bank transfer, and nothing
+        // else: no account, and no address for the 現金書留 (its 相談センター address is where
+        // request forms go); those stay for J-MIMO to confirm.
+        ProfileName::Jmimo => PaymentDestinations {
+            revenue_stamps: Sourced::seed(false, "004", "各請求に関する方法について 1"),
+            note: Sourced::seed(
+                Some(Bilingual::fixed(
+                    "開示請求・利用目的の通知請求の手数料は、事前に現金書留の送付又は金融機関へのお振込みでお支払いください。",
+                    "The fee for a disclosure or purpose-of-use request is paid in advance, by cash in a registered letter (現金書留) or by bank transfer.",
+                )),
+                "004",
+                "各請求に関する方法について 1",
+            ),
+            ..unconfirmed
+        },
+        ProfileName::Private | ProfileName::Kanagawa | ProfileName::Fukushima => unconfirmed,
     }
 }
 

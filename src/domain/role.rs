@@ -36,6 +36,14 @@ impl Role {
         matches!(self, Role::Staff | Role::Approver)
     }
 
+    /// Who may waive (減免) a fee: approvers only, the one place this is decided (the lifecycle's
+    /// permission for a waiver and the waive route both follow it). A waiver gives up money the
+    /// operator is owed, so it is an approver's decision like a disclosure decision; clerks
+    /// record charges and payments, administrators and auditors do not open case files.
+    pub fn may_waive_fees(self) -> bool {
+        matches!(self, Role::Approver)
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             Role::Staff => "担当者",

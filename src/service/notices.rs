@@ -66,8 +66,10 @@ struct Receipt<'a> {
     received: String,
     due: Option<String>,
     link: &'a str,
+    fee: &'a str,
 }
 
+/// The receipt notice; `fee`: the fee charged at receipt and where to pay it, when one was.
 pub fn receipt(
     lang: Lang,
     number: &str,
@@ -75,6 +77,7 @@ pub fn receipt(
     received: NaiveDate,
     deadline: Option<&Deadline>,
     link: &str,
+    fee: &str,
 ) -> Notice {
     Notice {
         subject: subject(
@@ -90,6 +93,7 @@ pub fn receipt(
             received: received.format("%Y-%m-%d").to_string(),
             due: deadline.map(|d| d.due_office_day.format("%Y-%m-%d").to_string()),
             link,
+            fee,
         }),
     }
 }
@@ -164,6 +168,38 @@ struct CaseUpdate<'a> {
 }
 
 /// News about a case: one line saying what happened, and optionally the help desk's words.
+/// A fee owed, the ways it may be paid and the confirmed places to pay, for the fee mail.
+pub fn fee_due(
+    lang: Lang,
+    amount: crate::domain::money::Yen,
+    methods: &[crate::domain::fees::PaymentMethod],
+    payment: &crate::domain::office::PaymentDestinations,
+) -> String {
+    let mut text = format!(
+        "{}: {amount}",
+        lang.pick("お支払いいただく手数料", "Fee to pay")
+    );
+    if !methods.is_empty() {
+        let names: Vec<&str> = methods
+            .iter()
+            .map(|m| lang.t(&format!("payment.method.{}", m.as_str())))
+            .collect();
+        text.push_str(&format!(
+            "\n{}: {}",
+            lang.pick("お支払い方法", "Ways to pay"),
+            names.join(lang.pick("、", ", "))
+        ));
+    }
+    let places = crate::domain::payment_to::where_to_pay(payment);
+    if !places.is_empty() {
+        text.push_str(&format!("\n{}:", lang.t("mail.fee.where")));
+        for line in places {
+            text.push_str(&format!("\n- {}", lang.pick(&line.ja, &line.en)));
+        }
+    }
+    text
+}
+
 pub fn case_update(lang: Lang, number: &str, headline: (&str, &str), detail: &str) -> Notice {
     let (ja, en) = headline;
     Notice {
@@ -320,9 +356,37 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
             None,
             "L",
+            "",
         );
         assert!(en.subject.contains("2026-000001"));
         assert!(en.body.contains("Request number: 2026-000001") && en.body.contains("2026-04-01"));
+        assert!(!en.body.contains("Fee to pay"));
+        // A fee charged at receipt: the amount, the ways and the confirmed places to pay.
+        let jmimo = crate::domain::profile::ProfileName::Jmimo.profile();
+        let fee = fee_due(
+            Lang::Ja,
+            crate::domain::money::Yen(4000),
+            &jmimo.fee_schedules[0].payment_methods,
+            &jmimo.office.payment,
+        );
+        let ja = receipt(
+            Lang::Ja,
+            "2026-000002",
+            RequestKind::Disclosure,
+            NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+            None,
+            "L",
+            &fee,
+        );
+        assert!(
+            ja.body.contains("お支払いいただく手数料: 4,000円"),
+            "{}",
+            ja.body
+        );
+        assert!(
+            ja.body
+                .contains("お支払い先:\n- 開示請求・利用目的の通知請求の手数料は、事前に現金書留")
+        );
     }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -109,6 +109,12 @@ impl AppState {
         (profile, schedules)
     }
 
+    /// The schedule in force on `day`, as last refreshed (for pages).
+    pub fn schedule_on(&self, day: chrono::NaiveDate) -> Option<crate::domain::fees::FeeSchedule> {
+        let (_, schedules) = self.schedules_shown();
+        crate::domain::fees::schedule_in_force(&schedules, day).cloned()
+    }
+
     /// The ways to pay of the schedule in force on `day`.
     pub fn payment_methods_on(
         &self,

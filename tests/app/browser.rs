@@ -390,8 +390,9 @@ async fn a_requester_answers_a_correction_request_on_a_phone() {
     browser.close().await;
 }
 
-/// The help desk in the browser (JavaScript off): a clerk invoices and records the fee, accepts
-/// the identity document, verifies and drafts; an approver approves; the notice prints.
+/// The help desk in the browser (JavaScript off): a clerk records the payment of the fee charged
+/// at receipt, accepts the identity document, verifies and drafts; an approver approves; the
+/// notice prints.
 #[tokio::test]
 async fn staff_verify_take_payment_and_an_approver_approves() {
     use crate::workspace::{PASSWORD, person, requested};
@@ -490,11 +491,8 @@ async fn staff_verify_take_payment_and_an_approver_approves() {
         .click_and_wait(Locator::Css("form[action$='/take'] button"))
         .await;
 
-    // The fee from the quote, then its payment.
-    browser.fill("amount", "800").await;
-    browser
-        .click_and_wait(Locator::Css("form[action$='/fee'] button[type=submit]"))
-        .await;
+    // The fee was charged at receipt (800円, the online rate): its payment.
+    assert!(browser.text().await.contains("800円"));
     browser
         .client
         .find(Locator::Css("#entry option[value=payment]"))

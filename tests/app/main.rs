@@ -26,6 +26,7 @@ mod mail;
 mod mail_once;
 mod metrics;
 mod migrations_parity;
+mod money;
 mod pages;
 mod personas;
 mod portal;

@@ -44,7 +44,9 @@ impl TestApp {
 }
 
 /// The portal's steps for a principal's disclosure request of records, paper by post.
-fn disclosure_steps(email: &'static str) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+pub fn disclosure_steps(
+    email: &'static str,
+) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
         (
             "/request",

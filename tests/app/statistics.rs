@@ -15,7 +15,7 @@ fn jst(at: NaiveDateTime) -> NaiveDate {
 }
 
 /// The CSV as (Japanese section, Japanese item) → value.
-fn parse(csv: &str) -> HashMap<(String, String), String> {
+pub fn parse(csv: &str) -> HashMap<(String, String), String> {
     csv.lines()
         .skip(1)
         .map(|line| {
@@ -30,7 +30,7 @@ fn parse(csv: &str) -> HashMap<(String, String), String> {
 }
 
 /// The content type and body of a download.
-async fn download(
+pub async fn download(
     app: &crate::helpers::TestApp,
     client: &reqwest::Client,
     path: &str,

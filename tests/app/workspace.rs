@@ -528,16 +528,10 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
     )
     .await;
     assert_eq!(zero.status, 422);
-    assert!(zero.body.contains("金額は1円以上で入力してください"));
+    assert!(zero.body.contains("0円は記録できません"));
     assert!(zero.body.contains("value=\"0\""), "typed value kept");
-    done(
-        &app,
-        &clerk,
-        &id,
-        "fee",
-        &[("entry", "invoice"), ("amount", "８００円")],
-    )
-    .await;
+    // The 800円 was charged when the request was received.
+    assert!(page.contains("id=\"fee-balance\">800円"));
     let negative = act(
         &app,
         &clerk,
@@ -856,20 +850,13 @@ async fn a_partial_waiver_leaves_the_rest_owed_and_a_wrong_payment_is_reversed()
     let boss = app.staff(Role::Approver, "boss@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "take", &[]).await;
-    done(
-        &app,
-        &clerk,
-        &id,
-        "fee",
-        &[("entry", "invoice"), ("amount", "300")],
-    )
-    .await;
+    // The 800円 online request fee was charged at receipt.
     let too_much = act(
         &app,
         &boss,
         &id,
         "waive",
-        &[("waive_amount", "301"), ("waive_reason", "生活保護受給")],
+        &[("waive_amount", "801"), ("waive_reason", "生活保護受給")],
     )
     .await;
     assert_eq!(too_much.status, 422);
@@ -879,7 +866,7 @@ async fn a_partial_waiver_leaves_the_rest_owed_and_a_wrong_payment_is_reversed()
         &boss,
         &id,
         "waive",
-        &[("waive_amount", "200"), ("waive_reason", "生活保護受給")],
+        &[("waive_amount", "700"), ("waive_reason", "生活保護受給")],
     )
     .await;
     let page = case_page(&app, &clerk, &id).await;

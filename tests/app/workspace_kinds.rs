@@ -138,6 +138,17 @@ async fn every_kind_runs_from_submission_to_closure() {
         )
         .await;
         done(&app, &clerk, &id, "verify", &[]).await;
+        // J-MIMO charges 4,000円 at receipt for the kinds that carry a fee, paid in advance.
+        let owed = crate::money::balance(&case_page(&app, &clerk, &id).await);
+        let charged = matches!(
+            run.kind,
+            "purpose_notice" | "disclosure" | "provision_records"
+        );
+        assert_eq!(owed, if charged { 4000 } else { 0 }, "{}", run.kind);
+        if owed > 0 {
+            let today = crate::money::jst_today(&app).to_string();
+            crate::money::pay(&app, &clerk, &id, "4,000", &today).await;
+        }
         done(
             &app,
             &clerk,

@@ -26,6 +26,8 @@ pub use crate::db::cases::CaseEventRow as TimelineRow;
 
 pub struct LedgerLine {
     pub at: chrono::NaiveDateTime,
+    /// The day the entry took effect (a payment: the day the money arrived).
+    pub value_date: Option<chrono::NaiveDate>,
     pub recorded_by: String,
     pub entry: LedgerEntry,
 }
@@ -116,6 +118,7 @@ pub async fn load(
         .zip(entries)
         .map(|(r, entry)| LedgerLine {
             at: r.at,
+            value_date: r.value_date,
             recorded_by: r.recorded_by.clone(),
             entry,
         })

@@ -31,6 +31,19 @@ pub struct Casework<'a> {
     pub case_max_bytes: usize,
     /// How long a delivered file stays downloadable.
     pub download_days: i64,
+    /// The schedules an administrator added (with the profile's, they price copies).
+    pub fee_schedules: &'a crate::service::caches::FeeScheduleCache,
+}
+
+impl Casework<'_> {
+    /// The fee schedules as the database has them now: the profile's and the added ones.
+    pub async fn schedules(&self) -> Result<Vec<crate::domain::fees::FeeSchedule>, DbError> {
+        let fresh = self.fee_schedules.fresh(self.db).await?;
+        Ok(crate::domain::fee_schedules::merged(
+            &self.desk.profile.fee_schedules,
+            &fresh.added,
+        ))
+    }
 }
 
 /// The signed-in staff member acting, and where the request came from (for the audit log).
@@ -79,6 +92,9 @@ pub enum CaseworkError {
     /// Someone else changed the case since the page was drawn.
     #[error("the case changed meanwhile")]
     Conflict,
+    /// Another fee entry was recorded since the fee form was drawn; nothing was recorded.
+    #[error("the fee ledger changed meanwhile")]
+    LedgerChanged,
     #[error("refused: {}", .0.code())]
     Refused(Refusal),
     /// Form input the domain never saw: field and message key.

@@ -134,6 +134,22 @@ pub async fn enter(
     let mut facts = facts;
     facts.unextended_deadline = deadline.as_ref().map(|d| d.unextended_last_day);
     let case_id = uuid::Uuid::now_v7().to_string();
+    // The request fee of the day the request arrived, charged with the entry itself.
+    let invoice = ctx
+        .receipt_invoice((&case_id, kind, false), now, arrived_on)
+        .await?;
+    if let Some(invoice) = &invoice {
+        facts.fee = invoice.status;
+    }
+    facts.fee_in_advance = ctx.fee_in_advance(arrived_on).await?;
+    let fee_text = invoice.as_ref().map_or_else(String::new, |i| {
+        notices::fee_due(
+            entry.lang,
+            i.amount,
+            &i.methods,
+            &ctx.profile.office.payment,
+        )
+    });
     let access_token = token::case_link(&case_id);
     let person = draft.person.normalised();
     let agent = draft.is_agent().then(|| draft.agent.clone());
@@ -202,6 +218,9 @@ pub async fn enter(
             row.receipt_number = Some(cases::next_receipt_number(conn, arrived_on.year())?);
             cases::insert(conn, &row, &sealed_party, &sealed_content)?;
             append_event(conn, &row.id, now, &label, "entered", None, row.state)?;
+            if let Some(invoice) = &invoice {
+                invoice.write(conn, row.state)?;
+            }
             // The receipt letter, on paper for a requester without e-mail as for anyone.
             let receipt = crate::service::letters::receipt_stage(
                 &profile,
@@ -215,8 +234,15 @@ pub async fn enter(
             }
             if !contact.is_empty() {
                 let number = row.receipt_number.clone().unwrap_or_default();
-                let notice =
-                    notices::receipt(lang, &number, kind, arrived_on, deadline.as_ref(), &link);
+                let notice = notices::receipt(
+                    lang,
+                    &number,
+                    kind,
+                    arrived_on,
+                    deadline.as_ref(),
+                    &link,
+                    &fee_text,
+                );
                 let mail = OutgoingMail {
                     to: contact.clone(),
                     subject: notice.subject,

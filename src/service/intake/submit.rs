@@ -2,7 +2,7 @@
 //! the notice it causes in one transaction, so an accepted submission survives a crash and no
 //! notice is lost or sent for a change that did not happen.
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use lettre::message::Mailbox;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -16,16 +16,20 @@ use crate::db::{Db, DbError, outbox};
 use crate::domain::channel::RequestChannel;
 use crate::domain::deadline::{compute_deadline, jst_date};
 use crate::domain::event::{Actor, Event};
+use crate::domain::fee_schedules::merged;
+use crate::domain::fees::FeeSchedule;
+use crate::domain::kind::RequestKind;
 use crate::domain::lifecycle::{self, Entry};
 use crate::domain::profile::OperatorProfile;
 use crate::domain::state::CaseState;
 use crate::i18n::Lang;
 use crate::mail::{self, MailError, OutgoingMail};
-use crate::service::caches::CalendarCache;
+use crate::service::caches::{CalendarCache, FeeScheduleCache};
 use crate::service::case_record::{
     RecordError, SealedContent, SealedParty, append_event, facts_json, open_json, parse_facts,
     requester_audit, seal_json,
 };
+use crate::service::casework::fees::ReceiptInvoice;
 use crate::service::letters;
 use crate::service::notices;
 use crate::storage::crypto::{CryptoError, MasterKey};
@@ -56,8 +60,46 @@ pub struct IntakeContext<'a> {
     pub profile: std::sync::Arc<OperatorProfile>,
     /// Read fresh by the steps that compute a deadline, and only by them.
     pub calendars: &'a CalendarCache,
+    /// Read fresh when a case is received: its request fee is the schedule of that day.
+    pub fee_schedules: &'a FeeScheduleCache,
     pub mail_from: &'a Mailbox,
     pub public_url: &'a str,
+}
+
+impl IntakeContext<'_> {
+    /// The profile's fee schedules with those an administrator added, as the database has them.
+    pub async fn schedules(&self) -> Result<Vec<FeeSchedule>, DbError> {
+        let fresh = self.fee_schedules.fresh(self.db).await?;
+        Ok(merged(&self.profile.fee_schedules, &fresh.added))
+    }
+
+    /// Whether the schedule of `received_on` asks for the fee before the work (no schedule: yes).
+    pub async fn fee_in_advance(&self, received_on: NaiveDate) -> Result<bool, DbError> {
+        let schedules = self.schedules().await?;
+        Ok(
+            crate::domain::fees::schedule_in_force(&schedules, received_on)
+                .is_none_or(|s| s.prepaid),
+        )
+    }
+
+    /// The request fee charged at receipt of a `kind` request on `received_on`, if any.
+    pub async fn receipt_invoice(
+        &self,
+        case: (&str, RequestKind, bool),
+        now: DateTime<Utc>,
+        received_on: NaiveDate,
+    ) -> Result<Option<ReceiptInvoice>, IntakeError> {
+        let (case_id, kind, online) = case;
+        let schedules = self.schedules().await?;
+        Ok(ReceiptInvoice::prepare(
+            self.master,
+            &schedules,
+            (self.profile.regime, kind, online),
+            case_id,
+            now,
+            received_on,
+        )?)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -376,6 +418,17 @@ async fn confirm(
     .ok();
     let mut after = transition.facts.clone();
     after.unextended_deadline = deadline.as_ref().map(|d| d.unextended_last_day);
+    // The request fee is charged by the receipt itself (docs/fees.md §6).
+    let invoice = ctx
+        .receipt_invoice((&row.id, kind, true), now, received_date)
+        .await?;
+    if let Some(invoice) = &invoice {
+        after.fee = invoice.status;
+    }
+    after.fee_in_advance = ctx.fee_in_advance(received_date).await?;
+    let fee_text = invoice.as_ref().map_or_else(String::new, |i| {
+        notices::fee_due(lang, i.amount, &i.methods, &ctx.profile.office.payment)
+    });
     let mut updated = row.clone();
     updated.state = transition.to;
     updated.facts = facts_json(&after)?;
@@ -418,6 +471,9 @@ async fn confirm(
                 Some(from_state),
                 to_state,
             )?;
+            if let Some(invoice) = &invoice {
+                invoice.write(conn, to_state)?;
+            }
             let receipt = letters::receipt_stage(
                 &profile,
                 &number,
@@ -425,8 +481,15 @@ async fn confirm(
                 deadline.as_ref().map(|d| d.last_office_day),
             );
             letters::issue(conn, &issuer, &saved, &receipt, now)?;
-            let notice =
-                notices::receipt(lang, &number, kind, received_date, deadline.as_ref(), &link);
+            let notice = notices::receipt(
+                lang,
+                &number,
+                kind,
+                received_date,
+                deadline.as_ref(),
+                &link,
+                &fee_text,
+            );
             let mail = OutgoingMail {
                 to: contact.clone(),
                 subject: notice.subject,

@@ -220,8 +220,8 @@ struct CasePage {
     /// A pending 補正: the date to answer by, and what the help desk asked.
     /// The reply-by date, what the desk asked, and when no answer means dismissal (if configured).
     correction: Option<(String, String, Option<String>)>,
-    /// A fee to pay: the amount and the ways to pay it.
-    fee_due: Option<(i64, Vec<&'static str>)>,
+    /// A fee to pay: the amount, the ways to pay it and the confirmed places to pay.
+    fee_due: Option<(i64, Vec<&'static str>, Vec<String>)>,
     withdrawable: bool,
     /// Links to this case other than the one in use (mailed by look-ups), which the requester
     /// may end.
@@ -348,7 +348,12 @@ pub async fn case_page_typed(
                         .collect()
                 })
                 .unwrap_or_default();
-            Some((amount.0, methods))
+            let destinations =
+                crate::domain::payment_to::where_to_pay(&state.profile().office.payment)
+                    .iter()
+                    .map(|line| lang.pick(&line.ja, &line.en).to_string())
+                    .collect();
+            Some((amount.0, methods, destinations))
         }
         _ => None,
     };

@@ -32,6 +32,7 @@ pub fn context(state: &AppState) -> IntakeContext<'_> {
         index: &state.index,
         profile: state.profile(),
         calendars: &state.calendars,
+        fee_schedules: &state.fee_schedules,
         mail_from: &state.mail_from,
         public_url: &state.config.public_url,
     }

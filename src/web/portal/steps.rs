@@ -552,6 +552,38 @@ pub struct DeliveryOption {
     pub label: &'static str,
     pub fee_lines: Vec<(String, i64)>,
     pub total_yen: i64,
+    /// Charged later by the count (the domain's quote per unit): label and yen a unit.
+    pub per_unit: Vec<(String, i64)>,
+}
+
+/// The quote on the review page.
+pub struct FeeSummary {
+    pub lines: Vec<(String, i64)>,
+    pub total_yen: i64,
+    pub per_unit: Vec<(String, i64)>,
+}
+
+/// What `delivery` adds per page or disc, as the domain's quote prices it (the same lines as the
+/// command line's `fee quote`).
+fn per_unit(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    kind: RequestKind,
+    delivery: DeliveryMethod,
+    today: chrono::NaiveDate,
+) -> Vec<(String, i64)> {
+    let profile = state.profile();
+    let schedules = state.schedule_on(today).into_iter().collect::<Vec<_>>();
+    crate::domain::fees::unit_rates(profile.regime, &schedules, kind, delivery, today)
+        .unwrap_or_default()
+        .iter()
+        .map(|l| {
+            (
+                lang.pick(&l.label.ja, &l.label.en).to_string(),
+                l.unit_yen.0,
+            )
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -605,6 +637,7 @@ fn delivery_page(
                         })
                         .unwrap_or_default(),
                     total_yen: quote.map(|q| q.total_yen.0).unwrap_or_default(),
+                    per_unit: per_unit(state, lang, kind, *method, today),
                 }
             })
             .collect(),
@@ -647,7 +680,7 @@ struct ReviewPage {
     kind_label: &'static str,
     requester_type_label: &'static str,
     delivery_label: Option<&'static str>,
-    fee_total_yen: Option<i64>,
+    fee: Option<FeeSummary>,
 }
 
 fn review_page(
@@ -668,24 +701,38 @@ fn review_page(
     let delivery_label = draft
         .delivery
         .map(|d| lang.pick(d.label_ja(), d.label_en()));
-    let fee_total_yen = draft.kind.and_then(|kind| {
+    // The domain's itemised quote: each line, the total, and what is charged later per unit.
+    let fee = draft.kind.and_then(|kind| {
         let delivery = draft
             .delivery
             .or_else(|| state.profile().delivery_methods.first().copied())?;
+        let today = jst_date(state.now());
         let request = QuoteRequest {
             kind,
             delivery,
             pages: Vec::new(),
             discs: 0,
             online: true,
-            date: jst_date(state.now()),
+            date: today,
             postage: None,
         };
-        state
-            .quote(&request)
-            .ok()
-            .map(|q| q.total_yen.0)
-            .filter(|y| *y > 0)
+        let quote = state.quote(&request).ok()?;
+        let per_unit = per_unit(state, lang, kind, delivery, today);
+        let lines = quote
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    lang.pick(&l.label.ja, &l.label.en).to_string(),
+                    l.amount_yen.0,
+                )
+            })
+            .collect::<Vec<_>>();
+        (!lines.is_empty() || !per_unit.is_empty()).then_some(FeeSummary {
+            lines,
+            total_yen: quote.total_yen.0,
+            per_unit,
+        })
     });
     ReviewPage {
         page,
@@ -694,7 +741,7 @@ fn review_page(
         kind_label,
         requester_type_label,
         delivery_label,
-        fee_total_yen,
+        fee,
     }
 }
 

@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 use super::case::{CORRECTION_ITEMS, Feedback, casework, render_case};
 use super::roles::{Approver, CaseWorker};
 use crate::domain::delivery::DeliveryMethod;
-use crate::domain::fees::{LedgerEntry, PaymentMethod};
+use crate::domain::fees::PaymentMethod;
 use crate::domain::identity::Holder;
 use crate::domain::identity_review::MaskingFinding;
-use crate::domain::money::Yen;
+use crate::domain::ledger::MAX_ENTRY;
+use crate::domain::money::{AmountProblem, Yen};
+use crate::service::casework::fees::{CopyOrder, FeeInput};
 use crate::service::casework::review::DocumentReview;
 use crate::service::casework::{CaseworkError, actions, decisions, delivery, fees, review};
 use crate::service::intake::person::birth_date as parse_date;
@@ -29,19 +31,15 @@ use crate::web::error::AppError;
 use crate::web::form::{TypedValues, typed_values};
 use crate::web::page::{PageContext, see_other};
 
-/// `12,000`, `１２０００円`, `¥300` → yen; None when it is not a whole number.
+/// `12,000`, `１２０００円`, `¥300` → yen; None when it is not a whole number (0 and negative
+/// amounts are returned for the caller to judge).
 pub fn parse_yen(raw: &str) -> Option<Yen> {
-    let cleaned: String = raw
-        .chars()
-        .filter_map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            '－' | 'ー' | '−' => Some('-'),
-            ',' | '，' | '円' | '¥' | '￥' => None,
-            c if c.is_whitespace() => None,
-            c => Some(c),
-        })
-        .collect();
-    cleaned.parse::<i64>().ok().map(Yen)
+    match Yen::from_typed(raw) {
+        Ok(yen) => Some(yen),
+        Err(AmountProblem::Zero) => Some(Yen::ZERO),
+        Err(AmountProblem::Negative) => Some(Yen(-1)),
+        Err(_) => None,
+    }
 }
 
 /// The service names a form's free-text reason `reason`; the page has several such fields.
@@ -76,14 +74,13 @@ fn optional_date(raw: &str, name: &'static str) -> Result<Option<NaiveDate>, Cas
     }
 }
 
+/// An amount to record: a whole number of yen from 1 to the ledger's cap, each problem with its
+/// own message (empty, not a number, zero, negative, too large).
 fn positive_amount(raw: &str, name: &'static str) -> Result<Yen, CaseworkError> {
-    match raw.trim() {
-        "" => Err(invalid(name, "required")),
-        raw => match parse_yen(raw) {
-            None => Err(invalid(name, "invalid")),
-            Some(y) if !y.is_positive() => Err(invalid(name, "positive")),
-            Some(y) => Ok(y),
-        },
+    match Yen::from_typed(raw) {
+        Err(problem) => Err(invalid(name, problem.code())),
+        Ok(y) if y > MAX_ENTRY => Err(invalid(name, "too_large")),
+        Ok(y) => Ok(y),
     }
 }
 
@@ -122,6 +119,10 @@ pub async fn refused(
         Failure::Casework(CaseworkError::Conflict) => {
             feedback.status = Some(StatusCode::CONFLICT);
             feedback.errors.add_general("staff.case.conflict");
+        }
+        Failure::Casework(CaseworkError::LedgerChanged) => {
+            feedback.status = Some(StatusCode::CONFLICT);
+            feedback.errors.add_general("staff.case.ledger_changed");
         }
         Failure::Casework(CaseworkError::Refused(refusal)) => {
             feedback.status = Some(StatusCode::UNPROCESSABLE_ENTITY);
@@ -164,12 +165,11 @@ pub enum CaseAction {
         text: String,
         reply_by: NaiveDate,
     },
-    /// `confirmed`: the clerk confirmed a payment beyond what is owed.
-    Fee {
-        entry: LedgerEntry,
-        confirmed: bool,
-    },
-    Waive(LedgerEntry),
+    /// An invoice, payment, refund or reversal; a waiver (approvers only).
+    Fee(FeeInput),
+    Waive(FeeInput),
+    /// Copies, discs and postage of a decided disclosure, counted before delivery.
+    CopyFees(CopyOrder),
     Extend {
         days: u32,
         reason: String,
@@ -224,8 +224,12 @@ case_forms! {
     MessageForm { message }
     DestroyDocumentForm { document, finding }
     /// Invoice, payment or refund.
-    FeeForm { entry, amount, method, reference, fee_reason, confirm_beyond_owed }
-    WaiveForm { waive_amount, method, reference, waive_reason }
+    /// Invoice, payment, refund or reversal. `received_on`: the day the money arrived (or left);
+    /// `ledger`: the number of ledger entries the page was drawn with.
+    FeeForm { entry, amount, method, reference, fee_reason, confirm_beyond_owed, received_on, ledger }
+    WaiveForm { waive_amount, method, reference, waive_reason, ledger }
+    /// Pages by size and colour, discs and the actual postage (blank: the schedule's estimate).
+    CopyFeeForm { pages_a4_mono, pages_a4_colour, pages_a3_mono, pages_a3_colour, discs, postage, ledger }
     ExtendForm { days, extend_reason }
     SpecialExtensionForm { rest_by, special_reason }
     ChooseDeliveryForm { method }
@@ -285,6 +289,12 @@ fn payment_method(raw: &str) -> Result<Option<PaymentMethod>, CaseworkError> {
     }
 }
 
+/// The ledger version a fee form carries; a form without one (an old page) is not checked
+/// against the ledger, only against the case's version.
+fn seen_entries(raw: &str) -> Option<usize> {
+    raw.trim().parse().ok()
+}
+
 impl FeeForm {
     fn parse(&self) -> Result<CaseAction, CaseworkError> {
         // A waiver has its own route, for approvers.
@@ -295,10 +305,12 @@ impl FeeForm {
         let amount = positive_amount(&self.amount, "amount")?;
         let method = payment_method(&self.method)?;
         let entry = fees::ledger_entry(kind, amount, method, &self.reference, &self.fee_reason);
-        Ok(CaseAction::Fee {
+        Ok(CaseAction::Fee(FeeInput {
             entry: as_field(entry, "fee_reason")?,
             confirmed: self.confirm_beyond_owed == "1",
-        })
+            value_date: optional_date(&self.received_on, "received_on")?,
+            seen_entries: seen_entries(&self.ledger),
+        }))
     }
 }
 
@@ -313,7 +325,78 @@ impl WaiveForm {
             &self.reference,
             &self.waive_reason,
         );
-        Ok(CaseAction::Waive(as_field(entry, "waive_reason")?))
+        Ok(CaseAction::Waive(FeeInput {
+            seen_entries: seen_entries(&self.ledger),
+            ..FeeInput::new(as_field(entry, "waive_reason")?)
+        }))
+    }
+}
+
+/// A count typed in a copy-fee form: blank is none.
+fn count(raw: &str, name: &'static str) -> Result<u32, CaseworkError> {
+    let digits: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    match digits.as_str() {
+        "" => Ok(0),
+        d => d.parse().map_err(|_| invalid(name, "count")),
+    }
+}
+
+impl CopyFeeForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        use crate::domain::fees::{Colour, PageCount, PaperSize};
+        let mut pages = Vec::new();
+        for (raw, name, size, colour) in [
+            (
+                &self.pages_a4_mono,
+                "pages_a4_mono",
+                PaperSize::A4,
+                Colour::Mono,
+            ),
+            (
+                &self.pages_a4_colour,
+                "pages_a4_colour",
+                PaperSize::A4,
+                Colour::Colour,
+            ),
+            (
+                &self.pages_a3_mono,
+                "pages_a3_mono",
+                PaperSize::A3,
+                Colour::Mono,
+            ),
+            (
+                &self.pages_a3_colour,
+                "pages_a3_colour",
+                PaperSize::A3,
+                Colour::Colour,
+            ),
+        ] {
+            let n = count(raw, name)?;
+            if n > 0 {
+                pages.push(PageCount {
+                    size,
+                    colour,
+                    pages: n,
+                });
+            }
+        }
+        let postage = match self.postage.trim() {
+            "" => None,
+            raw => Some(positive_amount(raw, "postage")?),
+        };
+        Ok(CaseAction::CopyFees(CopyOrder {
+            pages,
+            discs: count(&self.discs, "discs")?,
+            postage,
+            seen_entries: seen_entries(&self.ledger),
+        }))
     }
 }
 
@@ -452,10 +535,10 @@ async fn perform(
             text,
             reply_by,
         } => actions::request_correction(&cw, actor, case, &items, &text, reply_by, now).await?,
-        CaseAction::Fee { entry, confirmed } => {
-            fees::record_fee(&cw, actor, case, entry, confirmed, now).await?
+        CaseAction::Fee(input) | CaseAction::Waive(input) => {
+            fees::record_fee(&cw, actor, case, input, now).await?
         }
-        CaseAction::Waive(entry) => fees::record_fee(&cw, actor, case, entry, false, now).await?,
+        CaseAction::CopyFees(order) => fees::invoice_copies(&cw, actor, case, order, now).await?,
         CaseAction::Extend { days, reason } => as_field(
             actions::extend(&cw, actor, case, days, &reason, now).await,
             "extend_reason",
@@ -559,6 +642,8 @@ case_actions! {
     fee: CaseWorker, FeeForm => FeeForm::parse;
     /// Waive a fee (減免).
     waive: Approver, WaiveForm => WaiveForm::parse;
+    /// Charge the copies, discs and postage of a decided disclosure.
+    copy_fees: CaseWorker, CopyFeeForm => CopyFeeForm::parse;
     extend: CaseWorker, ExtendForm => ExtendForm::parse;
     special_extension: CaseWorker, SpecialExtensionForm => SpecialExtensionForm::parse;
     choose_delivery: CaseWorker, ChooseDeliveryForm => ChooseDeliveryForm::parse;
@@ -659,7 +744,19 @@ mod tests {
         let correction: CorrectionForm = posted("version=1&reply_by=2026-05-01");
         assert_eq!(problem(correction.parse()), [("text", "required")]);
         let fee: FeeForm = posted("version=1&entry=payment&amount=-5");
-        assert_eq!(problem(fee.parse()), [("amount", "positive")]);
+        assert_eq!(problem(fee.parse()), [("amount", "negative")]);
+        let fee: FeeForm = posted("version=1&entry=payment&amount=0");
+        assert_eq!(problem(fee.parse()), [("amount", "zero")]);
+        let fee: FeeForm = posted("version=1&entry=payment&amount=four");
+        assert_eq!(problem(fee.parse()), [("amount", "invalid")]);
+        let fee: FeeForm = posted("version=1&entry=invoice&amount=60%2C006%2C000");
+        assert_eq!(problem(fee.parse()), [("amount", "too_large")]);
+        let fee: FeeForm =
+            posted("version=1&entry=invoice&amount=%EF%BC%94%EF%BC%8C%EF%BC%90%EF%BC%90%EF%BC%90");
+        let Ok(CaseAction::Fee(input)) = fee.parse() else {
+            panic!("「４，０００」 is 4000円");
+        };
+        assert_eq!(input.entry.amount(), Yen(4000));
         let waiver: FeeForm = posted("version=1&entry=waiver&amount=100");
         assert_eq!(problem(waiver.parse()), [("entry", "choose")]);
         let extend: ExtendForm = posted("version=1&days=thirty");

@@ -12,8 +12,12 @@ use crate::domain::deadline::{jst_date, requester_period_end};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::document::DecisionStatus;
 use crate::domain::event::EventKind;
-use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest};
+use crate::domain::fees::{
+    Colour, EntryKind, FeeItem, LedgerEntry, PaperSize, PaymentMethod, Postage, QuoteRequest,
+    page_label,
+};
 use crate::domain::outcome::Outcome;
+use crate::domain::payment_to::{has_unconfirmed, where_to_pay};
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::service::case_record::SealedParty;
@@ -35,6 +39,7 @@ pub async fn casework(state: &AppState) -> Result<Casework<'_>, crate::db::DbErr
         max_upload_bytes: state.config.upload_max_bytes,
         case_max_bytes: state.config.case_upload_max_bytes,
         download_days: 30,
+        fee_schedules: &state.fee_schedules,
     })
 }
 
@@ -57,6 +62,8 @@ pub struct Can {
     pub invoice: bool,
     pub payment: bool,
     pub waive: bool,
+    /// Money is owed but this member of staff may not waive it: the page says who can.
+    pub waive_by_approver: bool,
     pub refund: bool,
     pub draft: bool,
     pub approve: bool,
@@ -69,6 +76,8 @@ pub struct Can {
     pub assign_others: bool,
     pub take: bool,
     pub add_files: bool,
+    /// Count the copies, discs and postage of a decided disclosure and charge them.
+    pub copy_fees: bool,
 }
 
 #[derive(Template)]
@@ -98,6 +107,22 @@ pub struct CasePage {
     pub balance: i64,
     pub quote_amount: i64,
     pub payment_methods: Vec<(&'static str, &'static str)>,
+    /// Today (JST), the default day a payment arrived.
+    pub today: String,
+    /// The request fee is on the ledger already (charged at receipt): the form does not offer
+    /// to charge it again; a wrong one is reversed, then charged anew.
+    pub request_fee_charged: bool,
+    /// Why the case waits for money and what to do: shown above the actions, not a hidden button.
+    pub fee_notice: Option<String>,
+    /// The page rates of the schedule of the receipt day: form field and label with its rate.
+    pub page_rates: Vec<(&'static str, String)>,
+    /// The disc field's label with its rate, when the schedule charges for discs.
+    pub disc_label: Option<String>,
+    /// Where the requester pays, as confirmed; and whether some destination still awaits the
+    /// operator's confirmation (then not shown to the requester either).
+    pub payment_to: Vec<String>,
+    pub payment_to_unconfirmed: bool,
+    pub postage_at_cost: bool,
     pub decisions: Vec<view::DecisionItem>,
     /// The official letters sent, each opened and printed from here.
     pub letters: Vec<crate::service::letters::Listed>,
@@ -158,6 +183,7 @@ fn can(file: &CaseFile, me: &CaseWorker) -> Can {
         invoice: has(EventKind::InvoiceFee),
         payment: has(EventKind::RecordPayment),
         waive: has(EventKind::WaiveFee),
+        waive_by_approver: has(EventKind::RecordPayment) && !me.staff.role.may_waive_fees(),
         refund: file.ledger.is_some_and(|l| l.overpaid.is_positive()),
         draft: has(EventKind::SubmitDraft),
         approve: has(EventKind::ApproveDecision),
@@ -170,12 +196,70 @@ fn can(file: &CaseFile, me: &CaseWorker) -> Can {
         assign_others: me.staff.role == Role::Approver && !file.facts.state.is_terminal(),
         take: file.row.assignee_id.as_deref() != Some(me.staff.id.as_str())
             && !file.facts.state.is_terminal(),
+        copy_fees: has(EventKind::InvoiceFee)
+            && file.facts.state == crate::domain::state::CaseState::Decided,
         add_files: file.facts.state == crate::domain::state::CaseState::Decided
             && file
                 .facts
                 .decided_outcome
                 .is_some_and(Outcome::needs_delivery),
     }
+}
+
+/// Whether the ledger holds a request-fee charge not taken back by an invoice reversal.
+fn request_fee_charged(file: &CaseFile) -> bool {
+    let charged: i64 = file
+        .ledger_lines
+        .iter()
+        .map(|l| match &l.entry {
+            LedgerEntry::Invoice {
+                amount,
+                item: FeeItem::RequestFee,
+            } => amount.0,
+            _ => 0,
+        })
+        .sum();
+    let reversed: i64 = file
+        .ledger_lines
+        .iter()
+        .map(|l| match &l.entry {
+            LedgerEntry::Reversal {
+                of: EntryKind::Invoice,
+                amount,
+                ..
+            } => amount.0,
+            _ => 0,
+        })
+        .sum();
+    charged > reversed
+}
+
+/// The copy-fee form's field for pages of one size and colour.
+fn page_field(size: PaperSize, colour: Colour) -> &'static str {
+    match (size, colour) {
+        (PaperSize::A4, Colour::Mono) => "pages_a4_mono",
+        (PaperSize::A4, Colour::Colour) => "pages_a4_colour",
+        (PaperSize::A3, Colour::Mono) => "pages_a3_mono",
+        (PaperSize::A3, Colour::Colour) => "pages_a3_colour",
+    }
+}
+
+/// While money is owed, what it holds up and what the clerk does about it (docs/fees.md §7).
+fn fee_notice(lang: Lang, file: &CaseFile) -> Option<String> {
+    let owed = file.facts.fee.outstanding();
+    if !owed.is_positive() || file.facts.state.is_terminal() {
+        return None;
+    }
+    let key = if file.facts.state.is_before_decision() {
+        if file.facts.fee_in_advance {
+            "staff.case.fee_notice.prepaid"
+        } else {
+            "staff.case.fee_notice.before_decision"
+        }
+    } else {
+        "staff.case.fee_notice.before_delivery"
+    };
+    Some(lang.t(key).replace("{amount}", &owed.to_string()))
 }
 
 fn request_fee_quote(state: &AppState, file: &CaseFile) -> i64 {
@@ -245,6 +329,11 @@ pub async fn render_case(
     let payment_methods = state
         .payment_methods_on(today)
         .unwrap_or_else(|| PaymentMethod::ALL.to_vec());
+    let received_on = file
+        .row
+        .received_at
+        .map_or(today, |at| jst_date(at.and_utc()));
+    let schedule = state.schedule_on(received_on);
     let status = feedback.status.unwrap_or(StatusCode::OK);
     let page = page.with_staff(&me.staff.display_name);
     let kind = file.facts.kind;
@@ -295,6 +384,48 @@ pub async fn render_case(
                 )
             })
             .collect(),
+        today: today.to_string(),
+        request_fee_charged: request_fee_charged(&file),
+        fee_notice: fee_notice(lang, &file),
+        page_rates: schedule
+            .as_ref()
+            .map(|s| {
+                s.page_fees
+                    .iter()
+                    .map(|rate| {
+                        let label = page_label(rate.size, rate.colour);
+                        (
+                            page_field(rate.size, rate.colour),
+                            format!(
+                                "{}（{}{}）",
+                                lang.pick(&label.ja, &label.en),
+                                rate.per_page.0,
+                                lang.t("staff.case.per_page")
+                            ),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        payment_to: where_to_pay(&cw.desk.profile.office.payment)
+            .iter()
+            .map(|line| lang.pick(&line.ja, &line.en).to_string())
+            .collect(),
+        payment_to_unconfirmed: has_unconfirmed(&cw.desk.profile.office.payment),
+        disc_label: schedule
+            .as_ref()
+            .filter(|s| s.disc_fee.is_positive())
+            .map(|s| {
+                format!(
+                    "{}（{}{}）",
+                    lang.t("fee.item.disc"),
+                    s.disc_fee.0,
+                    lang.t("staff.case.per_disc")
+                )
+            }),
+        postage_at_cost: schedule
+            .as_ref()
+            .is_some_and(|s| matches!(s.postage, Postage::AtCost { .. })),
         decisions: view::decisions(lang, &names, regime, &file.decisions),
         letters: file.letters.clone(),
         outcomes: Outcome::allowed(kind, regime)

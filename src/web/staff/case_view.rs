@@ -178,6 +178,8 @@ pub fn messages(lang: Lang, names: &Names, shown: &[Shown]) -> Vec<MessageView> 
 
 pub struct LedgerView {
     pub at: String,
+    /// A payment's day the money arrived, a refund's day it was paid out.
+    pub value_date: Option<String>,
     pub entry: &'static str,
     pub amount: i64,
     pub detail: String,
@@ -208,7 +210,16 @@ pub fn ledger(lang: Lang, names: &Names, lines: &[LedgerLine]) -> Vec<LedgerView
                     ),
                 ),
                 LedgerEntry::Refund { amount, reason } => ("refund", amount.0, reason.clone()),
-                LedgerEntry::Waiver { amount, reason } => ("waiver", amount.0, reason.clone()),
+                // Only approvers waive: the one who recorded it approved it.
+                LedgerEntry::Waiver { amount, reason } => (
+                    "waiver",
+                    amount.0,
+                    format!(
+                        "{reason}（{}: {}）",
+                        lang.t("staff.case.waiver_approved_by"),
+                        actor_name(lang, names, &l.recorded_by)
+                    ),
+                ),
                 LedgerEntry::Reversal { of, amount, reason } => (
                     "reversal",
                     -amount.0,
@@ -218,8 +229,16 @@ pub fn ledger(lang: Lang, names: &Names, lines: &[LedgerLine]) -> Vec<LedgerView
                     ),
                 ),
             };
+            let moves_money = matches!(
+                l.entry,
+                LedgerEntry::Payment { .. } | LedgerEntry::Refund { .. }
+            );
             LedgerView {
                 at: jst_minutes(l.at),
+                value_date: l
+                    .value_date
+                    .filter(|_| moves_money)
+                    .map(|day| day.to_string()),
                 entry: lang.t(&format!("fee.entry.{entry}")),
                 amount,
                 detail,

@@ -166,6 +166,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/staff/cases/{id}/fee", web::post().to(actions::fee))
         .route("/staff/cases/{id}/waive", web::post().to(actions::waive))
+        .route(
+            "/staff/cases/{id}/copy-fees",
+            web::post().to(actions::copy_fees),
+        )
         .route("/staff/cases/{id}/extend", web::post().to(actions::extend))
         .route(
             "/staff/cases/{id}/special-extension",

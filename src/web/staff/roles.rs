@@ -72,7 +72,8 @@ role_extractor!(
     Role::Approver
 );
 role_extractor!(
-    /// Approvers only (approve or return drafts, waive fees, assign cases to others).
+    /// Approvers only (approve or return drafts, waive fees — see `Role::may_waive_fees` —,
+    /// assign cases to others).
     Approver,
     Role::Approver
 );
