@@ -35,6 +35,8 @@ pub mod message;
 pub mod money;
 pub mod notice_templates;
 pub mod office;
+pub mod office_seeds;
+pub mod office_settings;
 pub mod operator_settings;
 pub mod outcome;
 pub mod profile;

@@ -20,6 +20,7 @@ use crate::domain::lifecycle::{CaseFacts, Entry};
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
 use crate::domain::office::Office;
+use crate::domain::office_seeds;
 use crate::domain::refusal::Refusal;
 use crate::domain::regime::Regime;
 use crate::domain::text::Bilingual;
@@ -69,7 +70,6 @@ pub struct OperatorProfile {
     pub payment_wait_stops_clock: bool,
     pub fee_schedules: Vec<FeeSchedule>,
     pub identity_policy: IdentityPolicy,
-    pub office_hours: Bilingual,
     pub closed_days: ClosedDayRules,
     pub due_soon_office_days: u32,
     /// Hours an online submission may stay unconfirmed before it is purged.
@@ -206,10 +206,6 @@ fn national() -> OperatorProfile {
             prepaid: true,
         }],
         identity_policy: IdentityPolicy::public_body(),
-        office_hours: Bilingual::fixed(
-            "平日（行政機関の休日を除く）の執務時間内",
-            "Office hours on weekdays (except the closed days of administrative organs)",
-        ),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
         due_soon_office_days: 5,
         unconfirmed_expiry_hours: 72,
@@ -220,13 +216,7 @@ fn national() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
-        office: Office::to_confirm(
-            Bilingual::fixed("国の行政機関", "National administrative body"),
-            Bilingual::fixed(
-                "平日（行政機関の休日を除く）の執務時間内",
-                "Office hours on weekdays (except the closed days of administrative organs)",
-            ),
-        ),
+        office: office_seeds::national(),
     }
 }
 
@@ -270,10 +260,6 @@ fn private() -> OperatorProfile {
             prepaid: true,
         }],
         identity_policy: IdentityPolicy::private_operator(),
-        office_hours: Bilingual::fixed(
-            "平日 9:00〜17:00（土日祝日・年末年始を除く）",
-            "Weekdays 9:00-17:00 (except weekends, holidays and year-end)",
-        ),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
         due_soon_office_days: 3,
         unconfirmed_expiry_hours: 72,
@@ -284,13 +270,7 @@ fn private() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
-        office: Office::to_confirm(
-            Bilingual::fixed("個人情報取扱事業者", "Private business"),
-            Bilingual::fixed(
-                "平日 9:00〜17:00（土日祝日・年末年始を除く）",
-                "Weekdays 9:00-17:00 (except weekends, holidays and year-end)",
-            ),
-        ),
+        office: office_seeds::private(),
     }
 }
 
@@ -326,26 +306,13 @@ fn jmimo() -> OperatorProfile {
             prepaid: true,
         }],
         identity_policy: IdentityPolicy::private_operator(),
-        office_hours: Bilingual::fixed(
-            "受付時間 9:30〜17:30（土日祝日・年末年始は除く）",
-            "9:30-17:30 (except weekends, holidays and year-end)",
-        ),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
         due_soon_office_days: 3,
         unconfirmed_expiry_hours: 72,
         correction_reply_days: 14,
         auto_dismiss_office_days: 0,
         delivery_methods: vec![DeliveryMethod::PaperByPost, DeliveryMethod::DiscByPost],
-        office: Office::to_confirm(
-            Bilingual::fixed(
-                "一般財団法人日本医師会医療情報管理機構（J-MIMO）",
-                "J-MIMO (Japan Medical Association Medical Information Management Organization)",
-            ),
-            Bilingual::fixed(
-                "受付時間 9:30〜17:30（土日祝日・年末年始は除く）",
-                "9:30-17:30 (except weekends, holidays and year-end)",
-            ),
-        ),
+        office: office_seeds::jmimo(),
     }
 }
 
@@ -394,10 +361,6 @@ fn kanagawa() -> OperatorProfile {
         payment_wait_stops_clock: true,
         fee_schedules: local_fees(),
         identity_policy: IdentityPolicy::public_body(),
-        office_hours: Bilingual::fixed(
-            "平日 8:30〜17:15（祝日・年末年始を除く）",
-            "Weekdays 8:30-17:15 (except holidays and year-end)",
-        ),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
         due_soon_office_days: 5,
         unconfirmed_expiry_hours: 72,
@@ -408,16 +371,7 @@ fn kanagawa() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
-        office: Office::to_confirm(
-            Bilingual::fixed(
-                "神奈川県（マイME-BYOカルテ）",
-                "Kanagawa Prefecture (My ME-BYO Karte)",
-            ),
-            Bilingual::fixed(
-                "平日 8:30〜17:15（祝日・年末年始を除く）",
-                "Weekdays 8:30-17:15 (except holidays and year-end)",
-            ),
-        ),
+        office: office_seeds::kanagawa(),
     }
 }
 
@@ -430,20 +384,7 @@ fn fukushima() -> OperatorProfile {
             "福島県（LINE公式アカウント）",
             "Fukushima Prefecture (LINE official account)",
         ),
-        office_hours: Bilingual::fixed(
-            "平日 8:30〜17:15（祝日・年末年始を除く）",
-            "Weekdays 8:30-17:15 (except holidays and year-end)",
-        ),
-        office: Office::to_confirm(
-            Bilingual::fixed(
-                "福島県（LINE公式アカウント）",
-                "Fukushima Prefecture (LINE official account)",
-            ),
-            Bilingual::fixed(
-                "平日 8:30〜17:15（祝日・年末年始を除く）",
-                "Weekdays 8:30-17:15 (except holidays and year-end)",
-            ),
-        ),
+        office: office_seeds::fukushima(),
         ..kanagawa()
     }
 }

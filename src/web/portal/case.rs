@@ -231,6 +231,7 @@ struct CasePage {
     warnings: Vec<&'static str>,
     notices: Vec<super::files::IssuedNotice>,
     downloads: Vec<super::files::DownloadEntry>,
+    contact: Vec<super::ContactLine>,
 }
 
 pub async fn show(
@@ -416,6 +417,7 @@ pub async fn case_page_typed(
                 .collect(),
             notices,
             downloads,
+            contact: super::contact_lines(lang, &state.profile()),
             page,
         },
     )

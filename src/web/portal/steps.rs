@@ -226,7 +226,7 @@ struct StartPage {
     kinds: Vec<KindOption>,
     requester_types: Vec<(RequesterType, &'static str, bool)>,
     period_text: String,
-    office_hours: String,
+    contact: Vec<super::ContactLine>,
     notice_version: &'static str,
 }
 
@@ -253,9 +253,7 @@ fn start_page(
         kinds: kind_options(&page, state, draft.kind),
         requester_types,
         period_text,
-        office_hours: lang
-            .pick(&profile.office_hours.ja, &profile.office_hours.en)
-            .to_string(),
+        contact: super::contact_lines(lang, profile),
         notice_version: PRIVACY_NOTICE_VERSION,
         page,
         draft,
