@@ -155,6 +155,33 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
         );
 }
 
+/// One line of the operator's help desk as the public may see it.
+pub struct ContactLine {
+    pub field: &'static str,
+    pub label: String,
+    pub value: String,
+    /// A web address, shown as a link.
+    pub link: bool,
+}
+
+/// The help desk from the profile's office: confirmed values only (docs/operators.md).
+pub fn contact_lines(
+    lang: crate::i18n::Lang,
+    profile: &crate::domain::profile::OperatorProfile,
+) -> Vec<ContactLine> {
+    profile
+        .office
+        .public_contact()
+        .into_iter()
+        .map(|l| ContactLine {
+            field: l.field,
+            label: lang.pick(&l.label.ja, &l.label.en).to_string(),
+            value: lang.pick(&l.value.ja, &l.value.en).to_string(),
+            link: l.field == "web_form",
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::domain::fees::PaymentMethod;
@@ -236,31 +263,4 @@ mod tests {
             .collect();
         assert!(missing.is_empty(), "missing from messages.tsv: {missing:?}");
     }
-}
-
-/// One line of the operator's help desk as the public may see it.
-pub struct ContactLine {
-    pub field: &'static str,
-    pub label: String,
-    pub value: String,
-    /// A web address, shown as a link.
-    pub link: bool,
-}
-
-/// The help desk from the profile's office: confirmed values only (docs/operators.md).
-pub fn contact_lines(
-    lang: crate::i18n::Lang,
-    profile: &crate::domain::profile::OperatorProfile,
-) -> Vec<ContactLine> {
-    profile
-        .office
-        .public_contact()
-        .into_iter()
-        .map(|l| ContactLine {
-            field: l.field,
-            label: lang.pick(&l.label.ja, &l.label.en).to_string(),
-            value: lang.pick(&l.value.ja, &l.value.en).to_string(),
-            link: l.field == "web_form",
-        })
-        .collect()
 }
