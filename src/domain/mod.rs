@@ -44,6 +44,7 @@ pub mod provenance;
 pub mod refusal;
 pub mod regime;
 pub mod reminders;
+pub mod requirements;
 pub mod retention;
 pub mod role;
 pub mod state;

@@ -26,6 +26,7 @@ mod migrations_parity;
 mod pages;
 mod personas;
 mod portal;
+mod profiles;
 mod register;
 mod reminders;
 mod retention;

@@ -182,6 +182,59 @@ pub fn contact_lines(
         .collect()
 }
 
+/// The documents one requester type sends, as a page lists them.
+pub struct RequirementGroup {
+    pub requester_type: &'static str,
+    pub who: String,
+    pub items: Vec<(String, bool)>,
+}
+
+/// Every document needed under the profile's identity policy, per requester type (or for `only`),
+/// with the originals to post (docs/identity.md).
+pub fn requirement_groups(
+    lang: crate::i18n::Lang,
+    profile: &crate::domain::profile::OperatorProfile,
+    today: chrono::NaiveDate,
+    only: Option<crate::domain::identity::RequesterType>,
+) -> Vec<RequirementGroup> {
+    use crate::domain::identity::RequesterType;
+    RequesterType::ALL
+        .iter()
+        .filter(|t| only.is_none_or(|o| o == **t))
+        .map(|t| RequirementGroup {
+            requester_type: t.as_str(),
+            who: lang
+                .t(&format!("request.requester_type.{}", t.as_str()))
+                .to_string(),
+            items: crate::domain::requirements::documents_needed(
+                *t,
+                &profile.identity_policy,
+                today,
+            )
+            .into_iter()
+            .map(|r| {
+                (
+                    lang.pick(&r.text.ja, &r.text.en).to_string(),
+                    r.original_by_post,
+                )
+            })
+            .collect(),
+        })
+        .collect()
+}
+
+/// Where originals are posted, as the public may be told: the confirmed address, or a neutral
+/// statement that the address comes with the receipt.
+pub fn originals_to_text(
+    lang: crate::i18n::Lang,
+    profile: &crate::domain::profile::OperatorProfile,
+) -> (bool, String) {
+    match profile.office.public_originals_to() {
+        Some(address) => (true, lang.pick(&address.ja, &address.en).to_string()),
+        None => (false, lang.t("request.originals.address_later").to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::domain::fees::PaymentMethod;

@@ -227,6 +227,10 @@ struct StartPage {
     requester_types: Vec<(RequesterType, &'static str, bool)>,
     period_text: String,
     contact: Vec<super::ContactLine>,
+    requirements: Vec<super::RequirementGroup>,
+    any_original: bool,
+    originals_to: String,
+    privacy_expiry: String,
     notice_version: &'static str,
 }
 
@@ -249,11 +253,21 @@ fn start_page(
         })
         .collect();
     let period_text = super::case::period_text(lang, profile);
+    let requirements = super::requirement_groups(lang, profile, jst_date(state.now()), None);
+    let any_original = requirements
+        .iter()
+        .any(|g| g.items.iter().any(|(_, original)| *original));
     StartPage {
         kinds: kind_options(&page, state, draft.kind),
         requester_types,
         period_text,
         contact: super::contact_lines(lang, profile),
+        requirements,
+        any_original,
+        originals_to: super::originals_to_text(lang, profile).1,
+        privacy_expiry: lang
+            .t("request.start.privacy_3")
+            .replace("{hours}", &profile.unconfirmed_expiry_hours.to_string()),
         notice_version: PRIVACY_NOTICE_VERSION,
         page,
         draft,
@@ -380,7 +394,7 @@ fn step_page(
                 errors,
             },
         ),
-        Step::Content => render(status, &content_page(page, draft, errors)),
+        Step::Content => render(status, &content_page(state, page, draft, errors)),
         Step::Delivery => render(status, &delivery_page(state, page, draft, errors)),
         Step::Review => render(status, &review_page(state, page, draft, errors)),
     }
@@ -469,6 +483,7 @@ struct ContentPage {
     kind: &'static str,
     grounds: Vec<Choice>,
     actions: Vec<Choice>,
+    example: &'static str,
 }
 
 /// One radio button: its value, its label and whether it is selected.
@@ -494,7 +509,17 @@ fn choices(
         .collect()
 }
 
-fn content_page(page: PageContext, draft: RequestDraft, errors: FieldErrors) -> ContentPage {
+fn content_page(
+    state: &AppState,
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+) -> ContentPage {
+    // Each operator's own example: a J-MIMO requester must not read of another body's service.
+    let example = page.t(&format!(
+        "request.content.example.{}",
+        state.profile().name.as_str()
+    ));
     let kind = draft.kind.map(RequestKind::as_str).unwrap_or_default();
     let actions: &'static [&'static str] = match draft.kind {
         Some(RequestKind::Suspension) => ACTIONS_SUSPENSION,
@@ -520,6 +545,7 @@ fn content_page(page: PageContext, draft: RequestDraft, errors: FieldErrors) -> 
         kind,
         grounds,
         actions,
+        example,
     }
 }
 
