@@ -49,3 +49,4 @@ pub mod retention;
 pub mod role;
 pub mod state;
 pub mod text;
+pub mod wareki;
