@@ -78,7 +78,9 @@ pub enum DateProblem {
     /// Not a form of date we read.
     Unreadable,
     /// An era year 0 (「令和0年」): eras start at 元年 (1).
-    EraYearZero { era: &'static str },
+    EraYearZero {
+        era: &'static str,
+    },
     /// No such day in that month (「2月30日」).
     NoSuchDay,
     /// The date falls outside the era (「平成31年5月1日」 is 令和元年5月1日).
@@ -177,10 +179,14 @@ fn numbers(text: &str) -> Option<(u32, u32, u32)> {
         .split(['年', '月', '.'])
         .filter(|p| !p.is_empty())
         .collect();
-    if parts.len() == 1 && parts[0].len() == 8 {
+    if parts.len() == 1 && parts[0].len() == 8 && parts[0].bytes().all(|b| b.is_ascii_digit()) {
         // 19850307
         let p = parts[0];
-        return Some((p[..4].parse().ok()?, p[4..6].parse().ok()?, p[6..].parse().ok()?));
+        return Some((
+            p[..4].parse().ok()?,
+            p[4..6].parse().ok()?,
+            p[6..].parse().ok()?,
+        ));
     }
     let [y, m, d] = parts.as_slice() else {
         return None;
@@ -281,20 +287,46 @@ mod tests {
         let outside = parse_date("平成31年5月1日").unwrap_err();
         assert_eq!(outside.code(), "date_outside_era");
         assert!(outside.message().ja.contains("2019-04-30まで"));
-        assert_eq!(parse_date("令和1年4月30日").unwrap_err().code(), "date_outside_era");
-        assert_eq!(parse_date("昭和64年1月8日").unwrap_err().code(), "date_outside_era");
+        assert_eq!(
+            parse_date("令和1年4月30日").unwrap_err().code(),
+            "date_outside_era"
+        );
+        assert_eq!(
+            parse_date("昭和64年1月8日").unwrap_err().code(),
+            "date_outside_era"
+        );
         assert_eq!(parse_date("2026-02-29"), Err(DateProblem::NoSuchDay));
         assert_eq!(parse_date(""), Err(DateProblem::Empty));
-        for nonsense in ["昭和", "X60.3.7", "85-3-7", "60年3月", "昭和六十年三月七日", "2026-1"] {
-            assert_eq!(parse_date(nonsense), Err(DateProblem::Unreadable), "{nonsense}");
+        for nonsense in [
+            "昭和",
+            "X60.3.7",
+            "85-3-7",
+            "60年3月",
+            "昭和六十年三月七日",
+            "2026-1",
+        ] {
+            assert_eq!(
+                parse_date(nonsense),
+                Err(DateProblem::Unreadable),
+                "{nonsense}"
+            );
         }
-        assert!(parse_date("令和0年1月1日").unwrap_err().message().ja.contains("令和元年"));
+        assert!(
+            parse_date("令和0年1月1日")
+                .unwrap_err()
+                .message()
+                .ja
+                .contains("令和元年")
+        );
     }
 
     #[test]
     fn each_era_begins_where_the_one_before_ends() {
         for pair in ERAS.windows(2) {
-            assert_eq!(pair[0].last_day.unwrap().succ_opt(), Some(pair[1].first_day));
+            assert_eq!(
+                pair[0].last_day.unwrap().succ_opt(),
+                Some(pair[1].first_day)
+            );
         }
     }
 

@@ -112,3 +112,46 @@ impl Mentions for String {
         self.contains("ME-BYO") || self.contains("神奈川")
     }
 }
+
+/// A date of birth in 和暦 is read; one that does not exist is refused with the reason, and what
+/// was typed stays in the field.
+#[tokio::test]
+async fn a_birth_date_in_wareki_is_read_and_an_impossible_one_explained() {
+    let world = World::new();
+    let app = spawn_portal(&world, "kanagawa").await;
+    let start = app
+        .submit(
+            "/request",
+            "/request",
+            &[
+                ("kind", "disclosure"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        )
+        .await;
+    assert_eq!(start.status, 303, "{}", start.body);
+    let mut fields = crate::workspace::person("wareki@example.jp");
+    for (typed, message) in [
+        ("昭和60年2月30日", "その月にその日はありません"),
+        ("令和0年1月1日", "0年はありません"),
+        ("平成31年5月1日", "平成は2019年4月30日まで"),
+    ] {
+        fields.retain(|(k, _)| *k != "birth_date");
+        fields.push(("birth_date", typed));
+        let refused = app
+            .submit("/request/person", "/request/person", &fields)
+            .await;
+        assert_eq!(refused.status, 422, "{typed}");
+        assert!(refused.body.contains(message), "{typed}: {}", refused.body);
+        assert!(refused.body.contains(&format!("value=\"{typed}\"")), "kept");
+    }
+    fields.retain(|(k, _)| *k != "birth_date");
+    fields.push(("birth_date", "昭和60年3月7日"));
+    let read = app
+        .submit("/request/person", "/request/person", &fields)
+        .await;
+    assert_eq!(read.status, 303, "{}", read.body);
+    let shown = app.get("/request/person").await;
+    assert!(shown.body.contains("value=\"1985-03-07\""));
+}
