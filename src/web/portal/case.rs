@@ -249,7 +249,7 @@ fn confirmation_expired(state: &AppState, page: PageContext) -> Result<HttpRespo
 /// The page for a disclosed file past its download period (or withdrawn from the case).
 pub fn download_gone(page: PageContext, access_token: &str) -> Result<HttpResponse, AppError> {
     render(
-        StatusCode::GONE,
+        StatusCode::NOT_FOUND,
         &LinkGonePage {
             what_happened: page.t("link_gone.download").to_string(),
             page,
