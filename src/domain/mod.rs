@@ -22,6 +22,7 @@ pub mod delivery;
 pub mod document;
 pub mod event;
 pub mod explain;
+pub mod extra_fields;
 pub mod fee_schedules;
 pub mod fees;
 pub mod grounds;

@@ -9,6 +9,7 @@ use crate::domain::calendar::{BusinessCalendar, ClosedDayRules};
 use crate::domain::deadline::{DeadlineRequest, Pause, PauseConvention, Period, PeriodSide};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::explain::LegalBasis;
+use crate::domain::extra_fields::{self, ExtraField};
 use crate::domain::fees::{
     self, Colour, FeeError, FeeSchedule, KindFee, PageFee, PaperSize, PaymentMethod, Postage,
     Quote, QuoteRequest,
@@ -82,6 +83,8 @@ pub struct OperatorProfile {
     pub delivery_methods: Vec<DeliveryMethod>,
     /// Who the operator is, how it is reached and paid, where originals go.
     pub office: Office,
+    /// Fields this operator adds to the request form (e.g. 福島県's LINE account).
+    pub extra_fields: Vec<ExtraField>,
 }
 
 impl OperatorProfile {
@@ -217,6 +220,7 @@ fn national() -> OperatorProfile {
             DeliveryMethod::DiscByPost,
         ],
         office: office_seeds::national(),
+        extra_fields: Vec::new(),
     }
 }
 
@@ -271,6 +275,7 @@ fn private() -> OperatorProfile {
             DeliveryMethod::DiscByPost,
         ],
         office: office_seeds::private(),
+        extra_fields: Vec::new(),
     }
 }
 
@@ -313,6 +318,7 @@ fn jmimo() -> OperatorProfile {
         auto_dismiss_office_days: 0,
         delivery_methods: vec![DeliveryMethod::PaperByPost, DeliveryMethod::DiscByPost],
         office: office_seeds::jmimo(),
+        extra_fields: Vec::new(),
     }
 }
 
@@ -372,6 +378,7 @@ fn kanagawa() -> OperatorProfile {
             DeliveryMethod::DiscByPost,
         ],
         office: office_seeds::kanagawa(),
+        extra_fields: Vec::new(),
     }
 }
 
@@ -385,6 +392,7 @@ fn fukushima() -> OperatorProfile {
             "Fukushima Prefecture (LINE official account)",
         ),
         office: office_seeds::fukushima(),
+        extra_fields: extra_fields::line_account(),
         ..kanagawa()
     }
 }

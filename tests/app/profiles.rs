@@ -5,15 +5,47 @@
 use crate::helpers::{TestApp, World};
 use crate::portal::{spawn_portal, wait_for_mails};
 
-/// The start page, and the signature of the confirmation mail of a principal's disclosure.
-async fn start_page_and_mail(profile: &str) -> (TestApp, World, String, String) {
+/// The start page, and the confirmation mail of a principal's disclosure (with `extra` on the
+/// content step: a profile's own fields).
+async fn start_page_and_mail_with(
+    profile: &str,
+    extra: &[(&'static str, &'static str)],
+) -> (TestApp, World, String, String) {
     let world = World::new();
     let app = spawn_portal(&world, profile).await;
     let start = app.get("/request").await;
     assert_eq!(start.status, 200, "{}", start.body);
-    app.submitted_request("hanako@example.jp").await;
+    let mut content = vec![("data_description", "診療記録"), ("period", "2024年")];
+    content.extend_from_slice(extra);
+    let steps = [
+        (
+            "/request",
+            vec![
+                ("kind", "disclosure"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        ),
+        (
+            "/request/person",
+            crate::workspace::person("hanako@example.jp"),
+        ),
+        ("/request/content", content),
+        ("/request/delivery", vec![("delivery", "paper_by_post")]),
+    ];
+    for (path, fields) in steps {
+        let sent = app.submit(path, path, &fields).await;
+        assert_eq!(sent.status, 303, "{path}: {}", sent.body);
+    }
+    let csrf = crate::helpers::csrf_of(&app.get("/request/review").await.body);
+    let submitted = app.post("/request/submit", &[("csrf", &csrf)]).await;
+    assert_eq!(submitted.status, 303, "{}", submitted.body);
     let mail = wait_for_mails(&world, 1).await.remove(0);
     (app, world, start.body, mail)
+}
+
+async fn start_page_and_mail(profile: &str) -> (TestApp, World, String, String) {
+    start_page_and_mail_with(profile, &[]).await
 }
 
 fn contains_all(text: &str, facts: &[&str], what: &str) {
@@ -70,9 +102,70 @@ async fn kanagawa_asks_for_an_original_resident_record_and_names_its_office() {
     assert!(!start.contains("日本大通り１ 神奈川県総務局デジタル戦略本部室デジタルサポートグループ（マイME-BYOカルテ運営事務局）</strong>"));
 }
 
+/// The form asks which LINE account; an ID in the wrong form is explained, what was typed kept.
+#[tokio::test]
+async fn fukushima_asks_which_line_account() {
+    let world = World::new();
+    let app = spawn_portal(&world, "fukushima").await;
+    let start = app
+        .submit(
+            "/request",
+            "/request",
+            &[
+                ("kind", "correction"),
+                ("requester_type", "principal"),
+                ("consent", "2026-11-21"),
+            ],
+        )
+        .await;
+    assert_eq!(start.status, 303);
+    let person = crate::workspace::person("line@example.jp");
+    let sent = app.submit("/request/person", "/request/person", &person).await;
+    assert_eq!(sent.status, 303);
+    let shown = app.get("/request/content").await;
+    assert!(shown.body.contains("LINEの表示名"));
+    assert!(shown.body.contains("name=\"extra_line_id\""));
+    let fields = [
+        ("data_description", "トーク内容"),
+        ("current_content", "旧"),
+        ("correct_content", "新"),
+        ("extra_line_display_name", "はなこ"),
+        ("extra_line_id", "Hanako San"),
+    ];
+    let refused = app
+        .submit("/request/content", "/request/content", &fields)
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("半角英小文字・数字"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"Hanako San\""));
+    let missing = app
+        .submit(
+            "/request/content",
+            "/request/content",
+            &[
+                ("data_description", "トーク内容"),
+                ("current_content", "旧"),
+                ("correct_content", "新"),
+            ],
+        )
+        .await;
+    assert!(missing.body.contains("LINEの表示名を入力してください"));
+}
+
 #[tokio::test]
 async fn fukushima_names_its_division_and_no_borrowed_hours() {
-    let (_app, _world, start, mail) = start_page_and_mail("fukushima").await;
+    let (_app, _world, start, mail) = start_page_and_mail_with(
+        "fukushima",
+        &[
+            ("extra_line_display_name", "はなこ"),
+            ("extra_line_id", "hanako_2020"),
+        ],
+    )
+    .await;
     contains_all(
         &start,
         &["地域医療課", "受付時間は窓口にお問い合わせください"],

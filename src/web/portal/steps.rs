@@ -129,11 +129,22 @@ pub struct ContentForm {
     pub ground: String,
     pub action_choice: String,
     pub action: String,
+    /// The profile's own fields, posted as `extra_<name>`.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, String>,
 }
 
 impl From<ContentForm> for RequestContent {
     fn from(form: ContentForm) -> RequestContent {
         RequestContent {
+            extra: form
+                .extra
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("extra_")
+                        .map(|name| (name.to_string(), v.trim().to_string()))
+                })
+                .collect(),
             data_description: trimmed(form.data_description),
             period: trimmed(form.period),
             current_content: trimmed(form.current_content),
@@ -328,7 +339,11 @@ async fn finish_step(
         Step::Start => draft.start_problems(profile),
         Step::Person => draft.person_problems(today),
         Step::Agent => draft.agent_problems(today),
-        Step::Content => draft.content_problems(),
+        Step::Content => {
+            let mut all = draft.content_problems();
+            all.extend(draft.extra_problems(profile));
+            all
+        }
         Step::Delivery => draft.delivery_problems(profile),
         Step::Review => Vec::new(),
     };
@@ -484,6 +499,8 @@ struct ContentPage {
     grounds: Vec<Choice>,
     actions: Vec<Choice>,
     example: &'static str,
+    /// The profile's own fields for this kind: (form name, label, hint, value, required).
+    extra_fields: Vec<(&'static str, String, String, String, bool)>,
 }
 
 /// One radio button: its value, its label and whether it is selected.
@@ -538,6 +555,27 @@ fn content_page(
         actions,
         &draft.content.action,
     );
+    let lang = page.lang;
+    let extra_fields = draft
+        .kind
+        .map(|kind| {
+            state
+                .profile()
+                .extra_fields
+                .iter()
+                .filter(|f| f.applies_to(kind))
+                .map(|f| {
+                    (
+                        crate::service::intake::draft::extra_field_name(f.name),
+                        lang.pick(&f.label.ja, &f.label.en).to_string(),
+                        lang.pick(&f.hint.ja, &f.hint.en).to_string(),
+                        draft.content.extra.get(f.name).cloned().unwrap_or_default(),
+                        f.required,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     ContentPage {
         page,
         draft,
@@ -546,6 +584,7 @@ fn content_page(
         grounds,
         actions,
         example,
+        extra_fields,
     }
 }
 
