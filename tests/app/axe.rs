@@ -73,7 +73,14 @@ async fn pages_have_no_axe_violations() {
             report.push(format!("{name}: {v}"));
         }
     };
-    for path in ["/", "/request", "/case", "/staff/login", "/no/such/page"] {
+    for path in [
+        "/",
+        "/request",
+        "/case",
+        "/staff/login",
+        "/no/such/page",
+        "/case/no-such-link",
+    ] {
         browser.client.goto(&go(path)).await.unwrap();
         check(path).await;
     }

@@ -115,6 +115,14 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
     keep("/request/agent", app.get("/request/agent").await.body);
     let case_path = app.requester_with_case("jiro@example.jp").await;
     keep("requester-case", app.get(&case_path).await.body);
+    // A link that finds no case, and a file that cannot be downloaded: what happened and what to do.
+    keep("link-unknown", app.get("/case/no-such-link").await.body);
+    keep(
+        "download-gone",
+        app.get(&format!("{case_path}/files/no-such-file"))
+            .await
+            .body,
+    );
     keep(
         "withdraw",
         app.get(&format!("{case_path}/withdraw")).await.body,

@@ -120,7 +120,9 @@ async fn fukushima_asks_which_line_account() {
         .await;
     assert_eq!(start.status, 303);
     let person = crate::workspace::person("line@example.jp");
-    let sent = app.submit("/request/person", "/request/person", &person).await;
+    let sent = app
+        .submit("/request/person", "/request/person", &person)
+        .await;
     assert_eq!(sent.status, 303);
     let shown = app.get("/request/content").await;
     assert!(shown.body.contains("LINEの表示名"));
