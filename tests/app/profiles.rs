@@ -37,7 +37,12 @@ async fn start_page_and_mail_with(
         let sent = app.submit(path, path, &fields).await;
         assert_eq!(sent.status, 303, "{path}: {}", sent.body);
     }
-    let csrf = crate::helpers::csrf_of(&app.get("/request/review").await.body);
+    let review = app.get("/request/review").await.body;
+    assert!(
+        review.contains("id=\"needs\""),
+        "the documents needed, again before sending"
+    );
+    let csrf = crate::helpers::csrf_of(&review);
     let submitted = app.post("/request/submit", &[("csrf", &csrf)]).await;
     assert_eq!(submitted.status, 303, "{}", submitted.body);
     let mail = wait_for_mails(&world, 1).await.remove(0);

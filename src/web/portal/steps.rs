@@ -711,6 +711,10 @@ struct ReviewPage {
     requester_type_label: &'static str,
     delivery_label: Option<&'static str>,
     fee_total_yen: Option<i64>,
+    /// What this requester type sends, the originals to post, and where.
+    requirements: Vec<super::RequirementGroup>,
+    any_original: bool,
+    originals_to: String,
 }
 
 fn review_page(
@@ -750,6 +754,15 @@ fn review_page(
             .map(|q| q.total_yen.0)
             .filter(|y| *y > 0)
     });
+    let profile = state.profile();
+    let requirements = match draft.requester_type {
+        Some(t) => super::requirement_groups(page.lang, &profile, jst_date(state.now()), Some(t)),
+        None => Vec::new(),
+    };
+    let any_original = requirements
+        .iter()
+        .any(|g| g.items.iter().any(|(_, original)| *original));
+    let originals_to = super::originals_to_text(page.lang, &profile).1;
     ReviewPage {
         page,
         draft,
@@ -758,6 +771,9 @@ fn review_page(
         requester_type_label,
         delivery_label,
         fee_total_yen,
+        requirements,
+        any_original,
+        originals_to,
     }
 }
 
