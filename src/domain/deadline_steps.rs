@@ -47,13 +47,13 @@ pub(super) fn pause_step(
     let (conv_ja, conv_en) = convention.label();
     Bilingual::owned(
         format!(
-            "停止期間{n}（補正等）：{}〜{}、{excluded}日を期間に算入しない（{conv_ja}；{}ただし書等）",
+            "停止期間{n}（補正または手数料の納付を待つ間）：{}〜{}、{excluded}日を期間に算入しない（{conv_ja}；{}ただし書等）",
             ja_date(from),
             ja_date(until),
             basis.ja
         ),
         format!(
-            "Pause {n} (correction requested / answered): {} to {}, {excluded} days not counted ({conv_en}; proviso of {})",
+            "Pause {n} (waiting for a correction or a fee payment): {} to {}, {excluded} days not counted ({conv_en}; proviso of {})",
             en_date(from),
             en_date(until),
             basis.en
@@ -69,13 +69,13 @@ pub(super) fn open_pause_step(
 ) -> Bilingual {
     Bilingual::owned(
         format!(
-            "{}から補正待ちのため期限停止中。停止時点の残り{remaining}日。期限はまだ確定しない：{}に回答が届いた場合 E1 = {}（回答日＋残り日数）",
+            "{}から請求者の対応（補正または手数料の納付）待ちのため期限停止中。停止時点の残り{remaining}日。期限はまだ確定しない：{}に回答が届いた場合 E1 = {}（回答日＋残り日数）",
             ja_date(since),
             ja_date(assumed),
             ja_date(projected)
         ),
         format!(
-            "Clock stopped since {} awaiting the requester's answer; {remaining} days were left. The deadline is not yet fixed: if the answer arrives on {}, E1 = {} (answer day + days left)",
+            "Clock stopped since {} awaiting the requester (a correction or a fee payment); {remaining} days were left. The deadline is not yet fixed: if the answer arrives on {}, E1 = {} (answer day + days left)",
             en_date(since),
             en_date(assumed),
             en_date(projected)
@@ -171,8 +171,8 @@ pub(super) fn status_step(today: NaiveDate, status: DeadlineStatus, due_soon: u3
         DeadlineStatus::DueSoon => ("期限間近", "due soon"),
         DeadlineStatus::Overdue => ("期限超過", "overdue"),
         DeadlineStatus::ClockStopped => (
-            "期限停止中（補正待ち）",
-            "clock stopped (awaiting correction)",
+            "期限停止中（補正または手数料の納付待ち）",
+            "clock stopped (awaiting a correction or a fee payment)",
         ),
     };
     Bilingual::owned(

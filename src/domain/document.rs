@@ -32,6 +32,9 @@ pub enum DocumentStatus {
     Submitted,
     Accepted,
     Rejected,
+    /// More than the rule needs (a superfluous copy, an undated extra): set aside without asking
+    /// the requester for anything, and never counted against the identity rule.
+    NotNeeded,
     /// Destroyed for what it showed (a My Number) or at the end of its retention period.
     Destroyed,
 }
@@ -40,6 +43,7 @@ stable_names!(DocumentStatus, "document status", {
     Submitted => "submitted",
     Accepted => "accepted",
     Rejected => "rejected",
+    NotNeeded => "not_needed",
     Destroyed => "destroyed",
 });
 

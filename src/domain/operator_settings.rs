@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::kind::RequestKind;
 use crate::domain::letters::settings::LetterAdjustments;
+use crate::domain::office_settings::{self, OfficeAdjustments};
 use crate::domain::profile::OperatorProfile;
+use crate::domain::provenance::Sourced;
 use crate::domain::regime::Regime;
 use crate::domain::text::Bilingual;
 
@@ -36,6 +38,10 @@ pub struct Adjustments {
     /// The letters page's values, once an administrator saved them (absent: the defaults).
     #[serde(default)]
     pub letters: Option<LetterAdjustments>,
+    /// The office's contact values (absent from what was saved before they were adjustable: the
+    /// profile's own values stand).
+    #[serde(default)]
+    pub office: Option<OfficeAdjustments>,
 }
 
 /// A whole-number setting's name and its allowed range.
@@ -74,8 +80,8 @@ impl Adjustments {
         Adjustments {
             operator_name_ja: profile.label.ja.to_string(),
             operator_name_en: profile.label.en.to_string(),
-            office_hours_ja: profile.office_hours.ja.to_string(),
-            office_hours_en: profile.office_hours.en.to_string(),
+            office_hours_ja: profile.office.contact.hours.value.ja.to_string(),
+            office_hours_en: profile.office.contact.hours.value.en.to_string(),
             kinds_offered: profile.kinds_offered.clone(),
             delivery_methods: profile.delivery_methods.clone(),
             due_soon_office_days: profile.due_soon_office_days,
@@ -83,6 +89,7 @@ impl Adjustments {
             unconfirmed_expiry_hours: profile.unconfirmed_expiry_hours,
             auto_dismiss_office_days: profile.auto_dismiss_office_days,
             letters: LetterAdjustments::saved(&profile.letters),
+            office: Some(OfficeAdjustments::of(&profile.office)),
         }
     }
 
@@ -91,8 +98,17 @@ impl Adjustments {
     pub fn apply(&self, mut profile: OperatorProfile) -> OperatorProfile {
         profile.label =
             Bilingual::owned(self.operator_name_ja.clone(), self.operator_name_en.clone());
-        profile.office_hours =
-            Bilingual::owned(self.office_hours_ja.clone(), self.office_hours_en.clone());
+        let hours = Bilingual::owned(self.office_hours_ja.clone(), self.office_hours_en.clone());
+        let confirm_hours = self
+            .office
+            .as_ref()
+            .is_some_and(|o| o.confirmed.iter().any(|f| f == "hours"));
+        if hours != profile.office.contact.hours.value || confirm_hours {
+            profile.office.contact.hours = Sourced::confirmed(hours);
+        }
+        if let Some(office) = &self.office {
+            office.apply(&mut profile.office);
+        }
         let kinds: Vec<RequestKind> = self
             .kinds_offered
             .iter()
@@ -161,6 +177,12 @@ impl Adjustments {
             AUTO_DISMISS.field,
         );
         note(self.letters != before.letters, "letters");
+        let office = |a: &Adjustments| a.office.clone().unwrap_or_default();
+        let (now, then) = (office(self), office(before));
+        for field in office_settings::TEXT_FIELDS {
+            note(now.get(field) != then.get(field), field);
+        }
+        note(!now.confirmed.is_empty(), "office_confirmed");
         changed
     }
 }
@@ -174,6 +196,8 @@ pub enum Problem {
     OutOfRange,
     NoneChosen,
     NotOffered,
+    /// A typed office value in the wrong form: its code (`not_an_email`, …).
+    Office(&'static str),
 }
 
 impl Problem {
@@ -185,6 +209,7 @@ impl Problem {
             Problem::OutOfRange => "out_of_range",
             Problem::NoneChosen => "none_chosen",
             Problem::NotOffered => "not_offered",
+            Problem::Office(code) => code,
         }
     }
 }
@@ -194,6 +219,8 @@ pub struct Submitted<'a> {
     pub field: &'a dyn Fn(&str) -> &'a str,
     pub kinds: &'a [String],
     pub delivery_methods: &'a [String],
+    /// The office values ticked "confirmed as they stand".
+    pub confirmed: &'a [String],
 }
 
 /// Reads the form for a profile of `regime`; every problem is reported, each with its field.
@@ -267,6 +294,30 @@ pub fn parse(
     let unconfirmed_expiry_hours = number(&UNCONFIRMED_EXPIRY);
     let auto_dismiss_office_days = number(&AUTO_DISMISS);
 
+    let mut office = OfficeAdjustments {
+        confirmed: form.confirmed.to_vec(),
+        ..OfficeAdjustments::default()
+    };
+    for name in office_settings::TEXT_FIELDS {
+        let value = squeeze((form.field)(name));
+        if let Some(code) = office_settings::problem(name, &value) {
+            problems.push((name, Problem::Office(code)));
+        }
+        let slot = match name {
+            "phone" => &mut office.phone,
+            "freephone" => &mut office.freephone,
+            "email" => &mut office.email,
+            "web_form" => &mut office.web_form,
+            "postal_postcode" => &mut office.postal_postcode,
+            "postal_ja" => &mut office.postal_ja,
+            "postal_en" => &mut office.postal_en,
+            "originals_postcode" => &mut office.originals_postcode,
+            "originals_ja" => &mut office.originals_ja,
+            _ => &mut office.originals_en,
+        };
+        *slot = value;
+    }
+
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -283,6 +334,7 @@ pub fn parse(
         auto_dismiss_office_days,
         // The letters page saves these; the profile form leaves them as they are.
         letters: None,
+        office: Some(office),
     })
 }
 
@@ -351,6 +403,7 @@ mod tests {
                 field: &get,
                 kinds: &kinds,
                 delivery_methods: &methods,
+                confirmed: &[],
             },
             Regime::LocalBody,
         )

@@ -9,6 +9,7 @@ use crate::domain::calendar::{BusinessCalendar, ClosedDayRules};
 use crate::domain::deadline::{DeadlineRequest, Pause, PauseConvention, Period, PeriodSide};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::explain::LegalBasis;
+use crate::domain::extra_fields::{self, ExtraField};
 use crate::domain::fees::{
     self, Colour, FeeError, FeeSchedule, KindFee, PageFee, PaperSize, PaymentMethod, Postage,
     Quote, QuoteRequest,
@@ -21,6 +22,7 @@ use crate::domain::lifecycle::{CaseFacts, Entry};
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
 use crate::domain::office::{Office, PaymentDestinations};
+use crate::domain::office_seeds;
 use crate::domain::provenance::Sourced;
 use crate::domain::refusal::Refusal;
 use crate::domain::regime::Regime;
@@ -73,7 +75,6 @@ pub struct OperatorProfile {
     pub payment_wait_stops_clock: bool,
     pub fee_schedules: Vec<FeeSchedule>,
     pub identity_policy: IdentityPolicy,
-    pub office_hours: Bilingual,
     pub closed_days: ClosedDayRules,
     pub due_soon_office_days: u32,
     /// Hours an online submission may stay unconfirmed before it is purged.
@@ -88,6 +89,8 @@ pub struct OperatorProfile {
     pub office: Office,
     /// How its letters are numbered, dated and signed, and what their 教示 names.
     pub letters: LetterSettings,
+    /// Fields this operator adds to the request form (e.g. 福島県's LINE account).
+    pub extra_fields: Vec<ExtraField>,
 }
 
 impl OperatorProfile {
@@ -247,10 +250,6 @@ fn national() -> OperatorProfile {
             prepaid: true,
         }],
         identity_policy: IdentityPolicy::public_body(),
-        office_hours: Bilingual::fixed(
-            "平日（行政機関の休日を除く）の執務時間内",
-            "Office hours on weekdays (except the closed days of administrative organs)",
-        ),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
         due_soon_office_days: 5,
         unconfirmed_expiry_hours: 72,
@@ -261,13 +260,8 @@ fn national() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
-        office: Office::to_confirm(
-            Bilingual::fixed("国の行政機関", "National administrative body"),
-            Bilingual::fixed(
-                "平日（行政機関の休日を除く）の執務時間内",
-                "Office hours on weekdays (except the closed days of administrative organs)",
-            ),
-        ),
+        office: office_seeds::national(),
+        extra_fields: Vec::new(),
     }
 }
 
@@ -312,10 +306,6 @@ fn private() -> OperatorProfile {
             prepaid: true,
         }],
         identity_policy: IdentityPolicy::private_operator(),
-        office_hours: Bilingual::fixed(
-            "平日 9:00〜17:00（土日祝日・年末年始を除く）",
-            "Weekdays 9:00-17:00 (except weekends, holidays and year-end)",
-        ),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
         due_soon_office_days: 3,
         unconfirmed_expiry_hours: 72,
@@ -326,13 +316,8 @@ fn private() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
-        office: Office::to_confirm(
-            Bilingual::fixed("個人情報取扱事業者", "Private business"),
-            Bilingual::fixed(
-                "平日 9:00〜17:00（土日祝日・年末年始を除く）",
-                "Weekdays 9:00-17:00 (except weekends, holidays and year-end)",
-            ),
-        ),
+        office: office_seeds::private(),
+        extra_fields: Vec::new(),
     }
 }
 
@@ -369,26 +354,14 @@ fn jmimo() -> OperatorProfile {
             prepaid: true,
         }],
         identity_policy: IdentityPolicy::private_operator(),
-        office_hours: Bilingual::fixed(
-            "受付時間 9:30〜17:30（土日祝日・年末年始は除く）",
-            "9:30-17:30 (except weekends, holidays and year-end)",
-        ),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
         due_soon_office_days: 3,
         unconfirmed_expiry_hours: 72,
         correction_reply_days: 14,
         auto_dismiss_office_days: 0,
         delivery_methods: vec![DeliveryMethod::PaperByPost, DeliveryMethod::DiscByPost],
-        office: Office::to_confirm(
-            Bilingual::fixed(
-                "一般財団法人日本医師会医療情報管理機構（J-MIMO）",
-                "J-MIMO (Japan Medical Association Medical Information Management Organization)",
-            ),
-            Bilingual::fixed(
-                "受付時間 9:30〜17:30（土日祝日・年末年始は除く）",
-                "9:30-17:30 (except weekends, holidays and year-end)",
-            ),
-        ),
+        office: office_seeds::jmimo(),
+        extra_fields: Vec::new(),
     }
 }
 
@@ -441,10 +414,6 @@ fn kanagawa() -> OperatorProfile {
         payment_wait_stops_clock: true,
         fee_schedules: local_fees(),
         identity_policy: IdentityPolicy::public_body(),
-        office_hours: Bilingual::fixed(
-            "平日 8:30〜17:15（祝日・年末年始を除く）",
-            "Weekdays 8:30-17:15 (except holidays and year-end)",
-        ),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
         due_soon_office_days: 5,
         unconfirmed_expiry_hours: 72,
@@ -455,16 +424,8 @@ fn kanagawa() -> OperatorProfile {
             DeliveryMethod::PaperByPost,
             DeliveryMethod::DiscByPost,
         ],
-        office: Office::to_confirm(
-            Bilingual::fixed(
-                "神奈川県（マイME-BYOカルテ）",
-                "Kanagawa Prefecture (My ME-BYO Karte)",
-            ),
-            Bilingual::fixed(
-                "平日 8:30〜17:15（祝日・年末年始を除く）",
-                "Weekdays 8:30-17:15 (except holidays and year-end)",
-            ),
-        ),
+        office: office_seeds::kanagawa(),
+        extra_fields: Vec::new(),
     }
 }
 
@@ -477,20 +438,8 @@ fn fukushima() -> OperatorProfile {
             "福島県（LINE公式アカウント）",
             "Fukushima Prefecture (LINE official account)",
         ),
-        office_hours: Bilingual::fixed(
-            "平日 8:30〜17:15（祝日・年末年始を除く）",
-            "Weekdays 8:30-17:15 (except holidays and year-end)",
-        ),
-        office: Office::to_confirm(
-            Bilingual::fixed(
-                "福島県（LINE公式アカウント）",
-                "Fukushima Prefecture (LINE official account)",
-            ),
-            Bilingual::fixed(
-                "平日 8:30〜17:15（祝日・年末年始を除く）",
-                "Weekdays 8:30-17:15 (except holidays and year-end)",
-            ),
-        ),
+        office: office_seeds::fukushima(),
+        extra_fields: extra_fields::line_account(),
         letters: LetterSettings::defaults(
             Regime::LocalBody,
             Some(Bilingual::fixed("福島県", "Fukushima Prefecture")),

@@ -41,6 +41,13 @@ impl<T> Sourced<T> {
         }
     }
 
+    pub fn confirmed(value: T) -> Self {
+        Sourced {
+            value,
+            provenance: Provenance::ConfirmedByOperator,
+        }
+    }
+
     pub fn to_confirm(value: T) -> Self {
         Sourced {
             value,
@@ -50,6 +57,27 @@ impl<T> Sourced<T> {
 
     pub fn is_confirmed(&self) -> bool {
         self.provenance != Provenance::ToConfirm
+    }
+
+    /// Where it comes from, for administrators: the seed and its section, the article, "確認済み",
+    /// or "要確認".
+    pub fn source_text(&self) -> crate::domain::text::Bilingual {
+        use crate::domain::text::Bilingual;
+        match self.provenance {
+            Provenance::Seed { document, section } => Bilingual::owned(
+                format!("公表資料 {document} {section}"),
+                format!("Published policy {document} {section}"),
+            ),
+            Provenance::Statute(article) => {
+                Bilingual::owned(format!("法令（{article}）"), format!("Statute ({article})"))
+            }
+            Provenance::ConfirmedByOperator => {
+                Bilingual::fixed("管理者が確認済み", "Confirmed by an administrator")
+            }
+            Provenance::ToConfirm => {
+                Bilingual::fixed("要確認（仮の値）", "To confirm (a placeholder)")
+            }
+        }
     }
 
     /// The value as the public may see it: only once it is confirmed.

@@ -104,14 +104,14 @@ pub fn signature(
     public_url: &str,
 ) -> String {
     let label = &operator.label;
-    let hours = &operator.office_hours;
     let mut out = format!("{} / {}\n", label.ja, label.en);
     out.push_str(&format!("お問い合わせ / Contact: {}\n", contact.email));
-    if !hours.ja.is_empty() {
-        out.push_str(&format!("受付時間: {}\n", hours.ja));
-    }
-    if !hours.en.is_empty() {
-        out.push_str(&format!("Office hours: {}\n", hours.en));
+    // The help desk as the operator's policy or its administrator states it; placeholders never.
+    for line in operator.office.public_contact() {
+        out.push_str(&format!("{}: {}\n", line.label.ja, line.value.ja));
+        if line.value.en != line.value.ja {
+            out.push_str(&format!("{}: {}\n", line.label.en, line.value.en));
+        }
     }
     out.push_str(&format!("{public_url}/\n"));
     out.push_str(

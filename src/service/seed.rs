@@ -400,6 +400,7 @@ impl Seeder<'_> {
                 correct_content: "新住所".into(),
                 ground: "no_longer_needed".into(),
                 action: "stop_provision".into(),
+                extra: Default::default(),
             },
             delivery: kind.is_disclosure().then_some(DeliveryMethod::PaperByPost),
         };

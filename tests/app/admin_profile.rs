@@ -55,6 +55,16 @@ async fn adjust(
         "correction_reply_days",
         "unconfirmed_expiry_hours",
         "auto_dismiss_office_days",
+        "phone",
+        "freephone",
+        "email",
+        "web_form",
+        "postal_postcode",
+        "postal_ja",
+        "postal_en",
+        "originals_postcode",
+        "originals_ja",
+        "originals_en",
     ] {
         let value = changes
             .iter()
@@ -277,4 +287,70 @@ async fn an_administrator_chooses_and_adjusts_the_operator_profile_on_every_inst
             .body
             .contains("平日 9:00〜16:00")
     );
+}
+
+/// Office values: administrators see each one's source and which are placeholders; the public sees
+/// a placeholder only once it is confirmed or typed, and a mistyped address is explained.
+#[tokio::test]
+async fn administrators_confirm_the_office_values_the_public_is_then_shown() {
+    let world = World::new();
+    let app = spawn_portal(&world, "national").await;
+    let admin = app.staff(Role::Admin, "office-admin@example.jp").await;
+    let shown = app.get_with(&admin.client, "/staff/admin/profile").await;
+    assert!(shown.body.contains("id=\"office-values\""));
+    assert!(shown.body.contains("要確認"));
+    assert!(shown.body.contains("行政機関の休日に関する法律第1条"));
+    let start = app.get("/request").await;
+    assert!(!start.body.contains("soudan@"), "no mail address yet");
+
+    let refused = adjust(
+        &app,
+        &admin.client,
+        &[
+            ("email", "soudan.example.jp"),
+            ("originals_postcode", "1000013"),
+        ],
+        &["kind_disclosure", "delivery_counter"],
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("メールアドレスの形式で入力してください")
+    );
+    assert!(refused.body.contains("123-4567 の形で"));
+    assert!(
+        refused.body.contains("value=\"soudan.example.jp\""),
+        "typed value kept"
+    );
+
+    let saved = adjust(
+        &app,
+        &admin.client,
+        &[
+            ("email", "soudan@example.go.jp"),
+            ("originals_postcode", "100-0013"),
+            ("originals_ja", "東京都千代田区霞が関1-1-1"),
+        ],
+        &[
+            "kind_disclosure",
+            "kind_correction",
+            "kind_suspension",
+            "delivery_counter",
+            "confirm_desk",
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let start = app.get("/request").await;
+    assert!(start.body.contains("soudan@example.go.jp"));
+    assert!(
+        start.body.contains("お問い合わせ窓口"),
+        "the confirmed desk name"
+    );
+    let page = app.get_with(&admin.client, "/staff/admin/profile").await;
+    assert!(page.body.contains("管理者が確認済み"));
 }

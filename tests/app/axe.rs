@@ -82,6 +82,7 @@ async fn pages_have_no_axe_violations() {
         "/staff/login",
         "/no/such/page",
         &letter,
+        "/case/no-such-link",
     ] {
         browser.client.goto(&go(path)).await.unwrap();
         check(path).await;

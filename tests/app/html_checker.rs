@@ -117,6 +117,14 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
     keep("requester-case", app.get(&case_path).await.body);
     let letter = crate::letters::first_letter(&app.get(&case_path).await.body, &case_path);
     keep("requester-letter", app.get(&letter).await.body);
+    // A link that finds no case, and a file that cannot be downloaded: what happened and what to do.
+    keep("link-unknown", app.get("/case/no-such-link").await.body);
+    keep(
+        "download-gone",
+        app.get(&format!("{case_path}/files/no-such-file"))
+            .await
+            .body,
+    );
     keep(
         "withdraw",
         app.get(&format!("{case_path}/withdraw")).await.body,

@@ -30,6 +30,7 @@ mod money;
 mod pages;
 mod personas;
 mod portal;
+mod profiles;
 mod register;
 mod reminders;
 mod retention;

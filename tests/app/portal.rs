@@ -458,7 +458,7 @@ async fn an_agent_asks_for_erasure_and_confirms_by_link_on_another_instance() {
     assert_eq!(confirmed.location.as_deref(), Some(path.as_str()));
     let case = other.get_with(&visitor, &path).await;
     assert!(case.body.contains("利用停止等請求") && case.body.contains("受付番号"));
-    assert!(case.body.contains("営業日") || case.body.contains("決定の期限"));
+    assert!(case.body.contains("回答の目安日（法律上は「遅滞なく」）"));
 }
 
 #[derive(diesel::QueryableByName)]
@@ -651,7 +651,10 @@ async fn unconfirmed_submissions_are_purged_and_their_links_expire() {
     );
     let expired = app.get(&path).await;
     assert_eq!(expired.status, 404);
-    assert!(expired.body.contains("ページが見つかりません"));
+    // Not a bare "not found": what may have happened, and what to do.
+    assert!(expired.body.contains("このリンクではお申込みを開けません"));
+    assert!(expired.body.contains("72時間以内に確認されなかった"));
+    assert!(expired.body.contains("href=\"/case\""));
 }
 
 #[tokio::test]

@@ -404,7 +404,7 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
     assert!(!after.body.contains("窓口から補正のお願いがあります"));
     assert!(after.body.contains("本人確認中"), "back to identity review");
     assert!(
-        after.body.contains("補正・回答の到達") && after.body.contains("補正・追加書類を依頼"),
+        after.body.contains("回答の到達") && after.body.contains("補正・追加書類のお願い"),
         "both on the timeline"
     );
     assert!(

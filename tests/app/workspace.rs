@@ -25,6 +25,32 @@ pub fn value_of(html: &str, name: &str) -> String {
     html[start..start + end].to_string()
 }
 
+/// Every checklist box ticked: a reviewer who looked at each item (accepting takes that).
+pub const ALL_CHECKS: [(&str, &str); 15] = [
+    ("check_document_type", "1"),
+    ("check_name_matches", "1"),
+    ("check_address_matches", "1"),
+    ("check_birth_date_matches", "1"),
+    ("check_valid_or_fresh", "1"),
+    ("check_original_certificate", "1"),
+    ("check_front_side_only", "1"),
+    ("check_insurer_number_masked", "1"),
+    ("check_insured_symbol_number_masked", "1"),
+    ("check_qr_code_masked", "1"),
+    ("check_no_my_number_on_resident_record", "1"),
+    ("check_honseki_masked", "1"),
+    ("check_relationship_shown", "1"),
+    ("check_mandate_content", "1"),
+    ("check_seal_matches", "1"),
+];
+
+/// `fields` with every checklist box ticked.
+pub fn with_all_checks<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut all = fields.to_vec();
+    all.extend(ALL_CHECKS);
+    all
+}
+
 /// Opens the case page, then posts `action` with its CSRF token and version.
 pub async fn act(
     app: &TestApp,
@@ -295,7 +321,9 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
             .body
             .contains("請求者に伝える理由を入力してください")
     );
-    done(
+    // Accepting with one box ticked is refused: each item is ticked or marked not applicable.
+    let expires = days_from_today(400);
+    let half_looked = act(
         &app,
         &clerk,
         &id,
@@ -304,23 +332,58 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
             ("document", &docs[0]),
             ("verdict", "accept"),
             ("holder", "principal"),
-            ("expires_on", &days_from_today(400)),
+            ("expires_on", &expires),
             ("check_name_matches", "1"),
         ],
     )
     .await;
+    assert_eq!(half_looked.status, 422);
+    assert!(half_looked.body.contains("チェックリストの各項目"));
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains("id=\"verify-blocked-reason\""),
+        "the button stays, with why"
+    );
     done(
         &app,
         &clerk,
         &id,
         "review-document",
-        &[
+        &with_all_checks(&[
+            ("document", &docs[0]),
+            ("verdict", "accept"),
+            ("holder", "principal"),
+            ("expires_on", &expires),
+        ]),
+    )
+    .await;
+    // "Not needed" sets a document aside without asking the requester to send it again.
+    done(
+        &app,
+        &clerk,
+        &id,
+        "review-document",
+        &[("document", &docs[1]), ("verdict", "not_needed")],
+    )
+    .await;
+    let requester = app.get(&case_path).await.body;
+    assert!(
+        requester.contains("不要（ご対応は不要です）"),
+        "{requester}"
+    );
+    assert!(!requester.contains("再提出をお願いしています"));
+    done(
+        &app,
+        &clerk,
+        &id,
+        "review-document",
+        &with_all_checks(&[
             ("document", &docs[1]),
             ("verdict", "accept"),
             ("holder", "principal"),
             ("issued_on", &days_from_today(-3)),
             ("original", "1"),
-        ],
+        ]),
     )
     .await;
     let page = case_page(&app, &clerk, &id).await;
@@ -641,12 +704,12 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
         &clerk,
         &id,
         "review-document",
-        &[
+        &with_all_checks(&[
             ("document", &doc),
             ("verdict", "accept"),
             ("holder", "principal"),
             ("expires_on", &days_from_today(300)),
-        ],
+        ]),
     )
     .await;
     done(&app, &clerk, &id, "verify", &[]).await;
@@ -808,6 +871,8 @@ async fn a_partial_disclosure_is_paid_delivered_and_downloaded() {
         other.status, 404,
         "an identity document is not downloadable by the link"
     );
+    assert!(other.body.contains("このファイルはダウンロードできません"));
+    assert!(other.body.contains("受付ページに戻る"), "with the way back");
 }
 
 /// The receipt instant, the notice date and the stored days to decision of a case's approved

@@ -7,6 +7,7 @@ use crate::portal::spawn_portal;
 use crate::uploads::{JPEG, upload};
 use crate::workspace::{
     act, case_id_from_queue, case_page, done, mail_with, person, requested, value_of,
+    with_all_checks,
 };
 
 fn refused(status: u16, location: Option<&str>) -> bool {
@@ -281,12 +282,12 @@ async fn misuse_is_refused_and_changes_nothing() {
         &alice,
         &id,
         "review-document",
-        &[
+        &with_all_checks(&[
             ("document", &doc),
             ("verdict", "accept"),
             ("holder", "principal"),
             ("expires_on", "2030-01-01"),
-        ],
+        ]),
     )
     .await;
     done(&app, &alice, &id, "verify", &[]).await;

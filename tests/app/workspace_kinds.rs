@@ -6,7 +6,7 @@ use crate::helpers::World;
 use crate::portal::spawn_portal;
 use crate::uploads::{JPEG, upload};
 use crate::workspace::{
-    case_id_from_queue, case_page, done, mail_with, person, requested, value_of,
+    case_id_from_queue, case_page, done, mail_with, person, requested, value_of, with_all_checks,
 };
 
 struct Run {
@@ -129,12 +129,12 @@ async fn every_kind_runs_from_submission_to_closure() {
             &clerk,
             &id,
             "review-document",
-            &[
+            &with_all_checks(&[
                 ("document", &doc),
                 ("verdict", "accept"),
                 ("holder", "principal"),
                 ("expires_on", "2031-01-01"),
-            ],
+            ]),
         )
         .await;
         done(&app, &clerk, &id, "verify", &[]).await;

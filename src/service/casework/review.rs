@@ -12,7 +12,7 @@ use crate::domain::document::DocumentStatus;
 use crate::domain::identity::{
     AcceptedDocument, DocumentType, Holder, IdentityEvaluation, RequesterType, evaluate,
 };
-use crate::domain::identity_review::{MaskingAction, MaskingFinding};
+use crate::domain::identity_review::{CheckItem, MaskingAction, MaskingFinding, checklist};
 use crate::domain::message::MessageDirection;
 use crate::domain::profile::OperatorProfile;
 use crate::i18n::Lang;
@@ -29,6 +29,12 @@ pub struct DocumentReview {
     pub original: bool,
     /// Checklist items ticked (`CheckItem` names).
     pub checked: Vec<String>,
+    /// Checklist items the reviewer marked "not applicable" to this document.
+    #[serde(default)]
+    pub not_applicable: Vec<String>,
+    /// Set aside as more than the rule needs: no request to the requester.
+    #[serde(default)]
+    pub not_needed: bool,
     pub reason: String,
     /// Set when the document was destroyed for what it showed.
     pub finding: Option<MaskingFinding>,
@@ -127,6 +133,14 @@ fn requester_message(
     })
 }
 
+fn verdict_status(review: &DocumentReview) -> DocumentStatus {
+    if review.not_needed {
+        DocumentStatus::NotNeeded
+    } else {
+        DocumentStatus::of_verdict(review.accepted)
+    }
+}
+
 /// Records the verdict on one document and whether the documents now satisfy the rule. A
 /// rejection's reason is written to the requester.
 pub async fn review_document(
@@ -137,7 +151,7 @@ pub async fn review_document(
     review: DocumentReview,
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
-    if !review.accepted && review.reason.trim().is_empty() {
+    if !review.accepted && !review.not_needed && review.reason.trim().is_empty() {
         return Err(CaseworkError::Invalid(vec![("reason", "required")]));
     }
     let mut row = for_action(cw.db, actor, case_id, version, now).await?;
@@ -151,7 +165,22 @@ pub async fn review_document(
     else {
         return Err(CaseworkError::NotFound);
     };
-    doc.row.status = DocumentStatus::of_verdict(review.accepted);
+    // Accepting takes every item of the document's checklist ticked or marked not applicable:
+    // a document accepted with nothing looked at proves nothing.
+    if review.accepted
+        && let Some(doc_type) = doc.doc_type
+    {
+        let settled = |item: &CheckItem| {
+            let name = item.as_str();
+            review.checked.iter().any(|c| c == name)
+                || review.not_applicable.iter().any(|c| c == name)
+        };
+        if !checklist(doc_type).iter().all(settled) {
+            return Err(CaseworkError::Invalid(vec![("checklist", "incomplete")]));
+        }
+    }
+    let status = verdict_status(&review);
+    doc.row.status = status;
     doc.review = Some(review.clone());
     let today = crate::domain::deadline::jst_date(now);
     let met = evaluate_documents(&cw.desk.profile, &row, &docs, today)?.is_satisfied();
@@ -168,7 +197,7 @@ pub async fn review_document(
         )
         .map_err(corrupt)?;
     let lang = Lang::from_code(&row.lang).unwrap_or_default();
-    let message = if review.accepted {
+    let message = if review.accepted || review.not_needed {
         None
     } else {
         let body = format!(
@@ -178,7 +207,6 @@ pub async fn review_document(
         );
         Some(requester_message(cw, actor, &row.id, &body, now)?)
     };
-    let status = DocumentStatus::of_verdict(review.accepted);
     let audit_row = actor
         .audit(now, &format!("document.{status}"), &row.id)
         .target(document_id);
@@ -223,6 +251,8 @@ pub async fn destroy_document(
         expires_on: None,
         original: false,
         checked: Vec::new(),
+        not_applicable: Vec::new(),
+        not_needed: false,
         reason: String::new(),
         finding: Some(finding),
     };

@@ -11,6 +11,15 @@ use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
 use crate::domain::profile::OperatorProfile;
 
+/// The form name of a profile's own field.
+pub fn extra_field_name(name: &'static str) -> &'static str {
+    match name {
+        "line_display_name" => "extra_line_display_name",
+        "line_id" => "extra_line_id",
+        _ => "extra",
+    }
+}
+
 /// The version of this service's privacy notice a requester agrees to (docs/data-protection.md §4).
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-21";
 
@@ -38,6 +47,9 @@ pub struct RequestContent {
     pub ground: String,
     /// Suspension: stop using or erase; provision stop: stop provision or delete.
     pub action: String,
+    /// The profile's own fields (`ExtraField::name` → value), e.g. the LINE account.
+    #[serde(default)]
+    pub extra: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +189,23 @@ impl RequestDraft {
             .collect()
     }
 
+    /// The profile's own fields for this kind: each problem named `extra_<name>`.
+    pub fn extra_problems(&self, profile: &OperatorProfile) -> Vec<FieldProblem> {
+        let Some(kind) = self.kind else {
+            return Vec::new();
+        };
+        profile
+            .extra_fields
+            .iter()
+            .filter(|f| f.applies_to(kind))
+            .filter_map(|f| {
+                let value = self.content.extra.get(f.name).map_or("", String::as_str);
+                f.problem(value)
+                    .map(|code| (extra_field_name(f.name), code))
+            })
+            .collect()
+    }
+
     pub fn content_problems(&self) -> Vec<FieldProblem> {
         let mut out = Vec::new();
         let c = &self.content;
@@ -249,7 +278,7 @@ impl RequestDraft {
             Some(Step::Person)
         } else if !self.agent_problems(today).is_empty() {
             Some(Step::Agent)
-        } else if !self.content_problems().is_empty() {
+        } else if !self.content_problems().is_empty() || !self.extra_problems(profile).is_empty() {
             Some(Step::Content)
         } else if !self.delivery_problems(profile).is_empty() {
             Some(Step::Delivery)

@@ -3,6 +3,8 @@
 //! and how to fix it. Full-width digits and hyphens (common on Japanese phones) are accepted.
 
 use chrono::NaiveDate;
+
+use crate::domain::wareki::DateProblem;
 use serde::{Deserialize, Serialize};
 
 /// One field's problem: (field name, code).
@@ -25,7 +27,9 @@ impl PersonDetails {
         PersonDetails {
             name: collapse_spaces(&self.name),
             name_kana: collapse_spaces(&to_katakana(&self.name_kana)),
-            birth_date: to_ascii(self.birth_date.trim()),
+            // A date typed in 和暦 is kept as the day it names, so every page shows it alike.
+            birth_date: birth_date(&self.birth_date)
+                .map_or_else(|| to_ascii(self.birth_date.trim()), |d| d.to_string()),
             postal_code: postal_code(&self.postal_code)
                 .unwrap_or_else(|| self.postal_code.trim().to_string()),
             address: collapse_spaces(&self.address),
@@ -47,14 +51,16 @@ impl PersonDetails {
         } else if !is_katakana(&n.name_kana) {
             out.push(("name_kana", "katakana"));
         }
-        match birth_date(&n.birth_date) {
-            None if n.birth_date.is_empty() => out.push(("birth_date", "required")),
-            None => out.push(("birth_date", "format")),
-            Some(d) if d > today => out.push(("birth_date", "future")),
-            Some(d) if today.years_since(d).is_some_and(|y| y > 130) => {
+        match crate::domain::wareki::parse_date(&n.birth_date) {
+            Err(DateProblem::Empty) => out.push(("birth_date", "required")),
+            Err(DateProblem::Unreadable) => out.push(("birth_date", "format")),
+            // A day that does not exist: said as such (「昭和60年2月30日」, 「令和0年」).
+            Err(problem) => out.push(("birth_date", problem.code())),
+            Ok(d) if d > today => out.push(("birth_date", "future")),
+            Ok(d) if today.years_since(d).is_some_and(|y| y > 130) => {
                 out.push(("birth_date", "format"))
             }
-            Some(_) => {}
+            Ok(_) => {}
         }
         if n.postal_code.is_empty() {
             out.push(("postal_code", "required"));
@@ -80,13 +86,11 @@ impl PersonDetails {
     }
 }
 
-/// Accepts 1990-04-01, 1990/4/1 and 19900401.
+/// Any date as people type it, 西暦 or 和暦: 1990-04-01, 1990/4/1, 19900401, 平成2年4月1日,
+/// H2.4.1 (the whole rule: [`crate::domain::wareki`]). Every date field of the app reads through
+/// here.
 pub fn birth_date(raw: &str) -> Option<NaiveDate> {
-    let raw = to_ascii(raw.trim());
-    NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(&raw, "%Y/%m/%d"))
-        .or_else(|_| NaiveDate::parse_from_str(&raw, "%Y%m%d"))
-        .ok()
+    crate::domain::wareki::parse_date(raw).ok()
 }
 
 /// `1234567`, `123-4567` or full-width forms → `123-4567`.
@@ -218,6 +222,27 @@ mod tests {
             ..valid()
         };
         assert_eq!(unparsable.problems(today()), vec![("birth_date", "format")]);
+        for (typed, code) in [
+            ("昭和60年2月30日", "date_no_such_day"),
+            ("令和0年1月1日", "date_era_year_zero"),
+            ("平成31年5月1日", "date_outside_era"),
+        ] {
+            let wrong = PersonDetails {
+                birth_date: typed.into(),
+                ..valid()
+            };
+            assert_eq!(
+                wrong.problems(today()),
+                vec![("birth_date", code)],
+                "{typed}"
+            );
+        }
+        let wareki = PersonDetails {
+            birth_date: "昭和60年3月7日".into(),
+            ..valid()
+        };
+        assert_eq!(wareki.problems(today()), vec![]);
+        assert_eq!(wareki.normalised().birth_date, "1985-03-07");
     }
 
     #[test]

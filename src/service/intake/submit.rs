@@ -38,7 +38,6 @@ use crate::storage::index::IndexKey;
 const DRAFT_HOURS: i64 = 24;
 /// The search keys of a case that is not yet confirmed; no keyed hash is ever blank.
 pub const NOT_YET_SEARCHABLE: &str = "";
-const CODE_HOURS: i64 = 24;
 pub const CODE_ATTEMPTS: i32 = 5;
 
 impl From<RecordError> for IntakeError {
@@ -213,6 +212,9 @@ pub async fn submit(
     let case_id = uuid::Uuid::now_v7().to_string();
     let access_token = token::case_link(&case_id);
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+    // The code and the link last as long as the unconfirmed request is kept (one rule, so the
+    // mail and the pages can state it): after that it is purged.
+    let keep_hours = i64::from(ctx.profile.unconfirmed_expiry_hours);
     let person = draft.person.normalised();
     let agent = draft.is_agent().then(|| draft.agent.clone());
     let contact = if draft.is_agent() {
@@ -252,7 +254,7 @@ pub async fn submit(
         access_token_hash: None,
         confirm_code_hash: Some(token::digest(&format!("{case_id}:{code}"))),
         confirm_attempts: 0,
-        confirm_expires_at: Some((now + Duration::hours(CODE_HOURS)).naive_utc()),
+        confirm_expires_at: Some((now + Duration::hours(keep_hours)).naive_utc()),
         version: 0,
         updated_at: now.naive_utc(),
         link_digest: Some(token::digest(&access_token)),
@@ -263,7 +265,7 @@ pub async fn submit(
         lang,
         &code,
         &format!("{}/case/{access_token}", ctx.public_url),
-        CODE_HOURS,
+        keep_hours,
         kind,
     );
     let mail = OutgoingMail {
@@ -342,6 +344,11 @@ pub async fn confirm_by_link(
         .read(move |conn| cases::find_by_link(conn, &link))
         .await?
         .ok_or(DbError::NotFound)?;
+    if row.state == CaseState::Unconfirmed
+        && row.confirm_expires_at.is_some_and(|t| t <= now.naive_utc())
+    {
+        return Err(IntakeError::CodeExpired);
+    }
     confirm(ctx, row, access_token, now).await
 }
 

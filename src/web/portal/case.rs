@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::{context, pending_case};
 use crate::domain::deadline::{Clock, DeadlineStatus, Period, jst_date};
 use crate::domain::document::DocumentStatus;
-use crate::domain::event::EventKind;
 use crate::domain::identity::DocumentType;
 use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
 use crate::domain::lifecycle::FeeStatus;
@@ -90,15 +89,29 @@ struct SentPage {
     page: PageContext,
     errors: FieldErrors,
     attempts_left: Option<i32>,
+    /// What happens without confirmation, with the hours the operator keeps such requests.
+    no_mail: String,
 }
 
-pub async fn sent(session: Session, page: PageContext) -> Result<HttpResponse, AppError> {
+fn no_mail(state: &AppState, page: &PageContext) -> String {
+    page.t("request.sent.no_mail").replace(
+        "{hours}",
+        &state.profile().unconfirmed_expiry_hours.to_string(),
+    )
+}
+
+pub async fn sent(
+    state: web::Data<AppState>,
+    session: Session,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
     if pending_case(&session).is_none() {
         return Ok(see_other("/request"));
     }
     render(
         StatusCode::OK,
         &SentPage {
+            no_mail: no_mail(&state, &page),
             page,
             errors: FieldErrors::default(),
             attempts_left: None,
@@ -121,6 +134,7 @@ pub async fn confirm_code(
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &SentPage {
+                no_mail: no_mail(&state, &page),
                 page,
                 errors,
                 attempts_left: None,
@@ -142,6 +156,7 @@ pub async fn confirm_code(
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &SentPage {
+                    no_mail: no_mail(&state, &page),
                     page,
                     errors,
                     attempts_left: Some(attempts_left),
@@ -153,6 +168,7 @@ pub async fn confirm_code(
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &SentPage {
+                    no_mail: no_mail(&state, &page),
                     page,
                     errors,
                     attempts_left: Some(0),
@@ -166,6 +182,7 @@ pub async fn confirm_code(
 pub async fn confirm_link(
     state: web::Data<AppState>,
     access_token: web::Path<String>,
+    page: PageContext,
     CsrfForm(posted): CsrfForm<TokenOnly>,
 ) -> Result<HttpResponse, AppError> {
     // A stale button shows the page again, where it can be pressed once more.
@@ -174,10 +191,103 @@ pub async fn confirm_link(
     }
     match submit::confirm_by_link(&context(&state), &access_token, state.now()).await {
         Ok(_) => Ok(see_other(&format!("/case/{access_token}"))),
-        Err(IntakeError::Db(crate::db::DbError::NotFound)) => Err(AppError::NotFound),
+        Err(IntakeError::Db(crate::db::DbError::NotFound)) => link_unknown(&state, page),
+        Err(IntakeError::CodeExpired) => confirmation_expired(&state, page),
         Err(other) => Err(other.into()),
     }
 }
+
+/// A case link or a download that no longer leads anywhere: what happened and what to do, never a
+/// bare "not found".
+#[derive(Template)]
+#[template(path = "portal/link_gone.html")]
+struct LinkGonePage {
+    page: PageContext,
+    title_key: &'static str,
+    what_happened: String,
+    what_to_do_key: &'static str,
+    back_to_case: Option<String>,
+}
+
+/// The page for a case link that finds no case: mistyped, replaced by a newer one, or a request
+/// deleted because its address was never confirmed.
+pub fn link_unknown(state: &AppState, page: PageContext) -> Result<HttpResponse, AppError> {
+    let what_happened = page.t("link_gone.unknown").replace(
+        "{hours}",
+        &state.profile().unconfirmed_expiry_hours.to_string(),
+    );
+    render(
+        StatusCode::NOT_FOUND,
+        &LinkGonePage {
+            page,
+            title_key: "link_gone.unknown_title",
+            what_happened,
+            what_to_do_key: "link_gone.unknown_do",
+            back_to_case: None,
+        },
+    )
+}
+
+/// The page for a confirmation link followed after the request was kept as long as it is.
+fn confirmation_expired(state: &AppState, page: PageContext) -> Result<HttpResponse, AppError> {
+    let what_happened = page.t("link_gone.expired").replace(
+        "{hours}",
+        &state.profile().unconfirmed_expiry_hours.to_string(),
+    );
+    render(
+        StatusCode::GONE,
+        &LinkGonePage {
+            page,
+            title_key: "link_gone.expired_title",
+            what_happened,
+            what_to_do_key: "link_gone.expired_do",
+            back_to_case: None,
+        },
+    )
+}
+
+/// The page for a disclosed file past its download period (or withdrawn from the case).
+pub fn download_gone(page: PageContext, access_token: &str) -> Result<HttpResponse, AppError> {
+    render(
+        StatusCode::NOT_FOUND,
+        &LinkGonePage {
+            what_happened: page.t("link_gone.download").to_string(),
+            page,
+            title_key: "link_gone.download_title",
+            what_to_do_key: "link_gone.download_do",
+            back_to_case: Some(format!("/case/{access_token}")),
+        },
+    )
+}
+
+/// The events a requester's timeline shows, each with a requester-facing `case.event.*` label.
+pub const REQUESTER_EVENTS: [&str; 25] = [
+    "submitted",
+    "entered",
+    "confirm_email",
+    "document_uploaded",
+    "document_destroyed",
+    "documents_retention_destroyed",
+    "verify_identity",
+    "request_correction",
+    "requester_answered",
+    "invoice_fee",
+    "record_payment",
+    "waive_fee",
+    "fee_refunded",
+    "approve_decision",
+    "extend_deadline",
+    "apply_special_extension",
+    "choose_delivery_method",
+    "deliver",
+    "file_downloaded",
+    "message_to_requester",
+    "message_from_requester",
+    "close",
+    "withdraw",
+    "dismiss",
+    "transfer",
+];
 
 pub struct TimelineEntry {
     pub at: String,
@@ -232,6 +342,13 @@ struct CasePage {
     notices: Vec<super::files::IssuedNotice>,
     downloads: Vec<super::files::DownloadEntry>,
     letters: Vec<crate::service::letters::Listed>,
+    contact: Vec<super::ContactLine>,
+    /// The labels of the due date and its last day: a public body's are statutory; a private
+    /// business's 「遅滞なく」 is its own target, never called 「法定の期限」.
+    due_label: &'static str,
+    statutory_label: &'static str,
+    /// 「これからの流れ」 for the state the case is in.
+    next_step: &'static str,
 }
 
 pub async fn show(
@@ -239,6 +356,10 @@ pub async fn show(
     access_token: web::Path<String>,
     page: PageContext,
 ) -> Result<HttpResponse, AppError> {
+    let view = portal::case_view(&context(&state), &access_token, state.now()).await?;
+    if view.is_none() {
+        return link_unknown(&state, page);
+    }
     case_page(&state, &access_token, page, FieldErrors::default()).await
 }
 
@@ -281,16 +402,14 @@ pub async fn case_page_typed(
         other_links,
         letters,
     } = case;
+    // Only what the requester did or was told: internal steps (assignment, notes, each document
+    // review, drafts sent back) are the help desk's, not the requester's history.
     let timeline = events
         .iter()
-        // What the help desk does internally is not the requester's timeline.
-        .filter(|e| !matches!(e.event.as_str(), "assigned" | "internal_note"))
+        .filter(|e| REQUESTER_EVENTS.contains(&e.event.as_str()))
         .map(|e| TimelineEntry {
             at: jst(e.at),
-            label: match e.event.parse::<EventKind>() {
-                Ok(kind) => lang.pick(kind.label_ja(), kind.label_en()),
-                Err(_) => lang.t(&format!("case.event.{}", e.event)),
-            },
+            label: lang.t(&format!("case.event.{}", e.event)),
         })
         .collect();
     let notices = super::files::issued_notices(
@@ -429,6 +548,18 @@ pub async fn case_page_typed(
             notices,
             letters,
             downloads,
+            contact: super::contact_lines(lang, &state.profile()),
+            due_label: if facts.regime.is_public_body() {
+                lang.t("case.due")
+            } else {
+                lang.t("case.due_target")
+            },
+            statutory_label: if facts.regime.is_public_body() {
+                lang.t("case.statutory_due")
+            } else {
+                lang.t("case.target_last_day")
+            },
+            next_step: lang.t(&format!("case.next.{}", case_state.as_str())),
             page,
         },
     )

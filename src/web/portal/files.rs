@@ -85,17 +85,20 @@ pub fn downloads(docs: &[DocumentRow], now: NaiveDateTime) -> Vec<DownloadEntry>
 pub async fn download(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    page: crate::web::page::PageContext,
 ) -> Result<HttpResponse, AppError> {
     let (access_token, document_id) = path.into_inner();
-    let file = portal::download(
+    let found = portal::download(
         &super::context(&state),
         &state.blobs,
         &access_token,
         &document_id,
         state.now(),
     )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    .await?;
+    let Some(file) = found else {
+        return super::case::download_gone(page, &access_token);
+    };
     let extension = match file.mime.as_str() {
         "application/pdf" => "pdf",
         "image/png" => "png",

@@ -160,6 +160,86 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
         );
 }
 
+/// One line of the operator's help desk as the public may see it.
+pub struct ContactLine {
+    pub field: &'static str,
+    pub label: String,
+    pub value: String,
+    /// A web address, shown as a link.
+    pub link: bool,
+}
+
+/// The help desk from the profile's office: confirmed values only (docs/operators.md).
+pub fn contact_lines(
+    lang: crate::i18n::Lang,
+    profile: &crate::domain::profile::OperatorProfile,
+) -> Vec<ContactLine> {
+    profile
+        .office
+        .public_contact()
+        .into_iter()
+        .map(|l| ContactLine {
+            field: l.field,
+            label: lang.pick(&l.label.ja, &l.label.en).to_string(),
+            value: lang.pick(&l.value.ja, &l.value.en).to_string(),
+            link: l.field == "web_form",
+        })
+        .collect()
+}
+
+/// The documents one requester type sends, as a page lists them.
+pub struct RequirementGroup {
+    pub requester_type: &'static str,
+    pub who: String,
+    pub items: Vec<(String, bool)>,
+}
+
+/// Every document needed under the profile's identity policy, per requester type (or for `only`),
+/// with the originals to post (docs/identity.md).
+pub fn requirement_groups(
+    lang: crate::i18n::Lang,
+    profile: &crate::domain::profile::OperatorProfile,
+    today: chrono::NaiveDate,
+    only: Option<crate::domain::identity::RequesterType>,
+) -> Vec<RequirementGroup> {
+    use crate::domain::identity::RequesterType;
+    RequesterType::ALL
+        .iter()
+        .filter(|t| only.is_none_or(|o| o == **t))
+        .map(|t| RequirementGroup {
+            requester_type: t.as_str(),
+            who: lang
+                .t(&format!("request.requester_type.{}", t.as_str()))
+                .to_string(),
+            items: crate::domain::requirements::documents_needed(
+                *t,
+                &profile.identity_policy,
+                today,
+            )
+            .into_iter()
+            .map(|r| {
+                (
+                    lang.pick(&r.text.ja, &r.text.en).to_string(),
+                    r.original_by_post,
+                )
+            })
+            .collect(),
+        })
+        .collect()
+}
+
+/// Where originals are posted, as the public may be told: the confirmed address, or a neutral
+/// statement that the address comes with the receipt.
+pub fn originals_to_text(
+    lang: crate::i18n::Lang,
+    profile: &crate::domain::profile::OperatorProfile,
+) -> (bool, String) {
+    match profile.office.public_originals_to() {
+        Some(address) => (true, lang.pick(&address.ja, &address.en).to_string()),
+        None => (false, lang.t("request.originals.address_later").to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::domain::fees::PaymentMethod;

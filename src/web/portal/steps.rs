@@ -129,11 +129,22 @@ pub struct ContentForm {
     pub ground: String,
     pub action_choice: String,
     pub action: String,
+    /// The profile's own fields, posted as `extra_<name>`.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, String>,
 }
 
 impl From<ContentForm> for RequestContent {
     fn from(form: ContentForm) -> RequestContent {
         RequestContent {
+            extra: form
+                .extra
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("extra_")
+                        .map(|name| (name.to_string(), v.trim().to_string()))
+                })
+                .collect(),
             data_description: trimmed(form.data_description),
             period: trimmed(form.period),
             current_content: trimmed(form.current_content),
@@ -226,7 +237,11 @@ struct StartPage {
     kinds: Vec<KindOption>,
     requester_types: Vec<(RequesterType, &'static str, bool)>,
     period_text: String,
-    office_hours: String,
+    contact: Vec<super::ContactLine>,
+    requirements: Vec<super::RequirementGroup>,
+    any_original: bool,
+    originals_to: String,
+    privacy_expiry: String,
     notice_version: &'static str,
 }
 
@@ -249,13 +264,21 @@ fn start_page(
         })
         .collect();
     let period_text = super::case::period_text(lang, profile);
+    let requirements = super::requirement_groups(lang, profile, jst_date(state.now()), None);
+    let any_original = requirements
+        .iter()
+        .any(|g| g.items.iter().any(|(_, original)| *original));
     StartPage {
         kinds: kind_options(&page, state, draft.kind),
         requester_types,
         period_text,
-        office_hours: lang
-            .pick(&profile.office_hours.ja, &profile.office_hours.en)
-            .to_string(),
+        contact: super::contact_lines(lang, profile),
+        requirements,
+        any_original,
+        originals_to: super::originals_to_text(lang, profile).1,
+        privacy_expiry: lang
+            .t("request.start.privacy_3")
+            .replace("{hours}", &profile.unconfirmed_expiry_hours.to_string()),
         notice_version: PRIVACY_NOTICE_VERSION,
         page,
         draft,
@@ -316,7 +339,11 @@ async fn finish_step(
         Step::Start => draft.start_problems(profile),
         Step::Person => draft.person_problems(today),
         Step::Agent => draft.agent_problems(today),
-        Step::Content => draft.content_problems(),
+        Step::Content => {
+            let mut all = draft.content_problems();
+            all.extend(draft.extra_problems(profile));
+            all
+        }
         Step::Delivery => draft.delivery_problems(profile),
         Step::Review => Vec::new(),
     };
@@ -382,7 +409,7 @@ fn step_page(
                 errors,
             },
         ),
-        Step::Content => render(status, &content_page(page, draft, errors)),
+        Step::Content => render(status, &content_page(state, page, draft, errors)),
         Step::Delivery => render(status, &delivery_page(state, page, draft, errors)),
         Step::Review => render(status, &review_page(state, page, draft, errors)),
     }
@@ -471,6 +498,9 @@ struct ContentPage {
     kind: &'static str,
     grounds: Vec<Choice>,
     actions: Vec<Choice>,
+    example: &'static str,
+    /// The profile's own fields for this kind: (form name, label, hint, value, required).
+    extra_fields: Vec<(&'static str, String, String, String, bool)>,
 }
 
 /// One radio button: its value, its label and whether it is selected.
@@ -496,7 +526,17 @@ fn choices(
         .collect()
 }
 
-fn content_page(page: PageContext, draft: RequestDraft, errors: FieldErrors) -> ContentPage {
+fn content_page(
+    state: &AppState,
+    page: PageContext,
+    draft: RequestDraft,
+    errors: FieldErrors,
+) -> ContentPage {
+    // Each operator's own example: a J-MIMO requester must not read of another body's service.
+    let example = page.t(&format!(
+        "request.content.example.{}",
+        state.profile().name.as_str()
+    ));
     let kind = draft.kind.map(RequestKind::as_str).unwrap_or_default();
     let actions: &'static [&'static str] = match draft.kind {
         Some(RequestKind::Suspension) => ACTIONS_SUSPENSION,
@@ -515,6 +555,27 @@ fn content_page(page: PageContext, draft: RequestDraft, errors: FieldErrors) -> 
         actions,
         &draft.content.action,
     );
+    let lang = page.lang;
+    let extra_fields = draft
+        .kind
+        .map(|kind| {
+            state
+                .profile()
+                .extra_fields
+                .iter()
+                .filter(|f| f.applies_to(kind))
+                .map(|f| {
+                    (
+                        crate::service::intake::draft::extra_field_name(f.name),
+                        lang.pick(&f.label.ja, &f.label.en).to_string(),
+                        lang.pick(&f.hint.ja, &f.hint.en).to_string(),
+                        draft.content.extra.get(f.name).cloned().unwrap_or_default(),
+                        f.required,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     ContentPage {
         page,
         draft,
@@ -522,6 +583,8 @@ fn content_page(page: PageContext, draft: RequestDraft, errors: FieldErrors) -> 
         kind,
         grounds,
         actions,
+        example,
+        extra_fields,
     }
 }
 
@@ -681,6 +744,10 @@ struct ReviewPage {
     requester_type_label: &'static str,
     delivery_label: Option<&'static str>,
     fee: Option<FeeSummary>,
+    /// What this requester type sends, the originals to post, and where.
+    requirements: Vec<super::RequirementGroup>,
+    any_original: bool,
+    originals_to: String,
 }
 
 fn review_page(
@@ -734,6 +801,15 @@ fn review_page(
             per_unit,
         })
     });
+    let profile = state.profile();
+    let requirements = match draft.requester_type {
+        Some(t) => super::requirement_groups(page.lang, &profile, jst_date(state.now()), Some(t)),
+        None => Vec::new(),
+    };
+    let any_original = requirements
+        .iter()
+        .any(|g| g.items.iter().any(|(_, original)| *original));
+    let originals_to = super::originals_to_text(page.lang, &profile).1;
     ReviewPage {
         page,
         draft,
@@ -742,6 +818,9 @@ fn review_page(
         requester_type_label,
         delivery_label,
         fee,
+        requirements,
+        any_original,
+        originals_to,
     }
 }
 

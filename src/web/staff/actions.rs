@@ -402,9 +402,10 @@ impl CopyFeeForm {
 
 impl ReviewDocumentForm {
     fn parse(&self) -> Result<CaseAction, CaseworkError> {
-        let accepted = match self.verdict.trim() {
-            "accept" => true,
-            "reject" => false,
+        let (accepted, not_needed) = match self.verdict.trim() {
+            "accept" => (true, false),
+            "reject" => (false, false),
+            "not_needed" => (false, true),
             _ => return Err(invalid("verdict", "choose")),
         };
         let review = DocumentReview {
@@ -422,6 +423,12 @@ impl ReviewDocumentForm {
                 .keys()
                 .filter_map(|k| k.strip_prefix("check_").map(str::to_string))
                 .collect(),
+            not_applicable: self
+                .ticked
+                .keys()
+                .filter_map(|k| k.strip_prefix("na_").map(str::to_string))
+                .collect(),
+            not_needed,
             reason: self.reason.trim().to_string(),
             finding: None,
         };

@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 use super::roles::Admin;
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::kind::RequestKind;
+use crate::domain::office_settings::{self, OfficeAdjustments};
 use crate::domain::operator_settings::{
     self, AUTO_DISMISS, Adjustments, CORRECTION_REPLY, DUE_SOON, NumberRule, Submitted,
     UNCONFIRMED_EXPIRY,
 };
 use crate::domain::profile::{OperatorProfile, ProfileName};
-use crate::domain::regime::Regime;
 use crate::i18n::Lang;
 use crate::service::caches::Saved;
 use crate::service::operator_settings::SettingsError;
@@ -42,16 +42,29 @@ pub struct AdjustForm {
     pub correction_reply_days: String,
     pub unconfirmed_expiry_hours: String,
     pub auto_dismiss_office_days: String,
+    pub phone: Option<String>,
+    pub freephone: Option<String>,
+    pub email: Option<String>,
+    pub web_form: Option<String>,
+    pub postal_postcode: Option<String>,
+    pub postal_ja: Option<String>,
+    pub postal_en: Option<String>,
+    pub originals_postcode: Option<String>,
+    pub originals_ja: Option<String>,
+    pub originals_en: Option<String>,
     #[serde(flatten)]
     pub ticked: BTreeMap<String, String>,
 }
 
 impl AdjustForm {
-    /// The adjustments for a profile of `regime`; every problem is reported with its field.
+    /// The adjustments for `profile`; every problem is reported with its field. An office field
+    /// the form did not carry (a form shown before it existed) keeps the profile's value.
     fn parse(
         &self,
-        regime: Regime,
+        profile: &OperatorProfile,
     ) -> Result<Adjustments, Vec<(&'static str, operator_settings::Problem)>> {
+        let regime = profile.regime;
+        let current = OfficeAdjustments::of(&profile.office);
         let ticked = |prefix: &str| -> Vec<String> {
             self.ticked
                 .iter()
@@ -60,6 +73,7 @@ impl AdjustForm {
                 .collect()
         };
         let (kinds, delivery_methods) = (ticked("kind_"), ticked("delivery_"));
+        let confirmed = ticked("confirm_");
         let field = |name: &str| -> &str {
             match name {
                 "operator_name_ja" => &self.operator_name_ja,
@@ -70,6 +84,37 @@ impl AdjustForm {
                 "correction_reply_days" => &self.correction_reply_days,
                 "unconfirmed_expiry_hours" => &self.unconfirmed_expiry_hours,
                 "auto_dismiss_office_days" => &self.auto_dismiss_office_days,
+                "phone" => self.phone.as_deref().unwrap_or(current.get("phone")),
+                "freephone" => self
+                    .freephone
+                    .as_deref()
+                    .unwrap_or(current.get("freephone")),
+                "email" => self.email.as_deref().unwrap_or(current.get("email")),
+                "web_form" => self.web_form.as_deref().unwrap_or(current.get("web_form")),
+                "postal_postcode" => self
+                    .postal_postcode
+                    .as_deref()
+                    .unwrap_or(current.get("postal_postcode")),
+                "postal_ja" => self
+                    .postal_ja
+                    .as_deref()
+                    .unwrap_or(current.get("postal_ja")),
+                "postal_en" => self
+                    .postal_en
+                    .as_deref()
+                    .unwrap_or(current.get("postal_en")),
+                "originals_postcode" => self
+                    .originals_postcode
+                    .as_deref()
+                    .unwrap_or(current.get("originals_postcode")),
+                "originals_ja" => self
+                    .originals_ja
+                    .as_deref()
+                    .unwrap_or(current.get("originals_ja")),
+                "originals_en" => self
+                    .originals_en
+                    .as_deref()
+                    .unwrap_or(current.get("originals_en")),
                 _ => "",
             }
         };
@@ -78,6 +123,7 @@ impl AdjustForm {
                 field: &field,
                 kinds: &kinds,
                 delivery_methods: &delivery_methods,
+                confirmed: &confirmed,
             },
             regime,
         )
@@ -112,6 +158,17 @@ pub struct NumberField {
     pub value: String,
 }
 
+/// One office value for administrators: where it comes from, and a box to confirm it while it is
+/// a placeholder.
+pub struct OfficeRow {
+    pub field: &'static str,
+    pub label: String,
+    pub value: String,
+    pub source: String,
+    pub confirmed: bool,
+    pub ticked: bool,
+}
+
 /// A ready profile that may be chosen instead.
 pub struct ReadyProfile {
     pub name: &'static str,
@@ -135,6 +192,8 @@ struct ProfilePage {
     kinds: Vec<Choice>,
     deliveries: Vec<Choice>,
     numbers: Vec<NumberField>,
+    office_rows: Vec<OfficeRow>,
+    office_fields: Vec<(&'static str, &'static str)>,
     may_exchange: bool,
     ready: Vec<ReadyProfile>,
     errors: FieldErrors,
@@ -176,6 +235,11 @@ fn fields_of(profile: &OperatorProfile) -> TypedValues {
             values.auto_dismiss_office_days.to_string(),
         ),
     ]);
+    if let Some(office) = &values.office {
+        for name in office_settings::TEXT_FIELDS {
+            fields.insert(name.into(), office.get(name).to_string());
+        }
+    }
     for kind in &values.kinds_offered {
         fields.insert(format!("kind_{kind}"), "on".into());
     }
@@ -236,6 +300,23 @@ async fn profile_page(
         number(&UNCONFIRMED_EXPIRY),
         number(&AUTO_DISMISS),
     ];
+    let office_rows = profile
+        .office
+        .lines()
+        .into_iter()
+        .map(|l| OfficeRow {
+            field: l.field,
+            label: lang.pick(&l.label.ja, &l.label.en).to_string(),
+            value: lang.pick(&l.value.ja, &l.value.en).to_string(),
+            source: lang.pick(&l.source.ja, &l.source.en).to_string(),
+            confirmed: l.confirmed,
+            ticked: ticked(&format!("confirm_{}", l.field)),
+        })
+        .collect();
+    let office_fields = office_settings::TEXT_FIELDS
+        .iter()
+        .map(|name| (*name, page.t(&format!("admin.profile.office.{name}"))))
+        .collect();
     let ready = ProfileName::ALL
         .iter()
         .map(|name| {
@@ -267,6 +348,8 @@ async fn profile_page(
             kinds,
             deliveries,
             numbers,
+            office_rows,
+            office_fields,
             may_exchange,
             ready,
             errors,
@@ -299,7 +382,7 @@ pub async fn adjust(
         return profile_page(&state, &me, page, (errors, Some(typed), None)).await;
     }
     let profile = state.fresh_profile().await?;
-    let adjustments = match form.parse(profile.regime) {
+    let adjustments = match form.parse(&profile) {
         Ok(adjustments) => adjustments,
         Err(problems) => {
             for (name, problem) in problems {

@@ -309,6 +309,13 @@ fn content_lines(lang: Lang, file: &CaseFile) -> Vec<(&'static str, String)> {
         };
         (lang.t(key), shown)
     })
+    // The profile's own fields (the LINE account, say), as the requester typed them.
+    .chain(
+        c.extra
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (lang.t(&format!("request.content.extra.{k}")), v.clone())),
+    )
     .collect()
 }
 

@@ -186,6 +186,8 @@ impl From<IntakeForm> for StaffEntry {
                 correct_content: form.correct_content,
                 ground: form.ground,
                 action: form.action,
+                // Staff entering a posted request write the LINE account in the description.
+                extra: Default::default(),
             },
             delivery: form.delivery.parse().ok(),
         };
