@@ -107,7 +107,14 @@ async fn verified(app: &TestApp, case_path: &str, clerk: &Staff, id: &str, publi
         } else {
             review.extend([("issued_on", issued.as_str()), ("original", "1")]);
         }
-        done(app, clerk, id, "review-document", &review).await;
+        done(
+            app,
+            clerk,
+            id,
+            "review-document",
+            &crate::workspace::with_all_checks(&review),
+        )
+        .await;
     }
     done(app, clerk, id, "verify", &[]).await;
 }

@@ -288,12 +288,12 @@ async fn a_jmimo_disclosure_is_paid_in_advance_and_its_copies_before_delivery() 
         &clerk,
         &id,
         "review-document",
-        &[
+        &crate::workspace::with_all_checks(&[
             ("document", &doc),
             ("verdict", "accept"),
             ("holder", "principal"),
             ("expires_on", "2031-01-01"),
-        ],
+        ]),
     )
     .await;
     done(&app, &clerk, &id, "verify", &[]).await;
