@@ -290,7 +290,7 @@ async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
         assert_eq!(text_of(&html, "letter-addressee"), "山田 花子　様");
         assert_eq!(
             text_of(&html, "letter-sender"),
-            "神奈川県（マイME-BYOカルテ）\n（公印省略）"
+            "神奈川県知事 黒岩 裕治\n（公印省略）"
         );
         assert!(html.contains("<article class=\"letter letter--official\""));
         assert!(requester_page.contains(&number), "listed with its number");

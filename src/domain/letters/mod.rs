@@ -166,7 +166,13 @@ pub fn compose(draft: &LetterDraft<'_>, settings: &LetterSettings) -> LetterCont
     let title = titles::title(draft.kind, draft.request, draft.regime);
     let mut sender = vec![pick(&draft.sender.organisation)];
     if let Some(representative) = &draft.sender.representative {
-        sender.push(pick(representative));
+        let representative = pick(representative);
+        // 「神奈川県知事」 signed by 「神奈川県知事 黒岩 裕治」 is one line, not the title twice.
+        if representative.starts_with(sender[0].as_str()) {
+            sender[0] = representative;
+        } else {
+            sender.push(representative);
+        }
     }
     let remedy = if draft.regime.is_public_body() {
         draft
