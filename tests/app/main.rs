@@ -26,6 +26,7 @@ mod migrations_parity;
 mod pages;
 mod personas;
 mod portal;
+mod regimes;
 mod register;
 mod reminders;
 mod retention;

@@ -13,7 +13,6 @@ use crate::domain::delivery::DeliveryMethod;
 use crate::domain::document::DecisionStatus;
 use crate::domain::event::EventKind;
 use crate::domain::fees::{FeeItem, PaymentMethod, QuoteRequest};
-use crate::domain::outcome::Outcome;
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::service::case_record::SealedParty;
@@ -69,6 +68,10 @@ pub struct Can {
     pub assign_others: bool,
     pub take: bool,
     pub add_files: bool,
+    pub prior_disclosure: bool,
+    pub transfer: bool,
+    pub consult: bool,
+    pub third_party_reply: bool,
 }
 
 #[derive(Template)]
@@ -110,6 +113,10 @@ pub struct CasePage {
     pub max_extension_days: u32,
     pub staff: Vec<(String, String)>,
     pub document_types: Vec<(&'static str, &'static str)>,
+    /// The regime's own procedure on this case (開示前置, special rule, 移送, 第三者意見照会).
+    pub procedure: view::ProcedureView,
+    pub today: String,
+    pub third_party_replies: Vec<(&'static str, &'static str)>,
     pub can: Can,
 }
 
@@ -169,10 +176,11 @@ fn can(file: &CaseFile, me: &CaseWorker) -> Can {
         take: file.row.assignee_id.as_deref() != Some(me.staff.id.as_str())
             && !file.facts.state.is_terminal(),
         add_files: file.facts.state == crate::domain::state::CaseState::Decided
-            && file
-                .facts
-                .decided_outcome
-                .is_some_and(Outcome::needs_delivery),
+            && file.facts.needs_delivery(),
+        prior_disclosure: has(EventKind::VerifyPriorDisclosure),
+        transfer: has(EventKind::Transfer),
+        consult: has(EventKind::ConsultThirdParty),
+        third_party_reply: has(EventKind::RecordThirdPartyReply),
     }
 }
 
@@ -294,7 +302,9 @@ pub async fn render_case(
             })
             .collect(),
         decisions: view::decisions(lang, &names, regime, &file.decisions),
-        outcomes: Outcome::allowed(kind, regime)
+        outcomes: file
+            .facts
+            .outcomes()
             .iter()
             .map(|o| (o.as_str(), lang.pick(o.label_ja(regime), o.label_en())))
             .collect(),
@@ -322,11 +332,17 @@ pub async fn render_case(
         .format("%Y-%m-%d")
         .to_string(),
         awaiting_reply: awaiting_reply(state, &file),
-        max_extension_days: file.facts.max_extension_days,
+        max_extension_days: file.facts.extension_limit(),
         staff: workers,
         document_types: crate::domain::identity::DocumentType::ALL
             .iter()
             .map(|t| (t.as_str(), lang.pick(t.label_ja(), t.label_en())))
+            .collect(),
+        procedure: view::procedure(lang, &file, today),
+        today: today.format("%Y-%m-%d").to_string(),
+        third_party_replies: crate::domain::consultation::ThirdPartyReply::ALL
+            .iter()
+            .map(|r| (r.as_str(), lang.pick(r.label_ja(), r.label_en())))
             .collect(),
         can: can(&file, me),
         feedback,
