@@ -136,7 +136,7 @@ fn request(input: &Input) -> DeadlineRequest<'_> {
         },
         max_extension_days: 30,
         agency_deadline_rollover: input.rollover,
-        special_extension_rest_by: None,
+        special: None,
         due_soon_office_days: 5,
         today: input.today,
     }

@@ -72,6 +72,31 @@ pub struct PauseRow {
     pub ended_on: Option<NaiveDate>,
 }
 
+/// When the disclosure requested under `receipt_number` was carried out (its `deliver` event),
+/// provided that request was made from the same contact address (`email_index`): a receipt
+/// number alone says nothing about anyone's disclosure.
+pub fn disclosure_delivered_at(
+    conn: &mut DbConnection,
+    receipt_number: &str,
+    email_index: &str,
+) -> Result<Option<NaiveDateTime>, DbError> {
+    let found: Option<String> = cases::table
+        .filter(cases::receipt_number.eq(receipt_number))
+        .filter(cases::email_index.eq(email_index))
+        .filter(cases::kind.eq(RequestKind::Disclosure))
+        .select(cases::id)
+        .first(conn)
+        .optional()?;
+    let Some(case_id) = found else {
+        return Ok(None);
+    };
+    Ok(case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .filter(case_events::event.eq("deliver"))
+        .select(diesel::dsl::max(case_events::at))
+        .first::<Option<NaiveDateTime>>(conn)?)
+}
+
 /// The next human receipt number for `year`, e.g. `2026-000123`. The counter row is updated in
 /// the caller's transaction, so numbers are unique across instances and gaps appear only when a
 /// transaction rolls back.

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::decisions;
 use super::{DbConnection, DbError};
 use crate::domain::document::DecisionStatus;
+use crate::domain::lifecycle::DecisionScope;
 use crate::domain::outcome::Outcome;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -32,6 +33,8 @@ pub struct DecisionRow {
     pub grounds: String,
     /// Calendar days from the receipt (JST day) to `issued_on`, set on approval.
     pub days_to_decision: Option<i32>,
+    /// Which decision this is: the only one, or under Art. 84 the part's or the remainder's.
+    pub scope: DecisionScope,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &DecisionRow) -> Result<(), DbError> {

@@ -270,6 +270,7 @@ diesel::table! {
         due_on -> Nullable<Date>,
         grounds -> Text,
         days_to_decision -> Nullable<Integer>,
+        scope -> Text,
     }
 }
 

@@ -36,6 +36,8 @@ pub struct DecisionGroup {
     /// Withholding grounds as stored (comma-separated codes).
     pub grounds: String,
     pub days_to_decision: Option<i32>,
+    /// `whole`, or under Art. 84 `part` / `remainder`.
+    pub scope: String,
     pub count: i64,
 }
 
@@ -57,11 +59,13 @@ pub fn decision_groups(conn: &mut DbConnection, p: Period) -> Result<Vec<Decisio
             decisions::outcome,
             decisions::grounds,
             decisions::days_to_decision,
+            decisions::scope,
         ))
         .select((
             decisions::outcome,
             decisions::grounds,
             decisions::days_to_decision,
+            decisions::scope,
             count_star(),
         ))
         .load(conn)?)

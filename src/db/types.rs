@@ -18,6 +18,7 @@ use crate::domain::channel::RequestChannel;
 use crate::domain::document::{DecisionStatus, DocumentPurpose, DocumentStatus};
 use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
+use crate::domain::lifecycle::DecisionScope;
 use crate::domain::message::MessageDirection;
 use crate::domain::outcome::Outcome;
 use crate::domain::role::Role;
@@ -105,6 +106,7 @@ text_columns!(
     DocumentPurpose,
     DocumentStatus,
     DecisionStatus,
+    DecisionScope,
     DayOverride,
     Outcome,
     MessageDirection,

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::calendar::{BusinessCalendar, add_days};
 use crate::domain::explain::{Explain, Explanation, LegalBasis, NoExplanation};
 use crate::domain::names::stable_names;
+use crate::domain::regime_rules::SpecialEffect;
 use crate::domain::text::Bilingual;
 
 #[path = "deadline_steps.rs"]
@@ -139,8 +140,8 @@ pub struct DeadlineRequest<'a> {
     pub extension_days: u32,
     pub max_extension_days: u32,
     pub agency_deadline_rollover: bool,
-    /// Art. 84 special extension: the date stated for the remainder.
-    pub special_extension_rest_by: Option<NaiveDate>,
+    /// The special rule applied to the case (Art. 84 / 95 / 103).
+    pub special: Option<SpecialTerms>,
     pub due_soon_office_days: u32,
     pub today: Option<NaiveDate>,
 }
@@ -176,14 +177,28 @@ stable_names!(DeadlineStatus, "deadline status", {
     ClockStopped => "clock_stopped",
 });
 
-/// Dates under Art. 84 (special extension for large volumes).
+/// A special rule applied to a case (docs/deadlines.md §5): its effect and article from the
+/// regime table, the date its notice stated, and whether the Art. 84 part is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecialTerms {
+    pub effect: SpecialEffect,
+    pub basis: LegalBasis,
+    /// The date stated for the remainder (Art. 84) or for the whole decision (Arts. 95/103).
+    pub rest_by: NaiveDate,
+    /// Art. 84: the part is decided, so the remainder's date governs.
+    pub part_decided: bool,
+}
+
+/// Dates under a special rule (Art. 84 for large volumes; Arts. 95/103).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SpecialExtensionDates {
-    /// The notice must be sent within the Art. 83(1) period.
+    /// The notice must be sent within the ordinary period (Art. 83(1) / 94(1) / 102(1)).
     pub notice_due: NaiveDate,
-    /// A considerable part within 60 days of the request (`R + 60`; whether 補正 days extend it is
-    /// UNVERIFIED, docs/deadlines.md §5 — they are not added).
-    pub part_due: NaiveDate,
+    /// Art. 84: a considerable part within 60 days of the request (`R + 60`; whether 補正 days
+    /// extend it is UNVERIFIED, docs/deadlines.md §5 — they are not added). None under
+    /// Arts. 95/103, which have no part.
+    pub part_due: Option<NaiveDate>,
+    /// The remainder (Art. 84) or the whole decision (Arts. 95/103).
     pub rest_due: NaiveDate,
 }
 
@@ -204,9 +219,9 @@ pub struct Deadline {
     pub last_office_day: NaiveDate,
     /// The first office day on or after it.
     pub next_office_day: NaiveDate,
-    /// The office day by which to act as of `today`, which every page shows as the due date:
-    /// `last_office_day`, or under an Art. 84 special extension the last office day for a
-    /// considerable part until that day has passed, then the one for the rest.
+    /// The office day by which to act, which every page shows as the due date:
+    /// `last_office_day`, or under Art. 84 the last office day for a considerable part until the
+    /// part is decided, then the one for the remainder; under Arts. 95/103 the stated date's.
     pub due_office_day: NaiveDate,
     /// 24:00 JST on the statutory last day.
     pub ends_at: DateTime<Utc>,
@@ -538,31 +553,48 @@ pub fn compute<E: Explain>(
     let extension_notice_due = (req.side == PeriodSide::Agency && req.max_extension_days > 0)
         .then(|| cal.prev_office_day_on_or_before(unextended));
 
-    let special_extension = match req.special_extension_rest_by {
+    let special_extension = match req.special {
         None => None,
-        Some(rest_by) => {
-            let part_due = add_days(received, 60);
-            if rest_by < part_due {
-                return Err(DeadlineError::SpecialExtensionTooEarly { rest_by, part_due });
+        Some(terms) => {
+            let part_due = match terms.effect {
+                SpecialEffect::PartThenRemainder { part_days } => {
+                    Some(add_days(received, i64::from(part_days)))
+                }
+                SpecialEffect::WholeByStatedDate => None,
+            };
+            if let Some(part_due) = part_due
+                && terms.rest_by < part_due
+            {
+                return Err(DeadlineError::SpecialExtensionTooEarly {
+                    rest_by: terms.rest_by,
+                    part_due,
+                });
             }
             let dates = SpecialExtensionDates {
                 notice_due: cal.prev_office_day_on_or_before(unextended),
                 part_due,
-                rest_due: rest_by,
+                rest_due: terms.rest_by,
             };
-            ex.step(|| special_extension_step(dates));
-            Some(dates)
+            ex.step(|| special_extension_step(dates, terms.basis, terms.part_decided));
+            Some((dates, terms.part_decided))
         }
     };
 
-    // The day that governs now: under Art. 84 the part's, then (once it has passed) the rest's.
-    let (governing_day, due_office_day) = match (special_extension, req.today) {
-        (Some(s), Some(today)) if today > s.part_due => {
-            (s.rest_due, cal.prev_office_day_on_or_before(s.rest_due))
-        }
-        (Some(s), _) => (s.part_due, cal.prev_office_day_on_or_before(s.part_due)),
-        (None, _) => (statutory, last_office_day),
+    // The day that governs: under Art. 84 the part's until the part is decided, then the
+    // remainder's; under Arts. 95/103 the stated date.
+    let governing_day = match special_extension {
+        Some((s, part_decided)) => match s.part_due {
+            Some(part_due) if !part_decided => part_due,
+            _ => s.rest_due,
+        },
+        None => statutory,
     };
+    let due_office_day = if special_extension.is_some() {
+        cal.prev_office_day_on_or_before(governing_day)
+    } else {
+        last_office_day
+    };
+    let special_extension = special_extension.map(|(s, _)| s);
     let status = req.today.map(|today| {
         if open_since.is_some() {
             return DeadlineStatus::ClockStopped;

@@ -148,21 +148,49 @@ pub(super) fn rollover_step(
     }
 }
 
-pub(super) fn special_extension_step(dates: SpecialExtensionDates) -> Bilingual {
-    Bilingual::owned(
-        format!(
-            "特例延長（第84条等）：通知は{}まで、相当の部分は{}（R + 60）まで、残りは{}までに決定",
-            ja_date(dates.notice_due),
-            ja_date(dates.part_due),
-            ja_date(dates.rest_due)
+pub(super) fn special_extension_step(
+    dates: SpecialExtensionDates,
+    basis: LegalBasis,
+    part_decided: bool,
+) -> Bilingual {
+    match dates.part_due {
+        Some(part_due) => Bilingual::owned(
+            format!(
+                "期限の特例（{}）：通知は{}まで、相当の部分は{}（R + 60）まで{}、残りの部分は{}までに決定",
+                basis.ja,
+                ja_date(dates.notice_due),
+                ja_date(part_due),
+                if part_decided {
+                    "（決定済み）"
+                } else {
+                    ""
+                },
+                ja_date(dates.rest_due)
+            ),
+            format!(
+                "Special time limit ({}): notice by {}, a considerable part by {} (R + 60){}, the remainder by {}",
+                basis.en,
+                en_date(dates.notice_due),
+                en_date(part_due),
+                if part_decided { " (decided)" } else { "" },
+                en_date(dates.rest_due)
+            ),
         ),
-        format!(
-            "Special extension (Art. 84 or equivalent): notice by {}, a considerable part by {} (R + 60), the rest by {}",
-            en_date(dates.notice_due),
-            en_date(dates.part_due),
-            en_date(dates.rest_due)
+        None => Bilingual::owned(
+            format!(
+                "期限の特例（{}）：通知は{}まで、決定は全体について{}までに行う",
+                basis.ja,
+                ja_date(dates.notice_due),
+                ja_date(dates.rest_due)
+            ),
+            format!(
+                "Special time limit ({}): notice by {}, the whole decision by {}",
+                basis.en,
+                en_date(dates.notice_due),
+                en_date(dates.rest_due)
+            ),
         ),
-    )
+    }
 }
 
 pub(super) fn status_step(today: NaiveDate, status: DeadlineStatus, due_soon: u32) -> Bilingual {

@@ -35,7 +35,7 @@ fn national(received: &str) -> DeadlineRequest<'static> {
         extension_days: 0,
         max_extension_days: 30,
         agency_deadline_rollover: false,
-        special_extension_rest_by: None,
+        special: None,
         due_soon_office_days: 5,
         today: None,
     }
@@ -239,24 +239,66 @@ fn pauses_are_validated() {
     );
 }
 
+fn special(effect: SpecialEffect, rest_by: NaiveDate, part_decided: bool) -> Option<SpecialTerms> {
+    Some(SpecialTerms {
+        effect,
+        basis: LegalBasis {
+            ja: "個人情報保護法第84条",
+            en: "APPI Art. 84",
+        },
+        rest_by,
+        part_decided,
+    })
+}
+
 #[test]
 fn special_extension_dates() {
     let mut req = national("2025-04-01T09:00:00+09:00");
-    req.special_extension_rest_by = Some(d(2025, 7, 31));
+    let art84 = SpecialEffect::PartThenRemainder { part_days: 60 };
+    req.special = special(art84, d(2025, 7, 31), false);
     let r = compute_deadline(&req, cal()).unwrap();
     assert_eq!(
         r.special_extension,
         Some(SpecialExtensionDates {
             notice_due: d(2025, 5, 1),
-            part_due: d(2025, 5, 31),
+            part_due: Some(d(2025, 5, 31)),
             rest_due: d(2025, 7, 31),
         })
     );
-    req.special_extension_rest_by = Some(d(2025, 5, 20));
+    // Until the part is decided, its date (5/31, a Saturday → 5/30) governs.
+    assert_eq!(r.due_office_day, d(2025, 5, 30));
+    req.special = special(art84, d(2025, 7, 31), true);
+    assert_eq!(
+        compute_deadline(&req, cal()).unwrap().due_office_day,
+        d(2025, 7, 31)
+    );
+    req.special = special(art84, d(2025, 5, 20), false);
     assert!(matches!(
         compute_deadline(&req, cal()),
         Err(DeadlineError::SpecialExtensionTooEarly { .. })
     ));
+    // Arts. 95/103: the whole decision by the stated date, no part.
+    req.special = special(SpecialEffect::WholeByStatedDate, d(2025, 6, 30), false);
+    let r = compute_deadline(&req, cal()).unwrap();
+    assert_eq!(r.special_extension.and_then(|s| s.part_due), None);
+    assert_eq!(r.due_office_day, d(2025, 6, 30));
+}
+
+#[test]
+fn an_undecided_part_is_overdue_after_day_60() {
+    let mut req = national("2025-04-01T09:00:00+09:00");
+    let art84 = SpecialEffect::PartThenRemainder { part_days: 60 };
+    req.special = special(art84, d(2025, 7, 31), false);
+    req.today = Some(d(2025, 6, 2));
+    assert_eq!(
+        compute_deadline(&req, cal()).unwrap().status,
+        Some(DeadlineStatus::Overdue)
+    );
+    req.special = special(art84, d(2025, 7, 31), true);
+    assert_eq!(
+        compute_deadline(&req, cal()).unwrap().status,
+        Some(DeadlineStatus::OnTime)
+    );
 }
 
 #[test]

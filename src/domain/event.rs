@@ -3,11 +3,13 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::consultation::{Consultation, ThirdPartyReply};
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::lifecycle::FeeStatus;
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
 use crate::domain::outcome::Outcome;
+use crate::domain::prior_disclosure::PriorDisclosureRecord;
 use crate::domain::role::Role;
 
 /// A staff member's identifier as the accounts store knows it.
@@ -105,10 +107,25 @@ pub enum Event {
         days: u32,
         reason: String,
     },
-    /// 特例延長 (Art. 84 / 95 / 103).
+    /// 特例延長 (Art. 84 / 95 / 103): the date for the remainder (Art. 84) or for the whole
+    /// decision (Arts. 95 / 103).
     ApplySpecialExtension {
         rest_by: NaiveDate,
         reason: String,
+    },
+    /// Staff checked the disclosure a correction or suspension follows (開示前置).
+    VerifyPriorDisclosure {
+        record: PriorDisclosureRecord,
+    },
+    /// 第三者意見照会 sent (Art. 86(1)-(2)); who was consulted is sealed with the case's notes.
+    ConsultThirdParty {
+        consultation: Consultation,
+    },
+    /// The consulted third party's answer arrived.
+    RecordThirdPartyReply {
+        id: String,
+        reply: ThirdPartyReply,
+        on: NaiveDate,
     },
     ChooseDeliveryMethod {
         method: DeliveryMethod,
@@ -119,9 +136,13 @@ pub enum Event {
     Dismiss {
         reason: String,
     },
-    /// 移送 to another body (Art. 85 / 96).
+    /// 移送 to another body (Art. 85 / 96), after consulting it; `own_names` are the names the
+    /// transferring body goes by (a body cannot transfer to itself).
     Transfer {
         to_body: String,
+        reason: String,
+        consulted: bool,
+        own_names: Vec<String>,
     },
 }
 
@@ -142,6 +163,9 @@ pub enum EventKind {
     ApproveDecision,
     ExtendDeadline,
     ApplySpecialExtension,
+    VerifyPriorDisclosure,
+    ConsultThirdParty,
+    RecordThirdPartyReply,
     ChooseDeliveryMethod,
     Deliver,
     Close,
@@ -165,6 +189,9 @@ stable_names!(EventKind, "event", {
     ApproveDecision => "approve_decision",
     ExtendDeadline => "extend_deadline",
     ApplySpecialExtension => "apply_special_extension",
+    VerifyPriorDisclosure => "verify_prior_disclosure",
+    ConsultThirdParty => "consult_third_party",
+    RecordThirdPartyReply => "record_third_party_reply",
     ChooseDeliveryMethod => "choose_delivery_method",
     Deliver => "deliver",
     Close => "close",
@@ -190,6 +217,9 @@ impl Event {
             Event::ApproveDecision => EventKind::ApproveDecision,
             Event::ExtendDeadline { .. } => EventKind::ExtendDeadline,
             Event::ApplySpecialExtension { .. } => EventKind::ApplySpecialExtension,
+            Event::VerifyPriorDisclosure { .. } => EventKind::VerifyPriorDisclosure,
+            Event::ConsultThirdParty { .. } => EventKind::ConsultThirdParty,
+            Event::RecordThirdPartyReply { .. } => EventKind::RecordThirdPartyReply,
             Event::ChooseDeliveryMethod { .. } => EventKind::ChooseDeliveryMethod,
             Event::Deliver => EventKind::Deliver,
             Event::Close => EventKind::Close,
@@ -232,6 +262,9 @@ impl EventKind {
             | EventKind::SubmitDraft
             | EventKind::ExtendDeadline
             | EventKind::ApplySpecialExtension
+            | EventKind::VerifyPriorDisclosure
+            | EventKind::ConsultThirdParty
+            | EventKind::RecordThirdPartyReply
             | EventKind::Close
             | EventKind::Transfer => casework,
             // The system only where the operator configured it, and only for a lapsed 補正
@@ -261,6 +294,9 @@ impl EventKind {
             EventKind::ApproveDecision => "決裁する",
             EventKind::ExtendDeadline => "期限を延長",
             EventKind::ApplySpecialExtension => "特例延長",
+            EventKind::VerifyPriorDisclosure => "開示前置を確認",
+            EventKind::ConsultThirdParty => "第三者に意見照会",
+            EventKind::RecordThirdPartyReply => "第三者の意見を記録",
             EventKind::ChooseDeliveryMethod => "開示の実施方法を選択",
             EventKind::Deliver => "開示を実施",
             EventKind::Close => "完了とする",
@@ -286,6 +322,9 @@ impl EventKind {
             EventKind::ApproveDecision => "Approve the decision",
             EventKind::ExtendDeadline => "Extend the deadline",
             EventKind::ApplySpecialExtension => "Apply the special extension",
+            EventKind::VerifyPriorDisclosure => "Verify the prior disclosure",
+            EventKind::ConsultThirdParty => "Consult a third party",
+            EventKind::RecordThirdPartyReply => "Record a third party's opinion",
             EventKind::ChooseDeliveryMethod => "Choose how to receive the disclosure",
             EventKind::Deliver => "Deliver the disclosure",
             EventKind::Close => "Close the case",

@@ -45,22 +45,12 @@ stable_names!(WithholdingGround, "withholding ground", {
 });
 
 impl WithholdingGround {
-    /// The grounds a decision under `regime` may rest on.
+    /// The grounds a decision under `regime` may rest on: those of its disclosure rules in the
+    /// regime table (Art. 33(2) for businesses, Art. 78(1) for public bodies).
     pub fn allowed(regime: Regime) -> &'static [WithholdingGround] {
-        use WithholdingGround::*;
-        if regime.is_public_body() {
-            &[
-                PublicRequesterHarm,
-                PublicThirdPerson,
-                PublicCorporation,
-                PublicNationalSecurity,
-                PublicSafety,
-                PublicDeliberation,
-                PublicAffairs,
-            ]
-        } else {
-            &[PrivateHarm, PrivateBusiness, PrivateOtherLaw]
-        }
+        regime
+            .kind_rules(crate::domain::kind::RequestKind::Disclosure)
+            .map_or(&[], |rules| rules.withholding)
     }
 
     pub fn label_ja(self) -> &'static str {

@@ -37,31 +37,16 @@ stable_names!(RequestKind, "request kind", {
 });
 
 impl RequestKind {
-    /// Whether the law lets `regime` receive this kind of request at all.
+    /// Whether the law lets `regime` receive this kind of request at all (the regime table).
     pub fn exists_under(self, regime: Regime) -> bool {
-        use RequestKind::*;
-        match regime {
-            Regime::PrivateBusiness => !matches!(self, ProvisionStop),
-            Regime::MedicalDataHandler => true,
-            Regime::NationalBody | Regime::LocalBody => {
-                matches!(self, Disclosure | Correction | Suspension)
-            }
-        }
+        regime.kind_rules(self).is_some()
     }
 
     /// Whether the law allows a fee for this kind under `regime`. Private: purpose notice and
     /// disclosure incl. provision records (APPI Art. 38(1)); public bodies: disclosure only
     /// (Art. 89(1)-(2)); never for correction, suspension or provision stop.
     pub fn may_carry_fee(self, regime: Regime) -> bool {
-        use RequestKind::*;
-        if !self.exists_under(regime) {
-            return false;
-        }
-        if regime.is_public_body() {
-            matches!(self, Disclosure)
-        } else {
-            matches!(self, PurposeNotice | Disclosure | ProvisionRecords)
-        }
+        regime.kind_rules(self).is_some_and(|rules| rules.fee)
     }
 
     /// Disclosure kinds end with a delivery (Art. 33(1)-(2) private; Art. 87 public bodies).
@@ -100,25 +85,9 @@ impl RequestKind {
 
     /// The article that gives the right, for notices and explanations.
     pub fn article(self, regime: Regime) -> &'static str {
-        use RequestKind::*;
-        if regime.is_public_body() {
-            match self {
-                Disclosure | ProvisionRecords | PurposeNotice => "個人情報保護法第76条",
-                Correction => "個人情報保護法第90条",
-                Suspension | ThirdPartyStop => "個人情報保護法第98条",
-                ProvisionStop => "次世代医療基盤法",
-            }
-        } else {
-            match self {
-                PurposeNotice => "個人情報保護法第32条第2項",
-                Disclosure => "個人情報保護法第33条第1項",
-                ProvisionRecords => "個人情報保護法第33条第5項",
-                Correction => "個人情報保護法第34条",
-                Suspension => "個人情報保護法第35条第1項・第5項",
-                ThirdPartyStop => "個人情報保護法第35条第3項・第5項",
-                ProvisionStop => "次世代医療基盤法（提供停止の求め）",
-            }
-        }
+        regime
+            .kind_rules(self)
+            .map_or("個人情報保護法", |rules| rules.right.ja)
     }
 }
 

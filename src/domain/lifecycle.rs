@@ -9,20 +9,28 @@
 //! - the approver is never the drafter (four-eyes);
 //! - one extension, of 1..=max days, decided before the unextended deadline (Art. 83(2));
 //! - kinds that may not carry a fee never get one (APPI Art. 38(1), 89(1)-(2));
-//! - 移送 and 特例延長 only for public bodies (Art. 84, 85).
+//! - what each regime allows comes from its table ([`crate::domain::regime_rules`]): the
+//!   extension and the special rule with their effects (Art. 84 decides a part, then the
+//!   remainder as a decision of its own; Arts. 95/103 the whole by a stated date), 移送, 開示前置
+//!   for granting a correction or suspension, and the wait after a third party's objection.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::consultation::{self, Consultation};
 use crate::domain::deadline::jst_date;
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::{Actor, Event, EventKind, StaffId};
 use crate::domain::kind::RequestKind;
 use crate::domain::money::Yen;
+use crate::domain::names::stable_names;
 use crate::domain::outcome::Outcome;
+use crate::domain::prior_disclosure::PriorDisclosureRecord;
 use crate::domain::refusal::Refusal;
 use crate::domain::regime::Regime;
+use crate::domain::regime_rules::{KindRules, Measure, SpecialEffect};
 use crate::domain::state::{CaseState, ClockPhase, PauseReason};
+use crate::domain::transfer::{self, TransferRecord};
 
 /// Where a case's fee stands (derive it from the ledger with [`crate::domain::fees::FeeLedger`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -103,6 +111,62 @@ pub struct CaseFacts {
     /// Last day for the requester to state a delivery method (Art. 87(3)); after it the case may
     /// be closed without delivery.
     pub delivery_choice_due: Option<NaiveDate>,
+    /// The measure asked for (suspension-type kinds), as the request named it.
+    #[serde(default)]
+    pub measure: Option<Measure>,
+    /// The Asia/Tokyo date the request arrived (`R`), once received.
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
+    /// 開示前置: the disclosure the request follows, as stated and as staff verified it.
+    #[serde(default)]
+    pub prior_disclosure: Option<PriorDisclosureRecord>,
+    /// Art. 84: the outcome of the decision on a considerable part, once approved. The remainder
+    /// is then decided as a decision of its own ([`CaseFacts::decided_outcome`]).
+    #[serde(default)]
+    pub part_outcome: Option<Outcome>,
+    /// The date of the latest approved decision (the remainder's under Art. 84).
+    #[serde(default)]
+    pub decided_on: Option<NaiveDate>,
+    /// 移送: where the request went and when.
+    #[serde(default)]
+    pub transfer: Option<TransferRecord>,
+    /// 第三者意見照会: each consultation with its reply.
+    #[serde(default)]
+    pub consultations: Vec<Consultation>,
+}
+
+/// Which decision a draft is: the only one, or under Art. 84 the part's or the remainder's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionScope {
+    Whole,
+    /// 相当の部分 (Art. 84), decided within 60 days.
+    Part,
+    /// 残りの部分 (Art. 84), decided by the date the notice stated.
+    Remainder,
+}
+
+stable_names!(DecisionScope, "decision scope", {
+    Whole => "whole",
+    Part => "part",
+    Remainder => "remainder",
+});
+
+impl DecisionScope {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            DecisionScope::Whole => "決定",
+            DecisionScope::Part => "相当の部分についての決定（第84条）",
+            DecisionScope::Remainder => "残りの部分についての決定（第84条）",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DecisionScope::Whole => "Decision",
+            DecisionScope::Part => "Decision on a considerable part (Art. 84)",
+            DecisionScope::Remainder => "Decision on the remainder (Art. 84)",
+        }
+    }
 }
 
 impl CaseFacts {
@@ -139,15 +203,87 @@ impl CaseFacts {
             correction_reply_by: None,
             delivery_method: None,
             delivery_choice_due: None,
+            measure: None,
+            received_on: None,
+            prior_disclosure: None,
+            part_outcome: None,
+            decided_on: None,
+            transfer: None,
+            consultations: Vec::new(),
         })
+    }
+
+    /// What the case's regime says about its kind (None only for a record this version cannot
+    /// place, which every guard then refuses).
+    pub fn rules(&self) -> Option<&'static KindRules> {
+        self.regime.kind_rules(self.kind)
+    }
+
+    /// The outcomes a decision on this case may have (its measure narrows them).
+    pub fn outcomes(&self) -> &'static [Outcome] {
+        Outcome::allowed_for(self.kind, self.regime, self.measure)
+    }
+
+    /// The most days the case's deadline may be extended: the law's maximum, or less where the
+    /// operator allows less; 0 where the regime has no extension.
+    pub fn extension_limit(&self) -> u32 {
+        self.rules()
+            .and_then(|r| r.extension)
+            .map_or(0, |e| e.max_days.min(self.max_extension_days))
+    }
+
+    /// The special rule's effect, once applied.
+    pub fn special_effect(&self) -> Option<SpecialEffect> {
+        self.special_extension_rest_by?;
+        self.rules()?.special.map(|s| s.effect)
+    }
+
+    /// Which decision the next draft is.
+    pub fn next_decision_scope(&self) -> DecisionScope {
+        match self.special_effect() {
+            Some(SpecialEffect::PartThenRemainder { .. }) if self.part_outcome.is_none() => {
+                DecisionScope::Part
+            }
+            Some(SpecialEffect::PartThenRemainder { .. }) => DecisionScope::Remainder,
+            _ => DecisionScope::Whole,
+        }
+    }
+
+    /// Whether an Art. 84 remainder is still to be decided.
+    pub fn remainder_pending(&self) -> bool {
+        matches!(
+            self.special_effect(),
+            Some(SpecialEffect::PartThenRemainder { .. })
+        ) && self.decided_outcome.is_none()
+    }
+
+    /// The first day a disclosure may be carried out when a consulted third party objected
+    /// (Art. 86(3)); None when nothing holds it back.
+    pub fn disclosure_held_until(&self) -> Option<NaiveDate> {
+        let wait = self.rules()?.consultation?.wait_days;
+        if !consultation::any_objection(&self.consultations) {
+            return None;
+        }
+        Some(consultation::disclosure_allowed_from(
+            self.decided_on?,
+            wait,
+        ))
+    }
+
+    /// Whether 開示前置 is satisfied: not needed under the regime, or verified by staff.
+    pub fn prior_disclosure_settled(&self) -> bool {
+        let needed = self.rules().is_some_and(|r| r.prior_disclosure.is_some());
+        !needed || self.prior_disclosure.as_ref().is_some_and(|p| p.verified)
     }
 
     pub fn clock(&self) -> ClockPhase {
         self.state.clock(self.payment_wait_stops_clock)
     }
 
-    fn needs_delivery(&self) -> bool {
+    /// Whether a decision made so far is followed by a delivery.
+    pub fn needs_delivery(&self) -> bool {
         self.decided_outcome.is_some_and(Outcome::needs_delivery)
+            || self.part_outcome.is_some_and(Outcome::needs_delivery)
     }
 
     /// Where the case goes once the requester has answered or the fee is settled.
@@ -231,9 +367,11 @@ fn check(
         }
         EventKind::SubmitDraft => state == InReview,
         EventKind::ReturnDraft | EventKind::ApproveDecision => state == AwaitingApproval,
-        EventKind::ExtendDeadline | EventKind::ApplySpecialExtension => {
-            state.is_before_decision() && state != Unconfirmed
-        }
+        EventKind::ExtendDeadline
+        | EventKind::ApplySpecialExtension
+        | EventKind::VerifyPriorDisclosure
+        | EventKind::ConsultThirdParty => state.awaits_decision(),
+        EventKind::RecordThirdPartyReply => !state.is_terminal() && state != Unconfirmed,
         EventKind::ChooseDeliveryMethod | EventKind::Deliver | EventKind::Close => state == Decided,
         EventKind::Withdraw => state.is_before_decision(),
         EventKind::Dismiss => {
@@ -268,17 +406,23 @@ fn check(
             actor: actor.label_en(),
         });
     }
+    let Some(rules) = facts.rules() else {
+        return Err(Refusal::KindNotOffered { kind: facts.kind });
+    };
+    let not_here = Refusal::NotUnderRegime {
+        event,
+        kind: facts.kind,
+        regime: facts.regime,
+    };
     let decided_needs_delivery = facts.needs_delivery();
     match event {
         EventKind::VerifyIdentity if !facts.identity_requirements_met => {
             Err(Refusal::IdentityRequirementsNotMet)
         }
-        EventKind::InvoiceFee if !facts.kind.may_carry_fee(facts.regime) => {
-            Err(Refusal::FeeNotAllowed {
-                kind: facts.kind,
-                regime: facts.regime,
-            })
-        }
+        EventKind::InvoiceFee if !rules.fee => Err(Refusal::FeeNotAllowed {
+            kind: facts.kind,
+            regime: facts.regime,
+        }),
         EventKind::InvoiceFee if state == Decided && !decided_needs_delivery => {
             Err(Refusal::NoDeliveryForOutcome)
         }
@@ -287,7 +431,18 @@ fn check(
         }
         EventKind::SubmitDraft | EventKind::ApproveDecision => decision_guards(facts, actor, event),
         EventKind::ExtendDeadline => extension_guards(facts, today),
-        EventKind::ApplySpecialExtension => special_extension_guards(facts, today),
+        EventKind::ApplySpecialExtension => special_extension_guards(facts, rules, today),
+        EventKind::VerifyPriorDisclosure if rules.prior_disclosure.is_none() => Err(not_here),
+        EventKind::ConsultThirdParty | EventKind::RecordThirdPartyReply
+            if rules.consultation.is_none() =>
+        {
+            Err(not_here)
+        }
+        EventKind::RecordThirdPartyReply
+            if facts.consultations.iter().all(|c| c.reply.is_some()) =>
+        {
+            Err(Refusal::NoConsultationAwaitingReply)
+        }
         EventKind::ChooseDeliveryMethod if !decided_needs_delivery => {
             Err(Refusal::NoDeliveryForOutcome)
         }
@@ -297,6 +452,12 @@ fn check(
         }
         // Delivering closes the case: neither side may owe the other (docs/fees.md §6).
         EventKind::Deliver if !facts.fee.is_square() => Err(fee_refusal(facts.fee)),
+        // Art. 86(3): after a third party's objection, two full weeks lie between the decision
+        // and the disclosure.
+        EventKind::Deliver => match facts.disclosure_held_until() {
+            Some(from) if today < from => Err(Refusal::ThirdPartyWait { from }),
+            _ => Ok(()),
+        },
         EventKind::Close
             if decided_needs_delivery
                 && facts.delivery_choice_due.is_none_or(|due| today <= due) =>
@@ -306,6 +467,9 @@ fn check(
         // A case is closed only when neither side owes the other: an overpayment is refunded
         // first (docs/fees.md §6).
         EventKind::Close if !facts.fee.is_square() => Err(fee_refusal(facts.fee)),
+        EventKind::Dismiss | EventKind::Transfer if facts.part_outcome.is_some() => {
+            Err(Refusal::PartAlreadyDecided)
+        }
         EventKind::Dismiss
             if *actor == Actor::System
                 && (state != AwaitingRequester || facts.correction_reply_by.is_none()) =>
@@ -321,9 +485,7 @@ fn check(
             }
             _ => Ok(()),
         },
-        EventKind::Transfer if !facts.regime.may_transfer() => {
-            Err(Refusal::TransferOnlyForPublicBodies)
-        }
+        EventKind::Transfer if rules.transfer.is_none() => Err(not_here),
         _ => Ok(()),
     }
 }
@@ -357,24 +519,50 @@ fn decision_guards(facts: &CaseFacts, actor: &Actor, event: EventKind) -> Result
 }
 
 fn extension_guards(facts: &CaseFacts, today: NaiveDate) -> Result<(), Refusal> {
-    if facts.max_extension_days == 0 {
+    if facts.extension_limit() == 0 {
         return Err(Refusal::ExtensionNotAvailable);
     }
     if facts.extension_days.is_some() {
         return Err(Refusal::ExtensionAlreadyUsed);
     }
+    // The special rule replaces the ordinary period ("前条の規定にかかわらず").
+    if facts.special_extension_rest_by.is_some() {
+        return Err(Refusal::SpecialExtensionAlreadyUsed);
+    }
     before_unextended_deadline(facts, today)
 }
 
-fn special_extension_guards(facts: &CaseFacts, today: NaiveDate) -> Result<(), Refusal> {
-    if !facts.regime.is_public_body() {
-        return Err(Refusal::SpecialExtensionOnlyForPublicBodies);
+fn special_extension_guards(
+    facts: &CaseFacts,
+    rules: &KindRules,
+    today: NaiveDate,
+) -> Result<(), Refusal> {
+    if rules.special.is_none() {
+        return Err(Refusal::SpecialExtensionNotAvailable {
+            kind: facts.kind,
+            regime: facts.regime,
+        });
     }
     if facts.special_extension_rest_by.is_some() {
         return Err(Refusal::SpecialExtensionAlreadyUsed);
     }
-    // Art. 84: the notice must be sent within the Art. 83(1) period.
+    // Arts. 84/95/103: the notice must be sent within the ordinary period.
     before_unextended_deadline(facts, today)
+}
+
+/// The earliest date the special rule may name for what is left: under Art. 84 the day the
+/// part is due (`R` + 60), under Arts. 95/103 the day after the ordinary (extended) deadline.
+fn special_rest_earliest(facts: &CaseFacts, effect: SpecialEffect, today: NaiveDate) -> NaiveDate {
+    let after_today = crate::domain::calendar::add_days(today, 1);
+    let floor = match effect {
+        SpecialEffect::PartThenRemainder { part_days } => facts
+            .received_on
+            .map(|r| crate::domain::calendar::add_days(r, i64::from(part_days))),
+        SpecialEffect::WholeByStatedDate => facts.unextended_deadline.map(|e1| {
+            crate::domain::calendar::add_days(e1, i64::from(facts.extension_days.unwrap_or(0)) + 1)
+        }),
+    };
+    floor.map_or(after_today, |f| f.max(after_today))
 }
 
 fn before_unextended_deadline(facts: &CaseFacts, today: NaiveDate) -> Result<(), Refusal> {
@@ -418,7 +606,10 @@ pub fn apply(
     check(facts, kind, actor, today)?;
     let mut next = facts.clone();
     match event {
-        Event::ConfirmEmail => next.state = CaseState::Received,
+        Event::ConfirmEmail => {
+            next.state = CaseState::Received;
+            next.received_on = Some(today);
+        }
         Event::ExpireUnconfirmed | Event::Withdraw => next.state = CaseState::Withdrawn,
         Event::StartIdentityReview => next.state = CaseState::IdentityReview,
         Event::VerifyIdentity => {
@@ -464,12 +655,17 @@ pub fn apply(
             }
         }
         Event::SubmitDraft { outcome } => {
-            if !outcome.is_allowed(facts.kind, facts.regime) {
+            if !facts.outcomes().contains(outcome) {
                 return Err(Refusal::OutcomeNotAllowed {
                     outcome: *outcome,
                     kind: facts.kind,
                     regime: facts.regime,
                 });
+            }
+            // 開示前置: a correction or suspension is granted only on information the person
+            // received through a disclosure, within its period (Arts. 90(1), (3); 98(1), (3)).
+            if outcome.grants_change() && !facts.prior_disclosure_settled() {
+                return Err(Refusal::PriorDisclosureNotVerified);
             }
             if let Actor::Staff { id, .. } = actor {
                 next.drafter = Some(id.clone());
@@ -482,14 +678,25 @@ pub fn apply(
             next.state = CaseState::InReview;
         }
         Event::ApproveDecision => {
-            next.decided_outcome = facts.draft_outcome;
-            next.state = CaseState::Decided;
+            next.decided_on = Some(today);
+            if facts.next_decision_scope() == DecisionScope::Part {
+                // Art. 84: the part is decided; the remainder is still to be decided, by the
+                // date the notice stated, as a decision of its own.
+                next.part_outcome = facts.draft_outcome;
+                next.draft_outcome = None;
+                next.drafter = None;
+                next.state = CaseState::InReview;
+            } else {
+                next.decided_outcome = facts.draft_outcome;
+                next.state = CaseState::Decided;
+            }
         }
         Event::ExtendDeadline { days, reason } => {
-            if *days == 0 || *days > facts.max_extension_days {
+            let max = facts.extension_limit();
+            if *days == 0 || *days > max {
                 return Err(Refusal::ExtensionOutOfRange {
                     requested: *days,
-                    max: facts.max_extension_days,
+                    max,
                 });
             }
             require_reason(reason)?;
@@ -497,7 +704,78 @@ pub fn apply(
         }
         Event::ApplySpecialExtension { rest_by, reason } => {
             require_reason(reason)?;
+            let effect = facts
+                .rules()
+                .and_then(|r| r.special)
+                .map(|s| s.effect)
+                .ok_or(Refusal::SpecialExtensionNotAvailable {
+                    kind: facts.kind,
+                    regime: facts.regime,
+                })?;
+            let earliest = special_rest_earliest(facts, effect, today);
+            if *rest_by < earliest {
+                return Err(Refusal::SpecialDateTooEarly { earliest });
+            }
             next.special_extension_rest_by = Some(*rest_by);
+        }
+        Event::VerifyPriorDisclosure { record } => {
+            let received = facts.received_on.unwrap_or(today);
+            if record.disclosed_on > received {
+                return Err(Refusal::PriorDisclosureAfterRequest {
+                    disclosed_on: record.disclosed_on,
+                });
+            }
+            if !record.covers(received) {
+                return Err(Refusal::PriorDisclosureTooLate {
+                    last_day: record.last_day,
+                });
+            }
+            next.prior_disclosure = Some(PriorDisclosureRecord {
+                verified: true,
+                ..record.clone()
+            });
+        }
+        Event::ConsultThirdParty { consultation } => {
+            if consultation.id.trim().is_empty()
+                || facts.consultations.iter().any(|c| c.id == consultation.id)
+            {
+                return Err(Refusal::InvalidConsultation);
+            }
+            if consultation.reply_by < consultation.sent_on {
+                return Err(Refusal::ReplyByInPast {
+                    reply_by: consultation.reply_by,
+                    today: consultation.sent_on,
+                });
+            }
+            if consultation.sent_on > today {
+                return Err(Refusal::DateInFuture {
+                    date: consultation.sent_on,
+                });
+            }
+            next.consultations.push(Consultation {
+                reply: None,
+                replied_on: None,
+                ..consultation.clone()
+            });
+        }
+        Event::RecordThirdPartyReply { id, reply, on } => {
+            if *on > today {
+                return Err(Refusal::DateInFuture { date: *on });
+            }
+            let Some(found) = next
+                .consultations
+                .iter_mut()
+                .find(|c| c.id == *id && c.reply.is_none())
+            else {
+                return Err(Refusal::NoConsultationAwaitingReply);
+            };
+            if *on < found.sent_on {
+                return Err(Refusal::DateInFuture {
+                    date: found.sent_on,
+                });
+            }
+            found.reply = Some(*reply);
+            found.replied_on = Some(*on);
         }
         Event::ChooseDeliveryMethod { method } => next.delivery_method = Some(*method),
         Event::Deliver | Event::Close => next.state = CaseState::Closed,
@@ -505,8 +783,37 @@ pub fn apply(
             require_reason(reason)?;
             next.state = CaseState::Dismissed;
         }
-        Event::Transfer { to_body } => {
-            require_reason(to_body)?;
+        Event::Transfer {
+            to_body,
+            reason,
+            consulted,
+            own_names,
+        } => {
+            let to_body = to_body.trim();
+            if to_body.is_empty() {
+                return Err(Refusal::TransferBodyRequired);
+            }
+            require_reason(reason)?;
+            if transfer::is_same_body(to_body, own_names) {
+                return Err(Refusal::TransferToSelf);
+            }
+            // Art. 85(1) / 96(1): only after consulting (協議) the receiving body.
+            if !consulted {
+                return Err(Refusal::TransferNotConsulted);
+            }
+            next.transfer = Some(TransferRecord {
+                to_body: to_body.to_string(),
+                on: today,
+                // The period runs on for the receiving body (Art. 85(2) / 96(2)).
+                deadline: facts.special_extension_rest_by.or_else(|| {
+                    facts.unextended_deadline.map(|e1| {
+                        crate::domain::calendar::add_days(
+                            e1,
+                            i64::from(facts.extension_days.unwrap_or(0)),
+                        )
+                    })
+                }),
+            });
             next.state = CaseState::Transferred;
         }
     }

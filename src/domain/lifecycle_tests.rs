@@ -344,30 +344,343 @@ fn public_body_only_events() {
     )
     .unwrap();
     private.unextended_deadline = Some(d(2025, 7, 2));
-    let transfer = Event::Transfer {
-        to_body: "○○省".into(),
-    };
-    assert_eq!(
+    let transfer = transfer_to("○○省");
+    assert!(matches!(
         apply(&private, &transfer, &staff(), now()).unwrap_err(),
-        Refusal::TransferOnlyForPublicBodies
-    );
+        Refusal::NotUnderRegime {
+            event: EventKind::Transfer,
+            ..
+        }
+    ));
     let special = Event::ApplySpecialExtension {
         rest_by: d(2025, 9, 30),
         reason: "大量".into(),
     };
-    assert_eq!(
+    assert!(matches!(
         apply(&private, &special, &staff(), now()).unwrap_err(),
-        Refusal::SpecialExtensionOnlyForPublicBodies
-    );
+        Refusal::SpecialExtensionNotAvailable { .. }
+    ));
     let mut public = national_disclosure();
     public.state = CaseState::Received;
-    assert_eq!(step(&public, transfer, &staff()).to, CaseState::Transferred);
+    let t = step(&public, transfer, &staff());
+    assert_eq!(t.to, CaseState::Transferred);
+    let record = t.facts.transfer.expect("the transfer is recorded");
+    assert_eq!(record.to_body, "○○省");
+    assert_eq!(record.on, d(2025, 6, 2));
+    assert_eq!(record.deadline, Some(d(2025, 7, 2)), "the period runs on");
     let t = step(&public, special.clone(), &staff());
     assert_eq!(t.facts.special_extension_rest_by, Some(d(2025, 9, 30)));
     assert_eq!(
         apply(&t.facts, &special, &staff(), now()).unwrap_err(),
         Refusal::SpecialExtensionAlreadyUsed
     );
+}
+
+fn transfer_to(body: &str) -> Event {
+    Event::Transfer {
+        to_body: body.into(),
+        reason: "請求に係る情報は○○省から提供されたものであるため".into(),
+        consulted: true,
+        own_names: vec!["国の行政機関".into(), "○○庁".into()],
+    }
+}
+
+#[test]
+fn a_transfer_names_another_body_consulted_first() {
+    let mut f = national_disclosure();
+    f.state = CaseState::IdentityReview;
+    assert_eq!(
+        apply(&f, &transfer_to("○○庁"), &staff(), now()).unwrap_err(),
+        Refusal::TransferToSelf
+    );
+    assert_eq!(
+        apply(&f, &transfer_to(" "), &staff(), now()).unwrap_err(),
+        Refusal::TransferBodyRequired
+    );
+    let unconsulted = Event::Transfer {
+        to_body: "○○省".into(),
+        reason: "理由".into(),
+        consulted: false,
+        own_names: vec![],
+    };
+    assert_eq!(
+        apply(&f, &unconsulted, &staff(), now()).unwrap_err(),
+        Refusal::TransferNotConsulted
+    );
+    // A suspension has no transfer article (Arts. 98-103); a correction has Art. 96.
+    let mut suspension = f.clone();
+    suspension.kind = RequestKind::Suspension;
+    assert!(matches!(
+        apply(&suspension, &transfer_to("○○省"), &staff(), now()).unwrap_err(),
+        Refusal::NotUnderRegime { .. }
+    ));
+    let mut correction = f.clone();
+    correction.kind = RequestKind::Correction;
+    assert_eq!(
+        step(&correction, transfer_to("○○省"), &staff()).to,
+        CaseState::Transferred
+    );
+    assert!(!allowed_events(&suspension, &staff(), now()).contains(&EventKind::Transfer));
+}
+
+/// A case ready for its decision: identity verified, nothing owed.
+fn in_review(kind: RequestKind, regime: Regime) -> CaseFacts {
+    let mut f = CaseFacts::new(kind, regime, Entry::StaffEntered, 30, true).unwrap();
+    f.state = CaseState::InReview;
+    f.identity_verified = true;
+    f.received_on = Some(d(2025, 6, 2));
+    f.unextended_deadline = Some(d(2025, 7, 2));
+    f
+}
+
+fn decide(f: &CaseFacts, outcome: Outcome, at: DateTime<Utc>) -> Transition {
+    let t = apply(f, &Event::SubmitDraft { outcome }, &staff(), at).unwrap();
+    apply(&t.facts, &Event::ApproveDecision, &approver(), at).unwrap()
+}
+
+#[test]
+fn under_article_84_the_remainder_is_a_decision_of_its_own() {
+    let f = in_review(RequestKind::Disclosure, Regime::NationalBody);
+    // The remainder's date must lie on or after the part's (R + 60 = 2025-08-01).
+    let early = Event::ApplySpecialExtension {
+        rest_by: d(2025, 7, 31),
+        reason: "大量".into(),
+    };
+    assert_eq!(
+        apply(&f, &early, &staff(), now()).unwrap_err(),
+        Refusal::SpecialDateTooEarly {
+            earliest: d(2025, 8, 1)
+        }
+    );
+    let t = step(
+        &f,
+        Event::ApplySpecialExtension {
+            rest_by: d(2025, 10, 31),
+            reason: "大量".into(),
+        },
+        &staff(),
+    );
+    assert_eq!(t.facts.next_decision_scope(), DecisionScope::Part);
+    // No ordinary extension once the special rule applies.
+    assert_eq!(
+        apply(
+            &t.facts,
+            &Event::ExtendDeadline {
+                days: 10,
+                reason: "r".into()
+            },
+            &staff(),
+            now()
+        )
+        .unwrap_err(),
+        Refusal::SpecialExtensionAlreadyUsed
+    );
+    let part = decide(&t.facts, Outcome::FullDisclosure, later(20));
+    assert_eq!(
+        part.to,
+        CaseState::InReview,
+        "the remainder is still to decide"
+    );
+    assert_eq!(part.facts.part_outcome, Some(Outcome::FullDisclosure));
+    assert_eq!(part.facts.decided_outcome, None);
+    assert!(part.facts.remainder_pending());
+    assert_eq!(part.facts.next_decision_scope(), DecisionScope::Remainder);
+    assert!(!allowed_events(&part.facts, &staff(), later(20)).contains(&EventKind::Close));
+    for refused in [transfer_to("○○省"), Event::Dismiss { reason: "r".into() }] {
+        assert!(apply(&part.facts, &refused, &staff(), later(20)).is_err());
+    }
+    let rest = decide(&part.facts, Outcome::NonDisclosure, later(60));
+    assert_eq!(rest.to, CaseState::Decided);
+    assert_eq!(rest.facts.decided_outcome, Some(Outcome::NonDisclosure));
+    assert!(!rest.facts.remainder_pending());
+    assert_eq!(rest.facts.decided_on, Some(d(2025, 8, 1)));
+    // The part disclosed something: delivery follows before closing.
+    assert!(rest.facts.needs_delivery());
+}
+
+#[test]
+fn articles_95_and_103_move_the_whole_decision_to_the_stated_date() {
+    for kind in [RequestKind::Correction, RequestKind::Suspension] {
+        let mut f = in_review(kind, Regime::LocalBody);
+        f.extension_days = None;
+        let too_early = Event::ApplySpecialExtension {
+            rest_by: d(2025, 7, 2),
+            reason: "調査に長期間を要する".into(),
+        };
+        assert_eq!(
+            apply(&f, &too_early, &staff(), now()).unwrap_err(),
+            Refusal::SpecialDateTooEarly {
+                earliest: d(2025, 7, 3)
+            }
+        );
+        let t = step(
+            &f,
+            Event::ApplySpecialExtension {
+                rest_by: d(2025, 9, 1),
+                reason: "調査に長期間を要する".into(),
+            },
+            &staff(),
+        );
+        assert_eq!(t.facts.next_decision_scope(), DecisionScope::Whole);
+        let refuse = match kind {
+            RequestKind::Correction => Outcome::NotCorrect,
+            _ => Outcome::NotSuspend,
+        };
+        assert_eq!(decide(&t.facts, refuse, later(30)).to, CaseState::Decided);
+    }
+}
+
+#[test]
+fn granting_a_correction_needs_the_verified_disclosure_it_follows() {
+    let f = in_review(RequestKind::Correction, Regime::NationalBody);
+    assert_eq!(
+        apply(
+            &f,
+            &Event::SubmitDraft {
+                outcome: Outcome::Correct
+            },
+            &staff(),
+            now()
+        )
+        .unwrap_err(),
+        Refusal::PriorDisclosureNotVerified
+    );
+    // Refusing is possible without it (a request that follows no disclosure is not granted).
+    assert!(
+        apply(
+            &f,
+            &Event::SubmitDraft {
+                outcome: Outcome::NotCorrect
+            },
+            &staff(),
+            now()
+        )
+        .is_ok()
+    );
+    let record = |disclosed_on, last_day| PriorDisclosureRecord {
+        disclosed_on,
+        last_day,
+        reference: Some("2025-000012".into()),
+        source: crate::domain::prior_disclosure::PriorDisclosureSource::Staff,
+        verified: false,
+    };
+    // Received 2025-06-02, more than 90 days after a disclosure of 2025-02-20.
+    let late = Event::VerifyPriorDisclosure {
+        record: record(d(2025, 2, 20), d(2025, 5, 21)),
+    };
+    assert_eq!(
+        apply(&f, &late, &staff(), now()).unwrap_err(),
+        Refusal::PriorDisclosureTooLate {
+            last_day: d(2025, 5, 21)
+        }
+    );
+    let t = step(
+        &f,
+        Event::VerifyPriorDisclosure {
+            record: record(d(2025, 4, 1), d(2025, 6, 30)),
+        },
+        &staff(),
+    );
+    assert!(
+        t.facts
+            .prior_disclosure
+            .as_ref()
+            .is_some_and(|p| p.verified)
+    );
+    assert_eq!(
+        decide(&t.facts, Outcome::Correct, now()).to,
+        CaseState::Decided
+    );
+    // Businesses have no 開示前置.
+    let private = in_review(RequestKind::Correction, Regime::PrivateBusiness);
+    assert_eq!(
+        decide(&private, Outcome::Correct, now()).to,
+        CaseState::Decided
+    );
+    assert!(matches!(
+        apply(
+            &private,
+            &Event::VerifyPriorDisclosure {
+                record: record(d(2025, 4, 1), d(2025, 6, 30))
+            },
+            &staff(),
+            now()
+        ),
+        Err(Refusal::NotUnderRegime { .. })
+    ));
+}
+
+#[test]
+fn a_third_partys_objection_holds_the_disclosure_for_two_weeks() {
+    let f = in_review(RequestKind::Disclosure, Regime::NationalBody);
+    let t = step(
+        &f,
+        Event::ConsultThirdParty {
+            consultation: Consultation {
+                id: "c1".into(),
+                sent_on: d(2025, 6, 2),
+                reply_by: d(2025, 6, 16),
+                reply: None,
+                replied_on: None,
+            },
+        },
+        &staff(),
+    );
+    let t = step(
+        &t.facts,
+        Event::RecordThirdPartyReply {
+            id: "c1".into(),
+            reply: crate::domain::consultation::ThirdPartyReply::Objects,
+            on: d(2025, 6, 2),
+        },
+        &staff(),
+    );
+    let decided = decide(&t.facts, Outcome::FullDisclosure, now());
+    let chosen = step(
+        &decided.facts,
+        Event::ChooseDeliveryMethod {
+            method: DeliveryMethod::PaperByPost,
+        },
+        &staff(),
+    );
+    assert_eq!(chosen.facts.disclosure_held_until(), Some(d(2025, 6, 17)));
+    assert_eq!(
+        apply(&chosen.facts, &Event::Deliver, &staff(), later(14)).unwrap_err(),
+        Refusal::ThirdPartyWait {
+            from: d(2025, 6, 17)
+        }
+    );
+    assert!(!allowed_events(&chosen.facts, &staff(), later(14)).contains(&EventKind::Deliver));
+    assert_eq!(
+        step_at(&chosen.facts, Event::Deliver, later(15)).to,
+        CaseState::Closed
+    );
+    // Businesses do not consult under Art. 86.
+    let private = in_review(RequestKind::Disclosure, Regime::PrivateBusiness);
+    assert!(!allowed_events(&private, &staff(), now()).contains(&EventKind::ConsultThirdParty));
+}
+
+fn step_at(facts: &CaseFacts, event: Event, at: DateTime<Utc>) -> Transition {
+    apply(facts, &event, &staff(), at).unwrap_or_else(|r| panic!("{event:?} refused: {r}"))
+}
+
+#[test]
+fn the_medical_deletion_is_decided_as_a_deletion() {
+    let mut f = in_review(RequestKind::ProvisionStop, Regime::MedicalDataHandler);
+    f.measure = Some(Measure::Delete);
+    assert_eq!(f.outcomes(), [Outcome::Delete, Outcome::NotDelete]);
+    assert!(matches!(
+        apply(
+            &f,
+            &Event::SubmitDraft {
+                outcome: Outcome::StopProvision
+            },
+            &staff(),
+            now()
+        ),
+        Err(Refusal::OutcomeNotAllowed { .. })
+    ));
+    assert_eq!(decide(&f, Outcome::Delete, now()).to, CaseState::Decided);
 }
 
 #[test]
@@ -431,6 +744,7 @@ fn allowed_events_depend_on_role() {
             EventKind::InvoiceFee,
             EventKind::ExtendDeadline,
             EventKind::ApplySpecialExtension,
+            EventKind::ConsultThirdParty,
             EventKind::Withdraw,
             EventKind::Dismiss,
             EventKind::Transfer,
@@ -553,10 +867,47 @@ fn alphabet(f: &CaseFacts) -> Vec<Event> {
         Event::Dismiss { reason: "r".into() },
         Event::Transfer {
             to_body: "b".into(),
+            reason: "r".into(),
+            consulted: true,
+            own_names: vec!["a".into()],
+        },
+        Event::VerifyPriorDisclosure {
+            record: PriorDisclosureRecord {
+                disclosed_on: d(2025, 5, 1),
+                last_day: d(2025, 7, 30),
+                reference: None,
+                source: crate::domain::prior_disclosure::PriorDisclosureSource::Staff,
+                verified: false,
+            },
         },
     ];
-    for outcome in Outcome::allowed(f.kind, f.regime) {
-        events.push(Event::SubmitDraft { outcome: *outcome });
+    // Consultations are explored under one payment policy only: they are independent of it,
+    // and every dimension multiplies the configurations.
+    if f.payment_wait_stops_clock {
+        events.push(Event::ConsultThirdParty {
+            consultation: Consultation {
+                id: "c1".into(),
+                sent_on: d(2025, 6, 2),
+                reply_by: d(2025, 6, 16),
+                reply: None,
+                replied_on: None,
+            },
+        });
+        events.push(Event::RecordThirdPartyReply {
+            id: "c1".into(),
+            reply: crate::domain::consultation::ThirdPartyReply::Objects,
+            on: d(2025, 6, 2),
+        });
+    }
+    let outcomes = f.outcomes();
+    // After an Art. 84 part, one remainder that discloses and one that does not are enough to
+    // explore (every outcome would multiply the configurations by five).
+    let outcomes = match (f.part_outcome, outcomes) {
+        (Some(_), [first, .., last]) => vec![*first, *last],
+        _ => outcomes.to_vec(),
+    };
+    for outcome in outcomes {
+        events.push(Event::SubmitDraft { outcome });
     }
     events
 }
@@ -581,8 +932,17 @@ fn successors(f: &CaseFacts) -> Vec<(CaseFacts, Option<Transition>)> {
         out.push((g, None));
     }
     for event in alphabet(f) {
+        // A delivery held back by a third party's objection (Art. 86(3)) waits two weeks.
+        let instants: &[DateTime<Utc>] = match event.kind() {
+            EventKind::Deliver => &[now(), later(10), later(30)],
+            EventKind::Dismiss
+            | EventKind::Close
+            | EventKind::ExtendDeadline
+            | EventKind::ApplySpecialExtension => &[now(), later(40)],
+            _ => &[now()],
+        };
         for actor in actors() {
-            for at in [now(), later(10)] {
+            for at in instants.iter().copied() {
                 // Repeated invoices would make the space infinite; one outstanding fee is enough.
                 if let Ok(t) = apply(f, &event, &actor, at)
                     && t.facts.fee.outstanding() <= Yen(300)
@@ -597,7 +957,9 @@ fn successors(f: &CaseFacts) -> Vec<(CaseFacts, Option<Transition>)> {
 
 fn starts() -> Vec<CaseFacts> {
     let mut v = Vec::new();
-    for regime in Regime::ALL {
+    // Local bodies follow the national table word for word (regime_rules::tests); exploring one
+    // of the two is enough.
+    for regime in Regime::ALL.iter().filter(|r| **r != Regime::LocalBody) {
         for kind in RequestKind::ALL {
             for entry in [Entry::Online, Entry::StaffEntered] {
                 for stops in [true, false] {
@@ -699,6 +1061,13 @@ proptest! {
                 if t.facts.fee != FeeStatus::NotRequired {
                     prop_assert!(f.kind.may_carry_fee(f.regime));
                 }
+                // Art. 84: no case is decided, and none closes, with its remainder undecided.
+                if matches!(t.to, CaseState::Decided | CaseState::Closed) {
+                    prop_assert!(!t.facts.remainder_pending(), "{:?}", t.facts);
+                    if t.facts.next_decision_scope() == DecisionScope::Remainder {
+                        prop_assert!(t.facts.part_outcome.is_some());
+                    }
+                }
                 // No sequence closes a case with money owed either way.
                 if t.from != t.to && t.to == CaseState::Closed {
                     prop_assert!(t.facts.fee.is_square(), "{:?}", t.facts.fee);
@@ -765,4 +1134,98 @@ fn a_fee_not_paid_in_advance_holds_delivery_not_the_decision() {
     let t = step(&t.facts, Event::StartIdentityReview, &staff());
     let t = step(&t.facts, Event::VerifyIdentity, &staff());
     assert_eq!(t.to, CaseState::AwaitingPayment);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Public-body disclosures under Art. 84 and Art. 86: whatever the order of events, a case
+    /// never closes (nor reaches its final decision) with the remainder undecided, the part is
+    /// always decided first, and nothing is delivered before the two weeks after an objection.
+    #[test]
+    fn no_event_sequence_closes_a_disclosure_with_an_art84_remainder_undecided(
+        local in any::<bool>(),
+        script in proptest::collection::vec((0usize..64, 0usize..5, 0i64..90, any::<bool>()), 1..80),
+    ) {
+        let regime = if local { Regime::LocalBody } else { Regime::NationalBody };
+        let mut f = CaseFacts::new(RequestKind::Disclosure, regime, Entry::Online, 30, true).unwrap();
+        f.unextended_deadline = Some(d(2025, 7, 2));
+        let mut day = 0i64;
+        for (event_index, actor_index, step, documents_ok) in script {
+            if documents_ok {
+                f.identity_requirements_met = true;
+            }
+            // Time only moves forward.
+            day = (day + step / 10).min(120);
+            let events = alphabet(&f);
+            let event = &events[event_index % events.len()];
+            let actor = &actors()[actor_index];
+            let at = later(day);
+            if let Ok(t) = apply(&f, event, actor, at) {
+                if t.to == CaseState::Closed || t.to == CaseState::Decided {
+                    prop_assert!(!t.facts.remainder_pending(), "{:?}", t.facts);
+                }
+                if t.facts.special_extension_rest_by.is_some() && t.facts.decided_outcome.is_some() {
+                    prop_assert!(t.facts.part_outcome.is_some(), "the part comes first");
+                }
+                if t.event == EventKind::Deliver
+                    && let Some(from) = t.facts.disclosure_held_until()
+                {
+                    prop_assert!(jst_date(at) >= from);
+                }
+                f = t.facts;
+            }
+        }
+    }
+}
+
+proptest! {
+    /// Per regime and kind, the events a caseworker is offered and the decisions accepted are
+    /// exactly what the regime table says: the special rule, the extension, 開示前置, 移送 and
+    /// 第三者意見照会 only where the table has them, and every outcome of the measure asked for.
+    #[test]
+    fn procedures_and_outcomes_are_offered_exactly_as_the_table_says(
+        regime_index in 0usize..4,
+        kind_index in 0usize..7,
+        measure_index in 0usize..5,
+        state_index in 0usize..4,
+    ) {
+        let regime = Regime::ALL[regime_index];
+        let kind = RequestKind::ALL[kind_index];
+        let Some(rules) = regime.kind_rules(kind) else {
+            prop_assert!(CaseFacts::new(kind, regime, Entry::Online, 30, true).is_err());
+            return Ok(());
+        };
+        let mut f = in_review(kind, regime);
+        f.measure = Measure::ALL.get(measure_index).copied();
+        f.state = [
+            CaseState::Received,
+            CaseState::IdentityReview,
+            CaseState::InReview,
+            CaseState::AwaitingPayment,
+        ][state_index];
+        let offered = allowed_events(&f, &staff(), now());
+        let has = |e: EventKind| offered.contains(&e);
+        prop_assert_eq!(has(EventKind::ApplySpecialExtension), rules.special.is_some());
+        prop_assert_eq!(has(EventKind::ExtendDeadline), rules.extension.is_some());
+        prop_assert_eq!(has(EventKind::VerifyPriorDisclosure), rules.prior_disclosure.is_some());
+        prop_assert_eq!(has(EventKind::ConsultThirdParty), rules.consultation.is_some());
+        prop_assert_eq!(has(EventKind::Transfer), rules.transfer.is_some());
+        // Decisions: exactly the measure's outcomes (a granting one needs 開示前置 first).
+        f.state = CaseState::InReview;
+        if rules.prior_disclosure.is_some() {
+            f.prior_disclosure = Some(PriorDisclosureRecord {
+                disclosed_on: d(2025, 5, 1),
+                last_day: d(2025, 7, 30),
+                reference: None,
+                source: crate::domain::prior_disclosure::PriorDisclosureSource::Staff,
+                verified: true,
+            });
+        }
+        let expected = rules.outcomes_for(f.measure);
+        for outcome in Outcome::ALL {
+            let accepted = apply(&f, &Event::SubmitDraft { outcome: *outcome }, &staff(), now()).is_ok();
+            prop_assert_eq!(accepted, expected.contains(outcome), "{} {} {}", regime, kind, outcome);
+        }
+    }
 }

@@ -3,7 +3,9 @@
 //!
 //! Map of the modules:
 //! - [`kind`], [`regime`], [`outcome`], [`grounds`]: what may be requested, under which law, what may
-//!   be decided and on which grounds information may be withheld.
+//!   be decided and on which grounds information may be withheld; [`regime_rules`]: each regime's
+//!   procedure as one table (measures and grounds, outcomes, periods, extensions, 開示前置, 移送,
+//!   第三者意見照会, warnings), with [`prior_disclosure`], [`transfer`] and [`consultation`].
 //! - [`state`], [`event`], [`lifecycle`]: one state machine for every request kind.
 //! - [`holidays`], [`calendar`]: 休日 under the holiday law and the operator's closed days.
 //! - [`deadline`], [`explain`]: legal and internal deadlines with bilingual explanations.
@@ -17,6 +19,7 @@ pub mod names;
 pub mod audit_chain;
 pub mod calendar;
 pub mod channel;
+pub mod consultation;
 pub mod deadline;
 pub mod delivery;
 pub mod document;
@@ -42,14 +45,17 @@ pub mod office_settings;
 pub mod operator_settings;
 pub mod outcome;
 pub mod payment_to;
+pub mod prior_disclosure;
 pub mod profile;
 pub mod provenance;
 pub mod refusal;
 pub mod regime;
+pub mod regime_rules;
 pub mod reminders;
 pub mod requirements;
 pub mod retention;
 pub mod role;
 pub mod state;
 pub mod text;
+pub mod transfer;
 pub mod wareki;

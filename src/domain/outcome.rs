@@ -3,6 +3,7 @@
 use crate::domain::kind::RequestKind;
 use crate::domain::names::stable_names;
 use crate::domain::regime::Regime;
+use crate::domain::regime_rules::Measure;
 
 /// What a decision says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,6 +35,10 @@ pub enum Outcome {
     StopProvision,
     /// 提供停止しない.
     NotStopProvision,
+    /// 削除する — 次世代医療基盤法's 削除の求め (the certified producer's procedure).
+    Delete,
+    /// 削除しない.
+    NotDelete,
 }
 
 stable_names!(Outcome, "outcome", {
@@ -50,44 +55,26 @@ stable_names!(Outcome, "outcome", {
     NotSuspend => "not_suspend",
     StopProvision => "stop_provision",
     NotStopProvision => "not_stop_provision",
+    Delete => "delete",
+    NotDelete => "not_delete",
 });
 
-const DISCLOSURE_PRIVATE: &[Outcome] = &[
-    Outcome::FullDisclosure,
-    Outcome::PartialDisclosure,
-    Outcome::NonDisclosure,
-    Outcome::NotHeld,
-];
-const DISCLOSURE_PUBLIC: &[Outcome] = &[
-    Outcome::FullDisclosure,
-    Outcome::PartialDisclosure,
-    Outcome::NonDisclosure,
-    Outcome::NeitherConfirmNorDeny,
-    Outcome::NotHeld,
-];
-
 impl Outcome {
-    /// The outcomes a decision on `kind` may have under `regime`; empty if the kind does not exist
-    /// under that regime.
+    /// The outcomes a decision on `kind` may have under `regime` (the regime table,
+    /// [`crate::domain::regime_rules`]); empty if the kind does not exist under that regime.
     pub fn allowed(kind: RequestKind, regime: Regime) -> &'static [Outcome] {
-        if !kind.exists_under(regime) {
-            return &[];
-        }
-        match kind {
-            RequestKind::PurposeNotice => &[Outcome::Notify, Outcome::NotNotify],
-            RequestKind::Disclosure | RequestKind::ProvisionRecords => {
-                if regime.is_public_body() {
-                    DISCLOSURE_PUBLIC
-                } else {
-                    DISCLOSURE_PRIVATE
-                }
-            }
-            RequestKind::Correction => &[Outcome::Correct, Outcome::NotCorrect],
-            RequestKind::Suspension => &[Outcome::Suspend, Outcome::NotSuspend],
-            RequestKind::ThirdPartyStop | RequestKind::ProvisionStop => {
-                &[Outcome::StopProvision, Outcome::NotStopProvision]
-            }
-        }
+        regime.kind_rules(kind).map_or(&[], |rules| rules.outcomes)
+    }
+
+    /// The outcomes when `measure` was asked for (stop of provision or deletion, say).
+    pub fn allowed_for(
+        kind: RequestKind,
+        regime: Regime,
+        measure: Option<Measure>,
+    ) -> &'static [Outcome] {
+        regime
+            .kind_rules(kind)
+            .map_or(&[], |rules| rules.outcomes_for(measure))
     }
 
     pub fn is_allowed(self, kind: RequestKind, regime: Regime) -> bool {
@@ -97,6 +84,16 @@ impl Outcome {
     /// Full and partial disclosure are followed by a delivery (method, copy fee, delivery).
     pub fn needs_delivery(self) -> bool {
         matches!(self, Outcome::FullDisclosure | Outcome::PartialDisclosure)
+    }
+
+    /// Whether the decision grants a measure that changes the data or its use (correction,
+    /// suspension, stop of provision, deletion). Under a public body such a decision needs the
+    /// disclosure it follows (開示前置, Arts. 90(1), 98(1)).
+    pub fn grants_change(self) -> bool {
+        matches!(
+            self,
+            Outcome::Correct | Outcome::Suspend | Outcome::StopProvision | Outcome::Delete
+        )
     }
 
     /// Whether the decision refuses what was asked in whole or part; refusals must state reasons
@@ -109,6 +106,7 @@ impl Outcome {
                 | Outcome::Correct
                 | Outcome::Suspend
                 | Outcome::StopProvision
+                | Outcome::Delete
         )
     }
 
@@ -132,6 +130,8 @@ impl Outcome {
             Outcome::NotSuspend => "利用停止等を行わない",
             Outcome::StopProvision => "提供停止する",
             Outcome::NotStopProvision => "提供停止しない",
+            Outcome::Delete => "削除する",
+            Outcome::NotDelete => "削除しない",
         }
     }
 
@@ -150,6 +150,8 @@ impl Outcome {
             Outcome::NotSuspend => "Do not suspend",
             Outcome::StopProvision => "Stop provision",
             Outcome::NotStopProvision => "Do not stop provision",
+            Outcome::Delete => "Delete",
+            Outcome::NotDelete => "Do not delete",
         }
     }
 }

@@ -103,19 +103,11 @@ impl OperatorProfile {
         BusinessCalendar::new(self.closed_days, JapaneseHolidays::default(), closures)
     }
 
-    /// The article that fixes the decision period for `kind`.
+    /// The article that fixes the decision period for `kind` (the regime table).
     pub fn decision_basis(&self, kind: RequestKind) -> LegalBasis {
-        if kind == RequestKind::ProvisionStop {
-            return LegalBasis::MEDICAL_PROVISION_STOP;
-        }
-        if !self.regime.is_public_body() {
-            return LegalBasis::PRIVATE_WITHOUT_DELAY;
-        }
-        match kind {
-            RequestKind::Correction => LegalBasis::APPI_94,
-            RequestKind::Suspension | RequestKind::ThirdPartyStop => LegalBasis::APPI_102,
-            _ => LegalBasis::APPI_83,
-        }
+        self.regime
+            .kind_rules(kind)
+            .map_or(LegalBasis::PRIVATE_WITHOUT_DELAY, |r| r.decision.basis())
     }
 
     /// The input for the decision deadline of a case under this profile. Everything the case
@@ -138,7 +130,15 @@ impl OperatorProfile {
             extension_days: facts.extension_days.unwrap_or(0),
             max_extension_days: self.max_extension_days,
             agency_deadline_rollover: self.agency_deadline_rollover,
-            special_extension_rest_by: facts.special_extension_rest_by,
+            special: facts.special_extension_rest_by.and_then(|rest_by| {
+                let rule = facts.rules()?.special?;
+                Some(crate::domain::deadline::SpecialTerms {
+                    effect: rule.effect,
+                    basis: rule.basis,
+                    rest_by,
+                    part_decided: facts.part_outcome.is_some(),
+                })
+            }),
             due_soon_office_days: self.due_soon_office_days,
             today,
         }

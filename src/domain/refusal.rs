@@ -51,8 +51,10 @@ pub enum Refusal {
     ExtensionTooLate { unextended_deadline: NaiveDate },
     #[error("the unextended deadline is not known (clock stopped or not computed)")]
     DeadlineUnknown,
-    #[error("the special extension (Art. 84/95/103) exists only for public bodies")]
-    SpecialExtensionOnlyForPublicBodies,
+    #[error("there is no special extension for a {kind} request under this regime ({regime})")]
+    SpecialExtensionNotAvailable { kind: RequestKind, regime: Regime },
+    #[error("the date stated under the special rule must be {earliest} or later")]
+    SpecialDateTooEarly { earliest: NaiveDate },
     #[error("the special extension has already been applied")]
     SpecialExtensionAlreadyUsed,
     #[error("`{outcome}` is not a possible decision on a {kind} request ({regime})")]
@@ -69,8 +71,40 @@ pub enum Refusal {
         "the disclosure has not been delivered and the requester's time to choose a method has not run out"
     )]
     DeliveryPending,
-    #[error("only public bodies may transfer a request (Art. 85/96)")]
-    TransferOnlyForPublicBodies,
+    #[error("`{event}` does not exist for a {kind} request under this regime ({regime})")]
+    NotUnderRegime {
+        event: EventKind,
+        kind: RequestKind,
+        regime: Regime,
+    },
+    #[error("name the body the request is transferred to")]
+    TransferBodyRequired,
+    #[error("a request cannot be transferred to the body that holds it")]
+    TransferToSelf,
+    #[error("a transfer needs the receiving body's agreement first (Art. 85(1) / 96(1))")]
+    TransferNotConsulted,
+    #[error(
+        "a decision on part of the request has been made (Art. 84): the remainder is decided, not dismissed or transferred"
+    )]
+    PartAlreadyDecided,
+    #[error(
+        "a correction or suspension is granted only after the prior disclosure has been verified (Art. 90(1), 98(1))"
+    )]
+    PriorDisclosureNotVerified,
+    #[error("the disclosure ({disclosed_on}) is dated after the request")]
+    PriorDisclosureAfterRequest { disclosed_on: NaiveDate },
+    #[error(
+        "the request came after the 90 days from the disclosure (last day {last_day}; Art. 90(3), 98(3))"
+    )]
+    PriorDisclosureTooLate { last_day: NaiveDate },
+    #[error("no consultation is waiting for a reply")]
+    NoConsultationAwaitingReply,
+    #[error("the consultation is not valid")]
+    InvalidConsultation,
+    #[error("a third party objected: the disclosure may be carried out from {from} (Art. 86(3))")]
+    ThirdPartyWait { from: NaiveDate },
+    #[error("the date {date} is in the future")]
+    DateInFuture { date: NaiveDate },
     #[error("the requester has until {reply_by} to answer; dismissal must wait")]
     ReplyPeriodRunning { reply_by: NaiveDate },
     #[error("the reply-by date {reply_by} is before today ({today})")]
@@ -102,13 +136,25 @@ impl Refusal {
             Refusal::ExtensionOutOfRange { .. } => "extension_out_of_range",
             Refusal::ExtensionTooLate { .. } => "extension_too_late",
             Refusal::DeadlineUnknown => "deadline_unknown",
-            Refusal::SpecialExtensionOnlyForPublicBodies => "special_extension_only_public",
+            Refusal::SpecialExtensionNotAvailable { .. } => "special_extension_not_available",
+            Refusal::SpecialDateTooEarly { .. } => "special_date_too_early",
             Refusal::SpecialExtensionAlreadyUsed => "special_extension_already_used",
             Refusal::OutcomeNotAllowed { .. } => "outcome_not_allowed",
             Refusal::NoDeliveryForOutcome => "no_delivery_for_outcome",
             Refusal::DeliveryMethodNotChosen => "delivery_method_not_chosen",
             Refusal::DeliveryPending => "delivery_pending",
-            Refusal::TransferOnlyForPublicBodies => "transfer_only_public",
+            Refusal::NotUnderRegime { .. } => "not_under_regime",
+            Refusal::TransferBodyRequired => "transfer_body_required",
+            Refusal::TransferToSelf => "transfer_to_self",
+            Refusal::TransferNotConsulted => "transfer_not_consulted",
+            Refusal::PartAlreadyDecided => "part_already_decided",
+            Refusal::PriorDisclosureNotVerified => "prior_disclosure_not_verified",
+            Refusal::PriorDisclosureAfterRequest { .. } => "prior_disclosure_after_request",
+            Refusal::PriorDisclosureTooLate { .. } => "prior_disclosure_too_late",
+            Refusal::NoConsultationAwaitingReply => "no_consultation_awaiting_reply",
+            Refusal::InvalidConsultation => "invalid_consultation",
+            Refusal::ThirdPartyWait { .. } => "third_party_wait",
+            Refusal::DateInFuture { .. } => "date_in_future",
             Refusal::ReplyPeriodRunning { .. } => "reply_period_running",
             Refusal::ReplyByInPast { .. } => "reply_by_in_past",
             Refusal::ReasonRequired => "reason_required",
@@ -159,8 +205,13 @@ impl Refusal {
             Refusal::DeadlineUnknown => {
                 "延長前の期限が確定していません（期限停止中または未計算）。".into()
             }
-            Refusal::SpecialExtensionOnlyForPublicBodies => {
-                "特例延長（第84条等）は行政機関等のみに認められます。".into()
+            Refusal::SpecialExtensionNotAvailable { kind, regime } => format!(
+                "{}（{}）には期限の特例がありません。",
+                kind.label_ja(),
+                regime.label_ja()
+            ),
+            Refusal::SpecialDateTooEarly { earliest } => {
+                format!("特例による期限は{earliest}以降の日付にしてください。")
             }
             Refusal::SpecialExtensionAlreadyUsed => "特例延長は既に適用されています。".into(),
             Refusal::OutcomeNotAllowed {
@@ -177,9 +228,43 @@ impl Refusal {
             Refusal::DeliveryPending => {
                 "開示が実施されておらず、実施方法の申出期間も経過していません。".into()
             }
-            Refusal::TransferOnlyForPublicBodies => {
-                "移送は行政機関等のみが行えます（第85条・第96条）。".into()
+            Refusal::NotUnderRegime {
+                event,
+                kind,
+                regime,
+            } => format!(
+                "{}（{}）では「{}」は行えません。",
+                kind.label_ja(),
+                regime.label_ja(),
+                event.label_ja()
+            ),
+            Refusal::TransferBodyRequired => "移送先の機関を入力してください。".into(),
+            Refusal::TransferToSelf => {
+                "移送先が当機関自身です。他の行政機関等を入力してください。".into()
             }
+            Refusal::TransferNotConsulted => {
+                "移送の前に移送先と協議してください（第85条第1項・第96条第1項）。".into()
+            }
+            Refusal::PartAlreadyDecided => {
+                "相当の部分について決定済みです（第84条）。残りの部分について決定してください。"
+                    .into()
+            }
+            Refusal::PriorDisclosureNotVerified => {
+                "開示前置（開示を受けた日から90日以内）が確認されていないため、訂正・利用停止をする決定はできません（第90条第1項・第98条第1項）。"
+                    .into()
+            }
+            Refusal::PriorDisclosureAfterRequest { disclosed_on } => {
+                format!("開示を受けた日（{disclosed_on}）が請求の日より後です。")
+            }
+            Refusal::PriorDisclosureTooLate { last_day } => format!(
+                "開示を受けた日から90日以内（{last_day}まで）に請求されていません（第90条第3項・第98条第3項）。"
+            ),
+            Refusal::NoConsultationAwaitingReply => "回答待ちの意見照会はありません。".into(),
+            Refusal::InvalidConsultation => "意見照会の内容が正しくありません。".into(),
+            Refusal::ThirdPartyWait { from } => format!(
+                "第三者から反対意見書が提出されているため、開示の実施は{from}以降になります（第86条第3項）。"
+            ),
+            Refusal::DateInFuture { date } => format!("{date}は未来の日付です。"),
             Refusal::ReplyPeriodRunning { reply_by } => {
                 format!("補正の期限（{reply_by}）が経過するまで却下できません。")
             }

@@ -24,15 +24,11 @@ stable_names!(Regime, "regime", {
 });
 
 impl Regime {
-    /// Public bodies (行政機関等) answer under the public-body chapter: statutory periods, 存否応答拒否,
-    /// 移送 and the 教示 on every decision.
+    /// Public bodies (行政機関等) answer under the public-body chapter. Inside the domain only (the
+    /// wording of labels); what each regime allows is read from its table,
+    /// [`Regime::rules`](crate::domain::regime_rules).
     pub fn is_public_body(self) -> bool {
         matches!(self, Regime::NationalBody | Regime::LocalBody)
-    }
-
-    /// Only public bodies may transfer a request to another body (APPI Art. 85 / 96).
-    pub fn may_transfer(self) -> bool {
-        self.is_public_body()
     }
 
     pub fn label_ja(self) -> &'static str {

@@ -239,6 +239,7 @@ impl Seeder<'_> {
                 due_on: None,
                 days_to_decision: None,
                 grounds: grounds_for(rng, outcome),
+                scope: crate::domain::lifecycle::DecisionScope::Whole,
             }));
         }
         if !matches!(row.state, CaseState::Decided | CaseState::Closed) {
@@ -273,6 +274,7 @@ impl Seeder<'_> {
             due_on: facts.unextended_deadline,
             days_to_decision: i32::try_from((issued_on - received).num_days()).ok(),
             grounds: grounds_for(rng, outcome),
+            scope: crate::domain::lifecycle::DecisionScope::Whole,
         }))
     }
 
@@ -391,6 +393,12 @@ impl Seeder<'_> {
             person: person.clone(),
             agent: None,
         };
+        // The measure and ground the regime's table offers first for the kind.
+        let measure = self
+            .profile
+            .regime
+            .kind_rules(kind)
+            .and_then(|r| r.measures.first());
         let content = SealedContent {
             kind,
             content: RequestContent {
@@ -398,9 +406,14 @@ impl Seeder<'_> {
                 period: "2024年度〜2025年度".into(),
                 current_content: "旧住所".into(),
                 correct_content: "新住所".into(),
-                ground: "no_longer_needed".into(),
-                action: "stop_provision".into(),
-                extra: Default::default(),
+                ground: measure
+                    .and_then(|m| m.grounds.first())
+                    .map(|g| g.as_str().to_string())
+                    .unwrap_or_default(),
+                action: measure
+                    .map(|m| m.measure.as_str().to_string())
+                    .unwrap_or_default(),
+                ..RequestContent::default()
             },
             delivery: kind.is_disclosure().then_some(DeliveryMethod::PaperByPost),
         };

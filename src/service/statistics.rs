@@ -8,8 +8,6 @@ use chrono::{Duration, NaiveDate};
 use crate::db::statistics::{self as rows, Period};
 use crate::db::{Db, DbError};
 use crate::domain::grounds::WithholdingGround;
-use crate::domain::kind::RequestKind;
-use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,8 +151,11 @@ pub async fn figures(
             value,
         });
     };
+    // The regime's table says which kinds, outcomes and procedures exist: no row for what the
+    // law does not have (docs/regimes.md §9.3).
+    let rules = regime.rules();
     const RECEIVED: (&str, &str) = ("請求の受付件数", "Requests received");
-    for kind in RequestKind::ALL {
+    for kind in rules.kinds.iter().map(|k| k.kind) {
         push(
             RECEIVED,
             kind.label_ja(),
@@ -170,7 +171,7 @@ pub async fn figures(
     for d in &decided {
         *by_outcome.entry(d.outcome.as_str()).or_default() += d.count;
     }
-    for outcome in Outcome::ALL {
+    for outcome in rules.outcomes() {
         push(
             OUTCOMES,
             outcome.label_ja(regime),
@@ -182,11 +183,36 @@ pub async fn figures(
                 .to_string(),
         );
     }
-    for (state, ja, en) in [
+    let art84 = rules.kinds.iter().filter_map(|k| k.special).find(|s| {
+        matches!(
+            s.effect,
+            crate::domain::regime_rules::SpecialEffect::PartThenRemainder { .. }
+        )
+    });
+    if let Some(art84) = art84 {
+        let parts: i64 = decided
+            .iter()
+            .filter(|d| d.scope == crate::domain::lifecycle::DecisionScope::Part.as_str())
+            .map(|d| d.count)
+            .sum();
+        push(
+            OUTCOMES,
+            &format!("うち{}による相当の部分の決定", art84.basis.ja),
+            &format!(
+                "of which decisions on a considerable part ({})",
+                art84.basis.en
+            ),
+            parts.to_string(),
+        );
+    }
+    let mut ends = vec![
         ("withdrawn", "取下げ", "Withdrawn"),
         ("dismissed", "却下", "Dismissed"),
-        ("transferred", "移送", "Transferred"),
-    ] {
+    ];
+    if rules.transfers() {
+        ends.push(("transferred", "移送", "Transferred"));
+    }
+    for (state, ja, en) in ends {
         push(OUTCOMES, ja, en, count(&ended, state));
     }
 
@@ -240,18 +266,30 @@ pub async fn figures(
         "No fixed period",
         on_time.no_period.to_string(),
     );
-    push(
-        TIMING,
-        "期限の延長",
-        "Extensions",
-        count(&extensions, "extend_deadline"),
-    );
-    push(
-        TIMING,
-        "期限の特例（第84条）",
-        "Special extensions (Art. 84)",
-        count(&extensions, "apply_special_extension"),
-    );
+    if rules.kinds.iter().any(|k| k.extension.is_some()) {
+        push(
+            TIMING,
+            "期限の延長",
+            "Extensions",
+            count(&extensions, "extend_deadline"),
+        );
+    }
+    let mut special_ja: Vec<&str> = Vec::new();
+    let mut special_en: Vec<&str> = Vec::new();
+    for s in rules.kinds.iter().filter_map(|k| k.special) {
+        if !special_ja.contains(&s.basis.ja) {
+            special_ja.push(s.basis.ja);
+            special_en.push(s.basis.en);
+        }
+    }
+    if !special_ja.is_empty() {
+        push(
+            TIMING,
+            &format!("期限の特例（{}）", special_ja.join("・")),
+            &format!("Special time limits ({})", special_en.join(", ")),
+            count(&extensions, "apply_special_extension"),
+        );
+    }
 
     const CORRECTIONS: (&str, &str) = ("補正", "Requests for correction (補正)");
     let stopped_days: i64 = corrections

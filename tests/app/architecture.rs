@@ -1,7 +1,8 @@
 //! The house's rules, read off the source tree: handlers reach the database only through services,
 //! the domain does no I/O and reads no clock, services know nothing of HTTP, handlers read a form
-//! through its own struct, never as a map of names to strings, and no code compares a state, a
-//! status, a channel, a role or a kind with a string. A broken rule fails with the file and line.
+//! through its own struct, never as a map of names to strings, no code compares a state, a
+//! status, a channel, a role or a kind with a string, and no handler or service asks which regime
+//! a case is under (it reads the regime's table). A broken rule fails with the file and line.
 
 use std::path::{Path, PathBuf};
 
@@ -104,6 +105,30 @@ const RULES: &[Rule] = &[
         allowed: &[],
         why: "states, statuses, channels, roles and kinds are read into the domain's enums at the \
               database boundary (db::types); compare enums, and keep predicates in the domain",
+    },
+    Rule {
+        under: "src/web",
+        forbidden: &[
+            "is_public_body",
+            "Regime::NationalBody",
+            "Regime::LocalBody",
+            "Regime::PrivateBusiness",
+            "Regime::MedicalDataHandler",
+        ],
+        allowed: &[],
+        why: "what a regime allows is read from its table (regime_rules), not asked of the regime",
+    },
+    Rule {
+        under: "src/service",
+        forbidden: &[
+            "is_public_body",
+            "Regime::NationalBody",
+            "Regime::LocalBody",
+            "Regime::PrivateBusiness",
+            "Regime::MedicalDataHandler",
+        ],
+        allowed: &[],
+        why: "what a regime allows is read from its table (regime_rules), not asked of the regime",
     },
 ];
 
@@ -216,4 +241,8 @@ fn c(CsrfForm(p): CsrfForm<NoteForm>) {}
     let names = &RULES[4];
     let stringly = "if row.state == \"received\" {}\nif row.state == CaseState::Received {}\n";
     assert_eq!(violations(names, "src/service/x.rs", stringly).len(), 1);
+    let regimes = &RULES[6];
+    let asked = "if regime.is_public_body() {}\nif facts.regime == Regime::LocalBody {}\n\
+                 let rules = regime.kind_rules(kind);\n";
+    assert_eq!(violations(regimes, "src/service/x.rs", asked).len(), 2);
 }

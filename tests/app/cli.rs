@@ -264,6 +264,10 @@ async fn dev_seed_fills_an_empty_database_and_refuses_one_with_real_cases() {
                     ("data_description", "住所"),
                     ("current_content", "旧"),
                     ("correct_content", "新"),
+                    (
+                        "prior_disclosure_on",
+                        crate::helpers::RECENT_DISCLOSURE.as_str(),
+                    ),
                 ],
             ),
         ],

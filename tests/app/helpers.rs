@@ -12,6 +12,14 @@ use madoguchi::config::Config;
 use madoguchi::mail::MemoryTransport;
 use madoguchi::startup::{Application, Parts};
 
+/// A day ten days ago (JST), as a correction or suspension names the disclosure it follows
+/// (開示前置: within 90 days of it).
+pub static RECENT_DISCLOSURE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    (madoguchi::domain::deadline::jst_date(chrono::Utc::now()) - chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string()
+});
+
 pub fn postgres_selected() -> bool {
     std::env::var("MADOGUCHI_TEST_DATABASE").is_ok_and(|v| v == "postgres")
 }

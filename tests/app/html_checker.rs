@@ -113,6 +113,28 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
     )
     .await;
     keep("/request/agent", app.get("/request/agent").await.body);
+    // A suspension: the measures, the grounds of Art. 98 by measure, the disclosure it follows.
+    step(
+        "/request",
+        vec![
+            ("kind", "suspension"),
+            ("requester_type", "principal"),
+            ("consent", "2026-11-21"),
+        ],
+    )
+    .await;
+    step(
+        "/request/person",
+        crate::workspace::person("kei@example.jp"),
+    )
+    .await;
+    keep("content-suspension", app.get("/request/content").await.body);
+    keep(
+        "content-suspension-errors",
+        step("/request/content", vec![("data_description", "登録データ")])
+            .await
+            .body,
+    );
     let case_path = app.requester_with_case("jiro@example.jp").await;
     keep("requester-case", app.get(&case_path).await.body);
     let letter = crate::letters::first_letter(&app.get(&case_path).await.body, &case_path);
@@ -149,6 +171,53 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
             app.get_with(&clerk.client, &path).await.body,
         );
     }
+    // A correction with the disclosure it follows, as staff see it (開示前置 to verify).
+    crate::workspace::requested(
+        &app,
+        &world,
+        &[
+            (
+                "/request",
+                vec![
+                    ("kind", "correction"),
+                    ("requester_type", "principal"),
+                    ("consent", "2026-11-21"),
+                ],
+            ),
+            (
+                "/request/person",
+                crate::workspace::person("mika@example.jp"),
+            ),
+            (
+                "/request/content",
+                vec![
+                    ("data_description", "住所"),
+                    ("current_content", "旧"),
+                    ("correct_content", "新"),
+                    (
+                        "prior_disclosure_on",
+                        crate::helpers::RECENT_DISCLOSURE.as_str(),
+                    ),
+                ],
+            ),
+        ],
+    )
+    .await;
+    let correction: String = db
+        .with_writer(|c| {
+            Ok(dsl::cases
+                .filter(dsl::kind.eq("correction"))
+                .order(dsl::created_at.desc())
+                .select(dsl::id)
+                .first(c)?)
+        })
+        .unwrap();
+    keep(
+        "clerk-correction",
+        app.get_with(&clerk.client, &format!("/staff/cases/{correction}"))
+            .await
+            .body,
+    );
     let (waiting, decided): (String, (String, String)) = db
         .with_writer(|c| {
             let waiting = dsl::cases

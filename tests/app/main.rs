@@ -31,6 +31,7 @@ mod pages;
 mod personas;
 mod portal;
 mod profiles;
+mod regimes;
 mod register;
 mod reminders;
 mod retention;

@@ -505,6 +505,10 @@ async fn a_double_clicked_submit_makes_one_request() {
             ("data_description", "住所"),
             ("current_content", "旧住所"),
             ("correct_content", "新住所"),
+            (
+                "prior_disclosure_on",
+                crate::helpers::RECENT_DISCLOSURE.as_str(),
+            ),
         ],
     )
     .await;
@@ -618,6 +622,10 @@ async fn unconfirmed_submissions_are_purged_and_their_links_expire() {
             ("data_description", "住所"),
             ("current_content", "旧"),
             ("correct_content", "新"),
+            (
+                "prior_disclosure_on",
+                crate::helpers::RECENT_DISCLOSURE.as_str(),
+            ),
         ],
     )
     .await;

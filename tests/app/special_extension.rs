@@ -1,14 +1,14 @@
 //! One deadline for a case, whoever looks: under an Art. 84 special extension the requester's page
-//! and the staff page show the same date and the same explanation, and neither says overdue
-//! before the special date. Time moves through the application's clock.
+//! and the staff page show the same date and the same explanation — the part's until the part is
+//! decided, then the remainder's — and the remainder is decided as a decision of its own before
+//! the case can close. Time moves through the application's clock.
 
 use chrono::Duration;
 use madoguchi::clock::Clock;
-use madoguchi::domain::role::Role;
 
 use crate::helpers::World;
 use crate::portal::spawn_portal;
-use crate::workspace::{PASSWORD, case_id_from_queue, case_page, done};
+use crate::workspace::{PASSWORD, case_page, done};
 
 /// The text of the element with `id`, up to the next tag.
 fn text_of(html: &str, id: &str) -> String {
@@ -33,14 +33,15 @@ fn explanation(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// Art. 84: a considerable part is decided within 60 days, the remainder by the stated date as a
+/// decision of its own (its own approval, record and notice); the case closes only after both.
+/// Both pages show one date and one explanation throughout.
 #[tokio::test]
-async fn a_special_extension_shows_the_same_deadline_to_requester_and_staff() {
+async fn an_article_84_remainder_is_decided_before_the_case_closes() {
     let world = World::new();
     let app = spawn_portal(&world, "national").await;
-    let case_path = app.requester_with_case("shiro@example.jp").await;
-    let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
-    let id = case_id_from_queue(&app, &clerk).await;
-    done(&app, &clerk, &id, "start-review", &[]).await;
+    let (case_path, id, clerk, boss) =
+        crate::regimes::verified_disclosure(&app, &world, "shiro@example.jp").await;
     let today = madoguchi::domain::deadline::jst_date(app.clock.now());
     let rest_by = (today + Duration::days(120)).format("%Y-%m-%d").to_string();
     done(
@@ -84,22 +85,108 @@ async fn a_special_extension_shows_the_same_deadline_to_requester_and_staff() {
         steps.iter().any(|s| s.contains("84")),
         "the explanation names the Art. 84 step: {steps:?}"
     );
+    assert!(
+        staff_page.contains("相当の部分についての決定"),
+        "the next draft is the part's"
+    );
 
-    // Past the part's date, the rest's date governs: still not overdue.
+    // The part: drafted, approved by another, notified; the case goes on to the remainder.
+    done(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[
+            ("outcome", "full_disclosure"),
+            ("text", "調査票のうち2024年分を開示します。"),
+        ],
+    )
+    .await;
+    app.sign_in(&boss.client, "boss@example.jp", PASSWORD).await;
+    done(&app, &boss, &id, "approve", &[]).await;
+    let notice = crate::workspace::mail_with(&world, "2024年分を開示します").await;
+    assert!(
+        notice.contains("相当の部分"),
+        "the notice says it decides the part"
+    );
+    let (requester, staff_page) = both_pages(&app, &clerk, &id, &case_path).await;
+    assert!(
+        staff_page.contains("id=\"case-state\">審査中"),
+        "the remainder is still open"
+    );
+    assert!(staff_page.contains("残りの部分についての決定"));
+    assert!(!staff_page.contains("/close\"") && !staff_page.contains("/deliver\""));
+    assert!(
+        !staff_page.contains("/transfer\""),
+        "a decided part is not transferred"
+    );
+    let due = text_of(&requester, "case-due");
+    assert!(
+        day(60) < due && due <= rest_by,
+        "the remainder's date, {due}"
+    );
+    assert_eq!(text_of(&staff_page, "case-due"), due, "one date");
+
+    // Past the part's date the remainder's governs: not overdue.
     app.clock.advance(Duration::days(30));
     let (requester, staff_page) = both_pages(&app, &clerk, &id, &case_path).await;
-    let due = text_of(&requester, "case-due");
-    assert!(day(60) < due && due <= rest_by, "the rest's date, {due}");
-    assert_eq!(text_of(&staff_page, "case-due"), due, "one date");
     assert!(!requester.contains("期限超過"));
     assert!(!staff_page.contains("urgency--overdue"));
     assert_eq!(explanation(&staff_page), explanation(&requester));
 
-    // Past the special date, both say so.
+    // Past the stated date, both say so.
     app.clock.advance(Duration::days(60));
     let (requester, staff_page) = both_pages(&app, &clerk, &id, &case_path).await;
     assert!(requester.contains("期限超過"));
     assert!(staff_page.contains("urgency--overdue"));
+
+    // The remainder: its own draft, approval and notice; then delivery of what the part
+    // disclosed, and the case closes.
+    done(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[
+            ("outcome", "non_disclosure"),
+            ("ground_art78_1_2", "1"),
+            (
+                "text",
+                "残りの部分は、第三者の個人情報であるため開示しません。",
+            ),
+        ],
+    )
+    .await;
+    app.sign_in(&boss.client, "boss@example.jp", PASSWORD).await;
+    done(&app, &boss, &id, "approve", &[]).await;
+    let notice = crate::workspace::mail_with(&world, "第三者の個人情報であるため").await;
+    assert!(notice.contains("残りの部分"));
+    let staff_page = case_page(&app, &clerk, &id).await;
+    assert!(staff_page.contains("id=\"case-state\">決定通知済"));
+    assert!(
+        staff_page.contains("相当の部分についての決定")
+            && staff_page.contains("残りの部分についての決定"),
+        "two decisions, each with its record"
+    );
+    assert_eq!(
+        world.count(
+            "SELECT COUNT(*) AS n FROM decisions WHERE status = 'approved' AND scope IN ('part', 'remainder')"
+        ),
+        2
+    );
+    done(
+        &app,
+        &clerk,
+        &id,
+        "deliver",
+        &[("dispatch_note", "簡易書留で発送")],
+    )
+    .await;
+    assert!(
+        case_page(&app, &clerk, &id)
+            .await
+            .contains("id=\"case-state\">完了")
+    );
 }
 
 /// The requester's page and the staff page of the case, the clerk signed in again (a jump of

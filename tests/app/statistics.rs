@@ -97,7 +97,17 @@ async fn yearly_figures_match_an_independent_count() {
         })
         .unwrap();
     let mut total = 0;
+    let rules = profile.regime.rules();
+    // Only what the regime's table has is counted (docs/regimes.md §9.8).
     for kind in madoguchi::domain::kind::RequestKind::ALL {
+        if !kind.exists_under(profile.regime) {
+            assert!(
+                !csv.contains(&format!("\"{}\"", kind.label_ja())),
+                "{kind} is not a kind of this regime"
+            );
+        }
+    }
+    for kind in rules.kinds.iter().map(|k| &k.kind) {
         let n = received
             .iter()
             .filter(|(k, at)| k == kind.as_str() && at.is_some_and(|a| within(jst(a))))
@@ -124,6 +134,16 @@ async fn yearly_figures_match_an_independent_count() {
         .collect();
     assert!(!in_year.is_empty());
     for outcome in madoguchi::domain::outcome::Outcome::ALL {
+        if !rules.outcomes().contains(outcome) {
+            assert!(
+                !figures.contains_key(&(
+                    "決定の件数".to_string(),
+                    outcome.label_ja(profile.regime).to_string()
+                )),
+                "{outcome} is no outcome of this regime"
+            );
+            continue;
+        }
         let n = in_year
             .iter()
             .filter(|(o, _, _)| o == outcome.as_str())

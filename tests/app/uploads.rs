@@ -39,6 +39,10 @@ pub async fn received_case(app: &TestApp, world: &World) -> String {
                 ("data_description", "住所"),
                 ("current_content", "旧"),
                 ("correct_content", "新"),
+                (
+                    "prior_disclosure_on",
+                    crate::helpers::RECENT_DISCLOSURE.as_str(),
+                ),
             ],
         ),
     ] {

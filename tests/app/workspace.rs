@@ -231,6 +231,10 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
                     ("data_description", "登録住所"),
                     ("current_content", "旧住所"),
                     ("correct_content", "新住所"),
+                    (
+                        "prior_disclosure_on",
+                        crate::helpers::RECENT_DISCLOSURE.as_str(),
+                    ),
                 ],
             ),
         ],
@@ -453,6 +457,34 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
         "the extend form is gone, and a forged post is refused"
     );
     assert!(twice.body.contains("延長"), "{}", twice.body);
+
+    // 開示前置: the correction is granted only once the disclosure it follows is verified.
+    let page = case_page(&app, &clerk, &id).await;
+    assert!(
+        page.contains("id=\"prior-disclosure\"") && page.contains("未確認"),
+        "the stated disclosure, not yet verified"
+    );
+    let unverified = act(
+        &app,
+        &clerk,
+        &id,
+        "draft",
+        &[("outcome", "correct"), ("text", "住所を訂正しました。")],
+    )
+    .await;
+    assert_eq!(unverified.status, 422, "{}", unverified.body);
+    assert!(unverified.body.contains("開示前置"), "{}", unverified.body);
+    done(
+        &app,
+        &clerk,
+        &id,
+        "prior-disclosure",
+        &[
+            ("disclosed_on", crate::helpers::RECENT_DISCLOSURE.as_str()),
+            ("reference", "2026-000001"),
+        ],
+    )
+    .await;
 
     // Draft → returned → redrafted → approved by someone else.
     let draft_page = app

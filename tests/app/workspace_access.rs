@@ -201,6 +201,10 @@ async fn misuse_is_refused_and_changes_nothing() {
                     ("data_description", "住所"),
                     ("current_content", "旧"),
                     ("correct_content", "新"),
+                    (
+                        "prior_disclosure_on",
+                        crate::helpers::RECENT_DISCLOSURE.as_str(),
+                    ),
                 ],
             ),
         ],

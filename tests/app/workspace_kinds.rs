@@ -46,6 +46,10 @@ fn runs() -> Vec<Run> {
                 ("data_description", "住所"),
                 ("current_content", "旧"),
                 ("correct_content", "新"),
+                (
+                    "prior_disclosure_on",
+                    crate::helpers::RECENT_DISCLOSURE.as_str(),
+                ),
             ],
             outcome: "correct",
             text: "訂正前: 旧 / 訂正後: 新",
@@ -66,7 +70,7 @@ fn runs() -> Vec<Run> {
             kind: "third_party_stop",
             content: vec![
                 ("data_description", "健診結果"),
-                ("ground", "beyond_purpose"),
+                ("ground", "provided_without_consent"),
             ],
             outcome: "stop_provision",
             text: "提供を停止しました。",
@@ -77,6 +81,14 @@ fn runs() -> Vec<Run> {
             content: vec![("action_choice", "stop_provision")],
             outcome: "stop_provision",
             text: "提供を停止しました。",
+            delivered: false,
+        },
+        // 次世代医療基盤法's deletion is decided as a deletion, not as a provision stop.
+        Run {
+            kind: "provision_stop",
+            content: vec![("action_choice", "delete")],
+            outcome: "delete",
+            text: "医療情報を削除しました。復元できません。",
             delivered: false,
         },
     ]

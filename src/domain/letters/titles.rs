@@ -87,6 +87,16 @@ fn public_decision(outcome: Outcome) -> Bilingual {
             "保有個人情報の利用停止をしない旨の決定について（通知）",
             "Decision not to suspend the use of personal information",
         ),
+        // Deletion is asked of a 次世代医療基盤法 producer, never of a public body; the titles
+        // stay exhaustive all the same.
+        Delete => Bilingual::fixed(
+            "保有個人情報の削除をする旨の決定について（通知）",
+            "Decision to delete personal information",
+        ),
+        NotDelete => Bilingual::fixed(
+            "保有個人情報の削除をしない旨の決定について（通知）",
+            "Decision not to delete personal information",
+        ),
     }
 }
 
@@ -151,6 +161,14 @@ fn private_decision(outcome: Outcome, request: RequestKind) -> Bilingual {
         NotStopProvision => Bilingual::fixed(
             "第三者提供の停止を行わないことについて（通知）",
             "We will not stop providing your data to third parties",
+        ),
+        Delete => Bilingual::fixed(
+            "医療情報の削除について（通知）",
+            "We have deleted your medical information",
+        ),
+        NotDelete => Bilingual::fixed(
+            "医療情報の削除を行わないことについて（通知）",
+            "We will not delete your medical information",
         ),
     }
 }

@@ -14,6 +14,7 @@ use crate::domain::event::Event;
 use crate::domain::grounds::{self, GroundsProblem, WithholdingGround};
 use crate::domain::kind::RequestKind;
 use crate::domain::letters::holes::holes;
+use crate::domain::lifecycle::DecisionScope;
 use crate::domain::message::MessageDirection;
 use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
@@ -78,6 +79,12 @@ pub fn template(outcome: Outcome, regime: Regime, lang: Lang) -> String {
         Outcome::NotStopProvision => {
             "ご請求のあった提供停止は、次の理由により行いません。\n\n理由：（具体的に記載）"
         }
+        Outcome::Delete => {
+            "ご請求のとおり、医療情報を削除しました。\n\n削除した情報：（範囲と削除日を記載）\n削除した情報は復元できません。"
+        }
+        Outcome::NotDelete => {
+            "ご請求のあった削除は、次の理由により行いません。\n\n理由：（既に匿名加工・仮名加工され本人を識別できない、該当する情報を保有していない等を具体的に記載）"
+        }
     };
     let en = match outcome {
         Outcome::Notify => {
@@ -119,13 +126,16 @@ pub fn template(outcome: Outcome, regime: Regime, lang: Lang) -> String {
         Outcome::NotStopProvision => {
             "We will not stop the provision, for the following reason.\n\nReason: (state specifically)"
         }
+        Outcome::Delete => {
+            "We have deleted the medical information, as you asked.\n\nDeleted: (scope and date)\nDeleted data cannot be restored."
+        }
+        Outcome::NotDelete => {
+            "We will not delete the information, for the following reason.\n\nReason: (e.g. already anonymised so that it no longer identifies you, or not held; state specifically)"
+        }
     };
-    let mut text = lang.pick(ja, en).to_string();
-    if !regime.is_public_body() {
-        // Private operators say "保有個人データ", public bodies "保有個人情報" (APPI Arts. 16(4), 60(1)).
-        text = text.replace("保有個人情報", "保有個人データ");
-    }
-    text
+    // Businesses say "保有個人データ", public bodies "保有個人情報" (APPI Arts. 16(4), 60(1)).
+    lang.pick(ja, en)
+        .replace("保有個人情報", regime.rules().data_term.0)
 }
 
 /// The 教示 a public body must give with a decision it can be challenged on (行政不服審査法 Art. 82,
@@ -136,7 +146,7 @@ pub fn remedy(
     lang: Lang,
     audience: crate::domain::letters::remedy::Audience,
 ) -> String {
-    if !regime.is_public_body() {
+    if !regime.rules().appeal_instruction {
         return String::new();
     }
     let text = crate::domain::letters::remedy::instruction(settings, audience);
@@ -159,6 +169,8 @@ pub struct DecisionView {
     pub comment: Option<String>,
     pub issued_on: Option<chrono::NaiveDate>,
     pub grounds: Vec<WithholdingGround>,
+    /// Under Art. 84: the part's decision or the remainder's, each with its own letter.
+    pub scope: DecisionScope,
 }
 
 /// The chosen withholding grounds as the notice cites them, in `lang`.
@@ -193,6 +205,7 @@ pub fn open(cw: &Casework<'_>, row: &DecisionRow) -> Result<DecisionView, Casewo
         comment: comment.map(|c| String::from_utf8_lossy(&c).into_owned()),
         issued_on: row.issued_on,
         grounds: WithholdingGround::split(&row.grounds).map_err(corrupt)?,
+        scope: row.scope,
     })
 }
 
@@ -243,9 +256,8 @@ pub async fn submit(
     } = submitted;
     let text = check_text(text)?;
     let row = for_action(cw.db, actor, case_id, version, now).await?;
-    let regime = crate::service::case_record::parse_facts(&row)
-        .map_err(corrupt)?
-        .regime;
+    let facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
+    let regime = facts.regime;
     if let Err(problem) = grounds::check(outcome, regime, grounds) {
         let code = match problem {
             GroundsProblem::Missing => "required",
@@ -275,6 +287,7 @@ pub async fn submit(
         due_on: None,
         days_to_decision: None,
         grounds: WithholdingGround::join(grounds),
+        scope: facts.next_decision_scope(),
     };
     let audit_row = actor.audit(now, "decision.drafted", &row.id);
     let firing = Firing {
@@ -417,13 +430,23 @@ pub async fn approve(
     let lang = Lang::from_code(&row.lang).unwrap_or_default();
     let issued_on = jst_date(now);
     let number = row.receipt_number.clone().unwrap_or_default();
+    // Under Art. 84 the part's and the remainder's decisions each say which they are.
+    let outcome_label = lang.pick(view.outcome.label_ja(facts.regime), view.outcome.label_en());
+    let outcome_label = match view.scope {
+        DecisionScope::Whole => outcome_label.to_string(),
+        scope => format!(
+            "{}{}{outcome_label}",
+            lang.pick(scope.label_ja(), scope.label_en()),
+            lang.pick("：", ": ")
+        ),
+    };
     let notice = notices::decision(
         lang,
         &DecisionNotice {
             number: &number,
             title: &title(facts.kind, view.outcome, facts.regime, lang),
             issued_on,
-            outcome: lang.pick(view.outcome.label_ja(facts.regime), view.outcome.label_en()),
+            outcome: &outcome_label,
             text: &view.text,
             grounds: ground_labels(&view.grounds, lang),
             remedy: &remedy(
@@ -522,7 +545,7 @@ mod tests {
 
     #[test]
     fn every_outcome_has_a_template_and_refusals_ask_for_reasons() {
-        for regime in [Regime::PrivateBusiness, Regime::NationalBody] {
+        for regime in Regime::ALL.iter().copied() {
             for kind in RequestKind::ALL {
                 for outcome in Outcome::allowed(*kind, regime) {
                     let ja = template(*outcome, regime, Lang::Ja);

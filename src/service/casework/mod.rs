@@ -7,6 +7,7 @@ pub mod decisions;
 pub mod delivery;
 pub mod fees;
 pub mod file;
+pub mod procedure;
 pub mod review;
 
 use chrono::{DateTime, Utc};

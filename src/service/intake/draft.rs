@@ -6,10 +6,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::person::{FieldProblem, PersonDetails};
+use crate::domain::calendar::BusinessCalendar;
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
+use crate::domain::lifecycle::CaseFacts;
+use crate::domain::prior_disclosure::{
+    self, PriorDisclosureProblem, PriorDisclosureRecord, PriorDisclosureSource,
+};
 use crate::domain::profile::OperatorProfile;
+use crate::domain::regime::Regime;
+use crate::domain::regime_rules::{GroundProblem, KindRules, Measure, RequestGround};
 
 /// The form name of a profile's own field.
 pub fn extra_field_name(name: &'static str) -> &'static str {
@@ -43,13 +50,46 @@ pub struct RequestContent {
     /// Correction: what the data says now, and what it should say.
     pub current_content: String,
     pub correct_content: String,
-    /// Suspension, stop of provision: why.
+    /// Suspension, stop of provision: why (a [`RequestGround`] name).
     pub ground: String,
-    /// Suspension: stop using or erase; provision stop: stop provision or delete.
+    /// Suspension: stop using, erase or (public bodies) stop provision; provision stop: stop
+    /// provision or delete (a [`Measure`] name).
     pub action: String,
     /// The profile's own fields (`ExtraField::name` → value), e.g. the LINE account.
     #[serde(default)]
     pub extra: std::collections::BTreeMap<String, String>,
+    /// 開示前置 (public-body correction and suspension): the day the person received the
+    /// disclosure this request follows, as typed.
+    #[serde(default)]
+    pub prior_disclosure_on: String,
+    /// The receipt number of that disclosure request, when it was made through this service.
+    #[serde(default)]
+    pub prior_disclosure_number: String,
+    /// The day that disclosure was carried out, when the number matched one of this service's
+    /// (set by the service, never typed).
+    #[serde(default)]
+    pub prior_disclosure_found_on: Option<NaiveDate>,
+}
+
+impl RequestContent {
+    /// The measure asked for, when one of the known ones.
+    pub fn measure(&self) -> Option<Measure> {
+        self.action.parse().ok()
+    }
+
+    pub fn ground(&self) -> Option<RequestGround> {
+        self.ground.parse().ok()
+    }
+
+    /// The day the disclosure was received: as typed, or as this service's record has it.
+    pub fn prior_disclosure_date(&self) -> Option<NaiveDate> {
+        super::person::birth_date(&self.prior_disclosure_on).or(self.prior_disclosure_found_on)
+    }
+
+    pub fn prior_disclosure_reference(&self) -> Option<String> {
+        let number = self.prior_disclosure_number.trim();
+        (!number.is_empty()).then(|| number.to_string())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,16 +127,6 @@ impl Step {
         }
     }
 }
-
-pub const GROUNDS_SUSPENSION: &[&str] = &[
-    "beyond_purpose",
-    "improper_acquisition",
-    "no_longer_needed",
-    "leak",
-    "other",
-];
-pub const ACTIONS_SUSPENSION: &[&str] = &["stop_use", "erase"];
-pub const ACTIONS_PROVISION_STOP: &[&str] = &["stop_provision", "delete"];
 
 impl RequestDraft {
     pub fn is_agent(&self) -> bool {
@@ -206,7 +236,21 @@ impl RequestDraft {
             .collect()
     }
 
-    pub fn content_problems(&self) -> Vec<FieldProblem> {
+    /// What the regime says about the chosen kind (None before a kind is chosen, or for a kind
+    /// the regime does not know).
+    pub fn rules(&self, regime: Regime) -> Option<&'static KindRules> {
+        regime.kind_rules(self.kind?)
+    }
+
+    /// The content step's problems under `regime`: the measures and grounds its table offers
+    /// for the kind, and 開示前置 where the regime requires it (a request made `today`; the
+    /// 90 days end on an office day of `cal`).
+    pub fn content_problems(
+        &self,
+        regime: Regime,
+        today: NaiveDate,
+        cal: &BusinessCalendar,
+    ) -> Vec<FieldProblem> {
         let mut out = Vec::new();
         let c = &self.content;
         let blank = |v: &str| v.trim().is_empty();
@@ -223,37 +267,59 @@ impl RequestDraft {
             }
         }
         let Some(kind) = self.kind else { return out };
+        let Some(rules) = regime.kind_rules(kind) else {
+            return out;
+        };
         let needs_description = kind != RequestKind::ProvisionStop;
         if needs_description && blank(&c.data_description) {
             out.push(("data_description", "required"));
         }
-        match kind {
-            RequestKind::Correction => {
-                if blank(&c.current_content) {
-                    out.push(("current_content", "required"));
-                }
-                if blank(&c.correct_content) {
-                    out.push(("correct_content", "required"));
-                }
+        if kind == RequestKind::Correction {
+            if blank(&c.current_content) {
+                out.push(("current_content", "required"));
             }
-            RequestKind::Suspension | RequestKind::ThirdPartyStop => {
-                if !GROUNDS_SUSPENSION.contains(&c.ground.as_str()) {
+            if blank(&c.correct_content) {
+                out.push(("correct_content", "required"));
+            }
+        }
+        // A measure named that this kind does not offer is as good as none.
+        let measure = c.measure().filter(|m| rules.measure(*m).is_some());
+        match rules.check_ground(measure, c.ground()) {
+            Ok(()) => {}
+            Err(GroundProblem::MeasureMissing) => {
+                out.push(("action", "required"));
+                let grounds = rules.all_grounds();
+                if !grounds.is_empty() && !c.ground().is_some_and(|g| grounds.contains(&g)) {
                     out.push(("ground", "required"));
                 }
-                if kind == RequestKind::Suspension
-                    && !ACTIONS_SUSPENSION.contains(&c.action.as_str())
-                {
-                    out.push(("action", "required"));
+            }
+            Err(GroundProblem::Missing) => out.push(("ground", "required")),
+            Err(GroundProblem::NotForMeasure) => out.push(("ground", "not_for_measure")),
+        }
+        if let Some(rule) = rules.prior_disclosure {
+            if !blank(&c.prior_disclosure_on)
+                && super::person::birth_date(&c.prior_disclosure_on).is_none()
+            {
+                out.push(("prior_disclosure_on", "invalid"));
+            } else {
+                let problem =
+                    prior_disclosure::assess(&rule, c.prior_disclosure_date(), today, cal);
+                match problem {
+                    Ok(_) => {}
+                    Err(PriorDisclosureProblem::Missing) if !blank(&c.prior_disclosure_number) => {
+                        out.push(("prior_disclosure_on", "unknown_number"))
+                    }
+                    Err(PriorDisclosureProblem::Missing) => {
+                        out.push(("prior_disclosure_on", "required"))
+                    }
+                    Err(PriorDisclosureProblem::NotYetDisclosed) => {
+                        out.push(("prior_disclosure_on", "future"))
+                    }
+                    Err(PriorDisclosureProblem::TooLate { .. }) => {
+                        out.push(("prior_disclosure_on", "too_late"))
+                    }
                 }
             }
-            RequestKind::ProvisionStop => {
-                if !ACTIONS_PROVISION_STOP.contains(&c.action.as_str()) {
-                    out.push(("action", "required"));
-                }
-            }
-            RequestKind::PurposeNotice
-            | RequestKind::Disclosure
-            | RequestKind::ProvisionRecords => {}
         }
         out
     }
@@ -271,6 +337,7 @@ impl RequestDraft {
         &self,
         profile: &OperatorProfile,
         today: NaiveDate,
+        cal: &BusinessCalendar,
     ) -> Option<Step> {
         if !self.start_problems(profile).is_empty() {
             Some(Step::Start)
@@ -278,7 +345,9 @@ impl RequestDraft {
             Some(Step::Person)
         } else if !self.agent_problems(today).is_empty() {
             Some(Step::Agent)
-        } else if !self.content_problems().is_empty() || !self.extra_problems(profile).is_empty() {
+        } else if !self.content_problems(profile.regime, today, cal).is_empty()
+            || !self.extra_problems(profile).is_empty()
+        {
             Some(Step::Content)
         } else if !self.delivery_problems(profile).is_empty() {
             Some(Step::Delivery)
@@ -289,7 +358,30 @@ impl RequestDraft {
 
     /// Whether the request deletes data that cannot be restored (PHR guideline Q&A Q3-11).
     pub fn deletes_data(&self) -> bool {
-        matches!(self.content.action.as_str(), "erase" | "delete")
+        self.content.measure().is_some_and(Measure::deletes_data)
+    }
+}
+
+impl RequestDraft {
+    /// Writes what the request itself says into a new case's facts: the measure asked for and
+    /// the disclosure it follows (as stated; staff verify it), with the last day of its period.
+    pub fn record_on(&self, facts: &mut CaseFacts, cal: &BusinessCalendar) {
+        facts.measure = self.content.measure();
+        let rule = facts.rules().and_then(|r| r.prior_disclosure);
+        if let (Some(rule), Some(disclosed_on)) = (rule, self.content.prior_disclosure_date()) {
+            let typed = super::person::birth_date(&self.content.prior_disclosure_on).is_some();
+            facts.prior_disclosure = Some(PriorDisclosureRecord {
+                disclosed_on,
+                last_day: prior_disclosure::last_day(&rule, disclosed_on, cal),
+                reference: self.content.prior_disclosure_reference(),
+                source: if typed {
+                    PriorDisclosureSource::Stated
+                } else {
+                    PriorDisclosureSource::Record
+                },
+                verified: false,
+            });
+        }
     }
 }
 

@@ -54,6 +54,7 @@ pub fn problems(
     entry: &StaffEntry,
     profile: &crate::domain::profile::OperatorProfile,
     today: NaiveDate,
+    cal: &crate::domain::calendar::BusinessCalendar,
 ) -> Vec<FieldProblem> {
     let mut out: Vec<FieldProblem> = Vec::new();
     if !entry
@@ -91,7 +92,16 @@ pub fn problems(
             .chain(draft.agent_problems(today))
             .filter(|(field, code)| !(optional(field) && *code == "required" && blank(field))),
     );
-    out.extend(draft.content_problems());
+    // A request on paper is received whatever it says about the disclosure it follows: staff
+    // record what it states and verify it on the case (a late or missing one is then refused
+    // or dismissed there, with its own notice). A date that is no date is still a typing error.
+    let arrived = arrival(&entry.arrived_on, today).unwrap_or(today);
+    out.extend(
+        draft
+            .content_problems(profile.regime, arrived, cal)
+            .into_iter()
+            .filter(|(field, code)| *field != "prior_disclosure_on" || *code == "invalid"),
+    );
     out.extend(draft.delivery_problems(profile));
     out
 }
@@ -105,7 +115,8 @@ pub async fn enter(
     now: DateTime<Utc>,
 ) -> Result<String, IntakeError> {
     let today = jst_date(now);
-    if !problems(&entry, &ctx.profile, today).is_empty() {
+    let calendar = ctx.calendars.fresh(ctx.db).await?;
+    if !problems(&entry, &ctx.profile, today, &calendar).is_empty() {
         return Err(IntakeError::Incomplete);
     }
     let arrived_on = arrival(&entry.arrived_on, today).map_err(|_| IntakeError::Incomplete)?;
@@ -114,24 +125,24 @@ pub async fn enter(
     let (Some(kind), Some(requester_type)) = (draft.kind, draft.requester_type) else {
         return Err(IntakeError::Incomplete);
     };
-    let facts = ctx
+    let mut facts = ctx
         .profile
         .new_case(kind, Entry::StaffEntered)
         .map_err(|r| IntakeError::Refused(r.code().to_string()))?;
+    facts.received_on = Some(arrived_on);
     // The arrival instant: now for today's post, else noon JST (03:00 UTC) of the day it arrived.
     let received_at = if arrived_on == today {
         now
     } else {
         Utc.from_utc_datetime(&arrived_on.and_hms_opt(3, 0, 0).unwrap_or_default())
     };
-    let calendar = ctx.calendars.fresh(ctx.db).await?;
+    draft.record_on(&mut facts, &calendar);
     let deadline = compute_deadline(
         &ctx.profile
             .decision_deadline_request(&facts, received_at, &[], None),
         &calendar,
     )
     .ok();
-    let mut facts = facts;
     facts.unextended_deadline = deadline.as_ref().map(|d| d.unextended_last_day);
     let case_id = uuid::Uuid::now_v7().to_string();
     // The request fee of the day the request arrived, charged with the entry itself.

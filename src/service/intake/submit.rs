@@ -185,6 +185,38 @@ pub async fn save_draft(
     })
 }
 
+/// Looks up the disclosure a correction or suspension names by its receipt number: when that
+/// disclosure request was made here from the same contact address, the day it was carried out
+/// is recorded in the draft (the requester need not type it). Anything else leaves the number
+/// unmatched, and the requester is asked for the date.
+pub async fn match_prior_disclosure(
+    ctx: &IntakeContext<'_>,
+    draft: &mut RequestDraft,
+) -> Result<(), IntakeError> {
+    draft.content.prior_disclosure_found_on = None;
+    let needed = draft
+        .rules(ctx.profile.regime)
+        .is_some_and(|r| r.prior_disclosure.is_some());
+    let Some(number) = draft
+        .content
+        .prior_disclosure_reference()
+        .filter(|_| needed)
+    else {
+        return Ok(());
+    };
+    let contact = draft.contact_email().trim().to_lowercase();
+    if contact.is_empty() {
+        return Ok(());
+    }
+    let email_index = ctx.index.email(&contact);
+    let delivered = ctx
+        .db
+        .read(move |conn| cases::disclosure_delivered_at(conn, &number, &email_index))
+        .await?;
+    draft.content.prior_disclosure_found_on = delivered.map(|at| jst_date(at.and_utc()));
+    Ok(())
+}
+
 /// A new unconfirmed case; the requester gets a link and a code by mail.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Submitted {
@@ -199,16 +231,18 @@ pub async fn submit(
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<Submitted, IntakeError> {
-    if let Some(step) = draft.first_incomplete_step(&ctx.profile, jst_date(now)) {
+    let calendar = ctx.calendars.fresh(ctx.db).await?;
+    if let Some(step) = draft.first_incomplete_step(&ctx.profile, jst_date(now), &calendar) {
         return Err(IntakeError::IncompleteAt(step));
     }
     let (Some(kind), Some(requester_type)) = (draft.kind, draft.requester_type) else {
         return Err(IntakeError::IncompleteAt(Step::Start));
     };
-    let facts = ctx
+    let mut facts = ctx
         .profile
         .new_case(kind, Entry::Online)
         .map_err(|r| IntakeError::Refused(r.code().to_string()))?;
+    draft.record_on(&mut facts, &calendar);
     let case_id = uuid::Uuid::now_v7().to_string();
     let access_token = token::case_link(&case_id);
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000));

@@ -244,11 +244,10 @@ pub fn originals_to_text(
 mod tests {
     use crate::domain::fees::PaymentMethod;
     use crate::domain::identity::RequesterType;
+    use crate::domain::prior_disclosure::PriorDisclosureSource;
+    use crate::domain::regime_rules::{Measure, RequestGround};
     use crate::i18n::Lang;
     use crate::service::documents::UploadProblem;
-    use crate::service::intake::draft::{
-        ACTIONS_PROVISION_STOP, ACTIONS_SUSPENSION, GROUNDS_SUSPENSION,
-    };
     use crate::service::intake::person::PersonDetails;
 
     /// Keys built at run time (`prefix.` + a value) are not seen by the catalogue's template scan.
@@ -266,16 +265,48 @@ mod tests {
                 .map(|t| format!("request.requester_type.{}", t.as_str())),
         );
         keys.extend(
-            GROUNDS_SUSPENSION
+            RequestGround::ALL
                 .iter()
                 .map(|g| format!("request.content.ground.{g}")),
         );
         keys.extend(
-            ACTIONS_SUSPENSION
+            Measure::ALL
                 .iter()
-                .chain(ACTIONS_PROVISION_STOP)
                 .map(|a| format!("request.content.action.{a}")),
         );
+        keys.extend(
+            PriorDisclosureSource::ALL
+                .iter()
+                .map(|s| format!("staff.case.prior_disclosure.source.{s}")),
+        );
+        for (field, codes) in [
+            (
+                "prior_disclosure_on",
+                &[
+                    "required",
+                    "invalid",
+                    "future",
+                    "too_late",
+                    "unknown_number",
+                ][..],
+            ),
+            ("ground", &["required", "not_for_measure"][..]),
+            ("action", &["required"][..]),
+            ("disclosed_on", &["required", "invalid", "future"][..]),
+            ("to_body", &["required"][..]),
+            ("transfer_reason", &["required", "too_long"][..]),
+            ("consulted", &["required"][..]),
+            ("who", &["required", "too_long"][..]),
+            ("sent_on", &["required", "invalid", "future"][..]),
+            (
+                "consult_reply_by",
+                &["required", "invalid", "before_sent"][..],
+            ),
+            ("replied_on", &["required", "invalid"][..]),
+            ("reply", &["choose"][..]),
+        ] {
+            keys.extend(codes.iter().map(|c| format!("field.{field}.{c}")));
+        }
         keys.extend(
             crate::domain::document::DocumentStatus::ALL
                 .iter()

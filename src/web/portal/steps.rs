@@ -15,8 +15,7 @@ use crate::domain::fees::QuoteRequest;
 use crate::domain::identity::RequesterType;
 use crate::domain::kind::RequestKind;
 use crate::service::intake::draft::{
-    ACTIONS_PROVISION_STOP, ACTIONS_SUSPENSION, AgentDetails, GROUNDS_SUSPENSION,
-    PRIVACY_NOTICE_VERSION, RequestContent, RequestDraft, Step,
+    AgentDetails, PRIVACY_NOTICE_VERSION, RequestContent, RequestDraft, Step,
 };
 use crate::service::intake::person::{FieldProblem, PersonDetails};
 use crate::service::intake::submit::{self, IntakeError};
@@ -128,6 +127,8 @@ pub struct ContentForm {
     pub correct_content: String,
     pub ground: String,
     pub action_choice: String,
+    pub prior_disclosure_on: String,
+    pub prior_disclosure_number: String,
     pub action: String,
     /// The profile's own fields, posted as `extra_<name>`.
     #[serde(flatten)]
@@ -151,6 +152,9 @@ impl From<ContentForm> for RequestContent {
             correct_content: trimmed(form.correct_content),
             ground: trimmed(form.ground),
             action: trimmed(form.action_choice),
+            prior_disclosure_on: trimmed(form.prior_disclosure_on),
+            prior_disclosure_number: trimmed(form.prior_disclosure_number),
+            prior_disclosure_found_on: None,
         }
     }
 }
@@ -340,7 +344,7 @@ async fn finish_step(
         Step::Person => draft.person_problems(today),
         Step::Agent => draft.agent_problems(today),
         Step::Content => {
-            let mut all = draft.content_problems();
+            let mut all = draft.content_problems(profile.regime, today, &state.calendar());
             all.extend(draft.extra_problems(profile));
             all
         }
@@ -426,7 +430,7 @@ fn guard(state: &AppState, draft: &RequestDraft, step: Step) -> Option<HttpRespo
         Step::Delivery,
         Step::Review,
     ];
-    let first = draft.first_incomplete_step(profile, jst_date(state.now()))?;
+    let first = draft.first_incomplete_step(profile, jst_date(state.now()), &state.calendar())?;
     let position = |s: Step| order.iter().position(|o| *o == s);
     (position(first) < position(step)).then(|| see_other(first.path()))
 }
@@ -496,8 +500,14 @@ struct ContentPage {
     draft: RequestDraft,
     errors: FieldErrors,
     kind: &'static str,
-    grounds: Vec<Choice>,
-    actions: Vec<Choice>,
+    /// What may be asked for, when the requester chooses (suspension, provision stop).
+    measures: Vec<Choice>,
+    /// The grounds, grouped by the measures they go with (one group where all share them).
+    ground_groups: Vec<GroundGroup>,
+    /// Whether a measure that deletes data is offered (the irreversibility note).
+    offers_deletion: bool,
+    /// 開示前置: the explanation with the articles, when the regime requires it.
+    prior_disclosure: Option<String>,
     example: &'static str,
     /// The profile's own fields for this kind: (form name, label, hint, value, required).
     extra_fields: Vec<(&'static str, String, String, String, bool)>,
@@ -510,57 +520,31 @@ pub struct Choice {
     pub selected: bool,
 }
 
-fn choices(
-    page: &PageContext,
-    prefix: &str,
-    values: &'static [&'static str],
-    current: &str,
-) -> Vec<Choice> {
-    values
-        .iter()
-        .map(|v| Choice {
-            value: v,
-            label: page.t_in(prefix, v),
-            selected: *v == current,
-        })
-        .collect()
+/// Grounds that go with one or more measures, under a heading naming them and the provision.
+pub struct GroundGroup {
+    pub heading: String,
+    pub grounds: Vec<Choice>,
 }
 
+/// The content step, as the regime's table has it for the chosen kind.
 fn content_page(
     state: &AppState,
     page: PageContext,
     draft: RequestDraft,
     errors: FieldErrors,
 ) -> ContentPage {
+    let profile = state.profile();
+    let regime = profile.regime;
     // Each operator's own example: a J-MIMO requester must not read of another body's service.
     let example = page.t(&format!(
         "request.content.example.{}",
-        state.profile().name.as_str()
+        profile.name.as_str()
     ));
-    let kind = draft.kind.map(RequestKind::as_str).unwrap_or_default();
-    let actions: &'static [&'static str] = match draft.kind {
-        Some(RequestKind::Suspension) => ACTIONS_SUSPENSION,
-        Some(RequestKind::ProvisionStop) => ACTIONS_PROVISION_STOP,
-        _ => &[],
-    };
-    let grounds = choices(
-        &page,
-        "request.content.ground.",
-        GROUNDS_SUSPENSION,
-        &draft.content.ground,
-    );
-    let actions = choices(
-        &page,
-        "request.content.action.",
-        actions,
-        &draft.content.action,
-    );
     let lang = page.lang;
     let extra_fields = draft
         .kind
         .map(|kind| {
-            state
-                .profile()
+            profile
                 .extra_fields
                 .iter()
                 .filter(|f| f.applies_to(kind))
@@ -576,13 +560,80 @@ fn content_page(
                 .collect()
         })
         .unwrap_or_default();
+    let kind = draft.kind.map(RequestKind::as_str).unwrap_or_default();
+    let rules = draft.rules(regime);
+    let choice = |prefix: &str, value: &'static str, current: &str| Choice {
+        value,
+        label: page.t_in(prefix, value),
+        selected: value == current,
+    };
+    let measures = rules
+        .filter(|r| r.measure_is_chosen())
+        .map(|r| {
+            r.measures
+                .iter()
+                .map(|m| {
+                    choice(
+                        "request.content.action.",
+                        m.measure.as_str(),
+                        &draft.content.action,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut ground_groups: Vec<GroundGroup> = Vec::new();
+    let mut seen: Vec<&'static [crate::domain::regime_rules::RequestGround]> = Vec::new();
+    if let Some(r) = rules {
+        let several = r
+            .measures
+            .iter()
+            .any(|m| !std::ptr::eq(m.grounds, r.measures[0].grounds));
+        for m in r.measures.iter().filter(|m| !m.grounds.is_empty()) {
+            if seen.iter().any(|g| std::ptr::eq(*g, m.grounds)) {
+                continue;
+            }
+            seen.push(m.grounds);
+            let names: Vec<&str> = r
+                .measures
+                .iter()
+                .filter(|other| std::ptr::eq(other.grounds, m.grounds))
+                .map(|other| page.t_in("request.content.action.", other.measure.as_str()))
+                .collect();
+            let heading = if several {
+                lang.t("request.content.ground_group")
+                    .replace("{measures}", &names.join("・"))
+                    .replace("{article}", lang.pick(m.basis.ja, m.basis.en))
+            } else {
+                String::new()
+            };
+            ground_groups.push(GroundGroup {
+                heading,
+                grounds: m
+                    .grounds
+                    .iter()
+                    .map(|g| choice("request.content.ground.", g.as_str(), &draft.content.ground))
+                    .collect(),
+            });
+        }
+    }
+    let offers_deletion =
+        rules.is_some_and(|r| r.measures.iter().any(|m| m.measure.deletes_data()));
+    let prior_disclosure = rules.and_then(|r| r.prior_disclosure).map(|p| {
+        lang.t("request.content.prior_disclosure_hint")
+            .replace("{days}", &p.days.to_string())
+            .replace("{article}", lang.pick(p.period_basis.ja, p.period_basis.en))
+            .replace("{basis}", lang.pick(p.basis.ja, p.basis.en))
+    });
     ContentPage {
         page,
         draft,
         errors,
         kind,
-        grounds,
-        actions,
+        measures,
+        ground_groups,
+        offers_deletion,
+        prior_disclosure,
         example,
         extra_fields,
     }
@@ -606,6 +657,8 @@ pub async fn content_submit(
     let (token, mut draft) = current_draft(&state, &session, state.now()).await?;
     let sent = (fresh, pressed_back(&form.action));
     draft.content = RequestContent::from(form);
+    // A receipt number of a disclosure made here stands for its date (開示前置).
+    submit::match_prior_disclosure(&context(&state), &mut draft).await?;
     finish_step(&state, &session, page, sent, token, draft, Step::Content).await
 }
 
@@ -748,6 +801,10 @@ struct ReviewPage {
     requirements: Vec<super::RequirementGroup>,
     any_original: bool,
     originals_to: String,
+    /// The warnings the regime's table attaches to this kind (the public-body 過料, say).
+    warnings: Vec<String>,
+    /// 開示前置: the disclosure the request follows, as it will be recorded.
+    prior_disclosure: Option<String>,
 }
 
 fn review_page(
@@ -810,6 +867,25 @@ fn review_page(
         .iter()
         .any(|g| g.items.iter().any(|(_, original)| *original));
     let originals_to = super::originals_to_text(page.lang, &profile).1;
+    let rules = draft.rules(state.profile().regime);
+    let warnings = rules
+        .map(|r| {
+            r.warnings
+                .iter()
+                .map(|w| {
+                    let text = w.text();
+                    lang.pick(&text.ja, &text.en).to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let prior_disclosure = rules
+        .and_then(|r| r.prior_disclosure)
+        .and_then(|_| draft.content.prior_disclosure_date())
+        .map(|on| match draft.content.prior_disclosure_reference() {
+            Some(number) => format!("{} ({number})", on.format("%Y-%m-%d")),
+            None => on.format("%Y-%m-%d").to_string(),
+        });
     ReviewPage {
         page,
         draft,
@@ -821,6 +897,8 @@ fn review_page(
         requirements,
         any_original,
         originals_to,
+        warnings,
+        prior_disclosure,
     }
 }
 

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::case::{CORRECTION_ITEMS, Feedback, casework, render_case};
 use super::roles::{Approver, CaseWorker};
+use crate::domain::consultation::ThirdPartyReply;
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::fees::PaymentMethod;
 use crate::domain::identity::Holder;
@@ -23,7 +24,9 @@ use crate::domain::ledger::MAX_ENTRY;
 use crate::domain::money::{AmountProblem, Yen};
 use crate::service::casework::fees::{CopyOrder, FeeInput};
 use crate::service::casework::review::DocumentReview;
-use crate::service::casework::{CaseworkError, actions, decisions, delivery, fees, review};
+use crate::service::casework::{
+    CaseworkError, actions, decisions, delivery, fees, procedure, review,
+};
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
@@ -190,6 +193,29 @@ pub enum CaseAction {
     Return {
         comment: String,
     },
+    /// 開示前置 checked against the disclosure record.
+    PriorDisclosure {
+        disclosed_on: NaiveDate,
+        reference: String,
+    },
+    /// 移送 to another body, agreed with it first.
+    Transfer {
+        to_body: String,
+        reason: String,
+        consulted: bool,
+    },
+    /// 第三者意見照会 sent.
+    Consult {
+        who: String,
+        sent_on: NaiveDate,
+        reply_by: NaiveDate,
+    },
+    /// The consulted party's answer.
+    ThirdPartyReply {
+        consultation: String,
+        reply: ThirdPartyReply,
+        on: NaiveDate,
+    },
 }
 
 /// Every case form carries the version of the case it was shown at; a form shown before
@@ -236,6 +262,11 @@ case_forms! {
     DeliverForm { dispatch_note }
     DismissForm { dismiss_reason }
     ReturnForm { comment }
+    PriorDisclosureForm { disclosed_on, reference }
+    /// `consulted` is the box confirming the receiving body agreed (Art. 85(1) / 96(1)).
+    TransferForm { to_body, transfer_reason, consulted }
+    ConsultForm { who, sent_on, consult_reply_by }
+    ThirdPartyReplyForm { consultation, reply, replied_on }
 }
 
 /// A reviewer's verdict on one identity document. The checklist's boxes are named
@@ -486,6 +517,50 @@ impl SpecialExtensionForm {
     }
 }
 
+impl PriorDisclosureForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        Ok(CaseAction::PriorDisclosure {
+            disclosed_on: required_date(&self.disclosed_on, "disclosed_on")?,
+            reference: self.reference.trim().to_string(),
+        })
+    }
+}
+
+impl TransferForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        Ok(CaseAction::Transfer {
+            to_body: self.to_body.trim().to_string(),
+            reason: self.transfer_reason.trim().to_string(),
+            consulted: !self.consulted.trim().is_empty(),
+        })
+    }
+}
+
+impl ConsultForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        Ok(CaseAction::Consult {
+            who: self.who.trim().to_string(),
+            sent_on: required_date(&self.sent_on, "sent_on")?,
+            reply_by: required_date(&self.consult_reply_by, "consult_reply_by")?,
+        })
+    }
+}
+
+impl ThirdPartyReplyForm {
+    fn parse(&self) -> Result<CaseAction, CaseworkError> {
+        let reply = self
+            .reply
+            .trim()
+            .parse()
+            .map_err(|_| invalid("reply", "choose"))?;
+        Ok(CaseAction::ThirdPartyReply {
+            consultation: self.consultation.trim().to_string(),
+            reply,
+            on: required_date(&self.replied_on, "replied_on")?,
+        })
+    }
+}
+
 impl DestroyDocumentForm {
     fn parse(&self) -> Result<CaseAction, CaseworkError> {
         let finding = self
@@ -568,6 +643,36 @@ async fn perform(
         CaseAction::Approve => decisions::approve(&cw, actor, case, now).await?,
         CaseAction::Return { comment } => {
             decisions::return_draft(&cw, actor, case, &comment, now).await?
+        }
+        CaseAction::PriorDisclosure {
+            disclosed_on,
+            reference,
+        } => {
+            procedure::verify_prior_disclosure(&cw, actor, case, disclosed_on, &reference, now)
+                .await?
+        }
+        CaseAction::Transfer {
+            to_body,
+            reason,
+            consulted,
+        } => as_field(
+            procedure::transfer(&cw, actor, case, &to_body, &reason, consulted, now).await,
+            "transfer_reason",
+        )?,
+        CaseAction::Consult {
+            who,
+            sent_on,
+            reply_by,
+        } => {
+            procedure::consult_third_party(&cw, actor, case, &who, (sent_on, reply_by), now).await?
+        }
+        CaseAction::ThirdPartyReply {
+            consultation,
+            reply,
+            on,
+        } => {
+            procedure::record_third_party_reply(&cw, actor, case, &consultation, reply, on, now)
+                .await?
         }
     };
     Ok(())
@@ -661,6 +766,14 @@ case_actions! {
     approve: Approver, ButtonForm => |_| Ok(CaseAction::Approve);
     /// Return the draft to its drafter with a comment.
     return_draft: Approver, ReturnForm => |f| Ok(CaseAction::Return { comment: trimmed(&f.comment) });
+    /// Verify the disclosure a correction or suspension follows (開示前置).
+    prior_disclosure: CaseWorker, PriorDisclosureForm => PriorDisclosureForm::parse;
+    /// Transfer the request to another body (移送).
+    transfer: CaseWorker, TransferForm => TransferForm::parse;
+    /// Record a consultation of a third party (第三者意見照会).
+    consult: CaseWorker, ConsultForm => ConsultForm::parse;
+    /// Record the third party's answer.
+    third_party_reply: CaseWorker, ThirdPartyReplyForm => ThirdPartyReplyForm::parse;
 }
 
 impl From<Approver> for CaseWorker {

@@ -16,7 +16,6 @@ use crate::domain::fees::{
     Colour, EntryKind, FeeItem, LedgerEntry, PaperSize, PaymentMethod, Postage, QuoteRequest,
     page_label,
 };
-use crate::domain::outcome::Outcome;
 use crate::domain::payment_to::{has_unconfirmed, where_to_pay};
 use crate::domain::role::Role;
 use crate::i18n::Lang;
@@ -78,6 +77,10 @@ pub struct Can {
     pub add_files: bool,
     /// Count the copies, discs and postage of a decided disclosure and charge them.
     pub copy_fees: bool,
+    pub prior_disclosure: bool,
+    pub transfer: bool,
+    pub consult: bool,
+    pub third_party_reply: bool,
 }
 
 #[derive(Template)]
@@ -137,6 +140,9 @@ pub struct CasePage {
     pub max_extension_days: u32,
     pub staff: Vec<(String, String)>,
     pub document_types: Vec<(&'static str, &'static str)>,
+    /// The regime's own procedure on this case (開示前置, special rule, 移送, 第三者意見照会).
+    pub procedure: view::ProcedureView,
+    pub third_party_replies: Vec<(&'static str, &'static str)>,
     pub can: Can,
 }
 
@@ -199,10 +205,11 @@ fn can(file: &CaseFile, me: &CaseWorker) -> Can {
         copy_fees: has(EventKind::InvoiceFee)
             && file.facts.state == crate::domain::state::CaseState::Decided,
         add_files: file.facts.state == crate::domain::state::CaseState::Decided
-            && file
-                .facts
-                .decided_outcome
-                .is_some_and(Outcome::needs_delivery),
+            && file.facts.needs_delivery(),
+        prior_disclosure: has(EventKind::VerifyPriorDisclosure),
+        transfer: has(EventKind::Transfer),
+        consult: has(EventKind::ConsultThirdParty),
+        third_party_reply: has(EventKind::RecordThirdPartyReply),
     }
 }
 
@@ -435,7 +442,9 @@ pub async fn render_case(
             .is_some_and(|s| matches!(s.postage, Postage::AtCost { .. })),
         decisions: view::decisions(lang, &names, regime, &file.decisions),
         letters: file.letters.clone(),
-        outcomes: Outcome::allowed(kind, regime)
+        outcomes: file
+            .facts
+            .outcomes()
             .iter()
             .map(|o| (o.as_str(), lang.pick(o.label_ja(regime), o.label_en())))
             .collect(),
@@ -463,11 +472,16 @@ pub async fn render_case(
         .format("%Y-%m-%d")
         .to_string(),
         awaiting_reply: awaiting_reply(state, &file),
-        max_extension_days: file.facts.max_extension_days,
+        max_extension_days: file.facts.extension_limit(),
         staff: workers,
         document_types: crate::domain::identity::DocumentType::ALL
             .iter()
             .map(|t| (t.as_str(), lang.pick(t.label_ja(), t.label_en())))
+            .collect(),
+        procedure: view::procedure(lang, &file, today),
+        third_party_replies: crate::domain::consultation::ThirdPartyReply::ALL
+            .iter()
+            .map(|r| (r.as_str(), lang.pick(r.label_ja(), r.label_en())))
             .collect(),
         can: can(&file, me),
         feedback,

@@ -260,6 +260,8 @@ pub struct DecisionItem {
     pub comment: String,
     pub issued_on: String,
     pub grounds: Vec<&'static str>,
+    /// Under Art. 84: which of the two decisions this is.
+    pub scope: Option<&'static str>,
 }
 
 pub fn decisions(
@@ -280,6 +282,10 @@ pub fn decisions(
             comment: d.comment.clone().unwrap_or_default(),
             issued_on: date(d.issued_on),
             grounds: crate::service::casework::decisions::ground_labels(&d.grounds, lang),
+            scope: match d.scope {
+                crate::domain::lifecycle::DecisionScope::Whole => None,
+                scope => Some(lang.pick(scope.label_ja(), scope.label_en())),
+            },
         })
         .collect()
 }
@@ -314,4 +320,178 @@ pub fn deadline(lang: Lang, file: &CaseFile) -> Option<DeadlineView> {
             .map(|s| lang.pick(&s.ja, &s.en).to_string())
             .collect(),
     })
+}
+
+/// The regime's own procedure on this case, as its table has it (docs/regimes.md §9): 開示前置,
+/// the special rule, 移送 and 第三者意見照会, with what has been recorded for each.
+#[derive(Default)]
+pub struct ProcedureView {
+    pub prior_disclosure: Option<PriorDisclosureView>,
+    pub special: Option<SpecialView>,
+    /// The transfer article, where the kind can be transferred.
+    pub transfer_article: Option<String>,
+    /// Where the request went, once transferred.
+    pub transferred: Option<String>,
+    pub consultation: Option<ConsultationView>,
+    /// The disclosure waits after a third party's objection (Art. 86(3)): the sentence saying
+    /// until when.
+    pub held_until: Option<String>,
+    /// The article of the ordinary extension.
+    pub extension_article: String,
+    /// Which decision the next draft is, when not the only one (Art. 84).
+    pub next_scope: Option<&'static str>,
+}
+
+pub struct PriorDisclosureView {
+    pub article: String,
+    /// What the request states or staff recorded, in words.
+    pub recorded: Option<String>,
+    pub verified: bool,
+    /// The recorded disclosure does not cover the request's arrival (90 days passed).
+    pub late: bool,
+    pub default_date: String,
+    pub default_reference: String,
+}
+
+pub struct SpecialView {
+    pub heading: String,
+    pub hint: &'static str,
+    /// The stated date, once applied.
+    pub applied: Option<String>,
+    /// The part's outcome, once decided (Art. 84).
+    pub part: Option<&'static str>,
+}
+
+pub struct ConsultationView {
+    pub article: String,
+    pub items: Vec<ConsultationItem>,
+}
+
+pub struct ConsultationItem {
+    pub id: String,
+    pub who: String,
+    pub sent_on: String,
+    pub reply_by: String,
+    pub reply: Option<String>,
+}
+
+fn ymd(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub fn procedure(lang: Lang, file: &CaseFile, today: NaiveDate) -> ProcedureView {
+    use crate::domain::regime_rules::SpecialEffect;
+    let facts = &file.facts;
+    let Some(rules) = facts.rules() else {
+        return ProcedureView::default();
+    };
+    let pick = |b: crate::domain::explain::LegalBasis| lang.pick(b.ja, b.en).to_string();
+    let prior_disclosure = rules.prior_disclosure.map(|rule| {
+        let recorded = facts.prior_disclosure.as_ref();
+        PriorDisclosureView {
+            article: format!("{}・{}", pick(rule.basis), pick(rule.period_basis)),
+            recorded: recorded.map(|p| {
+                let source = lang.t(&format!("staff.case.prior_disclosure.source.{}", p.source));
+                let reference = p
+                    .reference
+                    .as_deref()
+                    .map(|r| format!("（{r}）"))
+                    .unwrap_or_default();
+                format!(
+                    "{}{reference} — {} {} — {source}",
+                    ymd(p.disclosed_on),
+                    lang.t("staff.case.prior_disclosure.last_day"),
+                    ymd(p.last_day)
+                )
+            }),
+            verified: recorded.is_some_and(|p| p.verified),
+            late: recorded
+                .zip(facts.received_on)
+                .is_some_and(|(p, r)| !p.covers(r)),
+            default_date: recorded.map(|p| ymd(p.disclosed_on)).unwrap_or_default(),
+            default_reference: recorded
+                .and_then(|p| p.reference.clone())
+                .unwrap_or_default(),
+        }
+    });
+    let special = rules.special.map(|rule| SpecialView {
+        heading: format!(
+            "{}（{}）",
+            lang.t("staff.case.special_extension"),
+            pick(rule.basis)
+        ),
+        hint: match rule.effect {
+            SpecialEffect::PartThenRemainder { .. } => {
+                lang.t("staff.case.special.part_then_remainder")
+            }
+            SpecialEffect::WholeByStatedDate => lang.t("staff.case.special.whole_by_date"),
+        },
+        applied: facts.special_extension_rest_by.map(ymd),
+        part: facts
+            .part_outcome
+            .map(|o| lang.pick(o.label_ja(facts.regime), o.label_en())),
+    });
+    let consultation = rules.consultation.map(|rule| ConsultationView {
+        article: pick(rule.basis),
+        items: facts
+            .consultations
+            .iter()
+            .map(|c| ConsultationItem {
+                id: c.id.clone(),
+                who: file
+                    .messages
+                    .iter()
+                    .find(|m| m.id == c.id)
+                    .map(|m| m.body.clone())
+                    .unwrap_or_default(),
+                sent_on: ymd(c.sent_on),
+                reply_by: ymd(c.reply_by),
+                reply: c.reply.map(|r| {
+                    format!(
+                        "{} ({})",
+                        lang.pick(r.label_ja(), r.label_en()),
+                        c.replied_on.map(ymd).unwrap_or_default()
+                    )
+                }),
+            })
+            .collect(),
+    });
+    let held_until = facts
+        .disclosure_held_until()
+        .filter(|from| today < *from && facts.state == crate::domain::state::CaseState::Decided)
+        .map(|from| {
+            lang.t("staff.case.third_party_wait")
+                .replace("{date}", &ymd(from))
+                .replace(
+                    "{article}",
+                    &rules
+                        .consultation
+                        .map(|c| pick(c.wait_basis))
+                        .unwrap_or_default(),
+                )
+        });
+    let next_scope = match facts.next_decision_scope() {
+        crate::domain::lifecycle::DecisionScope::Whole => None,
+        scope => Some(lang.pick(scope.label_ja(), scope.label_en())),
+    };
+    ProcedureView {
+        prior_disclosure,
+        special,
+        transfer_article: rules.transfer.map(|t| pick(t.basis)),
+        transferred: facts.transfer.as_ref().map(|t| {
+            format!(
+                "{} — {}{}",
+                t.to_body,
+                ymd(t.on),
+                rules
+                    .transfer
+                    .map(|r| format!("（{}）", pick(r.basis)))
+                    .unwrap_or_default()
+            )
+        }),
+        consultation,
+        held_until,
+        extension_article: rules.extension.map(|e| pick(e.basis)).unwrap_or_default(),
+        next_scope,
+    }
 }

@@ -98,7 +98,7 @@ async fn draft_page(
     let regime = file.facts.regime;
     let lang = page.lang;
     let letter_lang = Lang::from_code(&file.row.lang).unwrap_or_default();
-    let allowed = Outcome::allowed(file.facts.kind, regime);
+    let allowed = file.facts.outcomes();
     let outcome = input
         .outcome
         .parse::<Outcome>()

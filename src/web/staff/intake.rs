@@ -18,10 +18,7 @@ use crate::domain::identity::{DocumentType, RequesterType};
 use crate::i18n::Lang;
 use crate::service::casework::{CaseworkError, for_action};
 use crate::service::documents::{self, Attachment, Upload, UploadError};
-use crate::service::intake::draft::{
-    ACTIONS_PROVISION_STOP, ACTIONS_SUSPENSION, AgentDetails, GROUNDS_SUSPENSION, RequestContent,
-    RequestDraft,
-};
+use crate::service::intake::draft::{AgentDetails, RequestContent, RequestDraft};
 use crate::service::intake::person::PersonDetails;
 use crate::service::intake::staff_entry::{self, StaffEntry};
 use crate::web::AppState;
@@ -59,6 +56,8 @@ pub struct IntakeForm {
     pub correct_content: String,
     pub ground: String,
     pub action: String,
+    pub prior_disclosure_on: String,
+    pub prior_disclosure_number: String,
     pub delivery: String,
 }
 
@@ -75,6 +74,8 @@ struct IntakePage {
     grounds: Vec<(&'static str, &'static str)>,
     actions: Vec<(&'static str, &'static str)>,
     deliveries: Vec<(&'static str, &'static str)>,
+    /// Some kind offered follows a disclosure (開示前置): the fields to record it.
+    asks_prior_disclosure: bool,
 }
 
 impl IntakePage {
@@ -91,6 +92,29 @@ fn intake_page(
     typed: TypedValues,
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
+    let profile = state.profile();
+    // What the regime's table offers for the kinds this operator takes, without repeats.
+    let offered: Vec<_> = profile
+        .kinds_offered
+        .iter()
+        .filter_map(|k| profile.regime.kind_rules(*k))
+        .collect();
+    let mut grounds: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut actions: Vec<(&'static str, &'static str)> = Vec::new();
+    for rules in &offered {
+        for g in rules.all_grounds() {
+            if !grounds.iter().any(|(v, _)| *v == g.as_str()) {
+                grounds.push((g.as_str(), page.t_in("request.content.ground.", g.as_str())));
+            }
+        }
+        for m in rules.measures.iter().filter(|_| rules.measure_is_chosen()) {
+            let value = m.measure.as_str();
+            if !actions.iter().any(|(v, _)| *v == value) {
+                actions.push((value, page.t_in("request.content.action.", value)));
+            }
+        }
+    }
+    let asks_prior_disclosure = offered.iter().any(|r| r.prior_disclosure.is_some());
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -119,15 +143,9 @@ fn intake_page(
                     )
                 })
                 .collect(),
-            grounds: GROUNDS_SUSPENSION
-                .iter()
-                .map(|g| (*g, lang.t(&format!("request.content.ground.{g}"))))
-                .collect(),
-            actions: ACTIONS_SUSPENSION
-                .iter()
-                .chain(ACTIONS_PROVISION_STOP)
-                .map(|a| (*a, lang.t(&format!("request.content.action.{a}"))))
-                .collect(),
+            grounds,
+            actions,
+            asks_prior_disclosure,
             deliveries: state
                 .profile()
                 .delivery_methods
@@ -188,6 +206,9 @@ impl From<IntakeForm> for StaffEntry {
                 action: form.action,
                 // Staff entering a posted request write the LINE account in the description.
                 extra: Default::default(),
+                prior_disclosure_on: form.prior_disclosure_on,
+                prior_disclosure_number: form.prior_disclosure_number,
+                prior_disclosure_found_on: None,
             },
             delivery: form.delivery.parse().ok(),
         };
@@ -215,7 +236,7 @@ pub async fn submit(
     let typed = typed_values(&form);
     let entry = StaffEntry::from(form);
     let today = jst_date(state.now());
-    let problems = staff_entry::problems(&entry, &state.profile(), today);
+    let problems = staff_entry::problems(&entry, &state.profile(), today, &state.calendar());
     if !problems.is_empty() {
         for (field, code) in problems {
             errors.add(field, code);

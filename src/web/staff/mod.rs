@@ -196,6 +196,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/staff/cases/{id}/return",
             web::post().to(actions::return_draft),
         )
+        .route(
+            "/staff/cases/{id}/prior-disclosure",
+            web::post().to(actions::prior_disclosure),
+        )
+        .route(
+            "/staff/cases/{id}/transfer",
+            web::post().to(actions::transfer),
+        )
+        .route(
+            "/staff/cases/{id}/consult",
+            web::post().to(actions::consult),
+        )
+        .route(
+            "/staff/cases/{id}/third-party-reply",
+            web::post().to(actions::third_party_reply),
+        )
         .route("/staff/audit", web::get().to(audit::log))
         .route("/staff/audit.csv", web::get().to(audit::csv))
         .route("/staff/trail", web::get().to(audit::my_trail));
