@@ -340,6 +340,9 @@ pub struct RegimeRules {
     pub data_term: (&'static str, &'static str),
     /// Every decision carries the 教示 on 審査請求 (行政不服審査法 Art. 82(1)).
     pub appeal_instruction: bool,
+    /// The decision period is fixed by statute (Arts. 83, 94, 102); otherwise the law says
+    /// 「遅滞なく」 and the period shown is the operator's own target, never 「法定の期限」.
+    pub statutory_period: bool,
 }
 
 impl RegimeRules {
@@ -746,6 +749,7 @@ static PRIVATE: RegimeRules = RegimeRules {
     kinds: &PRIVATE_KINDS,
     data_term: ("保有個人データ", "retained personal data"),
     appeal_instruction: false,
+    statutory_period: false,
 };
 
 static MEDICAL: RegimeRules = RegimeRules {
@@ -753,6 +757,7 @@ static MEDICAL: RegimeRules = RegimeRules {
     kinds: &MEDICAL_KINDS,
     data_term: ("保有個人データ", "retained personal data"),
     appeal_instruction: false,
+    statutory_period: false,
 };
 
 static NATIONAL: RegimeRules = RegimeRules {
@@ -760,6 +765,7 @@ static NATIONAL: RegimeRules = RegimeRules {
     kinds: &PUBLIC_KINDS,
     data_term: ("保有個人情報", "retained personal information"),
     appeal_instruction: true,
+    statutory_period: true,
 };
 
 static LOCAL: RegimeRules = RegimeRules {
@@ -767,6 +773,7 @@ static LOCAL: RegimeRules = RegimeRules {
     kinds: &PUBLIC_KINDS,
     data_term: ("保有個人情報", "retained personal information"),
     appeal_instruction: true,
+    statutory_period: true,
 };
 
 impl Regime {

@@ -69,8 +69,10 @@ pub async fn dismiss_lapsed(
         .target("automatic");
     let issuer =
         crate::service::letters::Issuer::new(desk.master, desk.profile.clone(), "system".into());
-    let stage =
-        crate::service::letters::dismissal_stage(desk.profile.regime.is_public_body(), &why);
+    let stage = crate::service::letters::dismissal_stage(
+        desk.profile.regime.rules().appeal_instruction,
+        &why,
+    );
     let firing = Firing {
         event: Event::Dismiss {
             reason: why.clone(),

@@ -94,6 +94,10 @@ async fn submit_one(base: &str, n: usize) -> bool {
                 ("data_description", "住所"),
                 ("current_content", "旧"),
                 ("correct_content", "新"),
+                (
+                    "prior_disclosure_on",
+                    crate::helpers::RECENT_DISCLOSURE.as_str(),
+                ),
             ],
         ),
     ];
@@ -130,7 +134,7 @@ async fn a_server_killed_under_intake_load_loses_no_acknowledged_submission() {
     let stop = Arc::new(AtomicBool::new(false));
     let next = Arc::new(AtomicUsize::new(0));
     let mut requesters = Vec::new();
-    for _ in 0..12 {
+    for _ in 0..8 {
         let (acknowledged, stop, next, base) = (
             acknowledged.clone(),
             stop.clone(),
@@ -373,6 +377,10 @@ async fn submit_status(base: &str, n: usize) -> Option<u16> {
                 ("data_description", "住所"),
                 ("current_content", "旧"),
                 ("correct_content", "新"),
+                (
+                    "prior_disclosure_on",
+                    crate::helpers::RECENT_DISCLOSURE.as_str(),
+                ),
             ],
         ),
     ] {

@@ -313,13 +313,13 @@ pub async fn verified_disclosure(
         &clerk,
         &id,
         "review-document",
-        &[
+        &crate::workspace::with_all_checks(&[
             ("document", &docs[0]),
             ("verdict", "accept"),
             ("holder", "principal"),
             ("expires_on", &expires),
             ("check_name_matches", "1"),
-        ],
+        ]),
     )
     .await;
     done(
@@ -327,16 +327,31 @@ pub async fn verified_disclosure(
         &clerk,
         &id,
         "review-document",
-        &[
+        &crate::workspace::with_all_checks(&[
             ("document", &docs[1]),
             ("verdict", "accept"),
             ("holder", "principal"),
             ("issued_on", &issued),
             ("original", "1"),
-        ],
+        ]),
     )
     .await;
     done(app, &clerk, &id, "verify", &[]).await;
+    // The request fee, charged at receipt and paid in advance (収入印紙).
+    let paid_on = today.format("%Y-%m-%d").to_string();
+    done(
+        app,
+        &clerk,
+        &id,
+        "fee",
+        &[
+            ("entry", "payment"),
+            ("amount", "200"),
+            ("method", "revenue_stamp"),
+            ("received_on", &paid_on),
+        ],
+    )
+    .await;
     (case_path, id, clerk, boss)
 }
 
@@ -643,12 +658,12 @@ async fn jmimo_decides_a_deletion_as_a_deletion() {
         &clerk,
         &id,
         "review-document",
-        &[
+        &crate::workspace::with_all_checks(&[
             ("document", &doc),
             ("verdict", "accept"),
             ("holder", "principal"),
             ("expires_on", "2031-01-01"),
-        ],
+        ]),
     )
     .await;
     done(&app, &clerk, &id, "verify", &[]).await;

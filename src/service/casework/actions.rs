@@ -315,7 +315,8 @@ pub async fn request_correction(
         what_in(Lang::Ja, items, text),
         what_in(Lang::En, items, text),
     );
-    let public = profile.regime.is_public_body();
+    // A body whose decisions are 処分 (they carry a 教示) writes in administrative terms.
+    let public = profile.regime.rules().appeal_instruction;
     let issue = letter(cw, actor, now, move |_| Stage {
         kind: LetterKind::CorrectionRequest,
         body: if public {
@@ -483,7 +484,7 @@ pub async fn dismiss(
     )
     .await?;
     let why = reason.clone();
-    let public = cw.desk.profile.regime.is_public_body();
+    let public = cw.desk.profile.regime.rules().appeal_instruction;
     let issue = letter(cw, actor, now, move |_| {
         letters::dismissal_stage(public, &why)
     });

@@ -549,12 +549,12 @@ pub async fn case_page_typed(
             letters,
             downloads,
             contact: super::contact_lines(lang, &state.profile()),
-            due_label: if facts.regime.is_public_body() {
+            due_label: if facts.regime.rules().statutory_period {
                 lang.t("case.due")
             } else {
                 lang.t("case.due_target")
             },
-            statutory_label: if facts.regime.is_public_body() {
+            statutory_label: if facts.regime.rules().statutory_period {
                 lang.t("case.statutory_due")
             } else {
                 lang.t("case.target_last_day")

@@ -115,7 +115,7 @@ async fn letters_page(
         &LettersPage {
             saved,
             typed,
-            public_body: profile.regime.is_public_body(),
+            public_body: profile.regime.rules().appeal_instruction,
             confirmed: LetterAdjustments::saved(settings).is_some(),
             review_months: settings.review_months.value,
             lawsuit_months: settings.lawsuit_months.value,
