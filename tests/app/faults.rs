@@ -65,61 +65,7 @@ async fn form_post(
 
 /// One requester's whole request; true when the server acknowledged the submission.
 async fn submit_one(base: &str, n: usize) -> bool {
-    let http = client();
-    let email = format!("person{n}@example.jp");
-    let steps: [(&str, Vec<(&str, &str)>); 3] = [
-        (
-            "/request",
-            vec![
-                ("kind", "correction"),
-                ("requester_type", "principal"),
-                ("consent", "2026-11-21"),
-            ],
-        ),
-        (
-            "/request/person",
-            vec![
-                ("name", "山田 花子"),
-                ("name_kana", "ヤマダ ハナコ"),
-                ("birth_date", "1990-04-01"),
-                ("postal_code", "231-8588"),
-                ("address", "横浜市中区日本大通1"),
-                ("phone", "045-210-1111"),
-                ("email", &email),
-            ],
-        ),
-        (
-            "/request/content",
-            vec![
-                ("data_description", "住所"),
-                ("current_content", "旧"),
-                ("correct_content", "新"),
-                (
-                    "prior_disclosure_on",
-                    crate::helpers::RECENT_DISCLOSURE.as_str(),
-                ),
-            ],
-        ),
-    ];
-    for (path, fields) in &steps {
-        if form_post(&http, base, path, fields).await != Some(303) {
-            return false;
-        }
-    }
-    let Ok(review) = http.get(format!("{base}/request/review")).send().await else {
-        return false;
-    };
-    let Ok(review) = review.text().await else {
-        return false;
-    };
-    let csrf = csrf_of(&review);
-    let submitted = http
-        .post(format!("{base}/request/submit"))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await;
-    matches!(submitted, Ok(answer) if answer.status() == 303
-        && answer.headers().get("location").is_some_and(|l| l.as_bytes().ends_with(b"/request/sent")))
+    submit_status(base, n).await == Some(303)
 }
 
 #[tokio::test]
@@ -350,40 +296,8 @@ impl Drop for SmallDisk {
 async fn submit_status(base: &str, n: usize) -> Option<u16> {
     let http = client();
     let email = format!("person{n}@example.jp");
-    for (path, fields) in [
-        (
-            "/request",
-            vec![
-                ("kind", "correction"),
-                ("requester_type", "principal"),
-                ("consent", "2026-11-21"),
-            ],
-        ),
-        (
-            "/request/person",
-            vec![
-                ("name", "山田 花子"),
-                ("name_kana", "ヤマダ ハナコ"),
-                ("birth_date", "1990-04-01"),
-                ("postal_code", "231-8588"),
-                ("address", "横浜市中区日本大通1"),
-                ("phone", "045-210-1111"),
-                ("email", email.as_str()),
-            ],
-        ),
-        (
-            "/request/content",
-            vec![
-                ("data_description", "住所"),
-                ("current_content", "旧"),
-                ("correct_content", "新"),
-                (
-                    "prior_disclosure_on",
-                    crate::helpers::RECENT_DISCLOSURE.as_str(),
-                ),
-            ],
-        ),
-    ] {
+    for (path, fields) in crate::uploads::correction_steps(&email) {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let status = form_post(&http, base, path, &fields).await?;
         if status != 303 {
             return Some(status);

@@ -10,32 +10,39 @@ pub const JPEG: &[u8] = &[
     0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
 ];
 
-/// A received case (e-mail confirmed), returning the path of its page.
-pub async fn received_case(app: &TestApp, world: &World) -> String {
-    for (path, fields) in [
+/// The portal steps of a principal's correction request from `email` (under a public body,
+/// naming the recent disclosure it follows): (path, fields) in order.
+pub fn correction_steps(email: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    let fields = |pairs: &[(&'static str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (*k, v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    vec![
         (
             "/request",
-            vec![
+            fields(&[
                 ("kind", "correction"),
                 ("requester_type", "principal"),
                 ("consent", "2026-11-21"),
-            ],
+            ]),
         ),
         (
             "/request/person",
-            vec![
+            fields(&[
                 ("name", "山田 花子"),
                 ("name_kana", "ヤマダ ハナコ"),
                 ("birth_date", "1990-04-01"),
                 ("postal_code", "231-8588"),
                 ("address", "横浜市中区日本大通1"),
                 ("phone", "045-210-1111"),
-                ("email", "hanako@example.jp"),
-            ],
+                ("email", email),
+            ]),
         ),
         (
             "/request/content",
-            vec![
+            fields(&[
                 ("data_description", "住所"),
                 ("current_content", "旧"),
                 ("correct_content", "新"),
@@ -43,9 +50,15 @@ pub async fn received_case(app: &TestApp, world: &World) -> String {
                     "prior_disclosure_on",
                     crate::helpers::RECENT_DISCLOSURE.as_str(),
                 ),
-            ],
+            ]),
         ),
-    ] {
+    ]
+}
+
+/// A received case (e-mail confirmed), returning the path of its page.
+pub async fn received_case(app: &TestApp, world: &World) -> String {
+    for (path, fields) in correction_steps("hanako@example.jp") {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let done = app.submit(path, path, &fields).await;
         assert_eq!(done.status, 303, "{path}: {}", done.body);
     }
