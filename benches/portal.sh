@@ -17,7 +17,7 @@ post /request --data-urlencode kind=correction --data-urlencode requester_type=p
 post /request/person --data-urlencode name="山田 花子" --data-urlencode name_kana="ヤマダ ハナコ" \
   --data-urlencode birth_date=1990-04-01 --data-urlencode postal_code=231-8588 --data-urlencode address="横浜市中区日本大通1" \
   --data-urlencode phone=045-210-1111 --data-urlencode email=bench@example.jp
-post /request/content --data-urlencode data_description="住所" --data-urlencode current_content="旧" --data-urlencode correct_content="新"
+post /request/content --data-urlencode data_description="住所" --data-urlencode current_content="旧" --data-urlencode correct_content="新" --data-urlencode prior_disclosure_on="$(date -u -d "10 days ago" +%F)"
 curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf /request/review)" "$base/request/submit"
 for _ in $(seq 1 50); do ls "$data"/mail/*.eml >/dev/null 2>&1 && break; sleep 0.2; done
 token=$(python3 - "$data/mail" <<'PY'

@@ -106,6 +106,10 @@ async fn prepared(base: &str) -> (String, String) {
         ],
     )
     .await;
+    // A public body's correction follows a disclosure received within 90 days (開示前置).
+    let disclosed_on = (chrono::Utc::now() - chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string();
     let next = post(
         &client,
         &format!("{base}/request/content"),
@@ -114,6 +118,7 @@ async fn prepared(base: &str) -> (String, String) {
             ("data_description", "住所"),
             ("current_content", "旧"),
             ("correct_content", "新"),
+            ("prior_disclosure_on", &disclosed_on),
         ],
     )
     .await;
