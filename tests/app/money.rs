@@ -7,7 +7,6 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::{TestApp, World, csrf_of};
 use crate::portal::spawn_portal;
-use crate::uploads::{JPEG, upload};
 use crate::workspace::{Staff, act, case_id_from_queue, case_page, done, value_of};
 
 /// Today at the operator (JST) by the app's clock.
@@ -272,31 +271,7 @@ async fn a_jmimo_disclosure_is_paid_in_advance_and_its_copies_before_delivery() 
     done(&app, &clerk, &id, "take", &[]).await;
     assert_eq!(balance(&case_page(&app, &clerk, &id).await), 4000);
     done(&app, &clerk, &id, "start-review", &[]).await;
-    upload(
-        &app,
-        &case_path,
-        "drivers_licence",
-        "l.jpg",
-        JPEG.to_vec(),
-        None,
-    )
-    .await;
-    let page = case_page(&app, &clerk, &id).await;
-    let doc = value_of(&page, "document");
-    done(
-        &app,
-        &clerk,
-        &id,
-        "review-document",
-        &crate::workspace::with_all_checks(&[
-            ("document", &doc),
-            ("verdict", "accept"),
-            ("holder", "principal"),
-            ("expires_on", "2031-01-01"),
-        ]),
-    )
-    .await;
-    done(&app, &clerk, &id, "verify", &[]).await;
+    crate::workspace::verify_with_licence(&app, &clerk, &id, &case_path).await;
 
     // Owed in advance: the page says why nothing can be decided, and a draft is refused.
     let page = case_page(&app, &clerk, &id).await;

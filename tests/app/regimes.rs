@@ -14,7 +14,6 @@ use crate::portal::spawn_portal;
 use crate::uploads::{JPEG, upload};
 use crate::workspace::{
     PASSWORD, PDF, Staff, act, case_id_from_queue, case_page, done, mail_with, person, requested,
-    value_of,
 };
 
 fn days_ago(app: &TestApp, days: i64) -> String {
@@ -642,31 +641,7 @@ async fn jmimo_decides_a_deletion_as_a_deletion() {
     let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     done(&app, &clerk, &id, "start-review", &[]).await;
-    upload(
-        &app,
-        &case_path,
-        "drivers_licence",
-        "l.jpg",
-        JPEG.to_vec(),
-        None,
-    )
-    .await;
-    let page = case_page(&app, &clerk, &id).await;
-    let doc = value_of(&page, "document");
-    done(
-        &app,
-        &clerk,
-        &id,
-        "review-document",
-        &crate::workspace::with_all_checks(&[
-            ("document", &doc),
-            ("verdict", "accept"),
-            ("holder", "principal"),
-            ("expires_on", "2031-01-01"),
-        ]),
-    )
-    .await;
-    done(&app, &clerk, &id, "verify", &[]).await;
+    crate::workspace::verify_with_licence(&app, &clerk, &id, &case_path).await;
     let page = case_page(&app, &clerk, &id).await;
     assert!(page.contains("value=\"delete\"") && page.contains("value=\"not_delete\""));
     assert!(

@@ -51,6 +51,36 @@ pub fn with_all_checks<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a s
     all
 }
 
+/// The requester uploads a driving licence; the clerk accepts it with every checklist item
+/// ticked and completes identity verification.
+pub async fn verify_with_licence(app: &TestApp, clerk: &Staff, id: &str, case_path: &str) {
+    crate::uploads::upload(
+        app,
+        case_path,
+        "drivers_licence",
+        "l.jpg",
+        crate::uploads::JPEG.to_vec(),
+        None,
+    )
+    .await;
+    let page = case_page(app, clerk, id).await;
+    let doc = value_of(&page, "document");
+    done(
+        app,
+        clerk,
+        id,
+        "review-document",
+        &with_all_checks(&[
+            ("document", &doc),
+            ("verdict", "accept"),
+            ("holder", "principal"),
+            ("expires_on", "2031-01-01"),
+        ]),
+    )
+    .await;
+    done(app, clerk, id, "verify", &[]).await;
+}
+
 /// Opens the case page, then posts `action` with its CSRF token and version.
 pub async fn act(
     app: &TestApp,

@@ -4,10 +4,7 @@ use madoguchi::domain::role::Role;
 
 use crate::helpers::World;
 use crate::portal::spawn_portal;
-use crate::uploads::{JPEG, upload};
-use crate::workspace::{
-    case_id_from_queue, case_page, done, mail_with, person, requested, value_of, with_all_checks,
-};
+use crate::workspace::{case_id_from_queue, case_page, done, mail_with, person, requested};
 
 struct Run {
     kind: &'static str,
@@ -125,31 +122,7 @@ async fn every_kind_runs_from_submission_to_closure() {
         let id = case_id_from_queue(&app, &clerk).await;
         done(&app, &clerk, &id, "take", &[]).await;
         done(&app, &clerk, &id, "start-review", &[]).await;
-        upload(
-            &app,
-            &case_path,
-            "drivers_licence",
-            "l.jpg",
-            JPEG.to_vec(),
-            None,
-        )
-        .await;
-        let page = case_page(&app, &clerk, &id).await;
-        let doc = value_of(&page, "document");
-        done(
-            &app,
-            &clerk,
-            &id,
-            "review-document",
-            &with_all_checks(&[
-                ("document", &doc),
-                ("verdict", "accept"),
-                ("holder", "principal"),
-                ("expires_on", "2031-01-01"),
-            ]),
-        )
-        .await;
-        done(&app, &clerk, &id, "verify", &[]).await;
+        crate::workspace::verify_with_licence(&app, &clerk, &id, &case_path).await;
         // J-MIMO charges 4,000円 at receipt for the kinds that carry a fee, paid in advance.
         let owed = crate::money::balance(&case_page(&app, &clerk, &id).await);
         let charged = matches!(
