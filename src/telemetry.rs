@@ -32,13 +32,12 @@ impl RootSpanBuilder for SafeRootSpan {
             .get::<RequestId>()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "(unmatched)".to_string());
+        // The route is recorded when the request ends: before routing, naming it would match the
+        // path against every pattern of the table a second time (a tenth of a case page's work).
         tracing::info_span!(
             "request",
             method = %request.method(),
-            route = %route,
+            route = tracing::field::Empty,
             request_id = %request_id,
             status = tracing::field::Empty,
         )
@@ -49,6 +48,13 @@ impl RootSpanBuilder for SafeRootSpan {
             Ok(response) => response.status(),
             Err(error) => error.as_response_error().status_code(),
         };
+        if !span.is_disabled() {
+            let route = match outcome {
+                Ok(response) => response.request().match_pattern(),
+                Err(_) => None,
+            };
+            span.record("route", route.as_deref().unwrap_or("(unmatched)"));
+        }
         span.record("status", status.as_u16());
         let _entered = span.enter();
         if status.is_server_error() {

@@ -184,7 +184,7 @@ pub fn run_holidays(args: &HolidaysArgs) -> Result<String, DomainCliError> {
     let lines: Vec<String> = JapaneseHolidays::default()
         .list(args.from, args.to)
         .into_iter()
-        .map(|h| format!("{}\t{}", h.date.format("%Y-%m-%d"), h.name))
+        .map(|h| format!("{}\t{}", h.date, h.name))
         .collect();
     Ok(lines.join("\n"))
 }

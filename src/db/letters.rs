@@ -24,6 +24,22 @@ pub struct LetterRow {
     pub sealed_content: Vec<u8>,
     pub issued_by: String,
     pub issued_at: NaiveDateTime,
+    /// The title and date as the list shows them, in the letter's first language (no personal
+    /// data); '' for letters issued before these columns existed.
+    pub list_title: String,
+    pub list_date: String,
+}
+
+/// A letter as a case's list shows it, read without its sealed text; `sealed_content` is read
+/// only for letters issued before the list columns, which are listed from their text.
+#[derive(Debug, Clone)]
+pub struct ListedRow {
+    pub id: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub list_title: String,
+    pub list_date: String,
+    pub sealed_content: Option<Vec<u8>>,
 }
 
 /// The next sequence number of `series` in `fiscal_year`, in the caller's transaction: the
@@ -55,13 +71,42 @@ pub fn insert(conn: &mut DbConnection, row: &LetterRow) -> Result<(), DbError> {
     Ok(())
 }
 
-/// The letters of a case, oldest first.
-pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<LetterRow>, DbError> {
-    Ok(letters::table
+/// The letters of a case as its list shows them, oldest first.
+pub fn list_for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<ListedRow>, DbError> {
+    let found: Vec<(String, String, NaiveDate, String, String)> = letters::table
         .filter(letters::case_id.eq(case_id))
         .order((letters::issued_at.asc(), letters::seq.asc()))
-        .select(LetterRow::as_select())
-        .load(conn)?)
+        .select((
+            letters::id,
+            letters::number,
+            letters::issued_on,
+            letters::list_title,
+            letters::list_date,
+        ))
+        .load(conn)?;
+    found
+        .into_iter()
+        .map(|(id, number, issued_on, list_title, list_date)| {
+            let sealed_content = if list_title.is_empty() {
+                Some(
+                    letters::table
+                        .filter(letters::id.eq(&id))
+                        .select(letters::sealed_content)
+                        .get_result(conn)?,
+                )
+            } else {
+                None
+            };
+            Ok(ListedRow {
+                id,
+                number,
+                issued_on,
+                list_title,
+                list_date,
+                sealed_content,
+            })
+        })
+        .collect()
 }
 
 pub fn find(

@@ -421,6 +421,8 @@ diesel::table! {
         sealed_content -> Binary,
         issued_by -> Text,
         issued_at -> Timestamp,
+        list_title -> Text,
+        list_date -> Text,
     }
 }
 

@@ -229,10 +229,10 @@ fn weekday_ja(d: NaiveDate) -> &'static str {
 
 /// `2025-05-01（木）`.
 pub fn ja_date(d: NaiveDate) -> String {
-    format!("{}（{}）", d.format("%Y-%m-%d"), weekday_ja(d))
+    format!("{}（{}）", d, weekday_ja(d))
 }
 
 /// `2025-05-01 (Thu)`.
 pub fn en_date(d: NaiveDate) -> String {
-    format!("{} ({})", d.format("%Y-%m-%d"), d.format("%a"))
+    format!("{} ({})", d, d.weekday())
 }

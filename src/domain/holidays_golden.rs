@@ -233,7 +233,7 @@ fn computed_holidays_equal_the_cabinet_office_list_2016_2027() {
     let computed: Vec<(String, String)> = JapaneseHolidays::default()
         .list(2016, 2027)
         .into_iter()
-        .map(|h| (h.date.format("%Y-%m-%d").to_string(), h.name.into_owned()))
+        .map(|h| (h.date.to_string(), h.name.into_owned()))
         .collect();
     let expected: Vec<(String, String)> = CABINET_OFFICE_2016_2027
         .iter()

@@ -97,9 +97,11 @@ impl fmt::Display for Lang {
 
 /// A UTC timestamp as Japanese local time to the minute, the way every page shows times.
 pub fn jst_minutes(at: chrono::NaiveDateTime) -> String {
-    (at + chrono::Duration::hours(9))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    use chrono::Timelike;
+    // Written field by field: strftime parses its pattern on every call, and a case page shows
+    // dozens of these.
+    let jst = at + chrono::Duration::hours(9);
+    format!("{} {:02}:{:02}", jst.date(), jst.hour(), jst.minute())
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ pub fn reason(lang: Lang, reply_by: NaiveDate) -> String {
         "補正の求めに対し、回答期限（{date}）までにご回答がありませんでしたので、ご請求を却下しました。改めて請求していただくことができます。",
         "We asked you to complete your request and received no answer by {date}, so the request has been dismissed. You may make a new request.",
     )
-    .replace("{date}", &reply_by.format("%Y-%m-%d").to_string())
+    .replace("{date}", &reply_by.to_string())
 }
 
 /// Dismisses `case_id` as the system. The lifecycle refuses unless the case still waits for a

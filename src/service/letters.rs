@@ -141,6 +141,7 @@ pub fn issue(
         complaint_contact: Some(&contact),
     };
     let mut texts = vec![compose(&draft(english), settings)];
+    let (list_title, list_date) = (texts[0].title.clone(), texts[0].date.clone());
     if english {
         texts.push(compose(&draft(false), settings));
     }
@@ -165,6 +166,8 @@ pub fn issue(
             sealed_content,
             issued_by: issuer.issued_by.clone(),
             issued_at: now.naive_utc(),
+            list_title,
+            list_date,
         },
     )?;
     Ok(number)
@@ -190,9 +193,9 @@ pub enum LetterError {
     Db(#[from] DbError),
 }
 
-fn open_row(master: &MasterKey, row: &LetterRow) -> Result<Frozen, LetterError> {
+fn open_sealed(master: &MasterKey, id: &str, sealed: &[u8]) -> Result<Frozen, LetterError> {
     let json = master
-        .open_value(&sealing_id(&row.id), &row.sealed_content)
+        .open_value(&sealing_id(id), sealed)
         .map_err(|_| LetterError::Corrupt)?;
     serde_json::from_slice(&json).map_err(|_| LetterError::Corrupt)
 }
@@ -200,21 +203,8 @@ fn open_row(master: &MasterKey, row: &LetterRow) -> Result<Frozen, LetterError> 
 /// Every letter sent on a case, oldest first, titled in the language it was sent in.
 pub async fn list(db: &Db, master: &MasterKey, case_id: &str) -> Result<Vec<Listed>, LetterError> {
     let id = case_id.to_string();
-    let found = db.read(move |conn| rows::for_case(conn, &id)).await?;
-    found
-        .iter()
-        .map(|row| {
-            let frozen = open_row(master, row)?;
-            let first = frozen.texts.first().ok_or(LetterError::Corrupt)?;
-            Ok(Listed {
-                id: row.id.clone(),
-                number: row.number.clone(),
-                issued_on: row.issued_on,
-                title: first.title.clone(),
-                date: first.date.clone(),
-            })
-        })
-        .collect()
+    let found = db.read(move |conn| rows::list_for_case(conn, &id)).await?;
+    listed(master, found)
 }
 
 /// One letter of a case as sent: in the language it was sent in, or its Japanese text when
@@ -231,7 +221,7 @@ pub async fn open(
         .read(move |conn| rows::find(conn, &case, &letter))
         .await?
         .ok_or(LetterError::NotFound)?;
-    let mut frozen = open_row(master, &row)?;
+    let mut frozen = open_sealed(master, &row.id, &row.sealed_content)?;
     let at = if japanese {
         frozen
             .texts
@@ -248,19 +238,30 @@ pub async fn open(
     }
 }
 
-/// Opens the listed letters of a case (rows read by the caller's query).
-pub fn listed(master: &MasterKey, found: &[LetterRow]) -> Result<Vec<Listed>, LetterError> {
+/// The listed letters of a case (rows read by the caller's query); a letter issued before the
+/// list columns is titled from its sealed text.
+pub fn listed(master: &MasterKey, found: Vec<rows::ListedRow>) -> Result<Vec<Listed>, LetterError> {
     found
-        .iter()
+        .into_iter()
         .map(|row| {
-            let frozen = open_row(master, row)?;
-            let first = frozen.texts.first().ok_or(LetterError::Corrupt)?;
+            let (title, date) = match &row.sealed_content {
+                Some(sealed) => {
+                    let frozen = open_sealed(master, &row.id, sealed)?;
+                    let first = frozen
+                        .texts
+                        .into_iter()
+                        .next()
+                        .ok_or(LetterError::Corrupt)?;
+                    (first.title, first.date)
+                }
+                None => (row.list_title, row.list_date),
+            };
             Ok(Listed {
-                id: row.id.clone(),
-                number: row.number.clone(),
+                id: row.id,
+                number: row.number,
                 issued_on: row.issued_on,
-                title: first.title.clone(),
-                date: first.date.clone(),
+                title,
+                date,
             })
         })
         .collect()

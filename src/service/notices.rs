@@ -90,8 +90,8 @@ pub fn receipt(
             number,
             kind_ja: kind.label_ja(),
             kind_en: kind.label_en(),
-            received: received.format("%Y-%m-%d").to_string(),
-            due: deadline.map(|d| d.due_office_day.format("%Y-%m-%d").to_string()),
+            received: received.to_string(),
+            due: deadline.map(|d| d.due_office_day.to_string()),
             link,
             fee,
         }),
@@ -153,7 +153,7 @@ pub fn correction_requested(lang: Lang, number: &str, reply_by: NaiveDate) -> No
         body: render(&CorrectionRequested {
             lang,
             number,
-            reply_by: reply_by.format("%Y-%m-%d").to_string(),
+            reply_by: reply_by.to_string(),
         }),
     }
 }
@@ -253,7 +253,7 @@ pub fn decision(lang: Lang, notice: &DecisionNotice<'_>) -> Notice {
             lang,
             number: notice.number,
             title: notice.title,
-            issued_on: notice.issued_on.format("%Y-%m-%d").to_string(),
+            issued_on: notice.issued_on.to_string(),
             outcome: notice.outcome,
             text: notice.text,
             grounds: &notice.grounds,

@@ -87,7 +87,7 @@ pub async fn case_view(
             let conversation = message_rows::visible_to_requester(conn, &row.id)?;
             let decisions = decisions::for_case(conn, &row.id)?;
             let other_links = case_links::count(conn, &row.id)?;
-            let letters = crate::db::letters::for_case(conn, &row.id)?;
+            let letters = crate::db::letters::list_for_case(conn, &row.id)?;
             Ok(Some((
                 row,
                 events,
@@ -134,7 +134,7 @@ pub async fn case_view(
         reply_by,
         dismissal_on,
         other_links,
-        letters: crate::service::letters::listed(ctx.master, &letters)
+        letters: crate::service::letters::listed(ctx.master, letters)
             .map_err(|e| IntakeError::Storage(e.to_string()))?,
     }))
 }

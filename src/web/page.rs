@@ -155,14 +155,20 @@ pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
 }
 
 fn encode_path(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
+    use std::fmt::Write;
+    // Every page links the other language with its own path; written into one buffer.
+    let mut encoded = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
+                encoded.push(b as char)
             }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+            other => {
+                let _ = write!(encoded, "%{other:02X}");
+            }
+        }
+    }
+    encoded
 }
 
 #[cfg(test)]

@@ -412,6 +412,25 @@ async fn a_private_operators_letter_has_no_administrative_instruction() {
         "the operator's complaint contact: {closing}"
     );
     assert!(!letter.contains("公印省略"), "a private operator's default");
+
+    // A letter issued before the list columns existed has them empty: it is listed from its
+    // sealed text, with the same title and date.
+    let letters_table = |html: &str| {
+        let start = html
+            .find(r#"<table class="letters-list">"#)
+            .expect("letters listed");
+        html[start..start + html[start..].find("</table>").expect("table ends")].to_string()
+    };
+    let listed_before = letters_table(&app.get(&case_path).await.body);
+    assert!(
+        listed_before.contains("令和"),
+        "dates listed: {listed_before}"
+    );
+    world.execute("UPDATE letters SET list_title = '', list_date = ''");
+    assert_eq!(
+        letters_table(&app.get(&case_path).await.body),
+        listed_before
+    );
 }
 
 /// Two instances issuing letters at once on one database: every number is given out once, in

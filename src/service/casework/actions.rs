@@ -427,7 +427,7 @@ pub async fn special_extension(
 ) -> Result<CaseRow, CaseworkError> {
     let reason = checked_text("reason", reason)?;
     let row = for_action(cw.db, actor, case.0, case.1, now).await?;
-    let detail = format!("{reason}\n{}", rest_by.format("%Y-%m-%d"));
+    let detail = format!("{reason}\n{}", rest_by);
     let parts = tell_requester(
         cw,
         actor,

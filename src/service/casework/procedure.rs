@@ -109,7 +109,7 @@ pub async fn transfer(
         profile.office.organisation.value.en.to_string(),
     ];
     let today = jst_date(now);
-    let deadline = row.due_on.map(|d| d.format("%Y-%m-%d").to_string());
+    let deadline = row.due_on.map(|d| d.to_string());
     let headline_ja = format!(
         "ご請求を「{to_body}」に移送しました（{}）。今後は移送先が決定を行います。",
         rule.basis.ja
@@ -122,7 +122,7 @@ pub async fn transfer(
     let detail = match lang {
         crate::i18n::Lang::Ja => format!(
             "移送日：{}\n理由：{reason}\n決定の期限は、当初の請求の受付日から数えます。移送前の手続は移送先が行ったものとみなされます（{}）。{}",
-            today.format("%Y-%m-%d"),
+            today,
             rule.deemed.ja,
             deadline
                 .as_deref()
@@ -131,7 +131,7 @@ pub async fn transfer(
         ),
         crate::i18n::Lang::En => format!(
             "Transferred on: {}\nReason: {reason}\nThe period for the decision still counts from the day your request first arrived; what was done before the transfer counts as done by the receiving body ({}). {}",
-            today.format("%Y-%m-%d"),
+            today,
             rule.deemed.en,
             deadline
                 .as_deref()

@@ -479,11 +479,9 @@ pub async fn case_page_typed(
     let correction = (case_state == CaseState::AwaitingRequester).then(|| {
         let dismissal = dismissal_on.map(|on| {
             lang.t("case.correction.dismissal")
-                .replace("{date}", &on.format("%Y-%m-%d").to_string())
+                .replace("{date}", &on.to_string())
         });
-        let reply_by = open_reply_by
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
+        let reply_by = open_reply_by.map(|d| d.to_string()).unwrap_or_default();
         let asked = conversation
             .iter()
             .rev()
@@ -507,12 +505,10 @@ pub async fn case_page_typed(
             kind_label: lang.pick(kind.label_ja(), kind.label_en()),
             state_label: lang.pick(case_state.label_ja(), case_state.label_en()),
             received: row.received_at.map(jst),
-            due: deadline
-                .as_ref()
-                .map(|(d, _)| d.due_office_day.format("%Y-%m-%d").to_string()),
+            due: deadline.as_ref().map(|(d, _)| d.due_office_day.to_string()),
             statutory_due: deadline
                 .as_ref()
-                .map(|(d, _)| d.statutory_last_day.format("%Y-%m-%d").to_string()),
+                .map(|(d, _)| d.statutory_last_day.to_string()),
             clock_stopped: deadline
                 .as_ref()
                 .is_some_and(|(d, _)| matches!(d.clock, Clock::Stopped { .. })),

@@ -43,10 +43,7 @@ pub fn issued_notices(
                 .ok()?;
             Some(IssuedNotice {
                 title: title(facts.kind, outcome, facts.regime, lang),
-                issued_on: d
-                    .issued_on
-                    .map(|x| x.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
+                issued_on: d.issued_on.map(|x| x.to_string()).unwrap_or_default(),
                 outcome: lang.pick(outcome.label_ja(facts.regime), outcome.label_en()),
                 text: String::from_utf8_lossy(&text).into_owned(),
                 grounds: ground_labels(&WithholdingGround::split(&d.grounds).ok()?, lang),

@@ -883,8 +883,8 @@ fn review_page(
         .and_then(|r| r.prior_disclosure)
         .and_then(|_| draft.content.prior_disclosure_date())
         .map(|on| match draft.content.prior_disclosure_reference() {
-            Some(number) => format!("{} ({number})", on.format("%Y-%m-%d")),
-            None => on.format("%Y-%m-%d").to_string(),
+            Some(number) => format!("{} ({number})", on),
+            None => on.to_string(),
         });
     ReviewPage {
         page,

@@ -469,7 +469,6 @@ pub async fn render_case(
             state.profile().correction_reply_days,
             &state.calendar(),
         )
-        .format("%Y-%m-%d")
         .to_string(),
         awaiting_reply: awaiting_reply(state, &file),
         max_extension_days: file.facts.extension_limit(),
@@ -623,7 +622,7 @@ pub async fn notice(
         receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
         issued_on: decision
             .issued_on
-            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map(|d| d.to_string())
             .unwrap_or_default(),
         title: decision_text::title(file.facts.kind, decision.outcome, regime, lang),
         outcome: lang.pick(
@@ -659,8 +658,5 @@ fn awaiting_reply(state: &AppState, file: &file::CaseFile) -> Option<(String, Op
         state.profile().auto_dismiss_office_days,
         &state.calendar(),
     );
-    Some((
-        reply_by.format("%Y-%m-%d").to_string(),
-        dismissal.map(|d| d.format("%Y-%m-%d").to_string()),
-    ))
+    Some((reply_by.to_string(), dismissal.map(|d| d.to_string())))
 }

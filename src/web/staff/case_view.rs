@@ -119,8 +119,7 @@ pub fn documents(lang: Lang, names: &Names, docs: &[ReviewedDocument]) -> Vec<Do
 }
 
 fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// Findings that require destroying the document (the others are masked before storing).
@@ -307,8 +306,8 @@ pub fn deadline(lang: Lang, file: &CaseFile) -> Option<DeadlineView> {
         return None;
     }
     Some(DeadlineView {
-        last_office_day: d.due_office_day.format("%Y-%m-%d").to_string(),
-        statutory_last_day: d.statutory_last_day.format("%Y-%m-%d").to_string(),
+        last_office_day: d.due_office_day.to_string(),
+        statutory_last_day: d.statutory_last_day.to_string(),
         stopped: matches!(d.clock, Clock::Stopped { .. }),
         overdue: d.status == Some(DeadlineStatus::Overdue),
         due_soon: d.status == Some(DeadlineStatus::DueSoon),
@@ -376,7 +375,7 @@ pub struct ConsultationItem {
 }
 
 fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    d.to_string()
 }
 
 pub fn procedure(lang: Lang, file: &CaseFile, today: NaiveDate) -> ProcedureView {

@@ -69,7 +69,7 @@ struct DashboardPage {
 }
 
 fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    d.to_string()
 }
 
 pub async fn show(

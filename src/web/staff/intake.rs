@@ -123,7 +123,7 @@ fn intake_page(
     render(
         status,
         &IntakePage {
-            today: jst_date(state.now()).format("%Y-%m-%d").to_string(),
+            today: jst_date(state.now()).to_string(),
             channels: RequestChannel::ON_PAPER
                 .iter()
                 .map(|c| (c.as_str(), lang.t(&format!("staff.case.channel.{c}"))))

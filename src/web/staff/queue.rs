@@ -175,10 +175,7 @@ pub fn queue_row(
         receipt_number: row.receipt_number.clone().unwrap_or_default(),
         kind: kind.map_or("", |k| lang.pick(k.label_ja(), k.label_en())),
         state: state.map_or("", |s| lang.pick(s.label_ja(), s.label_en())),
-        due_on: row
-            .due_on
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        due_on: row.due_on.map(|d| d.to_string()).unwrap_or_default(),
         days_left,
         urgency: if stopped {
             "stopped"

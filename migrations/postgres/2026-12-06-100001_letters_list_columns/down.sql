@@ -1,0 +1,2 @@
+ALTER TABLE letters DROP COLUMN list_date;
+ALTER TABLE letters DROP COLUMN list_title;
