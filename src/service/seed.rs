@@ -24,7 +24,7 @@ use crate::domain::identity::RequesterType;
 use crate::domain::lifecycle::{Entry, FeeStatus};
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::OperatorProfile;
-use crate::domain::state::CaseState;
+use crate::domain::state::{CaseState, PauseReason};
 use crate::service::case_record::{SealedContent, SealedParty, facts_json, seal_json};
 use crate::service::intake::draft::RequestContent;
 use crate::service::intake::person::PersonDetails;
@@ -348,6 +348,7 @@ impl Seeder<'_> {
             .map(|(from, _)| Pause {
                 from: *from,
                 until: None,
+                reason: PauseReason::Correction,
             })
             .collect();
         facts.correction_reply_by = pause.map(|(_, reply_by)| reply_by);
@@ -526,7 +527,7 @@ fn write_batch(
             pauses.push(PauseRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 case_id: row.id.clone(),
-                reason: "correction".into(),
+                reason: PauseReason::Correction.as_str().into(),
                 started_on,
                 reply_by: Some(reply_by),
                 ended_on: None,

@@ -28,6 +28,7 @@ mod metrics;
 mod migrations_parity;
 mod money;
 mod pages;
+mod pauses;
 mod personas;
 mod portal;
 mod profiles;

@@ -15,7 +15,7 @@ use crate::domain::identity::DocumentType;
 use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
 use crate::domain::lifecycle::FeeStatus;
 use crate::domain::profile::OperatorProfile;
-use crate::domain::state::CaseState;
+use crate::domain::state::{CaseState, PauseReason};
 use crate::i18n::Lang;
 use crate::service::intake::submit::{self, IntakeError};
 use crate::service::portal;
@@ -319,7 +319,10 @@ struct CasePage {
     received: Option<String>,
     due: Option<String>,
     statutory_due: Option<String>,
-    clock_stopped: bool,
+    /// The catalogue key saying what a stopped clock waits for: the requester's 補正 or the fee.
+    clock_stopped: Option<&'static str>,
+    /// The clock is stopped for the fee: the fee panel says so, and that it is not a 補正.
+    waiting_for_fee: bool,
     overdue: bool,
     explanation: Vec<String>,
     timeline: Vec<TimelineEntry>,
@@ -513,9 +516,26 @@ pub async fn case_page_typed(
             statutory_due: deadline
                 .as_ref()
                 .map(|(d, _)| d.statutory_last_day.format("%Y-%m-%d").to_string()),
-            clock_stopped: deadline
-                .as_ref()
-                .is_some_and(|(d, _)| matches!(d.clock, Clock::Stopped { .. })),
+            clock_stopped: deadline.as_ref().and_then(|(d, _)| match d.clock {
+                Clock::Stopped {
+                    reason: PauseReason::Correction,
+                    ..
+                } => Some("case.clock_stopped"),
+                Clock::Stopped {
+                    reason: PauseReason::Payment,
+                    ..
+                } => Some("case.clock_stopped_payment"),
+                Clock::Running => None,
+            }),
+            waiting_for_fee: deadline.as_ref().is_some_and(|(d, _)| {
+                matches!(
+                    d.clock,
+                    Clock::Stopped {
+                        reason: PauseReason::Payment,
+                        ..
+                    }
+                )
+            }),
             overdue: deadline
                 .as_ref()
                 .is_some_and(|(d, _)| d.status == Some(DeadlineStatus::Overdue)),
