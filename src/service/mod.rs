@@ -32,6 +32,7 @@ pub mod queue;
 pub mod register;
 pub mod reminders;
 pub mod retention;
+pub mod search_keys;
 pub mod second_factor;
 pub mod seed;
 pub mod sessions;

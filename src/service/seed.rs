@@ -291,6 +291,7 @@ impl Seeder<'_> {
             Vec<u8>,
             Vec<u8>,
             Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+            Vec<String>,
         ),
         SeedError,
     > {
@@ -439,7 +440,6 @@ impl Seeder<'_> {
             assignee_id: (rng.random_bool(0.8))
                 .then(|| workers[rng.random_range(0..workers.len())].clone()),
             email_index: self.index.email(&person.email),
-            name_index: self.index.name(&person.name),
             access_token_hash: None,
             confirm_code_hash: None,
             confirm_attempts: 0,
@@ -453,7 +453,8 @@ impl Seeder<'_> {
             seal_json(self.master, &format!("party:{id}"), &party).map_err(failed)?;
         let sealed_content =
             seal_json(self.master, &format!("content:{id}"), &content).map_err(failed)?;
-        Ok((row, sealed_party, sealed_content, pause))
+        let name_keys = party.search_keys(self.index).names;
+        Ok((row, sealed_party, sealed_content, pause, name_keys))
     }
 }
 
@@ -463,6 +464,7 @@ type SeededCase = (
         Vec<u8>,
         Vec<u8>,
         Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        Vec<String>,
     ),
     Option<DecisionRow>,
 );
@@ -491,7 +493,8 @@ fn write_batch(
     let mut events = Vec::with_capacity(batch.len() * 2);
     let mut pauses = Vec::new();
     let mut decisions = Vec::new();
-    for ((mut row, party, content, pause), decision) in batch {
+    let mut name_keys = Vec::with_capacity(batch.len() * 2);
+    for ((mut row, party, content, pause, names), decision) in batch {
         let year = year_of(&row);
         let number = next_number.entry(year).or_insert(1);
         row.receipt_number = Some(cases::format_receipt_number(year, *number));
@@ -534,10 +537,12 @@ fn write_batch(
             });
         }
         decisions.extend(decision);
+        name_keys.extend(names.into_iter().map(|key| (key, row.id.clone())));
         rows.push(row);
         sealed.push((party, content));
     }
     cases::insert_many(conn, &rows, &sealed)?;
+    cases::insert_name_keys_of_many(conn, &name_keys)?;
     cases::append_events(conn, &events)?;
     if !pauses.is_empty() {
         cases::insert_pauses(conn, &pauses)?;

@@ -37,6 +37,7 @@ mod register;
 mod reminders;
 mod retention;
 mod route_table;
+mod search;
 mod security;
 mod sessions;
 mod setup_and_sign_in;
