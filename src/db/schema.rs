@@ -202,6 +202,7 @@ diesel::table! {
         notice_version -> Text,
         agreed_at -> Timestamp,
         withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod caches;
 pub mod calendar;
 pub mod case_record;
 pub mod casework;
+pub mod consents;
 pub mod corrections;
 pub mod dashboard;
 pub mod deadlines;

@@ -12,6 +12,7 @@ mod axe;
 mod backup;
 mod browser;
 mod cli;
+mod consents;
 mod dashboard;
 mod dismissals;
 mod errors;

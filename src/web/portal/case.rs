@@ -261,7 +261,7 @@ pub fn download_gone(page: PageContext, access_token: &str) -> Result<HttpRespon
 }
 
 /// The events a requester's timeline shows, each with a requester-facing `case.event.*` label.
-pub const REQUESTER_EVENTS: [&str; 25] = [
+pub const REQUESTER_EVENTS: [&str; 26] = [
     "submitted",
     "entered",
     "confirm_email",
@@ -287,6 +287,7 @@ pub const REQUESTER_EVENTS: [&str; 25] = [
     "withdraw",
     "dismiss",
     "transfer",
+    "consent_withdrawn",
 ];
 
 pub struct TimelineEntry {
@@ -352,6 +353,8 @@ struct CasePage {
     statutory_label: &'static str,
     /// 「これからの流れ」 for the state the case is in.
     next_step: &'static str,
+    /// What the requester agreed to and when, with any withdrawal.
+    consents: Vec<super::consent::ConsentLine>,
 }
 
 pub async fn show(
@@ -404,6 +407,7 @@ pub async fn case_page_typed(
         dismissal_on,
         other_links,
         letters,
+        consents,
     } = case;
     // Only what the requester did or was told: internal steps (assignment, notes, each document
     // review, drafts sent back) are the help desk's, not the requester's history.
@@ -580,6 +584,7 @@ pub async fn case_page_typed(
                 lang.t("case.target_last_day")
             },
             next_step: lang.t(&format!("case.next.{}", case_state.as_str())),
+            consents: super::consent::lines(lang, &consents),
             page,
         },
     )
