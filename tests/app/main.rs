@@ -38,6 +38,7 @@ mod register;
 mod reminders;
 mod retention;
 mod route_table;
+mod screenshots;
 mod search;
 mod security;
 mod sessions;
