@@ -290,7 +290,7 @@ impl Seeder<'_> {
             CaseRow,
             Vec<u8>,
             Vec<u8>,
-            Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+            Option<(Pause, Option<chrono::NaiveDate>)>,
             Vec<String>,
         ),
         SeedError,
@@ -340,19 +340,30 @@ impl Seeder<'_> {
                 .then_some(DeliveryMethod::PaperByPost);
         }
         let received_day = jst_date(received_at);
-        let pause = (state == CaseState::AwaitingRequester).then(|| {
-            let started = received_day + Duration::days(rng.random_range(1..5));
-            (started, started + Duration::days(14))
-        });
-        let pauses: Vec<Pause> = pause
-            .iter()
-            .map(|(from, _)| Pause {
-                from: *from,
-                until: None,
-                reason: PauseReason::Correction,
-            })
-            .collect();
-        facts.correction_reply_by = pause.map(|(_, reply_by)| reply_by);
+        // The open pause of a case waiting on its requester, with a 補正's reply-by date.
+        let pause = match state {
+            CaseState::AwaitingRequester => {
+                let started = received_day + Duration::days(rng.random_range(1..5));
+                let asked = Pause {
+                    from: started,
+                    until: None,
+                    reason: PauseReason::Correction,
+                };
+                Some((asked, Some(started + Duration::days(14))))
+            }
+            // The fee was invoiced at receipt; the profile stops the clock while it is owed.
+            CaseState::AwaitingPayment if self.profile.payment_wait_stops_clock => {
+                let owed = Pause {
+                    from: received_day,
+                    until: None,
+                    reason: PauseReason::Payment,
+                };
+                Some((owed, None))
+            }
+            _ => None,
+        };
+        let pauses: Vec<Pause> = pause.iter().map(|(p, _)| *p).collect();
+        facts.correction_reply_by = pause.and_then(|(_, reply_by)| reply_by);
         let deadline = compute_deadline(
             &self
                 .profile
@@ -463,7 +474,7 @@ type SeededCase = (
         CaseRow,
         Vec<u8>,
         Vec<u8>,
-        Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        Option<(Pause, Option<chrono::NaiveDate>)>,
         Vec<String>,
     ),
     Option<DecisionRow>,
@@ -526,13 +537,13 @@ fn write_batch(
                 row.state,
             ));
         }
-        if let Some((started_on, reply_by)) = pause {
+        if let Some((pause, reply_by)) = pause {
             pauses.push(PauseRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 case_id: row.id.clone(),
-                reason: PauseReason::Correction.as_str().into(),
-                started_on,
-                reply_by: Some(reply_by),
+                reason: pause.reason.as_str().into(),
+                started_on: pause.from,
+                reply_by,
                 ended_on: None,
             });
         }
