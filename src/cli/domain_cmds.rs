@@ -592,6 +592,29 @@ mod tests {
     }
 
     #[test]
+    fn a_pause_on_the_command_line_says_what_it_waits_for() {
+        let out = run_args(&[
+            "deadline",
+            "--received",
+            "2025-06-02T09:00:00+09:00",
+            "--pause",
+            "payment:2025-06-10..2025-06-16",
+            "--pause",
+            "2025-06-20..",
+            "--today",
+            "2025-06-25",
+        ])
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["clock"]["reason"], "correction", "{out}");
+        assert!(out.contains("停止期間1（手数料の納付を待つ間）"), "{out}");
+        assert_eq!(
+            parse_pause("payment:2025-06-10").unwrap_err(),
+            "`payment:2025-06-10` is not a pause of the form FROM..TO (or FROM.. while open, payment:FROM..TO for a wait for the fee)"
+        );
+    }
+
+    #[test]
     fn deadline_with_pauses_extension_and_overrides() {
         let out = run_args(&[
             "deadline",
