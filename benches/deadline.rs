@@ -15,6 +15,7 @@ use madoguchi::domain::deadline::{
     compute_deadline_explained,
 };
 use madoguchi::domain::explain::LegalBasis;
+use madoguchi::domain::state::PauseReason;
 
 /// Counts heap allocations, to show that computing without explanation allocates nothing.
 struct CountingAllocator;
@@ -86,6 +87,8 @@ fn inputs() -> Vec<Input> {
                 pauses.push(Pause {
                     from,
                     until: Some(until),
+                    // The reason changes only the words of an explanation, not the work.
+                    reason: PauseReason::Correction,
                 });
                 cursor = until;
             }

@@ -105,6 +105,16 @@ impl Application {
             Utc::now(),
         )?;
         presence.spawn_heartbeat();
+        // Cases received before their names had search keys get them before anyone searches.
+        let backfilled = crate::service::search_keys::backfill(
+            &db,
+            &MasterKey::new(config.secrets.document_key),
+            &IndexKey::derive(&config.secrets.document_key),
+        )
+        .map_err(|e| StartupError::Setup(format!("name search keys: {e}")))?;
+        if backfilled > 0 {
+            tracing::info!(cases = backfilled, "name search keys written");
+        }
         let setup_link = accounts::setup_link_if_needed(
             &db,
             Utc::now(),

@@ -17,6 +17,7 @@ use crate::domain::holidays::{JapaneseHolidays, SUPPORTED_YEARS};
 use crate::domain::kind::RequestKind;
 use crate::domain::lifecycle::{CaseFacts, Entry};
 use crate::domain::profile::ProfileName;
+use crate::domain::state::PauseReason;
 use crate::domain::text::Bilingual;
 
 /// The domain subcommands; flatten into the top-level command with `#[command(flatten)]`.
@@ -69,8 +70,9 @@ pub struct DeadlineArgs {
     /// A deadline of N office days instead of calendar days.
     #[arg(long, value_name = "N")]
     pub business_days: Option<u32>,
-    /// One 補正 episode FROM..TO (request date..answer date); FROM.. while still open. Repeatable.
-    #[arg(long = "pause", value_name = "FROM..TO", value_parser = parse_pause)]
+    /// One pause FROM..TO (request date..answer date); FROM.. while still open; a 補正 pause, or a
+    /// wait for the fee when prefixed `payment:`. Repeatable.
+    #[arg(long = "pause", value_name = "[payment:]FROM..TO", value_parser = parse_pause)]
     pub pauses: Vec<Pause>,
     /// Extension in days (at most the profile's maximum).
     #[arg(long, value_name = "DAYS", default_value_t = 0)]
@@ -369,9 +371,13 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
 }
 
 fn parse_pause(s: &str) -> Result<Pause, String> {
-    let Some((from, until)) = s.split_once("..") else {
+    let (reason, dates) = match s.trim().strip_prefix("payment:") {
+        Some(dates) => (PauseReason::Payment, dates),
+        None => (PauseReason::Correction, s),
+    };
+    let Some((from, until)) = dates.split_once("..") else {
         return Err(format!(
-            "`{s}` is not a pause of the form FROM..TO (or FROM.. while open)"
+            "`{s}` is not a pause of the form FROM..TO (or FROM.. while open, payment:FROM..TO for a wait for the fee)"
         ));
     };
     let from = parse_date(from)?;
@@ -385,7 +391,11 @@ fn parse_pause(s: &str) -> Result<Pause, String> {
     {
         return Err(format!("pause `{s}` ends before it starts"));
     }
-    Ok(Pause { from, until })
+    Ok(Pause {
+        from,
+        until,
+        reason,
+    })
 }
 
 fn parse_profile(s: &str) -> Result<ProfileName, String> {
@@ -579,6 +589,29 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(out, GOLDEN_DEADLINE);
+    }
+
+    #[test]
+    fn a_pause_on_the_command_line_says_what_it_waits_for() {
+        let out = run_args(&[
+            "deadline",
+            "--received",
+            "2025-06-02T09:00:00+09:00",
+            "--pause",
+            "payment:2025-06-10..2025-06-16",
+            "--pause",
+            "2025-06-20..",
+            "--today",
+            "2025-06-25",
+        ])
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["clock"]["reason"], "correction", "{out}");
+        assert!(out.contains("停止期間1（手数料の納付を待つ間）"), "{out}");
+        assert_eq!(
+            parse_pause("payment:2025-06-10").unwrap_err(),
+            "`payment:2025-06-10` is not a pause of the form FROM..TO (or FROM.. while open, payment:FROM..TO for a wait for the fee)"
+        );
     }
 
     #[test]

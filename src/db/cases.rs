@@ -5,7 +5,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{
-    case_contents, case_events, case_parties, case_pauses, cases, consents, receipt_counters,
+    case_contents, case_events, case_name_keys, case_parties, case_pauses, cases, consents,
+    receipt_counters,
 };
 use super::{DbConnection, DbError};
 use crate::auth::token;
@@ -33,7 +34,6 @@ pub struct CaseRow {
     pub due_on: Option<NaiveDate>,
     pub assignee_id: Option<String>,
     pub email_index: String,
-    pub name_index: String,
     pub access_token_hash: Option<String>,
     pub confirm_code_hash: Option<String>,
     pub confirm_attempts: i32,
@@ -337,20 +337,100 @@ pub fn update(conn: &mut DbConnection, row: &CaseRow) -> Result<CaseRow, DbError
     })
 }
 
-/// Writes the keyed hashes by which staff find a case (see `intake::submit::NOT_YET_SEARCHABLE`).
+/// Writes the keyed hashes by which staff find a case (see `intake::submit::NOT_YET_SEARCHABLE`):
+/// its contact's e-mail address, and every name it carries, replacing any it had.
 pub fn make_searchable(
     conn: &mut DbConnection,
     case_id: &str,
     email_index: &str,
-    name_index: &str,
+    name_keys: &[String],
 ) -> Result<(), DbError> {
     diesel::update(cases::table.find(case_id))
-        .set((
-            cases::email_index.eq(email_index),
-            cases::name_index.eq(name_index),
-        ))
+        .set(cases::email_index.eq(email_index))
         .execute(conn)?;
+    replace_name_keys(conn, case_id, name_keys)
+}
+
+/// Replaces the keyed hashes of the names a case is found by.
+pub fn replace_name_keys(
+    conn: &mut DbConnection,
+    case_id: &str,
+    name_keys: &[String],
+) -> Result<(), DbError> {
+    diesel::delete(case_name_keys::table.filter(case_name_keys::case_id.eq(case_id)))
+        .execute(conn)?;
+    insert_name_keys(conn, case_id, name_keys)
+}
+
+/// Adds name keys to a case that has none of them yet (a new case).
+pub fn insert_name_keys(
+    conn: &mut DbConnection,
+    case_id: &str,
+    name_keys: &[String],
+) -> Result<(), DbError> {
+    let pairs: Vec<(String, String)> = name_keys
+        .iter()
+        .map(|key| (key.clone(), case_id.to_string()))
+        .collect();
+    insert_name_keys_of_many(conn, &pairs)
+}
+
+/// Adds (name key, case id) pairs, many cases at once (seeding). A pair already there is left
+/// as it is: two servers starting together may both give an old case its keys.
+pub fn insert_name_keys_of_many(
+    conn: &mut DbConnection,
+    pairs: &[(String, String)],
+) -> Result<(), DbError> {
+    let rows: Vec<_> = pairs
+        .iter()
+        .map(|(key, case_id)| {
+            (
+                case_name_keys::name_key.eq(key.as_str()),
+                case_name_keys::case_id.eq(case_id.as_str()),
+            )
+        })
+        .collect();
+    match conn {
+        DbConnection::Postgres(pg) => {
+            // PostgreSQL binds at most 65,535 values a statement; two a row.
+            for chunk in rows.chunks(10_000) {
+                diesel::insert_into(case_name_keys::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            for row in &rows {
+                diesel::insert_into(case_name_keys::table)
+                    .values(row)
+                    .on_conflict_do_nothing()
+                    .execute(lite)?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// Up to `limit` searchable cases after `after` (in id order) without any name key: cases made
+/// before names had a table of their own, to be given theirs (`service::search_keys::backfill`).
+pub fn without_name_keys(
+    conn: &mut DbConnection,
+    after: &str,
+    limit: i64,
+    not_yet_searchable: &str,
+) -> Result<Vec<String>, DbError> {
+    use diesel::dsl::{exists, not};
+    Ok(cases::table
+        .filter(cases::id.gt(after))
+        .filter(cases::email_index.ne(not_yet_searchable))
+        .filter(not(exists(
+            case_name_keys::table.filter(case_name_keys::case_id.eq(cases::id)),
+        )))
+        .order(cases::id)
+        .select(cases::id)
+        .limit(limit)
+        .load(conn)?)
 }
 
 pub fn append_event(conn: &mut DbConnection, event: &CaseEventRow) -> Result<(), DbError> {
@@ -443,7 +523,8 @@ pub struct QueueFilter {
     pub clock_stopped: bool,
     pub receipt_number: Option<String>,
     pub email_index: Option<String>,
-    pub name_index: Option<String>,
+    /// A name's keyed hash: the person's or the agent's name, or its kana reading.
+    pub name_key: Option<String>,
     /// Restricts to cases this staff member may open: unassigned or assigned to them.
     pub visible_to: Option<String>,
     /// Decision due on or after / on or before these days (clock running).
@@ -516,8 +597,14 @@ fn filtered(filter: &QueueFilter) -> Filtered<'static> {
     if let Some(index) = &filter.email_index {
         query = query.filter(cases::email_index.eq(index.clone()));
     }
-    if let Some(index) = &filter.name_index {
-        query = query.filter(cases::name_index.eq(index.clone()));
+    if let Some(key) = &filter.name_key {
+        query = query.filter(
+            cases::id.eq_any(
+                case_name_keys::table
+                    .filter(case_name_keys::name_key.eq(key.clone()))
+                    .select(case_name_keys::case_id),
+            ),
+        );
     }
     query
 }

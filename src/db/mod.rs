@@ -40,6 +40,7 @@ pub mod case_links;
 pub mod cases;
 mod checkpoint;
 mod connecting;
+pub mod consents;
 pub mod dashboard;
 pub mod decisions;
 pub mod documents;

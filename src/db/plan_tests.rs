@@ -89,12 +89,16 @@ fn staff_search_by_email_and_name_uses_the_search_indexes() {
         ..QueueFilter::default()
     };
     let by_name = QueueFilter {
-        name_index: Some("k".into()),
+        name_key: Some("k".into()),
         ..QueueFilter::default()
     };
     for (filter, index) in [
         (by_email, "cases_email_index"),
-        (by_name, "cases_name_index"),
+        // The name's keys are found by their primary key, the cases by theirs.
+        (
+            by_name,
+            "SEARCH case_name_keys USING PRIMARY KEY (name_key=?)",
+        ),
     ] {
         let plans = plans_of(|conn| cases::queue(conn, &filter, 20, 0).map(drop));
         assert_uses(&plans, index);

@@ -140,7 +140,6 @@ diesel::table! {
         due_on -> Nullable<Date>,
         assignee_id -> Nullable<Text>,
         email_index -> Text,
-        name_index -> Text,
         access_token_hash -> Nullable<Text>,
         confirm_code_hash -> Nullable<Text>,
         confirm_attempts -> Integer,
@@ -148,6 +147,13 @@ diesel::table! {
         version -> BigInt,
         updated_at -> Timestamp,
         link_digest -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    case_name_keys (name_key, case_id) {
+        name_key -> Text,
+        case_id -> Text,
     }
 }
 
@@ -196,6 +202,7 @@ diesel::table! {
         notice_version -> Text,
         agreed_at -> Timestamp,
         withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
     }
 }
 
@@ -305,6 +312,7 @@ diesel::table! {
 diesel::joinable!(reminders -> cases (case_id));
 diesel::joinable!(fee_entries -> cases (case_id));
 diesel::joinable!(decisions -> cases (case_id));
+diesel::joinable!(case_name_keys -> cases (case_id));
 diesel::joinable!(case_parties -> cases (case_id));
 diesel::joinable!(case_contents -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -443,6 +451,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     receipt_counters,
     cases,
+    case_name_keys,
     case_parties,
     case_contents,
     case_events,

@@ -17,6 +17,7 @@ use crate::domain::calendar::{BusinessCalendar, add_days};
 use crate::domain::explain::{Explain, Explanation, LegalBasis, NoExplanation};
 use crate::domain::names::stable_names;
 use crate::domain::regime_rules::SpecialEffect;
+use crate::domain::state::PauseReason;
 use crate::domain::text::Bilingual;
 
 #[path = "deadline_steps.rs"]
@@ -116,12 +117,21 @@ stable_names!(PeriodSide, "period side", {
     Requester => "requester",
 });
 
-/// One stop of the clock: from the day the correction was requested (`A`) to the day the answer
-/// arrived (`B`); `until = None` while still waiting.
+/// One stop of the clock: from the day the requester was asked (`A`: a 補正, or the fee) to the
+/// day the answer or the payment arrived (`B`); `until = None` while still waiting. The reason is
+/// kept because only a 補正 pause is the statute's; a payment pause is the operator's policy
+/// (docs/deadlines.md §3, §7), and pages must not call one the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pause {
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,
+    /// A pause given without a reason (e.g. `FROM..TO` on the command line) is a 補正 pause.
+    #[serde(default = "correction")]
+    pub reason: PauseReason,
+}
+
+fn correction() -> PauseReason {
+    PauseReason::Correction
 }
 
 /// Everything a deadline depends on. Borrowed, `Copy` and allocation-free.
@@ -151,10 +161,13 @@ pub struct DeadlineRequest<'a> {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Clock {
     Running,
-    /// A 補正 is pending: the final date is not yet determinable. The dates reported assume the
-    /// answer arrives on `assumed_answer` (today, or the pause's start when no today is given).
+    /// A 補正 or a payment is pending: the final date is not yet determinable. The dates reported
+    /// assume the answer arrives on `assumed_answer` (today, or the pause's start when no today is
+    /// given).
     Stopped {
         since: NaiveDate,
+        /// What the clock waits for.
+        reason: PauseReason,
         /// Days (office days for office-day periods) left when the clock stopped.
         remaining: i64,
         assumed_answer: NaiveDate,
@@ -420,10 +433,10 @@ pub fn compute<E: Explain>(
     // E1: closed pauses excluded, episode by episode.
     let mut paused_days: i64 = 0;
     let mut paused_office_days: u32 = 0;
-    let mut open_since: Option<NaiveDate> = None;
+    let mut open_since: Option<(NaiveDate, PauseReason)> = None;
     for (i, pause) in req.pauses.iter().enumerate() {
         let Some(until) = pause.until else {
-            open_since = Some(pause.from);
+            open_since = Some((pause.from, pause.reason));
             continue;
         };
         let excluded = req.pause_convention.excluded_days(pause.from, until);
@@ -436,6 +449,7 @@ pub fn compute<E: Explain>(
         ex.step(|| {
             pause_step(
                 i + 1,
+                pause.reason,
                 pause.from,
                 until,
                 excluded,
@@ -451,7 +465,7 @@ pub fn compute<E: Explain>(
     let settled = shift(paused_days, paused_office_days);
     let (unextended, clock) = match open_since {
         None => (settled, Clock::Running),
-        Some(since) => {
+        Some((since, reason)) => {
             let assumed = req.today.unwrap_or(since).max(since);
             let remaining = match req.period {
                 Period::CalendarDays { .. } => (settled - since).num_days(),
@@ -468,11 +482,12 @@ pub fn compute<E: Explain>(
                 paused_days + extra_calendar,
                 paused_office_days + extra_office,
             );
-            ex.step(|| open_pause_step(since, remaining, assumed, projected));
+            ex.step(|| open_pause_step(reason, since, remaining, assumed, projected));
             (
                 projected,
                 Clock::Stopped {
                     since,
+                    reason,
                     remaining,
                     assumed_answer: assumed,
                 },
@@ -608,7 +623,14 @@ pub fn compute<E: Explain>(
         )
     });
     if let (Some(today), Some(status)) = (req.today, status) {
-        ex.step(|| status_step(today, status, req.due_soon_office_days));
+        ex.step(|| {
+            status_step(
+                today,
+                status,
+                open_since.map(|(_, reason)| reason),
+                req.due_soon_office_days,
+            )
+        });
     }
 
     let provisional = cal.is_provisional(received) || cal.is_provisional(next_office_day);

@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use super::{DeadlineStatus, PauseConvention, PeriodSide, SpecialExtensionDates};
 use crate::domain::calendar::{BusinessCalendar, add_days};
 use crate::domain::explain::LegalBasis;
+use crate::domain::state::PauseReason;
 use crate::domain::text::Bilingual;
 
 pub(super) fn base_step(days: u32, first_day_counted: bool, last: NaiveDate) -> Bilingual {
@@ -36,8 +37,28 @@ pub(super) fn base_step(days: u32, first_day_counted: bool, last: NaiveDate) -> 
     }
 }
 
+/// What a pause waits for and on what footing, in both languages: a 補正 pause is the statute's
+/// (the proviso of `basis`), a payment pause the operator's own policy (docs/deadlines.md §3, §7).
+fn waiting_for(reason: PauseReason, basis: LegalBasis) -> (String, String, String, String) {
+    match reason {
+        PauseReason::Correction => (
+            "補正を待つ間".to_string(),
+            "waiting for a correction (補正)".to_string(),
+            format!("{}ただし書等", basis.ja),
+            format!("proviso of {}", basis.en),
+        ),
+        PauseReason::Payment => (
+            "手数料の納付を待つ間".to_string(),
+            "waiting for the fee to be paid".to_string(),
+            "運営者の定めによる停止。補正ではない".to_string(),
+            "the operator's policy, not a correction".to_string(),
+        ),
+    }
+}
+
 pub(super) fn pause_step(
     n: usize,
+    reason: PauseReason,
     from: NaiveDate,
     until: NaiveDate,
     excluded: i64,
@@ -45,37 +66,46 @@ pub(super) fn pause_step(
     basis: LegalBasis,
 ) -> Bilingual {
     let (conv_ja, conv_en) = convention.label();
+    let (what_ja, what_en, why_ja, why_en) = waiting_for(reason, basis);
     Bilingual::owned(
         format!(
-            "停止期間{n}（補正または手数料の納付を待つ間）：{}〜{}、{excluded}日を期間に算入しない（{conv_ja}；{}ただし書等）",
+            "停止期間{n}（{what_ja}）：{}〜{}、{excluded}日を期間に算入しない（{conv_ja}；{why_ja}）",
             ja_date(from),
             ja_date(until),
-            basis.ja
         ),
         format!(
-            "Pause {n} (waiting for a correction or a fee payment): {} to {}, {excluded} days not counted ({conv_en}; proviso of {})",
+            "Pause {n} ({what_en}): {} to {}, {excluded} days not counted ({conv_en}; {why_en})",
             en_date(from),
             en_date(until),
-            basis.en
         ),
     )
 }
 
 pub(super) fn open_pause_step(
+    reason: PauseReason,
     since: NaiveDate,
     remaining: i64,
     assumed: NaiveDate,
     projected: NaiveDate,
 ) -> Bilingual {
+    let (waiting_ja, waiting_en, answer_ja, answer_en) = match reason {
+        PauseReason::Correction => (
+            "請求者からの補正",
+            "a correction (補正) from the requester",
+            "回答",
+            "answer",
+        ),
+        PauseReason::Payment => ("手数料の納付", "the fee to be paid", "納付", "payment"),
+    };
     Bilingual::owned(
         format!(
-            "{}から請求者の対応（補正または手数料の納付）待ちのため期限停止中。停止時点の残り{remaining}日。期限はまだ確定しない：{}に回答が届いた場合 E1 = {}（回答日＋残り日数）",
+            "{}から{waiting_ja}を待つため期限停止中。停止時点の残り{remaining}日。期限はまだ確定しない：{}に{answer_ja}があった場合 E1 = {}（{answer_ja}の日＋残り日数）",
             ja_date(since),
             ja_date(assumed),
             ja_date(projected)
         ),
         format!(
-            "Clock stopped since {} awaiting the requester (a correction or a fee payment); {remaining} days were left. The deadline is not yet fixed: if the answer arrives on {}, E1 = {} (answer day + days left)",
+            "Clock stopped since {} waiting for {waiting_en}; {remaining} days were left. The deadline is not yet fixed: if the {answer_en} arrives on {}, E1 = {} ({answer_en} day + days left)",
             en_date(since),
             en_date(assumed),
             en_date(projected)
@@ -193,14 +223,24 @@ pub(super) fn special_extension_step(
     }
 }
 
-pub(super) fn status_step(today: NaiveDate, status: DeadlineStatus, due_soon: u32) -> Bilingual {
-    let (ja, en) = match status {
-        DeadlineStatus::OnTime => ("期限内", "on time"),
-        DeadlineStatus::DueSoon => ("期限間近", "due soon"),
-        DeadlineStatus::Overdue => ("期限超過", "overdue"),
-        DeadlineStatus::ClockStopped => (
-            "期限停止中（補正または手数料の納付待ち）",
-            "clock stopped (awaiting a correction or a fee payment)",
+/// `waiting`: what a stopped clock waits for.
+pub(super) fn status_step(
+    today: NaiveDate,
+    status: DeadlineStatus,
+    waiting: Option<PauseReason>,
+    due_soon: u32,
+) -> Bilingual {
+    let (ja, en) = match (status, waiting) {
+        (DeadlineStatus::OnTime, _) => ("期限内", "on time"),
+        (DeadlineStatus::DueSoon, _) => ("期限間近", "due soon"),
+        (DeadlineStatus::Overdue, _) => ("期限超過", "overdue"),
+        (DeadlineStatus::ClockStopped, Some(PauseReason::Payment)) => (
+            "期限停止中（手数料の納付待ち）",
+            "clock stopped (awaiting the fee)",
+        ),
+        (DeadlineStatus::ClockStopped, _) => (
+            "期限停止中（補正待ち）",
+            "clock stopped (awaiting a correction)",
         ),
     };
     Bilingual::owned(

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::state::PauseReason;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -131,10 +132,12 @@ fn two_correction_episodes_are_excluded() {
         Pause {
             from: d(2025, 6, 10),
             until: Some(d(2025, 6, 16)),
+            reason: PauseReason::Correction,
         },
         Pause {
             from: d(2025, 6, 20),
             until: Some(d(2025, 6, 23)),
+            reason: PauseReason::Correction,
         },
     ];
     let mut req = national("2025-06-02T09:00:00+09:00");
@@ -157,6 +160,7 @@ fn an_open_pause_stops_the_clock() {
     let pauses = [Pause {
         from: d(2025, 6, 10),
         until: None,
+        reason: PauseReason::Correction,
     }];
     let mut req = national("2025-06-02T09:00:00+09:00");
     req.pauses = &pauses;
@@ -166,6 +170,7 @@ fn an_open_pause_stops_the_clock() {
         r.clock,
         Clock::Stopped {
             since: d(2025, 6, 10),
+            reason: PauseReason::Correction,
             remaining: 22,
             assumed_answer: d(2025, 6, 13)
         }
@@ -173,6 +178,74 @@ fn an_open_pause_stops_the_clock() {
     // If the answer came today: 6/13 + 22 days = 7/5 (Sat).
     assert_eq!(r.statutory_last_day, d(2025, 7, 5));
     assert_eq!(r.status, Some(DeadlineStatus::ClockStopped));
+}
+
+/// A payment pause is the operator's policy, a 補正 pause the statute's: the explanation names
+/// each for what it is, closed or still open, and never calls a payment wait 補正.
+#[test]
+fn a_pause_is_explained_by_what_it_waits_for() {
+    let explain = |pauses: &[Pause]| {
+        let mut req = national("2025-06-02T09:00:00+09:00");
+        req.pauses = pauses;
+        req.today = Some(d(2025, 6, 25));
+        let (plain, explanation) = compute_deadline_explained(&req, cal()).unwrap();
+        (plain, explanation.steps)
+    };
+    let closed_payment = Pause {
+        from: d(2025, 6, 10),
+        until: Some(d(2025, 6, 16)),
+        reason: PauseReason::Payment,
+    };
+    let open_correction = Pause {
+        from: d(2025, 6, 20),
+        until: None,
+        reason: PauseReason::Correction,
+    };
+    let (plain, steps) = explain(&[closed_payment, open_correction]);
+    let closed = steps.iter().find(|s| s.ja.contains("停止期間1")).unwrap();
+    assert!(closed.ja.contains("手数料の納付を待つ間"), "{}", closed.ja);
+    assert!(closed.ja.contains("補正ではない"), "{}", closed.ja);
+    assert!(closed.en.contains("waiting for the fee"), "{}", closed.en);
+    let open = steps
+        .iter()
+        .find(|s| s.ja.contains("期限停止中。"))
+        .unwrap();
+    assert!(open.ja.contains("補正を待つ"), "{}", open.ja);
+    assert!(!open.ja.contains("手数料"), "{}", open.ja);
+    assert!(matches!(
+        plain.clock,
+        Clock::Stopped {
+            reason: PauseReason::Correction,
+            ..
+        }
+    ));
+
+    let open_payment = Pause {
+        until: None,
+        ..closed_payment
+    };
+    let (plain, steps) = explain(&[open_payment]);
+    assert!(matches!(
+        plain.clock,
+        Clock::Stopped {
+            reason: PauseReason::Payment,
+            ..
+        }
+    ));
+    let stopped: Vec<&str> = steps.iter().map(|s| s.ja.as_ref()).collect();
+    assert!(
+        stopped
+            .iter()
+            .any(|s| s.contains("手数料の納付を待つため期限停止中")),
+        "{stopped:?}"
+    );
+    assert!(
+        stopped
+            .iter()
+            .any(|s| s.contains("期限停止中（手数料の納付待ち）")),
+        "{stopped:?}"
+    );
+    assert!(!stopped.iter().any(|s| s.contains("補正")), "{stopped:?}");
 }
 
 #[test]
@@ -207,6 +280,7 @@ fn pauses_are_validated() {
     let backwards = [Pause {
         from: d(2025, 6, 10),
         until: Some(d(2025, 6, 9)),
+        reason: PauseReason::Correction,
     }];
     req.pauses = &backwards;
     assert!(matches!(
@@ -216,6 +290,7 @@ fn pauses_are_validated() {
     let before = [Pause {
         from: d(2025, 6, 1),
         until: Some(d(2025, 6, 9)),
+        reason: PauseReason::Correction,
     }];
     req.pauses = &before;
     assert!(matches!(
@@ -226,10 +301,12 @@ fn pauses_are_validated() {
         Pause {
             from: d(2025, 6, 3),
             until: None,
+            reason: PauseReason::Correction,
         },
         Pause {
             from: d(2025, 6, 10),
             until: Some(d(2025, 6, 11)),
+            reason: PauseReason::Correction,
         },
     ];
     req.pauses = &open_first;
@@ -313,6 +390,7 @@ fn private_internal_target_in_office_days() {
     let pauses = [Pause {
         from: d(2025, 5, 7),
         until: Some(d(2025, 5, 9)),
+        reason: PauseReason::Correction,
     }];
     req.pauses = &pauses;
     let r = compute_deadline(&req, cal()).unwrap();
@@ -449,7 +527,7 @@ proptest! {
         };
         let without = compute_deadline(&req, cal()).unwrap();
         let from = add_days(jst_date(received), start);
-        let pauses = [Pause { from, until: Some(add_days(from, length)) }];
+        let pauses = [Pause { from, until: Some(add_days(from, length)), reason: PauseReason::Correction }];
         req.pauses = &pauses;
         let with = compute_deadline(&req, cal()).unwrap();
         prop_assert!(with.statutory_last_day >= without.statutory_last_day);

@@ -19,6 +19,7 @@ pub mod names;
 pub mod audit_chain;
 pub mod calendar;
 pub mod channel;
+pub mod consent;
 pub mod consultation;
 pub mod deadline;
 pub mod delivery;

@@ -65,10 +65,36 @@ impl SealedParty {
         }
     }
 
-    /// The keyed hashes staff find the case by: the contact's e-mail and the person's name.
-    pub fn search_keys(&self, index: &IndexKey) -> (String, String) {
-        (index.email(&self.contact()), index.name(&self.person.name))
+    /// The keyed hashes staff find the case by: the contact's e-mail address, and the person's
+    /// and the agent's names and kana readings (each once; a blank one is no key).
+    pub fn search_keys(&self, index: &IndexKey) -> SearchKeys {
+        let agent = self.agent.as_ref();
+        let names = [
+            Some(&self.person.name),
+            Some(&self.person.name_kana),
+            agent.map(|a| &a.name),
+            agent.map(|a| &a.name_kana),
+        ];
+        let mut name_keys: Vec<String> = names
+            .into_iter()
+            .flatten()
+            .filter(|name| !crate::storage::index::normalise_name(name).is_empty())
+            .map(|name| index.name(name))
+            .collect();
+        name_keys.sort();
+        name_keys.dedup();
+        SearchKeys {
+            email: index.email(&self.contact()),
+            names: name_keys,
+        }
     }
+}
+
+/// The keyed hashes a case is found by (`storage::index`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchKeys {
+    pub email: String,
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

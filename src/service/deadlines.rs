@@ -9,12 +9,16 @@ use crate::domain::deadline::{Deadline, Pause, compute_deadline_explained};
 use crate::domain::explain::Explanation;
 use crate::domain::lifecycle::CaseFacts;
 use crate::domain::profile::OperatorProfile;
+use crate::domain::state::PauseReason;
 
+/// The stored episodes as the domain counts them. The stored reason is one of [`PauseReason`]'s
+/// names; one this build does not know counts as a 補正, the statute's own pause.
 pub fn pauses_of(rows: &[PauseRow]) -> Vec<Pause> {
     rows.iter()
         .map(|p| Pause {
             from: p.started_on,
             until: p.ended_on,
+            reason: p.reason.parse().unwrap_or(PauseReason::Correction),
         })
         .collect()
 }

@@ -315,13 +315,12 @@ impl Rotation<'_> {
             for id in ids {
                 let sealed = self.db.with_reader(|conn| cases::sealed_party(conn, &id))?;
                 let party: SealedParty = open_json(self.new, &format!("party:{id}"), &sealed)?;
-                let (email, name) = party.search_keys(&index);
-                keys.push((id, email, name));
+                keys.push((id, party.search_keys(&index)));
             }
             done += keys.len();
             self.db.with_writer(|conn| {
-                for (id, email, name) in &keys {
-                    cases::make_searchable(conn, id, email, name)?;
+                for (id, keys) in &keys {
+                    cases::make_searchable(conn, id, &keys.email, &keys.names)?;
                 }
                 Ok(())
             })?;

@@ -100,10 +100,11 @@ pub async fn apply(
     {
         open.until = Some(today);
     }
-    if transition.clock.pause_begins.is_some() {
+    if let Some(reason) = transition.clock.pause_begins {
         pauses.push(Pause {
             from: today,
             until: None,
+            reason,
         });
     }
     let deadline = deadlines::of_case(

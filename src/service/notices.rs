@@ -136,6 +136,41 @@ pub fn withdrawn(lang: Lang, number: &str) -> Notice {
 }
 
 #[derive(Template)]
+#[template(path = "mail/consent_withdrawn.txt")]
+struct ConsentWithdrawn<'a> {
+    lang: Lang,
+    number: &'a str,
+    version: &'a str,
+    at: String,
+    by_staff: bool,
+}
+
+/// The requester is told that their consent's withdrawal is recorded, when, and what it changes
+/// (docs/consent.md §3).
+pub fn consent_withdrawn(
+    lang: Lang,
+    number: &str,
+    version: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    by_staff: bool,
+) -> Notice {
+    Notice {
+        subject: subject(
+            lang,
+            &format!("受付番号 {number} 同意の撤回を記録しました"),
+            &format!("Request {number}: withdrawal of your consent recorded"),
+        ),
+        body: render(&ConsentWithdrawn {
+            lang,
+            number,
+            version,
+            at: crate::i18n::jst_minutes(at.naive_utc()),
+            by_staff,
+        }),
+    }
+}
+
+#[derive(Template)]
 #[template(path = "mail/correction_requested.txt")]
 struct CorrectionRequested<'a> {
     lang: Lang,

@@ -60,6 +60,8 @@ pub struct RequesterCase {
     pub other_links: i64,
     /// Every official letter sent on the case.
     pub letters: Vec<crate::service::letters::Listed>,
+    /// What the requester agreed to and when, with any withdrawal (docs/consent.md §2).
+    pub consents: Vec<crate::service::consents::ConsentEntry>,
 }
 
 impl RequesterCase {
@@ -88,18 +90,25 @@ pub async fn case_view(
             let decisions = decisions::for_case(conn, &row.id)?;
             let other_links = case_links::count(conn, &row.id)?;
             let letters = crate::db::letters::list_for_case(conn, &row.id)?;
+            let consents = crate::db::consents::of_case(conn, &row.id)?;
             Ok(Some((
                 row,
                 events,
                 pauses,
                 docs,
                 conversation,
-                (decisions, other_links, letters),
+                (decisions, other_links, letters, consents),
             )))
         })
         .await?;
-    let Some((row, events, pauses, documents, conversation, (decisions, other_links, letters))) =
-        loaded
+    let Some((
+        row,
+        events,
+        pauses,
+        documents,
+        conversation,
+        (decisions, other_links, letters, consents),
+    )) = loaded
     else {
         return Ok(None);
     };
@@ -136,6 +145,7 @@ pub async fn case_view(
         other_links,
         letters: crate::service::letters::listed(ctx.master, letters)
             .map_err(|e| IntakeError::Storage(e.to_string()))?,
+        consents: crate::service::consents::entries(consents),
     }))
 }
 

@@ -24,7 +24,7 @@ use crate::domain::identity::RequesterType;
 use crate::domain::lifecycle::{Entry, FeeStatus};
 use crate::domain::outcome::Outcome;
 use crate::domain::profile::OperatorProfile;
-use crate::domain::state::CaseState;
+use crate::domain::state::{CaseState, PauseReason};
 use crate::service::case_record::{SealedContent, SealedParty, facts_json, seal_json};
 use crate::service::intake::draft::RequestContent;
 use crate::service::intake::person::PersonDetails;
@@ -290,7 +290,8 @@ impl Seeder<'_> {
             CaseRow,
             Vec<u8>,
             Vec<u8>,
-            Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+            Option<(Pause, Option<chrono::NaiveDate>)>,
+            Vec<String>,
         ),
         SeedError,
     > {
@@ -339,18 +340,30 @@ impl Seeder<'_> {
                 .then_some(DeliveryMethod::PaperByPost);
         }
         let received_day = jst_date(received_at);
-        let pause = (state == CaseState::AwaitingRequester).then(|| {
-            let started = received_day + Duration::days(rng.random_range(1..5));
-            (started, started + Duration::days(14))
-        });
-        let pauses: Vec<Pause> = pause
-            .iter()
-            .map(|(from, _)| Pause {
-                from: *from,
-                until: None,
-            })
-            .collect();
-        facts.correction_reply_by = pause.map(|(_, reply_by)| reply_by);
+        // The open pause of a case waiting on its requester, with a 補正's reply-by date.
+        let pause = match state {
+            CaseState::AwaitingRequester => {
+                let started = received_day + Duration::days(rng.random_range(1..5));
+                let asked = Pause {
+                    from: started,
+                    until: None,
+                    reason: PauseReason::Correction,
+                };
+                Some((asked, Some(started + Duration::days(14))))
+            }
+            // The fee was invoiced at receipt; the profile stops the clock while it is owed.
+            CaseState::AwaitingPayment if self.profile.payment_wait_stops_clock => {
+                let owed = Pause {
+                    from: received_day,
+                    until: None,
+                    reason: PauseReason::Payment,
+                };
+                Some((owed, None))
+            }
+            _ => None,
+        };
+        let pauses: Vec<Pause> = pause.iter().map(|(p, _)| *p).collect();
+        facts.correction_reply_by = pause.and_then(|(_, reply_by)| reply_by);
         let deadline = compute_deadline(
             &self
                 .profile
@@ -438,7 +451,6 @@ impl Seeder<'_> {
             assignee_id: (rng.random_bool(0.8))
                 .then(|| workers[rng.random_range(0..workers.len())].clone()),
             email_index: self.index.email(&person.email),
-            name_index: self.index.name(&person.name),
             access_token_hash: None,
             confirm_code_hash: None,
             confirm_attempts: 0,
@@ -452,7 +464,8 @@ impl Seeder<'_> {
             seal_json(self.master, &format!("party:{id}"), &party).map_err(failed)?;
         let sealed_content =
             seal_json(self.master, &format!("content:{id}"), &content).map_err(failed)?;
-        Ok((row, sealed_party, sealed_content, pause))
+        let name_keys = party.search_keys(self.index).names;
+        Ok((row, sealed_party, sealed_content, pause, name_keys))
     }
 }
 
@@ -461,7 +474,8 @@ type SeededCase = (
         CaseRow,
         Vec<u8>,
         Vec<u8>,
-        Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        Option<(Pause, Option<chrono::NaiveDate>)>,
+        Vec<String>,
     ),
     Option<DecisionRow>,
 );
@@ -490,7 +504,8 @@ fn write_batch(
     let mut events = Vec::with_capacity(batch.len() * 2);
     let mut pauses = Vec::new();
     let mut decisions = Vec::new();
-    for ((mut row, party, content, pause), decision) in batch {
+    let mut name_keys = Vec::with_capacity(batch.len() * 2);
+    for ((mut row, party, content, pause, names), decision) in batch {
         let year = year_of(&row);
         let number = next_number.entry(year).or_insert(1);
         row.receipt_number = Some(cases::format_receipt_number(year, *number));
@@ -522,21 +537,23 @@ fn write_batch(
                 row.state,
             ));
         }
-        if let Some((started_on, reply_by)) = pause {
+        if let Some((pause, reply_by)) = pause {
             pauses.push(PauseRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 case_id: row.id.clone(),
-                reason: "correction".into(),
-                started_on,
-                reply_by: Some(reply_by),
+                reason: pause.reason.as_str().into(),
+                started_on: pause.from,
+                reply_by,
                 ended_on: None,
             });
         }
         decisions.extend(decision);
+        name_keys.extend(names.into_iter().map(|key| (key, row.id.clone())));
         rows.push(row);
         sealed.push((party, content));
     }
     cases::insert_many(conn, &rows, &sealed)?;
+    cases::insert_name_keys_of_many(conn, &name_keys)?;
     cases::append_events(conn, &events)?;
     if !pauses.is_empty() {
         cases::insert_pauses(conn, &pauses)?;

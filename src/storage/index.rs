@@ -1,6 +1,7 @@
-//! Keyed hashes that let staff find a case by the requester's exact e-mail address or name
-//! without decrypting every row, and without the stored value revealing either to someone who
-//! reads the database (an unkeyed hash of an e-mail address is easily reversed by guessing).
+//! Keyed hashes that let staff find a case by the requester's exact e-mail address, or by a name
+//! (the person's or the agent's, written or read in kana), without decrypting every row, and
+//! without the stored value revealing any of them to someone who reads the database (an unkeyed
+//! hash of an e-mail address or a name is easily reversed by guessing).
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -44,10 +45,19 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// Names are compared without spaces of either width, so 「山田 花子」「山田　花子」「山田花子」 match.
+/// Names and their kana readings are compared as one form, so that what a clerk types finds what
+/// the requester typed: NFKC (half-width ｶﾀｶﾅ and full-width ＡＢＣ to their usual width), hiragana as
+/// katakana, no spaces of either width, lower case. 「山田 花子」「山田　花子」「山田花子」 match, and
+/// 「ヤマダ ハナコ」「やまだはなこ」「ﾔﾏﾀﾞ ﾊﾅｺ」 match.
 pub fn normalise_name(name: &str) -> String {
-    name.chars()
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc()
         .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            // The hiragana block sits 0x60 below its katakana twins (ぁ..ゖ → ァ..ヶ).
+            'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            other => other,
+        })
         .collect::<String>()
         .to_lowercase()
 }
@@ -75,5 +85,27 @@ mod tests {
             IndexKey::derive(&[2; 32]).email("a@example.jp")
         );
         assert_eq!(key.email("a@example.jp").len(), 64);
+    }
+
+    #[test]
+    fn a_reading_matches_in_katakana_or_hiragana_of_either_width() {
+        let key = IndexKey::derive(&[1; 32]);
+        let reading = key.name("ヤマダ ハナコ");
+        for typed in [
+            "やまだ はなこ",
+            "やまだはなこ",
+            "ﾔﾏﾀﾞ ﾊﾅｺ",
+            "ヤマダ　ハナコ",
+            "ﾔﾏﾀﾞﾊﾅｺ",
+        ] {
+            assert_eq!(key.name(typed), reading, "{typed}");
+        }
+        assert_eq!(
+            key.name("ガッコウ"),
+            key.name("ｶﾞｯｺｳ"),
+            "voiced marks compose"
+        );
+        assert_ne!(key.name("ヤマダ ハナコ"), key.name("ヤマダ ハナ"));
+        assert_eq!(key.name("ＹＡＭＡＤＡ Hanako"), key.name("yamada hanako"));
     }
 }

@@ -65,6 +65,7 @@ async fn pages_have_no_axe_violations() {
     app.staff(Role::Approver, "boss@example.jp").await;
     let case_path = app.requester_with_case("axe@example.jp").await;
     let letter = crate::letters::first_letter(&app.get(&case_path).await.body, &case_path);
+    let consent_page = crate::consents::withdraw_page(&app.get(&case_path).await.body, &case_path);
     let Some(browser) = Browser::start_with(390, 844, true).await else {
         return;
     };
@@ -83,6 +84,8 @@ async fn pages_have_no_axe_violations() {
         "/no/such/page",
         &letter,
         "/case/no-such-link",
+        &case_path,
+        &consent_page,
     ] {
         browser.client.goto(&go(path)).await.unwrap();
         check(path).await;

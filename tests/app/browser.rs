@@ -25,6 +25,16 @@ impl Browser {
     /// With `javascript`, pages may run scripts: only for tools injected over WebDriver (axe-core
     /// waits on timers, which a browser without JavaScript never fires); the app ships none.
     pub async fn start_with(width: u32, height: u32, javascript: bool) -> Option<Browser> {
+        Browser::launch(width, height, javascript, false).await
+    }
+
+    /// A phone's screen, 390 × 844 CSS pixels at 3 device pixels each, emulated as a mobile
+    /// viewport: a desktop window cannot be narrower than 500 pixels.
+    pub async fn phone() -> Option<Browser> {
+        Browser::launch(390, 844, false, true).await
+    }
+
+    async fn launch(width: u32, height: u32, javascript: bool, phone: bool) -> Option<Browser> {
         let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
         let driver = match Command::new(&driver_path)
@@ -67,6 +77,11 @@ impl Browser {
                 }
             }),
         );
+        if phone {
+            caps["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 3.0 }
+            });
+        }
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -116,12 +131,13 @@ impl Browser {
         }
     }
 
-    /// Keeps a screenshot under target/screenshots for people to look at.
-    pub async fn screenshot(&self, name: &str) {
+    /// Keeps a screenshot under target/screenshots for people to look at; returns the PNG.
+    pub async fn screenshot(&self, name: &str) -> Vec<u8> {
         let png = self.client.screenshot().await.unwrap();
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+        png
     }
 
     pub async fn close(mut self) {

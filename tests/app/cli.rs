@@ -230,6 +230,21 @@ async fn dev_seed_fills_an_empty_database_and_refuses_one_with_real_cases() {
         String::from_utf8_lossy(&seeded.stderr)
     );
     assert!(String::from_utf8_lossy(&seeded.stdout).contains("now holds 300"));
+    // Each case waiting on its requester has its open pause, with what it waits for; and every
+    // case its name keys (the name and its reading).
+    for (state, reason) in [
+        ("awaiting_requester", "correction"),
+        ("awaiting_payment", "payment"),
+    ] {
+        let waiting = format!("SELECT COUNT(*) AS n FROM cases WHERE state = '{state}'");
+        let paused = format!(
+            "SELECT COUNT(*) AS n FROM cases c JOIN case_pauses p ON p.case_id = c.id \
+             WHERE c.state = '{state}' AND p.reason = '{reason}' AND p.ended_on IS NULL"
+        );
+        assert!(world.count(&waiting) > 0, "{state} seeded");
+        assert_eq!(world.count(&paused), world.count(&waiting), "{state}");
+    }
+    assert_eq!(world.count("SELECT COUNT(*) AS n FROM case_name_keys"), 600);
 
     // Seeded cases look real to the workspace: every open state shows up in the queue.
     let app = crate::portal::spawn_portal(&world, "national").await;

@@ -151,6 +151,21 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
         "withdraw",
         app.get(&format!("{case_path}/withdraw")).await.body,
     );
+    // The consent history's withdrawal page, and the history once withdrawn (#26).
+    let consent_page = crate::consents::withdraw_page(&app.get(&case_path).await.body, &case_path);
+    let consent_form = app.get(&consent_page).await.body;
+    keep("consent-withdraw", consent_form.clone());
+    let withdrawn = app
+        .post(
+            &consent_page,
+            &[("csrf", &crate::helpers::csrf_of(&consent_form))],
+        )
+        .await;
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.body);
+    keep(
+        "requester-case-consent-withdrawn",
+        app.get(&case_path).await.body,
+    );
 
     // The help desk, each role on its pages.
     let clerk = app.staff(Role::Staff, "clerk@example.jp").await;

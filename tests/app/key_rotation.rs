@@ -57,6 +57,14 @@ async fn case_works(world: &World) {
         .expect("search by e-mail finds the case")
         + marker.len();
     let id = found.body[start..].split('"').next().unwrap().to_string();
+    // The name keys are recomputed too: her reading, typed in hiragana, finds the same case.
+    let by_reading = app
+        .get_with(
+            &clerk.client,
+            "/staff/cases?q=%E3%82%84%E3%81%BE%E3%81%A0%E3%81%AF%E3%81%AA%E3%81%93",
+        )
+        .await;
+    assert!(by_reading.body.contains(&id), "search by やまだはなこ");
     let requester = app
         .get_with(&clerk.client, &format!("/staff/cases/{id}/requester"))
         .await;

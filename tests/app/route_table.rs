@@ -129,6 +129,7 @@ fn concrete(path: &str, case_id: &str) -> String {
         .replace("{document}", "00000000-0000-0000-0000-000000000000")
         .replace("{decision}", "00000000-0000-0000-0000-000000000000")
         .replace("{letter}", "00000000-0000-0000-0000-000000000000")
+        .replace("{consent}", "00000000-0000-0000-0000-000000000000")
         .replace("{code}", "en")
         .replace("{outcome}", "disclosed")
 }

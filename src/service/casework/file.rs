@@ -49,6 +49,8 @@ pub struct CaseFile {
     pub content: SealedContent,
     /// The official letters sent on the case, oldest first.
     pub letters: Vec<crate::service::letters::Listed>,
+    /// The requester's consents and their withdrawals (docs/consent.md §4).
+    pub consents: Vec<crate::service::consents::ConsentEntry>,
 }
 
 pub fn open_ledger(
@@ -77,21 +79,22 @@ pub async fn load(
     let row = open_case(cw.db, actor, case_id, now).await?;
     let viewed = actor.audit(now, "case.viewed", &row.id);
     let id = row.id.clone();
-    let (events, pauses, docs, conversation, fee_rows, decision_rows, sealed_content) = cw
-        .db
-        .write(move |conn| {
-            audit::append(conn, &viewed)?;
-            Ok((
-                cases::events(conn, &id)?,
-                cases::pauses(conn, &id)?,
-                documents::for_case(conn, &id)?,
-                messages::for_case(conn, &id)?,
-                fees::for_case(conn, &id)?,
-                decision_rows::for_case(conn, &id)?,
-                cases::sealed_content(conn, &id)?,
-            ))
-        })
-        .await?;
+    let (events, pauses, docs, conversation, fee_rows, decision_rows, sealed_content, consents) =
+        cw.db
+            .write(move |conn| {
+                audit::append(conn, &viewed)?;
+                Ok((
+                    cases::events(conn, &id)?,
+                    cases::pauses(conn, &id)?,
+                    documents::for_case(conn, &id)?,
+                    messages::for_case(conn, &id)?,
+                    fees::for_case(conn, &id)?,
+                    decision_rows::for_case(conn, &id)?,
+                    cases::sealed_content(conn, &id)?,
+                    crate::db::consents::of_case(conn, &id)?,
+                ))
+            })
+            .await?;
     let facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
     let today = jst_date(now);
     let deadline = deadlines::of_case(
@@ -151,6 +154,7 @@ pub async fn load(
         allowed,
         content,
         letters,
+        consents: crate::service::consents::entries(consents),
         row,
     })
 }

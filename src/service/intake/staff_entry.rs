@@ -164,15 +164,13 @@ pub async fn enter(
     let access_token = token::case_link(&case_id);
     let person = draft.person.normalised();
     let agent = draft.is_agent().then(|| draft.agent.clone());
-    let contact = match &agent {
-        Some(a) => a.email.trim().to_lowercase(),
-        None => person.email.clone(),
-    };
     let party = SealedParty {
         requester_type,
         person: person.clone(),
         agent,
     };
+    let contact = party.contact();
+    let keys = party.search_keys(ctx.index);
     let content = SealedContent {
         kind,
         content: draft.content.clone(),
@@ -192,8 +190,7 @@ pub async fn enter(
         received_at: Some(received_at.naive_utc()),
         due_on: deadline.as_ref().map(|d| d.last_office_day),
         assignee_id: None,
-        email_index: ctx.index.email(&contact),
-        name_index: ctx.index.name(&person.name),
+        email_index: keys.email,
         access_token_hash: None,
         confirm_code_hash: None,
         confirm_attempts: 0,
@@ -228,6 +225,7 @@ pub async fn enter(
         .write(move |conn| {
             row.receipt_number = Some(cases::next_receipt_number(conn, arrived_on.year())?);
             cases::insert(conn, &row, &sealed_party, &sealed_content)?;
+            cases::insert_name_keys(conn, &row.id, &keys.names)?;
             append_event(conn, &row.id, now, &label, "entered", None, row.state)?;
             if let Some(invoice) = &invoice {
                 invoice.write(conn, row.state)?;

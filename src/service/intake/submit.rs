@@ -284,7 +284,6 @@ pub async fn submit(
         // address is not yet proven; its search keys are written when it is confirmed, when it
         // enters the search indexes (they hold received cases only).
         email_index: NOT_YET_SEARCHABLE.to_string(),
-        name_index: NOT_YET_SEARCHABLE.to_string(),
         access_token_hash: None,
         confirm_code_hash: Some(token::digest(&format!("{case_id}:{code}"))),
         confirm_attempts: 0,
@@ -490,7 +489,7 @@ async fn confirm(
         open_json(ctx.master, &format!("party:{}", row.id), &sealed)?
     };
     let contact = party.contact();
-    let (email_index, name_index) = party.search_keys(ctx.index);
+    let keys = party.search_keys(ctx.index);
     let profile = ctx.profile.clone();
     let issuer = letters::Issuer::new(ctx.master, profile.clone(), "system".to_string());
     let saved = ctx
@@ -499,10 +498,9 @@ async fn confirm(
             let number = cases::next_receipt_number(conn, received_date.year())?;
             updated.receipt_number = Some(number.clone());
             let mut saved = cases::update(conn, &updated)?;
-            cases::make_searchable(conn, &saved.id, &email_index, &name_index)?;
+            cases::make_searchable(conn, &saved.id, &keys.email, &keys.names)?;
             audit::append(conn, &requester_audit(now, "request.confirmed", &saved.id))?;
-            saved.email_index.clone_from(&email_index);
-            saved.name_index.clone_from(&name_index);
+            saved.email_index.clone_from(&keys.email);
             append_event(
                 conn,
                 &saved.id,

@@ -15,7 +15,7 @@ use crate::domain::identity::DocumentType;
 use crate::domain::identity_review::PRE_UPLOAD_WARNINGS;
 use crate::domain::lifecycle::FeeStatus;
 use crate::domain::profile::OperatorProfile;
-use crate::domain::state::CaseState;
+use crate::domain::state::{CaseState, PauseReason};
 use crate::i18n::Lang;
 use crate::service::intake::submit::{self, IntakeError};
 use crate::service::portal;
@@ -261,7 +261,7 @@ pub fn download_gone(page: PageContext, access_token: &str) -> Result<HttpRespon
 }
 
 /// The events a requester's timeline shows, each with a requester-facing `case.event.*` label.
-pub const REQUESTER_EVENTS: [&str; 25] = [
+pub const REQUESTER_EVENTS: [&str; 26] = [
     "submitted",
     "entered",
     "confirm_email",
@@ -287,6 +287,7 @@ pub const REQUESTER_EVENTS: [&str; 25] = [
     "withdraw",
     "dismiss",
     "transfer",
+    "consent_withdrawn",
 ];
 
 pub struct TimelineEntry {
@@ -319,7 +320,10 @@ struct CasePage {
     received: Option<String>,
     due: Option<String>,
     statutory_due: Option<String>,
-    clock_stopped: bool,
+    /// The catalogue key saying what a stopped clock waits for: the requester's 補正 or the fee.
+    clock_stopped: Option<&'static str>,
+    /// The clock is stopped for the fee: the fee panel says so, and that it is not a 補正.
+    waiting_for_fee: bool,
     overdue: bool,
     explanation: Vec<String>,
     timeline: Vec<TimelineEntry>,
@@ -349,6 +353,8 @@ struct CasePage {
     statutory_label: &'static str,
     /// 「これからの流れ」 for the state the case is in.
     next_step: &'static str,
+    /// What the requester agreed to and when, with any withdrawal.
+    consents: Vec<super::consent::ConsentLine>,
 }
 
 pub async fn show(
@@ -401,6 +407,7 @@ pub async fn case_page_typed(
         dismissal_on,
         other_links,
         letters,
+        consents,
     } = case;
     // Only what the requester did or was told: internal steps (assignment, notes, each document
     // review, drafts sent back) are the help desk's, not the requester's history.
@@ -509,9 +516,26 @@ pub async fn case_page_typed(
             statutory_due: deadline
                 .as_ref()
                 .map(|(d, _)| d.statutory_last_day.to_string()),
-            clock_stopped: deadline
-                .as_ref()
-                .is_some_and(|(d, _)| matches!(d.clock, Clock::Stopped { .. })),
+            clock_stopped: deadline.as_ref().and_then(|(d, _)| match d.clock {
+                Clock::Stopped {
+                    reason: PauseReason::Correction,
+                    ..
+                } => Some("case.clock_stopped"),
+                Clock::Stopped {
+                    reason: PauseReason::Payment,
+                    ..
+                } => Some("case.clock_stopped_payment"),
+                Clock::Running => None,
+            }),
+            waiting_for_fee: deadline.as_ref().is_some_and(|(d, _)| {
+                matches!(
+                    d.clock,
+                    Clock::Stopped {
+                        reason: PauseReason::Payment,
+                        ..
+                    }
+                )
+            }),
             overdue: deadline
                 .as_ref()
                 .is_some_and(|(d, _)| d.status == Some(DeadlineStatus::Overdue)),
@@ -556,6 +580,7 @@ pub async fn case_page_typed(
                 lang.t("case.target_last_day")
             },
             next_step: lang.t(&format!("case.next.{}", case_state.as_str())),
+            consents: super::consent::lines(lang, &consents),
             page,
         },
     )

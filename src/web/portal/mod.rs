@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod case;
+pub mod consent;
 pub mod files;
 pub mod messages;
 pub mod steps;
@@ -154,6 +155,14 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
             web::get().to(withdraw::confirm_page),
         )
         .route("/case/{token}/withdraw", web::post().to(withdraw::withdraw))
+        .route(
+            "/case/{token}/consents/{consent}/withdraw",
+            web::get().to(consent::confirm_page),
+        )
+        .route(
+            "/case/{token}/consents/{consent}/withdraw",
+            web::post().to(consent::withdraw),
+        )
         .route(
             "/case/{token}/links/end-others",
             web::post().to(case::end_other_links),

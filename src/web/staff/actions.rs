@@ -27,6 +27,7 @@ use crate::service::casework::review::DocumentReview;
 use crate::service::casework::{
     CaseworkError, actions, decisions, delivery, fees, procedure, review,
 };
+use crate::service::consents;
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
 use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
@@ -216,6 +217,10 @@ pub enum CaseAction {
         reply: ThirdPartyReply,
         on: NaiveDate,
     },
+    /// A withdrawal of consent the requester told the desk of (撤回).
+    WithdrawConsent {
+        consent: String,
+    },
 }
 
 /// Every case form carries the version of the case it was shown at; a form shown before
@@ -267,6 +272,8 @@ case_forms! {
     TransferForm { to_body, transfer_reason, consulted }
     ConsultForm { who, sent_on, consult_reply_by }
     ThirdPartyReplyForm { consultation, reply, replied_on }
+    /// `consent`: the id of the consent withdrawn.
+    WithdrawConsentForm { consent }
 }
 
 /// A reviewer's verdict on one identity document. The checklist's boxes are named
@@ -674,6 +681,9 @@ async fn perform(
             procedure::record_third_party_reply(&cw, actor, case, &consultation, reply, on, now)
                 .await?
         }
+        CaseAction::WithdrawConsent { consent } => {
+            consents::withdraw_by_staff(&cw, actor, case, &consent, now).await?
+        }
     };
     Ok(())
 }
@@ -774,6 +784,8 @@ case_actions! {
     consult: CaseWorker, ConsultForm => ConsultForm::parse;
     /// Record the third party's answer.
     third_party_reply: CaseWorker, ThirdPartyReplyForm => ThirdPartyReplyForm::parse;
+    /// Record a withdrawal of consent the requester made by telephone, letter or at the counter.
+    withdraw_consent: CaseWorker, WithdrawConsentForm => |f| Ok(CaseAction::WithdrawConsent { consent: trimmed(&f.consent) });
 }
 
 impl From<Approver> for CaseWorker {

@@ -129,6 +129,8 @@ pub struct CasePage {
     pub decisions: Vec<view::DecisionItem>,
     /// The official letters sent, each opened and printed from here.
     pub letters: Vec<crate::service::letters::Listed>,
+    /// The requester's consents; a standing one may be withdrawn on their word (docs/consent.md §4).
+    pub consents: Vec<crate::web::portal::consent::ConsentLine>,
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub delivery_methods: Vec<(&'static str, &'static str)>,
     pub delivery_method: String,
@@ -442,6 +444,7 @@ pub async fn render_case(
             .is_some_and(|s| matches!(s.postage, Postage::AtCost { .. })),
         decisions: view::decisions(lang, &names, regime, &file.decisions),
         letters: file.letters.clone(),
+        consents: crate::web::portal::consent::lines(lang, &file.consents),
         outcomes: file
             .facts
             .outcomes()

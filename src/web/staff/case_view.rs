@@ -11,6 +11,7 @@ use crate::domain::fees::LedgerEntry;
 use crate::domain::identity::IdentityEvaluation;
 use crate::domain::identity_review::{CheckItem, MaskingAction, MaskingFinding, checklist};
 use crate::domain::message::MessageDirection;
+use crate::domain::state::PauseReason;
 use crate::i18n::{Lang, jst_minutes};
 use crate::service::casework::decisions::DecisionView;
 use crate::service::casework::file::TimelineRow as CaseEventRow;
@@ -292,7 +293,8 @@ pub fn decisions(
 pub struct DeadlineView {
     pub last_office_day: String,
     pub statutory_last_day: String,
-    pub stopped: bool,
+    /// The catalogue key saying what a stopped clock waits for (a 補正 or the fee).
+    pub stopped: Option<&'static str>,
     pub overdue: bool,
     pub due_soon: bool,
     pub paused_days: i64,
@@ -308,7 +310,17 @@ pub fn deadline(lang: Lang, file: &CaseFile) -> Option<DeadlineView> {
     Some(DeadlineView {
         last_office_day: d.due_office_day.to_string(),
         statutory_last_day: d.statutory_last_day.to_string(),
-        stopped: matches!(d.clock, Clock::Stopped { .. }),
+        stopped: match d.clock {
+            Clock::Stopped {
+                reason: PauseReason::Correction,
+                ..
+            } => Some("staff.case.stopped.correction"),
+            Clock::Stopped {
+                reason: PauseReason::Payment,
+                ..
+            } => Some("staff.case.stopped.payment"),
+            Clock::Running => None,
+        },
         overdue: d.status == Some(DeadlineStatus::Overdue),
         due_soon: d.status == Some(DeadlineStatus::DueSoon),
         paused_days: d.paused_days,

@@ -212,6 +212,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/staff/cases/{id}/third-party-reply",
             web::post().to(actions::third_party_reply),
         )
+        .route(
+            "/staff/cases/{id}/withdraw-consent",
+            web::post().to(actions::withdraw_consent),
+        )
         .route("/staff/audit", web::get().to(audit::log))
         .route("/staff/audit.csv", web::get().to(audit::csv))
         .route("/staff/trail", web::get().to(audit::my_trail));

@@ -122,7 +122,8 @@ fn filter_from(query: &QueueQuery, state: &AppState, me: &CaseWorker) -> QueueFi
     } else if q.contains('@') {
         filter.email_index = Some(state.index.email(q));
     } else {
-        filter.name_index = Some(state.index.name(q));
+        // The person's or the agent's name, or either's reading in kana of any width.
+        filter.name_key = Some(state.index.name(q));
     }
     filter
 }
