@@ -87,7 +87,9 @@ pub async fn case_view(
             let conversation = message_rows::visible_to_requester(conn, &row.id)?;
             let decisions = decisions::for_case(conn, &row.id)?;
             let other_links = case_links::count(conn, &row.id)?;
-            let letters = crate::db::letters::for_case(conn, &row.id)?;
+            let mut letters = crate::db::letters::for_case(conn, &row.id)?;
+            // The notice to an objecting third party names that party (Art. 86(3)).
+            letters.retain(crate::service::letters::for_requester_row);
             Ok(Some((
                 row,
                 events,
@@ -330,6 +332,7 @@ pub async fn withdraw(
             purpose: "withdrawn",
         }),
         message: None,
+        letter: None,
         also: Some(Box::new(move |conn, saved| {
             audit::append(conn, &requester_audit(now, "case.withdrawn", &saved.id))
         })),

@@ -68,6 +68,7 @@ impl AppState {
         Ok(crate::service::lifecycle::Desk {
             master: &self.master,
             from: &self.mail_from,
+            public_url: &self.config.public_url,
             profile: self.profiles.fresh(&self.db).await?,
             calendar: self.fresh_calendar().await?,
         })

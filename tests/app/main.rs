@@ -22,6 +22,7 @@ mod html_checker;
 mod instances;
 mod key_rotation;
 mod letters;
+mod letters_procedure;
 mod mail;
 mod mail_once;
 mod metrics;

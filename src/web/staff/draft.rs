@@ -122,7 +122,12 @@ async fn draft_page(
                 .pick(&state.profile().label.ja, &state.profile().label.en)
                 .to_string(),
             receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
-            issued_on: String::new(),
+            // The day it would carry if approved today, written as the letter will write it.
+            issued_on: crate::domain::letters::letter_date(
+                crate::domain::deadline::jst_date(state.now()),
+                state.profile().letters.date_style.value,
+                letter_lang == Lang::En,
+            ),
             title: title(file.facts.kind, o, regime, letter_lang),
             outcome: letter_lang.pick(o.label_ja(regime), o.label_en()),
             text: text.clone(),
