@@ -341,12 +341,12 @@ pub async fn for_requester(
     ctx: &crate::service::intake::submit::IntakeContext<'_>,
     link: &str,
     letter_id: &str,
-    japanese: bool,
+    (japanese, taken): (bool, Taken),
 ) -> Result<Option<LetterContent>, LetterError> {
     let Some(case) = crate::service::portal::find_case(ctx, link).await? else {
         return Ok(None);
     };
-    tracing::info!(case_id = %case.id, "requester opened a letter");
+    tracing::info!(case_id = %case.id, pdf = taken == Taken::Pdf, "requester opened a letter");
     match open(
         ctx.db,
         ctx.master,
@@ -362,18 +362,36 @@ pub async fn for_requester(
     }
 }
 
-/// A letter of a case a member of staff may open; opening it (it names the requester) is
-/// audited like opening the requester's details.
+/// How a letter is taken: read on its page, or downloaded as a PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    Page,
+    Pdf,
+}
+
+impl Taken {
+    fn audit_action(self) -> &'static str {
+        match self {
+            Taken::Page => "letter.viewed",
+            Taken::Pdf => "letter.pdf_downloaded",
+        }
+    }
+}
+
+/// A letter of a case a member of staff may open; opening it or downloading it (it names the
+/// requester) is audited like opening the requester's details.
 pub async fn for_staff(
     cw: &crate::service::casework::Casework<'_>,
     actor: &crate::service::casework::StaffActor,
     (case_id, letter_id): (&str, &str),
-    japanese: bool,
+    (japanese, taken): (bool, Taken),
     now: DateTime<Utc>,
 ) -> Result<LetterContent, crate::service::casework::CaseworkError> {
     use crate::service::casework::CaseworkError;
     let row = crate::service::casework::open_case(cw.db, actor, case_id, now).await?;
-    let viewed = actor.audit(now, "letter.viewed", &row.id).target(letter_id);
+    let viewed = actor
+        .audit(now, taken.audit_action(), &row.id)
+        .target(letter_id);
     cw.db
         .write(move |conn| crate::db::audit::append(conn, &viewed))
         .await?;

@@ -21,6 +21,7 @@ mod helpers;
 mod html_checker;
 mod instances;
 mod key_rotation;
+mod letter_pdf;
 mod letters;
 mod letters_procedure;
 mod mail;
