@@ -14,7 +14,7 @@ use krilla::geom::Point;
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use crate::domain::letters::LetterContent;
 
@@ -152,9 +152,36 @@ impl Typesetter<'_> {
     }
 }
 
-fn draw(surface: &mut Surface<'_>, font: &Font, lines: &[(Point, f32, String)]) {
+/// The glyphs of `text`, one a character, each advancing by the font's own width: Japanese
+/// needs no shaping, and the kerning a shaper would add to Latin text is not missed in a
+/// letter. Each glyph keeps its character's place in the text, from which the PDF's ToUnicode
+/// map is made (the text copies and searches as typed).
+fn glyphs(face: &ttf_parser::Face<'_>, text: &str) -> Vec<KrillaGlyph> {
+    let em = f32::from(face.units_per_em());
+    text.char_indices()
+        .map(|(at, c)| {
+            let id = face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
+            let advance = face.glyph_hor_advance(id).unwrap_or(face.units_per_em());
+            KrillaGlyph {
+                glyph_id: GlyphId::new(u32::from(id.0)),
+                text_range: at..at + c.len_utf8(),
+                x_advance: f32::from(advance) / em,
+                x_offset: 0.0,
+                y_offset: 0.0,
+                y_advance: 0.0,
+                location: None,
+            }
+        })
+        .collect()
+}
+
+fn draw(
+    surface: &mut Surface<'_>,
+    (font, face): (&Font, &ttf_parser::Face<'_>),
+    lines: &[(Point, f32, String)],
+) {
     for (at, size, text) in lines {
-        surface.draw_text(*at, font.clone(), *size, text, false, TextDirection::Auto);
+        surface.draw_glyphs(*at, &glyphs(face, text), font.clone(), text, *size, false);
     }
 }
 
@@ -217,7 +244,7 @@ pub fn render(letter: &LetterContent, font: &LetterFont) -> Result<Vec<u8>, PdfE
     for lines in &t.pages {
         let mut page = document.start_page_with(settings()?);
         let mut surface = page.surface();
-        draw(&mut surface, &t.font.font, lines);
+        draw(&mut surface, (&t.font.font, &t.face), lines);
         surface.finish();
         page.finish();
     }
