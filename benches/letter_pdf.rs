@@ -53,7 +53,10 @@ fn main() {
             return;
         }
     };
-    println!("font loaded in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "font loaded in {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
     let letter = letter();
     let one = render(&letter, &font).expect("a PDF");
     if let Some(out) = std::env::var_os("LETTER_PDF_OUT") {

@@ -6,10 +6,47 @@
 fn closes(c: char) -> bool {
     matches!(
         c,
-        '。' | '、' | '，' | '．' | '）' | '」' | '』' | '】' | '〕' | '〉' | '》' | '・' | '：'
-            | '；' | '？' | '！' | 'ー' | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ'
-            | 'ょ' | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | ','
-            | '.' | ')' | ':' | ';' | '?' | '!'
+        '。' | '、'
+            | '，'
+            | '．'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '・'
+            | '：'
+            | '；'
+            | '？'
+            | '！'
+            | 'ー'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | ','
+            | '.'
+            | ')'
+            | ':'
+            | ';'
+            | '?'
+            | '!'
     )
 }
 
@@ -72,7 +109,10 @@ mod tests {
     #[test]
     fn japanese_breaks_anywhere_but_before_closing_punctuation() {
         let lines = wrap("開示請求書を受け付けました。次のとおり", 6.0, unit);
-        assert_eq!(lines, vec!["開示請求書を", "受け付けまし", "た。次のとお", "り"]);
+        assert_eq!(
+            lines,
+            vec!["開示請求書を", "受け付けまし", "た。次のとお", "り"]
+        );
         // 「。」 at the start of a line hangs at the end of the one before.
         let lines = wrap("受け付けました。次のとおり", 7.0, unit);
         assert_eq!(lines, vec!["受け付けました。", "次のとおり"]);
@@ -83,7 +123,11 @@ mod tests {
     fn english_moves_a_word_to_the_next_line_whole() {
         let lines = wrap("We have received your request", 5.0, unit);
         assert_eq!(lines, vec!["We have", "received", "your", "request"]);
-        assert!(lines.iter().all(|l| !l.starts_with(' ') && !l.ends_with(' ')));
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.starts_with(' ') && !l.ends_with(' '))
+        );
     }
 
     proptest! {

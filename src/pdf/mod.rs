@@ -59,7 +59,8 @@ impl LetterFont {
                 candidates.iter().map(|p| p.display().to_string()).collect(),
             ));
         };
-        let data = std::fs::read(path).map_err(|_| PdfError::BadFont(path.display().to_string()))?;
+        let data =
+            std::fs::read(path).map_err(|_| PdfError::BadFont(path.display().to_string()))?;
         LetterFont::from_bytes(data).ok_or_else(|| PdfError::BadFont(path.display().to_string()))
     }
 

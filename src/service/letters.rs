@@ -402,12 +402,12 @@ pub async fn for_staff(
         Reader::Staff,
         japanese,
     )
-        .await
-        .map_err(|e| match e {
-            LetterError::NotFound => CaseworkError::NotFound,
-            LetterError::Corrupt => CaseworkError::Corrupt("letter unreadable".into()),
-            LetterError::Db(db) => db.into(),
-        })
+    .await
+    .map_err(|e| match e {
+        LetterError::NotFound => CaseworkError::NotFound,
+        LetterError::Corrupt => CaseworkError::Corrupt("letter unreadable".into()),
+        LetterError::Db(db) => db.into(),
+    })
 }
 
 /// The letters of a case for its staff page (the caller has opened the case).

@@ -15,10 +15,10 @@ use crate::domain::lifecycle::{self, Transition};
 use crate::domain::message::MessageDirection;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::refusal::Refusal;
+use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
 use crate::service::case_record::{append_event, facts_json, parse_facts};
 use crate::service::deadlines;
-use crate::i18n::Lang;
 use crate::service::letters::{self, Issuer, Stage};
 use crate::service::notices::{self, Notice};
 use crate::storage::crypto::MasterKey;
@@ -181,7 +181,13 @@ pub async fn apply(
                 )?;
             }
             let issued = match &letter {
-                Some(l) => Some(letters::issue(conn, &l.issuer, &saved, &(l.stage)(&saved), now)?),
+                Some(l) => Some(letters::issue(
+                    conn,
+                    &l.issuer,
+                    &saved,
+                    &(l.stage)(&saved),
+                    now,
+                )?),
                 None => None,
             };
             if let Some(n) = &notice {
@@ -196,8 +202,9 @@ pub async fn apply(
                     text,
                     html: None,
                 };
-                let outgoing = mail::prepare(&master, &from, &mail, n.purpose, Some(&saved.id), now)
-                    .map_err(|e| DbError::Unavailable(format!("notice not sealed: {e}")))?;
+                let outgoing =
+                    mail::prepare(&master, &from, &mail, n.purpose, Some(&saved.id), now)
+                        .map_err(|e| DbError::Unavailable(format!("notice not sealed: {e}")))?;
                 outbox::enqueue(conn, &outgoing)?;
             }
             if let Some(also) = also.as_mut() {

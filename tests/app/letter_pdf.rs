@@ -130,21 +130,22 @@ async fn each_letter_downloads_as_a_pdf_with_its_text_and_the_font_embedded() {
     let clerk = app.staff(Role::Staff, "clerk@example.jp").await;
     let id = case_id_from_queue(&app, &clerk).await;
     let staff_path = format!("/staff/cases/{id}{}", &letter_path[case_path.len()..]);
-    let (status, _, staff_pdf) =
-        download(&app, &clerk.client, &format!("{staff_path}/pdf")).await;
+    let (status, _, staff_pdf) = download(&app, &clerk.client, &format!("{staff_path}/pdf")).await;
     assert_eq!(status, 200);
     assert_eq!(squeezed(&poppler("pdftotext", &staff_pdf)), text);
     assert_eq!(
-        world.count(
-            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'letter.pdf_downloaded'"
-        ),
+        world
+            .count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'letter.pdf_downloaded'"),
         1
     );
     // Someone else's link opens nothing.
     let (status, _, _) = download(
         &app,
         &app.client,
-        &format!("/case/not-a-link/letters/{}/pdf", &letter_path[letter_path.rfind('/').unwrap() + 1..]),
+        &format!(
+            "/case/not-a-link/letters/{}/pdf",
+            &letter_path[letter_path.rfind('/').unwrap() + 1..]
+        ),
     )
     .await;
     assert_eq!(status, 404);

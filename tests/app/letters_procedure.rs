@@ -146,7 +146,10 @@ async fn article_84_part_and_remainder_each_have_their_own_letter() {
     let mail = mail_with(&world, "2024年分を開示します").await;
     let part = mail_names_and_links(&app, &mail, part_title).await;
     let scope = part[part.find("決定の範囲").expect("the scope line")..].to_string();
-    assert!(scope.contains("個人情報保護法第84条の規定により"), "{scope}");
+    assert!(
+        scope.contains("個人情報保護法第84条の規定により"),
+        "{scope}"
+    );
     assert!(
         scope.contains(&format!(
             "残りの部分については、{}までに決定します",
@@ -167,7 +170,10 @@ async fn article_84_part_and_remainder_each_have_their_own_letter() {
         &[
             ("outcome", "non_disclosure"),
             ("ground_art78_1_2", "1"),
-            ("text", "残りの部分は、第三者の個人情報であるため開示しません。"),
+            (
+                "text",
+                "残りの部分は、第三者の個人情報であるため開示しません。",
+            ),
         ],
     )
     .await;
@@ -258,9 +264,20 @@ async fn a_third_party_that_objected_is_told_of_the_disclosure_in_a_letter_of_it
         "{}",
         refused.body
     );
-    assert_eq!(world.count("SELECT COUNT(*) AS n FROM letters"), letters_before);
-    let reason = "当該情報は請求者本人の診療に関する情報であり、第三者の権利利益を害するおそれがないため";
-    done(&app, &boss, &id, "approve", &[("third_party_reason", reason)]).await;
+    assert_eq!(
+        world.count("SELECT COUNT(*) AS n FROM letters"),
+        letters_before
+    );
+    let reason =
+        "当該情報は請求者本人の診療に関する情報であり、第三者の権利利益を害するおそれがないため";
+    done(
+        &app,
+        &boss,
+        &id,
+        "approve",
+        &[("third_party_reason", reason)],
+    )
+    .await;
 
     // Staff see it after the decision's letter, addressed to the third party, with the reason
     // and a day of disclosure two full weeks after the decision.
@@ -274,10 +291,7 @@ async fn a_third_party_that_objected_is_told_of_the_disclosure_in_a_letter_of_it
     assert!(n >= 3, "{titles:?}");
     assert_eq!(
         &titles[n - 2..],
-        &[
-            "保有個人情報の開示をする旨の決定について（通知）",
-            title
-        ]
+        &["保有個人情報の開示をする旨の決定について（通知）", title]
     );
     let notice = app.get_with(&clerk.client, &staff_links[n - 1].0).await;
     assert_eq!(notice.status, 200);
@@ -287,7 +301,10 @@ async fn a_third_party_that_objected_is_told_of_the_disclosure_in_a_letter_of_it
         "株式会社みなと調査 代表取締役 港一郎　様"
     );
     let decision_number = {
-        let decision = app.get_with(&clerk.client, &staff_links[n - 2].0).await.body;
+        let decision = app
+            .get_with(&clerk.client, &staff_links[n - 2].0)
+            .await
+            .body;
         text_of(&decision, "letter-number")
     };
     assert_ne!(text_of(&notice, "letter-number"), decision_number);

@@ -545,7 +545,10 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
     );
     // Dated as the letter will be: 和暦 (the letter settings' default), the day of approval.
     let dated = {
-        let at = preview.body.find("class=\"letter__date\"").expect("the date line");
+        let at = preview
+            .body
+            .find("class=\"letter__date\"")
+            .expect("the date line");
         preview.body[at..at + preview.body[at..].find("</p>").unwrap()].to_string()
     };
     let on = madoguchi::domain::deadline::jst_date(madoguchi::clock::Clock::now(&app.clock));

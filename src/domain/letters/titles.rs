@@ -357,7 +357,11 @@ mod tests {
             t(LetterKind::RemainderDecision(Outcome::NonDisclosure)).ja,
             "保有個人情報の開示をしない旨の決定（残りの部分）について（通知）"
         );
-        assert!(t(LetterKind::RemainderDecision(partial)).en.ends_with("(remainder, Art. 84)"));
+        assert!(
+            t(LetterKind::RemainderDecision(partial))
+                .en
+                .ends_with("(remainder, Art. 84)")
+        );
         assert_eq!(
             t(LetterKind::ThirdPartyNotice).ja,
             "反対意見書に係る保有個人情報の開示決定について（通知）"
