@@ -181,4 +181,7 @@ async fn without_a_font_the_letter_page_says_why_there_is_no_pdf() {
         page.body.contains("id=\"letter-title\""),
         "the letter is still there to print"
     );
+    if let Some(jar) = crate::html_checker::vnu_jar() {
+        crate::html_checker::assert_valid(&jar, &[("pdf-unavailable".into(), page.body)]);
+    }
 }

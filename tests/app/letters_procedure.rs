@@ -256,6 +256,7 @@ async fn a_third_party_that_objected_is_told_of_the_disclosure_in_a_letter_of_it
     // The approver must say why it is disclosed over the objection; nothing is issued before.
     let page = case_page(&app, &boss, &id).await;
     assert!(page.contains("name=\"third_party_reason\""), "asked for");
+    let mut pages = vec![("approver-over-objection".to_string(), page)];
     let letters_before = world.count("SELECT COUNT(*) AS n FROM letters");
     let refused = act(&app, &boss, &id, "approve", &[("third_party_reason", "  ")]).await;
     assert_eq!(refused.status, 422);
@@ -321,6 +322,8 @@ async fn a_third_party_that_objected_is_told_of_the_disclosure_in_a_letter_of_it
         assert!(notice.contains(said), "{said}: {notice}");
     }
     assert!(text_of(&notice, "letter-remedy").contains("審査請求"));
+    pages.push(("refused-without-reason".into(), refused.body.clone()));
+    pages.push(("third-party-notice".into(), notice.clone()));
 
     // The requester never sees it: not listed, and not opened by its address.
     let requester = app.get(&case_path).await.body;
@@ -331,4 +334,10 @@ async fn a_third_party_that_objected_is_told_of_the_disclosure_in_a_letter_of_it
     // The requester's decision mail names the decision's letter, not the third party's.
     let mail = mail_with(&world, "全部を開示します").await;
     assert!(!mail.contains(title) && !mail.contains("港一郎"));
+
+    // The pages this adds pass the Nu HTML Checker (last: it takes seconds, and idle connections
+    // to the server close meanwhile).
+    if let Some(jar) = crate::html_checker::vnu_jar() {
+        crate::html_checker::assert_valid(&jar, &pages);
+    }
 }
