@@ -129,6 +129,24 @@ async fn article_84_part_and_remainder_each_have_their_own_letter() {
         "開示決定等の期限の特例規定の適用について（通知）",
     )
     .await;
+    // The clerk's preview already carries the part's title.
+    let preview = app
+        .post_with(
+            &clerk.client,
+            &format!("/staff/cases/{id}/draft/preview"),
+            &[
+                ("outcome", "full_disclosure"),
+                ("text", "調査票のうち2024年分を開示します。"),
+            ],
+        )
+        .await;
+    assert!(
+        preview
+            .body
+            .contains("保有個人情報の開示をする旨の決定（相当の部分）について（通知）"),
+        "{}",
+        preview.body
+    );
     done(
         &app,
         &clerk,

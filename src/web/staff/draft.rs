@@ -16,7 +16,7 @@ use crate::domain::grounds::WithholdingGround;
 use crate::domain::letters::holes::{Hole, holes};
 use crate::domain::outcome::Outcome;
 use crate::i18n::Lang;
-use crate::service::casework::decisions::{self, Draft, ground_labels, remedy, title};
+use crate::service::casework::decisions::{self, Draft, ground_labels, remedy};
 use crate::service::casework::{CaseworkError, file};
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
@@ -128,7 +128,13 @@ async fn draft_page(
                 state.profile().letters.date_style.value,
                 letter_lang == Lang::En,
             ),
-            title: title(file.facts.kind, o, regime, letter_lang),
+            // Under Art. 84, the title of the part's or the remainder's letter.
+            title: decisions::letter_title(
+                crate::domain::letters::LetterKind::decision(o, file.facts.next_decision_scope()),
+                file.facts.kind,
+                regime,
+                letter_lang,
+            ),
             outcome: letter_lang.pick(o.label_ja(regime), o.label_en()),
             text: text.clone(),
             grounds: ground_labels(&input.grounds, letter_lang),
