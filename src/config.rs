@@ -51,6 +51,9 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A bearer token that opens `/metrics`; without one, only a client on this machine may read it.
     pub metrics_token: Option<String>,
+    /// The font letters are set in as PDF (`MADOGUCHI_LETTER_FONT`); None: the first of
+    /// `pdf::DEFAULT_FONT_PATHS` that exists.
+    pub letter_font: Option<PathBuf>,
     /// Unattended backups, when `MADOGUCHI_BACKUP_DIR` is set.
     pub backup_schedule: Option<BackupSchedule>,
     pub secrets: Secrets,
@@ -235,6 +238,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "MADOGUCHI_METRICS_TOKEN",
         "(none: /metrics answers loopback clients only)",
         "bearer token a monitoring system sends to read /metrics from elsewhere; when set, every reader must send it",
+    ),
+    (
+        "MADOGUCHI_LETTER_FONT",
+        "(Debian's /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc, or Fedora's or Arch's)",
+        "a Japanese font file (.ttf, .otf or .ttc) in which letters are set as PDF; without one the letter pages say the PDF cannot be made",
     ),
     (
         "MADOGUCHI_BACKUP_DIR",
@@ -461,6 +469,7 @@ impl Config {
             }
         };
         let metrics_token = get("MADOGUCHI_METRICS_TOKEN").map(str::to_string);
+        let letter_font = get("MADOGUCHI_LETTER_FONT").map(PathBuf::from);
         if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
             errors.push("MADOGUCHI_METRICS_TOKEN: use at least 16 characters".into());
         }
@@ -528,6 +537,7 @@ impl Config {
                 rate_limit_per_minute,
                 trusted_proxies,
                 metrics_token,
+                letter_font,
                 backup_schedule,
                 secrets,
             }),

@@ -13,6 +13,7 @@ pub mod db;
 pub mod domain;
 pub mod i18n;
 pub mod mail;
+pub mod pdf;
 pub mod secrets;
 pub mod service;
 pub mod startup;

@@ -239,6 +239,7 @@ impl Application {
             blobs,
             clock,
             metrics,
+            letter_font: Arc::default(),
         });
         let cookie_secure = config.cookie_secure;
         let https = config.public_url.starts_with("https://");

@@ -35,6 +35,8 @@ pub struct LetterRow {
 #[derive(Debug, Clone)]
 pub struct ListedRow {
     pub id: String,
+    /// `domain::letters::LetterKind::code()`.
+    pub kind: String,
     pub number: String,
     pub issued_on: NaiveDate,
     pub list_title: String,
@@ -73,11 +75,12 @@ pub fn insert(conn: &mut DbConnection, row: &LetterRow) -> Result<(), DbError> {
 
 /// The letters of a case as its list shows them, oldest first.
 pub fn list_for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<ListedRow>, DbError> {
-    let found: Vec<(String, String, NaiveDate, String, String)> = letters::table
+    let found: Vec<(String, String, String, NaiveDate, String, String)> = letters::table
         .filter(letters::case_id.eq(case_id))
         .order((letters::issued_at.asc(), letters::seq.asc()))
         .select((
             letters::id,
+            letters::kind,
             letters::number,
             letters::issued_on,
             letters::list_title,
@@ -86,7 +89,7 @@ pub fn list_for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<Liste
         .load(conn)?;
     found
         .into_iter()
-        .map(|(id, number, issued_on, list_title, list_date)| {
+        .map(|(id, kind, number, issued_on, list_title, list_date)| {
             let sealed_content = if list_title.is_empty() {
                 Some(
                     letters::table
@@ -99,6 +102,7 @@ pub fn list_for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<Liste
             };
             Ok(ListedRow {
                 id,
+                kind,
                 number,
                 issued_on,
                 list_title,

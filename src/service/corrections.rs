@@ -59,6 +59,7 @@ pub async fn request(
             author: staff_label,
             body: what,
         }),
+        letter: None,
         also: None,
     };
     Ok(lifecycle::apply(db, desk, row, firing, now).await?.0)
@@ -82,6 +83,7 @@ pub async fn answer(
             author: "requester".into(),
             body,
         }),
+        letter: None,
         also: Some(Box::new(move |conn, saved| {
             crate::db::audit::append(
                 conn,

@@ -11,7 +11,9 @@ use crate::domain::event::{Actor, Event};
 use crate::domain::message::MessageDirection;
 use crate::i18n::Lang;
 use crate::service::case_record::contact_of;
-use crate::service::lifecycle::{self, ApplyError, Desk, Firing, NewMessage, NoticeTo};
+use crate::service::lifecycle::{
+    self, ApplyError, Desk, Firing, LetterToIssue, NewMessage, NoticeTo,
+};
 use crate::service::notices;
 
 /// What happened to one case the sweep found due.
@@ -85,10 +87,11 @@ pub async fn dismiss_lapsed(
             author: "system".into(),
             body: why,
         }),
-        also: Some(Box::new(move |conn, saved| {
-            crate::service::letters::issue(conn, &issuer, saved, &stage, now)?;
-            audit::append(conn, &audit_row)
-        })),
+        letter: Some(LetterToIssue {
+            issuer,
+            stage: Box::new(move |_| stage.clone()),
+        }),
+        also: Some(Box::new(move |conn, _| audit::append(conn, &audit_row))),
     };
     match lifecycle::apply(db, desk, row, firing, now).await {
         Ok(_) => Ok(Dismissal::Dismissed),

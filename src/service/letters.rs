@@ -44,6 +44,7 @@ impl Issuer {
 }
 
 /// One stage's letter: its kind, its words and its particulars (dates, reasons, amounts).
+#[derive(Debug, Clone)]
 pub struct Stage {
     pub kind: LetterKind,
     pub body: Bilingual,
@@ -103,19 +104,54 @@ pub fn date_value(profile: &OperatorProfile, date: NaiveDate) -> Bilingual {
     )
 }
 
-/// Issues `stage`'s letter on `case` in the caller's transaction; returns its number.
+/// A letter just issued: what a mail about it names, and where it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub id: String,
+    pub number: String,
+    /// The title in the language the letter was sent in.
+    pub title: String,
+}
+
+/// Who a letter is addressed to: the requester, or (Art. 86(3)) a third party by the name
+/// staff recorded, in Japanese.
+pub enum Addressee {
+    Requester,
+    ThirdParty(String),
+}
+
+/// Issues `stage`'s letter to the requester of `case` in the caller's transaction.
 pub fn issue(
     conn: &mut DbConnection,
     issuer: &Issuer,
     case: &CaseRow,
     stage: &Stage,
     now: DateTime<Utc>,
-) -> Result<String, DbError> {
+) -> Result<Issued, DbError> {
+    issue_to(conn, issuer, case, stage, Addressee::Requester, now)
+}
+
+/// Issues `stage`'s letter on `case` to `to` in the caller's transaction.
+pub fn issue_to(
+    conn: &mut DbConnection,
+    issuer: &Issuer,
+    case: &CaseRow,
+    stage: &Stage,
+    to: Addressee,
+    now: DateTime<Utc>,
+) -> Result<Issued, DbError> {
     let profile = &issuer.profile;
     let facts = parse_facts(case).map_err(corrupt)?;
-    let sealed_party = cases::sealed_party(conn, &case.id)?;
-    let party: SealedParty =
-        open_json(&issuer.master, &format!("party:{}", case.id), &sealed_party).map_err(corrupt)?;
+    let (name, english) = match to {
+        Addressee::Requester => {
+            let sealed_party = cases::sealed_party(conn, &case.id)?;
+            let party: SealedParty =
+                open_json(&issuer.master, &format!("party:{}", case.id), &sealed_party)
+                    .map_err(corrupt)?;
+            (party.person.name, case.lang == "en")
+        }
+        Addressee::ThirdParty(name) => (name, false),
+    };
     let issued_on = jst_date(now);
     let fy = fiscal_year(issued_on);
     let seq = rows::next_seq(conn, SERIES, fy)?;
@@ -126,7 +162,6 @@ pub fn issue(
         .number(seq, issued_on, settings.date_style.value);
     let sender = sender_of(profile);
     let contact = complaint_contact_of(profile);
-    let english = case.lang == "en";
     let draft = |english: bool| LetterDraft {
         kind: stage.kind,
         request: facts.kind,
@@ -134,7 +169,7 @@ pub fn issue(
         english,
         number: number.clone(),
         issued_on,
-        addressee: &party.person.name,
+        addressee: &name,
         sender: &sender,
         body: stage.body.clone(),
         particulars: stage.particulars.clone(),
@@ -146,6 +181,7 @@ pub fn issue(
         texts.push(compose(&draft(false), settings));
     }
     let id = uuid::Uuid::now_v7().to_string();
+    let title = texts[0].title.clone();
     let json = serde_json::to_vec(&Frozen { texts }).map_err(corrupt)?;
     let sealed_content = issuer
         .master
@@ -154,7 +190,7 @@ pub fn issue(
     rows::insert(
         conn,
         &LetterRow {
-            id,
+            id: id.clone(),
             case_id: case.id.clone(),
             kind: stage.kind.code(),
             series: SERIES.to_string(),
@@ -170,7 +206,27 @@ pub fn issue(
             list_date,
         },
     )?;
-    Ok(number)
+    Ok(Issued { id, number, title })
+}
+
+/// A private link to `issued` for the mail that names it: the requester's other links are not
+/// known (only their digests are kept), so a new one is added to the case, as a look-up adds one
+/// (docs/security.md §5); the requester ends it from the case page like any other.
+pub fn private_link(
+    conn: &mut DbConnection,
+    case_id: &str,
+    public_url: &str,
+    issued: &Issued,
+    now: DateTime<Utc>,
+) -> Result<String, DbError> {
+    let token = crate::auth::token::case_link(case_id);
+    crate::db::case_links::add(
+        conn,
+        case_id,
+        &crate::auth::token::digest(&token),
+        now.naive_utc(),
+    )?;
+    Ok(format!("{public_url}/case/{token}/letters/{}", issued.id))
 }
 
 /// A letter in a case's list: what the requester and staff see before opening it.
@@ -207,19 +263,33 @@ pub async fn list(db: &Db, master: &MasterKey, case_id: &str) -> Result<Vec<List
     listed(master, found)
 }
 
+/// Whether the requester's pages show the letter: all but the notice to an objecting third
+/// party, which names that party.
+pub fn addressed_to_requester(kind: &str) -> bool {
+    LetterKind::parse(kind).is_none_or(LetterKind::for_requester)
+}
+
+/// Who opens a letter: the requester sees only what is addressed to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Requester,
+    Staff,
+}
+
 /// One letter of a case as sent: in the language it was sent in, or its Japanese text when
 /// `japanese` is asked for.
 pub async fn open(
     db: &Db,
     master: &MasterKey,
-    case_id: &str,
-    letter_id: &str,
+    (case_id, letter_id): (&str, &str),
+    reader: Reader,
     japanese: bool,
 ) -> Result<LetterContent, LetterError> {
     let (case, letter) = (case_id.to_string(), letter_id.to_string());
     let row = db
         .read(move |conn| rows::find(conn, &case, &letter))
         .await?
+        .filter(|row| reader == Reader::Staff || addressed_to_requester(&row.kind))
         .ok_or(LetterError::NotFound)?;
     let mut frozen = open_sealed(master, &row.id, &row.sealed_content)?;
     let at = if japanese {
@@ -272,41 +342,73 @@ pub async fn for_requester(
     ctx: &crate::service::intake::submit::IntakeContext<'_>,
     link: &str,
     letter_id: &str,
-    japanese: bool,
+    (japanese, taken): (bool, Taken),
 ) -> Result<Option<LetterContent>, LetterError> {
     let Some(case) = crate::service::portal::find_case(ctx, link).await? else {
         return Ok(None);
     };
-    tracing::info!(case_id = %case.id, "requester opened a letter");
-    match open(ctx.db, ctx.master, &case.id, letter_id, japanese).await {
+    tracing::info!(case_id = %case.id, pdf = taken == Taken::Pdf, "requester opened a letter");
+    match open(
+        ctx.db,
+        ctx.master,
+        (&case.id, letter_id),
+        Reader::Requester,
+        japanese,
+    )
+    .await
+    {
         Ok(letter) => Ok(Some(letter)),
         Err(LetterError::NotFound) => Ok(None),
         Err(other) => Err(other),
     }
 }
 
-/// A letter of a case a member of staff may open; opening it (it names the requester) is
-/// audited like opening the requester's details.
+/// How a letter is taken: read on its page, or downloaded as a PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    Page,
+    Pdf,
+}
+
+impl Taken {
+    fn audit_action(self) -> &'static str {
+        match self {
+            Taken::Page => "letter.viewed",
+            Taken::Pdf => "letter.pdf_downloaded",
+        }
+    }
+}
+
+/// A letter of a case a member of staff may open; opening it or downloading it (it names the
+/// requester) is audited like opening the requester's details.
 pub async fn for_staff(
     cw: &crate::service::casework::Casework<'_>,
     actor: &crate::service::casework::StaffActor,
     (case_id, letter_id): (&str, &str),
-    japanese: bool,
+    (japanese, taken): (bool, Taken),
     now: DateTime<Utc>,
 ) -> Result<LetterContent, crate::service::casework::CaseworkError> {
     use crate::service::casework::CaseworkError;
     let row = crate::service::casework::open_case(cw.db, actor, case_id, now).await?;
-    let viewed = actor.audit(now, "letter.viewed", &row.id).target(letter_id);
+    let viewed = actor
+        .audit(now, taken.audit_action(), &row.id)
+        .target(letter_id);
     cw.db
         .write(move |conn| crate::db::audit::append(conn, &viewed))
         .await?;
-    open(cw.db, cw.desk.master, &row.id, letter_id, japanese)
-        .await
-        .map_err(|e| match e {
-            LetterError::NotFound => CaseworkError::NotFound,
-            LetterError::Corrupt => CaseworkError::Corrupt("letter unreadable".into()),
-            LetterError::Db(db) => db.into(),
-        })
+    open(
+        cw.db,
+        cw.desk.master,
+        (&row.id, letter_id),
+        Reader::Staff,
+        japanese,
+    )
+    .await
+    .map_err(|e| match e {
+        LetterError::NotFound => CaseworkError::NotFound,
+        LetterError::Corrupt => CaseworkError::Corrupt("letter unreadable".into()),
+        LetterError::Db(db) => db.into(),
+    })
 }
 
 /// The letters of a case for its staff page (the caller has opened the case).
@@ -350,19 +452,16 @@ pub fn receipt_stage(
     }
 }
 
-/// `inner` (a fee service's ledger write) followed, in the same transaction, by the letter the
-/// entry calls for: an invoice for a charge, a receipt for a payment; other entries send none.
-pub fn with_fee_letter(
-    cw: &crate::service::casework::Casework<'_>,
-    actor: &crate::service::casework::StaffActor,
+/// The letter a ledger entry calls for: an invoice for a charge, a receipt for a payment;
+/// other entries send none.
+pub fn fee_stage(
+    profile: &OperatorProfile,
     entry: &crate::domain::fees::LedgerEntry,
     now: DateTime<Utc>,
-    mut inner: crate::service::lifecycle::AlsoWrite,
-) -> crate::service::lifecycle::AlsoWrite {
+) -> Option<Stage> {
     use crate::domain::fees::LedgerEntry;
-    let profile = cw.desk.profile.clone();
     let yen = |amount: i64| Bilingual::owned(format!("{amount}円"), format!("JPY {amount}"));
-    let stage = match entry {
+    match entry {
         LedgerEntry::Invoice { amount, .. } => {
             let mut particulars = vec![(Bilingual::fixed("金額", "Amount"), yen(amount.0))];
             if let Some(Some(account)) = profile.office.payment.bank_account.public() {
@@ -407,20 +506,12 @@ pub fn with_fee_letter(
                 (Bilingual::fixed("金額", "Amount"), yen(amount.0)),
                 (
                     Bilingual::fixed("受領日", "Received on"),
-                    date_value(&profile, jst_date(now)),
+                    date_value(profile, jst_date(now)),
                 ),
             ],
         }),
         _ => None,
-    };
-    let Some(stage) = stage else {
-        return inner;
-    };
-    let issuer = Issuer::new(cw.desk.master, profile, actor.label());
-    Box::new(move |conn, saved| {
-        inner(conn, saved)?;
-        issue(conn, &issuer, saved, &stage, now).map(|_| ())
-    })
+    }
 }
 
 /// The dismissal letter (a 処分: a public body's carries its 教示), with the reason.

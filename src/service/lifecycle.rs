@@ -15,10 +15,12 @@ use crate::domain::lifecycle::{self, Transition};
 use crate::domain::message::MessageDirection;
 use crate::domain::profile::OperatorProfile;
 use crate::domain::refusal::Refusal;
+use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail};
 use crate::service::case_record::{append_event, facts_json, parse_facts};
 use crate::service::deadlines;
-use crate::service::notices::Notice;
+use crate::service::letters::{self, Issuer, Stage};
+use crate::service::notices::{self, Notice};
 use crate::storage::crypto::MasterKey;
 use lettre::message::Mailbox;
 
@@ -45,6 +47,9 @@ pub struct NoticeTo {
 pub struct Desk<'a> {
     pub master: &'a MasterKey,
     pub from: &'a Mailbox,
+    /// Where people reach the service (`MADOGUCHI_PUBLIC_URL`): a mail that names a letter links
+    /// to it.
+    pub public_url: &'a str,
     pub profile: std::sync::Arc<OperatorProfile>,
     pub calendar: std::sync::Arc<BusinessCalendar>,
 }
@@ -61,7 +66,16 @@ pub struct Firing {
     pub notice: Option<NoticeTo>,
     /// A message recorded with the event (e.g. what a 補正 asks for, or the requester's answer).
     pub message: Option<NewMessage>,
+    /// The official letter the step issues (docs/notices.md §5); the notice's mail then names it
+    /// and links to it.
+    pub letter: Option<LetterToIssue>,
     pub also: Option<AlsoWrite>,
+}
+
+/// A letter issued in the step's transaction, worded from the case as the step left it.
+pub struct LetterToIssue {
+    pub issuer: Issuer,
+    pub stage: Box<dyn Fn(&CaseRow) -> Stage + Send>,
 }
 
 pub struct NewMessage {
@@ -84,6 +98,7 @@ pub async fn apply(
         actor_label,
         notice,
         message,
+        letter,
         mut also,
     } = firing;
     let facts = parse_facts(&row).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
@@ -124,25 +139,13 @@ pub async fn apply(
     updated.facts = facts_json(&after).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
     updated.updated_at = now.naive_utc();
     // A request made on paper may have no e-mail address: its notices go by post instead.
-    let outgoing = match notice.filter(|n| !n.to.trim().is_empty()) {
-        Some(NoticeTo {
-            to,
-            notice,
-            purpose,
-        }) => {
-            let mail = OutgoingMail {
-                to,
-                subject: notice.subject,
-                text: notice.body,
-                html: None,
-            };
-            Some(
-                mail::prepare(desk.master, desk.from, &mail, purpose, Some(&row.id), now)
-                    .map_err(|e| ApplyError::Corrupt(e.to_string()))?,
-            )
-        }
-        None => None,
-    };
+    let notice = notice.filter(|n| !n.to.trim().is_empty());
+    if let Some(n) = &notice {
+        mail::parse_mailbox(&n.to).map_err(|e| ApplyError::Corrupt(e.to_string()))?;
+    }
+    let lang = Lang::from_code(&row.lang).unwrap_or_default();
+    let (master, from) = (desk.master.clone_key(), desk.from.clone());
+    let public_url = desk.public_url.trim_end_matches('/').to_string();
     let (from_state, to_state, label) = (transition.from, transition.to, actor_label.to_string());
     let event_name = transition.event.as_str();
     let (clock, reply_by) = (transition.clock, transition.facts.correction_reply_by);
@@ -178,8 +181,32 @@ pub async fn apply(
                     },
                 )?;
             }
-            if let Some(outgoing) = &outgoing {
-                outbox::enqueue(conn, outgoing)?;
+            let issued = match &letter {
+                Some(l) => Some(letters::issue(
+                    conn,
+                    &l.issuer,
+                    &saved,
+                    &(l.stage)(&saved),
+                    now,
+                )?),
+                None => None,
+            };
+            if let Some(n) = &notice {
+                let mut text = n.notice.body.clone();
+                if let Some(issued) = &issued {
+                    let link = letters::private_link(conn, &saved.id, &public_url, issued, now)?;
+                    text.push_str(&notices::letter_issued(lang, issued, &link));
+                }
+                let mail = OutgoingMail {
+                    to: n.to.clone(),
+                    subject: n.notice.subject.clone(),
+                    text,
+                    html: None,
+                };
+                let outgoing =
+                    mail::prepare(&master, &from, &mail, n.purpose, Some(&saved.id), now)
+                        .map_err(|e| DbError::Unavailable(format!("notice not sealed: {e}")))?;
+                outbox::enqueue(conn, &outgoing)?;
             }
             if let Some(also) = also.as_mut() {
                 also(conn, &saved)?;

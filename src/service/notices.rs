@@ -297,6 +297,22 @@ pub fn decision(lang: Lang, notice: &DecisionNotice<'_>) -> Notice {
     }
 }
 
+/// The paragraph a notice's mail ends with when its step issued a letter: the letter's title
+/// and number, and the private link where it is read and printed. Never the letter's body: it
+/// names the requester.
+pub fn letter_issued(lang: Lang, issued: &crate::service::letters::Issued, link: &str) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "\n通知書「{}」（{}）をお送りします。次のリンクから表示・印刷できます（このリンクはご請求の確認用ページを開けます。他の人に知らせないでください）。\n{link}\n",
+            issued.title, issued.number
+        ),
+        Lang::En => format!(
+            "\nWe have issued the letter \"{}\" ({}). Read or print it here (the link opens your request's page: do not share it):\n{link}\n",
+            issued.title, issued.number
+        ),
+    }
+}
+
 /// Staff have no language of their own here, so their notices say everything in Japanese and
 /// English, and their subjects have a prefix of their own.
 const STAFF_SUBJECT_PREFIX: &str = "【窓口】";

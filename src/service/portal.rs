@@ -89,7 +89,9 @@ pub async fn case_view(
             let conversation = message_rows::visible_to_requester(conn, &row.id)?;
             let decisions = decisions::for_case(conn, &row.id)?;
             let other_links = case_links::count(conn, &row.id)?;
-            let letters = crate::db::letters::list_for_case(conn, &row.id)?;
+            let mut letters = crate::db::letters::list_for_case(conn, &row.id)?;
+            // The notice to an objecting third party names that party (Art. 86(3)).
+            letters.retain(|letter| crate::service::letters::addressed_to_requester(&letter.kind));
             let consents = crate::db::consents::of_case(conn, &row.id)?;
             Ok(Some((
                 row,
@@ -340,6 +342,7 @@ pub async fn withdraw(
             purpose: "withdrawn",
         }),
         message: None,
+        letter: None,
         also: Some(Box::new(move |conn, saved| {
             audit::append(conn, &requester_audit(now, "case.withdrawn", &saved.id))
         })),

@@ -153,6 +153,7 @@ impl Sweeper {
             let desk = Desk {
                 master: &self.master,
                 from: &self.from,
+                public_url: &self.public_url,
                 profile: profile.clone(),
                 calendar: calendar.clone(),
             };

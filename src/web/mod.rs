@@ -55,6 +55,9 @@ pub struct AppState {
     pub clock: Arc<dyn crate::clock::Clock>,
     /// Requests counted and timed for `/metrics`.
     pub metrics: Arc<crate::service::metrics::Metrics>,
+    /// The font letters are set in as PDF, read on the first PDF asked for (19 MB that most
+    /// instances never need); a missing font is looked for again next time.
+    pub letter_font: Arc<std::sync::OnceLock<Arc<crate::pdf::LetterFont>>>,
 }
 
 impl AppState {
@@ -68,9 +71,22 @@ impl AppState {
         Ok(crate::service::lifecycle::Desk {
             master: &self.master,
             from: &self.mail_from,
+            public_url: &self.config.public_url,
             profile: self.profiles.fresh(&self.db).await?,
             calendar: self.fresh_calendar().await?,
         })
+    }
+
+    /// The font letters are set in as PDF, read once (off the async workers).
+    pub async fn letter_font(&self) -> Result<Arc<crate::pdf::LetterFont>, crate::pdf::PdfError> {
+        if let Some(font) = self.letter_font.get() {
+            return Ok(font.clone());
+        }
+        let configured = self.config.letter_font.clone();
+        let read = web::block(move || crate::pdf::LetterFont::locate(configured.as_deref()))
+            .await
+            .map_err(|e| crate::pdf::PdfError::Render(e.to_string()))??;
+        Ok(self.letter_font.get_or_init(|| Arc::new(read)).clone())
     }
 
     /// The operator profile as last refreshed (for pages).

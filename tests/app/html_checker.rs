@@ -14,7 +14,7 @@ use madoguchi::domain::role::Role;
 use crate::helpers::{World, csrf_of, in_ci};
 use crate::portal::spawn_portal;
 
-fn vnu_jar() -> Option<PathBuf> {
+pub fn vnu_jar() -> Option<PathBuf> {
     let candidates = std::env::var("MADOGUCHI_TEST_VNU_JAR")
         .ok()
         .map(PathBuf::from)
@@ -43,7 +43,6 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
     let world = World::new();
     let db = crate::helpers::seeded(&world, 60);
     let app = spawn_portal(&world, "national").await;
-    let out = tempfile::tempdir().unwrap();
     let mut pages: Vec<(String, String)> = Vec::new();
     let mut keep = |name: &str, body: String| {
         assert!(body.starts_with("<!doctype html>"), "{name} is a page");
@@ -283,6 +282,12 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
     app.get("/lang/en?next=/").await;
     keep("en/", app.get("/").await.body);
 
+    assert_valid(&jar, &pages);
+}
+
+/// Runs `pages` (name, HTML) through the Nu HTML Checker `jar`: 0 errors, or each named.
+pub fn assert_valid(jar: &std::path::Path, pages: &[(String, String)]) {
+    let out = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (i, (name, body)) in pages.iter().enumerate() {
         let file = out.path().join(format!("{i:02}.html"));
@@ -291,7 +296,7 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
     }
     let checked = Command::new("java")
         .arg("-jar")
-        .arg(&jar)
+        .arg(jar)
         .args(["--errors-only", "--format", "gnu"])
         .args(files.iter().map(|(f, _)| f))
         .output()

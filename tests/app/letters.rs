@@ -17,7 +17,7 @@ use crate::workspace::{
 };
 
 /// The text of the element with `id`, tags inside it dropped.
-fn text_of(html: &str, id: &str) -> String {
+pub fn text_of(html: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\">");
     let start = html
         .find(&marker)
@@ -33,7 +33,7 @@ fn text_of(html: &str, id: &str) -> String {
 }
 
 /// The letter links of a page, in order: (href, title).
-fn letter_links(html: &str, prefix: &str) -> Vec<(String, String)> {
+pub fn letter_links(html: &str, prefix: &str) -> Vec<(String, String)> {
     html.split(&format!("href=\"{prefix}"))
         .skip(1)
         .filter(|s| s.starts_with("/letters/"))
@@ -262,7 +262,8 @@ async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
     .await;
     done(&app, &boss, &id, "approve", &[]).await;
 
-    // Four letters (receipt, extension, Art. 84, decision), numbered in order in this fiscal year, each in 和暦.
+    // Four letters (receipt, extension, Art. 84, the part's decision), numbered in order in this
+    // fiscal year, each in 和暦.
     let requester_page = app.get(&case_path).await.body;
     let links = letter_links(&requester_page, &case_path);
     let titles: Vec<&str> = links.iter().map(|(_, t)| t.as_str()).collect();
@@ -272,7 +273,7 @@ async fn a_public_bodys_case_sends_a_numbered_letter_at_each_stage() {
             "保有個人情報開示請求の受付について（通知）",
             "開示決定等の期限の延長について（通知）",
             "開示決定等の期限の特例規定の適用について（通知）",
-            "保有個人情報の開示をする旨の決定について（通知）",
+            "保有個人情報の開示をする旨の決定（相当の部分）について（通知）",
         ],
         "{requester_page}"
     );

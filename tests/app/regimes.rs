@@ -481,7 +481,14 @@ async fn a_third_partys_objection_holds_the_disclosure_two_weeks() {
         ],
     )
     .await;
-    done(&app, &boss, &id, "approve", &[]).await;
+    done(
+        &app,
+        &boss,
+        &id,
+        "approve",
+        &[("third_party_reason", "本人の診療に関する情報であるため")],
+    )
+    .await;
     let allowed_from = (today + Duration::days(15)).format("%Y-%m-%d").to_string();
     let page = case_page(&app, &clerk, &id).await;
     assert!(

@@ -368,6 +368,7 @@ async fn a_correction_request_stops_the_clock_until_the_requester_answers() {
     let desk = Desk {
         master: &master,
         from: &from,
+        public_url: "http://127.0.0.1",
         profile: std::sync::Arc::new(profile.clone()),
         calendar: calendar.clone(),
     };
@@ -524,6 +525,7 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
         actor_label: "staff:staff-1".into(),
         notice: None,
         message: None,
+        letter: None,
         also: None,
     };
     lifecycle::apply(
@@ -531,6 +533,7 @@ async fn a_fee_to_pay_is_shown_with_the_ways_to_pay() {
         &Desk {
             master: &master,
             from: &from,
+            public_url: "http://127.0.0.1",
             profile: std::sync::Arc::new(profile.clone()),
             calendar: calendar.clone(),
         },

@@ -543,6 +543,23 @@ async fn a_correction_request_goes_from_receipt_to_closure() {
             .contains("保有個人情報の訂正をする旨の決定について（通知）")
             && preview.body.contains("【教示】")
     );
+    // Dated as the letter will be: 和暦 (the letter settings' default), the day of approval.
+    let dated = {
+        let at = preview
+            .body
+            .find("class=\"letter__date\"")
+            .expect("the date line");
+        preview.body[at..at + preview.body[at..].find("</p>").unwrap()].to_string()
+    };
+    let on = madoguchi::domain::deadline::jst_date(madoguchi::clock::Clock::now(&app.clock));
+    assert!(
+        dated.contains(&madoguchi::domain::letters::dates::japanese_date(
+            on,
+            madoguchi::domain::letters::dates::DateStyle::Japanese
+        )) && dated.contains("決裁した日の日付になります"),
+        "{dated}"
+    );
+    assert!(!dated.contains(&today()), "not ISO");
     done(
         &app,
         &clerk,

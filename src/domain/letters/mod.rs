@@ -40,6 +40,16 @@ pub enum LetterKind {
     SpecialExtension,
     /// The decision, one title per outcome.
     Decision(Outcome),
+    /// Under Art. 84, the decision on a considerable part, decided within the 60 days: a letter
+    /// of its own that says so and by when the rest is decided.
+    PartDecision(Outcome),
+    /// Under Art. 84, the decision on the remainder, by the date the special-extension notice
+    /// stated: a letter of its own that names the part's letter.
+    RemainderDecision(Outcome),
+    /// Art. 86(3): to a third party that objected, that disclosure was decided over its
+    /// objection, why, and the day of disclosure (at least two weeks later). Never shown to
+    /// the requester: it names the third party.
+    ThirdPartyNotice,
     /// 却下: a 処分 of its own, with its own 教示 at a public body.
     Dismissal,
     /// 移送通知 (Arts. 85, 96).
@@ -57,6 +67,9 @@ impl LetterKind {
             LetterKind::Extension => "extension".into(),
             LetterKind::SpecialExtension => "special_extension".into(),
             LetterKind::Decision(outcome) => format!("decision.{outcome}"),
+            LetterKind::PartDecision(outcome) => format!("decision_part.{outcome}"),
+            LetterKind::RemainderDecision(outcome) => format!("decision_remainder.{outcome}"),
+            LetterKind::ThirdPartyNotice => THIRD_PARTY_NOTICE.into(),
             LetterKind::Dismissal => "dismissal".into(),
             LetterKind::Transfer => "transfer".into(),
         }
@@ -65,6 +78,12 @@ impl LetterKind {
     pub fn parse(code: &str) -> Option<LetterKind> {
         if let Some(outcome) = code.strip_prefix("decision.") {
             return outcome.parse().ok().map(LetterKind::Decision);
+        }
+        if let Some(outcome) = code.strip_prefix("decision_part.") {
+            return outcome.parse().ok().map(LetterKind::PartDecision);
+        }
+        if let Some(outcome) = code.strip_prefix("decision_remainder.") {
+            return outcome.parse().ok().map(LetterKind::RemainderDecision);
         }
         Some(match code {
             "receipt" => LetterKind::Receipt,
@@ -75,16 +94,46 @@ impl LetterKind {
             "special_extension" => LetterKind::SpecialExtension,
             "dismissal" => LetterKind::Dismissal,
             "transfer" => LetterKind::Transfer,
+            THIRD_PARTY_NOTICE => LetterKind::ThirdPartyNotice,
             _ => return None,
         })
     }
 
     /// Whether the letter notifies a 処分 that may be challenged, and so carries a public body's
     /// 教示 (行政不服審査法 Art. 82(1), 行政事件訴訟法 Art. 46(1)).
+    /// The Art. 86(3) notice tells the third party of a 処分 it may challenge too (行政不服審査法
+    /// Art. 2: anyone whose rights the 処分 affects), so it carries the 教示 as well.
     pub fn is_disposition(self) -> bool {
-        matches!(self, LetterKind::Decision(_) | LetterKind::Dismissal)
+        matches!(
+            self,
+            LetterKind::Decision(_)
+                | LetterKind::PartDecision(_)
+                | LetterKind::RemainderDecision(_)
+                | LetterKind::Dismissal
+                | LetterKind::ThirdPartyNotice
+        )
+    }
+
+    /// Whether the requester sees the letter: every letter is addressed to them but the notice
+    /// to an objecting third party, which names that party.
+    pub fn for_requester(self) -> bool {
+        self != LetterKind::ThirdPartyNotice
+    }
+
+    /// The decision letter of `outcome` for a decision of `scope` (Art. 84's part and remainder
+    /// each have their own).
+    pub fn decision(outcome: Outcome, scope: crate::domain::lifecycle::DecisionScope) -> Self {
+        use crate::domain::lifecycle::DecisionScope;
+        match scope {
+            DecisionScope::Whole => LetterKind::Decision(outcome),
+            DecisionScope::Part => LetterKind::PartDecision(outcome),
+            DecisionScope::Remainder => LetterKind::RemainderDecision(outcome),
+        }
     }
 }
+
+/// The stored code of the Art. 86(3) notice, which the requester's pages leave out.
+pub const THIRD_PARTY_NOTICE: &str = "third_party_notice";
 
 /// Who sends the letter: the 実施機関 (or the business), its representative where one signs,
 /// and whether the seal is omitted.
@@ -232,13 +281,23 @@ mod tests {
             LetterKind::SpecialExtension,
             LetterKind::Dismissal,
             LetterKind::Transfer,
+            LetterKind::ThirdPartyNotice,
         ];
-        kinds.extend(Outcome::ALL.iter().map(|o| LetterKind::Decision(*o)));
+        for o in Outcome::ALL {
+            kinds.extend([
+                LetterKind::Decision(*o),
+                LetterKind::PartDecision(*o),
+                LetterKind::RemainderDecision(*o),
+            ]);
+        }
         for kind in kinds {
             assert_eq!(LetterKind::parse(&kind.code()), Some(kind));
         }
         assert_eq!(LetterKind::parse("decision.maybe"), None);
+        assert_eq!(LetterKind::parse("decision_part.maybe"), None);
         assert_eq!(LetterKind::parse("postcard"), None);
+        assert!(!LetterKind::ThirdPartyNotice.for_requester());
+        assert!(LetterKind::Transfer.for_requester());
     }
 
     fn sender() -> Sender {

@@ -173,6 +173,17 @@ fn private_decision(outcome: Outcome, request: RequestKind) -> Bilingual {
     }
 }
 
+/// A decision title narrowed to one of Art. 84's two decisions: 「…の決定（相当の部分）について
+/// （通知）」. A title without 「の決定について」 (a private operator's) takes the words before
+/// its last 「について」.
+fn scoped(whole: Bilingual, (ja, en): (&str, &str)) -> Bilingual {
+    let ja_title = match whole.ja.rfind("について") {
+        Some(at) => format!("{}（{ja}）{}", &whole.ja[..at], &whole.ja[at..]),
+        None => format!("{}（{ja}）", whole.ja),
+    };
+    owned(ja_title, format!("{} ({en}, Art. 84)", whole.en))
+}
+
 /// The title of a letter of `kind` on a `request` under `regime`.
 pub fn title(kind: LetterKind, request: RequestKind, regime: Regime) -> Bilingual {
     let noun = request_noun(request, regime);
@@ -219,6 +230,19 @@ pub fn title(kind: LetterKind, request: RequestKind, regime: Regime) -> Bilingua
         }
         LetterKind::Decision(outcome) if public => public_decision(outcome),
         LetterKind::Decision(outcome) => private_decision(outcome, request),
+        // Art. 84 is a public body's rule; its two decisions are told apart in the title.
+        LetterKind::PartDecision(outcome) => scoped(
+            title(LetterKind::Decision(outcome), request, regime),
+            ("相当の部分", "considerable part decided first"),
+        ),
+        LetterKind::RemainderDecision(outcome) => scoped(
+            title(LetterKind::Decision(outcome), request, regime),
+            ("残りの部分", "remainder"),
+        ),
+        LetterKind::ThirdPartyNotice => Bilingual::fixed(
+            "反対意見書に係る保有個人情報の開示決定について（通知）",
+            "Decision to disclose information you objected to",
+        ),
         LetterKind::Dismissal if public => owned(
             format!("{}の却下について（通知）", noun.ja),
             format!("Dismissal of your {}", noun.en),
@@ -319,6 +343,29 @@ mod tests {
         ];
         kinds.extend(Outcome::ALL.iter().map(|o| LetterKind::Decision(*o)));
         kinds
+    }
+
+    #[test]
+    fn art_84_decisions_and_the_third_party_notice_have_titles_of_their_own() {
+        let t = |kind| title(kind, RequestKind::Disclosure, Regime::NationalBody);
+        let partial = Outcome::PartialDisclosure;
+        assert_eq!(
+            t(LetterKind::PartDecision(partial)).ja,
+            "保有個人情報の開示をする旨の決定（相当の部分）について（通知）"
+        );
+        assert_eq!(
+            t(LetterKind::RemainderDecision(Outcome::NonDisclosure)).ja,
+            "保有個人情報の開示をしない旨の決定（残りの部分）について（通知）"
+        );
+        assert!(
+            t(LetterKind::RemainderDecision(partial))
+                .en
+                .ends_with("(remainder, Art. 84)")
+        );
+        assert_eq!(
+            t(LetterKind::ThirdPartyNotice).ja,
+            "反対意見書に係る保有個人情報の開示決定について（通知）"
+        );
     }
 
     proptest! {

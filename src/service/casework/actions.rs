@@ -15,7 +15,7 @@ use crate::domain::text::Bilingual;
 use crate::i18n::Lang;
 use crate::service::case_record::contact_of;
 use crate::service::letters::{self, Issuer, Stage};
-use crate::service::lifecycle::{self, AlsoWrite, Firing, NewMessage, NoticeTo};
+use crate::service::lifecycle::{self, AlsoWrite, Firing, LetterToIssue, NewMessage, NoticeTo};
 use crate::service::messages::MAX_CHARS;
 use crate::service::notices;
 
@@ -74,19 +74,22 @@ pub(super) async fn tell_requester(
     Ok((Some(notice), Some(message), None))
 }
 
-/// Extra rows that issue the stage's official letter in the step's transaction.
+/// The stage's official letter, issued in the step's transaction and named in its mail.
 /// `stage` words the letter from the case as the step left it (its new deadline, say).
 pub(crate) fn letter(
     cw: &Casework<'_>,
     actor: &StaffActor,
-    now: DateTime<Utc>,
     stage: impl Fn(&CaseRow) -> Stage + Send + 'static,
-) -> AlsoWrite {
-    let issuer = Issuer::new(cw.desk.master, cw.desk.profile.clone(), actor.label());
-    Box::new(move |conn, saved| {
-        letters::issue(conn, &issuer, saved, &stage(saved), now).map(|_| ())
-    })
+) -> LetterToIssue {
+    LetterToIssue {
+        issuer: Issuer::new(cw.desk.master, cw.desk.profile.clone(), actor.label()),
+        stage: Box::new(stage),
+    }
 }
+
+/// What a step sends and writes besides its event: the notice, the message on the requester's
+/// page and further rows.
+pub(crate) type Parts = (Option<NoticeTo>, Option<NewMessage>, Option<AlsoWrite>);
 
 /// Fires `event` with an audit record of `action` and optional notice, message and extra rows.
 pub(super) async fn fire(
@@ -95,7 +98,19 @@ pub(super) async fn fire(
     row: CaseRow,
     event: Event,
     action: &'static str,
-    (notice, message, mut extra): (Option<NoticeTo>, Option<NewMessage>, Option<AlsoWrite>),
+    parts: Parts,
+    now: DateTime<Utc>,
+) -> Result<CaseRow, CaseworkError> {
+    fire_with_letter(cw, actor, (row, event, action), parts, None, now).await
+}
+
+/// [`fire`], issuing `letter` in the same transaction (its mail names and links it).
+pub(super) async fn fire_with_letter(
+    cw: &Casework<'_>,
+    actor: &StaffActor,
+    (row, event, action): (CaseRow, Event, &'static str),
+    (notice, message, mut extra): Parts,
+    letter: Option<LetterToIssue>,
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
     let audit_row = actor.audit(now, action, &row.id);
@@ -105,6 +120,7 @@ pub(super) async fn fire(
         actor_label: actor.label(),
         notice,
         message,
+        letter,
         also: Some(Box::new(move |conn, saved| {
             if let Some(extra) = extra.as_mut() {
                 extra(conn, saved)?;
@@ -317,7 +333,7 @@ pub async fn request_correction(
     );
     // A body whose decisions are 処分 (they carry a 教示) writes in administrative terms.
     let public = profile.regime.rules().appeal_instruction;
-    let issue = letter(cw, actor, now, move |_| Stage {
+    let issue = letter(cw, actor, move |_| Stage {
         kind: LetterKind::CorrectionRequest,
         body: if public {
             Bilingual::fixed(
@@ -341,17 +357,9 @@ pub async fn request_correction(
             ),
         ],
     });
-    let parts = (Some(notice), Some(message), Some(issue));
-    fire(
-        cw,
-        actor,
-        row,
-        event,
-        "case.correction_requested",
-        parts,
-        now,
-    )
-    .await
+    let parts = (Some(notice), Some(message), None);
+    let step = (row, event, "case.correction_requested");
+    fire_with_letter(cw, actor, step, parts, Some(issue), now).await
 }
 
 /// The items of a 補正 in one language, as the letter lists them.
@@ -391,7 +399,7 @@ pub async fn extend(
     .await?;
     let profile = cw.desk.profile.clone();
     let why = reason.clone();
-    let issue = letter(cw, actor, now, move |saved| Stage {
+    let issue = letter(cw, actor, move |saved| Stage {
         kind: LetterKind::Extension,
         body: Bilingual::fixed(
             "ご請求について、個人情報の保護に関する法律の規定により、決定の期限を次のとおり延長しましたので通知します。",
@@ -411,9 +419,9 @@ pub async fn extend(
             ),
         ],
     });
-    let parts = (parts.0, parts.1, Some(issue));
     let event = Event::ExtendDeadline { days, reason };
-    fire(cw, actor, row, event, "case.extended", parts, now).await
+    let step = (row, event, "case.extended");
+    fire_with_letter(cw, actor, step, parts, Some(issue), now).await
 }
 
 /// 特例延長 (Art. 84): part by the deadline, the rest by `rest_by`.
@@ -442,7 +450,7 @@ pub async fn special_extension(
     .await?;
     let profile = cw.desk.profile.clone();
     let why = reason.clone();
-    let issue = letter(cw, actor, now, move |_| Stage {
+    let issue = letter(cw, actor, move |_| Stage {
         kind: LetterKind::SpecialExtension,
         body: Bilingual::fixed(
             "ご請求に係る保有個人情報が著しく大量であるため、個人情報の保護に関する法律の期限の特例規定を適用し、相当の部分について期限内に決定し、残りの部分については次の期限までに決定することとしましたので通知します。",
@@ -459,9 +467,9 @@ pub async fn special_extension(
             ),
         ],
     });
-    let parts = (parts.0, parts.1, Some(issue));
     let event = Event::ApplySpecialExtension { rest_by, reason };
-    fire(cw, actor, row, event, "case.special_extension", parts, now).await
+    let step = (row, event, "case.special_extension");
+    fire_with_letter(cw, actor, step, parts, Some(issue), now).await
 }
 
 /// Dismisses a defective request (no answer to a 補正 by its date), with a notice.
@@ -485,12 +493,10 @@ pub async fn dismiss(
     .await?;
     let why = reason.clone();
     let public = cw.desk.profile.regime.rules().appeal_instruction;
-    let issue = letter(cw, actor, now, move |_| {
-        letters::dismissal_stage(public, &why)
-    });
-    let parts = (parts.0, parts.1, Some(issue));
+    let issue = letter(cw, actor, move |_| letters::dismissal_stage(public, &why));
     let event = Event::Dismiss { reason };
-    fire(cw, actor, row, event, "case.dismissed", parts, now).await
+    let step = (row, event, "case.dismissed");
+    fire_with_letter(cw, actor, step, parts, Some(issue), now).await
 }
 
 pub async fn close(

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Casework, CaseworkError, StaffActor, corrupt, for_action};
+use super::{Casework, CaseworkError, StaffActor, corrupt, decision_letters, for_action};
 use crate::db::audit;
 use crate::db::cases::CaseRow;
 use crate::db::decisions::{self, DecisionRow};
@@ -13,6 +13,7 @@ use crate::domain::document::DecisionStatus;
 use crate::domain::event::Event;
 use crate::domain::grounds::{self, GroundsProblem, WithholdingGround};
 use crate::domain::kind::RequestKind;
+use crate::domain::letters::LetterKind;
 use crate::domain::letters::holes::holes;
 use crate::domain::lifecycle::DecisionScope;
 use crate::domain::message::MessageDirection;
@@ -33,6 +34,12 @@ pub fn title(kind: RequestKind, outcome: Outcome, regime: Regime, lang: Lang) ->
         kind,
         regime,
     );
+    lang.pick(&title.ja, &title.en).to_string()
+}
+
+/// The title of a decision letter of `kind` (the whole decision, or Art. 84's part or remainder).
+pub fn letter_title(kind: LetterKind, request: RequestKind, regime: Regime, lang: Lang) -> String {
+    let title = crate::domain::letters::titles::title(kind, request, regime);
     lang.pick(&title.ja, &title.en).to_string()
 }
 
@@ -296,6 +303,7 @@ pub async fn submit(
         actor_label: actor.label(),
         notice: None,
         message: None,
+        letter: None,
         also: Some(Box::new(move |conn, _| {
             decisions::insert(conn, &draft)?;
             audit::append(conn, &audit_row)
@@ -352,6 +360,7 @@ pub async fn return_draft(
             author: actor.label(),
             body: comment,
         }),
+        letter: None,
         also: Some(Box::new(move |conn, saved| {
             decisions::review_pending(
                 conn,
@@ -416,10 +425,14 @@ async fn pending_draft(cw: &Casework<'_>, case_id: &str) -> Result<DecisionRow, 
 }
 
 /// Approves the pending draft: the case is decided, the notice is dated today and mailed.
+///
+/// `third_party_reason`: where a consulted third party objected and the decision discloses, why
+/// it discloses all the same — the Art. 86(3) notice to that party states it; required then.
 pub async fn approve(
     cw: &Casework<'_>,
     actor: &StaffActor,
     (case_id, version): (&str, i64),
+    third_party_reason: &str,
     now: DateTime<Utc>,
 ) -> Result<CaseRow, CaseworkError> {
     let row = for_action(cw.db, actor, case_id, version, now).await?;
@@ -429,6 +442,15 @@ pub async fn approve(
     let facts = crate::service::case_record::parse_facts(&row).map_err(corrupt)?;
     let lang = Lang::from_code(&row.lang).unwrap_or_default();
     let issued_on = jst_date(now);
+    let objectors = decision_letters::objectors(cw, &row, &facts, view.outcome).await?;
+    let third_party = if objectors.is_empty() {
+        None
+    } else {
+        let reason = super::actions::checked_text("third_party_reason", third_party_reason)?;
+        decision_letters::third_party_stage(cw, &facts, &reason, issued_on)
+    };
+    let scope_line = decision_letters::scope_particular(cw, &row, &facts, view.scope).await?;
+    let letter_kind = LetterKind::decision(view.outcome, view.scope);
     let number = row.receipt_number.clone().unwrap_or_default();
     // Under Art. 84 the part's and the remainder's decisions each say which they are.
     let outcome_label = lang.pick(view.outcome.label_ja(facts.regime), view.outcome.label_en());
@@ -444,7 +466,7 @@ pub async fn approve(
         lang,
         &DecisionNotice {
             number: &number,
-            title: &title(facts.kind, view.outcome, facts.regime, lang),
+            title: &letter_title(letter_kind, facts.kind, facts.regime, lang),
             issued_on,
             outcome: &outcome_label,
             text: &view.text,
@@ -464,14 +486,23 @@ pub async fn approve(
         actor.id.clone(),
         actor.audit(now, "decision.approved", &row.id),
     );
-    let issue = super::actions::letter(cw, actor, now, {
+    let issue = super::actions::letter(cw, actor, {
         let body = view.text.clone();
-        let outcome = view.outcome;
-        let regime = facts.regime;
+        let (outcome, regime) = (view.outcome, facts.regime);
         let grounds = view.grounds.clone();
-        move |_| decision_stage(outcome, regime, &body, &grounds)
+        move |_| {
+            let mut stage = decision_stage(outcome, regime, &body, &grounds);
+            stage.kind = letter_kind;
+            stage.particulars.extend(scope_line.clone());
+            stage
+        }
     });
-    let mut issue = Some(issue);
+    // Art. 86(3): each objecting party is told at once, in the decision's transaction.
+    let issuer = crate::service::letters::Issuer::new(
+        cw.desk.master,
+        cw.desk.profile.clone(),
+        actor.label(),
+    );
     let due_on = row.due_on;
     let days_to_decision = row
         .received_at
@@ -486,6 +517,7 @@ pub async fn approve(
             purpose: "decision",
         }),
         message: None,
+        letter: Some(issue),
         also: Some(Box::new(move |conn, saved| {
             decisions::review_pending(
                 conn,
@@ -500,8 +532,11 @@ pub async fn approve(
                     days_to_decision,
                 }),
             )?;
-            if let Some(issue) = issue.as_mut() {
-                issue(conn, saved)?;
+            if let Some(stage) = &third_party {
+                for name in &objectors {
+                    let to = crate::service::letters::Addressee::ThirdParty(name.clone());
+                    crate::service::letters::issue_to(conn, &issuer, saved, stage, to, now)?;
+                }
             }
             audit::append(conn, &audit_row)
         })),

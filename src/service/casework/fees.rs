@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::actions::{fire, lang_of, notice_to};
+use super::actions::{fire, fire_with_letter, lang_of, notice_to};
 use super::file::open_ledger;
 use super::{Casework, CaseworkError, StaffActor, corrupt, open_case, save_with_audit};
 use crate::db::audit::{self, AuditEvent};
@@ -143,19 +143,16 @@ pub async fn record_fee(
             .audit(now, "fee.backdated", &row.id)
             .target(format!("{kind} received:{value_date} typed:{today}"))
     });
-    let mut write_entry: AlsoWrite = crate::service::letters::with_fee_letter(
-        cw,
-        actor,
-        &entry,
-        now,
-        Box::new(move |conn, _| {
-            fees::insert(conn, &ledger_row)?;
-            match &backdated {
-                Some(event) => audit::append(conn, event),
-                None => Ok(()),
-            }
-        }),
-    );
+    let mut write_entry: AlsoWrite = Box::new(move |conn, _| {
+        fees::insert(conn, &ledger_row)?;
+        match &backdated {
+            Some(event) => audit::append(conn, event),
+            None => Ok(()),
+        }
+    });
+    // An invoice or a receipt of payment, issued with the entry (docs/notices.md §5).
+    let fee_letter = crate::service::letters::fee_stage(&cw.desk.profile, &entry, now)
+        .map(|stage| super::actions::letter(cw, actor, move |_| stage.clone()));
     let (action, event_name) = match &entry {
         LedgerEntry::Invoice { .. } => ("fee.invoiced", "invoice_fee"),
         LedgerEntry::Payment { .. } => ("fee.payment_recorded", "record_payment"),
@@ -188,29 +185,13 @@ pub async fn record_fee(
             )
             .await?;
             let event = Event::InvoiceFee { amount, fee_after };
-            fire(
-                cw,
-                actor,
-                row,
-                event,
-                action,
-                (Some(notice), None, Some(write_entry)),
-                now,
-            )
-            .await
+            let parts = (Some(notice), None, Some(write_entry));
+            fire_with_letter(cw, actor, (row, event, action), parts, fee_letter, now).await
         }
         LedgerEntry::Payment { amount, .. } => {
             let event = Event::RecordPayment { amount, fee_after };
-            fire(
-                cw,
-                actor,
-                row,
-                event,
-                action,
-                (None, None, Some(write_entry)),
-                now,
-            )
-            .await
+            let parts = (None, None, Some(write_entry));
+            fire_with_letter(cw, actor, (row, event, action), parts, fee_letter, now).await
         }
         LedgerEntry::Waiver { reason, .. } => {
             let event = Event::WaiveFee { reason, fee_after };

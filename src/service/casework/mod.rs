@@ -3,6 +3,7 @@
 //! decide, and writes the change, its audit record and any notice in one transaction.
 
 pub mod actions;
+pub mod decision_letters;
 pub mod decisions;
 pub mod delivery;
 pub mod fees;

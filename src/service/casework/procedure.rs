@@ -12,10 +12,13 @@ use crate::db::messages::{self, MessageRow};
 use crate::domain::consultation::{Consultation, ThirdPartyReply};
 use crate::domain::deadline::jst_date;
 use crate::domain::event::Event;
+use crate::domain::letters::LetterKind;
 use crate::domain::message::MessageDirection;
 use crate::domain::prior_disclosure::{self, PriorDisclosureRecord, PriorDisclosureSource};
 use crate::domain::refusal::Refusal;
+use crate::domain::text::Bilingual;
 use crate::service::case_record::parse_facts;
+use crate::service::letters::{self, Stage};
 use crate::service::lifecycle::AlsoWrite;
 
 fn invalid(field: &'static str, code: &'static str) -> CaseworkError {
@@ -148,13 +151,59 @@ pub async fn transfer(
         &detail,
     )
     .await?;
+    let issue = super::actions::letter(cw, actor, {
+        let (profile, to_body, reason) = (profile.clone(), to_body.to_string(), reason.clone());
+        // The deadline as it stood before the transfer ended the case here.
+        let due_on = row.due_on;
+        move |_| transfer_stage(&profile, &rule, (&to_body, &reason), (today, due_on))
+    });
     let event = Event::Transfer {
         to_body: to_body.to_string(),
         reason,
         consulted,
         own_names,
     };
-    fire(cw, actor, row, event, "case.transferred", parts, now).await
+    let step = (row, event, "case.transferred");
+    super::actions::fire_with_letter(cw, actor, step, parts, Some(issue), now).await
+}
+
+/// The transfer notice (Arts. 85(1), 96(1)): where the request went, when and why, and that the
+/// receiving body decides, counting what was done here as its own (85(2), 96(2)).
+fn transfer_stage(
+    profile: &crate::domain::profile::OperatorProfile,
+    rule: &crate::domain::regime_rules::Transfer,
+    (to_body, reason): (&str, &str),
+    (on, deadline): (NaiveDate, Option<NaiveDate>),
+) -> Stage {
+    let same = |text: &str| Bilingual::owned(text.to_string(), text.to_string());
+    let mut particulars = vec![
+        (Bilingual::fixed("移送先", "Transferred to"), same(to_body)),
+        (
+            Bilingual::fixed("移送をした日", "Transferred on"),
+            letters::date_value(profile, on),
+        ),
+        (Bilingual::fixed("移送の理由", "Reason"), same(reason)),
+    ];
+    if let Some(due) = deadline {
+        particulars.push((
+            Bilingual::fixed("移送時点の決定の期限", "Decision deadline at the transfer"),
+            letters::date_value(profile, due),
+        ));
+    }
+    Stage {
+        kind: LetterKind::Transfer,
+        body: Bilingual::owned(
+            format!(
+                "ご請求について、{}の規定により、次のとおり事案を移送しましたので通知します。今後の決定は移送先が行います。移送前にした行為は、移送先がしたものとみなされます（{}）。",
+                rule.basis.ja, rule.deemed.ja
+            ),
+            format!(
+                "Under {}, we have transferred your request to the body below, which will decide it. What was done here before the transfer counts as done by that body ({}).",
+                rule.basis.en, rule.deemed.en
+            ),
+        ),
+        particulars,
+    }
 }
 
 /// 第三者意見照会: records that the third party `who` was asked for an opinion on `sent_on`,

@@ -237,13 +237,13 @@ pub async fn enter(
                 arrived_on,
                 row.due_on,
             );
-            crate::service::letters::issue(conn, &issuer, &row, &receipt, now)?;
+            let issued = crate::service::letters::issue(conn, &issuer, &row, &receipt, now)?;
             for a in &audits {
                 audit::append(conn, a)?;
             }
             if !contact.is_empty() {
                 let number = row.receipt_number.clone().unwrap_or_default();
-                let notice = notices::receipt(
+                let mut notice = notices::receipt(
                     lang,
                     &number,
                     kind,
@@ -252,6 +252,10 @@ pub async fn enter(
                     &link,
                     &fee_text,
                 );
+                let letter_link = format!("{link}/letters/{}", issued.id);
+                notice
+                    .body
+                    .push_str(&notices::letter_issued(lang, &issued, &letter_link));
                 let mail = OutgoingMail {
                     to: contact.clone(),
                     subject: notice.subject,

@@ -519,8 +519,8 @@ async fn confirm(
                 received_date,
                 deadline.as_ref().map(|d| d.last_office_day),
             );
-            letters::issue(conn, &issuer, &saved, &receipt, now)?;
-            let notice = notices::receipt(
+            let issued = letters::issue(conn, &issuer, &saved, &receipt, now)?;
+            let mut notice = notices::receipt(
                 lang,
                 &number,
                 kind,
@@ -529,6 +529,10 @@ async fn confirm(
                 &link,
                 &fee_text,
             );
+            let letter_link = format!("{link}/letters/{}", issued.id);
+            notice
+                .body
+                .push_str(&notices::letter_issued(lang, &issued, &letter_link));
             let mail = OutgoingMail {
                 to: contact.clone(),
                 subject: notice.subject,

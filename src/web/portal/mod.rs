@@ -146,6 +146,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &Option<RateLimit>) {
             "/case/{token}/letters/{letter}",
             web::get().to(crate::web::letters::for_requester),
         )
+        .route(
+            "/case/{token}/letters/{letter}/pdf",
+            web::get().to(crate::web::letters::pdf_for_requester),
+        )
         .service(limited("/case/{token}/confirm").route(web::post().to(case::confirm_link)))
         .service(limited("/case/{token}/documents").route(web::post().to(upload::upload)))
         .service(limited("/case/{token}/messages").route(web::post().to(messages::send)))

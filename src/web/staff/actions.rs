@@ -190,7 +190,9 @@ pub enum CaseAction {
     Dismiss {
         reason: String,
     },
-    Approve,
+    Approve {
+        third_party_reason: String,
+    },
     Return {
         comment: String,
     },
@@ -267,6 +269,9 @@ case_forms! {
     DeliverForm { dispatch_note }
     DismissForm { dismiss_reason }
     ReturnForm { comment }
+    /// `third_party_reason`: why the decision discloses over a third party's objection, for the
+    /// Art. 86(3) notice to that party (only asked where one objected).
+    ApproveForm { third_party_reason }
     PriorDisclosureForm { disclosed_on, reference }
     /// `consulted` is the box confirming the receiving body agreed (Art. 85(1) / 96(1)).
     TransferForm { to_body, transfer_reason, consulted }
@@ -647,7 +652,9 @@ async fn perform(
             actions::dismiss(&cw, actor, case, &reason, now).await,
             "dismiss_reason",
         )?,
-        CaseAction::Approve => decisions::approve(&cw, actor, case, now).await?,
+        CaseAction::Approve { third_party_reason } => {
+            decisions::approve(&cw, actor, case, &third_party_reason, now).await?
+        }
         CaseAction::Return { comment } => {
             decisions::return_draft(&cw, actor, case, &comment, now).await?
         }
@@ -773,7 +780,7 @@ case_actions! {
     close: CaseWorker, ButtonForm => |_| Ok(CaseAction::Close);
     dismiss: CaseWorker, DismissForm => |f| Ok(CaseAction::Dismiss { reason: trimmed(&f.dismiss_reason) });
     /// Approve the drafted decision (someone other than its drafter).
-    approve: Approver, ButtonForm => |_| Ok(CaseAction::Approve);
+    approve: Approver, ApproveForm => |f| Ok(CaseAction::Approve { third_party_reason: trimmed(&f.third_party_reason) });
     /// Return the draft to its drafter with a comment.
     return_draft: Approver, ReturnForm => |f| Ok(CaseAction::Return { comment: trimmed(&f.comment) });
     /// Verify the disclosure a correction or suspension follows (開示前置).

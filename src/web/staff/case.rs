@@ -442,7 +442,14 @@ pub async fn render_case(
         postage_at_cost: schedule
             .as_ref()
             .is_some_and(|s| matches!(s.postage, Postage::AtCost { .. })),
-        decisions: view::decisions(lang, &names, regime, &file.decisions),
+        decisions: view::decisions(
+            lang,
+            &names,
+            regime,
+            &file.decisions,
+            file.facts.rules().is_some_and(|r| r.consultation.is_some())
+                && crate::domain::consultation::any_objection(&file.facts.consultations),
+        ),
         letters: file.letters.clone(),
         consents: crate::web::portal::consent::lines(lang, &file.consents),
         outcomes: file
@@ -623,10 +630,13 @@ pub async fn notice(
             .pick(&state.profile().label.ja, &state.profile().label.en)
             .to_string(),
         receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
-        issued_on: decision
-            .issued_on
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        issued_on: crate::domain::letters::letter_date(
+            decision
+                .issued_on
+                .unwrap_or_else(|| crate::domain::deadline::jst_date(state.now())),
+            state.profile().letters.date_style.value,
+            lang == Lang::En,
+        ),
         title: decision_text::title(file.facts.kind, decision.outcome, regime, lang),
         outcome: lang.pick(
             decision.outcome.label_ja(regime),

@@ -262,6 +262,9 @@ pub struct DecisionItem {
     pub grounds: Vec<&'static str>,
     /// Under Art. 84: which of the two decisions this is.
     pub scope: Option<&'static str>,
+    /// Approving it discloses over a third party's objection: the approver states why, for the
+    /// Art. 86(3) notice to that party.
+    pub asks_third_party_reason: bool,
 }
 
 pub fn decisions(
@@ -269,6 +272,7 @@ pub fn decisions(
     names: &Names,
     regime: crate::domain::regime::Regime,
     list: &[DecisionView],
+    objected: bool,
 ) -> Vec<DecisionItem> {
     list.iter()
         .map(|d| DecisionItem {
@@ -286,6 +290,9 @@ pub fn decisions(
                 crate::domain::lifecycle::DecisionScope::Whole => None,
                 scope => Some(lang.pick(scope.label_ja(), scope.label_en())),
             },
+            asks_third_party_reason: objected
+                && d.status == DecisionStatus::Pending
+                && d.outcome.needs_delivery(),
         })
         .collect()
 }

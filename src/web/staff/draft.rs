@@ -16,7 +16,7 @@ use crate::domain::grounds::WithholdingGround;
 use crate::domain::letters::holes::{Hole, holes};
 use crate::domain::outcome::Outcome;
 use crate::i18n::Lang;
-use crate::service::casework::decisions::{self, Draft, ground_labels, remedy, title};
+use crate::service::casework::decisions::{self, Draft, ground_labels, remedy};
 use crate::service::casework::{CaseworkError, file};
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
@@ -122,8 +122,19 @@ async fn draft_page(
                 .pick(&state.profile().label.ja, &state.profile().label.en)
                 .to_string(),
             receipt_number: file.row.receipt_number.clone().unwrap_or_default(),
-            issued_on: String::new(),
-            title: title(file.facts.kind, o, regime, letter_lang),
+            // The day it would carry if approved today, written as the letter will write it.
+            issued_on: crate::domain::letters::letter_date(
+                crate::domain::deadline::jst_date(state.now()),
+                state.profile().letters.date_style.value,
+                letter_lang == Lang::En,
+            ),
+            // Under Art. 84, the title of the part's or the remainder's letter.
+            title: decisions::letter_title(
+                crate::domain::letters::LetterKind::decision(o, file.facts.next_decision_scope()),
+                file.facts.kind,
+                regime,
+                letter_lang,
+            ),
             outcome: letter_lang.pick(o.label_ja(regime), o.label_en()),
             text: text.clone(),
             grounds: ground_labels(&input.grounds, letter_lang),

@@ -127,6 +127,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/staff/cases/{id}/letters/{letter}",
             web::get().to(crate::web::letters::for_staff),
         )
+        .route(
+            "/staff/cases/{id}/letters/{letter}/pdf",
+            web::get().to(crate::web::letters::pdf_for_staff),
+        )
         .route("/staff/cases/{id}/draft", web::get().to(draft::show))
         .route("/staff/cases/{id}/draft", web::post().to(draft::submit))
         .route(
