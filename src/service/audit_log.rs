@@ -10,7 +10,7 @@ use diesel::Connection;
 use diesel::connection::SimpleConnection;
 
 use crate::clock::Clock;
-use crate::db::audit::{self, Sealed};
+use crate::db::audit::{self, Sealed, StoredRecord};
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::audit_chain::{Broken, ChainCheck, Intact};
 
@@ -82,6 +82,9 @@ pub fn seal_blocking(db: &Db, now: DateTime<Utc>) -> Result<SealRun, AuditLogErr
 /// Checks every record and every seal in one snapshot of the database: the seals' chain, each
 /// record against the digest written with it, each seal against its records, and that nothing
 /// unsealed predates what is sealed. Outer error: the database failed; inner: the log is broken.
+///
+/// Reading and hashing take turns on two threads: this one reads the next page while the other
+/// checks the last (each is about half the work; `docs/operations.md §2`).
 pub fn verify(db: &Db) -> Result<Result<Intact, Broken>, AuditLogError> {
     Ok(db.with_reader(|conn| {
         conn.transaction(|conn| {
@@ -89,29 +92,51 @@ pub fn verify(db: &Db) -> Result<Result<Intact, Broken>, AuditLogError> {
                 pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
             }
             let (seals, head) = audit::seals(conn)?;
-            let mut check = match ChainCheck::new(seals, (head.0, &head.1)) {
+            let check = match ChainCheck::new(seals, (head.0, &head.1)) {
                 Ok(check) => check,
                 Err(broken) => return Ok(Err(broken)),
             };
-            let mut after: Option<String> = None;
-            loop {
-                let page = audit::page_after(conn, after.as_deref(), CHECK_PAGE)?;
-                for (event, digest, seal) in &page {
-                    if let Err(broken) = check.record(&event.as_record(), digest.as_deref(), *seal)
-                    {
-                        return Ok(Err(broken));
-                    }
-                }
-                match page.last() {
-                    Some((event, _, _)) if page.len() as i64 == CHECK_PAGE => {
-                        after = Some(event.id.clone());
-                    }
-                    _ => break,
-                }
-            }
-            Ok(check.finish())
+            std::thread::scope(|scope| {
+                let (pages, arriving) = std::sync::mpsc::sync_channel::<Vec<StoredRecord>>(2);
+                let checker = scope.spawn(move || check_pages(check, arriving));
+                let read = read_pages(conn, &pages);
+                drop(pages);
+                let verdict = checker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                read.map(|()| verdict)
+            })
         })
     })?)
+}
+
+/// Sends every record in id order, a page at a time, until the end or until the checker stops
+/// taking them (it found the log broken).
+fn read_pages(
+    conn: &mut DbConnection,
+    pages: &std::sync::mpsc::SyncSender<Vec<StoredRecord>>,
+) -> Result<(), DbError> {
+    let mut after: Option<String> = None;
+    loop {
+        let page = audit::page_after(conn, after.as_deref(), CHECK_PAGE)?;
+        let full = page.len() as i64 == CHECK_PAGE;
+        after = page.last().map(|(event, _, _)| event.id.clone());
+        if pages.send(page).is_err() || !full {
+            return Ok(());
+        }
+    }
+}
+
+fn check_pages(
+    mut check: ChainCheck,
+    arriving: std::sync::mpsc::Receiver<Vec<StoredRecord>>,
+) -> Result<Intact, Broken> {
+    for page in arriving {
+        for (event, digest, seal) in &page {
+            check.record(&event.as_record(), digest.as_deref(), *seal)?;
+        }
+    }
+    check.finish()
 }
 
 /// Seals every `every` in this instance (several instances take turns on the head row).
