@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{audit_events, audit_seal_head, audit_seals};
 use super::{DbConnection, DbError};
-use crate::domain::audit_chain::{self, Record, SealHasher, SealHeader};
+use crate::domain::audit_chain::{self, Anchor, Record, SealHasher, SealHeader};
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
@@ -184,8 +184,8 @@ pub fn seal_pending(
     }))
 }
 
-/// Every seal, and the head (newest number and digest).
-pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String)), DbError> {
+/// Every seal, the head (newest number and digest) and where the kept log starts.
+pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String), Anchor), DbError> {
     let rows: Vec<(i64, i64, String, String, String, String)> = audit_seals::table
         .order(audit_seals::number)
         .select((
@@ -197,10 +197,7 @@ pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String))
             audit_seals::digest,
         ))
         .load(conn)?;
-    let head = audit_seal_head::table
-        .find(1)
-        .select((audit_seal_head::number, audit_seal_head::digest))
-        .first(conn)?;
+    let (number, digest, anchor) = seals_head(conn)?;
     let seals = rows
         .into_iter()
         .map(
@@ -214,140 +211,117 @@ pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String))
             },
         )
         .collect();
-    Ok((seals, head))
+    Ok((seals, (number, digest), anchor))
 }
 
-/// A record as the auditor's check reads it: content, the digest written with it, its seal.
-pub type StoredRecord = (AuditEvent, Option<String>, Option<i64>);
-
-/// Up to `limit` records after `after` in id order (keyset paging through the primary key).
-pub fn page_after(
-    conn: &mut DbConnection,
-    after: Option<&str>,
-    limit: i64,
-) -> Result<Vec<StoredRecord>, DbError> {
-    match conn {
-        DbConnection::Postgres(pg) => {
-            let mut query = audit_events::table
-                .select((
-                    AuditEvent::as_select(),
-                    audit_events::digest,
-                    audit_events::seal,
-                ))
-                .order(audit_events::id)
-                .limit(limit)
-                .into_boxed();
-            if let Some(after) = after {
-                query = query.filter(audit_events::id.gt(after.to_string()));
-            }
-            Ok(query.load(pg)?)
-        }
-        DbConnection::Sqlite(lite) => sqlite_page_after(lite, after, limit),
-    }
-}
-
-/// A record as SQLite stores it, the time as the text written.
-type SqliteRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
-
-/// [`page_after`] on SQLite, reading the time as text and parsing it with [`stored_time`]:
-/// diesel's own parser tries chrono's format strings one by one, which was a large share of
-/// `audit verify`'s time over a million records.
-fn sqlite_page_after(
-    conn: &mut diesel::SqliteConnection,
-    after: Option<&str>,
-    limit: i64,
-) -> Result<Vec<StoredRecord>, DbError> {
-    use diesel::dsl::sql;
-    use diesel::sql_types::Text;
-    let mut query = audit_events::table
+/// The head row: the newest seal's number and digest, and where the kept log starts.
+pub fn seals_head(conn: &mut DbConnection) -> Result<(i64, String, Anchor), DbError> {
+    let (number, digest, anchor_number, anchor_digest) = audit_seal_head::table
+        .find(1)
         .select((
-            audit_events::id,
-            sql::<Text>("at"),
-            audit_events::actor,
-            audit_events::action,
-            audit_events::target,
-            audit_events::client_ip,
-            audit_events::request_id,
-            audit_events::role,
-            audit_events::case_id,
-            audit_events::digest,
-            audit_events::seal,
+            audit_seal_head::number,
+            audit_seal_head::digest,
+            audit_seal_head::anchor_number,
+            audit_seal_head::anchor_digest,
         ))
-        .order(audit_events::id)
-        .limit(limit)
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(audit_events::id.gt(after.to_string()));
-    }
-    let rows: Vec<SqliteRow> = query.load(conn)?;
-    rows.into_iter()
-        .map(
-            |(id, at, actor, action, target, client_ip, request_id, role, case_id, digest, seal)| {
-                let at = stored_time(&at).ok_or_else(|| {
-                    DbError::Query(diesel::result::Error::DeserializationError(
-                        format!("audit record {id}: its time {at:?} is not one the service writes")
-                            .into(),
-                    ))
-                })?;
-                Ok((
-                    AuditEvent {
-                        id,
-                        at,
-                        actor,
-                        action,
-                        target,
-                        client_ip,
-                        request_id,
-                        role,
-                        case_id,
-                    },
-                    digest,
-                    seal,
-                ))
-            },
-        )
-        .collect()
+        .first(conn)?;
+    let anchor = Anchor {
+        number: anchor_number,
+        digest: anchor_digest,
+    };
+    Ok((number, digest, anchor))
 }
 
-/// A time as diesel writes it into SQLite (`%F %T%.f`: `2026-12-05 10:00:00`, with a fraction of
-/// 1 to 9 digits when it is not zero), read digit by digit; any other text through chrono with
-/// that same format. None when neither reads it.
-pub fn stored_time(text: &str) -> Option<NaiveDateTime> {
-    fast_stored_time(text.as_bytes())
-        .or_else(|| NaiveDateTime::parse_from_str(text, "%F %T%.f").ok())
+/// How many records the log keeps, and the time of the oldest.
+pub fn extent(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDateTime>), DbError> {
+    Ok((
+        audit_events::table.count().get_result(conn)?,
+        audit_events::table
+            .select(diesel::dsl::min(audit_events::at))
+            .first(conn)?,
+    ))
 }
 
-fn fast_stored_time(bytes: &[u8]) -> Option<NaiveDateTime> {
-    let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        bytes.get(range)?.iter().try_fold(0u32, |n, b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
+/// Seals removed by one prune at most: each prune is one transaction, a million records at most.
+pub const MOST_SEALS_PER_PRUNE: i64 = 50;
+
+/// What one prune removed, and where the kept log starts now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pruned {
+    pub anchor: Anchor,
+    pub records: u64,
+}
+
+/// Removes the records of the oldest seals made before `sealed_before` (at most
+/// [`MOST_SEALS_PER_PRUNE`]), with the seals, and anchors the kept log at the newest seal removed:
+/// the head row keeps its number and digest, and the record of the prune, written in the same
+/// transaction, names it (`docs/operations.md §2`). None when no seal is due. Refused, changing
+/// nothing, when the records found are not as many as the seals counted: the log was tampered
+/// with, and `audit verify` must see it before anything is removed.
+pub fn prune_before(
+    conn: &mut DbConnection,
+    sealed_before: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Option<Pruned>, DbError> {
+    // The head row's update is the lock sealers take first: no seal is made meanwhile.
+    let anchor_number: i64 = diesel::update(audit_seal_head::table.find(1))
+        .set(audit_seal_head::number.eq(audit_seal_head::number))
+        .returning(audit_seal_head::anchor_number)
+        .get_result(conn)?;
+    let newest_due: Option<i64> = audit_seals::table
+        .filter(audit_seals::sealed_at.lt(sealed_before))
+        .filter(audit_seals::number.le(anchor_number + MOST_SEALS_PER_PRUNE))
+        .select(diesel::dsl::max(audit_seals::number))
+        .first(conn)?;
+    let Some(through) = newest_due.filter(|n| *n > anchor_number) else {
+        return Ok(None);
     };
-    let separators = [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')];
-    if separators.iter().any(|(at, c)| bytes.get(*at) != Some(c)) {
-        return None;
+    let digest: String = audit_seals::table
+        .find(through)
+        .select(audit_seals::digest)
+        .first(conn)?;
+    let removing: Vec<(String, i64)> = audit_seals::table
+        .filter(audit_seals::number.le(through))
+        .select((audit_seals::last_id, audit_seals::records))
+        .load(conn)?;
+    let last_id = removing
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .max()
+        .unwrap_or_default();
+    let counted: i64 = removing.iter().map(|(_, records)| records).sum();
+    // Every record of these seals has an id up to the newest last id among them: the range
+    // scan on the primary key reaches them without reading the whole log.
+    let removed = diesel::delete(
+        audit_events::table
+            .filter(audit_events::id.le(last_id))
+            .filter(audit_events::seal.le(through)),
+    )
+    .execute(conn)? as u64;
+    if removed as i64 != counted {
+        return Err(DbError::Conflict(format!(
+            "seals up to {through} count {counted} records but {removed} were found: run `madoguchi audit verify`"
+        )));
     }
-    let nanos = match bytes.get(19..) {
-        Some([]) => 0,
-        Some([b'.', digits @ ..]) if (1..=9).contains(&digits.len()) => {
-            number(20..bytes.len())? * 10u32.pow(9 - digits.len() as u32)
-        }
-        _ => return None,
+    diesel::delete(audit_seals::table.filter(audit_seals::number.le(through))).execute(conn)?;
+    let anchor = Anchor {
+        number: through,
+        digest,
     };
-    chrono::NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)?
-        .and_hms_nano_opt(number(11..13)?, number(14..16)?, number(17..19)?, nanos)
+    diesel::update(audit_seal_head::table.find(1))
+        .set((
+            audit_seal_head::anchor_number.eq(anchor.number),
+            audit_seal_head::anchor_digest.eq(&anchor.digest),
+        ))
+        .execute(conn)?;
+    append(
+        conn,
+        &AuditEvent::new(now, "system", audit_chain::PRUNED).target(anchor.target(removed)),
+    )?;
+    Ok(Some(Pruned {
+        anchor,
+        records: removed,
+    }))
 }
 
 /// What an auditor filters the log by; every field optional.
@@ -411,35 +385,4 @@ pub fn count_from_address(
         .filter(audit_events::at.ge(since))
         .count()
         .get_result(conn)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn stored_times_read_back_as_chrono_reads_them(
-            seconds in 0i64..253_402_300_799,
-            nanos in prop_oneof![Just(0u32), 0u32..1_000_000_000, (0u32..1000).prop_map(|m| m * 1_000_000), (0u32..1_000_000).prop_map(|u| u * 1000)],
-        ) {
-            let at = chrono::DateTime::from_timestamp(seconds, nanos).unwrap().naive_utc();
-            let text = at.format("%F %T%.f").to_string();
-            prop_assert_eq!(fast_stored_time(text.as_bytes()), Some(at));
-            prop_assert_eq!(stored_time(&text), NaiveDateTime::parse_from_str(&text, "%F %T%.f").ok());
-        }
-    }
-
-    #[test]
-    fn other_texts_go_the_slow_way_or_nowhere() {
-        for text in ["2026-12-05T10:00:00", "2026-12-05 10:00", "2026-02-30 10:00:00", "", "2026-12-05 10:00:00.", "2026-12-05 10:00:00.1234567890"] {
-            assert_eq!(fast_stored_time(text.as_bytes()), None, "{text}");
-            assert_eq!(stored_time(text), NaiveDateTime::parse_from_str(text, "%F %T%.f").ok(), "{text}");
-        }
-        assert_eq!(
-            stored_time("2026-12-05 10:00:00.5"),
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 5).and_then(|d| d.and_hms_milli_opt(10, 0, 0, 500))
-        );
-    }
 }
