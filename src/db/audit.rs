@@ -184,8 +184,17 @@ pub fn seal_pending(
     }))
 }
 
+/// The seals as stored, for checking.
+pub struct SealChain {
+    pub seals: Vec<SealHeader>,
+    /// The newest seal's number and digest, kept apart.
+    pub head: (i64, String),
+    /// Where the kept log starts.
+    pub anchor: Anchor,
+}
+
 /// Every seal, the head (newest number and digest) and where the kept log starts.
-pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String), Anchor), DbError> {
+pub fn seals(conn: &mut DbConnection) -> Result<SealChain, DbError> {
     let rows: Vec<(i64, i64, String, String, String, String)> = audit_seals::table
         .order(audit_seals::number)
         .select((
@@ -211,7 +220,11 @@ pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String),
             },
         )
         .collect();
-    Ok((seals, (number, digest), anchor))
+    Ok(SealChain {
+        seals,
+        head: (number, digest),
+        anchor,
+    })
 }
 
 /// The head row: the newest seal's number and digest, and where the kept log starts.

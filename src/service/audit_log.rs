@@ -94,7 +94,11 @@ pub fn verify(db: &Db) -> Result<Result<Intact, Broken>, AuditLogError> {
             if let DbConnection::Postgres(pg) = conn {
                 pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
             }
-            let (seals, head, anchor) = audit::seals(conn)?;
+            let audit::SealChain {
+                seals,
+                head,
+                anchor,
+            } = audit::seals(conn)?;
             let check = match ChainCheck::new(seals, (head.0, &head.1), anchor) {
                 Ok(check) => check,
                 Err(broken) => return Ok(Err(broken)),
