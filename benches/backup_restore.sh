@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Backup and restore of a large SQLite deployment (issue #24 asks, for 1,000,000 cases on this
 # machine: backup <= 60 s, restore <= 120 s): a release build seeds a data directory with N cases
-# (`dev seed`, every state; kept under target/bench-backup/N and reused by later runs), then times
+# (`dev seed`, every state) and N sealed audit records (benches/audit_records.py), kept under
+# target/bench-backup/N and reused by later runs, then times
 # `madoguchi backup --to DIR`, `madoguchi backup verify SET`, and `madoguchi restore --from SET`
 # into a fresh data directory holding only the same keys (restore includes its checks: SQLite's
 # integrity check, `audit verify` over every audit record, and every document opened), and last
@@ -20,6 +21,9 @@ if [ ! -f "$data/seeded" ]; then
   rm -rf "$data" && mkdir -p "$data"
   echo "== seeding $cases cases into $data"
   MADOGUCHI_DATA_DIR="$data" timed "$bin" dev seed --cases "$cases"
+  echo "== $cases audit records (with their digests), then sealed"
+  python3 benches/audit_records.py "$data/madoguchi.db" "$cases"
+  MADOGUCHI_DATA_DIR="$data" timed "$bin" audit seal
   touch "$data/seeded"
 fi
 echo "database: $(du -h "$data/madoguchi.db" | cut -f1), $(find "$data/documents" -type f 2>/dev/null | wc -l) document files"
