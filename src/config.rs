@@ -139,6 +139,16 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "64-byte cookie key, base64; all instances must share it",
     ),
     (
+        "MADOGUCHI_SESSION_KEY_PREVIOUS",
+        "<data dir>/session.key.previous if present",
+        "a replaced session key: cookies under it are still read, and re-sealed",
+    ),
+    (
+        "MADOGUCHI_SESSION_KEY_NEXT",
+        "<data dir>/session.key.next if present",
+        "the session key about to take over: cookies under it are already read",
+    ),
+    (
         "MADOGUCHI_DOCUMENT_KEY",
         "generated into <data dir>/document.key",
         "32-byte AES-256 master key for documents, base64",
@@ -499,14 +509,25 @@ impl Config {
                     keep,
                 }
             });
-        let secrets = match secrets::load_or_create(
-            &data_dir,
-            get("MADOGUCHI_SESSION_KEY"),
-            get("MADOGUCHI_DOCUMENT_KEY"),
+        let secrets = match (
+            secrets::load_or_create(
+                &data_dir,
+                get("MADOGUCHI_SESSION_KEY"),
+                get("MADOGUCHI_DOCUMENT_KEY"),
+            ),
+            secrets::other_session_keys(
+                &data_dir,
+                get("MADOGUCHI_SESSION_KEY_PREVIOUS"),
+                get("MADOGUCHI_SESSION_KEY_NEXT"),
+            ),
         ) {
-            Ok(secrets) => Some(secrets),
-            Err(problems) => {
-                errors.extend(problems);
+            (Ok(secrets), Ok(other_session_keys)) => Some(Secrets {
+                other_session_keys,
+                ..secrets
+            }),
+            (loaded, others) => {
+                errors.extend(loaded.err().unwrap_or_default());
+                errors.extend(others.err().unwrap_or_default());
                 None
             }
         };

@@ -15,7 +15,12 @@ pub const DOCUMENT_KEY_LEN: usize = 32;
 
 #[derive(Clone)]
 pub struct Secrets {
+    /// The key new session cookies are sealed under.
     pub session_key: [u8; SESSION_KEY_LEN],
+    /// Keys a cookie may still be sealed under while the session key changes (the previous key,
+    /// and the next one before it takes over): read, never used for new cookies
+    /// (docs/operations.md §8).
+    pub other_session_keys: Vec<[u8; SESSION_KEY_LEN]>,
     pub document_key: [u8; DOCUMENT_KEY_LEN],
 }
 
@@ -45,6 +50,7 @@ pub fn load_or_create(
     match (session, document) {
         (Ok(session_key), Ok(document_key)) => Ok(Secrets {
             session_key,
+            other_session_keys: Vec::new(),
             document_key,
         }),
         (session, document) => Err([session.err(), document.err()]
@@ -144,6 +150,92 @@ pub fn swap_document_keys(data_dir: &Path, stamp: &str) -> std::io::Result<std::
     )?;
     std::fs::File::open(data_dir)?.sync_all()?;
     Ok(retired)
+}
+
+/// The session key that takes over at the next step of a change (docs/operations.md §8).
+pub const NEXT_SESSION_KEY_FILE: &str = "session.key.next";
+/// The session key a change replaced; cookies under it are still read.
+pub const PREVIOUS_SESSION_KEY_FILE: &str = "session.key.previous";
+
+/// The other session keys cookies are read under: the previous and the next one, each from its
+/// variable when set, otherwise from its file when the file exists (never generated).
+pub fn other_session_keys(
+    data_dir: &Path,
+    previous_from_env: Option<&str>,
+    next_from_env: Option<&str>,
+) -> Result<Vec<[u8; SESSION_KEY_LEN]>, Vec<String>> {
+    let mut keys = Vec::new();
+    let mut problems = Vec::new();
+    for (var, file, from_env) in [
+        (
+            "MADOGUCHI_SESSION_KEY_PREVIOUS",
+            PREVIOUS_SESSION_KEY_FILE,
+            previous_from_env,
+        ),
+        (
+            "MADOGUCHI_SESSION_KEY_NEXT",
+            NEXT_SESSION_KEY_FILE,
+            next_from_env,
+        ),
+    ] {
+        let read = match from_env {
+            Some(encoded) => {
+                Some(decode::<SESSION_KEY_LEN>(encoded).map_err(|why| format!("{var}: {why}")))
+            }
+            None => {
+                let path = data_dir.join(file);
+                match std::fs::read_to_string(&path) {
+                    Ok(encoded) => Some(
+                        decode::<SESSION_KEY_LEN>(encoded.trim())
+                            .map_err(|why| format!("{}: {why}", path.display())),
+                    ),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => Some(Err(format!("{}: cannot read ({e})", path.display()))),
+                }
+            }
+        };
+        match read {
+            Some(Ok(key)) => keys.push(key),
+            Some(Err(problem)) => problems.push(problem),
+            None => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(keys)
+    } else {
+        Err(problems)
+    }
+}
+
+/// What one step of changing the session key did (docs/operations.md §8).
+#[derive(Debug, PartialEq, Eq)]
+pub enum SessionKeyStep {
+    /// `session.key.next` was written: every instance, once restarted, reads cookies under it.
+    Prepared,
+    /// `session.key` became `session.key.previous` and `session.key.next` became `session.key`:
+    /// every instance, once restarted, seals new cookies under the new key and re-seals old ones.
+    Promoted,
+}
+
+/// The next step of changing the session key kept in `data_dir`: writes a new next key when there
+/// is none, and otherwise makes it the current key (the current one becomes the previous, in
+/// place of any older previous key).
+pub fn step_session_key(data_dir: &Path) -> std::io::Result<SessionKeyStep> {
+    let next = data_dir.join(NEXT_SESSION_KEY_FILE);
+    if !next.exists() {
+        generate::<SESSION_KEY_LEN>(&next)?;
+        return Ok(SessionKeyStep::Prepared);
+    }
+    let current = data_dir.join("session.key");
+    // The next key must be readable before anything moves.
+    let encoded = std::fs::read_to_string(&next)?;
+    decode::<SESSION_KEY_LEN>(encoded.trim()).map_err(std::io::Error::other)?;
+    if current.exists() {
+        std::fs::rename(&current, data_dir.join(PREVIOUS_SESSION_KEY_FILE))?;
+    }
+    std::fs::rename(&next, &current)?;
+    std::fs::File::open(data_dir)?.sync_all()?;
+    Ok(SessionKeyStep::Promoted)
 }
 
 /// The data directory holds the database, keys, documents and mail: owner only.

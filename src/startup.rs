@@ -166,8 +166,18 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
-        let key = Key::try_from(config.secrets.session_key.as_slice())
-            .map_err(|e| StartupError::SessionKey(e.to_string()))?;
+        let session_key = |bytes: &[u8]| {
+            Key::try_from(bytes).map_err(|e| StartupError::SessionKey(e.to_string()))
+        };
+        let keyring = Data::new(web::session_keys::SessionKeyring {
+            current: session_key(config.secrets.session_key.as_slice())?,
+            others: config
+                .secrets
+                .other_session_keys
+                .iter()
+                .map(|k| session_key(k.as_slice()))
+                .collect::<Result<_, _>>()?,
+        });
         let calendars = Arc::new(CalendarCache::new(profile.calendar(std::iter::empty())));
         calendars
             .fresh(&db)
@@ -211,7 +221,7 @@ impl Application {
         crate::service::housekeeping::spawn(
             db.clone(),
             blobs.clone(),
-            profiles.clone(),
+            (profiles.clone(), clock.clone()),
             std::time::Duration::from_secs(300),
         );
         if let Some(schedule) = config.backup_schedule.clone() {
@@ -248,21 +258,29 @@ impl Application {
         // so that an oversized photo gets a message on the case page.
         let upload_body_limit = config.case_upload_max_bytes + 1024 * 1024;
         let server = HttpServer::new(move || {
-            let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
-                .cookie_name("madoguchi".to_string())
-                .cookie_secure(cookie_secure)
-                .cookie_http_only(true)
-                .cookie_same_site(SameSite::Lax)
-                .cookie_content_security(CookieContentSecurity::Private)
-                .build();
+            let sessions =
+                SessionMiddleware::builder(CookieSessionStore::default(), keyring.current.clone())
+                    .cookie_name(web::session_keys::COOKIE_NAME.to_string())
+                    .cookie_secure(cookie_secure)
+                    .cookie_http_only(true)
+                    .cookie_same_site(SameSite::Lax)
+                    .cookie_content_security(CookieContentSecurity::Private)
+                    .build();
             App::new()
                 .app_data(state.clone())
+                .app_data(keyring.clone())
                 .app_data(actix_web::web::FormConfig::default().limit(64 * 1024))
                 // The CSRF form extractor reads the body as bytes; its own limit applies.
                 .app_data(actix_web::web::PayloadConfig::new(1024 * 1024))
                 .app_data(multipart_config(upload_body_limit))
                 .wrap(ErrorHandlers::new().default_handler(web::error_page::render_error_page))
+                .wrap(actix_web::middleware::from_fn(
+                    web::session_keys::reissue_marked,
+                ))
                 .wrap(sessions)
+                .wrap(actix_web::middleware::from_fn(
+                    web::session_keys::accept_other_keys,
+                ))
                 .wrap(Compress::default())
                 .wrap(security_headers(https))
                 .wrap(TracingLogger::<SafeRootSpan>::new())

@@ -13,6 +13,7 @@ macro_rules! say {
 
 pub mod domain_cmds;
 mod key_rotation;
+mod session_key;
 
 use std::io::BufRead;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -140,6 +141,10 @@ pub enum KeysCommand {
     /// Seal every stored value under a new document key, with every server stopped; run it
     /// again to finish an interrupted rotation / 文書鍵の更新
     Rotate,
+    /// One step of changing the session key without signing anybody out: the first run writes
+    /// session.key.next, the second makes it session.key; restart every instance after each
+    /// / セッション鍵の更新
+    RotateSession,
 }
 
 #[derive(Debug, Subcommand)]
@@ -224,6 +229,12 @@ pub async fn run(cli: Cli) -> Exit {
             action: Some(KeysCommand::Rotate),
         } => match load_config() {
             Ok(config) => key_rotation::rotate_keys(&config),
+            Err(exit) => exit,
+        },
+        Command::Keys {
+            action: Some(KeysCommand::RotateSession),
+        } => match load_config() {
+            Ok(config) => session_key::rotate_session_key(&config),
             Err(exit) => exit,
         },
         Command::Keys { action: None } => {
@@ -364,6 +375,14 @@ fn audit(config: &Config, action: AuditCommand) -> Exit {
                             println!("latest seal {number} digest {digest}");
                         }
                         None => println!("no seal yet"),
+                    }
+                    if let Some(anchor) = intact.anchor {
+                        println!(
+                            "kept from seal {} on: older records were pruned, anchored at seal {} digest {}",
+                            anchor.number + 1,
+                            anchor.number,
+                            anchor.digest
+                        );
                     }
                     Exit(0)
                 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{audit_events, audit_seal_head, audit_seals};
 use super::{DbConnection, DbError};
-use crate::domain::audit_chain::{self, Record, SealHasher, SealHeader};
+use crate::domain::audit_chain::{self, Anchor, Record, SealHasher, SealHeader};
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
@@ -184,8 +184,17 @@ pub fn seal_pending(
     }))
 }
 
-/// Every seal, and the head (newest number and digest).
-pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String)), DbError> {
+/// The seals as stored, for checking.
+pub struct SealChain {
+    pub seals: Vec<SealHeader>,
+    /// The newest seal's number and digest, kept apart.
+    pub head: (i64, String),
+    /// Where the kept log starts.
+    pub anchor: Anchor,
+}
+
+/// Every seal, the head (newest number and digest) and where the kept log starts.
+pub fn seals(conn: &mut DbConnection) -> Result<SealChain, DbError> {
     let rows: Vec<(i64, i64, String, String, String, String)> = audit_seals::table
         .order(audit_seals::number)
         .select((
@@ -197,10 +206,7 @@ pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String))
             audit_seals::digest,
         ))
         .load(conn)?;
-    let head = audit_seal_head::table
-        .find(1)
-        .select((audit_seal_head::number, audit_seal_head::digest))
-        .first(conn)?;
+    let (number, digest, anchor) = seals_head(conn)?;
     let seals = rows
         .into_iter()
         .map(
@@ -214,31 +220,121 @@ pub fn seals(conn: &mut DbConnection) -> Result<(Vec<SealHeader>, (i64, String))
             },
         )
         .collect();
-    Ok((seals, head))
+    Ok(SealChain {
+        seals,
+        head: (number, digest),
+        anchor,
+    })
 }
 
-/// A record as the auditor's check reads it: content, the digest written with it, its seal.
-pub type StoredRecord = (AuditEvent, Option<String>, Option<i64>);
-
-/// Up to `limit` records after `after` in id order (keyset paging through the primary key).
-pub fn page_after(
-    conn: &mut DbConnection,
-    after: Option<&str>,
-    limit: i64,
-) -> Result<Vec<StoredRecord>, DbError> {
-    let mut query = audit_events::table
+/// The head row: the newest seal's number and digest, and where the kept log starts.
+pub fn seals_head(conn: &mut DbConnection) -> Result<(i64, String, Anchor), DbError> {
+    let (number, digest, anchor_number, anchor_digest) = audit_seal_head::table
+        .find(1)
         .select((
-            AuditEvent::as_select(),
-            audit_events::digest,
-            audit_events::seal,
+            audit_seal_head::number,
+            audit_seal_head::digest,
+            audit_seal_head::anchor_number,
+            audit_seal_head::anchor_digest,
         ))
-        .order(audit_events::id)
-        .limit(limit)
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(audit_events::id.gt(after.to_string()));
+        .first(conn)?;
+    let anchor = Anchor {
+        number: anchor_number,
+        digest: anchor_digest,
+    };
+    Ok((number, digest, anchor))
+}
+
+/// How many records the log keeps, and the time of the oldest.
+pub fn extent(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDateTime>), DbError> {
+    Ok((
+        audit_events::table.count().get_result(conn)?,
+        audit_events::table
+            .select(diesel::dsl::min(audit_events::at))
+            .first(conn)?,
+    ))
+}
+
+/// Seals removed by one prune at most: each prune is one transaction, a million records at most.
+pub const MOST_SEALS_PER_PRUNE: i64 = 50;
+
+/// What one prune removed, and where the kept log starts now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pruned {
+    pub anchor: Anchor,
+    pub records: u64,
+}
+
+/// Removes the records of the oldest seals made before `sealed_before` (at most
+/// [`MOST_SEALS_PER_PRUNE`]), with the seals, and anchors the kept log at the newest seal removed:
+/// the head row keeps its number and digest, and the record of the prune, written in the same
+/// transaction, names it (`docs/operations.md §2`). None when no seal is due. Refused, changing
+/// nothing, when the records found are not as many as the seals counted: the log was tampered
+/// with, and `audit verify` must see it before anything is removed.
+pub fn prune_before(
+    conn: &mut DbConnection,
+    sealed_before: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Option<Pruned>, DbError> {
+    // The head row's update is the lock sealers take first: no seal is made meanwhile.
+    let anchor_number: i64 = diesel::update(audit_seal_head::table.find(1))
+        .set(audit_seal_head::number.eq(audit_seal_head::number))
+        .returning(audit_seal_head::anchor_number)
+        .get_result(conn)?;
+    let newest_due: Option<i64> = audit_seals::table
+        .filter(audit_seals::sealed_at.lt(sealed_before))
+        .filter(audit_seals::number.le(anchor_number + MOST_SEALS_PER_PRUNE))
+        .select(diesel::dsl::max(audit_seals::number))
+        .first(conn)?;
+    let Some(through) = newest_due.filter(|n| *n > anchor_number) else {
+        return Ok(None);
+    };
+    let digest: String = audit_seals::table
+        .find(through)
+        .select(audit_seals::digest)
+        .first(conn)?;
+    let removing: Vec<(String, i64)> = audit_seals::table
+        .filter(audit_seals::number.le(through))
+        .select((audit_seals::last_id, audit_seals::records))
+        .load(conn)?;
+    let last_id = removing
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .max()
+        .unwrap_or_default();
+    let counted: i64 = removing.iter().map(|(_, records)| records).sum();
+    // Every record of these seals has an id up to the newest last id among them: the range
+    // scan on the primary key reaches them without reading the whole log.
+    let removed = diesel::delete(
+        audit_events::table
+            .filter(audit_events::id.le(last_id))
+            .filter(audit_events::seal.le(through)),
+    )
+    .execute(conn)? as u64;
+    if removed as i64 != counted {
+        return Err(DbError::Conflict(format!(
+            "seals up to {through} count {counted} records but {removed} were found: run `madoguchi audit verify`"
+        )));
     }
-    Ok(query.load(conn)?)
+    diesel::delete(audit_seals::table.filter(audit_seals::number.le(through))).execute(conn)?;
+    let anchor = Anchor {
+        number: through,
+        digest,
+    };
+    diesel::update(audit_seal_head::table.find(1))
+        .set((
+            audit_seal_head::anchor_number.eq(anchor.number),
+            audit_seal_head::anchor_digest.eq(&anchor.digest),
+        ))
+        .execute(conn)?;
+    append(
+        conn,
+        &AuditEvent::new(now, "system", audit_chain::PRUNED).target(anchor.target(removed)),
+    )?;
+    Ok(Some(Pruned {
+        anchor,
+        records: removed,
+    }))
 }
 
 /// What an auditor filters the log by; every field optional.

@@ -34,6 +34,7 @@ macro_rules! on_backend {
 }
 
 pub mod audit;
+pub mod audit_pages;
 pub mod backup;
 pub mod calendar;
 pub mod case_links;

@@ -15,6 +15,10 @@ pub struct PolicyRow {
     pub document_days: i32,
     pub changed_by: String,
     pub changed_at: NaiveDateTime,
+    /// How long audit records are kept; None keeps every record (docs/operations.md §2).
+    pub audit_days: Option<i32>,
+    pub audit_changed_by: Option<String>,
+    pub audit_changed_at: Option<NaiveDateTime>,
 }
 
 pub fn policy(conn: &mut DbConnection) -> Result<PolicyRow, DbError> {
@@ -35,6 +39,22 @@ pub fn set_policy(
             retention_policy::document_days.eq(document_days),
             retention_policy::changed_by.eq(changed_by),
             retention_policy::changed_at.eq(changed_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_audit_days(
+    conn: &mut DbConnection,
+    audit_days: Option<i32>,
+    changed_by: &str,
+    changed_at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(retention_policy::table.find(1))
+        .set((
+            retention_policy::audit_days.eq(audit_days),
+            retention_policy::audit_changed_by.eq(changed_by),
+            retention_policy::audit_changed_at.eq(changed_at),
         ))
         .execute(conn)?;
     Ok(())

@@ -98,6 +98,8 @@ diesel::table! {
         id -> Integer,
         number -> BigInt,
         digest -> Text,
+        anchor_number -> BigInt,
+        anchor_digest -> Text,
     }
 }
 
@@ -347,6 +349,9 @@ diesel::table! {
         document_days -> Integer,
         changed_by -> Text,
         changed_at -> Timestamp,
+        audit_days -> Nullable<Integer>,
+        audit_changed_by -> Nullable<Text>,
+        audit_changed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -104,6 +104,37 @@ fn timestamp(at: NaiveDateTime, buffer: &mut [u8; 26]) -> Option<&str> {
     std::str::from_utf8(buffer).ok()
 }
 
+/// The action of the record a prune writes (`docs/operations.md §2`), naming the new start.
+pub const PRUNED: &str = "audit.pruned";
+
+/// Where the kept log starts after a prune: records up to seal `number` were removed, and the
+/// first seal kept names `digest` as its predecessor. Seal 0 and [`GENESIS`]: nothing removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub number: i64,
+    pub digest: String,
+}
+
+impl Anchor {
+    pub fn genesis() -> Anchor {
+        Anchor {
+            number: 0,
+            digest: GENESIS.to_string(),
+        }
+    }
+
+    /// The target of the [`PRUNED`] record that moved the start here.
+    pub fn target(&self, removed: u64) -> String {
+        format!("anchor:{}:{} removed:{removed}", self.number, self.digest)
+    }
+
+    fn is_named_by(&self, target: &str) -> bool {
+        target
+            .strip_prefix(&format!("anchor:{}:{}", self.number, self.digest))
+            .is_some_and(|rest| rest.starts_with(" removed:"))
+    }
+}
+
 /// A seal's digest, fed its records' digests in id order.
 pub struct SealHasher(Sha256);
 
@@ -191,6 +222,8 @@ pub struct Intact {
     pub pending: u64,
     /// The latest seal's number and digest, to keep elsewhere.
     pub latest: Option<(i64, String)>,
+    /// Where the kept log starts, when older records were pruned.
+    pub anchor: Option<Anchor>,
 }
 
 struct OpenSeal {
@@ -205,18 +238,26 @@ pub struct ChainCheck {
     seals: HashMap<i64, OpenSeal>,
     newest_sealed_millis: Option<u64>,
     latest: Option<(i64, String)>,
+    anchor: Anchor,
+    /// The target of the newest prune record met so far.
+    newest_prune: Option<String>,
     records: u64,
     sealed: u64,
     pending: u64,
 }
 
 impl ChainCheck {
-    /// Checks that the seals, in number order, run 1, 2, 3… each naming its predecessor's digest,
-    /// and that the head (the newest number and digest, kept apart) is the last of them.
-    pub fn new(mut seals: Vec<SealHeader>, head: (i64, &str)) -> Result<ChainCheck, Broken> {
+    /// Checks that the seals, in number order, run on from the anchor (1, 2, 3… when nothing was
+    /// pruned) each naming its predecessor's digest, the first the anchor's, and that the head
+    /// (the newest number and digest, kept apart) is the last of them.
+    pub fn new(
+        mut seals: Vec<SealHeader>,
+        head: (i64, &str),
+        anchor: Anchor,
+    ) -> Result<ChainCheck, Broken> {
         seals.sort_by_key(|s| s.number);
-        let mut previous = GENESIS.to_string();
-        for (expected, seal) in (1..).zip(&seals) {
+        let mut previous = anchor.digest.clone();
+        for (expected, seal) in (anchor.number + 1..).zip(&seals) {
             if seal.number != expected {
                 return Err(Broken::Seal {
                     number: expected,
@@ -231,7 +272,7 @@ impl ChainCheck {
             }
             previous = seal.digest.clone();
         }
-        let last = seals.last().map_or(0, |s| s.number);
+        let last = seals.last().map_or(anchor.number, |s| s.number);
         if head.0 != last || head.1 != previous {
             return Err(Broken::Seal {
                 number: head.0,
@@ -245,7 +286,11 @@ impl ChainCheck {
             .iter()
             .filter_map(|s| uuid_v7_millis(&s.last_id))
             .max();
-        let latest = seals.last().map(|s| (s.number, s.digest.clone()));
+        let latest = match seals.last() {
+            Some(s) => Some((s.number, s.digest.clone())),
+            None if anchor.number > 0 => Some((anchor.number, anchor.digest.clone())),
+            None => None,
+        };
         Ok(ChainCheck {
             seals: seals
                 .into_iter()
@@ -262,6 +307,8 @@ impl ChainCheck {
                 .collect(),
             newest_sealed_millis,
             latest,
+            anchor,
+            newest_prune: None,
             records: 0,
             sealed: 0,
             pending: 0,
@@ -280,6 +327,9 @@ impl ChainCheck {
             why,
         };
         self.records += 1;
+        if record.action == PRUNED {
+            self.newest_prune = record.target.map(str::to_string);
+        }
         let digest = record_digest(record);
         if stored_digest.is_some_and(|stored| !is_hex_of(stored, &digest)) {
             return Err(broken(
@@ -353,7 +403,8 @@ impl ChainCheck {
         Ok(())
     }
 
-    /// Every seal must have met all its records.
+    /// Every seal must have met all its records, and a log that starts after a prune must hold
+    /// the record of that prune (the newest one), naming where it starts.
     pub fn finish(self) -> Result<Intact, Broken> {
         let mut short: Vec<&OpenSeal> = self
             .seals
@@ -370,11 +421,26 @@ impl ChainCheck {
                 ),
             });
         }
+        let anchored = self.anchor.number > 0;
+        if anchored
+            && !self
+                .newest_prune
+                .as_deref()
+                .is_some_and(|target| self.anchor.is_named_by(target))
+        {
+            return Err(Broken::Seal {
+                number: self.anchor.number,
+                why: format!(
+                    "the log starts after it, but the newest {PRUNED} record does not name it (records removed outside a prune)"
+                ),
+            });
+        }
         Ok(Intact {
             records: self.records,
             sealed: self.sealed,
             pending: self.pending,
             latest: self.latest,
+            anchor: anchored.then_some(self.anchor),
         })
     }
 }
@@ -437,7 +503,7 @@ mod tests {
         head: &str,
         rows: &[(Record<'_>, Option<i64>)],
     ) -> Result<Intact, Broken> {
-        let mut check = ChainCheck::new(seals, (2, head))?;
+        let mut check = ChainCheck::new(seals, (2, head), Anchor::genesis())?;
         for (row, seal) in rows {
             check.record(row, Some(&hex(&record_digest(&record(row.id)))), *seal)?;
         }
@@ -477,7 +543,7 @@ mod tests {
     fn an_edit_that_rewrote_the_digest_too_breaks_the_seal() {
         let ids = ids();
         let (seals, head) = sealed(&ids);
-        let mut check = ChainCheck::new(seals, (2, &head)).unwrap();
+        let mut check = ChainCheck::new(seals, (2, &head), Anchor::genesis()).unwrap();
         let mut edited = record(&ids[0]);
         edited.actor = "staff:someone";
         let forged = hex(&record_digest(&edited));
@@ -535,9 +601,9 @@ mod tests {
         let ids = ids();
         let (mut seals, head) = sealed(&ids);
         seals[1].previous_digest = GENESIS.into();
-        assert!(ChainCheck::new(seals.clone(), (2, &head)).is_err());
+        assert!(ChainCheck::new(seals.clone(), (2, &head), Anchor::genesis()).is_err());
         seals.pop();
-        assert!(ChainCheck::new(seals, (2, &head)).is_err());
+        assert!(ChainCheck::new(seals, (2, &head), Anchor::genesis()).is_err());
     }
 
     #[test]
@@ -557,6 +623,89 @@ mod tests {
                 Some(at.format(TIMESTAMP).to_string().as_str())
             );
         }
+    }
+
+    /// The check of [`sealed`]'s log after a prune up to seal 1.
+    fn pruned(ids: &[String]) -> ChainCheck {
+        let (mut seals, head) = sealed(ids);
+        seals.remove(0);
+        ChainCheck::new(seals, (2, &head), anchor_one(ids)).unwrap()
+    }
+
+    /// The prune's own record, not yet sealed.
+    fn prune_record(target: &str) -> Record<'_> {
+        let mut prune = record("019af000-0000-7000-8000-0000000000ff");
+        prune.action = PRUNED;
+        prune.target = Some(target);
+        prune
+    }
+
+    fn anchor_one(ids: &[String]) -> Anchor {
+        let (seals, _) = sealed(ids);
+        Anchor {
+            number: 1,
+            digest: seals[0].digest.clone(),
+        }
+    }
+
+    fn run(
+        mut check: ChainCheck,
+        ids: &[String],
+        tail: &[Record<'_>],
+        edit: Option<usize>,
+    ) -> Result<Intact, Broken> {
+        for (n, id) in ids.iter().enumerate().skip(3) {
+            let mut row = record(id);
+            if edit == Some(n) {
+                row.actor = "staff:someone";
+            }
+            check.record(&row, Some(&hex(&record_digest(&record(id)))), Some(2))?;
+        }
+        for row in tail {
+            check.record(row, None, None)?;
+        }
+        check.finish()
+    }
+
+    #[test]
+    fn a_pruned_log_verifies_from_its_anchor_and_still_names_an_edit() {
+        let ids = ids();
+        let target = anchor_one(&ids).target(3);
+        let tail = [prune_record(&target)];
+        let intact = run(pruned(&ids), &ids, &tail, None).unwrap();
+        assert_eq!((intact.records, intact.sealed), (3, 2));
+        assert_eq!(intact.anchor, Some(anchor_one(&ids)));
+        let broken = run(pruned(&ids), &ids, &tail, Some(4)).unwrap_err();
+        assert!(
+            matches!(&broken, Broken::Record { id, .. } if *id == ids[4]),
+            "{broken}"
+        );
+    }
+
+    #[test]
+    fn a_start_no_prune_record_names_is_found() {
+        let ids = ids();
+        let broken = run(pruned(&ids), &ids, &[], None).unwrap_err();
+        assert!(matches!(broken, Broken::Seal { number: 1, .. }), "{broken}");
+        let elsewhere = Anchor {
+            number: 1,
+            digest: GENESIS.into(),
+        };
+        let target = elsewhere.target(3);
+        assert!(run(pruned(&ids), &ids, &[prune_record(&target)], None).is_err());
+    }
+
+    #[test]
+    fn a_chain_that_does_not_continue_from_the_anchor_is_found() {
+        let ids = ids();
+        let (mut seals, head) = sealed(&ids);
+        seals.remove(0);
+        assert!(ChainCheck::new(seals.clone(), (2, &head), Anchor::genesis()).is_err());
+        let moved = Anchor {
+            number: 1,
+            digest: "f".repeat(64),
+        };
+        assert!(ChainCheck::new(seals, (2, &head), moved).is_err());
     }
 
     #[test]

@@ -13,6 +13,22 @@ pub const MAX_DAYS: u32 = 3650;
 /// appeal (審査請求, within three months of learning of the decision) and its handling.
 pub const DEFAULT_DAYS: u32 = 365;
 
+/// Audit records are kept at least a year, leap day included: the operator promises to collect
+/// and keep access logs (seed 001 §4.5), and a year covers an appeal and its handling.
+pub const AUDIT_MIN_DAYS: u32 = 366;
+
+/// How long audit records are kept, as an administrator types it: empty keeps every record (the
+/// default), otherwise a number of days as [`parse_days`] reads it, at least [`AUDIT_MIN_DAYS`].
+pub fn parse_audit_days(raw: &str) -> Result<Option<u32>, DaysProblem> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    match parse_days(raw)? {
+        days if days < AUDIT_MIN_DAYS => Err(DaysProblem::TooShort),
+        days => Ok(Some(days)),
+    }
+}
+
 /// The states a case ends in; its documents are kept for the period from the day it entered one.
 pub const ENDED: [CaseState; 4] = [
     CaseState::Closed,
@@ -80,6 +96,18 @@ pub fn is_due(ended_on: NaiveDate, days: u32, today: NaiveDate) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn audit_records_are_kept_a_year_at_least_or_for_ever() {
+        assert_eq!(parse_audit_days(""), Ok(None));
+        assert_eq!(parse_audit_days("  "), Ok(None));
+        assert_eq!(parse_audit_days("366"), Ok(Some(366)));
+        assert_eq!(parse_audit_days("１８２７日"), Ok(Some(1827)));
+        assert_eq!(parse_audit_days("365"), Err(DaysProblem::TooShort));
+        assert_eq!(parse_audit_days("0"), Err(DaysProblem::TooShort));
+        assert_eq!(parse_audit_days("一年"), Err(DaysProblem::NotANumber));
+        assert_eq!(parse_audit_days("3651"), Err(DaysProblem::TooLong));
+    }
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -36,9 +36,14 @@ pub async fn purge(db: &Db, now: DateTime<Utc>, unconfirmed_hours: u32) -> Resul
     .await
 }
 
-/// Every `every`: purges expired submissions and drafts, and destroys documents kept past their
-/// retention period.
-pub fn spawn(db: Db, blobs: BlobStore, profiles: Arc<ProfileCache>, every: Duration) {
+/// Every `every`: purges expired submissions and drafts, destroys documents kept past their
+/// retention period, and prunes audit records older than theirs.
+pub fn spawn(
+    db: Db,
+    blobs: BlobStore,
+    (profiles, clock): (Arc<ProfileCache>, Arc<dyn crate::clock::Clock>),
+    every: Duration,
+) {
     tokio::spawn(async move {
         loop {
             match crate::service::retention::destroy_expired(&db, &blobs, Utc::now()).await {
@@ -67,6 +72,16 @@ pub fn spawn(db: Db, blobs: BlobStore, profiles: Arc<ProfileCache>, every: Durat
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
+            }
+            match crate::service::audit_log::prune(&db, clock.now()).await {
+                Ok(run) if run.records > 0 => {
+                    tracing::info!(
+                        records = run.records,
+                        "pruned audit records older than the retention setting"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "pruning the audit log failed; will retry"),
             }
             tokio::time::sleep(every).await;
         }

@@ -327,3 +327,17 @@ impl Rotation<'_> {
         }
     }
 }
+
+/// Records a step of changing the session key (`docs/operations.md §8`); the key itself is never
+/// written anywhere but its file.
+pub fn record_session_key_step(
+    db: &Db,
+    step: &crate::secrets::SessionKeyStep,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let action = match step {
+        crate::secrets::SessionKeyStep::Prepared => "keys.session_key_prepared",
+        crate::secrets::SessionKeyStep::Promoted => "keys.session_key_promoted",
+    };
+    db.with_writer(|conn| audit::append(conn, &AuditEvent::new(now.naive_utc(), "cli", action)))
+}

@@ -10,7 +10,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::retention::{self as rows, KeptDocument};
 use crate::db::{Db, DbError};
 use crate::domain::deadline::jst_date;
-use crate::domain::retention::{DaysProblem, ENDED, is_due, parse_days};
+use crate::domain::retention::{DaysProblem, ENDED, is_due, parse_audit_days, parse_days};
 use crate::service::case_record::append_event;
 use crate::storage::files::BlobStore;
 
@@ -185,6 +185,38 @@ pub async fn change_policy(
         )
         .role(&role)
         .target(format!("documents:{old}->{stored}"));
+        audit::append(conn, &event)
+    })
+    .await?;
+    Ok(days)
+}
+
+/// Sets how long audit records are kept (empty: every record) from what the administrator
+/// typed; audited with the old and new settings in the same transaction. The next prune
+/// (`service::audit_log::prune`) removes what is older.
+pub async fn change_audit_policy(
+    db: &Db,
+    typed_days: &str,
+    (actor, role): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<Option<u32>, PolicyError> {
+    let days = parse_audit_days(typed_days).map_err(PolicyError::Invalid)?;
+    let stored = days
+        .map(i32::try_from)
+        .transpose()
+        .map_err(|_| PolicyError::Invalid(DaysProblem::TooLong))?;
+    let (actor, role) = (actor.to_string(), role.to_string());
+    let shown = |days: Option<i32>| days.map_or_else(|| "all".to_string(), |d| d.to_string());
+    db.write(move |conn| {
+        let old = rows::policy(conn)?.audit_days;
+        rows::set_audit_days(conn, stored, &actor, now.naive_utc())?;
+        let event = AuditEvent::new(
+            now.naive_utc(),
+            format!("staff:{actor}"),
+            "retention.audit_changed",
+        )
+        .role(&role)
+        .target(format!("audit:{}->{}", shown(old), shown(stored)));
         audit::append(conn, &event)
     })
     .await?;

@@ -13,6 +13,7 @@ pub mod page;
 mod portal;
 mod public;
 pub mod session;
+pub mod session_keys;
 mod setup;
 pub mod staff;
 

@@ -63,6 +63,7 @@ async fn pages_have_no_axe_violations() {
     let world = World::new();
     let app = crate::portal::spawn_portal(&world, "national").await;
     app.staff(Role::Approver, "boss@example.jp").await;
+    app.staff(Role::Admin, "admin@example.jp").await;
     let case_path = app.requester_with_case("axe@example.jp").await;
     let letter = crate::letters::first_letter(&app.get(&case_path).await.body, &case_path);
     let consent_page = crate::consents::withdraw_page(&app.get(&case_path).await.body, &case_path);
@@ -115,6 +116,27 @@ async fn pages_have_no_axe_violations() {
         browser.client.goto(&go(path)).await.unwrap();
         check(path).await;
     }
+    // An administrator's retention page (documents and audit records), its form sent wrong.
+    browser.client.delete_all_cookies().await.unwrap();
+    browser.client.goto(&go("/staff/login")).await.unwrap();
+    browser.fill("email", "admin@example.jp").await;
+    browser.fill("password", crate::workspace::PASSWORD).await;
+    browser
+        .click_and_wait(Locator::Css("form button[type=submit]"))
+        .await;
+    browser
+        .client
+        .goto(&go("/staff/admin/retention"))
+        .await
+        .unwrap();
+    check("/staff/admin/retention").await;
+    browser.fill("audit_days", "30").await;
+    browser
+        .click_and_wait(Locator::Css(
+            "form[action='/staff/admin/retention/audit'] button",
+        ))
+        .await;
+    check("/staff/admin/retention with errors").await;
     browser.close().await;
     assert!(
         report.is_empty(),

@@ -72,6 +72,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/staff/admin/retention",
             web::post().to(admin_retention::change),
         )
+        .route(
+            "/staff/admin/retention/audit",
+            web::post().to(admin_retention::change_audit),
+        )
         .route("/staff/admin/letters", web::get().to(admin_letters::show))
         .route("/staff/admin/letters", web::post().to(admin_letters::save))
         .route("/staff/admin/notices", web::get().to(admin_notices::list))
