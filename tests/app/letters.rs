@@ -55,7 +55,7 @@ pub fn first_letter(case_page: &str, case_path: &str) -> String {
 }
 
 /// A requester's case through identity verification: licence and residence record accepted.
-async fn verified(app: &TestApp, case_path: &str, clerk: &Staff, id: &str, public: bool) {
+pub async fn verified(app: &TestApp, case_path: &str, clerk: &Staff, id: &str, public: bool) {
     done(app, clerk, id, "take", &[]).await;
     done(app, clerk, id, "start-review", &[]).await;
     upload(
