@@ -14,7 +14,7 @@ use crate::portal::spawn_portal;
 use crate::workspace::case_id_from_queue;
 
 /// Whether poppler's tools and a Japanese font are here (required under CI).
-fn tools_and_font() -> bool {
+pub fn tools_and_font() -> bool {
     let poppler = Command::new("pdftotext").arg("-v").output().is_ok()
         && Command::new("pdffonts").arg("-v").output().is_ok()
         && Command::new("pdfinfo").arg("-v").output().is_ok();
@@ -41,7 +41,7 @@ async fn download(
 }
 
 /// What a poppler tool prints about `pdf`.
-fn poppler(tool: &str, pdf: &[u8]) -> String {
+pub fn poppler(tool: &str, pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("letter.pdf");
     std::fs::write(&file, pdf).unwrap();
@@ -56,7 +56,7 @@ fn poppler(tool: &str, pdf: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn squeezed(text: &str) -> String {
+pub fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 

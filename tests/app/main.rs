@@ -24,6 +24,7 @@ mod html_checker;
 mod instances;
 mod key_rotation;
 mod letter_pdf;
+mod letter_prints;
 mod letters;
 mod letters_procedure;
 mod mail;
