@@ -187,7 +187,10 @@ async fn each_letter_prints_to_a4_without_the_site_and_its_pdf_matches() {
             first_page_png(document, &format!("letter-{kind}-{what}"));
             let text = squeezed(&poppler("pdftotext", document));
             for fact in &facts {
-                assert!(text.contains(fact.as_str()), "{kind} {what}: {fact} in {text}");
+                assert!(
+                    text.contains(fact.as_str()),
+                    "{kind} {what}: {fact} in {text}"
+                );
             }
         }
         let printed_text = poppler("pdftotext", &printed);

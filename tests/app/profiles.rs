@@ -120,7 +120,9 @@ fn addressed(letter: &str, sender: &str) {
 fn instructs_on_review(decision: &str) -> String {
     let remedy = text_of(decision, "letter-remedy");
     assert!(
-        remedy.contains("【教示】") && remedy.contains("審査請求") && remedy.contains("取消しを求める訴訟"),
+        remedy.contains("【教示】")
+            && remedy.contains("審査請求")
+            && remedy.contains("取消しを求める訴訟"),
         "{remedy}"
     );
     remedy
@@ -162,7 +164,10 @@ async fn jmimo_states_its_consultation_centre_and_its_own_target() {
         addressed(letter, "一般財団法人日本医師会医療情報管理機構");
         assert!(!letter.body_mentions_kanagawa());
     }
-    assert!(!receipt.contains("letter-remedy"), "a receipt is no decision");
+    assert!(
+        !receipt.contains("letter-remedy"),
+        "a receipt is no decision"
+    );
     let remedy = text_of(&decision, "letter-remedy");
     assert!(
         remedy.contains("苦情は、認定事業管理情報等相談センターまでお申し出ください"),
