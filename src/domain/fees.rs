@@ -1,4 +1,4 @@
-//! Fees (docs/fees.md §1-§5): versioned schedules, quotes, and the fee ledger.
+//! Fees (docs/fees.md §1-§5, §9): versioned schedules, quotes, and the fee ledger.
 //!
 //! The schedule in force on the receipt date applies. Kinds the law does not let the regime charge
 //! for (correction, suspension, provision stop, and for public bodies anything but disclosure;

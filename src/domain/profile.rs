@@ -248,7 +248,7 @@ fn national() -> OperatorProfile {
             postage: Postage::AtCost { estimate: Yen(110) },
             payment_methods: vec![PaymentMethod::RevenueStamp, PaymentMethod::Online],
             prepaid: true,
-            source: FeeSource::Statute("APPI Art. 89(1), 89(5); 施行令 Art. 27, 28"),
+            source: FeeSource::Statute("APPI Art. 89(1); 施行令 Arts. 27, 28"),
         }],
         identity_policy: IdentityPolicy::public_body(),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
