@@ -337,6 +337,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    fee_schedule_confirmations (profile, effective_from) {
+        profile -> Text,
+        effective_from -> Date,
+        schedule -> Text,
+        confirmed_by -> Text,
+        confirmed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     fee_schedule_revision (id) {
         id -> Integer,
         revision -> BigInt,
@@ -471,6 +481,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_revision,
     reminders,
     fee_schedules,
+    fee_schedule_confirmations,
     fee_schedule_revision,
     retention_policy,
     operator_settings,

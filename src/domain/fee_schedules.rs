@@ -2,11 +2,15 @@
 //! future day only: the fee of a case is that of its receipt day (docs/fees.md §5), so no request
 //! already received, nor one received today, changes its fee. A schedule not yet in force may be
 //! withdrawn; one in force stays, since fees were quoted from it.
+//!
+//! A profile's built-in schedule that no statute or seed backs is shown to the public as
+//! provisional until an administrator confirms it (docs/fees.md §9).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::domain::fees::FeeSchedule;
+use crate::domain::fees::{FeeSchedule, FeeSource};
 use crate::domain::money::Yen;
+use crate::domain::profile::ProfileName;
 
 /// The largest amount a schedule may hold; anything above is a typing mistake.
 pub const MAX_YEN: Yen = Yen(1_000_000);
@@ -74,6 +78,47 @@ pub fn check_new(
     out
 }
 
+/// An administrator's confirmation of one of a profile's built-in schedules, with the amounts as
+/// they were confirmed: should a later release change the built-in amounts, the confirmation no
+/// longer covers them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub profile: ProfileName,
+    pub schedule: FeeSchedule,
+    pub by: String,
+    pub at: NaiveDateTime,
+}
+
+/// `profile`'s built-in schedules, each one unconfirmed in code but confirmed by an administrator
+/// (with the amounts it still has) marked as confirmed by them.
+pub fn with_confirmations(
+    profile: ProfileName,
+    base: &[FeeSchedule],
+    confirmations: &[Confirmation],
+) -> Vec<FeeSchedule> {
+    let mut base = base.to_vec();
+    for schedule in base.iter_mut().filter(|s| !s.source.is_confirmed()) {
+        if let Some(c) = confirmations.iter().find(|c| {
+            c.profile == profile
+                && c.schedule.effective_from == schedule.effective_from
+                && c.schedule.same_amounts(schedule)
+        }) {
+            schedule.source = FeeSource::ConfirmedBy {
+                staff: c.by.clone(),
+                at: c.at,
+            };
+        }
+    }
+    base
+}
+
+/// The built-in schedule of `day` an administrator may confirm, if it is one still unconfirmed
+/// and no added schedule replaces it.
+pub fn confirmable(all: &[FeeSchedule], day: NaiveDate) -> Option<&FeeSchedule> {
+    all.iter()
+        .find(|s| s.effective_from == day && !s.source.is_confirmed())
+}
+
 /// Whether the added schedule of `day` may still be withdrawn on `today`.
 pub fn may_withdraw(added: &[FeeSchedule], day: NaiveDate, today: NaiveDate) -> bool {
     day > today && added.iter().any(|s| s.effective_from == day)
@@ -83,7 +128,6 @@ pub fn may_withdraw(added: &[FeeSchedule], day: NaiveDate, today: NaiveDate) -> 
 mod tests {
     use super::*;
     use crate::domain::fees::{PaymentMethod, Postage, schedule_in_force};
-    use crate::domain::profile::ProfileName;
     use proptest::prelude::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -175,6 +219,70 @@ mod tests {
                 .max_by_key(|s| s.effective_from);
             prop_assert_eq!(schedule_in_force(&all, day), expected);
             prop_assert!(all.windows(2).all(|w| w[0].effective_from < w[1].effective_from));
+        }
+    }
+
+    #[test]
+    fn only_a_confirmation_of_the_very_amounts_confirms_a_built_in_schedule() {
+        let at = d(2026, 12, 6).and_hms_opt(3, 0, 0).unwrap();
+        let built_ins = ProfileName::Kanagawa.profile().fee_schedules;
+        let built_in = built_ins[0].clone();
+        assert!(!built_in.source.is_confirmed());
+        let confirmation = |profile, schedule: FeeSchedule| Confirmation {
+            profile,
+            schedule,
+            by: "admin-1".into(),
+            at,
+        };
+        let confirmed = with_confirmations(
+            ProfileName::Kanagawa,
+            &built_ins,
+            &[confirmation(ProfileName::Kanagawa, built_in.clone())],
+        );
+        assert_eq!(
+            confirmed[0].source,
+            FeeSource::ConfirmedBy {
+                staff: "admin-1".into(),
+                at
+            }
+        );
+        assert!(confirmable(&confirmed, built_in.effective_from).is_none());
+        // Another profile's confirmation, or one of other amounts, confirms nothing.
+        let other_amounts = FeeSchedule {
+            disc_fee: Yen(999),
+            ..built_in.clone()
+        };
+        for c in [
+            confirmation(ProfileName::Fukushima, built_in.clone()),
+            confirmation(ProfileName::Kanagawa, other_amounts),
+        ] {
+            let still = with_confirmations(ProfileName::Kanagawa, &built_ins, &[c]);
+            assert_eq!(still[0].source, FeeSource::ToConfirm);
+            assert!(confirmable(&still, built_in.effective_from).is_some());
+        }
+    }
+
+    #[test]
+    fn statute_and_seed_schedules_need_no_confirmation() {
+        for name in [ProfileName::National, ProfileName::Jmimo] {
+            let schedules = with_confirmations(name, &name.profile().fee_schedules, &[]);
+            assert!(
+                schedules.iter().all(|s| s.source.is_confirmed()),
+                "{name:?}"
+            );
+            assert!(confirmable(&schedules, schedules[0].effective_from).is_none());
+        }
+        for name in [
+            ProfileName::Private,
+            ProfileName::Kanagawa,
+            ProfileName::Fukushima,
+        ] {
+            assert!(
+                with_confirmations(name, &name.profile().fee_schedules, &[])
+                    .iter()
+                    .all(|s| !s.source.is_confirmed()),
+                "{name:?}"
+            );
         }
     }
 }

@@ -1,10 +1,10 @@
-//! Fees (docs/fees.md §1-§5): versioned schedules, quotes, and the fee ledger.
+//! Fees (docs/fees.md §1-§5, §9): versioned schedules, quotes, and the fee ledger.
 //!
 //! The schedule in force on the receipt date applies. Kinds the law does not let the regime charge
 //! for (correction, suspension, provision stop, and for public bodies anything but disclosure;
 //! APPI Art. 38(1), 89(1)-(2)) always get an empty, zero quote, whatever a schedule says.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::delivery::DeliveryMethod;
@@ -79,6 +79,54 @@ pub enum Postage {
     Included,
 }
 
+/// Where a schedule's amounts come from (docs/fees.md §9). The public is shown amounts from a
+/// schedule that is not confirmed only as provisional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FeeSource {
+    /// Fixed by statute: the article.
+    Statute(&'static str),
+    /// Stated in the operator's published policy: the seed file and its section.
+    Seed {
+        document: &'static str,
+        section: &'static str,
+    },
+    /// Saved or explicitly confirmed by an administrator (staff id, when).
+    ConfirmedBy { staff: String, at: NaiveDateTime },
+    /// A built-in default the operator has not confirmed.
+    #[default]
+    ToConfirm,
+}
+
+impl FeeSource {
+    pub fn is_confirmed(&self) -> bool {
+        *self != FeeSource::ToConfirm
+    }
+
+    /// Where the amounts come from, for administrators.
+    pub fn text(&self) -> Bilingual {
+        match self {
+            FeeSource::Statute(article) => {
+                Bilingual::owned(format!("法令（{article}）"), format!("Statute ({article})"))
+            }
+            FeeSource::Seed { document, section } => Bilingual::owned(
+                format!("公表資料 {document} {section}"),
+                format!("Published policy {document} {section}"),
+            ),
+            FeeSource::ConfirmedBy { staff, at } => Bilingual::owned(
+                format!(
+                    "管理者 {staff} が確認（{} UTC）",
+                    at.format("%Y-%m-%d %H:%M")
+                ),
+                format!("Confirmed by {staff} ({} UTC)", at.format("%Y-%m-%d %H:%M")),
+            ),
+            FeeSource::ToConfirm => Bilingual::fixed(
+                "未確認（仮の既定値）",
+                "Not confirmed (a placeholder default)",
+            ),
+        }
+    }
+}
+
 /// A fee schedule from `effective_from` until the next one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeSchedule {
@@ -90,6 +138,21 @@ pub struct FeeSchedule {
     pub payment_methods: Vec<PaymentMethod>,
     /// Paid before the work starts (J-MIMO: 事前に) rather than invoiced after the decision.
     pub prepaid: bool,
+    /// Not part of the stored JSON: an added schedule's row says who saved it, and a built-in
+    /// one's source is in code or in its confirmation row.
+    #[serde(skip)]
+    pub source: FeeSource,
+}
+
+impl FeeSchedule {
+    /// Whether `other` charges exactly the same, wherever each comes from.
+    pub fn same_amounts(&self, other: &FeeSchedule) -> bool {
+        let unsourced = |s: &FeeSchedule| FeeSchedule {
+            source: FeeSource::ToConfirm,
+            ..s.clone()
+        };
+        unsourced(self) == unsourced(other)
+    }
 }
 
 /// The schedule in force on `date`: the latest one that took effect on or before it.

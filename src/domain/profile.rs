@@ -11,8 +11,8 @@ use crate::domain::delivery::DeliveryMethod;
 use crate::domain::explain::LegalBasis;
 use crate::domain::extra_fields::{self, ExtraField};
 use crate::domain::fees::{
-    self, Colour, FeeError, FeeSchedule, KindFee, PageFee, PaperSize, PaymentMethod, Postage,
-    Quote, QuoteRequest,
+    self, Colour, FeeError, FeeSchedule, FeeSource, KindFee, PageFee, PaperSize, PaymentMethod,
+    Postage, Quote, QuoteRequest,
 };
 use crate::domain::holidays::JapaneseHolidays;
 use crate::domain::identity::IdentityPolicy;
@@ -248,6 +248,7 @@ fn national() -> OperatorProfile {
             postage: Postage::AtCost { estimate: Yen(110) },
             payment_methods: vec![PaymentMethod::RevenueStamp, PaymentMethod::Online],
             prepaid: true,
+            source: FeeSource::Statute("APPI Art. 89(1); 施行令 Arts. 27, 28"),
         }],
         identity_policy: IdentityPolicy::public_body(),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
@@ -304,6 +305,8 @@ fn private() -> OperatorProfile {
             postage: Postage::AtCost { estimate: Yen(110) },
             payment_methods: vec![PaymentMethod::BankTransfer, PaymentMethod::PostalMoneyOrder],
             prepaid: true,
+            // Example defaults: the business sets its own fee (APPI Art. 38(2)).
+            source: FeeSource::ToConfirm,
         }],
         identity_policy: IdentityPolicy::private_operator(),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
@@ -352,6 +355,10 @@ fn jmimo() -> OperatorProfile {
             postage: Postage::Included,
             payment_methods: vec![PaymentMethod::RegisteredCash, PaymentMethod::BankTransfer],
             prepaid: true,
+            source: FeeSource::Seed {
+                document: "004",
+                section: "各請求に関する方法について 1",
+            },
         }],
         identity_policy: IdentityPolicy::private_operator(),
         closed_days: ClosedDayRules::ADMINISTRATIVE,
@@ -386,6 +393,7 @@ fn local_fees() -> Vec<FeeSchedule> {
             PaymentMethod::BankTransfer,
         ],
         prepaid: false,
+        source: FeeSource::ToConfirm,
     }]
 }
 

@@ -1,14 +1,14 @@
-//! Adding or withdrawing a fee schedule, with its audit record in the same transaction. Every
+//! Adding, withdrawing or confirming a fee schedule, with its audit record in the same transaction. Every
 //! instance reads the schedules (the chosen profile's and the ones an administrator added)
 //! through its [`FeeScheduleCache`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::audit::{self, AuditEvent};
-use crate::db::fee_schedules::{self as rows, FeeScheduleRow};
+use crate::db::fee_schedules::{self as rows, ConfirmationRow, FeeScheduleRow};
 use crate::db::{Db, DbError};
 use crate::domain::deadline::jst_date;
-use crate::domain::fee_schedules::{ScheduleProblem, check_new, may_withdraw};
+use crate::domain::fee_schedules::{ScheduleProblem, check_new, confirmable, may_withdraw};
 use crate::domain::fees::FeeSchedule;
 use crate::service::caches::FeeScheduleCache;
 
@@ -18,6 +18,8 @@ pub enum ScheduleError {
     Invalid(Vec<(&'static str, ScheduleProblem)>),
     #[error("no added schedule of that day can be withdrawn")]
     NotWithdrawable,
+    #[error("no unconfirmed schedule of that day")]
+    NotConfirmable,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -102,5 +104,42 @@ impl FeeScheduleCache {
         } else {
             Err(ScheduleError::NotWithdrawable)
         }
+    }
+
+    /// Confirms the profile's built-in schedule of `day` with the amounts it has now
+    /// (docs/fees.md §9): from then on the public sees them without the provisional mark.
+    pub async fn confirm(
+        &self,
+        db: &Db,
+        day: NaiveDate,
+        (actor, role): (&str, &str),
+        now: DateTime<Utc>,
+    ) -> Result<(), ScheduleError> {
+        let known = self.fresh(db).await?;
+        let Some(schedule) = confirmable(&known.all, day) else {
+            return Err(ScheduleError::NotConfirmable);
+        };
+        let row = ConfirmationRow {
+            profile: known.profile.as_str().to_string(),
+            effective_from: day,
+            schedule: serde_json::to_string(schedule)
+                .map_err(|e| DbError::Unavailable(e.to_string()))?,
+            confirmed_by: actor.to_string(),
+            confirmed_at: now.naive_utc(),
+        };
+        let event = AuditEvent::new(
+            now.naive_utc(),
+            format!("staff:{actor}"),
+            "fees.schedule_confirmed",
+        )
+        .role(role)
+        .target(format!("{}:{day}", known.profile.as_str()));
+        db.write(move |conn| {
+            rows::confirm(conn, &row)?;
+            audit::append(conn, &event)
+        })
+        .await?;
+        self.fresh(db).await?;
+        Ok(())
     }
 }

@@ -119,9 +119,14 @@ impl AppState {
     /// so a page showing a newly chosen profile's kinds never quotes the previous profile's fees.
     fn schedules_shown(&self) -> (Arc<OperatorProfile>, Vec<crate::domain::fees::FeeSchedule>) {
         let profile = self.profile();
+        let cached = self.fee_schedules.current();
         let schedules = crate::domain::fee_schedules::merged(
-            &profile.fee_schedules,
-            &self.fee_schedules.current().added,
+            &crate::domain::fee_schedules::with_confirmations(
+                profile.name,
+                &profile.fee_schedules,
+                &cached.confirmations,
+            ),
+            &cached.added,
         );
         (profile, schedules)
     }
@@ -130,6 +135,13 @@ impl AppState {
     pub fn schedule_on(&self, day: chrono::NaiveDate) -> Option<crate::domain::fees::FeeSchedule> {
         let (_, schedules) = self.schedules_shown();
         crate::domain::fees::schedule_in_force(&schedules, day).cloned()
+    }
+
+    /// Whether the amounts of the schedule in force on `day` are provisional: a built-in default
+    /// no statute, seed or administrator has confirmed (docs/fees.md §9).
+    pub fn fees_provisional_on(&self, day: chrono::NaiveDate) -> bool {
+        self.schedule_on(day)
+            .is_some_and(|s| !s.source.is_confirmed())
     }
 
     /// The ways to pay of the schedule in force on `day`.

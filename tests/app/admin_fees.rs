@@ -287,3 +287,145 @@ async fn an_administrator_schedules_a_fee_change_that_applies_from_its_day() {
         ]
     );
 }
+
+/// Walks the request form (a principal's disclosure request) to the delivery and review steps;
+/// returns (delivery, review) pages.
+pub async fn delivery_and_review(app: &TestApp) -> (Page, Page) {
+    app.submit(
+        "/request",
+        "/request",
+        &[
+            ("kind", "disclosure"),
+            ("requester_type", "principal"),
+            ("consent", "2026-11-21"),
+        ],
+    )
+    .await;
+    app.submit(
+        "/request/person",
+        "/request/person",
+        &crate::workspace::person("hanako@example.jp"),
+    )
+    .await;
+    app.submit(
+        "/request/content",
+        "/request/content",
+        &[("data_description", "診療記録"), ("period", "2024年")],
+    )
+    .await;
+    let delivery = app.get("/request/delivery").await;
+    let method = if delivery.body.contains("value=\"paper_by_post\"") {
+        "paper_by_post"
+    } else {
+        "electronic_download"
+    };
+    app.submit(
+        "/request/delivery",
+        "/request/delivery",
+        &[("delivery", method)],
+    )
+    .await;
+    let review = app.get("/request/review").await;
+    assert_eq!(review.status, 200);
+    (delivery, review)
+}
+
+const PROVISIONAL_NOTE: &str = "表示している手数料の額は仮のもので";
+
+fn marks_fees_provisional(body: &str) -> bool {
+    body.contains("id=\"fee-provisional\"") && body.contains(PROVISIONAL_NOTE)
+}
+
+/// docs/fees.md §9: national amounts come from statute and J-MIMO's from its seed, so their pages
+/// never mark them; Kanagawa's are built-in defaults, marked provisional on the start, delivery
+/// and review pages until an administrator confirms the schedule (audited, with who and when).
+#[tokio::test]
+async fn fees_nobody_confirmed_are_shown_as_provisional_until_an_administrator_confirms_them() {
+    for profile in ["national", "jmimo"] {
+        let world = World::new();
+        let app = spawn_portal(&world, profile).await;
+        let start = app.get("/request").await;
+        assert_eq!(start.status, 200);
+        assert!(!marks_fees_provisional(&start.body), "{profile} start");
+        assert!(!start.body.contains("（仮）"), "{profile} start");
+        let (delivery, review) = delivery_and_review(&app).await;
+        assert!(
+            !marks_fees_provisional(&delivery.body),
+            "{profile} delivery"
+        );
+        assert!(!marks_fees_provisional(&review.body), "{profile} review");
+        let admin = app.staff(Role::Admin, "admin@example.jp").await;
+        let shown = app.get_with(&admin.client, "/staff/admin/fees").await;
+        assert!(!shown.body.contains("未確認"), "{profile}");
+        assert!(
+            !shown.body.contains("/staff/admin/fees/confirm"),
+            "{profile}"
+        );
+        let source = if profile == "national" {
+            "法令（APPI Art. 89(1)"
+        } else {
+            "公表資料 004"
+        };
+        assert!(shown.body.contains(source), "{profile} shows its source");
+    }
+
+    let world = World::new();
+    let app = spawn_portal(&world, "kanagawa").await;
+    let start = app.get("/request").await;
+    assert!(marks_fees_provisional(&start.body));
+    assert!(
+        start.body.contains("手数料なし（仮）"),
+        "even 'no fee' is provisional"
+    );
+    let (delivery, review) = delivery_and_review(&app).await;
+    assert!(marks_fees_provisional(&delivery.body));
+    assert!(delivery.body.contains("円）（仮）"));
+    assert!(marks_fees_provisional(&review.body));
+
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let boss = app.staff(Role::Approver, "boss@example.jp").await;
+    let shown = app.get_with(&admin.client, "/staff/admin/fees").await;
+    assert!(shown.body.contains("未確認"));
+    assert!(shown.body.contains("action=\"/staff/admin/fees/confirm\""));
+    let confirm = [("effective_from".to_string(), "2023-04-01".to_string())];
+    // Only an administrator may confirm.
+    let boss_csrf = csrf_of(&app.get_with(&boss.client, "/staff/security").await.body);
+    let refused = app
+        .post_with(
+            &boss.client,
+            "/staff/admin/fees/confirm",
+            &[("csrf", &boss_csrf), ("effective_from", "2023-04-01")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(marks_fees_provisional(&app.get("/request").await.body));
+
+    let confirmed = post_form(&app, &admin.client, "/staff/admin/fees/confirm", &confirm).await;
+    assert_eq!(confirmed.status, 200);
+    assert!(confirmed.body.contains("確認済みにしました"));
+    assert!(!confirmed.body.contains("未確認"));
+    assert!(
+        confirmed.body.contains("が確認（"),
+        "who confirmed, and when"
+    );
+    assert_eq!(
+        audit_actions(&world),
+        [(
+            "fees.schedule_confirmed".to_string(),
+            Some("kanagawa:2023-04-01".to_string())
+        )]
+    );
+    let start = app.get("/request").await;
+    assert!(!marks_fees_provisional(&start.body));
+    assert!(!start.body.contains("（仮）"));
+    assert!(start.body.contains("手数料なし"));
+    let (delivery, review) = delivery_and_review(&app).await;
+    assert!(!marks_fees_provisional(&delivery.body));
+    assert!(!marks_fees_provisional(&review.body));
+
+    // Confirming again is refused with a reason, and not audited twice.
+    let again = post_form(&app, &admin.client, "/staff/admin/fees/confirm", &confirm).await;
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("その設定は確認できません"));
+    assert_eq!(audit_actions(&world).len(), 1);
+}

@@ -144,3 +144,39 @@ async fn pages_have_no_axe_violations() {
         report.join("\n")
     );
 }
+
+/// The marks of fees nobody confirmed (docs/fees.md §9): a Kanagawa start page and the
+/// administrator's fee page with its 「未確認」 mark and confirm button.
+#[tokio::test]
+async fn provisional_fee_pages_have_no_axe_violations() {
+    let Some(axe) = axe_source() else { return };
+    let world = World::new();
+    let app = crate::portal::spawn_portal(&world, "kanagawa").await;
+    app.staff(Role::Admin, "admin@example.jp").await;
+    let Some(browser) = Browser::start_with(390, 844, true).await else {
+        return;
+    };
+    let go = |path: &str| format!("{}{path}", app.base);
+    let mut report = Vec::new();
+    browser.client.goto(&go("/request")).await.unwrap();
+    for v in violations(&browser, &axe).await {
+        report.push(format!("/request: {v}"));
+    }
+    browser.client.goto(&go("/staff/login")).await.unwrap();
+    browser.fill("email", "admin@example.jp").await;
+    browser.fill("password", crate::workspace::PASSWORD).await;
+    browser
+        .click_and_wait(Locator::Css("form button[type=submit]"))
+        .await;
+    browser.client.goto(&go("/staff/admin/fees")).await.unwrap();
+    assert!(browser.client.source().await.unwrap().contains("未確認"));
+    for v in violations(&browser, &axe).await {
+        report.push(format!("/staff/admin/fees: {v}"));
+    }
+    browser.close().await;
+    assert!(
+        report.is_empty(),
+        "axe-core violations:\n{}",
+        report.join("\n")
+    );
+}

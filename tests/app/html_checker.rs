@@ -285,6 +285,31 @@ async fn every_kind_of_page_passes_the_nu_html_checker() {
     assert_valid(&jar, &pages);
 }
 
+/// The marks of fees nobody confirmed (docs/fees.md §9), on the public steps that quote them and
+/// on the administrator's fee page with its confirm button: a Kanagawa operator's.
+#[tokio::test]
+async fn provisional_fee_pages_pass_the_nu_html_checker() {
+    let Some(jar) = vnu_jar() else { return };
+    let world = World::new();
+    let app = spawn_portal(&world, "kanagawa").await;
+    let admin = app.staff(Role::Admin, "admin@example.jp").await;
+    let start = app.get("/request").await.body;
+    let (delivery, review) = crate::admin_fees::delivery_and_review(&app).await;
+    let fees = app.get_with(&admin.client, "/staff/admin/fees").await.body;
+    for page in [&start, &delivery.body, &review.body, &fees] {
+        assert!(page.contains("仮") || page.contains("未確認"), "marked");
+    }
+    assert_valid(
+        &jar,
+        &[
+            ("kanagawa /request".into(), start),
+            ("kanagawa /request/delivery".into(), delivery.body),
+            ("kanagawa /request/review".into(), review.body),
+            ("kanagawa /staff/admin/fees".into(), fees),
+        ],
+    );
+}
+
 /// Runs `pages` (name, HTML) through the Nu HTML Checker `jar`: 0 errors, or each named.
 pub fn assert_valid(jar: &std::path::Path, pages: &[(String, String)]) {
     let out = tempfile::tempdir().unwrap();

@@ -4,18 +4,22 @@
 use std::sync::Arc;
 
 use super::Revisioned;
-use crate::db::fee_schedules::{self as rows, FeeScheduleRow};
+use crate::db::fee_schedules::{self as rows, ConfirmationRow, FeeScheduleRow};
 use crate::db::operator_settings as settings;
 use crate::db::{Db, DbError};
-use crate::domain::fee_schedules::merged;
-use crate::domain::fees::FeeSchedule;
+use crate::domain::fee_schedules::{Confirmation, merged, with_confirmations};
+use crate::domain::fees::{FeeSchedule, FeeSource};
 use crate::domain::profile::ProfileName;
 
-/// Every schedule in force at some time, and which of them an administrator added.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Every schedule in force at some time, which of them an administrator added, and the
+/// confirmations of built-in schedules (docs/fees.md §9).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedules {
+    /// The profile whose built-in schedules `all` holds.
+    pub profile: ProfileName,
     pub all: Vec<FeeSchedule>,
     pub added: Vec<FeeSchedule>,
+    pub confirmations: Vec<Confirmation>,
 }
 
 pub struct FeeScheduleCache {
@@ -30,8 +34,10 @@ impl FeeScheduleCache {
     pub fn new(configured: ProfileName) -> FeeScheduleCache {
         FeeScheduleCache {
             loaded: Revisioned::new(Schedules {
+                profile: configured,
                 all: configured.profile().fee_schedules,
                 added: Vec::new(),
+                confirmations: Vec::new(),
             }),
             configured,
         }
@@ -52,37 +58,75 @@ impl FeeScheduleCache {
                     return Ok(None);
                 }
                 let chosen = settings::current(conn)?.profile;
-                Ok(Some((revision, chosen, rows::all(conn)?)))
+                Ok(Some((
+                    revision,
+                    chosen,
+                    rows::all(conn)?,
+                    rows::confirmations(conn)?,
+                )))
             })
             .await?;
         Ok(match loaded {
-            Some((revision, chosen, found)) => {
-                let base = chosen
+            Some((revision, chosen, found, confirmed)) => {
+                let profile = chosen
                     .and_then(|name| name.parse::<ProfileName>().ok())
-                    .unwrap_or(self.configured)
-                    .profile()
-                    .fee_schedules;
-                self.loaded.offer(revision, build(&base, &found))
+                    .unwrap_or(self.configured);
+                self.loaded
+                    .offer(revision, build(profile, &found, &confirmed))
             }
             None => self.current(),
         })
     }
 }
 
-fn build(base: &[FeeSchedule], found: &[FeeScheduleRow]) -> Schedules {
+/// A schedule as stored (JSON written by this application), or `None`, logged, when a newer
+/// version wrote it.
+fn read_schedule(day: chrono::NaiveDate, json: &str) -> Option<FeeSchedule> {
+    match serde_json::from_str(json) {
+        Ok(schedule) => Some(schedule),
+        Err(e) => {
+            tracing::warn!(day = %day, error = %e, "fee schedule not understood; ignored");
+            None
+        }
+    }
+}
+
+fn build(
+    profile: ProfileName,
+    found: &[FeeScheduleRow],
+    confirmed: &[ConfirmationRow],
+) -> Schedules {
+    // Saved by an administrator: confirmed by them.
     let added: Vec<FeeSchedule> = found
         .iter()
-        .filter_map(|row| match serde_json::from_str(&row.schedule) {
-            Ok(schedule) => Some(schedule),
-            Err(e) => {
-                // Written by this application; unreadable means a newer version wrote it.
-                tracing::warn!(day = %row.effective_from, error = %e, "fee schedule not understood; ignored");
-                None
-            }
+        .filter_map(|row| {
+            Some(FeeSchedule {
+                source: FeeSource::ConfirmedBy {
+                    staff: row.added_by.clone(),
+                    at: row.added_at,
+                },
+                ..read_schedule(row.effective_from, &row.schedule)?
+            })
+        })
+        .collect();
+    let confirmations: Vec<Confirmation> = confirmed
+        .iter()
+        .filter_map(|row| {
+            Some(Confirmation {
+                profile: row.profile.parse().ok()?,
+                schedule: read_schedule(row.effective_from, &row.schedule)?,
+                by: row.confirmed_by.clone(),
+                at: row.confirmed_at,
+            })
         })
         .collect();
     Schedules {
-        all: merged(base, &added),
+        profile,
+        all: merged(
+            &with_confirmations(profile, &profile.profile().fee_schedules, &confirmations),
+            &added,
+        ),
         added,
+        confirmations,
     }
 }

@@ -247,6 +247,9 @@ struct StartPage {
     originals_to: String,
     privacy_expiry: String,
     notice_version: &'static str,
+    /// The quoted amounts come from a schedule nobody has confirmed: shown as provisional
+    /// (docs/fees.md §9).
+    fees_provisional: bool,
 }
 
 fn start_page(
@@ -284,6 +287,7 @@ fn start_page(
             .t("request.start.privacy_3")
             .replace("{hours}", &profile.unconfirmed_expiry_hours.to_string()),
         notice_version: PRIVACY_NOTICE_VERSION,
+        fees_provisional: state.fees_provisional_on(jst_date(state.now())),
         page,
         draft,
         errors,
@@ -708,6 +712,9 @@ struct DeliveryPage {
     page: PageContext,
     errors: FieldErrors,
     options: Vec<DeliveryOption>,
+    /// The quoted amounts come from a schedule nobody has confirmed: shown as provisional
+    /// (docs/fees.md §9).
+    fees_provisional: bool,
 }
 
 fn delivery_page(
@@ -763,6 +770,7 @@ fn delivery_page(
         page,
         errors,
         options,
+        fees_provisional: state.fees_provisional_on(today),
     }
 }
 
@@ -805,6 +813,9 @@ struct ReviewPage {
     warnings: Vec<String>,
     /// 開示前置: the disclosure the request follows, as it will be recorded.
     prior_disclosure: Option<String>,
+    /// The quoted amounts come from a schedule nobody has confirmed: shown as provisional
+    /// (docs/fees.md §9).
+    fees_provisional: bool,
 }
 
 fn review_page(
@@ -887,6 +898,7 @@ fn review_page(
             None => on.to_string(),
         });
     ReviewPage {
+        fees_provisional: state.fees_provisional_on(jst_date(state.now())),
         page,
         draft,
         errors,

@@ -1,6 +1,7 @@
 //! Fee schedules for administrators: every schedule with the day it took (or takes) effect, and a
 //! form, filled in from the schedule in force, to add one from a future day. A schedule not yet in
-//! force may be withdrawn.
+//! force may be withdrawn. Each schedule shows where its amounts come from; a built-in default not
+//! yet confirmed is marked 「未確認」 with a one-click confirm (docs/fees.md §9).
 
 use std::collections::BTreeMap;
 
@@ -15,8 +16,8 @@ use super::roles::Admin;
 use crate::domain::deadline::jst_date;
 use crate::domain::fee_schedules::MAX_YEN;
 use crate::domain::fees::{
-    Colour, FeeSchedule, KindFee, PageFee, PaperSize, PaymentMethod, Postage, page_label,
-    schedule_in_force,
+    Colour, FeeSchedule, FeeSource, KindFee, PageFee, PaperSize, PaymentMethod, Postage,
+    page_label, schedule_in_force,
 };
 use crate::domain::kind::RequestKind;
 use crate::domain::money::Yen;
@@ -46,7 +47,7 @@ pub struct ScheduleForm {
     pub per_item: BTreeMap<String, String>,
 }
 
-/// The form withdrawing a scheduled fee schedule.
+/// The form withdrawing a scheduled fee schedule, or confirming a built-in one: its day.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct WithdrawForm {
@@ -59,6 +60,10 @@ pub struct ScheduleView {
     pub status: &'static str,
     pub added: bool,
     pub withdrawable: bool,
+    /// Where the amounts come from.
+    pub source: String,
+    /// A built-in default not yet confirmed: marked, with the confirm button.
+    pub unconfirmed: bool,
     pub lines: Vec<(String, String)>,
 }
 
@@ -239,6 +244,8 @@ impl ScheduleForm {
                 postage,
                 payment_methods,
                 prepaid: self.prepaid.trim() == "1",
+                // The service records who saved it; until then it is nobody's.
+                source: FeeSource::ToConfirm,
             }),
             _ => Err(errors),
         }
@@ -344,6 +351,11 @@ async fn fees_page(
                 },
                 added,
                 withdrawable: added && s.effective_from > today,
+                source: {
+                    let text = s.source.text();
+                    lang.pick(&text.ja, &text.en).to_string()
+                },
+                unconfirmed: !s.source.is_confirmed(),
                 lines: lines_of(lang, s),
             }
         })
@@ -447,7 +459,9 @@ pub async fn add(
             }
             fees_page(&state, &me, page, (errors, Some(typed), None)).await
         }
-        Err(ScheduleError::NotWithdrawable) => Err(AppError::NotFound),
+        Err(ScheduleError::NotWithdrawable | ScheduleError::NotConfirmable) => {
+            Err(AppError::NotFound)
+        }
         Err(ScheduleError::Db(e)) => Err(e.into()),
     }
 }
@@ -488,6 +502,46 @@ pub async fn withdraw(
         Err(_) => {
             let mut errors = FieldErrors::default();
             errors.add_general("admin.fees.not_withdrawable");
+            fees_page(&state, &me, page, (errors, None, None)).await
+        }
+    }
+}
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    me: Admin,
+    page: PageContext,
+    CsrfForm(posted): CsrfForm<WithdrawForm>,
+) -> Result<HttpResponse, AppError> {
+    let (form, fresh) = posted.split();
+    if !fresh {
+        let mut errors = FieldErrors::default();
+        errors.add_general("field.csrf_expired");
+        return fees_page(&state, &me, page, (errors, None, None)).await;
+    }
+    let Some(day) = parse_date(&form.effective_from) else {
+        return Err(AppError::NotFound);
+    };
+    let actor = (me.staff.id.as_str(), me.staff.role.as_str());
+    match state
+        .fee_schedules
+        .confirm(&state.db, day, actor, state.now())
+        .await
+    {
+        Ok(()) => {
+            fees_page(
+                &state,
+                &me,
+                page,
+                (FieldErrors::default(), None, Some("admin.fees.confirmed")),
+            )
+            .await
+        }
+        Err(ScheduleError::Db(e)) => Err(e.into()),
+        // Confirmed already (perhaps by someone else meanwhile), or not a built-in default.
+        Err(_) => {
+            let mut errors = FieldErrors::default();
+            errors.add_general("admin.fees.not_confirmable");
             fees_page(&state, &me, page, (errors, None, None)).await
         }
     }

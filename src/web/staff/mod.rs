@@ -65,6 +65,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(admin_fees::withdraw),
         )
         .route(
+            "/staff/admin/fees/confirm",
+            web::post().to(admin_fees::confirm),
+        )
+        .route(
             "/staff/admin/retention",
             web::get().to(admin_retention::show),
         )
