@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 connections=${1:-16}
 seconds=${2:-10}
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
-cargo build --release -q
+[ "${MADOGUCHI_SKIP_BUILD:-}" = 1 ] || cargo build --release -q
 . benches/serve.sh
 start_server 1
 

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 drafts=${1:-20000}
 connections=${2:-16}
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
-cargo build --release -q --bin madoguchi --bench submissions
+[ "${MADOGUCHI_SKIP_BUILD:-}" = 1 ] || cargo build --release -q --bin madoguchi --bench submissions
 bench=$(ls -t target/release/deps/submissions-* | grep -v '\.d$' | head -n 1)
 . benches/serve.sh
 start_server 3600

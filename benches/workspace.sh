@@ -12,7 +12,7 @@ cases=${2:-100000}
 connections=${3:-8}
 seconds=${4:-10}
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
-cargo build --release -q
+[ "${MADOGUCHI_SKIP_BUILD:-}" = 1 ] || cargo build --release -q
 keep=${BENCH_KEEP:-}
 # The data directory holds the keys the seeded data is sealed with: kept alongside a kept database.
 if [ -n "$keep" ] && [ "$backend" = sqlite ]; then data=$keep; mkdir -p "$data"

@@ -94,6 +94,14 @@ impl std::error::Error for ConfigErrors {}
 pub const DEFAULT_MAIL_FROM: &str = "Madoguchi <no-reply@localhost>";
 
 impl Config {
+    /// Where the keys are; a backup set never holds them.
+    pub fn keys_note(&self) -> String {
+        format!(
+            "not in this set: the document key is MADOGUCHI_DOCUMENT_KEY or {dir}/document.key, the session key MADOGUCHI_SESSION_KEY or {dir}/session.key; keep them apart from the set, which is unreadable without the document key",
+            dir = self.data_dir.display()
+        )
+    }
+
     /// Problems worth a warning at start that do not stop the service, in English and Japanese.
     pub fn warnings(&self) -> Vec<(&'static str, &'static str)> {
         let mut warnings = Vec::new();

@@ -228,7 +228,7 @@ impl Application {
             crate::service::backup_schedule::spawn(
                 db.clone(),
                 config.data_path("documents"),
-                crate::cli::keys_note(&config),
+                config.keys_note(),
                 schedule,
             );
         }

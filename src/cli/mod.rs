@@ -399,14 +399,6 @@ fn audit(config: &Config, action: AuditCommand) -> Exit {
     }
 }
 
-/// Where the keys are; a set never holds them.
-pub fn keys_note(config: &Config) -> String {
-    format!(
-        "not in this set: the document key is MADOGUCHI_DOCUMENT_KEY or {dir}/document.key, the session key MADOGUCHI_SESSION_KEY or {dir}/session.key; keep them apart from the set, which is unreadable without the document key",
-        dir = config.data_dir.display()
-    )
-}
-
 fn backup_exit(e: &backup::BackupError) -> Exit {
     eprintln!("error: {e}");
     Exit(match e {
@@ -427,7 +419,7 @@ fn take_backup(config: &Config, root: &std::path::Path, incremental: bool) -> Ex
     let sources = backup::Sources {
         db: &db,
         documents_dir: &documents_dir,
-        keys: keys_note(config),
+        keys: config.keys_note(),
         taken_by: "cli",
     };
     let started = std::time::Instant::now();

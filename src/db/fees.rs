@@ -18,7 +18,7 @@ pub struct FeeEntryRow {
     pub entry: String,
     pub amount: i64,
     pub recorded_by: String,
-    /// The whole `domain::fees::LedgerEntry` (method, reference, reason), sealed.
+    /// The whole `domain::ledger::LedgerEntry` (method, reference, reason), sealed.
     pub sealed_entry: Vec<u8>,
     /// The day the entry takes effect: a payment's day the money arrived, a refund's day it was
     /// paid out, any other entry's day recorded (JST). Statistics count money by it.

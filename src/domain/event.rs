@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::consultation::{Consultation, ThirdPartyReply};
 use crate::domain::delivery::DeliveryMethod;
-use crate::domain::lifecycle::FeeStatus;
+use crate::domain::money::FeeStatus;
 use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
 use crate::domain::outcome::Outcome;

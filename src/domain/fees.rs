@@ -402,38 +402,6 @@ pub fn unit_rates(
     Ok(quote_copies(regime, schedules, &req)?.lines)
 }
 
-/// The request fee charged when a case is received: the fee of the schedule in force on the day
-/// of receipt (the online rate for a request made online), as a ledger charge. `None` when the
-/// kind carries no fee under the regime, the fee is 0 or no schedule is in force that day.
-pub fn request_fee_at_receipt(
-    regime: Regime,
-    schedules: &[FeeSchedule],
-    kind: RequestKind,
-    online: bool,
-    received_on: NaiveDate,
-) -> Option<LedgerEntry> {
-    let req = QuoteRequest {
-        kind,
-        delivery: DeliveryMethod::Counter,
-        pages: Vec::new(),
-        discs: 0,
-        online,
-        date: received_on,
-        postage: None,
-    };
-    let quote = quote(regime, schedules, &req).ok()?;
-    let amount: Yen = quote
-        .lines
-        .iter()
-        .filter(|l| l.item == FeeItem::RequestFee)
-        .map(|l| l.amount_yen)
-        .sum();
-    amount.is_positive().then_some(LedgerEntry::Invoice {
-        amount,
-        item: FeeItem::RequestFee,
-    })
-}
-
 pub fn page_label(size: PaperSize, colour: Colour) -> Bilingual {
     let (s_ja, s_en) = match size {
         PaperSize::A4 => ("A4", "A4"),
@@ -448,8 +416,6 @@ pub fn page_label(size: PaperSize, colour: Colour) -> Bilingual {
         format!("Copies ({s_en}, {c_en})"),
     )
 }
-
-pub use super::ledger::{EntryKind, FeeLedger, LedgerEntry};
 
 #[cfg(test)]
 #[path = "fees_tests.rs"]

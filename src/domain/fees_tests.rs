@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::ledger::{FeeLedger, LedgerEntry, request_fee_at_receipt};
 use crate::domain::lifecycle::FeeStatus;
 use crate::domain::profile::ProfileName;
 

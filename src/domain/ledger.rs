@@ -8,9 +8,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::fees::{FeeError, FeeItem, PaymentMethod};
-use crate::domain::lifecycle::FeeStatus;
+use crate::domain::delivery::DeliveryMethod;
+use crate::domain::fees::{FeeError, FeeItem, FeeSchedule, PaymentMethod, QuoteRequest, quote};
+use crate::domain::kind::RequestKind;
+use crate::domain::money::FeeStatus;
 use crate::domain::money::Yen;
+use crate::domain::regime::Regime;
 
 /// No single entry is larger: fees are hundreds or thousands of yen, copies of a large file tens
 /// of thousands. A figure beyond this is a typing mistake, not a fee.
@@ -251,6 +254,38 @@ impl FeeLedger {
     pub fn is_settled(&self) -> bool {
         self.status.is_settled()
     }
+}
+
+/// The request fee charged when a case is received: the fee of the schedule in force on the day
+/// of receipt (the online rate for a request made online), as a ledger charge. `None` when the
+/// kind carries no fee under the regime, the fee is 0 or no schedule is in force that day.
+pub fn request_fee_at_receipt(
+    regime: Regime,
+    schedules: &[FeeSchedule],
+    kind: RequestKind,
+    online: bool,
+    received_on: NaiveDate,
+) -> Option<LedgerEntry> {
+    let req = QuoteRequest {
+        kind,
+        delivery: DeliveryMethod::Counter,
+        pages: Vec::new(),
+        discs: 0,
+        online,
+        date: received_on,
+        postage: None,
+    };
+    let quote = quote(regime, schedules, &req).ok()?;
+    let amount: Yen = quote
+        .lines
+        .iter()
+        .filter(|l| l.item == FeeItem::RequestFee)
+        .map(|l| l.amount_yen)
+        .sum();
+    amount.is_positive().then_some(LedgerEntry::Invoice {
+        amount,
+        item: FeeItem::RequestFee,
+    })
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@ use crate::domain::deadline::jst_date;
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::{Actor, Event, EventKind, StaffId};
 use crate::domain::kind::RequestKind;
-use crate::domain::money::Yen;
 use crate::domain::names::stable_names;
 use crate::domain::outcome::Outcome;
 use crate::domain::prior_disclosure::PriorDisclosureRecord;
@@ -32,39 +31,7 @@ use crate::domain::regime_rules::{KindRules, Measure, SpecialEffect};
 use crate::domain::state::{CaseState, ClockPhase, PauseReason};
 use crate::domain::transfer::{self, TransferRecord};
 
-/// Where a case's fee stands (derive it from the ledger with [`crate::domain::fees::FeeLedger`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum FeeStatus {
-    NotRequired,
-    Outstanding {
-        amount: Yen,
-    },
-    Settled,
-    /// Paid beyond what is owed: the difference is to be refunded.
-    Overpaid {
-        amount: Yen,
-    },
-}
-
-impl FeeStatus {
-    /// The requester owes nothing (an overpayment included).
-    pub fn is_settled(self) -> bool {
-        !matches!(self, FeeStatus::Outstanding { .. })
-    }
-
-    /// Neither side owes the other.
-    pub fn is_square(self) -> bool {
-        matches!(self, FeeStatus::NotRequired | FeeStatus::Settled)
-    }
-
-    pub fn outstanding(self) -> Yen {
-        match self {
-            FeeStatus::Outstanding { amount } => amount,
-            _ => Yen::ZERO,
-        }
-    }
-}
+pub use crate::domain::money::FeeStatus;
 
 /// Cases stored before the schedule's choice was recorded waited for their fee first.
 fn fee_in_advance_by_default() -> bool {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::money::Yen;
 use crate::domain::role::Role;
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet, VecDeque};

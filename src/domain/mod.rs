@@ -37,6 +37,7 @@ pub mod kind;
 pub mod ledger;
 pub mod letters;
 pub mod lifecycle;
+pub mod measure;
 pub mod message;
 pub mod money;
 pub mod notice_templates;

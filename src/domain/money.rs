@@ -149,6 +149,40 @@ impl Sum for Yen {
     }
 }
 
+/// Where a case's fee stands (derive it from the ledger with [`crate::domain::ledger::FeeLedger`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum FeeStatus {
+    NotRequired,
+    Outstanding {
+        amount: Yen,
+    },
+    Settled,
+    /// Paid beyond what is owed: the difference is to be refunded.
+    Overpaid {
+        amount: Yen,
+    },
+}
+
+impl FeeStatus {
+    /// The requester owes nothing (an overpayment included).
+    pub fn is_settled(self) -> bool {
+        !matches!(self, FeeStatus::Outstanding { .. })
+    }
+
+    /// Neither side owes the other.
+    pub fn is_square(self) -> bool {
+        matches!(self, FeeStatus::NotRequired | FeeStatus::Settled)
+    }
+
+    pub fn outstanding(self) -> Yen {
+        match self {
+            FeeStatus::Outstanding { amount } => amount,
+            _ => Yen::ZERO,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

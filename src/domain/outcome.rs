@@ -1,9 +1,9 @@
 //! Decision outcomes per kind and regime (docs/regimes.md §3).
 
 use crate::domain::kind::RequestKind;
+use crate::domain::measure::Measure;
 use crate::domain::names::stable_names;
 use crate::domain::regime::Regime;
-use crate::domain::regime_rules::Measure;
 
 /// What a decision says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -15,32 +15,7 @@ use crate::domain::outcome::Outcome;
 use crate::domain::regime::Regime;
 use crate::domain::text::Bilingual;
 
-/// What a suspension-type request asks to be done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Measure {
-    /// 利用の停止.
-    StopUse,
-    /// 消去.
-    Erase,
-    /// 提供の停止 (to third parties; under 次世代医療基盤法, to the certified producer).
-    StopProvision,
-    /// 削除 (次世代医療基盤法's 削除の求め, as the certified producer publishes it).
-    Delete,
-}
-
-stable_names!(Measure, "measure", {
-    StopUse => "stop_use",
-    Erase => "erase",
-    StopProvision => "stop_provision",
-    Delete => "delete",
-});
-
-impl Measure {
-    /// Whether carrying it out removes data for good (PHR guideline Q&A Q3-11: warn first).
-    pub fn deletes_data(self) -> bool {
-        matches!(self, Measure::Erase | Measure::Delete)
-    }
-}
+pub use crate::domain::measure::Measure;
 
 /// Why the person says the measure is due: the ground a suspension or stop request rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

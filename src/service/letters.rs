@@ -337,88 +337,6 @@ pub fn listed(master: &MasterKey, found: Vec<rows::ListedRow>) -> Result<Vec<Lis
         .collect()
 }
 
-/// A letter of the case the requester's private link opens (None: no such case or letter).
-pub async fn for_requester(
-    ctx: &crate::service::intake::submit::IntakeContext<'_>,
-    link: &str,
-    letter_id: &str,
-    (japanese, taken): (bool, Taken),
-) -> Result<Option<LetterContent>, LetterError> {
-    let Some(case) = crate::service::portal::find_case(ctx, link).await? else {
-        return Ok(None);
-    };
-    tracing::info!(case_id = %case.id, pdf = taken == Taken::Pdf, "requester opened a letter");
-    match open(
-        ctx.db,
-        ctx.master,
-        (&case.id, letter_id),
-        Reader::Requester,
-        japanese,
-    )
-    .await
-    {
-        Ok(letter) => Ok(Some(letter)),
-        Err(LetterError::NotFound) => Ok(None),
-        Err(other) => Err(other),
-    }
-}
-
-/// How a letter is taken: read on its page, or downloaded as a PDF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Taken {
-    Page,
-    Pdf,
-}
-
-impl Taken {
-    fn audit_action(self) -> &'static str {
-        match self {
-            Taken::Page => "letter.viewed",
-            Taken::Pdf => "letter.pdf_downloaded",
-        }
-    }
-}
-
-/// A letter of a case a member of staff may open; opening it or downloading it (it names the
-/// requester) is audited like opening the requester's details.
-pub async fn for_staff(
-    cw: &crate::service::casework::Casework<'_>,
-    actor: &crate::service::casework::StaffActor,
-    (case_id, letter_id): (&str, &str),
-    (japanese, taken): (bool, Taken),
-    now: DateTime<Utc>,
-) -> Result<LetterContent, crate::service::casework::CaseworkError> {
-    use crate::service::casework::CaseworkError;
-    let row = crate::service::casework::open_case(cw.db, actor, case_id, now).await?;
-    let viewed = actor
-        .audit(now, taken.audit_action(), &row.id)
-        .target(letter_id);
-    cw.db
-        .write(move |conn| crate::db::audit::append(conn, &viewed))
-        .await?;
-    open(
-        cw.db,
-        cw.desk.master,
-        (&row.id, letter_id),
-        Reader::Staff,
-        japanese,
-    )
-    .await
-    .map_err(|e| match e {
-        LetterError::NotFound => CaseworkError::NotFound,
-        LetterError::Corrupt => CaseworkError::Corrupt("letter unreadable".into()),
-        LetterError::Db(db) => db.into(),
-    })
-}
-
-/// The letters of a case for its staff page (the caller has opened the case).
-pub async fn of_case(
-    cw: &crate::service::casework::Casework<'_>,
-    case_id: &str,
-) -> Result<Vec<Listed>, LetterError> {
-    list(cw.db, cw.desk.master, case_id).await
-}
-
 /// The receipt letter: the receipt number, the day received and the decision deadline.
 pub fn receipt_stage(
     profile: &OperatorProfile,
@@ -456,10 +374,10 @@ pub fn receipt_stage(
 /// other entries send none.
 pub fn fee_stage(
     profile: &OperatorProfile,
-    entry: &crate::domain::fees::LedgerEntry,
+    entry: &crate::domain::ledger::LedgerEntry,
     now: DateTime<Utc>,
 ) -> Option<Stage> {
-    use crate::domain::fees::LedgerEntry;
+    use crate::domain::ledger::LedgerEntry;
     let yen = |amount: i64| Bilingual::owned(format!("{amount}円"), format!("JPY {amount}"));
     match entry {
         LedgerEntry::Invoice { amount, .. } => {

@@ -20,6 +20,7 @@ pub mod housekeeping;
 pub mod instances;
 pub mod intake;
 pub mod key_rotation;
+pub mod letter_access;
 pub mod letters;
 pub mod lifecycle;
 pub mod messages;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::domain::letters::LetterContent;
 use crate::pdf::PdfError;
-use crate::service::letters::Taken;
+use crate::service::letter_access::Taken;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::page::{PageContext, render};
@@ -121,8 +121,8 @@ async fn requester_letter(
     query: &LetterQuery,
     taken: Taken,
 ) -> Result<(LetterContent, Place), AppError> {
-    let letter = crate::service::letters::for_requester(
-        &crate::web::portal::context(state),
+    let letter = crate::service::letter_access::for_requester(
+        &state.intake(),
         token,
         letter_id,
         (query.japanese(), taken),
@@ -169,7 +169,7 @@ async fn staff_letter(
     taken: Taken,
 ) -> Result<(LetterContent, Place), AppError> {
     let cw = crate::web::staff::case::casework(state).await?;
-    let letter = crate::service::letters::for_staff(
+    let letter = crate::service::letter_access::for_staff(
         &cw,
         &me.actor,
         (case_id, letter_id),

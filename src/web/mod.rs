@@ -91,6 +91,20 @@ impl AppState {
     }
 
     /// The operator profile as last refreshed (for pages).
+    /// What the requester's use cases (and staff entering a paper request) work with.
+    pub fn intake(&self) -> crate::service::intake::submit::IntakeContext<'_> {
+        crate::service::intake::submit::IntakeContext {
+            db: &self.db,
+            master: &self.master,
+            index: &self.index,
+            profile: self.profile(),
+            calendars: &self.calendars,
+            fee_schedules: &self.fee_schedules,
+            mail_from: &self.mail_from,
+            public_url: &self.config.public_url,
+        }
+    }
+
     pub fn profile(&self) -> Arc<OperatorProfile> {
         self.profiles.current()
     }

@@ -337,6 +337,23 @@ async fn a_jmimo_disclosure_is_paid_in_advance_and_its_copies_before_delivery() 
     assert_eq!(balance(&page), 20 * 50 + 1500);
     assert!(page.contains("写しの交付に要する費用") && page.contains("光ディスク"));
     assert!(page.contains("写しの交付に要する費用など2,500円が未納です"));
+    // The copies' invoice is an official letter too: the requester opens it from their page,
+    // with the total and each line priced.
+    let mine = app.get(&case_path).await.body;
+    let invoices: Vec<&str> = mine
+        .match_indices("/letters/")
+        .map(|(at, _)| &mine[at..at + mine[at..].find('"').unwrap()])
+        .collect();
+    let mut found = false;
+    for href in invoices {
+        let letter = app.get(&format!("{case_path}{href}")).await.body;
+        if letter.contains("手数料の納付について") && letter.contains("2500円") {
+            assert!(letter.contains("50円 × 20：1000円"), "{letter}");
+            assert!(letter.contains("1500円 × 1：1500円"), "{letter}");
+            found = true;
+        }
+    }
+    assert!(found, "an invoice letter for the copies is listed: {mine}");
     let early = act(
         &app,
         &clerk,

@@ -14,11 +14,12 @@ use crate::domain::deadline::jst_date;
 use crate::domain::delivery::DeliveryMethod;
 use crate::domain::event::Event;
 use crate::domain::fees::{
-    FeeError, FeeItem, FeeLedger, FeeSchedule, LedgerEntry, PageCount, PaymentMethod, QuoteRequest,
-    quote_copies, request_fee_at_receipt, schedule_in_force,
+    FeeError, FeeItem, FeeSchedule, PageCount, PaymentMethod, QuoteRequest, quote_copies,
+    schedule_in_force,
 };
 use crate::domain::kind::RequestKind;
 use crate::domain::ledger::check_value_date;
+use crate::domain::ledger::{FeeLedger, LedgerEntry, request_fee_at_receipt};
 use crate::domain::lifecycle::FeeStatus;
 use crate::domain::money::Yen;
 use crate::domain::regime::Regime;
@@ -495,13 +496,34 @@ pub async fn invoice_copies(
         amount: quote.total_yen,
         fee_after: ledger.status,
     };
-    fire(
+    // The invoice for the copies is an official letter like the request fee's (docs/notices.md
+    // §5): the total, then each line as the quote priced it.
+    let total = LedgerEntry::Invoice {
+        amount: quote.total_yen,
+        item: FeeItem::CopyPages,
+    };
+    let letter =
+        crate::service::letters::fee_stage(&cw.desk.profile, &total, now).map(|mut stage| {
+            stage.particulars.extend(quote.lines.iter().map(|l| {
+                (
+                    l.label.clone(),
+                    crate::domain::text::Bilingual::owned(
+                        format!("{}円 × {}：{}円", l.unit_yen.0, l.quantity, l.amount_yen.0),
+                        format!(
+                            "JPY {} × {}: JPY {}",
+                            l.unit_yen.0, l.quantity, l.amount_yen.0
+                        ),
+                    ),
+                )
+            }));
+            super::actions::letter(cw, actor, move |_| stage.clone())
+        });
+    fire_with_letter(
         cw,
         actor,
-        row,
-        event,
-        "fee.copies_invoiced",
+        (row, event, "fee.copies_invoiced"),
         (Some(notice), None, Some(write_rows)),
+        letter,
         now,
     )
     .await

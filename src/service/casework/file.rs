@@ -13,8 +13,8 @@ use crate::db::{decisions as decision_rows, documents, messages};
 use crate::domain::deadline::{Deadline, jst_date};
 use crate::domain::event::EventKind;
 use crate::domain::explain::Explanation;
-use crate::domain::fees::{FeeLedger, LedgerEntry};
 use crate::domain::identity::IdentityEvaluation;
+use crate::domain::ledger::{FeeLedger, LedgerEntry};
 use crate::domain::lifecycle::{self, CaseFacts};
 use crate::service::case_record::{SealedContent, SealedParty, open_json};
 use crate::service::deadlines;
@@ -137,7 +137,7 @@ pub async fn load(
     )
     .map_err(corrupt)?;
     let allowed = lifecycle::allowed_events(&facts, &actor.actor(), now);
-    let letters = crate::service::letters::of_case(cw, &row.id)
+    let letters = crate::service::letters::list(cw.db, cw.desk.master, &row.id)
         .await
         .map_err(corrupt)?;
     Ok(CaseFile {

@@ -94,7 +94,7 @@ pub async fn download(
     )
     .await?;
     let Some(file) = found else {
-        return super::case::download_gone(page, &access_token);
+        return super::link_gone::download_gone(page, &access_token);
     };
     let extension = match file.mime.as_str() {
         "application/pdf" => "pdf",

@@ -5,6 +5,7 @@ pub mod answer;
 pub mod case;
 pub mod consent;
 pub mod files;
+pub mod link_gone;
 pub mod messages;
 pub mod steps;
 pub mod upload;
@@ -27,16 +28,7 @@ const DRAFT_KEY: &str = "draft";
 const PENDING_CASE_KEY: &str = "pending_case";
 
 pub fn context(state: &AppState) -> IntakeContext<'_> {
-    IntakeContext {
-        db: &state.db,
-        master: &state.master,
-        index: &state.index,
-        profile: state.profile(),
-        calendars: &state.calendars,
-        fee_schedules: &state.fee_schedules,
-        mail_from: &state.mail_from,
-        public_url: &state.config.public_url,
-    }
+    state.intake()
 }
 
 /// What this browser is working on.

@@ -13,9 +13,9 @@ use crate::domain::delivery::DeliveryMethod;
 use crate::domain::document::DecisionStatus;
 use crate::domain::event::EventKind;
 use crate::domain::fees::{
-    Colour, EntryKind, FeeItem, LedgerEntry, PaperSize, PaymentMethod, Postage, QuoteRequest,
-    page_label,
+    Colour, FeeItem, PaperSize, PaymentMethod, Postage, QuoteRequest, page_label,
 };
+use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::payment_to::{has_unconfirmed, where_to_pay};
 use crate::domain::role::Role;
 use crate::i18n::Lang;

@@ -26,7 +26,6 @@ use crate::web::csrf::{CarriesCsrf, CsrfForm, CsrfMultipart, Posted};
 use crate::web::error::AppError;
 use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render, see_other};
-use crate::web::portal::context;
 
 /// A request typed in from paper, as posted (kept as typed, to show again with its problems).
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -244,7 +243,7 @@ pub async fn submit(
         return intake_page(&state, &me, page, errors, typed);
     }
     let case_id = staff_entry::enter(
-        &context(&state),
+        &state.intake(),
         &me.actor.label(),
         me.staff.role.as_str(),
         entry,
