@@ -15,28 +15,7 @@ command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 . benches/serve.sh
 start_server 1
 
-jar="$data/cookies"
-csrf() { curl -s -b "$jar" -c "$jar" "$base$1" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"//'; }
-post() { local path=$1; shift; curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf "$path")" "$@" "$base$path"; }
-post /request --data-urlencode kind=correction --data-urlencode requester_type=principal --data-urlencode consent=2026-11-21
-post /request/person --data-urlencode name="山田 花子" --data-urlencode name_kana="ヤマダ ハナコ" \
-  --data-urlencode birth_date=1990-04-01 --data-urlencode postal_code=231-8588 --data-urlencode address="横浜市中区日本大通1" \
-  --data-urlencode phone=045-210-1111 --data-urlencode email=bench@example.jp
-post /request/content --data-urlencode data_description="住所" --data-urlencode current_content="旧" --data-urlencode correct_content="新" --data-urlencode prior_disclosure_on="$(date -u -d "10 days ago" +%F)"
-curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf /request/review)" "$base/request/submit"
-for _ in $(seq 1 50); do ls "$data"/mail/*.eml >/dev/null 2>&1 && break; sleep 0.2; done
-token=$(python3 - "$data/mail" <<'PY'
-import email, pathlib, re, sys
-for path in pathlib.Path(sys.argv[1]).glob("*.eml"):
-    text = email.message_from_bytes(path.read_bytes()).get_payload(decode=True).decode()
-    found = re.search(r"/case/((?:[0-9a-f-]{36}\.)?[A-Za-z0-9_-]{43})", text)
-    if found:
-        print(found.group(1))
-        break
-PY
-)
-[ -n "$token" ] || { echo "no case link found"; exit 1; }
-curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$(csrf "/case/$token")" "$base/case/$token/confirm"
+make_case
 
 # The receipt letter is the first letter the requester's case page lists.
 letter=$(curl -sf -b "$jar" "$base/case/$token" | grep -o "href=\"/case/$token/letters/[^\"/]*\"" | head -1 | sed 's/^href="//; s/"$//')
