@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::actions::parse_yen;
@@ -25,7 +24,7 @@ use crate::i18n::Lang;
 use crate::service::fee_schedules::ScheduleError;
 use crate::service::intake::person::birth_date as parse_date;
 use crate::web::AppState;
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, Posted};
 use crate::web::error::AppError;
 use crate::web::form::{FieldErrors, TypedValues, typed_values};
 use crate::web::page::{PageContext, render};
@@ -50,7 +49,7 @@ pub struct ScheduleForm {
 /// The form withdrawing a scheduled fee schedule, or confirming a built-in one: its day.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct WithdrawForm {
+pub struct ScheduleDayForm {
     pub effective_from: String,
 }
 
@@ -470,79 +469,73 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<WithdrawForm>,
+    CsrfForm(posted): CsrfForm<ScheduleDayForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (form, fresh) = posted.split();
-    if !fresh {
-        let mut errors = FieldErrors::default();
-        errors.add_general("field.csrf_expired");
-        return fees_page(&state, &me, page, (errors, None, None)).await;
-    }
-    let day: Option<NaiveDate> = parse_date(&form.effective_from);
-    let Some(day) = day else {
-        return Err(AppError::NotFound);
-    };
-    let actor = (me.staff.id.as_str(), me.staff.role.as_str());
-    match state
-        .fee_schedules
-        .withdraw(&state.db, day, actor, state.now())
-        .await
-    {
-        Ok(()) => {
-            fees_page(
-                &state,
-                &me,
-                page,
-                (FieldErrors::default(), None, Some("admin.fees.withdrawn")),
-            )
-            .await
-        }
-        Err(ScheduleError::Db(e)) => Err(e.into()),
-        // Already in force, never added, or withdrawn by someone else meanwhile.
-        Err(_) => {
-            let mut errors = FieldErrors::default();
-            errors.add_general("admin.fees.not_withdrawable");
-            fees_page(&state, &me, page, (errors, None, None)).await
-        }
-    }
+    on_schedule_day(&state, &me, page, posted, DayAction::Withdraw).await
 }
 
 pub async fn confirm(
     state: web::Data<AppState>,
     me: Admin,
     page: PageContext,
-    CsrfForm(posted): CsrfForm<WithdrawForm>,
+    CsrfForm(posted): CsrfForm<ScheduleDayForm>,
+) -> Result<HttpResponse, AppError> {
+    on_schedule_day(&state, &me, page, posted, DayAction::Confirm).await
+}
+
+/// What an administrator does to the schedule that takes effect on a day.
+#[derive(Clone, Copy)]
+enum DayAction {
+    /// Withdraw a schedule not yet in force.
+    Withdraw,
+    /// Confirm a built-in default's amounts.
+    Confirm,
+}
+
+async fn on_schedule_day(
+    state: &AppState,
+    me: &Admin,
+    page: PageContext,
+    posted: Posted<ScheduleDayForm>,
+    action: DayAction,
 ) -> Result<HttpResponse, AppError> {
     let (form, fresh) = posted.split();
     if !fresh {
         let mut errors = FieldErrors::default();
         errors.add_general("field.csrf_expired");
-        return fees_page(&state, &me, page, (errors, None, None)).await;
+        return fees_page(state, me, page, (errors, None, None)).await;
     }
     let Some(day) = parse_date(&form.effective_from) else {
         return Err(AppError::NotFound);
     };
     let actor = (me.staff.id.as_str(), me.staff.role.as_str());
-    match state
-        .fee_schedules
-        .confirm(&state.db, day, actor, state.now())
-        .await
-    {
-        Ok(()) => {
-            fees_page(
-                &state,
-                &me,
-                page,
-                (FieldErrors::default(), None, Some("admin.fees.confirmed")),
-            )
-            .await
+    let (done, refused) = match action {
+        DayAction::Withdraw => ("admin.fees.withdrawn", "admin.fees.not_withdrawable"),
+        DayAction::Confirm => ("admin.fees.confirmed", "admin.fees.not_confirmable"),
+    };
+    let outcome = match action {
+        DayAction::Withdraw => {
+            state
+                .fee_schedules
+                .withdraw(&state.db, day, actor, state.now())
+                .await
         }
+        DayAction::Confirm => {
+            state
+                .fee_schedules
+                .confirm(&state.db, day, actor, state.now())
+                .await
+        }
+    };
+    match outcome {
+        Ok(()) => fees_page(state, me, page, (FieldErrors::default(), None, Some(done))).await,
         Err(ScheduleError::Db(e)) => Err(e.into()),
-        // Confirmed already (perhaps by someone else meanwhile), or not a built-in default.
+        // Withdraw: already in force, never added, or withdrawn by someone else meanwhile.
+        // Confirm: confirmed already (perhaps by someone else meanwhile), or not a default.
         Err(_) => {
             let mut errors = FieldErrors::default();
-            errors.add_general("admin.fees.not_confirmable");
-            fees_page(&state, &me, page, (errors, None, None)).await
+            errors.add_general(refused);
+            fees_page(state, me, page, (errors, None, None)).await
         }
     }
 }
