@@ -62,6 +62,11 @@ async fn audit_records_past_the_setting_are_pruned_and_the_rest_still_proves_its
 
     let shown = app.get_with(&admin.client, "/staff/admin/retention").await;
     assert!(shown.body.contains("すべて保存"), "every record by default");
+    // The audit section is on the page once, and the browser's title is only the title.
+    assert_eq!(shown.body.matches(r#"id="audit-days""#).count(), 1);
+    let title =
+        &shown.body[shown.body.find("<title>").unwrap()..shown.body.find("</title>").unwrap()];
+    assert!(!title[7..].contains('<'), "{title}");
     let refused = set_audit_days(&app, &admin.client, "365").await;
     assert_eq!(refused.status, 422);
     assert!(
